@@ -1,0 +1,77 @@
+import type { AgentState } from './mission-state'
+import type { HostEvent } from './ports'
+
+/**
+ * Folds one host event into the state of the agent whose session it concerns. Pure: returns the
+ * same object when nothing changed, so callers can skip UI updates cheaply. The ledger turns the
+ * growing per-message usage figures into deltas.
+ */
+export function foldAgentEvent(agent: AgentState, event: HostEvent, now: number, ledger: UsageLedger): AgentState {
+  if (!('sessionId' in event) || event.sessionId !== agent.sessionId) return agent
+  if (agent.status === 'aborted' || agent.status === 'done' || agent.status === 'failed') {
+    // Usage can still arrive after the end; status cannot go back.
+    if (event.type === 'message.assistant') return withUsage(agent, event, now, ledger)
+    return agent
+  }
+  switch (event.type) {
+    case 'session.status': {
+      const s = event.status
+      if (s.type === 'busy') return { ...agent, status: 'busy', retry: undefined, lastActivityAt: now }
+      if (s.type === 'retry')
+        return { ...agent, status: 'retry', retry: { attempt: s.attempt, message: s.message }, lastActivityAt: now }
+      return { ...agent, status: 'idle', tool: undefined, retry: undefined, lastActivityAt: now }
+    }
+    case 'session.idle':
+      return agent.status === 'idle' && agent.tool === undefined
+        ? agent
+        : { ...agent, status: 'idle', tool: undefined, retry: undefined, lastActivityAt: now }
+    case 'session.error':
+      return { ...agent, error: event.error.message, lastActivityAt: now }
+    case 'message.assistant':
+      return withUsage(agent, event, now, ledger)
+    case 'part.text':
+      return event.final && event.text.trim() !== ''
+        ? { ...agent, text: event.text, lastActivityAt: now }
+        : { ...agent, lastActivityAt: now }
+    case 'part.tool':
+      return {
+        ...agent,
+        tool: event.status === 'pending' || event.status === 'running' ? event.tool : undefined,
+        lastActivityAt: now,
+      }
+    case 'permission.asked':
+      return { ...agent, status: 'waiting', lastActivityAt: now }
+    case 'permission.replied':
+      return { ...agent, status: 'busy', lastActivityAt: now }
+    default:
+      return agent
+  }
+}
+
+function withUsage(
+  agent: AgentState,
+  event: Extract<HostEvent, { type: 'message.assistant' }>,
+  now: number,
+  ledger: UsageLedger,
+): AgentState {
+  const { tokens, cost } = ledger.record(event.messageId, event.tokens, event.cost)
+  const error = event.error && event.error.name !== 'MessageAbortedError' ? event.error.message : agent.error
+  if (tokens === 0 && cost === 0 && error === agent.error) return agent
+  return {
+    ...agent,
+    tokens: agent.tokens + tokens,
+    cost: agent.cost + cost,
+    lastActivityAt: now,
+    ...(error !== undefined && { error }),
+  }
+}
+
+/** Token and cost figures of a message grow while it streams: keeps the latest per message, returns deltas. */
+export class UsageLedger {
+  readonly #byMessage = new Map<string, { tokens: number; cost: number }>()
+  record(messageId: string, tokens: number, cost: number): { tokens: number; cost: number } {
+    const before = this.#byMessage.get(messageId) ?? { tokens: 0, cost: 0 }
+    this.#byMessage.set(messageId, { tokens, cost })
+    return { tokens: tokens - before.tokens, cost: cost - before.cost }
+  }
+}

@@ -1,0 +1,161 @@
+// The mission protocol: the arguments of the three tools the companion plugin registers, and the
+// semantic checks that both the plugin (to answer the model with a tool error) and the engine (to
+// trust nothing it did not check itself) run on them. Names are a contract: see product.md.
+
+export const TOOL_PLAN = 'orchestrator_plan'
+export const TOOL_REPORT = 'orchestrator_report'
+export const TOOL_VERDICT = 'orchestrator_verdict'
+export const MISSION_TOOLS = [TOOL_PLAN, TOOL_REPORT, TOOL_VERDICT] as const
+
+export interface PlanTodo {
+  id: string
+  title: string
+  description: string
+  files: string[]
+  dependsOn: string[]
+  acceptance: string[]
+}
+export interface PlanArgs {
+  todos: PlanTodo[]
+}
+export type ReportStatus = 'done' | 'blocked' | 'failed'
+export interface ReportArgs {
+  todoId: string
+  status: ReportStatus
+  summary: string
+  filesChanged: string[]
+}
+export type Verdict = 'pass' | 'fail'
+export interface VerdictArgs {
+  todoId: string
+  verdict: Verdict
+  findings: string[]
+}
+
+export type Checked<T> = { ok: true; value: T } | { ok: false; errors: string[] }
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v)
+const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string')
+
+function requireString(o: Record<string, unknown>, key: string, where: string, errors: string[]): string {
+  const v = o[key]
+  if (typeof v !== 'string' || v.trim() === '') errors.push(`${where}: "${key}" must be a non-empty string`)
+  return typeof v === 'string' ? v : ''
+}
+function requireStrings(o: Record<string, unknown>, key: string, where: string, errors: string[]): string[] {
+  const v = o[key]
+  if (!isStringArray(v)) errors.push(`${where}: "${key}" must be an array of strings`)
+  return isStringArray(v) ? v : []
+}
+
+/** Options for {@link checkPlan}. */
+export interface PlanCheckOptions {
+  /** Reject absolute paths and paths that climb out of the workspace. Default: true. */
+  relativeFilesOnly?: boolean
+}
+
+/** Shape and graph checks of a plan: unique ids, known deps, no cycle, at least one todo, relative files. */
+export function checkPlan(input: unknown, options: PlanCheckOptions = {}): Checked<PlanArgs> {
+  const errors: string[] = []
+  if (!isObject(input) || !Array.isArray(input.todos)) return { ok: false, errors: ['"todos" must be an array'] }
+  if (input.todos.length === 0) return { ok: false, errors: ['the plan is empty: give at least one todo'] }
+  const todos: PlanTodo[] = []
+  input.todos.forEach((raw: unknown, i: number) => {
+    const where = `todos[${i}]`
+    if (!isObject(raw)) {
+      errors.push(`${where}: must be an object`)
+      return
+    }
+    const todo: PlanTodo = {
+      id: requireString(raw, 'id', where, errors),
+      title: requireString(raw, 'title', where, errors),
+      description: typeof raw.description === 'string' ? raw.description : '',
+      files: requireStrings(raw, 'files', where, errors),
+      dependsOn: raw.dependsOn === undefined ? [] : requireStrings(raw, 'dependsOn', where, errors),
+      acceptance: raw.acceptance === undefined ? [] : requireStrings(raw, 'acceptance', where, errors),
+    }
+    if (options.relativeFilesOnly !== false) {
+      for (const f of todo.files) if (!isRelativeInside(f)) errors.push(`${where}: file "${f}" must be relative to the workspace`)
+    }
+    todos.push(todo)
+  })
+  const ids = new Set<string>()
+  for (const t of todos) {
+    if (t.id && ids.has(t.id)) errors.push(`duplicate todo id "${t.id}"`)
+    ids.add(t.id)
+  }
+  for (const t of todos)
+    for (const d of t.dependsOn) {
+      if (!ids.has(d)) errors.push(`todo "${t.id}" depends on unknown todo "${d}"`)
+      else if (d === t.id) errors.push(`todo "${t.id}" depends on itself`)
+    }
+  if (errors.length === 0) {
+    const cycle = findCycle(todos)
+    if (cycle) errors.push(`dependency cycle: ${cycle.join(' -> ')}`)
+  }
+  return errors.length ? { ok: false, errors } : { ok: true, value: { todos } }
+}
+
+export function checkReport(input: unknown, knownTodoIds?: ReadonlySet<string>): Checked<ReportArgs> {
+  const errors: string[] = []
+  if (!isObject(input)) return { ok: false, errors: ['arguments must be an object'] }
+  const todoId = requireString(input, 'todoId', 'report', errors)
+  const status = input.status
+  if (status !== 'done' && status !== 'blocked' && status !== 'failed')
+    errors.push('report: "status" must be one of done, blocked, failed')
+  const summary = requireString(input, 'summary', 'report', errors)
+  const filesChanged = input.filesChanged === undefined ? [] : requireStrings(input, 'filesChanged', 'report', errors)
+  if (todoId && knownTodoIds && !knownTodoIds.has(todoId)) errors.push(`unknown todo id "${todoId}"`)
+  return errors.length
+    ? { ok: false, errors }
+    : { ok: true, value: { todoId, status: status as ReportStatus, summary, filesChanged } }
+}
+
+export function checkVerdict(input: unknown, knownTodoIds?: ReadonlySet<string>): Checked<VerdictArgs> {
+  const errors: string[] = []
+  if (!isObject(input)) return { ok: false, errors: ['arguments must be an object'] }
+  const todoId = requireString(input, 'todoId', 'verdict', errors)
+  const verdict = input.verdict
+  if (verdict !== 'pass' && verdict !== 'fail') errors.push('verdict: "verdict" must be pass or fail')
+  const findings = input.findings === undefined ? [] : requireStrings(input, 'findings', 'verdict', errors)
+  if (todoId && knownTodoIds && !knownTodoIds.has(todoId)) errors.push(`unknown todo id "${todoId}"`)
+  return errors.length ? { ok: false, errors } : { ok: true, value: { todoId, verdict: verdict as Verdict, findings } }
+}
+
+function isRelativeInside(file: string): boolean {
+  if (file === '' || file.startsWith('/') || file.startsWith('\\') || /^[a-zA-Z]:/.test(file)) return false
+  let depth = 0
+  for (const seg of file.split(/[\\/]+/)) {
+    if (seg === '..') depth--
+    else if (seg !== '.' && seg !== '') depth++
+    if (depth < 0) return false
+  }
+  return true
+}
+
+/** Depth-first search for a cycle; returns the ids on it (first id repeated at the end) or undefined. */
+function findCycle(todos: readonly PlanTodo[]): string[] | undefined {
+  const deps = new Map(todos.map((t) => [t.id, t.dependsOn]))
+  const state = new Map<string, 'visiting' | 'done'>()
+  const stack: string[] = []
+  const visit = (id: string): string[] | undefined => {
+    const s = state.get(id)
+    if (s === 'done') return undefined
+    if (s === 'visiting') return [...stack.slice(stack.indexOf(id)), id]
+    state.set(id, 'visiting')
+    stack.push(id)
+    for (const d of deps.get(id) ?? []) {
+      const c = visit(d)
+      if (c) return c
+    }
+    stack.pop()
+    state.set(id, 'done')
+    return undefined
+  }
+  for (const t of todos) {
+    const c = visit(t.id)
+    if (c) return c
+  }
+  return undefined
+}

@@ -1,0 +1,115 @@
+// What the engine needs from the outside world. `src/opencode` implements the OpenCode ports on the
+// SDK; tests implement them with in-memory fakes. The engine imports neither vscode nor the SDK.
+
+export type Role = 'commander' | 'planner' | 'worker' | 'reviewer'
+
+export interface ModelRef {
+  providerID: string
+  modelID: string
+}
+
+export type SessionStatus =
+  | { type: 'idle' }
+  | { type: 'busy' }
+  /** OpenCode is retrying a failed provider call (429/5xx) and will keep doing so. */
+  | { type: 'retry'; attempt: number; message: string; next: number }
+
+export interface HostError {
+  name: string
+  message: string
+  statusCode?: number
+  retryable: boolean
+  /** Server hint (Retry-After) in milliseconds, when the provider gave one. */
+  retryAfterMs?: number
+}
+
+/** OpenCode events, already narrowed to what the engine reads. Raw tool output never crosses this port. */
+export type HostEvent =
+  | { type: 'connected' }
+  | { type: 'disconnected'; reason: string }
+  | { type: 'session.created'; sessionId: string; parentId?: string; title: string }
+  | { type: 'session.status'; sessionId: string; status: SessionStatus }
+  | { type: 'session.idle'; sessionId: string }
+  | { type: 'session.error'; sessionId?: string; error: HostError }
+  | { type: 'session.compacted'; sessionId: string }
+  | {
+      type: 'message.assistant'
+      sessionId: string
+      messageId: string
+      providerId: string
+      modelId: string
+      /** Total tokens of this message (input + output + reasoning + cache). */
+      tokens: number
+      cost: number
+      completed: boolean
+      error?: HostError
+    }
+  | { type: 'part.text'; sessionId: string; messageId: string; partId: string; text: string; final: boolean }
+  | {
+      type: 'part.tool'
+      sessionId: string
+      messageId: string
+      callId: string
+      tool: string
+      status: 'pending' | 'running' | 'completed' | 'error'
+      /** The validated-by-OpenCode arguments; only the mission tools' inputs are read. */
+      input: unknown
+      error?: string
+    }
+  | { type: 'permission.asked'; requestId: string; sessionId: string; permission: string; patterns: string[] }
+  | { type: 'permission.replied'; requestId: string; sessionId: string }
+
+export interface CreateSessionInput {
+  /** Always set: an untitled session costs an extra title-generation model call. */
+  title: string
+  parentId?: string
+}
+
+export interface PromptInput {
+  sessionId: string
+  agent: Role
+  text: string
+  model?: ModelRef
+}
+
+export type PermissionReply = 'once' | 'always' | 'reject'
+
+export interface SessionPort {
+  create(input: CreateSessionInput): Promise<{ id: string }>
+  /** Queues a prompt and returns at once; the outcome arrives as events. */
+  prompt(input: PromptInput): Promise<void>
+  /** Aborts one session (no cascade to children). Resolves to what the server answered. */
+  abort(sessionId: string): Promise<boolean>
+  /** Non-idle sessions only, as OpenCode reports them. */
+  statuses(): Promise<Record<string, SessionStatus>>
+  children(sessionId: string): Promise<string[]>
+  replyPermission(requestId: string, sessionId: string, reply: PermissionReply): Promise<void>
+}
+
+export interface EventPort {
+  /** Delivers events in arrival order until the returned function is called. */
+  subscribe(listener: (event: HostEvent) => void): () => void
+}
+
+export interface Clock {
+  now(): number
+  /** Runs fn after ms; the returned function cancels it. */
+  setTimeout(fn: () => void, ms: number): () => void
+}
+
+export interface Logger {
+  debug(message: string): void
+  info(message: string): void
+  warn(message: string): void
+  error(message: string): void
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => {
+    const t = setTimeout(fn, ms)
+    return () => clearTimeout(t)
+  },
+}
+
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} }

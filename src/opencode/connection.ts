@@ -1,0 +1,80 @@
+import type { OpencodeClient } from '@opencode-ai/sdk/v2'
+import type { Logger } from '../engine/ports'
+import { checkHealth, createClient } from './client'
+import { OpencodeEventStream } from './event-stream'
+import { startServerProcess, type ServerProcess } from './server-process'
+import { OpencodeSessionPort } from './session-port'
+
+export type ConnectOptions =
+  | {
+      kind: 'spawn'
+      binary: string
+      /** Project directory; also the server's working directory. */
+      directory: string
+      env: NodeJS.ProcessEnv
+      configContent?: object
+      startTimeoutMs?: number
+      logger: Logger
+    }
+  | { kind: 'attach'; url: string; password?: string; directory: string; logger: Logger }
+
+/** A live, health-checked server with its SSE stream open. */
+export interface Connection {
+  readonly url: string
+  /** The server process we own (spawn mode only). */
+  readonly process?: ServerProcess
+  readonly client: OpencodeClient
+  readonly events: OpencodeEventStream
+  readonly sessions: OpencodeSessionPort
+  dispose(): Promise<void>
+}
+
+/** Starts (or attaches to) a server, checks its health and waits for the event stream. */
+export async function connect(options: ConnectOptions): Promise<Connection> {
+  const log = options.logger
+  const proc =
+    options.kind === 'spawn'
+      ? await startServerProcess({
+          binary: options.binary,
+          cwd: options.directory,
+          env: options.env,
+          ...(options.configContent && { configContent: options.configContent }),
+          ...(options.startTimeoutMs !== undefined && { startTimeoutMs: options.startTimeoutMs }),
+          logger: log,
+        })
+      : undefined
+  const url = proc?.url ?? (options.kind === 'attach' ? options.url : '')
+  const password = proc?.password ?? (options.kind === 'attach' ? options.password : undefined)
+  const client = createClient({ baseUrl: url, directory: options.directory, ...(password && { password }) })
+  let events: OpencodeEventStream | undefined
+  try {
+    const health = await checkHealth(client, AbortSignal.timeout(10_000))
+    log.info(`connected to OpenCode ${health.version} at ${url}`)
+    events = new OpencodeEventStream(client, log)
+    await withTimeout(events.ready(), 30_000, 'the event stream did not open within 30 s')
+  } catch (err) {
+    await events?.dispose()
+    await proc?.dispose()
+    throw err
+  }
+  const stream = events
+  return {
+    url,
+    ...(proc && { process: proc }),
+    client,
+    events: stream,
+    sessions: new OpencodeSessionPort(client),
+    dispose: async () => {
+      await stream.dispose()
+      await proc?.dispose()
+    },
+  }
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  return Promise.race([
+    p.finally(() => clearTimeout(timer)),
+    new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms))),
+  ])
+}

@@ -1,0 +1,180 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { createServer } from 'node:net'
+import type { Logger } from '../engine/ports'
+
+/** Options of {@link startServerProcess}. */
+export interface ServerProcessOptions {
+  binary: string
+  /** Project directory; the server's default instance. */
+  cwd: string
+  /** Full environment of the child (nothing is read from process.env here). */
+  env: NodeJS.ProcessEnv
+  /** Config object passed as OPENCODE_CONFIG_CONTENT (merged last by OpenCode). */
+  configContent?: object
+  /** How long to wait for the listening line. Default: 30 000 ms (cold starts take 4 s on 2 cores). */
+  startTimeoutMs?: number
+  /** Grace period between SIGTERM and SIGKILL on dispose. Default: 3 000 ms. */
+  killGraceMs?: number
+  logger: Logger
+}
+
+export interface ServerProcess {
+  readonly url: string
+  readonly password: string
+  readonly pid: number
+  /** Resolves when the process has exited, with its code or signal. */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
+  /** Called once if the process exits without dispose() having been called. */
+  onUnexpectedExit(listener: (info: { code: number | null; signal: NodeJS.Signals | null }) => void): void
+  /** Ends the whole process group: SIGTERM, then SIGKILL after the grace period. */
+  dispose(): Promise<void>
+}
+
+export class ServerStartError extends Error {
+  readonly reason = 'server-start-failed'
+  constructor(
+    message: string,
+    readonly output: string,
+  ) {
+    super(message)
+    this.name = 'ServerStartError'
+  }
+}
+
+const LISTENING = /opencode server listening on (http:\/\/\S+)/
+
+/**
+ * Spawns `opencode serve` on loopback with a random port and a per-spawn password, in its own
+ * process group, and resolves once it prints its URL. The SDK's createOpencodeServer has no cwd/env
+ * options and does not await exit, so we own the process ourselves.
+ */
+export async function startServerProcess(options: ServerProcessOptions): Promise<ServerProcess> {
+  const password = randomBytes(24).toString('base64url')
+  const env: NodeJS.ProcessEnv = { ...options.env, OPENCODE_SERVER_PASSWORD: password }
+  if (options.configContent) env.OPENCODE_CONFIG_CONTENT = JSON.stringify(options.configContent)
+  // `--port=0` means "4096 if free": a fixed port collides across servers and lets a client reuse a
+  // pooled keep-alive socket of a dead predecessor. Ask the OS for a free port instead.
+  const port = await freePort()
+  const child = spawn(options.binary, ['serve', '--hostname=127.0.0.1', `--port=${port}`], {
+    cwd: options.cwd,
+    env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  const pid = child.pid
+  if (pid === undefined) {
+    const err = await new Promise<Error>((resolve) => child.once('error', resolve))
+    throw new ServerStartError(`Could not start ${options.binary}: ${err.message}`, '')
+  }
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  )
+  let output = ''
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-8_000)
+  }
+  child.stdout?.on('data', keep)
+  child.stderr?.on('data', keep)
+  const log = options.logger
+
+  let url: string
+  try {
+    url = await waitForUrl(child, () => output, options.startTimeoutMs ?? 30_000)
+  } catch (err) {
+    await killGroup(child, pid, exited, options.killGraceMs ?? 3_000)
+    throw err
+  }
+  log.info(`opencode server ${pid} listening on ${url}`)
+
+  let disposed = false
+  const exitListeners: ((info: { code: number | null; signal: NodeJS.Signals | null }) => void)[] = []
+  void exited.then((info) => {
+    if (disposed) return
+    log.error(`opencode server ${pid} exited unexpectedly (code ${info.code}, signal ${info.signal})`)
+    for (const l of exitListeners) l(info)
+  })
+  return {
+    url,
+    password,
+    pid,
+    exited,
+    onUnexpectedExit: (l) => void exitListeners.push(l),
+    dispose: async () => {
+      if (disposed) return exited.then(() => undefined)
+      disposed = true
+      await killGroup(child, pid, exited, options.killGraceMs ?? 3_000)
+      log.info(`opencode server ${pid} stopped`)
+    },
+  }
+}
+
+function waitForUrl(child: ChildProcess, output: () => string, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const onData = () => {
+      const m = LISTENING.exec(output())
+      if (m?.[1]) done(() => resolve(m[1] as string))
+    }
+    const onExit = (code: number | null, signal: string | null) =>
+      done(() =>
+        reject(new ServerStartError(`opencode serve exited before listening (code ${code}, signal ${signal})`, output())),
+      )
+    const onError = (err: Error) => done(() => reject(new ServerStartError(`opencode serve failed: ${err.message}`, output())))
+    const timer = setTimeout(
+      () => done(() => reject(new ServerStartError(`opencode serve did not listen within ${timeoutMs} ms`, output()))),
+      timeoutMs,
+    )
+    const done = (f: () => void) => {
+      clearTimeout(timer)
+      child.stdout?.off('data', onData)
+      child.stderr?.off('data', onData)
+      child.off('exit', onExit)
+      child.off('error', onError)
+      f()
+    }
+    child.stdout?.on('data', onData)
+    child.stderr?.on('data', onData)
+    child.once('exit', onExit)
+    child.once('error', onError)
+  })
+}
+
+async function killGroup(
+  child: ChildProcess,
+  pid: number,
+  exited: Promise<unknown>,
+  graceMs: number,
+): Promise<void> {
+  const signalGroup = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(-pid, sig)
+    } catch {
+      // the group is already gone
+    }
+  }
+  if (child.exitCode === null && child.signalCode === null) {
+    signalGroup('SIGTERM')
+    let timer: NodeJS.Timeout | undefined
+    const timedOut = await Promise.race([
+      exited.then(() => false),
+      new Promise<boolean>((r) => (timer = setTimeout(() => r(true), graceMs))),
+    ])
+    clearTimeout(timer)
+    if (timedOut) signalGroup('SIGKILL')
+    await exited
+  }
+  // Children of the server (tools, LSPs) may outlive it in the group: end them too.
+  signalGroup('SIGKILL')
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer()
+    srv.once('error', reject)
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address()
+      const port = typeof addr === 'object' && addr ? addr.port : 0
+      srv.close(() => resolve(port))
+    })
+  })
+}

@@ -1,0 +1,56 @@
+import type { OpencodeClient } from '@opencode-ai/sdk/v2'
+import type { CreateSessionInput, PermissionReply, PromptInput, SessionPort, SessionStatus } from '../engine/ports'
+
+/** SessionPort on the SDK v2 client; every call throws with the server's reason on failure. */
+export class OpencodeSessionPort implements SessionPort {
+  constructor(private readonly client: OpencodeClient) {}
+
+  async create(input: CreateSessionInput): Promise<{ id: string }> {
+    const res = await this.client.session.create({
+      title: input.title,
+      ...(input.parentId !== undefined && { parentID: input.parentId }),
+    })
+    return { id: ok(res, 'create session').id }
+  }
+
+  async prompt(input: PromptInput): Promise<void> {
+    const res = await this.client.session.promptAsync({
+      sessionID: input.sessionId,
+      agent: input.agent,
+      parts: [{ type: 'text', text: input.text }],
+      ...(input.model && { model: input.model }),
+    })
+    if (res.error) throw new Error(`prompt ${input.sessionId} failed: ${describe(res)}`)
+  }
+
+  async abort(sessionId: string): Promise<boolean> {
+    const res = await this.client.session.abort({ sessionID: sessionId })
+    return ok(res, `abort ${sessionId}`) === true
+  }
+
+  async statuses(): Promise<Record<string, SessionStatus>> {
+    return ok(await this.client.session.status(), 'session status')
+  }
+
+  async children(sessionId: string): Promise<string[]> {
+    return ok(await this.client.session.children({ sessionID: sessionId }), `children of ${sessionId}`).map((s) => s.id)
+  }
+
+  async replyPermission(requestId: string, _sessionId: string, reply: PermissionReply): Promise<void> {
+    const res = await this.client.permission.reply({ requestID: requestId, reply })
+    if (res.error) throw new Error(`permission reply ${requestId} failed: ${describe(res)}`)
+  }
+}
+
+type Result<T> = { data?: T; error?: unknown; response?: Response }
+
+function ok<T>(res: Result<T>, what: string): T {
+  if (res.error !== undefined || res.data === undefined) throw new Error(`${what} failed: ${describe(res)}`)
+  return res.data
+}
+
+function describe(res: Result<unknown>): string {
+  const status = res.response ? `HTTP ${res.response.status}` : 'no response'
+  const detail = res.error === undefined ? '' : `: ${JSON.stringify(res.error).slice(0, 300)}`
+  return status + detail
+}

@@ -1,0 +1,30 @@
+// Ids that tests and users rely on (product.md): one place for all of them.
+
+export const EXTENSION_ID = 'opencode-orchestrator.opencode-orchestrator'
+
+export const Commands = {
+  runTask: 'orchestrator.runTask',
+  stopMission: 'orchestrator.stopMission',
+  showDashboard: 'orchestrator.showDashboard',
+  installPlugin: 'orchestrator.installPlugin',
+  uninstallPlugin: 'orchestrator.uninstallPlugin',
+  restartServer: 'orchestrator.restartServer',
+  showLogs: 'orchestrator.showLogs',
+} as const
+
+export const Views = {
+  container: 'orchestrator',
+  dashboard: 'orchestrator.dashboard',
+} as const
+
+export const ContextKeys = {
+  missionRunning: 'orchestrator.missionRunning',
+} as const
+
+/** Settings under `orchestrator.*`, with the type each one holds. */
+export interface Config {
+  opencodePath: string
+  serverUrl: string
+}
+
+export const STATUS_BAR_ID = 'orchestrator.status'

@@ -1,0 +1,94 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { offlineEnv } from '../../src/demo/offline-env'
+import { writeProject } from '../../src/demo/sample-project'
+import { ScriptedProvider, scriptedProviderConfig, type Script } from '../../src/demo/scripted-provider'
+import { resolveOpencodeBinary } from '../../src/opencode/binary'
+import { connect, type Connection } from '../../src/opencode/connection'
+import type { Logger } from '../../src/engine/ports'
+
+export const repoRoot = resolve(__dirname, '../..')
+export const pluginUrl = pathToFileURL(join(repoRoot, 'dist/plugin.js')).href
+
+export const testLogger = (lines: string[] = []): Logger & { lines: string[] } => ({
+  lines,
+  debug: (m) => void lines.push(`debug ${m}`),
+  info: (m) => void lines.push(`info ${m}`),
+  warn: (m) => void lines.push(`warn ${m}`),
+  error: (m) => void lines.push(`error ${m}`),
+})
+
+export interface SandboxOptions {
+  script: Script
+  latencyMs?: number
+  /** Project files. Default: a README. */
+  files?: Record<string, string>
+  /** Extra OpenCode config merged over the provider config. */
+  config?: Record<string, unknown>
+  /** Load the companion plugin from dist/plugin.js. Default: true. */
+  plugin?: boolean
+}
+
+/**
+ * A real `opencode serve`, offline, on a temp project, talking to a scripted provider on loopback.
+ * Everything it starts is ended by dispose().
+ */
+export class Sandbox {
+  readonly log = testLogger()
+  readonly connections: Connection[] = []
+
+  private constructor(
+    readonly root: string,
+    readonly projectDir: string,
+    readonly env: NodeJS.ProcessEnv,
+    readonly provider: ScriptedProvider,
+    readonly config: Record<string, unknown>,
+  ) {}
+
+  static async create(options: SandboxOptions): Promise<Sandbox> {
+    const root = mkdtempSync(join(tmpdir(), 'orch-sandbox-'))
+    const projectDir = writeProject(join(root, 'project'), options.files ?? { 'README.md': '# sample\n' })
+    const provider = await ScriptedProvider.start({ script: options.script, latencyMs: options.latencyMs ?? 0 })
+    const config: Record<string, unknown> = {
+      ...scriptedProviderConfig(provider),
+      autoupdate: false,
+      share: 'disabled',
+      permission: { '*': 'allow' },
+      ...(options.plugin !== false && existsSync(join(repoRoot, "dist/plugin.js")) && { plugin: [pluginUrl] }),
+      ...options.config,
+    }
+    return new Sandbox(root, projectDir, offlineEnv(root), provider, config)
+  }
+
+  /** Spawns a server for the project through the product's own spawner. */
+  async start(): Promise<Connection> {
+    const connection = await connect({
+      kind: 'spawn',
+      binary: resolveOpencodeBinary({ searchFrom: [repoRoot] }),
+      directory: this.projectDir,
+      env: this.env,
+      configContent: this.config,
+      logger: this.log,
+    })
+    this.connections.push(connection)
+    return connection
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.allSettled(this.connections.map((c) => c.dispose()))
+    await this.provider.close()
+    rmSync(this.root, { recursive: true, force: true })
+  }
+}
+
+/** True when no process of the group is alive any more. */
+export function groupGone(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0)
+    return false
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH'
+  }
+}
