@@ -40,6 +40,8 @@ export interface MissionState {
   agents: AgentState[]
   tokens: number
   cost: number
+  /** Model calls made by the mission's sessions (one per assistant message). */
+  modelCalls: number
 }
 
 export const isTerminal = (phase: MissionPhase) => TERMINAL_PHASES.has(phase)

@@ -45,7 +45,7 @@ export class Mission {
   ) {
     if (options.goal.trim() === '') throw new TypeError('Expected a non-empty `goal`')
     const now = deps.clock.now()
-    this.#state = { id: options.id, goal: options.goal, phase: 'starting', startedAt: now, agents: [], tokens: 0, cost: 0 }
+    this.#state = { id: options.id, goal: options.goal, phase: 'starting', startedAt: now, agents: [], tokens: 0, cost: 0, modelCalls: 0 }
   }
 
   get state(): MissionState {
@@ -118,6 +118,7 @@ export class Mission {
         agents,
         tokens: this.#state.tokens + (next.tokens - agent.tokens),
         cost: this.#state.cost + (next.cost - agent.cost),
+        modelCalls: this.#ledger.size,
       })
     }
     if (!this.#prompted.has(event.sessionId)) return

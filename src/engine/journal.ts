@@ -1,0 +1,408 @@
+// The mission journal: an append-only list of typed entries (one JSON line each) and a pure reducer
+// that rebuilds the mission from it. Live state is built by the same reducer from the same sanitised
+// entries, so a mission replayed after a restart equals the one that was running. Entries pass
+// through `sanitizeEntry` before they are stored: evidence keeps only a scrubbed output tail, free
+// text is scrubbed of obvious secrets, and secret-named option keys are redacted. Raw tool output has
+// no entry type at all.
+
+import type { Clock, Role } from './ports'
+import type { PlanTodo, ReportStatus, Verdict } from './mission-protocol'
+import type { TodoStatus } from './scheduler'
+
+export const JOURNAL_VERSION = 1
+/** Bytes of command output kept as evidence. */
+export const OUTPUT_TAIL_BYTES = 4096
+
+export type MissionEndStatus = 'completed' | 'failed' | 'stopped'
+
+/** A JSON value, as mission options are stored. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue }
+
+export type JournalEntry = { at: number } & (
+  | { type: 'mission.started'; version: number; goal: string; options: { [key: string]: JsonValue } }
+  | { type: 'plan.accepted'; iteration: number; todos: PlanTodo[] }
+  | { type: 'todo.dispatched'; todoId: string; sessionId: string; attempt: number }
+  | { type: 'todo.reported'; todoId: string; status: ReportStatus; summary: string; filesChanged: string[] }
+  | { type: 'todo.verdict'; todoId: string; verdict: Verdict; findings: string[] }
+  | { type: 'todo.requeued'; todoId: string; reason: string }
+  | { type: 'evidence'; command: string; exitCode: number | null; durationMs: number; outputTail: string }
+  | { type: 'usage'; sessionId: string; role: Role; tokens: number; cost: number }
+  | { type: 'session.created'; sessionId: string; role: Role; todoId?: string }
+  | { type: 'mission.ended'; status: MissionEndStatus; reason: string }
+)
+
+export type JournalEntryType = JournalEntry['type']
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
+/** An entry as the engine writes it: the journal stamps `at` (and `version` on mission.started). */
+export type JournalEntryInput = DistributiveOmit<JournalEntry, 'at' | 'version'>
+
+/** Where journal lines live. Appends must land in call order; `readAll` returns lines without '\n'. */
+export interface JournalStore {
+  append(line: string): Promise<void>
+  readAll(): Promise<string[]>
+}
+
+export interface TodoRecord extends PlanTodo {
+  status: TodoStatus
+  /** Worker dispatches so far (the attempt number of the latest). */
+  attempts: number
+  /** The plan iteration that last opened or reopened this todo. */
+  iteration: number
+  /** The worker session of the latest attempt. */
+  sessionId?: string
+  /** The reviewer session of the latest review. */
+  reviewerSessionId?: string
+  summary?: string
+  filesChanged: string[]
+  verdict?: Verdict
+  findings: string[]
+  requeueReason?: string
+}
+
+export interface SessionRecord {
+  sessionId: string
+  role: Role
+  todoId?: string
+  createdAt: number
+  tokens: number
+  cost: number
+}
+
+export interface EvidenceRecord {
+  iteration: number
+  at: number
+  command: string
+  exitCode: number | null
+  durationMs: number
+  outputTail: string
+}
+
+export interface MissionSnapshot {
+  status: 'new' | 'running' | MissionEndStatus
+  goal: string
+  options: { [key: string]: JsonValue }
+  startedAt?: number
+  endedAt?: number
+  reason?: string
+  iteration: number
+  /** Todo ids in the order plans introduced them. */
+  todoOrder: string[]
+  todos: Record<string, TodoRecord>
+  sessions: Record<string, SessionRecord>
+  evidence: EvidenceRecord[]
+  tokens: number
+  cost: number
+}
+
+export const emptySnapshot = (): MissionSnapshot => ({
+  status: 'new',
+  goal: '',
+  options: {},
+  iteration: 0,
+  todoOrder: [],
+  todos: {},
+  sessions: {},
+  evidence: [],
+  tokens: 0,
+  cost: 0,
+})
+
+/**
+ * Applies one entry to a snapshot in place. Rules that the live mission must follow for replay to
+ * match: `plan.accepted` upserts the listed todos (new ones, or existing ones reopened: back to
+ * `pending` with the new definition, attempts kept) and leaves unlisted todos alone; a dispatch to a
+ * session created as `reviewer` moves the todo to `reviewing`, any other to `running`; a `done`
+ * report moves it to `reported`, `blocked`/`failed` ones to those statuses; a verdict to `passed` or
+ * `failed`; a requeue back to `pending`. Entries about unknown todos are ignored.
+ */
+function apply(s: MissionSnapshot, e: JournalEntry): void {
+  switch (e.type) {
+    case 'mission.started':
+      // A journal holds one mission; a second start begins again from nothing.
+      for (const k of Object.keys(s)) delete (s as unknown as Record<string, unknown>)[k]
+      Object.assign(s, emptySnapshot(), {
+        status: 'running',
+        goal: e.goal,
+        options: e.options,
+        startedAt: e.at,
+      })
+      return
+    case 'plan.accepted':
+      s.iteration = Math.max(s.iteration, e.iteration)
+      for (const t of e.todos) {
+        const prev = s.todos[t.id]
+        if (!prev) s.todoOrder.push(t.id)
+        s.todos[t.id] = {
+          ...t,
+          files: [...t.files],
+          dependsOn: [...t.dependsOn],
+          acceptance: [...t.acceptance],
+          status: 'pending',
+          attempts: prev?.attempts ?? 0,
+          iteration: e.iteration,
+          ...(prev?.sessionId !== undefined ? { sessionId: prev.sessionId } : {}),
+          filesChanged: [],
+          findings: prev ? [...prev.findings] : [],
+        }
+      }
+      return
+    case 'todo.dispatched': {
+      const t = s.todos[e.todoId]
+      if (!t) return
+      if (s.sessions[e.sessionId]?.role === 'reviewer') {
+        t.status = 'reviewing'
+        t.reviewerSessionId = e.sessionId
+      } else {
+        t.status = 'running'
+        t.sessionId = e.sessionId
+        t.attempts = Math.max(t.attempts, e.attempt)
+      }
+      return
+    }
+    case 'todo.reported': {
+      const t = s.todos[e.todoId]
+      if (!t) return
+      t.status = e.status === 'done' ? 'reported' : e.status
+      t.summary = e.summary
+      t.filesChanged = [...e.filesChanged]
+      return
+    }
+    case 'todo.verdict': {
+      const t = s.todos[e.todoId]
+      if (!t) return
+      t.status = e.verdict === 'pass' ? 'passed' : 'failed'
+      t.verdict = e.verdict
+      t.findings = [...e.findings]
+      return
+    }
+    case 'todo.requeued': {
+      const t = s.todos[e.todoId]
+      if (!t) return
+      t.status = 'pending'
+      t.requeueReason = e.reason
+      return
+    }
+    case 'evidence':
+      s.evidence.push({
+        iteration: s.iteration,
+        at: e.at,
+        command: e.command,
+        exitCode: e.exitCode,
+        durationMs: e.durationMs,
+        outputTail: e.outputTail,
+      })
+      return
+    case 'usage': {
+      const rec = (s.sessions[e.sessionId] ??= {
+        sessionId: e.sessionId,
+        role: e.role,
+        createdAt: e.at,
+        tokens: 0,
+        cost: 0,
+      })
+      rec.tokens += e.tokens
+      rec.cost += e.cost
+      s.tokens += e.tokens
+      s.cost += e.cost
+      return
+    }
+    case 'session.created': {
+      const prev = s.sessions[e.sessionId]
+      s.sessions[e.sessionId] = {
+        sessionId: e.sessionId,
+        role: e.role,
+        ...(e.todoId !== undefined ? { todoId: e.todoId } : {}),
+        createdAt: e.at,
+        tokens: prev?.tokens ?? 0,
+        cost: prev?.cost ?? 0,
+      }
+      return
+    }
+    case 'mission.ended':
+      s.status = e.status
+      s.reason = e.reason
+      s.endedAt = e.at
+      return
+    default:
+      // Entries of a newer journal version: ignore what this version does not know.
+      return
+  }
+}
+
+/** Rebuilds a mission from its entries (pure: the entries are not modified). */
+export function replay(
+  entries: readonly JournalEntry[],
+  from: MissionSnapshot = emptySnapshot(),
+): MissionSnapshot {
+  const s = structuredClone(from)
+  for (const e of entries) apply(s, e)
+  return s
+}
+
+// --- Secret scrubbing and output tails -----------------------------------------------------------
+
+const SECRET_ASSIGNMENT = /(api[_-]?key|token|password|secret)(["']?\s*[:=]).*$/gim
+const SECRET_SHAPES = [
+  /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g,
+  /\bBearer\s+[A-Za-z0-9._~+/-]{8,}=*/gi,
+  /\b(?:sk|rk|pk)-[A-Za-z0-9_-]{16,}/g,
+  /\bgh[pousr]_[A-Za-z0-9]{20,}/g,
+  /\bAKIA[0-9A-Z]{16}\b/g,
+  /\bxox[abprs]-[A-Za-z0-9-]{10,}/g,
+]
+const SECRET_KEY = /(password|passwd|secret|api[_-]?key|token|authorization|credentials?)$/i
+export const REDACTED = '[redacted]'
+
+/**
+ * Redacts obvious secrets: the value of any `api_key|token|password|secret` followed by `:` or `=`
+ * (to the end of the line), private key blocks, bearer tokens and well-known key shapes.
+ */
+export function scrubSecrets(text: string): string {
+  let out = text.replace(SECRET_ASSIGNMENT, `$1$2 ${REDACTED}`)
+  for (const re of SECRET_SHAPES) out = out.replace(re, REDACTED)
+  return out
+}
+
+const encoder = new TextEncoder()
+const decoder = new TextDecoder()
+
+/** The last `maxBytes` UTF-8 bytes of text, never starting inside a character. */
+function lastBytes(text: string, maxBytes: number): string {
+  // Cheap exit: a UTF-16 unit is at most 3 UTF-8 bytes.
+  if (text.length * 3 <= maxBytes) return text
+  const bytes = encoder.encode(text)
+  if (bytes.length <= maxBytes) return text
+  let start = bytes.length - maxBytes
+  while (start < bytes.length && ((bytes[start] ?? 0) & 0xc0) === 0x80) start++
+  return decoder.decode(bytes.subarray(start))
+}
+
+/**
+ * The last `maxBytes` bytes of command output, scrubbed of secrets. Scrubbing runs before the cut (on
+ * a bounded window of 16 × maxBytes), so a cut through "password: x" cannot leave the value behind.
+ */
+export function outputTail(output: string, maxBytes = OUTPUT_TAIL_BYTES): string {
+  return lastBytes(scrubSecrets(lastBytes(output, maxBytes * 16)), maxBytes)
+}
+
+function scrubDeep(value: unknown, key?: string): unknown {
+  if (key !== undefined && SECRET_KEY.test(key) && value !== null && value !== undefined) return REDACTED
+  if (typeof value === 'string') return scrubSecrets(value)
+  if (Array.isArray(value)) return value.map((v) => scrubDeep(v))
+  if (typeof value === 'object' && value !== null)
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubDeep(v, k)]))
+  return value
+}
+
+/**
+ * What the journal stores for an entry: every string scrubbed, secret-named keys inside mission
+ * options redacted, evidence output cut to its tail. Idempotent.
+ */
+export function sanitizeEntry(entry: JournalEntry): JournalEntry {
+  const { at, type } = entry
+  const e = entry as unknown as Record<string, unknown>
+  const out: Record<string, unknown> = { at, type }
+  for (const [k, v] of Object.entries(e)) {
+    if (k === 'at' || k === 'type') continue
+    if (type === 'evidence' && k === 'outputTail' && typeof v === 'string') out[k] = outputTail(v)
+    else if (k === 'options') out[k] = scrubDeep(v)
+    else out[k] = scrubDeep(v, '')
+  }
+  return out as unknown as JournalEntry
+}
+
+// --- Lines -----------------------------------------------------------------------------------
+
+const ENTRY_TYPES: ReadonlySet<string> = new Set<JournalEntryType>([
+  'mission.started',
+  'plan.accepted',
+  'todo.dispatched',
+  'todo.reported',
+  'todo.verdict',
+  'todo.requeued',
+  'evidence',
+  'usage',
+  'session.created',
+  'mission.ended',
+])
+
+export const serializeEntry = (entry: JournalEntry): string => JSON.stringify(entry)
+
+/**
+ * Parses stored lines. Blank lines are skipped; a line that is not a known entry (e.g. the torn last
+ * line of a crash) is skipped and counted.
+ */
+export function parseEntries(lines: readonly string[]): { entries: JournalEntry[]; skipped: number } {
+  const entries: JournalEntry[] = []
+  let skipped = 0
+  for (const line of lines) {
+    if (line.trim() === '') continue
+    try {
+      const v: unknown = JSON.parse(line)
+      if (
+        typeof v === 'object' &&
+        v !== null &&
+        ENTRY_TYPES.has(String((v as { type?: unknown }).type)) &&
+        typeof (v as { at?: unknown }).at === 'number'
+      )
+        entries.push(v as JournalEntry)
+      else skipped++
+    } catch {
+      skipped++
+    }
+  }
+  return { entries, skipped }
+}
+
+// --- The live journal ----------------------------------------------------------------------------
+
+export interface MissionJournalOptions {
+  store: JournalStore
+  clock: Clock
+}
+
+/**
+ * Appends entries to a store and keeps the mission state they imply. Open it with
+ * {@link MissionJournal.open} to resume from what the store already holds.
+ */
+export class MissionJournal {
+  readonly #store: JournalStore
+  readonly #clock: Clock
+  readonly #state: MissionSnapshot
+  #tail: Promise<void> = Promise.resolve()
+
+  private constructor(options: MissionJournalOptions, state: MissionSnapshot) {
+    this.#store = options.store
+    this.#clock = options.clock
+    this.#state = state
+  }
+
+  /** Reads the store and rebuilds the mission; `skipped` counts lines that were not valid entries. */
+  static async open(options: MissionJournalOptions): Promise<{ journal: MissionJournal; skipped: number }> {
+    const { entries, skipped } = parseEntries(await options.store.readAll())
+    return { journal: new MissionJournal(options, replay(entries)), skipped }
+  }
+
+  /**
+   * Stamps, sanitises and applies an entry at once, and writes it. The returned promise settles when
+   * the line is written; writes happen in call order.
+   */
+  append(input: JournalEntryInput): Promise<void> {
+    const stamped = (
+      input.type === 'mission.started'
+        ? { ...input, at: this.#clock.now(), version: JOURNAL_VERSION }
+        : { ...input, at: this.#clock.now() }
+    ) as JournalEntry
+    const entry = sanitizeEntry(stamped)
+    apply(this.#state, entry)
+    const line = serializeEntry(entry)
+    const write = this.#tail.then(() => this.#store.append(line))
+    this.#tail = write.catch(() => undefined)
+    return write
+  }
+
+  /** A deep copy of the current mission state. */
+  snapshot(): MissionSnapshot {
+    return structuredClone(this.#state)
+  }
+}

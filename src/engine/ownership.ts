@@ -1,0 +1,100 @@
+// The file ownership of a running mission: which worker session may edit which files. The engine
+// publishes it as a JSON file in the project; the companion plugin reads it to refuse edits outside
+// a worker's files. This module holds the format and the pure helpers both sides share (no fs here).
+
+/** Where the ownership file lives, relative to the project directory (POSIX separators). */
+export const OWNERSHIP_FILE = '.opencode/orchestrator/ownership.json'
+
+/** One worker session's claim: the todo it works on and the files it may edit. */
+export interface SessionOwnership {
+  todoId: string
+  /**
+   * Project-relative paths. An entry covers the file itself and everything below it when it names
+   * a directory; `*` matches within one path segment and `**` across segments.
+   */
+  files: string[]
+}
+
+/** The ownership file's content. Present while a mission runs; absent means "no guard". */
+export interface Ownership {
+  missionId: string
+  /** Every todo id of the current plan (used to reject reports about unknown todos). */
+  todos: string[]
+  /** Worker sessions by OpenCode session id. */
+  sessions: Record<string, SessionOwnership>
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v)
+const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string')
+
+/** Checks the shape of parsed JSON; returns undefined when it is not an {@link Ownership}. */
+export function toOwnership(value: unknown): Ownership | undefined {
+  if (!isObject(value) || typeof value.missionId !== 'string' || !isStringArray(value.todos)) return undefined
+  if (!isObject(value.sessions)) return undefined
+  const sessions: Record<string, SessionOwnership> = {}
+  for (const [id, raw] of Object.entries(value.sessions)) {
+    if (!isObject(raw) || typeof raw.todoId !== 'string' || !isStringArray(raw.files)) return undefined
+    sessions[id] = { todoId: raw.todoId, files: raw.files }
+  }
+  return { missionId: value.missionId, todos: value.todos, sessions }
+}
+
+/** Parses the file's text; undefined for anything that is not valid ownership JSON. */
+export function parseOwnership(text: string): Ownership | undefined {
+  try {
+    return toOwnership(JSON.parse(text))
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Normalises a project-relative path: forward slashes, no `.` segments, `..` resolved. Returns
+ * undefined for absolute paths and paths that climb out of the project.
+ */
+export function normalizeRelative(path: string): string | undefined {
+  const p = path.replace(/\\/g, '/')
+  if (p.startsWith('/') || /^[a-zA-Z]:/.test(p)) return undefined
+  const out: string[] = []
+  for (const seg of p.split('/')) {
+    if (seg === '' || seg === '.') continue
+    if (seg === '..') {
+      if (out.length === 0) return undefined
+      out.pop()
+    } else out.push(seg)
+  }
+  return out.join('/')
+}
+
+function globToRegExp(glob: string): RegExp {
+  let re = ''
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i] as string
+    if (c === '*' && glob[i + 1] === '*') {
+      // `**/` matches zero or more whole directories; a trailing `**` matches the rest.
+      if (glob[i + 2] === '/') {
+        re += '(?:.*/)?'
+        i += 2
+      } else {
+        re += '.*'
+        i++
+      }
+    } else if (c === '*') re += '[^/]*'
+    else if (c === '?') re += '[^/]'
+    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&')
+  }
+  return new RegExp(`^${re}$`)
+}
+
+/** True when the project-relative `file` is covered by one of the `owned` entries. */
+export function isOwnedPath(file: string, owned: readonly string[]): boolean {
+  const target = normalizeRelative(file)
+  if (target === undefined || target === '') return false
+  return owned.some((entry) => {
+    if (/[*?]/.test(entry)) return globToRegExp(entry.replace(/\\/g, '/').replace(/^\.\//, '')).test(target)
+    const e = normalizeRelative(entry)
+    if (e === undefined || e === '') return false
+    return target === e || target.startsWith(`${e}/`)
+  })
+}
