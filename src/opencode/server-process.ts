@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
+import { existsSync } from 'node:fs'
 import { createServer } from 'node:net'
 import type { Logger } from '../engine/ports'
 
@@ -56,7 +57,8 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
   // `--port=0` means "4096 if free": a fixed port collides across servers and lets a client reuse a
   // pooled keep-alive socket of a dead predecessor. Ask the OS for a free port instead.
   const port = await freePort()
-  const child = spawn(options.binary, ['serve', '--hostname=127.0.0.1', `--port=${port}`], {
+  const [command, args] = withParentDeathSignal(options.binary, ['serve', '--hostname=127.0.0.1', `--port=${port}`])
+  const child = spawn(command, args, {
     cwd: options.cwd,
     env,
     detached: true,
@@ -86,6 +88,11 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
     throw err
   }
   log.info(`opencode server ${pid} listening on ${url}`)
+
+  // If our host process exits without dispose() (a crash, process.exit), still end the group.
+  const onHostExit = () => signalGroup(pid, 'SIGKILL')
+  process.once('exit', onHostExit)
+  void exited.then(() => process.off('exit', onHostExit))
 
   let disposed = false
   const exitListeners: ((info: { code: number | null; signal: NodeJS.Signals | null }) => void)[] = []
@@ -145,26 +152,37 @@ async function killGroup(
   exited: Promise<unknown>,
   graceMs: number,
 ): Promise<void> {
-  const signalGroup = (sig: NodeJS.Signals) => {
-    try {
-      process.kill(-pid, sig)
-    } catch {
-      // the group is already gone
-    }
-  }
   if (child.exitCode === null && child.signalCode === null) {
-    signalGroup('SIGTERM')
+    signalGroup(pid, 'SIGTERM')
     let timer: NodeJS.Timeout | undefined
     const timedOut = await Promise.race([
       exited.then(() => false),
       new Promise<boolean>((r) => (timer = setTimeout(() => r(true), graceMs))),
     ])
     clearTimeout(timer)
-    if (timedOut) signalGroup('SIGKILL')
+    if (timedOut) signalGroup(pid, 'SIGKILL')
     await exited
   }
   // Children of the server (tools, LSPs) may outlive it in the group: end them too.
-  signalGroup('SIGKILL')
+  signalGroup(pid, 'SIGKILL')
+}
+
+function signalGroup(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, sig)
+  } catch {
+    // the group is already gone
+  }
+}
+
+const SETPRIV = '/usr/bin/setpriv'
+/**
+ * When the host is killed outright (SIGKILL of the extension host) no JavaScript runs, so on Linux
+ * the kernel is asked to send the server SIGTERM when its parent dies (util-linux `setpriv`).
+ */
+function withParentDeathSignal(binary: string, args: string[]): [string, string[]] {
+  if (process.platform === 'linux' && existsSync(SETPRIV)) return [SETPRIV, ['--pdeathsig', 'SIGTERM', binary, ...args]]
+  return [binary, args]
 }
 
 function freePort(): Promise<number> {

@@ -39,9 +39,8 @@ export interface DashboardSnapshot {
   blocked?: string
 }
 
-export type HostToWebview =
-  | { type: 'snapshot'; protocol: number; state: DashboardSnapshot }
-  | { type: 'mission.updated'; mission: MissionView }
+/** The host always sends whole snapshots (coalesced): they are small and never go stale. */
+export type HostToWebview = { type: 'snapshot'; protocol: number; state: DashboardSnapshot }
 
 export type WebviewToHost =
   | { type: 'ready'; protocol: number }
@@ -70,8 +69,6 @@ export function isHostToWebview(v: unknown): v is HostToWebview {
   switch (v.type) {
     case 'snapshot':
       return typeof v.protocol === 'number' && isObject(v.state)
-    case 'mission.updated':
-      return isObject(v.mission)
     default:
       return false
   }

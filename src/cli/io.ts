@@ -1,0 +1,9 @@
+/** What the CLI commands read and write; tests pass their own. */
+export interface CliIo {
+  stdout(text: string): void
+  stderr(text: string): void
+  env: NodeJS.ProcessEnv
+  cwd: string
+  /** The package's root folder (the parent of dist/). */
+  packageRoot: string
+}

@@ -1,0 +1,46 @@
+import { dirname, join } from 'node:path'
+import { runCommand } from './run-command'
+import { runInstall } from './install-command'
+import type { CliIo } from './io'
+
+const USAGE = `usage: orchestrator <command> [options]
+
+commands:
+  run       run a mission (orchestrator run --goal "<text>" | --demo)
+  install   add the companion plugin to an OpenCode config (--dir D | --global) [--uninstall]
+`
+
+async function main(argv: string[]): Promise<number> {
+  const io: CliIo = {
+    stdout: (t) => void process.stdout.write(t),
+    stderr: (t) => void process.stderr.write(t),
+    env: process.env,
+    cwd: process.cwd(),
+    packageRoot: dirname(__dirname),
+  }
+  const [command, ...rest] = argv
+  switch (command) {
+    case 'run':
+      return runCommand(rest, io)
+    case 'install':
+      return runInstall(rest, {
+        stdout: process.stdout,
+        stderr: process.stderr,
+        env: io.env,
+        cwd: io.cwd,
+        pluginFile: join(io.packageRoot, 'dist', 'plugin.js'),
+      })
+    case undefined:
+    case '--help':
+    case '-h':
+      io.stdout(USAGE)
+      return command === undefined ? 2 : 0
+    default:
+      io.stderr(`orchestrator: unknown command "${command}"\n${USAGE}`)
+      return 2
+  }
+}
+
+void main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code
+})

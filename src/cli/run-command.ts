@@ -1,0 +1,151 @@
+import { randomUUID } from 'node:crypto'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { parseArgs } from 'node:util'
+import { DEMO_FILES, DEMO_GOAL, demoScript } from '../demo/demo-script'
+import { offlineEnv } from '../demo/offline-env'
+import { writeProject } from '../demo/sample-project'
+import { ScriptedProvider, scriptedProviderConfig } from '../demo/scripted-provider'
+import { Mission } from '../engine/mission'
+import type { MissionState } from '../engine/mission-state'
+import { systemClock, type Logger } from '../engine/ports'
+import { resolveOpencodeBinary } from '../opencode/binary'
+import { connect, type Connection } from '../opencode/connection'
+import type { CliIo } from './io'
+import { progressLine, toReport } from './report'
+
+const USAGE = `usage: orchestrator run --goal "<text>" [--dir D] [--server-url URL --password P]
+       [--opencode-config FILE] [--opencode PATH] [--json] [--demo]`
+
+/** `orchestrator run`: one mission, live progress on stderr, the report on stdout with --json. */
+export async function runCommand(argv: string[], io: CliIo): Promise<number> {
+  let args
+  try {
+    args = parseArgs({
+      args: argv,
+      options: {
+        goal: { type: 'string' },
+        dir: { type: 'string' },
+        'server-url': { type: 'string' },
+        password: { type: 'string' },
+        'opencode-config': { type: 'string' },
+        opencode: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        demo: { type: 'boolean', default: false },
+        verbose: { type: 'boolean', default: false },
+      },
+      strict: true,
+    }).values
+  } catch (err) {
+    io.stderr(`${(err as Error).message}\n${USAGE}\n`)
+    return 2
+  }
+  const goal = (args.goal ?? (args.demo ? DEMO_GOAL : '')).trim()
+  if (!goal) {
+    io.stderr(`orchestrator run: --goal is required (or --demo)\n${USAGE}\n`)
+    return 2
+  }
+  let extraConfig: object = {}
+  if (args['opencode-config']) {
+    try {
+      extraConfig = JSON.parse(readFileSync(args['opencode-config'], 'utf8')) as object
+    } catch (err) {
+      io.stderr(`orchestrator run: cannot read --opencode-config: ${(err as Error).message}\n`)
+      return 2
+    }
+  }
+
+  const logger = cliLogger(io, args.verbose)
+  const cleanup: (() => Promise<void> | void)[] = []
+  let mission: Mission | undefined
+  const onSignal = () => {
+    io.stderr('\nstopping the mission…\n')
+    void mission?.stop('stopped by the user (signal)')
+  }
+  process.once('SIGINT', onSignal)
+  process.once('SIGTERM', onSignal)
+  try {
+    let connection: Connection
+    let directory = resolve(args.dir ?? io.cwd)
+    if (args.demo) {
+      const root = mkdtempSync(join(tmpdir(), 'orchestrator-demo-'))
+      cleanup.push(() => rmSync(root, { recursive: true, force: true }))
+      if (!args.dir) directory = writeProject(join(root, 'greeter'), DEMO_FILES)
+      const provider = await ScriptedProvider.start({ script: demoScript, latencyMs: 150 })
+      cleanup.push(() => provider.close())
+      io.stderr(`demo: scripted model on ${provider.baseUrl}, project ${directory}\n`)
+      connection = await connect({
+        kind: 'spawn',
+        binary: resolveOpencodeBinary({ configured: args.opencode, searchFrom: [directory, io.packageRoot] }),
+        directory,
+        env: offlineEnv(root, io.env),
+        configContent: { ...serverConfig(io), ...scriptedProviderConfig(provider), permission: { '*': 'allow' } },
+        logger,
+      })
+    } else if (args['server-url']) {
+      connection = await connect({
+        kind: 'attach',
+        url: args['server-url'],
+        directory,
+        logger,
+        ...(args.password !== undefined && { password: args.password }),
+      })
+    } else {
+      io.stderr('starting opencode serve…\n')
+      connection = await connect({
+        kind: 'spawn',
+        binary: resolveOpencodeBinary({
+          configured: args.opencode,
+          searchFrom: [directory, io.packageRoot],
+          settingName: '--opencode',
+        }),
+        directory,
+        env: { ...io.env, OPENCODE_CLIENT: 'sdk' },
+        configContent: { ...serverConfig(io), ...extraConfig },
+        logger,
+      })
+    }
+    cleanup.push(() => connection.dispose())
+
+    mission = new Mission(
+      { sessions: connection.sessions, events: connection.events, clock: systemClock, logger },
+      { id: randomUUID(), goal },
+    )
+    let last = ''
+    mission.onChange((s) => {
+      const line = progressLine(s)
+      if (line !== last) io.stderr(`${line}\n`)
+      last = line
+    })
+    const final: MissionState = await mission.run()
+    mission.dispose()
+    if (final.result) io.stderr(`\n${final.result}\n\n`)
+    if (args.json) io.stdout(`${JSON.stringify(toReport(final))}\n`)
+    else io.stderr(`mission ${final.phase}${final.reason ? `: ${final.reason}` : ''}\n`)
+    return final.phase === 'completed' ? 0 : 1
+  } catch (err) {
+    io.stderr(`orchestrator run: ${(err as Error).message}\n`)
+    return 1
+  } finally {
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
+    for (const c of cleanup.reverse()) await c()
+  }
+}
+
+/** Our plugin, shipped next to the CLI bundle, goes in through the server's config content. */
+function serverConfig(io: CliIo): object {
+  return { plugin: [pathToFileURL(join(io.packageRoot, 'dist', 'plugin.js')).href] }
+}
+
+function cliLogger(io: CliIo, verbose: boolean): Logger {
+  const line = (level: string) => (m: string) => io.stderr(`[${level}] ${m}\n`)
+  return {
+    debug: () => {},
+    info: verbose ? line('info') : () => {},
+    warn: line('warn'),
+    error: line('error'),
+  }
+}

@@ -1,0 +1,67 @@
+import * as vscode from 'vscode'
+import { Commands } from './shared/constants'
+import { registerCommands } from './vscode/commands'
+import { DashboardView } from './vscode/dashboard-view'
+import { DisposableStore, toDisposable } from './vscode/disposable'
+import { Log } from './vscode/log'
+import { MissionController } from './vscode/mission-controller'
+import { notifyMissionEnd } from './vscode/notifications'
+import { ServerController } from './vscode/server-controller'
+import { buildSnapshot } from './vscode/snapshot'
+import { StatusBar } from './vscode/status-bar'
+
+let root: DisposableStore | undefined
+let server: ServerController | undefined
+
+const UNTRUSTED = 'This workspace is not trusted: missions (which run an OpenCode server) are disabled.'
+
+export function activate(context: vscode.ExtensionContext): void {
+  const store = (root = new DisposableStore())
+  const log = store.add(new Log())
+  server = store.add(new ServerController(context.extensionUri, log.for('server')))
+  const missions = store.add(new MissionController(server, log.for('mission')))
+  const statusBar = store.add(new StatusBar())
+  const srv = server
+  const blocked = () => (vscode.workspace.isTrusted ? undefined : UNTRUSTED)
+
+  const runMission = (goal: string) => {
+    if (!vscode.workspace.isTrusted) return void vscode.window.showWarningMessage(UNTRUSTED)
+    missions.start(goal).then(notifyMissionEnd, (err: unknown) => {
+      const message = err instanceof Error ? err.message : String(err)
+      log.for('mission').error(`mission did not start: ${message}`)
+      void vscode.window.showErrorMessage(`Mission not started: ${message}`, 'Show Logs').then((c) => {
+        if (c) void vscode.commands.executeCommand(Commands.showLogs)
+      })
+    })
+  }
+
+  const dashboard = store.add(
+    new DashboardView(
+      context.extensionUri,
+      {
+        snapshot: () => buildSnapshot(srv.state, missions.current, blocked()),
+        startMission: runMission,
+        stopMission: () => void missions.stop(),
+      },
+      log.for('dashboard'),
+    ),
+  )
+  store.add(vscode.window.registerWebviewViewProvider(DashboardView.viewType, dashboard))
+  const render = () => {
+    statusBar.render(missions.current, srv.state)
+    dashboard.changed()
+  }
+  store.add(toDisposable(missions.changes.on(render)))
+  store.add(toDisposable(srv.changes.on(render)))
+  store.add(vscode.workspace.onDidGrantWorkspaceTrust(render))
+  registerCommands(store, { missions, server: srv, log, runMission })
+}
+
+/** Ends the server's whole process group before the extension host goes away. */
+export async function deactivate(): Promise<void> {
+  const s = server
+  root?.dispose()
+  root = undefined
+  server = undefined
+  await s?.stop()
+}

@@ -1,0 +1,46 @@
+import * as vscode from 'vscode'
+import { Commands, Views } from '../shared/constants'
+import type { DisposableStore } from './disposable'
+import type { Log } from './log'
+import type { MissionController } from './mission-controller'
+import type { ServerController } from './server-controller'
+
+export interface CommandDeps {
+  missions: MissionController
+  server: ServerController
+  log: Log
+  /** Runs a mission and reports its end; errors become messages. */
+  runMission(goal: string): void
+}
+
+export function registerCommands(store: DisposableStore, deps: CommandDeps): void {
+  const register = (id: string, fn: () => unknown) => store.add(vscode.commands.registerCommand(id, fn))
+
+  register(Commands.runTask, async () => {
+    const goal = await vscode.window.showInputBox({
+      title: 'Orchestrator: Run Task',
+      prompt: 'What should the agents do?',
+      placeHolder: 'e.g. Add input validation to the signup form and test it',
+      ignoreFocusOut: true,
+    })
+    if (goal === undefined) return // cancelled
+    if (goal.trim() === '') {
+      void vscode.window.showWarningMessage('No mission started: the goal was empty.')
+      return
+    }
+    deps.runMission(goal)
+  })
+  register(Commands.stopMission, () => deps.missions.stop())
+  register(Commands.showDashboard, () => vscode.commands.executeCommand(`${Views.dashboard}.focus`))
+  register(Commands.showLogs, () => deps.log.channel.show())
+  register(Commands.restartServer, async () => {
+    const folder = vscode.workspace.workspaceFolders?.[0]
+    if (!folder) return void vscode.window.showWarningMessage('Open a folder first.')
+    if (deps.missions.running) return void vscode.window.showWarningMessage('Stop the running mission first.')
+    try {
+      await deps.server.restart(folder.uri.fsPath)
+    } catch (err) {
+      void vscode.window.showErrorMessage(`OpenCode server failed to start: ${(err as Error).message}`)
+    }
+  })
+}

@@ -1,0 +1,133 @@
+import { randomBytes } from 'node:crypto'
+import * as vscode from 'vscode'
+import type { Logger } from '../engine/ports'
+import { Views } from '../shared/constants'
+import {
+  assertNever,
+  isWebviewToHost,
+  PROTOCOL_VERSION,
+  type DashboardSnapshot,
+  type HostToWebview,
+  type WebviewToHost,
+} from '../shared/protocol'
+import { DisposableStore } from './disposable'
+
+export interface DashboardHandlers {
+  snapshot(): DashboardSnapshot
+  startMission(goal: string): void
+  stopMission(): void
+}
+
+/**
+ * The sidebar dashboard. The host owns the state: a full snapshot goes out on `ready` and whenever
+ * the view becomes visible; while visible, changes go out as coalesced updates.
+ */
+export class DashboardView implements vscode.WebviewViewProvider, vscode.Disposable {
+  static readonly viewType = Views.dashboard
+  #view: vscode.WebviewView | undefined
+  #ready = false
+  readonly #store = new DisposableStore()
+  #viewStore: DisposableStore | undefined
+  #pending: ReturnType<typeof setTimeout> | undefined
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly handlers: DashboardHandlers,
+    private readonly log: Logger,
+    /** Longest delay before a change reaches a visible view. Default: 16 ms (a frame). */
+    private readonly coalesceMs = 16,
+  ) {}
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.#viewStore?.dispose()
+    const store = (this.#viewStore = new DisposableStore())
+    this.#view = view
+    this.#ready = false
+    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist')
+    const media = vscode.Uri.joinPath(this.extensionUri, 'media')
+    view.webview.options = { enableScripts: true, localResourceRoots: [dist, media] }
+    view.webview.html = this.#html(view.webview, dist)
+    store.add(view.webview.onDidReceiveMessage((m: unknown) => this.#onMessage(m)))
+    store.add(view.onDidChangeVisibility(() => view.visible && this.#ready && this.#sendSnapshot()))
+    store.add(
+      view.onDidDispose(() => {
+        this.#view = undefined
+        this.#ready = false
+        store.dispose()
+      }),
+    )
+  }
+
+  /** Tells the view that host state changed; it renders at most once per coalescing window. */
+  changed(): void {
+    if (!this.#view?.visible || !this.#ready || this.#pending) return
+    this.#pending = setTimeout(() => {
+      this.#pending = undefined
+      this.#sendSnapshot()
+    }, this.coalesceMs)
+  }
+
+  #onMessage(raw: unknown): void {
+    if (!isWebviewToHost(raw)) {
+      this.log.warn(`dropped an unknown webview message: ${JSON.stringify(raw)?.slice(0, 200)}`)
+      return
+    }
+    const msg: WebviewToHost = raw
+    switch (msg.type) {
+      case 'ready':
+        if (msg.protocol !== PROTOCOL_VERSION)
+          this.log.warn(`webview speaks protocol ${msg.protocol}, host ${PROTOCOL_VERSION}: it resets its state`)
+        this.#ready = true
+        return this.#sendSnapshot()
+      case 'mission.start':
+        return this.handlers.startMission(msg.goal)
+      case 'mission.stop':
+        return this.handlers.stopMission()
+      default:
+        return assertNever(msg)
+    }
+  }
+
+  #sendSnapshot(): void {
+    this.#post({ type: 'snapshot', protocol: PROTOCOL_VERSION, state: this.handlers.snapshot() })
+  }
+
+  #post(msg: HostToWebview): void {
+    if (this.#view?.visible) void this.#view.webview.postMessage(msg)
+  }
+
+  #html(webview: vscode.Webview, dist: vscode.Uri): string {
+    const nonce = randomBytes(16).toString('base64')
+    const script = webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js'))
+    const style = webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.css'))
+    const codicons = webview.asWebviewUri(vscode.Uri.joinPath(dist, 'codicons', 'codicon.css'))
+    const csp = [
+      "default-src 'none'",
+      `style-src ${webview.cspSource}`,
+      `font-src ${webview.cspSource}`,
+      `img-src ${webview.cspSource} data:`,
+      `script-src 'nonce-${nonce}'`,
+    ].join('; ')
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link href="${codicons.toString()}" rel="stylesheet">
+<link href="${style.toString()}" rel="stylesheet">
+<title>Orchestrator</title>
+</head>
+<body>
+<div id="app"></div>
+<script type="module" nonce="${nonce}" src="${script.toString()}"></script>
+</body>
+</html>`
+  }
+
+  dispose(): void {
+    clearTimeout(this.#pending)
+    this.#viewStore?.dispose()
+    this.#store.dispose()
+  }
+}

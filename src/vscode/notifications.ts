@@ -1,0 +1,17 @@
+import * as vscode from 'vscode'
+import type { MissionState } from '../engine/mission-state'
+import { Commands } from '../shared/constants'
+
+/** One toast per mission end: completion, failure with its reason, or stop. */
+export function notifyMissionEnd(state: MissionState): void {
+  const goal = state.goal.length > 60 ? `${state.goal.slice(0, 59)}…` : state.goal
+  const open = 'Open Dashboard'
+  const follow = (choice: string | undefined) => {
+    if (choice === open) void vscode.commands.executeCommand(Commands.showDashboard)
+  }
+  if (state.phase === 'completed')
+    void vscode.window.showInformationMessage(`Mission completed: ${goal}`, open).then(follow)
+  else if (state.phase === 'failed')
+    void vscode.window.showErrorMessage(`Mission failed: ${state.reason ?? 'unknown reason'}`, open).then(follow)
+  else if (state.phase === 'stopped') void vscode.window.showWarningMessage(`Mission stopped: ${goal}`)
+}

@@ -1,0 +1,110 @@
+import * as vscode from 'vscode'
+import type { Logger } from '../engine/ports'
+import { Emitter } from '../engine/emitter'
+import { resolveOpencodeBinary } from '../opencode/binary'
+import { connect, type Connection } from '../opencode/connection'
+import type { ServerStatus } from '../shared/protocol'
+import { getConfig } from './config'
+
+export interface ServerState {
+  status: ServerStatus
+  url?: string
+  error?: string
+}
+
+/**
+ * Owns the connection to OpenCode: spawns `opencode serve` for the workspace (or attaches to
+ * `orchestrator.serverUrl`), shares it between missions, and ends it on dispose.
+ */
+export class ServerController implements vscode.Disposable {
+  #state: ServerState = { status: 'stopped' }
+  #connecting: Promise<Connection> | undefined
+  #connection: Connection | undefined
+  #closing: Promise<void> = Promise.resolve()
+  readonly changes = new Emitter<ServerState>()
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly log: Logger,
+  ) {}
+
+  get state(): ServerState {
+    return this.#state
+  }
+
+  /** The live connection, started on first use. Rejects with a user-facing message. */
+  ensure(directory: string): Promise<Connection> {
+    if (this.#connection) return Promise.resolve(this.#connection)
+    this.#connecting ??= this.#connect(directory).finally(() => (this.#connecting = undefined))
+    return this.#connecting
+  }
+
+  async restart(directory: string): Promise<Connection> {
+    await this.stop()
+    return this.ensure(directory)
+  }
+
+  /** Ends the server (awaiting a start in progress first); resolves once its process group is gone. */
+  async stop(): Promise<void> {
+    await this.#connecting?.catch(() => undefined)
+    const c = this.#connection
+    this.#connection = undefined
+    if (c) this.#closing = this.#closing.then(() => c.dispose())
+    await this.#closing
+    if (this.#state.status !== 'stopped') this.#set({ status: 'stopped' })
+  }
+
+  async #connect(directory: string): Promise<Connection> {
+    if (!vscode.workspace.isTrusted)
+      throw new Error('Missions run only in a trusted workspace: no OpenCode server is started here.')
+    this.#set({ status: 'starting' })
+    try {
+      const attachUrl = getConfig('serverUrl').trim()
+      const connection = attachUrl
+        ? await connect({
+            kind: 'attach',
+            url: attachUrl,
+            directory,
+            logger: this.log,
+            ...(process.env.OPENCODE_SERVER_PASSWORD && { password: process.env.OPENCODE_SERVER_PASSWORD }),
+          })
+        : await connect({
+            kind: 'spawn',
+            binary: resolveOpencodeBinary({
+              configured: getConfig('opencodePath').trim() || undefined,
+              searchFrom: [directory, this.extensionUri.fsPath],
+            }),
+            directory,
+            env: { ...process.env, OPENCODE_CLIENT: 'sdk' },
+            configContent: this.#serverConfig(),
+            logger: this.log,
+          })
+      connection.process?.onUnexpectedExit((info) => {
+        this.#connection = undefined
+        this.#set({ status: 'failed', error: `OpenCode server exited (code ${info.code}, signal ${info.signal})` })
+      })
+      this.#connection = connection
+      this.#set({ status: 'ready', url: connection.url })
+      return connection
+    } catch (err) {
+      const error = err instanceof Error ? err.message : String(err)
+      this.#set({ status: 'failed', error })
+      throw err
+    }
+  }
+
+  /** The companion plugin goes in through the server's config content: no user file is changed. */
+  #serverConfig(): object {
+    return { plugin: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'plugin.js').toString()] }
+  }
+
+  #set(state: ServerState): void {
+    this.#state = state
+    this.changes.emit(state)
+  }
+
+  dispose(): void {
+    void this.stop()
+    this.changes.clear()
+  }
+}

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest'
+import { foldAgentEvent, UsageLedger } from '../../src/engine/agent-fold'
+import type { AgentState } from '../../src/engine/mission-state'
+import type { HostEvent } from '../../src/engine/ports'
+
+const agent = (patch: Partial<AgentState> = {}): AgentState => ({
+  sessionId: 's1',
+  role: 'planner',
+  title: 'Planner: x',
+  status: 'starting',
+  tokens: 0,
+  cost: 0,
+  startedAt: 0,
+  lastActivityAt: 0,
+  ...patch,
+})
+const fold = (events: HostEvent[], start = agent()) => {
+  const ledger = new UsageLedger()
+  return events.reduce((a, e, i) => foldAgentEvent(a, e, i + 1, ledger), start)
+}
+const usage = (messageId: string, tokens: number, cost = 0): HostEvent => ({
+  type: 'message.assistant',
+  sessionId: 's1',
+  messageId,
+  providerId: 'p',
+  modelId: 'm',
+  tokens,
+  cost,
+  completed: false,
+})
+
+describe('foldAgentEvent', () => {
+  it('follows busy → tool → final text → idle', () => {
+    const a = fold([
+      { type: 'session.status', sessionId: 's1', status: { type: 'busy' } },
+      { type: 'part.tool', sessionId: 's1', messageId: 'm1', callId: 'c', tool: 'read', status: 'running', input: {} },
+    ])
+    expect(a).toMatchObject({ status: 'busy', tool: 'read' })
+    const b = fold(
+      [
+        { type: 'part.tool', sessionId: 's1', messageId: 'm1', callId: 'c', tool: 'read', status: 'completed', input: {} },
+        { type: 'part.text', sessionId: 's1', messageId: 'm2', partId: 'p', text: 'partial', final: false },
+        { type: 'part.text', sessionId: 's1', messageId: 'm2', partId: 'p', text: 'All done.', final: true },
+        { type: 'session.idle', sessionId: 's1' },
+      ],
+      a,
+    )
+    expect(b).toMatchObject({ status: 'idle', text: 'All done.' })
+    expect(b.tool).toBeUndefined()
+  })
+
+  it('ignores events of other sessions and returns the same object', () => {
+    const a = agent()
+    expect(foldAgentEvent(a, { type: 'session.idle', sessionId: 'other' }, 1, new UsageLedger())).toBe(a)
+  })
+
+  it('counts the growing usage of a message once, and sums across messages', () => {
+    const a = fold([usage('m1', 100, 0.01), usage('m1', 250, 0.02), usage('m2', 50, 0.005)])
+    expect(a.tokens).toBe(300)
+    expect(a.cost).toBeCloseTo(0.025)
+  })
+
+  it('shows retry with the attempt, and waiting while a permission is open', () => {
+    const r = fold([{ type: 'session.status', sessionId: 's1', status: { type: 'retry', attempt: 2, message: '429', next: 5 } }])
+    expect(r).toMatchObject({ status: 'retry', retry: { attempt: 2, message: '429' } })
+    const w = fold([{ type: 'permission.asked', requestId: 'per_1', sessionId: 's1', permission: 'bash', patterns: [] }])
+    expect(w.status).toBe('waiting')
+  })
+
+  it('keeps a terminal status but still counts late usage', () => {
+    const a = fold([{ type: 'session.status', sessionId: 's1', status: { type: 'busy' } }, usage('m1', 10)], agent({ status: 'aborted' }))
+    expect(a).toMatchObject({ status: 'aborted', tokens: 10 })
+  })
+
+  it('records provider errors but not aborts as the agent error', () => {
+    const err = (name: string): HostEvent => ({ ...usage('m1', 0), error: { name, message: `${name} happened`, retryable: false } } as HostEvent)
+    expect(fold([err('APIError')]).error).toBe('APIError happened')
+    expect(fold([err('MessageAbortedError')]).error).toBeUndefined()
+  })
+})

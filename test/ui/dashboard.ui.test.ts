@@ -1,0 +1,119 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { offlineEnv } from '../../src/demo/offline-env'
+import { writeProject } from '../../src/demo/sample-project'
+import { ScriptedProvider, scriptedProviderConfig } from '../../src/demo/scripted-provider'
+import { resolveOpencodeBinary } from '../../src/opencode/binary'
+import { processesWithEnv } from './processes'
+import { waitFor, Workbench } from './workbench'
+
+const root = resolve(__dirname, '../..')
+const artifacts = join(root, 'artifacts', 'ui')
+const ANSWER = 'Scripted answer: the greeting module is fine as it is.'
+const GOAL = 'Review the greeting module'
+
+let sandbox: string
+let provider: ScriptedProvider
+let bench: Workbench | undefined
+const timings: Record<string, number> = {}
+
+beforeAll(async () => {
+  mkdirSync(artifacts, { recursive: true })
+  sandbox = mkdtempSync(join(tmpdir(), 'orch-ui-'))
+  provider = await ScriptedProvider.start({ script: () => ({ text: ANSWER }), latencyMs: 200 })
+  const env = offlineEnv(sandbox)
+  // The user's global OpenCode config names the provider, as a real user's would.
+  writeFileSync(
+    join(env.XDG_CONFIG_HOME as string, 'opencode', 'opencode.json'),
+    JSON.stringify({ ...scriptedProviderConfig(provider), permission: { '*': 'allow' } }),
+  )
+  const workspace = writeProject(join(sandbox, 'workspace'), { 'greet.js': 'export const greet = (n) => `Hi ${n}`\n' })
+  const t0 = Date.now()
+  bench = await Workbench.start({
+    sandbox,
+    workspace,
+    vsix: join(root, 'dist', 'opencode-orchestrator.vsix'),
+    artifacts,
+    env: { ...env, ORCH_UI_SANDBOX: sandbox },
+    settings: {
+      'workbench.startupEditor': 'none',
+      'telemetry.telemetryLevel': 'off',
+      'update.mode': 'none',
+      'extensions.autoCheckUpdates': false,
+      'extensions.autoUpdate': false,
+      'extensions.ignoreRecommendations': true,
+      'workbench.tips.enabled': false,
+      'security.workspace.trust.enabled': false,
+      'chat.disableAIFeatures': true,
+      'workbench.secondarySideBar.defaultVisibility': 'hidden',
+      'workbench.reduceMotion': 'on',
+      'orchestrator.opencodePath': resolveOpencodeBinary({ searchFrom: [root] }),
+    },
+  })
+  timings.workbenchReadyMs = Date.now() - t0
+}, 180_000)
+
+afterAll(async () => {
+  await bench?.stop()
+  // No process started for this sandbox (code-server, extension host, OpenCode) may survive.
+  const left = processesWithEnv(sandbox)
+  for (const p of left) process.kill(p.pid, 'SIGKILL')
+  await provider?.close()
+  if (!process.env.ORCH_UI_KEEP) rmSync(sandbox, { recursive: true, force: true })
+  writeFileSync(join(artifacts, 'timings.json'), JSON.stringify(timings, null, 2))
+  expect(left, `processes left behind: ${JSON.stringify(left)}`).toEqual([])
+}, 60_000)
+
+describe('the extension in a real VS Code workbench', () => {
+  it('runs a task from the command palette and shows the answer in the dashboard, status bar and a toast', async () => {
+    const page = bench!.page
+    const t0 = Date.now()
+    await bench!.runCommand('Orchestrator: Run Task')
+    const input = page.locator('.quick-input-widget .quick-input-box input')
+    await page.locator('.quick-input-widget', { hasText: 'What should the agents do?' }).waitFor()
+    await input.fill(GOAL)
+    await page.screenshot({ path: join(artifacts, '1-goal-input.png'), animations: 'disabled' })
+    await page.keyboard.press('Enter')
+
+    const toast = page.locator('.notifications-toasts .notification-toast .notification-list-item-message', {
+      hasText: `Mission completed: ${GOAL}`,
+    })
+    await toast.waitFor({ timeout: 90_000 })
+    timings.runTaskToToastMs = Date.now() - t0
+    const status = page.locator('[id="opencode-orchestrator.opencode-orchestrator.orchestrator.status"]')
+    await expect.poll(() => status.textContent(), { timeout: 10_000 }).toContain('Orchestrator: completed')
+
+    await status.click() // opens the dashboard
+    const view = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame')
+    const result = view.locator('[data-testid="mission-result"]')
+    await result.waitFor({ timeout: 30_000 })
+    expect(await result.textContent()).toBe(ANSWER)
+    expect(await view.locator('[data-testid="mission-goal"]').textContent()).toBe(GOAL)
+    expect(await view.locator('[data-testid="mission-phase"]').textContent()).toBe('completed')
+    expect(await view.locator('[data-testid="agent"][data-role="planner"]').count()).toBe(1)
+    await page.screenshot({ path: join(artifacts, '2-dashboard-completed.png'), animations: 'disabled' })
+
+    // The model saw the goal once, with no title-generation call.
+    expect(provider.requests.map((r) => r.kind)).toEqual(['chat'])
+    expect(provider.requests[0]?.lastUserText).toContain(GOAL)
+    // Every request of the browser stayed on loopback.
+    expect(bench!.requests.length).toBeGreaterThan(0)
+    expect(bench!.requests.filter((r) => !r.local)).toEqual([])
+    timings.uiTestMs = Date.now() - t0
+  }, 180_000)
+
+  it('refuses an empty goal with a clear message and starts nothing', async () => {
+    const page = bench!.page
+    const before = provider.requests.length
+    await bench!.runCommand('Orchestrator: Run Task')
+    await page.locator('.quick-input-widget', { hasText: 'What should the agents do?' }).waitFor()
+    await page.keyboard.press('Enter')
+    await page
+      .locator('.notifications-toasts .notification-list-item-message', { hasText: 'No mission started: the goal was empty.' })
+      .waitFor({ timeout: 15_000 })
+    await page.screenshot({ path: join(artifacts, '3-empty-goal.png'), animations: 'disabled' })
+    expect(provider.requests.length).toBe(before)
+  }, 60_000)
+})

