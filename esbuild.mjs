@@ -1,5 +1,6 @@
 // One build script for the four bundles: extension host (cjs), CLI (cjs + shebang),
 // companion OpenCode plugin (esm, self-contained) and the Svelte webview (browser esm + css).
+import { cpSync, mkdirSync } from 'node:fs'
 import * as esbuild from 'esbuild'
 import sveltePlugin from 'esbuild-svelte'
 
@@ -49,11 +50,17 @@ const builds = [
     platform: 'browser',
     format: 'esm',
     target: 'es2022',
+    // esbuild-svelte cannot transform with linked maps; the webview gets inline ones in development.
+    sourcemap: production ? false : 'inline',
     conditions: ['svelte', 'browser'],
     mainFields: ['svelte', 'browser', 'module', 'main'],
     plugins: [sveltePlugin({ compilerOptions: { css: 'external' } })],
   },
 ]
+
+// Codicons are shipped as-is next to the webview bundle (localResourceRoots covers dist/).
+mkdirSync('dist/codicons', { recursive: true })
+for (const f of ['codicon.css', 'codicon.ttf']) cpSync(`node_modules/@vscode/codicons/dist/${f}`, `dist/codicons/${f}`)
 
 if (watch) {
   const contexts = await Promise.all(builds.map((b) => esbuild.context(b)))

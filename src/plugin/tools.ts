@@ -1,0 +1,134 @@
+// The three mission-protocol tools. OpenCode offers their zod schemas to the model as JSON schema;
+// the semantic checks (ids, dependencies, cycles, known todos) are the engine's own checkers, so the
+// plugin and the engine agree on what a valid call is. An invalid call throws: OpenCode then marks
+// the tool part as an error and hands the message back to the model, which can correct itself.
+import { tool, type ToolDefinition } from '@opencode-ai/plugin'
+import {
+  checkPlan,
+  checkReport,
+  checkVerdict,
+  TOOL_PLAN,
+  TOOL_REPORT,
+  TOOL_VERDICT,
+} from '../engine/mission-protocol'
+import type { Ownership } from '../engine/ownership'
+
+const z = tool.schema
+
+const planArgs = {
+  todos: z
+    .array(
+      z.object({
+        id: z.string().describe('Unique short id, e.g. "api-auth"'),
+        title: z.string().describe('One line'),
+        description: z.string().describe('What to do, precisely enough for a worker who sees only this todo'),
+        files: z.array(z.string()).describe('Project-relative files this todo may edit'),
+        dependsOn: z.array(z.string()).describe('Ids of todos that must be done first'),
+        acceptance: z.array(z.string()).describe('Checks the reviewer applies'),
+      }),
+    )
+    .describe('At least one todo; ids unique, dependencies known and acyclic'),
+}
+const reportArgs = {
+  todoId: z.string().describe('The todo id from your brief'),
+  status: z.enum(['done', 'blocked', 'failed']),
+  summary: z.string().describe('What changed and why, in a few lines; no raw tool output'),
+  filesChanged: z.array(z.string()).describe('Project-relative paths'),
+}
+const verdictArgs = {
+  todoId: z.string().describe('The todo id from your brief'),
+  verdict: z.enum(['pass', 'fail']),
+  findings: z.array(z.string()).describe('Concrete problems to fix; empty when passing'),
+}
+
+const schemas = {
+  [TOOL_PLAN]: z.object(planArgs),
+  [TOOL_REPORT]: z.object(reportArgs),
+  [TOOL_VERDICT]: z.object(verdictArgs),
+} as const
+
+type MissionTool = keyof typeof schemas
+export const isMissionTool = (name: string): name is MissionTool => Object.hasOwn(schemas, name)
+
+/** What the checks know about the running mission, read from the ownership file. */
+export interface MissionContext {
+  ownership: Ownership | undefined
+  sessionID: string
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>(
+    (acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)),
+    '',
+  )
+}
+
+/**
+ * Every problem with a mission tool call, in words the model can act on; empty when the call is
+ * valid. The engine's checker runs first (it names duplicate ids, unknown or cyclic dependencies,
+ * an empty plan, unknown todo ids); the zod schema then catches what the checker tolerates.
+ */
+export function missionCallErrors(name: MissionTool, args: unknown, ctx: MissionContext): string[] {
+  const known = ctx.ownership ? new Set(ctx.ownership.todos) : undefined
+  const checked =
+    name === TOOL_PLAN
+      ? checkPlan(args)
+      : name === TOOL_REPORT
+        ? checkReport(args, known)
+        : checkVerdict(args, known)
+  if (!checked.ok) return checked.errors
+  const parsed = schemas[name].safeParse(args)
+  if (!parsed.success)
+    return parsed.error.issues.map((i) => (i.path.length ? `${formatPath(i.path)}: ${i.message}` : i.message))
+  if (name === TOOL_REPORT) {
+    const own = ctx.ownership?.sessions[ctx.sessionID]
+    const todoId = (args as { todoId: string }).todoId
+    if (own && own.todoId !== todoId) return [`this session works on todo "${own.todoId}", not "${todoId}"`]
+  }
+  return []
+}
+
+/** Throws the error OpenCode reports to the model when a mission tool call is invalid. */
+export function assertMissionCall(name: MissionTool, args: unknown, ctx: MissionContext): void {
+  const errors = missionCallErrors(name, args, ctx)
+  if (errors.length === 0) return
+  throw new Error(
+    `${name}: invalid arguments:\n${errors.map((e) => `- ${e}`).join('\n')}\nFix these and call ${name} again.`,
+  )
+}
+
+/** The tools, keyed by name. `mission` reads the current ownership (called once per tool call). */
+export function missionTools(mission: () => Promise<Ownership | undefined>): Record<string, ToolDefinition> {
+  const context = async (sessionID: string): Promise<MissionContext> => ({
+    ownership: await mission(),
+    sessionID,
+  })
+  return {
+    [TOOL_PLAN]: tool({
+      description:
+        'Planner only: submit the mission plan as todos with ids, files owned, dependencies and acceptance checks.',
+      args: planArgs,
+      async execute(args, ctx) {
+        assertMissionCall(TOOL_PLAN, args, await context(ctx.sessionID))
+        const ids = args.todos.map((t) => t.id)
+        return `Plan accepted: ${ids.length} todo${ids.length === 1 ? '' : 's'} (${ids.join(', ')}).`
+      },
+    }),
+    [TOOL_REPORT]: tool({
+      description: 'Worker only: report the outcome of your todo once, when you are finished.',
+      args: reportArgs,
+      async execute(args, ctx) {
+        assertMissionCall(TOOL_REPORT, args, await context(ctx.sessionID))
+        return `Report recorded: ${args.todoId} ${args.status}.`
+      },
+    }),
+    [TOOL_VERDICT]: tool({
+      description: 'Reviewer only: give your verdict on the todo you reviewed, once.',
+      args: verdictArgs,
+      async execute(args, ctx) {
+        assertMissionCall(TOOL_VERDICT, args, await context(ctx.sessionID))
+        return `Verdict recorded: ${args.todoId} ${args.verdict}.`
+      },
+    }),
+  }
+}

@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest'
+import * as pluginModule from '../../src/plugin/index'
+import { loadPlugin } from './helpers'
+
+describe('plugin module', () => {
+  it('exports only the plugin function, which is what OpenCode 1.18 calls for a file:// entry', () => {
+    expect(Object.keys(pluginModule)).toEqual(['OrchestratorPlugin'])
+    expect(typeof pluginModule.OrchestratorPlugin).toBe('function')
+  })
+
+  it('registers only the config, tool and tool.execute.before hooks: nothing on events, prompts or outputs', async () => {
+    const hooks = await loadPlugin('/tmp/project')
+    expect(Object.keys(hooks).sort()).toEqual(['config', 'tool', 'tool.execute.before'])
+  })
+
+  it('fails to load with a clear message on invalid options', async () => {
+    await expect(loadPlugin('/tmp/project', { models: { planner: 42 } })).rejects.toThrow(
+      'orchestrator plugin option `models.planner` must be "provider/model", got 42',
+    )
+  })
+})

@@ -1,0 +1,125 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Hooks } from '@opencode-ai/plugin'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { writeOwnership } from '../../src/plugin/ownership'
+import { before, loadPlugin, toolContext } from './helpers'
+
+let dir: string
+let hooks: Hooks
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'orch-tools-'))
+  hooks = await loadPlugin(dir)
+})
+afterEach(() => rmSync(dir, { recursive: true, force: true }))
+
+const todo = (id: string, dependsOn: string[] = []) => ({
+  id,
+  title: `Do ${id}`,
+  description: `All of ${id}`,
+  files: [`src/${id}.ts`],
+  dependsOn,
+  acceptance: [`${id} works`],
+})
+
+async function call(name: string, args: unknown, session = 'ses_w'): Promise<string> {
+  const tool = hooks.tool?.[name]
+  if (!tool) throw new Error(`no tool ${name}`)
+  const result = await tool.execute(args as never, toolContext(session, dir))
+  return typeof result === 'string' ? result : result.output
+}
+const failure = (name: string, args: unknown, session?: string) =>
+  call(name, args, session).then(
+    () => 'no error',
+    (err: Error) => err.message,
+  )
+
+describe('mission tools', () => {
+  it('registers exactly the three protocol tools with zod argument shapes', () => {
+    expect(Object.keys(hooks.tool ?? {})).toEqual([
+      'orchestrator_plan',
+      'orchestrator_report',
+      'orchestrator_verdict',
+    ])
+    expect(Object.keys(hooks.tool?.orchestrator_plan?.args ?? {})).toEqual(['todos'])
+    expect(Object.keys(hooks.tool?.orchestrator_report?.args ?? {})).toEqual([
+      'todoId',
+      'status',
+      'summary',
+      'filesChanged',
+    ])
+    expect(Object.keys(hooks.tool?.orchestrator_verdict?.args ?? {})).toEqual([
+      'todoId',
+      'verdict',
+      'findings',
+    ])
+  })
+
+  it('acknowledges a valid plan briefly', async () => {
+    expect(await call('orchestrator_plan', { todos: [todo('a'), todo('b', ['a'])] })).toBe(
+      'Plan accepted: 2 todos (a, b).',
+    )
+  })
+
+  it('names duplicate ids, unknown and cyclic dependencies, and an empty plan', async () => {
+    expect(await failure('orchestrator_plan', { todos: [todo('a'), todo('a')] })).toBe(
+      'orchestrator_plan: invalid arguments:\n- duplicate todo id "a"\nFix these and call orchestrator_plan again.',
+    )
+    expect(await failure('orchestrator_plan', { todos: [todo('a', ['ghost'])] })).toContain(
+      '- todo "a" depends on unknown todo "ghost"',
+    )
+    expect(await failure('orchestrator_plan', { todos: [todo('a', ['b']), todo('b', ['a'])] })).toContain(
+      '- dependency cycle: a -> b -> a',
+    )
+    expect(await failure('orchestrator_plan', { todos: [] })).toContain(
+      '- the plan is empty: give at least one todo',
+    )
+  })
+
+  it('names missing fields, including those only the schema requires', async () => {
+    const { files: _files, ...noFiles } = todo('a')
+    expect(await failure('orchestrator_plan', { todos: [noFiles] })).toContain(
+      '- todos[0]: "files" must be an array of strings',
+    )
+    const { description: _d, ...noDescription } = todo('a')
+    expect(await failure('orchestrator_plan', { todos: [noDescription] })).toMatch(
+      /- todos\[0\]\.description: Invalid input: expected string, received undefined/,
+    )
+    expect(await failure('orchestrator_report', { todoId: 'a', status: 'done', summary: 'ok' })).toMatch(
+      /- filesChanged: Invalid input: expected array/,
+    )
+    expect(await failure('orchestrator_verdict', { todoId: 'a', verdict: 'maybe', findings: [] })).toContain(
+      '- verdict: "verdict" must be pass or fail',
+    )
+  })
+
+  it('checks todo ids against the running mission when there is one', async () => {
+    const report = { todoId: 'zz', status: 'done', summary: 'did it', filesChanged: [] }
+    expect(await call('orchestrator_report', report)).toBe('Report recorded: zz done.')
+    await writeOwnership(dir, {
+      missionId: 'm1',
+      todos: ['a', 'b'],
+      sessions: { ses_w: { todoId: 'a', files: ['src/a.ts'] } },
+    })
+    expect(await failure('orchestrator_report', report)).toContain('- unknown todo id "zz"')
+    expect(await failure('orchestrator_verdict', { todoId: 'zz', verdict: 'pass', findings: [] })).toContain(
+      '- unknown todo id "zz"',
+    )
+    expect(await failure('orchestrator_report', { ...report, todoId: 'b' })).toContain(
+      '- this session works on todo "a", not "b"',
+    )
+    expect(await call('orchestrator_report', { ...report, todoId: 'a' })).toBe('Report recorded: a done.')
+    expect(
+      await call('orchestrator_verdict', { todoId: 'b', verdict: 'fail', findings: ['x'] }, 'ses_r'),
+    ).toBe('Verdict recorded: b fail.')
+  })
+
+  it('rejects invalid mission calls in tool.execute.before, before OpenCode’s own schema check', async () => {
+    expect(await before(hooks, 'orchestrator_plan', 'ses_p', { todos: 'nope' })).toBe(
+      'orchestrator_plan: invalid arguments:\n- "todos" must be an array\nFix these and call orchestrator_plan again.',
+    )
+    expect(await before(hooks, 'orchestrator_plan', 'ses_p', { todos: [todo('a')] })).toBeUndefined()
+    expect(await before(hooks, 'read', 'ses_p', { filePath: 'x' })).toBeUndefined()
+  })
+})
