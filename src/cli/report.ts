@@ -16,8 +16,8 @@ export function toReport(s: MissionState): MissionReport {
   return {
     status: s.phase === 'completed' ? 'completed' : s.phase === 'stopped' ? 'stopped' : 'failed',
     reason: s.reason ?? null,
-    todos: [],
-    iterations: 1,
+    todos: s.todos.map((t) => ({ id: t.id, status: t.status, attempts: t.attempts, evidence: todoEvidence(s, t) })),
+    iterations: s.iteration,
     tokens: s.tokens,
     cost: s.cost,
     durationMs: (s.endedAt ?? s.startedAt) - s.startedAt,
@@ -25,8 +25,25 @@ export function toReport(s: MissionState): MissionReport {
   }
 }
 
+/** What proves a todo's state: the worker's report, the review, and the mission's last check. */
+function todoEvidence(s: MissionState, t: MissionState['todos'][number]): unknown[] {
+  const check = s.evidence.at(-1)
+  return [
+    ...(t.summary ? [{ type: 'report', summary: t.summary }] : []),
+    ...(t.status === 'passed'
+      ? [{ type: 'review', verdict: 'pass', findings: t.findings }]
+      : t.findings.length
+        ? [{ type: 'review', verdict: 'fail', findings: t.findings }]
+        : []),
+    ...(check ? [{ type: 'check', command: check.command, exitCode: check.exitCode, durationMs: check.durationMs }] : []),
+  ]
+}
+
 /** One stderr line per visible change of the mission. */
 export function progressLine(s: MissionState): string {
-  const agents = s.agents.map((a) => `${a.role}:${a.status}${a.tool ? `(${a.tool})` : ''}`).join(' ')
-  return `[${s.phase}] ${agents}${s.tokens ? ` · ${s.tokens} tokens` : ''}`
+  const passed = s.todos.filter((t) => t.status === 'passed').length
+  const busy = s.agents.filter((a) => a.status === 'busy' || a.status === 'retry' || a.status === 'waiting')
+  const agents = busy.map((a) => `${a.role}${a.todoId ? `:${a.todoId}` : ''}${a.tool ? `(${a.tool})` : ''}`).join(' ')
+  const progress = s.todos.length ? ` ${passed}/${s.todos.length} todos` : ''
+  return `[${s.phase}${s.iteration > 1 ? ` #${s.iteration}` : ''}]${progress}${agents ? ` · ${agents}` : ''}`
 }

@@ -4,20 +4,23 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
-import { DEMO_FILES, DEMO_GOAL, demoScript } from '../demo/demo-script'
+import { DEMO_CHECK, DEMO_FILES, DEMO_GOAL, demoScript } from '../demo/demo-script'
 import { offlineEnv } from '../demo/offline-env'
 import { writeProject } from '../demo/sample-project'
 import { ScriptedProvider, scriptedProviderConfig } from '../demo/scripted-provider'
-import { Mission } from '../engine/mission'
+import { Mission, type MissionOptions } from '../engine/mission'
 import type { MissionState } from '../engine/mission-state'
 import { systemClock, type Logger } from '../engine/ports'
 import { resolveOpencodeBinary } from '../opencode/binary'
 import { connect, type Connection } from '../opencode/connection'
+import { JournalFile } from '../node/journal-file'
+import { NodeWorkspace } from '../node/workspace'
 import type { CliIo } from './io'
 import { progressLine, toReport } from './report'
 
 const USAGE = `usage: orchestrator run --goal "<text>" [--dir D] [--server-url URL --password P]
-       [--opencode-config FILE] [--opencode PATH] [--json] [--demo]`
+       [--opencode-config FILE] [--model role=provider/model]... [--concurrency N] [--check "<cmd>"]
+       [--max-iterations N] [--max-tokens N] [--max-minutes N] [--opencode PATH] [--json] [--demo]`
 
 /** `orchestrator run`: one mission, live progress on stderr, the report on stdout with --json. */
 export async function runCommand(argv: string[], io: CliIo): Promise<number> {
@@ -32,6 +35,12 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
         password: { type: 'string' },
         'opencode-config': { type: 'string' },
         opencode: { type: 'string' },
+        model: { type: 'string', multiple: true, default: [] },
+        concurrency: { type: 'string' },
+        check: { type: 'string' },
+        'max-iterations': { type: 'string' },
+        'max-tokens': { type: 'string' },
+        'max-minutes': { type: 'string' },
         json: { type: 'boolean', default: false },
         demo: { type: 'boolean', default: false },
         verbose: { type: 'boolean', default: false },
@@ -45,6 +54,13 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   const goal = (args.goal ?? (args.demo ? DEMO_GOAL : '')).trim()
   if (!goal) {
     io.stderr(`orchestrator run: --goal is required (or --demo)\n${USAGE}\n`)
+    return 2
+  }
+  let tuning: ReturnType<typeof parseTuning>
+  try {
+    tuning = parseTuning(args)
+  } catch (err) {
+    io.stderr(`orchestrator run: ${(err as Error).message}\n${USAGE}\n`)
     return 2
   }
   let extraConfig: object = {}
@@ -109,9 +125,18 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
     }
     cleanup.push(() => connection.dispose())
 
+    const id = randomUUID()
+    const journal = new JournalFile(join(directory, '.opencode', 'orchestrator', `${id}.jsonl`))
     mission = new Mission(
-      { sessions: connection.sessions, events: connection.events, clock: systemClock, logger },
-      { id: randomUUID(), goal },
+      {
+        sessions: connection.sessions,
+        events: connection.events,
+        workspace: new NodeWorkspace(directory, io.env),
+        journal,
+        clock: systemClock,
+        logger,
+      },
+      { id, goal, ...tuning, ...(args.demo && !tuning.check && { check: DEMO_CHECK }) },
     )
     let last = ''
     mission.onChange((s) => {
@@ -132,6 +157,48 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)
     for (const c of cleanup.reverse()) await c()
+  }
+}
+
+function positiveInt(name: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined
+  const n = Number(raw)
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a whole number >= 1, got "${raw}"`)
+  return n
+}
+
+const ROLES = ['commander', 'planner', 'worker', 'reviewer'] as const
+
+/** The mission options the command line can set, checked with messages that name the flag. */
+function parseTuning(args: {
+  model?: string[]
+  concurrency?: string
+  check?: string
+  'max-iterations'?: string
+  'max-tokens'?: string
+  'max-minutes'?: string
+}): Pick<MissionOptions, 'models' | 'caps' | 'check' | 'budgets'> {
+  const models: NonNullable<MissionOptions['models']> = {}
+  for (const spec of args.model ?? []) {
+    const m = /^(\w+)=([^/\s]+)\/(\S+)$/.exec(spec)
+    const role = m?.[1] as (typeof ROLES)[number] | undefined
+    if (!m || !role || !ROLES.includes(role))
+      throw new Error(`--model must look like planner=provider/model (roles: ${ROLES.join(', ')}), got "${spec}"`)
+    models[role] = { providerID: m[2] as string, modelID: m[3] as string }
+  }
+  const concurrency = positiveInt('concurrency', args.concurrency)
+  const maxIterations = positiveInt('max-iterations', args['max-iterations'])
+  const maxTokens = positiveInt('max-tokens', args['max-tokens'])
+  const maxMinutes = positiveInt('max-minutes', args['max-minutes'])
+  return {
+    ...(Object.keys(models).length && { models }),
+    ...(concurrency !== undefined && { caps: { total: concurrency } }),
+    ...(args.check !== undefined && { check: args.check }),
+    budgets: {
+      ...(maxIterations !== undefined && { maxIterations }),
+      ...(maxTokens !== undefined && { maxTokens }),
+      ...(maxMinutes !== undefined && { maxWallMs: maxMinutes * 60_000 }),
+    },
   }
 }
 

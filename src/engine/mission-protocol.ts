@@ -53,6 +53,8 @@ function requireStrings(o: Record<string, unknown>, key: string, where: string, 
 export interface PlanCheckOptions {
   /** Reject absolute paths and paths that climb out of the workspace. Default: true. */
   relativeFilesOnly?: boolean
+  /** Todos of earlier plans that dependencies may name (a revised plan builds on them). Default: none. */
+  knownIds?: ReadonlySet<string>
 }
 
 /** Shape and graph checks of a plan: unique ids, known deps, no cycle, at least one todo, relative files. */
@@ -87,7 +89,7 @@ export function checkPlan(input: unknown, options: PlanCheckOptions = {}): Check
   }
   for (const t of todos)
     for (const d of t.dependsOn) {
-      if (!ids.has(d)) errors.push(`todo "${t.id}" depends on unknown todo "${d}"`)
+      if (!ids.has(d) && !options.knownIds?.has(d)) errors.push(`todo "${t.id}" depends on unknown todo "${d}"`)
       else if (d === t.id) errors.push(`todo "${t.id}" depends on itself`)
     }
   if (errors.length === 0) {
@@ -136,7 +138,7 @@ function isRelativeInside(file: string): boolean {
 
 /** Depth-first search for a cycle; returns the ids on it (first id repeated at the end) or undefined. */
 function findCycle(todos: readonly PlanTodo[]): string[] | undefined {
-  const deps = new Map(todos.map((t) => [t.id, t.dependsOn]))
+  const deps = new Map<string, readonly string[]>(todos.map((t) => [t.id, t.dependsOn]))
   const state = new Map<string, 'visiting' | 'done'>()
   const stack: string[] = []
   const visit = (id: string): string[] | undefined => {

@@ -1,9 +1,17 @@
 import type { Role } from './ports'
+import type { TodoStatus } from './scheduler'
 
-// The state a mission exposes to the UI and the CLI. Plain data: it crosses postMessage and the
-// journal as is, so it holds no functions, no class instances and no raw tool output.
+// The state a mission exposes to the UI and the CLI. Plain data: it crosses postMessage as is, so it
+// holds no functions, no class instances and no raw tool output.
 
-export type MissionPhase = 'starting' | 'planning' | 'working' | 'checking' | 'completed' | 'failed' | 'stopped'
+export type MissionPhase =
+  | 'starting'
+  | 'planning'
+  | 'working'
+  | 'checking'
+  | 'completed'
+  | 'failed'
+  | 'stopped'
 
 export type AgentStatus = 'starting' | 'busy' | 'retry' | 'waiting' | 'idle' | 'done' | 'failed' | 'aborted'
 
@@ -25,12 +33,43 @@ export interface AgentState {
   lastActivityAt: number
 }
 
+export interface TodoState {
+  id: string
+  title: string
+  status: TodoStatus
+  attempts: number
+  files: string[]
+  dependsOn: string[]
+  summary?: string
+  findings: string[]
+}
+
+export interface EvidenceState {
+  iteration: number
+  command: string
+  exitCode: number | null
+  durationMs: number
+  outputTail: string
+}
+
+/** A permission request from any session of the mission, at any depth. */
+export interface PermissionAsk {
+  requestId: string
+  sessionId: string
+  role: Role
+  todoId?: string
+  permission: string
+  patterns: string[]
+}
+
 export const TERMINAL_PHASES: ReadonlySet<MissionPhase> = new Set(['completed', 'failed', 'stopped'])
 
 export interface MissionState {
   id: string
   goal: string
   phase: MissionPhase
+  iteration: number
+  paused: boolean
   startedAt: number
   endedAt?: number
   /** The answer shown to the user when the mission ends. */
@@ -38,6 +77,9 @@ export interface MissionState {
   /** Why the mission failed or stopped. */
   reason?: string
   agents: AgentState[]
+  todos: TodoState[]
+  evidence: EvidenceState[]
+  inbox: PermissionAsk[]
   tokens: number
   cost: number
   /** Model calls made by the mission's sessions (one per assistant message). */

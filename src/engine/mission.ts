@@ -1,51 +1,155 @@
 import { foldAgentEvent, UsageLedger } from './agent-fold'
+import { BudgetTracker, type BudgetLimits } from './budgets'
+import { CircuitBreaker } from './circuit-breaker'
 import { Emitter } from './emitter'
-import { isTerminal, type AgentState, type MissionState } from './mission-state'
-import type { Clock, EventPort, HostEvent, Logger, ModelRef, Role, SessionPort } from './ports'
+import { MissionJournal, outputTail, type JournalStore, type MissionSnapshot } from './journal'
+import { checkPlan, checkReport, checkVerdict, TOOL_PLAN, TOOL_REPORT, TOOL_VERDICT } from './mission-protocol'
+import type { PlanArgs, ReportArgs, VerdictArgs } from './mission-protocol'
+import { isTerminal, type AgentState, type MissionState, type PermissionAsk } from './mission-state'
+import type { Clock, EventPort, HostError, HostEvent, Logger, ModelRef, Role, SessionPort, WorkspacePort } from './ports'
+import type { PermissionReply } from './ports'
+import { nudgeBrief, planBrief, planRetryBrief, replanBrief, reviewBrief, workBrief } from './prompts'
+import type { CheckFailure } from './prompts'
+import { RepeatBreaker } from './repeat-breaker'
+import { backoff, classify } from './retry'
+import { schedule, type Assignment, type SchedulerCaps, type SchedulerSession } from './scheduler'
 
 export interface MissionDeps {
   sessions: SessionPort
   events: EventPort
+  workspace: WorkspacePort
+  journal: JournalStore
   clock: Clock
   logger: Logger
 }
 
+/** Mission options; every bound is a true upper bound that the engine never raises. */
 export interface MissionOptions {
-  goal: string
   id: string
+  goal: string
   /** Model per role; unset roles inherit OpenCode's default model. */
   models?: Partial<Record<Role, ModelRef>>
+  /** Check command run in the workspace when every todo passed review (e.g. `npm test`). Default: none. */
+  check?: string
+  /** Default: 300 000 ms. */
+  checkTimeoutMs?: number
+  /** Concurrent sessions: in all, per role, per provider, per `provider/model`. Default: { total: 3 }. */
+  caps?: SchedulerCaps
+  /** Todos one worker session may take before it is retired. Default: 3. */
+  maxTodosPerSession?: number
+  /** Worker attempts per todo (per plan revision) before the planner is asked to re-plan. Default: 2. */
+  maxAttempts?: number
+  /** Plans the planner may send back after a rejection. Default: 3. */
+  maxPlanAttempts?: number
+  budgets?: BudgetLimits
+  /** A session stuck in provider retry this long is aborted and its todo re-queued. Default: 60 000 ms. */
+  retryStuckMs?: number
+  /** Failures (per role) that open the circuit breaker. Default: 5. */
+  breakerThreshold?: number
 }
 
-/** Longest goal excerpt used in a session title. */
-const TITLE_GOAL_CHARS = 60
+type TurnKind = 'plan' | 'work' | 'review'
 
-export const sessionTitle = (role: Role, goal: string) => {
-  const oneLine = goal.replace(/\s+/g, ' ').trim()
-  const excerpt = oneLine.length > TITLE_GOAL_CHARS ? `${oneLine.slice(0, TITLE_GOAL_CHARS - 1)}…` : oneLine
-  return `${role[0]?.toUpperCase()}${role.slice(1)}: ${excerpt}`
+/** What the engine knows about one of the mission's own sessions. */
+interface Live {
+  sessionId: string
+  role: Role
+  model?: ModelRef
+  provider?: string
+  busy: boolean
+  retired: boolean
+  todosDone: number
+  lastFiles: string[]
+  /** The open turn: what was asked and what the agent delivered so far. */
+  turn?: {
+    kind: TurnKind
+    todoId?: string
+    nudged: boolean
+    plan?: PlanArgs
+    planErrors?: string[]
+    report?: ReportArgs
+    verdict?: VerdictArgs
+    /** The provider or host error that ended the turn, if any. */
+    error?: HostError
+  }
+  retryTimer?: () => void
+  /** Usage not yet written to the journal. */
+  unjournaled: { tokens: number; cost: number }
+}
+
+const DEFAULTS = {
+  checkTimeoutMs: 300_000,
+  caps: { total: 3 } as SchedulerCaps,
+  maxTodosPerSession: 3,
+  maxAttempts: 2,
+  maxPlanAttempts: 3,
+  retryStuckMs: 60_000,
+  breakerThreshold: 5,
 }
 
 /**
- * One mission: sends the goal to a planner session and folds OpenCode's events into state until
- * the session goes idle. Every change is published through onChange; run() resolves with the final
- * state and never rejects (a failure is a `failed` state with its reason).
+ * One mission: plan → parallel workers → review → check → re-plan, until the check passes or a
+ * budget, a breaker or the user stops it. Driven by OpenCode's events (never by polling or sleeps);
+ * every decision is journaled so a new instance resumes where this one stopped. run() resolves
+ * with the final state and never rejects.
  */
 export class Mission {
-  #state: MissionState
   readonly #changes = new Emitter<MissionState>()
   readonly #ledger = new UsageLedger()
-  readonly #prompted = new Set<string>()
+  readonly #live = new Map<string, Live>()
+  /** Children spawned inside our sessions (OpenCode `task`), mapped to the mission session above them. */
+  readonly #rootOf = new Map<string, string>()
+  readonly #seenCalls = new Set<string>()
+  readonly #attemptBase = new Map<string, number>()
+  readonly #timers = new Set<() => void>()
+  readonly #abort = new AbortController()
+  readonly #repeat = new RepeatBreaker()
+  readonly #breaker: CircuitBreaker
+  readonly #budgets: BudgetTracker
+  readonly #o: Required<Omit<MissionOptions, 'models' | 'check' | 'budgets'>> & MissionOptions
+  #journal!: MissionJournal
+  #snap!: MissionSnapshot
+  #state: MissionState
+  #agents: AgentState[] = []
+  #inbox: PermissionAsk[] = []
+  #plannerId: string | undefined
+  #planAttempts = 0
+  #paused = false
+  #ticking = false
+  #tickAgain = false
+  #cooling = new Set<string>()
+  #disconnected = false
   #unsubscribe: (() => void) | undefined
   #finish: ((s: MissionState) => void) | undefined
 
   constructor(
     private readonly deps: MissionDeps,
-    private readonly options: MissionOptions,
+    options: MissionOptions,
   ) {
     if (options.goal.trim() === '') throw new TypeError('Expected a non-empty `goal`')
+    this.#o = { ...DEFAULTS, ...options }
     const now = deps.clock.now()
-    this.#state = { id: options.id, goal: options.goal, phase: 'starting', startedAt: now, agents: [], tokens: 0, cost: 0, modelCalls: 0 }
+    this.#breaker = new CircuitBreaker({ clock: deps.clock, failureThreshold: this.#o.breakerThreshold })
+    this.#breaker.onChange((c) => {
+      deps.logger.info(`breaker ${c.key}: ${c.from} → ${c.to}`)
+      if (c.to !== 'open') this.#requestTick()
+    })
+    this.#budgets = new BudgetTracker({ clock: deps.clock, ...options.budgets })
+    this.#state = {
+      id: options.id,
+      goal: options.goal,
+      phase: 'starting',
+      iteration: 0,
+      paused: false,
+      startedAt: now,
+      agents: [],
+      todos: [],
+      evidence: [],
+      inbox: [],
+      tokens: 0,
+      cost: 0,
+      modelCalls: 0,
+    }
   }
 
   get state(): MissionState {
@@ -59,117 +163,738 @@ export class Mission {
   run(): Promise<MissionState> {
     const done = new Promise<MissionState>((resolve) => (this.#finish = resolve))
     this.#unsubscribe = this.deps.events.subscribe((e) => this.#onEvent(e))
-    void this.#start().catch((err: unknown) => this.#end('failed', errorMessage(err)))
+    void this.#begin().catch((err: unknown) => this.#end('failed', message(err)))
     return done
   }
 
-  /** Aborts every session of the mission and ends it as stopped. */
+  /** Aborts every session of the mission, children included, and ends it as stopped. */
   async stop(reason = 'stopped by the user'): Promise<void> {
     if (isTerminal(this.#state.phase)) return
-    const ids = this.#state.agents.map((a) => a.sessionId)
-    this.#end('stopped', reason)
-    await Promise.allSettled(ids.map((id) => this.#abortTree(id)))
+    await this.#end('stopped', reason)
   }
 
-  async #abortTree(sessionId: string): Promise<void> {
-    // Abort does not cascade in OpenCode: end the children first, then the session itself.
-    const children = await this.deps.sessions.children(sessionId).catch(() => [])
-    await Promise.allSettled(children.map((c) => this.#abortTree(c)))
-    const aborted = await this.deps.sessions.abort(sessionId).catch(() => false)
-    if (!aborted) this.deps.logger.warn(`abort of session ${sessionId} was not confirmed`)
+  /** Stops dispatching new work; running turns finish. */
+  pause(): void {
+    if (isTerminal(this.#state.phase) || this.#paused) return
+    this.#paused = true
+    this.#publish()
   }
 
-  async #start(): Promise<void> {
-    this.#update({ phase: 'planning' })
-    const role: Role = 'planner'
-    const { id } = await this.deps.sessions.create({ title: sessionTitle(role, this.options.goal) })
-    if (isTerminal(this.#state.phase)) {
-      await this.#abortTree(id)
+  resume(): void {
+    if (!this.#paused) return
+    this.#paused = false
+    this.#publish()
+    this.#requestTick()
+  }
+
+  /** Answers a permission request from the inbox. */
+  async replyPermission(requestId: string, reply: PermissionReply): Promise<void> {
+    const ask = this.#inbox.find((a) => a.requestId === requestId)
+    if (!ask) throw new Error(`no open permission request ${requestId}`)
+    await this.deps.sessions.replyPermission(requestId, ask.sessionId, reply)
+    this.#inbox = this.#inbox.filter((a) => a.requestId !== requestId)
+    this.#publish()
+  }
+
+  /** Stops listening to host events and clears timers. */
+  dispose(): void {
+    this.#unsubscribe?.()
+    this.#clearTimers()
+    this.#breaker.dispose()
+    this.#changes.clear()
+  }
+
+  // --- start and resume ---------------------------------------------------------------------------
+
+  async #begin(): Promise<void> {
+    const { journal } = await MissionJournal.open({ store: this.deps.journal, clock: this.deps.clock })
+    this.#journal = journal
+    this.#snap = journal.snapshot()
+    this.#startWallTimer()
+    if (this.#snap.status === 'new') {
+      await this.#append({ type: 'mission.started', goal: this.#o.goal, options: {} })
+      await this.#plan(planBrief(this.#o.goal, await this.deps.workspace.listFiles().catch(() => [])))
       return
     }
-    const now = this.deps.clock.now()
-    const agent: AgentState = {
-      sessionId: id,
-      role,
-      title: sessionTitle(role, this.options.goal),
-      status: 'starting',
-      tokens: 0,
-      cost: 0,
-      startedAt: now,
-      lastActivityAt: now,
+    if (this.#snap.status !== 'running') {
+      this.#end(this.#snap.status, this.#snap.reason ?? 'already ended')
+      return
     }
-    this.#update({ agents: [...this.#state.agents, agent] })
-    this.#prompted.add(id)
-    const model = this.options.models?.[role]
-    await this.deps.sessions.prompt({ sessionId: id, agent: role, text: this.options.goal, ...(model && { model }) })
-    this.deps.logger.info(`mission ${this.options.id}: goal sent to ${role} session ${id}`)
+    this.deps.logger.info(`mission ${this.#o.id}: resuming from the journal at iteration ${this.#snap.iteration}`)
+    for (const s of Object.values(this.#snap.sessions)) {
+      const live = this.#addLive(s.sessionId, s.role)
+      if (s.role === 'planner') this.#plannerId = s.sessionId
+      const todosOf = Object.values(this.#snap.todos).filter((t) => t.sessionId === s.sessionId)
+      live.todosDone = todosOf.length
+      live.lastFiles = todosOf.at(-1)?.files ?? []
+    }
+    for (const id of this.#snap.todoOrder) this.#attemptBase.set(id, this.#snap.todos[id]?.attempts ?? 0)
+    this.#update({ phase: this.#snap.todoOrder.length ? 'working' : 'planning', iteration: this.#snap.iteration })
+    await this.#reconcile('resumed')
+    if (this.#snap.todoOrder.length === 0) {
+      await this.#plan(planBrief(this.#o.goal, await this.deps.workspace.listFiles().catch(() => [])))
+      return
+    }
+    this.#requestTick()
   }
+
+  /**
+   * Brings the journal in line with the server after a restart or a dropped event stream: turns
+   * that ended while we were away are read back from the stored messages; todos whose session is
+   * gone or idle without a result are re-queued. Passed todos are never touched.
+   */
+  async #reconcile(why: string): Promise<void> {
+    const statuses = await this.deps.sessions.statuses().catch(() => ({}) as Record<string, unknown>)
+    for (const todoId of this.#snap.todoOrder) {
+      const todo = this.#snap.todos[todoId]
+      if (!todo || (todo.status !== 'running' && todo.status !== 'reviewing')) continue
+      const sessionId = todo.status === 'running' ? todo.sessionId : todo.reviewerSessionId
+      const live = sessionId ? this.#live.get(sessionId) : undefined
+      if (live && sessionId && statuses[sessionId]) {
+        live.busy = true
+        live.turn ??= { kind: todo.status === 'running' ? 'work' : 'review', todoId, nudged: false }
+        continue
+      }
+      const calls = sessionId ? await this.deps.sessions.missionToolCalls(sessionId).catch(() => undefined) : undefined
+      if (live) live.busy = false
+      const tool = todo.status === 'running' ? TOOL_REPORT : TOOL_VERDICT
+      const last = calls?.filter((c) => c.tool === tool && c.status === 'completed').at(-1)
+      const known = new Set(this.#snap.todoOrder)
+      const parsed = last && (tool === TOOL_REPORT ? checkReport(last.input, known) : checkVerdict(last.input, known))
+      if (live && last && parsed?.ok && parsed.value.todoId === todoId) {
+        this.#seenCalls.add(last.callId)
+        live.turn = {
+          kind: todo.status === 'running' ? 'work' : 'review',
+          todoId,
+          nudged: true,
+          ...(tool === TOOL_REPORT ? { report: parsed.value as ReportArgs } : { verdict: parsed.value as VerdictArgs }),
+        }
+        await this.#onTurnEnd(live)
+      } else {
+        if (live) live.retired = live.retired || !calls
+        await this.#append({ type: 'todo.requeued', todoId, reason: `${why}: its session had no result` })
+      }
+    }
+    if (this.#plannerId) {
+      const planner = this.#live.get(this.#plannerId)
+      if (planner?.turn && !statuses[this.#plannerId]) {
+        planner.busy = false
+        const calls = await this.deps.sessions.missionToolCalls(this.#plannerId).catch(() => [])
+        const plan = calls.filter((c) => c.tool === TOOL_PLAN && c.status === 'completed').at(-1)
+        if (plan && !this.#seenCalls.has(plan.callId)) this.#capture(planner, TOOL_PLAN, plan.callId, plan.input)
+        await this.#onTurnEnd(planner)
+      }
+    }
+  }
+
+  // --- planning ----------------------------------------------------------------------------------
+
+  async #plan(brief: string): Promise<void> {
+    if (this.#over()) return
+    this.#update({ phase: 'planning' })
+    let planner = this.#plannerId ? this.#live.get(this.#plannerId) : undefined
+    if (!planner || planner.retired) planner = await this.#createSession('planner')
+    if (!planner) return
+    this.#plannerId = planner.sessionId
+    this.#planAttempts++
+    await this.#prompt(planner, { kind: 'plan', nudged: false }, brief)
+  }
+
+  async #acceptPlan(plan: PlanArgs): Promise<void> {
+    const iteration = this.#snap.iteration + 1
+    for (const t of plan.todos) this.#attemptBase.set(t.id, this.#snap.todos[t.id]?.attempts ?? 0)
+    await this.#append({ type: 'plan.accepted', iteration, todos: plan.todos })
+    this.#planAttempts = 0
+    this.deps.logger.info(`mission ${this.#o.id}: plan ${iteration} accepted with ${plan.todos.length} todos`)
+    this.#update({ phase: 'working', iteration })
+    await this.#publishOwnership()
+    this.#requestTick()
+  }
+
+  // --- dispatch ----------------------------------------------------------------------------------
+
+  #requestTick(): void {
+    if (this.#ticking) {
+      this.#tickAgain = true
+      return
+    }
+    this.#ticking = true
+    void this.#tick()
+      .catch((err: unknown) => this.#end('failed', `dispatch failed: ${message(err)}`))
+      .finally(() => {
+        this.#ticking = false
+        if (this.#tickAgain) {
+          this.#tickAgain = false
+          this.#requestTick()
+        }
+      })
+  }
+
+  async #tick(): Promise<void> {
+    if (this.#over() || this.#paused || this.#disconnected || this.#state.phase !== 'working') return
+    const todos = this.#snap.todoOrder.flatMap((id) => {
+      const t = this.#snap.todos[id]
+      if (!t) return []
+      const affinity = t.status === 'pending' && t.sessionId ? [t.sessionId] : []
+      return [{ id, files: t.files, dependsOn: t.dependsOn, status: t.status, affinity }]
+    })
+    const sessions: SchedulerSession[] = [...this.#live.values()]
+      .filter((l) => !l.retired && (l.role === 'worker' || l.role === 'reviewer'))
+      .map((l) => ({
+        sessionId: l.sessionId,
+        role: l.role,
+        busy: l.busy,
+        todosDone: l.todosDone,
+        lastFiles: l.lastFiles,
+        ...(l.model && { model: l.model }),
+      }))
+    const assignments = schedule({
+      todos,
+      sessions,
+      caps: this.#o.caps,
+      maxTodosPerSession: this.#o.maxTodosPerSession,
+      coolingProviders: this.#cooling,
+      ...(this.#o.models && { models: this.#o.models }),
+    }).filter((a) => this.#breaker.canRun(a.role))
+    if (assignments.length === 0) return this.#maybeIterationEnd()
+    // Sessions are created and prompted in parallel: children are never launched one at a time.
+    await Promise.all(assignments.map((a) => this.#dispatch(a)))
+  }
+
+  async #dispatch(a: Assignment): Promise<void> {
+    const todo = this.#snap.todos[a.todoId]
+    if (!todo) return
+    const live = a.sessionId === 'new' ? await this.#createSession(a.role, todo.id, todo.title) : this.#live.get(a.sessionId)
+    if (!live || this.#over()) return
+    live.busy = true // claimed before any await below, so the next tick cannot pick it again
+    const attempt = a.role === 'worker' ? todo.attempts + 1 : todo.attempts
+    await this.#append({ type: 'todo.dispatched', todoId: todo.id, sessionId: live.sessionId, attempt })
+    await this.#publishOwnership()
+    const brief =
+      a.role === 'worker'
+        ? workBrief(todo, this.#dependencySummaries(todo.dependsOn), todo.verdict === 'fail' ? todo.findings : [])
+        : reviewBrief(todo, todo.summary ?? '', todo.filesChanged)
+    await this.#prompt(live, { kind: a.role === 'worker' ? 'work' : 'review', todoId: todo.id, nudged: false }, brief)
+  }
+
+  #dependencySummaries(ids: readonly string[]) {
+    return ids.map((id) => ({ id, summary: this.#snap.todos[id]?.summary ?? '' }))
+  }
+
+  async #createSession(role: Role, todoId?: string, what?: string): Promise<Live | undefined> {
+    const title = sessionTitle(role, what ?? this.#o.goal)
+    const { id } = await this.deps.sessions.create({ title })
+    if (this.#over()) {
+      await this.#abortTree(id)
+      return undefined
+    }
+    await this.#append({ type: 'session.created', sessionId: id, role, ...(todoId !== undefined && { todoId }) })
+    const now = this.deps.clock.now()
+    this.#agents = [
+      ...this.#agents,
+      { sessionId: id, role, title, status: 'starting', tokens: 0, cost: 0, startedAt: now, lastActivityAt: now },
+    ]
+    return this.#addLive(id, role)
+  }
+
+  #addLive(sessionId: string, role: Role): Live {
+    const model = this.#o.models?.[role]
+    const live: Live = {
+      sessionId,
+      role,
+      busy: false,
+      retired: false,
+      todosDone: 0,
+      lastFiles: [],
+      unjournaled: { tokens: 0, cost: 0 },
+      ...(model && { model, provider: model.providerID }),
+    }
+    this.#live.set(sessionId, live)
+    if (!this.#agents.some((a) => a.sessionId === sessionId)) {
+      const now = this.deps.clock.now()
+      const title = sessionTitle(role, this.#o.goal)
+      this.#agents = [
+        ...this.#agents,
+        { sessionId, role, title, status: 'idle', tokens: 0, cost: 0, startedAt: now, lastActivityAt: now },
+      ]
+    }
+    return live
+  }
+
+  /** Never writes into a busy session: the caller holds the session (busy) until its idle arrives. */
+  async #prompt(live: Live, turn: NonNullable<Live['turn']>, text: string): Promise<void> {
+    if (this.#over()) return
+    live.busy = true
+    live.turn = turn
+    this.#setAgent(live.sessionId, { status: 'busy', ...(turn.todoId !== undefined && { todoId: turn.todoId }) })
+    this.#publish()
+    try {
+      await this.deps.sessions.prompt({
+        sessionId: live.sessionId,
+        agent: live.role,
+        text,
+        ...(live.model && { model: live.model }),
+      })
+    } catch (err) {
+      live.busy = false
+      live.turn = undefined
+      this.deps.logger.warn(`prompt to ${live.role} ${live.sessionId} failed: ${message(err)}`)
+      this.#breaker.recordFailure(live.role)
+      if (turn.todoId) await this.#append({ type: 'todo.requeued', todoId: turn.todoId, reason: `prompt failed: ${message(err)}` })
+      if (turn.kind === 'plan') return void this.#end('failed', `the planner could not be prompted: ${message(err)}`)
+      this.#scheduleRetry(1)
+    }
+  }
+
+  // --- events ------------------------------------------------------------------------------------
 
   #onEvent(event: HostEvent): void {
-    if (isTerminal(this.#state.phase) && event.type !== 'message.assistant') return
+    if (event.type === 'disconnected') {
+      this.#disconnected = true
+      return
+    }
+    if (event.type === 'connected') {
+      if (!this.#disconnected) return
+      this.#disconnected = false
+      if (!this.#over() && this.#journal) void this.#reconcile('reconnected').then(() => this.#requestTick())
+      return
+    }
     if (!('sessionId' in event) || event.sessionId === undefined) return
-    const i = this.#state.agents.findIndex((a) => a.sessionId === event.sessionId)
-    const agent = this.#state.agents[i]
+    if (event.type === 'session.created' && event.parentId) {
+      const root = this.#live.has(event.parentId) ? event.parentId : this.#rootOf.get(event.parentId)
+      if (root) this.#rootOf.set(event.sessionId, root)
+      return
+    }
+    const rootId = this.#live.has(event.sessionId) ? event.sessionId : this.#rootOf.get(event.sessionId)
+    if (!rootId) return
+    if (event.type === 'permission.asked') return this.#onPermission(event, rootId)
+    if (event.type === 'permission.replied') {
+      this.#inbox = this.#inbox.filter((a) => a.requestId !== event.requestId)
+      this.#publish()
+      return
+    }
+    if (event.sessionId !== rootId) return // child sessions: only their permissions matter here
+    const live = this.#live.get(rootId)
+    if (!live) return
+    this.#foldAgent(event)
+    if (this.#over()) return
+    switch (event.type) {
+      case 'message.assistant':
+        return this.#onUsage(live, event)
+      case 'part.tool':
+        if (event.status === 'completed') this.#capture(live, event.tool, event.callId, event.input)
+        return
+      case 'session.status':
+        return this.#onStatus(live, event.status)
+      case 'session.error':
+        return void this.#onError(live, event.error)
+      case 'session.idle':
+        if (live.busy && live.turn) void this.#onTurnEnd(live).catch((err: unknown) => this.#end('failed', message(err)))
+        return
+      default:
+        return
+    }
+  }
+
+  #foldAgent(event: HostEvent): void {
+    const i = this.#agents.findIndex((a) => 'sessionId' in event && a.sessionId === event.sessionId)
+    const agent = this.#agents[i]
     if (!agent) return
     const next = foldAgentEvent(agent, event, this.deps.clock.now(), this.#ledger)
-    if (next !== agent) {
-      const agents = this.#state.agents.with(i, next)
-      this.#update({
-        agents,
-        tokens: this.#state.tokens + (next.tokens - agent.tokens),
-        cost: this.#state.cost + (next.cost - agent.cost),
-        modelCalls: this.#ledger.size,
-      })
+    if (next === agent) return
+    this.#agents = this.#agents.with(i, next)
+    this.#publish()
+  }
+
+  #onUsage(live: Live, e: Extract<HostEvent, { type: 'message.assistant' }>): void {
+    if (e.providerId) live.provider = e.providerId
+    const added = this.#budgets.recordUsage(live.sessionId, { tokens: e.tokens, costUsd: e.cost }, e.messageId)
+    live.unjournaled.tokens += added.tokens
+    live.unjournaled.cost += added.costUsd
+    this.#checkBudgets()
+  }
+
+  #capture(live: Live, tool: string, callId: string, input: unknown): void {
+    if (this.#seenCalls.has(callId) || !live.turn) return
+    this.#seenCalls.add(callId)
+    const known = new Set(this.#snap.todoOrder)
+    if (tool === TOOL_PLAN && live.turn.kind === 'plan') {
+      const checked = checkPlan(input, { knownIds: known })
+      if (checked.ok) live.turn.plan = checked.value
+      else live.turn.planErrors = checked.errors
+    } else if (tool === TOOL_REPORT && live.turn.kind === 'work') {
+      const checked = checkReport(input, known)
+      if (checked.ok && checked.value.todoId === live.turn.todoId) live.turn.report = checked.value
+    } else if (tool === TOOL_VERDICT && live.turn.kind === 'review') {
+      const checked = checkVerdict(input, known)
+      if (checked.ok && checked.value.todoId === live.turn.todoId) live.turn.verdict = checked.value
     }
-    if (!this.#prompted.has(event.sessionId)) return
-    if (event.type === 'session.idle') this.#onIdle(next)
-    else if (event.type === 'session.error' && event.error.name !== 'MessageAbortedError')
-      void this.#settleAfterError(event.sessionId)
   }
 
-  /** Some errors (an unknown agent, a bad request) end a turn without a later idle: ask the server. */
-  async #settleAfterError(sessionId: string): Promise<void> {
+  #onPermission(e: Extract<HostEvent, { type: 'permission.asked' }>, rootId: string): void {
+    const live = this.#live.get(rootId)
+    if (!live || this.#inbox.some((a) => a.requestId === e.requestId)) return
+    const todoId = live.turn?.todoId
+    this.#inbox = [
+      ...this.#inbox,
+      {
+        requestId: e.requestId,
+        sessionId: e.sessionId,
+        role: live.role,
+        permission: e.permission,
+        patterns: e.patterns,
+        ...(todoId !== undefined && { todoId }),
+      },
+    ]
+    this.#publish()
+  }
+
+  #onStatus(live: Live, status: Extract<HostEvent, { type: 'session.status' }>['status']): void {
+    if (status.type === 'retry') {
+      // OpenCode retries 429/5xx forever: stop feeding that provider, and give up on this turn if
+      // the retry outlasts the limit (the todo is re-queued, not failed).
+      if (live.provider) this.#cooling.add(live.provider)
+      live.retryTimer ??= this.#timer(this.#o.retryStuckMs, () => void this.#onRetryStuck(live))
+      return
+    }
+    live.retryTimer?.()
+    live.retryTimer = undefined
+    this.#refreshCooling()
+  }
+
+  #refreshCooling(): void {
+    const retrying = new Set([...this.#live.values()].filter((l) => l.retryTimer && l.provider).map((l) => l.provider))
+    const before = this.#cooling.size
+    this.#cooling = new Set([...this.#cooling].filter((p) => retrying.has(p)))
+    if (this.#cooling.size < before) this.#requestTick()
+  }
+
+  async #onRetryStuck(live: Live): Promise<void> {
+    live.retryTimer = undefined
+    if (this.#over() || !live.turn) return
+    const todoId = live.turn.todoId
+    this.deps.logger.warn(`${live.role} ${live.sessionId} stuck in provider retry: aborting, re-queueing ${todoId ?? ''}`)
+    live.turn = undefined
+    live.retired = true
+    await this.#abortTree(live.sessionId)
+    live.busy = false
+    this.#refreshCooling()
+    if (todoId) await this.#append({ type: 'todo.requeued', todoId, reason: 'provider kept retrying' })
+    else if (live.role === 'planner') return void this.#end('failed', 'the planner is stuck in provider retries')
+    this.#requestTick()
+  }
+
+  async #onError(live: Live, error: Extract<HostEvent, { type: 'session.error' }>['error']): Promise<void> {
+    const decision = classify(error)
+    if (decision.retry === false && decision.reason === 'aborted') return
+    this.deps.logger.warn(`${live.role} ${live.sessionId}: ${error.name}: ${error.message}`)
+    if (live.turn) {
+      live.turn.nudged = true // a failed turn gets no nudge: it is retried or failed below
+      live.turn.error = error
+    }
+    // Some errors end a turn without a later idle (an unknown agent, a bad request): ask the server.
     const statuses = await this.deps.sessions.statuses().catch(() => undefined)
-    if (!statuses || statuses[sessionId]) return // still busy or retrying: its idle will follow
-    const agent = this.#state.agents.find((a) => a.sessionId === sessionId)
-    if (agent) this.#onIdle(agent)
+    if (statuses && !statuses[live.sessionId] && live.busy && live.turn) await this.#onTurnEnd(live)
   }
 
-  #onIdle(agent: AgentState): void {
-    if (isTerminal(this.#state.phase)) return
-    if (agent.error) this.#end('failed', agent.error)
-    else this.#end('completed', undefined, agent.text ?? '')
+  // --- turn ends ---------------------------------------------------------------------------------
+
+  async #onTurnEnd(live: Live): Promise<void> {
+    const turn = live.turn
+    if (!turn || this.#over()) return
+    if (this.#inbox.some((a) => this.#rootOf.get(a.sessionId) === live.sessionId || a.sessionId === live.sessionId))
+      return // waiting on the user: never nudge a session with an open permission
+    live.busy = false
+    live.turn = undefined
+    await this.#flushUsage(live)
+    const text = this.#agents.find((a) => a.sessionId === live.sessionId)?.text
+    if (text && this.#repeat.record(`${live.sessionId}:${turn.todoId ?? turn.kind}`, text))
+      return void this.#end('failed', `the ${live.role} repeated the same output three turns running`)
+    const error = turn.error
+    if (turn.kind === 'plan') return this.#onPlanTurn(live, turn, error)
+    const delivered = turn.kind === 'work' ? turn.report : turn.verdict
+    if (!delivered && !error && !turn.nudged) {
+      // One nudge, then the attempt fails.
+      const tool = turn.kind === 'work' ? TOOL_REPORT : TOOL_VERDICT
+      return this.#prompt(live, { ...turn, nudged: true }, nudgeBrief(tool, turn.todoId ?? ''))
+    }
+    const todoId = turn.todoId ?? ''
+    live.todosDone++
+    live.lastFiles = this.#snap.todos[todoId]?.files ?? []
+    if (turn.kind === 'work') {
+      if (turn.report) {
+        this.#breaker.recordSuccess('worker')
+        await this.#append({ type: 'todo.reported', ...turn.report })
+        if (turn.report.status !== 'done') await this.#attemptFailed(todoId, `worker reported ${turn.report.status}`)
+      } else await this.#attemptFailed(todoId, error ? `${error.name}: ${error.message}` : 'no report', error)
+    } else if (turn.verdict) {
+      this.#breaker.recordSuccess('reviewer')
+      await this.#append({ type: 'todo.verdict', ...turn.verdict })
+      if (turn.verdict.verdict === 'pass') this.#budgets.recordRound(true)
+      else await this.#attemptFailed(todoId, `review failed: ${turn.verdict.findings.join('; ')}`)
+    } else {
+      // No verdict: the review is asked again (the work itself did not fail).
+      this.#breaker.recordFailure('reviewer')
+      this.#budgets.recordRound(false)
+      await this.#append({ type: 'todo.reported', todoId, status: 'done', summary: this.#snap.todos[todoId]?.summary ?? '', filesChanged: this.#snap.todos[todoId]?.filesChanged ?? [] })
+    }
+    this.#setAgent(live.sessionId, { status: 'idle' })
+    await this.#publishOwnership()
+    this.#checkBudgets()
+    this.#requestTick()
   }
 
-  #end(phase: 'completed' | 'failed' | 'stopped', reason?: string, result?: string): void {
-    if (isTerminal(this.#state.phase)) return
-    const agents = this.#state.agents.map((a) =>
-      a.status === 'done' || a.status === 'failed' || a.status === 'aborted'
-        ? a
-        : { ...a, status: phase === 'stopped' ? ('aborted' as const) : phase === 'failed' ? ('failed' as const) : ('done' as const), tool: undefined },
-    )
+  async #onPlanTurn(live: Live, turn: NonNullable<Live['turn']>, error?: HostError): Promise<void> {
+    this.#setAgent(live.sessionId, { status: 'idle' })
+    if (turn.plan) {
+      this.#breaker.recordSuccess('planner')
+      return this.#acceptPlan(turn.plan)
+    }
+    if (error && !classify(error).retry) return void this.#end('failed', `planner: ${error.message}`)
+    const reasons = turn.planErrors ?? [`no ${TOOL_PLAN} call was made`]
+    if (this.#planAttempts >= this.#o.maxPlanAttempts)
+      return void this.#end('failed', `no valid plan after ${this.#planAttempts} attempts: ${reasons.join('; ')}`)
+    await this.#plan(planRetryBrief(reasons))
+  }
+
+  async #attemptFailed(todoId: string, reason: string, error?: HostError): Promise<void> {
+    const todo = this.#snap.todos[todoId]
+    if (!todo) return
+    this.#budgets.recordRound(false)
+    const decision = error ? classify(error) : undefined
+    if (decision?.retry) {
+      // Provider trouble is not the todo's fault: back off (honouring the server's hint) and re-queue.
+      const delay = backoff(todo.attempts, decision.delayMs)
+      this.#timer(delay, () => void this.#append({ type: 'todo.requeued', todoId, reason }).then(() => this.#requestTick()))
+      await this.#setTodoWaiting(todoId)
+      return
+    }
+    if (error) this.#breaker.recordFailure('worker')
+    const used = todo.attempts - (this.#attemptBase.get(todoId) ?? 0)
+    if (used < this.#o.maxAttempts) {
+      await this.#append({ type: 'todo.requeued', todoId, reason })
+      return
+    }
+    // Bounded attempts exhausted: the todo stays failed, and the planner revises the plan.
+    if (todo.status !== 'failed') await this.#append({ type: 'todo.verdict', todoId, verdict: 'fail', findings: [reason] })
+  }
+
+  /** Marks a todo as not dispatchable until its backoff timer re-queues it. */
+  async #setTodoWaiting(todoId: string): Promise<void> {
+    await this.#append({ type: 'todo.reported', todoId, status: 'blocked', summary: 'waiting for the provider', filesChanged: [] })
+  }
+
+  // --- iteration end, check, re-plan --------------------------------------------------------------
+
+  #maybeIterationEnd(): void {
+    const todos = this.#snap.todoOrder.map((id) => this.#snap.todos[id])
+    const anyBusy = [...this.#live.values()].some((l) => l.busy)
+    if (anyBusy || this.#timers.size > this.#wallTimers) return
+    if (todos.every((t) => t?.status === 'passed')) return void this.#runCheck()
+    const inFlight = todos.some((t) => t && ['running', 'reported', 'reviewing'].includes(t.status))
+    if (inFlight) return
+    const failed = todos.filter((t) => t && (t.status === 'failed' || t.status === 'blocked')).map((t) => t?.id ?? '')
+    if (failed.length === 0 && todos.some((t) => t?.status === 'pending')) return // waiting for a breaker or caps
+    void this.#replan(undefined, failed)
+  }
+
+  async #runCheck(): Promise<void> {
+    if (this.#over()) return
+    const command = this.#o.check
+    if (!command) return void this.#end('completed', undefined, this.#summary())
+    this.#update({ phase: 'checking' })
+    const result = await this.deps.workspace.runCheck(command, {
+      timeoutMs: this.#o.checkTimeoutMs,
+      signal: this.#abort.signal,
+    })
+    if (this.#over()) return
+    const tail = outputTail(result.output)
+    await this.#append({ type: 'evidence', command, exitCode: result.exitCode, durationMs: result.durationMs, outputTail: tail })
+    if (result.exitCode === 0 && !result.timedOut) return void this.#end('completed', undefined, this.#summary())
+    await this.#replan({ command, exitCode: result.timedOut ? null : result.exitCode, outputTail: tail }, [])
+  }
+
+  async #replan(failure: CheckFailure | undefined, failedTodos: string[]): Promise<void> {
+    this.#budgets.recordIteration()
+    if (this.#checkBudgets()) return
+    await this.#plan(replanBrief(this.#snap.iteration + 1, failure, failedTodos))
+  }
+
+  #summary(): string {
+    const todos = this.#snap.todoOrder.map((id) => this.#snap.todos[id]).filter((t) => t !== undefined)
+    const lines = todos.map((t) => `✓ ${t.title}${t.summary ? ` — ${t.summary}` : ''}`)
+    const check = this.#snap.evidence.at(-1)
+    if (check) lines.push(`Check \`${check.command}\` passed in ${check.durationMs} ms.`)
+    return lines.join('\n')
+  }
+
+  // --- budgets, stop, end -------------------------------------------------------------------------
+
+  #wallTimers = 0
+  #startWallTimer(): void {
+    const remaining = this.#budgets.remainingMs()
+    if (!Number.isFinite(remaining)) return
+    this.#wallTimers = 1
+    this.#timer(Math.max(0, remaining), () => {
+      this.#wallTimers = 0
+      this.#checkBudgets()
+    })
+  }
+
+  /** Ends the mission when a budget is exhausted; returns whether it did. */
+  #checkBudgets(): boolean {
+    if (this.#over()) return true
+    const exceeded = this.#budgets.exceeded()
+    if (!exceeded) return false
+    void this.#end('failed', `budget exhausted (${exceeded.reason}): ${exceeded.message}`)
+    return true
+  }
+
+  #over(): boolean {
+    return isTerminal(this.#state.phase)
+  }
+
+  async #end(phase: 'completed' | 'failed' | 'stopped', reason?: string, result?: string): Promise<void> {
+    if (this.#over()) return
+    const busy = new Set([...this.#live.values()].filter((l) => l.busy || l.retryTimer).map((l) => l.sessionId))
+    this.#abort.abort()
+    this.#clearTimers()
+    const cut = phase === 'stopped' ? 'aborted' : 'failed'
+    this.#agents = this.#agents.map((a) => ({ ...a, status: busy.has(a.sessionId) ? cut : 'done', tool: undefined }))
     this.#update({
       phase,
-      agents,
       endedAt: this.deps.clock.now(),
       ...(reason !== undefined && { reason }),
       ...(result !== undefined && { result }),
     })
-    this.deps.logger.info(`mission ${this.options.id} ${phase}${reason ? `: ${reason}` : ''}`)
-    // Late usage figures still count after the end; stop listening only on dispose.
+    this.deps.logger.info(`mission ${this.#o.id} ${phase}${reason ? `: ${reason}` : ''}`)
+    // Abort does not cascade in OpenCode: every session and every child, in parallel (an abort of
+    // an idle session is a no-op, and cheaper than missing one that just became busy).
+    if (phase !== 'completed') await Promise.allSettled([...this.#live.keys()].map((id) => this.#abortTree(id)))
+    for (const l of this.#live.values()) await this.#flushUsage(l).catch(() => undefined)
+    if (this.#journal)
+      await this.#journal
+        .append({ type: 'mission.ended', status: phase, reason: reason ?? '' })
+        .catch((err: unknown) => this.deps.logger.error(`journal write failed: ${message(err)}`))
+    await this.deps.workspace.publishOwnership(undefined).catch(() => undefined)
     this.#finish?.(this.#state)
   }
 
-  /** Stops listening to host events. */
-  dispose(): void {
-    this.#unsubscribe?.()
-    this.#changes.clear()
+  async #abortTree(sessionId: string): Promise<void> {
+    const known = [...this.#rootOf.entries()].filter(([, root]) => root === sessionId).map(([child]) => child)
+    const asked = await this.deps.sessions.children(sessionId).catch(() => [] as string[])
+    const children = [...new Set([...known, ...asked])]
+    await Promise.allSettled([
+      ...children.map((c) => this.#abortTree(c)),
+      this.deps.sessions.abort(sessionId).then(
+        (ok) => ok || this.deps.logger.warn(`abort of ${sessionId} was not confirmed`),
+        () => undefined,
+      ),
+    ])
+  }
+
+  // --- helpers -------------------------------------------------------------------------------------
+
+  async #append(entry: Parameters<MissionJournal['append']>[0]): Promise<void> {
+    const write = this.#journal.append(entry)
+    this.#snap = this.#journal.snapshot()
+    this.#publish()
+    await write
+  }
+
+  async #flushUsage(live: Live): Promise<void> {
+    const { tokens, cost } = live.unjournaled
+    if (tokens === 0 && cost === 0) return
+    live.unjournaled = { tokens: 0, cost: 0 }
+    await this.#append({ type: 'usage', sessionId: live.sessionId, role: live.role, tokens, cost })
+  }
+
+  async #publishOwnership(): Promise<void> {
+    const sessions: Record<string, { todoId: string; files: string[] }> = {}
+    for (const id of this.#snap.todoOrder) {
+      const t = this.#snap.todos[id]
+      if (t?.status === 'running' && t.sessionId) sessions[t.sessionId] = { todoId: id, files: t.files }
+    }
+    await this.deps.workspace
+      .publishOwnership({ missionId: this.#o.id, todos: [...this.#snap.todoOrder], sessions })
+      .catch((err: unknown) => this.deps.logger.warn(`ownership not published: ${message(err)}`))
+  }
+
+  #scheduleRetry(attempt: number): void {
+    this.#timer(backoff(attempt), () => this.#requestTick())
+  }
+
+  #timer(ms: number, fn: () => void): () => void {
+    const cancel = this.deps.clock.setTimeout(() => {
+      this.#timers.delete(cancel)
+      fn()
+    }, ms)
+    this.#timers.add(cancel)
+    return () => {
+      cancel()
+      this.#timers.delete(cancel)
+    }
+  }
+
+  #clearTimers(): void {
+    for (const cancel of this.#timers) cancel()
+    this.#timers.clear()
+    this.#wallTimers = 0
+    for (const l of this.#live.values()) l.retryTimer = undefined
+  }
+
+  #setAgent(sessionId: string, patch: Partial<AgentState>): void {
+    this.#agents = this.#agents.map((a) => (a.sessionId === sessionId ? { ...a, ...patch } : a))
   }
 
   #update(patch: Partial<MissionState>): void {
     this.#state = { ...this.#state, ...patch }
+    this.#publish()
+  }
+
+  #publish(): void {
+    const snap = this.#snap
+    this.#state = {
+      ...this.#state,
+      paused: this.#paused,
+      agents: this.#agents,
+      inbox: this.#inbox,
+      tokens: this.#agents.reduce((n, a) => n + a.tokens, 0),
+      cost: this.#agents.reduce((n, a) => n + a.cost, 0),
+      modelCalls: this.#ledger.size,
+      ...(snap && {
+        iteration: snap.iteration,
+        todos: snap.todoOrder.flatMap((id) => {
+          const t = snap.todos[id]
+          if (!t) return []
+          return [
+            {
+              id,
+              title: t.title,
+              status: t.status,
+              attempts: t.attempts,
+              files: t.files,
+              dependsOn: t.dependsOn,
+              findings: t.findings,
+              ...(t.summary !== undefined && { summary: t.summary }),
+            },
+          ]
+        }),
+        evidence: snap.evidence,
+      }),
+    }
     this.#changes.emit(this.#state)
   }
 }
 
-const errorMessage = (err: unknown) => (err instanceof Error ? err.message : String(err))
+/** Longest goal excerpt used in a session title. */
+const TITLE_CHARS = 60
+
+/** An explicit title: an untitled session costs an extra title-generation model call. */
+export const sessionTitle = (role: Role, what: string) => {
+  const oneLine = what.replace(/\s+/g, ' ').trim()
+  const excerpt = oneLine.length > TITLE_CHARS ? `${oneLine.slice(0, TITLE_CHARS - 1)}…` : oneLine
+  return `${role[0]?.toUpperCase()}${role.slice(1)}: ${excerpt}`
+}
+
+const message = (err: unknown) => (err instanceof Error ? err.message : String(err))

@@ -1,3 +1,5 @@
+import type { Ownership } from './ownership'
+
 // What the engine needs from the outside world. `src/opencode` implements the OpenCode ports on the
 // SDK; tests implement them with in-memory fakes. The engine imports neither vscode nor the SDK.
 
@@ -84,6 +86,34 @@ export interface SessionPort {
   statuses(): Promise<Record<string, SessionStatus>>
   children(sessionId: string): Promise<string[]>
   replyPermission(requestId: string, sessionId: string, reply: PermissionReply): Promise<void>
+  /** The mission tool calls stored in a session, oldest first. Rejects when the session is gone. */
+  missionToolCalls(sessionId: string): Promise<ToolCallRecord[]>
+}
+
+export interface CheckResult {
+  exitCode: number | null
+  durationMs: number
+  /** Combined stdout and stderr (the engine keeps only a scrubbed tail). */
+  output: string
+  timedOut: boolean
+}
+
+/** The workspace the mission works in. */
+export interface WorkspacePort {
+  /** Runs the check command (tests, build) in the workspace, ending its process group on timeout or abort. */
+  runCheck(command: string, options: { timeoutMs: number; signal: AbortSignal }): Promise<CheckResult>
+  /** Publishes which worker session owns which files (undefined: no mission, no guard). */
+  publishOwnership(ownership: Ownership | undefined): Promise<void>
+  /** Top-level entries of the workspace, for the planner's brief. */
+  listFiles(): Promise<string[]>
+}
+
+/** A mission tool call found in a session's stored messages (used to recover after a restart). */
+export interface ToolCallRecord {
+  callId: string
+  tool: string
+  status: 'pending' | 'running' | 'completed' | 'error'
+  input: unknown
 }
 
 export interface EventPort {

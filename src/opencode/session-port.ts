@@ -1,5 +1,13 @@
 import type { OpencodeClient } from '@opencode-ai/sdk/v2'
-import type { CreateSessionInput, PermissionReply, PromptInput, SessionPort, SessionStatus } from '../engine/ports'
+import { MISSION_TOOLS } from '../engine/mission-protocol'
+import type {
+  CreateSessionInput,
+  PermissionReply,
+  PromptInput,
+  SessionPort,
+  SessionStatus,
+  ToolCallRecord,
+} from '../engine/ports'
 
 /** SessionPort on the SDK v2 client; every call throws with the server's reason on failure. */
 export class OpencodeSessionPort implements SessionPort {
@@ -34,6 +42,16 @@ export class OpencodeSessionPort implements SessionPort {
 
   async children(sessionId: string): Promise<string[]> {
     return ok(await this.client.session.children({ sessionID: sessionId }), `children of ${sessionId}`).map((s) => s.id)
+  }
+
+  async missionToolCalls(sessionId: string): Promise<ToolCallRecord[]> {
+    const messages = ok(await this.client.session.messages({ sessionID: sessionId }), `messages of ${sessionId}`)
+    const calls: ToolCallRecord[] = []
+    for (const m of messages)
+      for (const p of m.parts)
+        if (p.type === 'tool' && (MISSION_TOOLS as readonly string[]).includes(p.tool))
+          calls.push({ callId: p.callID, tool: p.tool, status: p.state.status, input: p.state.input })
+    return calls
   }
 
   async replyPermission(requestId: string, _sessionId: string, reply: PermissionReply): Promise<void> {

@@ -72,7 +72,7 @@ export function missionCallErrors(name: MissionTool, args: unknown, ctx: Mission
   const known = ctx.ownership ? new Set(ctx.ownership.todos) : undefined
   const checked =
     name === TOOL_PLAN
-      ? checkPlan(args)
+      ? checkPlan(args, known ? { knownIds: known } : {})
       : name === TOOL_REPORT
         ? checkReport(args, known)
         : checkVerdict(args, known)

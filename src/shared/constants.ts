@@ -25,6 +25,10 @@ export const ContextKeys = {
 export interface Config {
   opencodePath: string
   serverUrl: string
+  checkCommand: string
+  maxConcurrency: number
+  maxIterations: number
+  maxMinutes: number
 }
 
 export const STATUS_BAR_ID = 'orchestrator.status'

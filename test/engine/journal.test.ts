@@ -10,21 +10,10 @@ import {
   serializeEntry,
   type JournalEntry,
   type JournalEntryInput,
-  type JournalStore,
 } from '../../src/engine/journal'
 import type { PlanTodo } from '../../src/engine/mission-protocol'
 import { FakeClock } from '../fixtures/fake-clock'
-
-class MemoryStore implements JournalStore {
-  lines: string[] = []
-  append(line: string): Promise<void> {
-    this.lines.push(line)
-    return Promise.resolve()
-  }
-  readAll(): Promise<string[]> {
-    return Promise.resolve([...this.lines])
-  }
-}
+import { MemoryStore } from '../fixtures/memory-journal'
 
 const planTodo = (id: string, files: string[], dependsOn: string[] = []): PlanTodo => ({
   id,

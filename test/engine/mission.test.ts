@@ -1,94 +1,312 @@
 import { describe, expect, it } from 'vitest'
-import { Mission, sessionTitle } from '../../src/engine/mission'
+import { Mission, sessionTitle, type MissionOptions } from '../../src/engine/mission'
+import type { PlanTodo } from '../../src/engine/mission-protocol'
 import { silentLogger } from '../../src/engine/ports'
 import { FakeClock } from '../fixtures/fake-clock'
-import { FakeOpencode, flush } from '../fixtures/fake-opencode'
+import { FakeOpencode, FakeWorkspace, flush } from '../fixtures/fake-opencode'
+import { MemoryStore } from '../fixtures/memory-journal'
 
-const setup = (goal = 'Add a farewell function') => {
+const todo = (id: string, files: string[], dependsOn: string[] = []): PlanTodo => ({
+  id,
+  title: `do ${id}`,
+  description: '',
+  files,
+  dependsOn,
+  acceptance: [`${id} works`],
+})
+
+const setup = (options: Partial<MissionOptions> = {}, store = new MemoryStore()) => {
   const oc = new FakeOpencode()
   const clock = new FakeClock()
-  const mission = new Mission({ sessions: oc, events: oc, clock, logger: silentLogger }, { id: 'm1', goal })
-  return { oc, clock, mission }
+  const workspace = new FakeWorkspace()
+  const mission = new Mission(
+    { sessions: oc, events: oc, workspace, journal: store, clock, logger: silentLogger },
+    { id: 'm1', goal: 'Build the thing', ...options },
+  )
+  return { oc, clock, workspace, mission, store }
 }
 
-describe('skeleton mission', () => {
-  it('rejects an empty goal', () => {
-    expect(() => setup('   ')).toThrow('Expected a non-empty `goal`')
-  })
+/** Session ids in creation order, by role. */
+const sessionsOf = (m: Mission, role: string) => m.state.agents.filter((a) => a.role === role).map((a) => a.sessionId)
+const lastPrompt = (oc: FakeOpencode, sessionId: string) => oc.prompts.filter((p) => p.sessionId === sessionId).at(-1)?.text ?? ''
+const report = (todoId: string, status = 'done') => ({ todoId, status, summary: `${todoId} done`, filesChanged: [] })
+const verdict = (todoId: string, v: 'pass' | 'fail', findings: string[] = []) => ({ todoId, verdict: v, findings })
 
-  it('creates a titled planner session, prompts the goal, and completes with the final text on idle', async () => {
-    const { oc, mission } = setup()
-    const changes: string[] = []
-    mission.onChange((s) => changes.push(s.phase))
+/** Plays the mission's planner, workers and reviewers until nothing is busy. */
+async function play(
+  m: Mission,
+  oc: FakeOpencode,
+  agents: { work?: (todoId: string) => unknown; review?: (todoId: string, n: number) => 'pass' | 'fail' } = {},
+) {
+  const reviews = new Map<string, number>()
+  for (let round = 0; round < 50; round++) {
+    await flush()
+    const busy = m.state.agents.filter((a) => a.status === 'busy')
+    if (busy.length === 0) return
+    for (const a of busy) {
+      const brief = lastPrompt(oc, a.sessionId)
+      const id = /todoId:? "?([\w-]+)"?/.exec(brief)?.[1] ?? ''
+      if (a.role === 'worker') oc.turn(a.sessionId, 'orchestrator_report', agents.work?.(id) ?? report(id))
+      else if (a.role === 'reviewer') {
+        const n = (reviews.get(id) ?? 0) + 1
+        reviews.set(id, n)
+        oc.turn(a.sessionId, 'orchestrator_verdict', verdict(id, agents.review?.(id, n) ?? 'pass', ['missing test']))
+      }
+    }
+    await flush()
+  }
+}
+
+describe('mission loop', () => {
+  it('plans, runs independent todos in parallel up to the cap, reviews each, checks, and completes', async () => {
+    const { oc, mission, workspace } = setup({ caps: { total: 2 }, check: 'npm test' })
     const done = mission.run()
     await flush()
-    expect(oc.created).toEqual([{ title: 'Planner: Add a farewell function' }])
-    expect(oc.prompts).toEqual([{ sessionId: 'ses_1', agent: 'planner', text: 'Add a farewell function' }])
-    oc.emit(
-      { type: 'session.status', sessionId: 'ses_1', status: { type: 'busy' } },
-      { type: 'part.text', sessionId: 'ses_1', messageId: 'm', partId: 'p', text: 'Here is the plan.', final: true },
-      { type: 'message.assistant', sessionId: 'ses_1', messageId: 'm', providerId: 'p', modelId: 'x', tokens: 42, cost: 0, completed: true },
-      { type: 'session.idle', sessionId: 'ses_1' },
+    const [planner] = sessionsOf(mission, 'planner')
+    expect(oc.created[0]).toEqual({ title: 'Planner: Build the thing' })
+    expect(lastPrompt(oc, planner!)).toContain('Mission goal: Build the thing')
+    oc.turn(planner!, 'orchestrator_plan', { todos: [todo('a', ['a.ts']), todo('b', ['b.ts']), todo('c', ['c.ts'], ['a', 'b'])] })
+    await flush()
+    // Two ready todos, cap 2: both workers start at once; c waits for its dependencies.
+    const busyWorkers = mission.state.agents.filter((a) => a.role === 'worker' && a.status === 'busy')
+    expect(busyWorkers.map((a) => a.todoId).sort()).toEqual(['a', 'b'])
+    expect(mission.state.todos.find((t) => t.id === 'c')?.status).toBe('pending')
+    await play(mission, oc)
+    const final = await done
+    expect(final.phase).toBe('completed')
+    expect(final.todos.map((t) => t.status)).toEqual(['passed', 'passed', 'passed'])
+    expect(workspace.checks).toEqual(['npm test'])
+    expect(final.evidence[0]).toMatchObject({ command: 'npm test', exitCode: 0 })
+    // The brief of c carries its dependencies' summaries, never their raw output.
+    const cBrief = oc.prompts.find((p) => p.text.startsWith('todoId: c'))?.text ?? ''
+    expect(cBrief).toContain('- a: a done')
+    expect(cBrief).toContain('Files you own: c.ts')
+    // Ownership was published while workers ran and cleared at the end.
+    expect(workspace.ownership.some((o) => o && Object.values(o.sessions).some((s) => s.todoId === 'a'))).toBe(true)
+    expect(workspace.ownership.at(-1)).toBeUndefined()
+  })
+
+  it('never has more busy sessions than the cap', async () => {
+    const { oc, mission } = setup({ caps: { total: 3 } })
+    void mission.run()
+    await flush()
+    const todos = Array.from({ length: 8 }, (_, i) => todo(`t${i}`, [`f${i}.ts`]))
+    oc.turn(sessionsOf(mission, 'planner')[0]!, 'orchestrator_plan', { todos })
+    let max = 0
+    mission.onChange((s) => (max = Math.max(max, s.agents.filter((a) => a.status === 'busy').length)))
+    await play(mission, oc)
+    expect(mission.state.phase).toBe('completed')
+    expect(max).toBe(3)
+  })
+
+  it('sends a failed review back to the same worker with the findings, then passes', async () => {
+    const { oc, mission } = setup()
+    const done = mission.run()
+    await flush()
+    oc.turn(sessionsOf(mission, 'planner')[0]!, 'orchestrator_plan', { todos: [todo('a', ['a.ts'])] })
+    await play(mission, oc, { review: (_id, n) => (n === 1 ? 'fail' : 'pass') })
+    const final = await done
+    expect(final.phase).toBe('completed')
+    const workers = sessionsOf(mission, 'worker')
+    expect(workers).toHaveLength(1) // warm context: the same session redid the todo
+    const briefs = oc.prompts.filter((p) => p.sessionId === workers[0]).map((p) => p.text)
+    expect(briefs).toHaveLength(2)
+    expect(briefs[1]).toContain('The reviewer found:\n- missing test')
+    expect(final.todos[0]).toMatchObject({ status: 'passed', attempts: 2 })
+  })
+
+  it('sends an invalid plan back with the reason, and fails after three bad plans', async () => {
+    const { oc, mission } = setup()
+    const done = mission.run()
+    await flush()
+    const planner = sessionsOf(mission, 'planner')[0]!
+    oc.turn(planner, 'orchestrator_plan', { todos: [todo('a', ['a.ts'], ['zzz'])] })
+    await flush()
+    expect(lastPrompt(oc, planner)).toContain('todo "a" depends on unknown todo "zzz"')
+    oc.turn(planner, undefined)
+    await flush()
+    expect(lastPrompt(oc, planner)).toContain('no orchestrator_plan call was made')
+    oc.turn(planner, 'orchestrator_plan', { todos: [] })
+    const final = await done
+    expect(final.phase).toBe('failed')
+    expect(final.reason).toMatch(/no valid plan after 3 attempts: .*empty/)
+    expect(oc.prompts.filter((p) => p.sessionId === planner)).toHaveLength(3)
+  })
+
+  it('nudges a worker that ended without a report once, then counts the attempt as failed', async () => {
+    const { oc, mission } = setup({ maxAttempts: 1 })
+    void mission.run()
+    await flush()
+    oc.turn(sessionsOf(mission, 'planner')[0]!, 'orchestrator_plan', { todos: [todo('a', ['a.ts'])] })
+    await flush()
+    const worker = sessionsOf(mission, 'worker')[0]!
+    oc.turn(worker, undefined)
+    await flush()
+    expect(lastPrompt(oc, worker)).toBe(
+      'You ended your turn without calling orchestrator_report. Call orchestrator_report now for todoId "a".',
     )
+    oc.turn(worker, undefined)
+    await flush()
+    expect(mission.state.todos[0]?.status).toBe('failed')
+    // The attempts are used up: the planner is asked to revise the plan.
+    expect(lastPrompt(oc, sessionsOf(mission, 'planner')[0]!)).toContain('Todos that failed their attempts: a.')
+  })
+
+  it('re-plans when the check fails, with the output tail, then completes', async () => {
+    const { oc, mission, workspace } = setup({ check: 'npm test' })
+    workspace.results = [{ exitCode: 1, output: 'FAIL greet.test.js\napi_key = sk-123' }]
+    const done = mission.run()
+    await flush()
+    const planner = sessionsOf(mission, 'planner')[0]!
+    oc.turn(planner, 'orchestrator_plan', { todos: [todo('a', ['a.ts'])] })
+    await play(mission, oc)
+    const brief = lastPrompt(oc, planner)
+    expect(brief).toContain('The check command `npm test` failed (exit 1)')
+    expect(brief).toContain('FAIL greet.test.js')
+    expect(brief).not.toContain('sk-123') // secrets never travel on
+    oc.turn(planner, 'orchestrator_plan', { todos: [todo('fix', ['a.ts'], ['a'])] })
+    await play(mission, oc)
     const final = await done
-    expect(final).toMatchObject({ phase: 'completed', result: 'Here is the plan.', tokens: 42, modelCalls: 1 })
-    expect(final.agents[0]?.status).toBe('done')
-    expect(changes[0]).toBe('planning')
-    expect(changes.at(-1)).toBe('completed')
+    expect(final).toMatchObject({ phase: 'completed', iteration: 2 })
+    expect(final.evidence.map((e) => e.exitCode)).toEqual([1, 0])
   })
 
-  it('fails with the reason when an error ends the turn without an idle', async () => {
-    const { oc, mission } = setup()
+  it('stops with the reason when the token budget is exhausted, aborting busy sessions', async () => {
+    const { oc, mission } = setup({ budgets: { maxTokens: 1000 } })
     const done = mission.run()
     await flush()
-    oc.emit({ type: 'session.error', sessionId: 'ses_1', error: { name: 'UnknownError', message: 'Agent not found: "planner"', retryable: false } })
+    oc.turn(sessionsOf(mission, 'planner')[0]!, 'orchestrator_plan', { todos: [todo('a', ['a.ts'])] })
+    await flush()
+    const worker = sessionsOf(mission, 'worker')[0]!
+    oc.emit({ type: 'message.assistant', sessionId: worker, messageId: 'x', providerId: 'p', modelId: 'm', tokens: 1500, cost: 0, completed: false })
     const final = await done
-    expect(final).toMatchObject({ phase: 'failed', reason: 'Agent not found: "planner"' })
+    expect(final.phase).toBe('failed')
+    expect(final.reason).toMatch(/budget exhausted \(tokens\)/)
+    expect(oc.aborted).toContain(worker)
   })
 
-  it('waits for idle when the session is still busy after an error', async () => {
-    const { oc, mission } = setup()
+  it('stops when no todo passes for K rounds (stagnation)', async () => {
+    const { oc, mission } = setup({ budgets: { stagnationRounds: 2 }, maxAttempts: 5 })
     const done = mission.run()
     await flush()
-    oc.status.ses_1 = { type: 'busy' }
-    oc.emit({ type: 'session.error', sessionId: 'ses_1', error: { name: 'APIError', message: 'Bad request', retryable: false } })
-    await flush()
-    expect(mission.state.phase).toBe('planning')
-    delete oc.status.ses_1
-    oc.emit({ type: 'session.idle', sessionId: 'ses_1' })
-    expect((await done).phase).toBe('failed')
+    oc.turn(sessionsOf(mission, 'planner')[0]!, 'orchestrator_plan', { todos: [todo('a', ['a.ts'])] })
+    await play(mission, oc, { review: () => 'fail' })
+    const final = await done
+    expect(final.reason).toMatch(/stagnation/)
   })
 
-  it('fails when the server refuses to create the session', async () => {
-    const { oc, mission } = setup()
-    oc.failCreate = new Error('create session failed: HTTP 500')
-    expect(await mission.run()).toMatchObject({ phase: 'failed', reason: 'create session failed: HTTP 500' })
-  })
-
-  it('stop aborts the session and its children, children first, and ignores later events', async () => {
-    const { oc, mission } = setup()
+  it('a user stop aborts every session and every descendant, and sends nothing afterwards', async () => {
+    const { oc, mission } = setup({ caps: { total: 2 } })
     const done = mission.run()
     await flush()
-    oc.childrenOf.set('ses_1', ['child_a'])
-    oc.childrenOf.set('child_a', ['grandchild'])
+    const planner = sessionsOf(mission, 'planner')[0]!
+    oc.turn(planner, 'orchestrator_plan', { todos: [todo('a', ['a.ts']), todo('b', ['b.ts'])] })
+    await flush()
+    const [w1, w2] = sessionsOf(mission, 'worker')
+    oc.emit({ type: 'session.created', sessionId: 'child', parentId: w1!, title: 'sub' })
+    oc.childrenOf.set('child', ['grandchild'])
+    const prompts = oc.prompts.length
     await mission.stop()
-    expect(oc.aborted).toEqual(['grandchild', 'child_a', 'ses_1'])
-    const final = await done
-    expect(final.phase).toBe('stopped')
-    expect(final.agents[0]?.status).toBe('aborted')
-    oc.emit({ type: 'session.idle', sessionId: 'ses_1' })
-    expect(mission.state.phase).toBe('stopped')
+    expect((await done).phase).toBe('stopped')
+    expect(oc.aborted).toEqual(expect.arrayContaining([planner, w1, w2, 'child', 'grandchild']))
+    oc.turn(w1!, 'orchestrator_report', report('a'))
+    await flush()
+    expect(oc.prompts.length).toBe(prompts)
+    expect(mission.state.agents.filter((a) => a.role === 'worker').every((a) => a.status === 'aborted')).toBe(true)
   })
 
-  it('unsubscribes from host events on dispose', async () => {
+  it('collects permission asks from nested sessions and never nudges a session waiting on one', async () => {
     const { oc, mission } = setup()
     void mission.run()
-    expect(oc.listenerCount).toBe(1)
-    mission.dispose()
-    expect(oc.listenerCount).toBe(0)
+    await flush()
+    oc.turn(sessionsOf(mission, 'planner')[0]!, 'orchestrator_plan', { todos: [todo('a', ['a.ts'])] })
+    await flush()
+    const worker = sessionsOf(mission, 'worker')[0]!
+    oc.emit({ type: 'session.created', sessionId: 'child', parentId: worker, title: 'sub' })
+    oc.emit({ type: 'permission.asked', requestId: 'per_1', sessionId: 'child', permission: 'bash', patterns: ['rm -rf x'] })
+    expect(mission.state.inbox).toEqual([
+      { requestId: 'per_1', sessionId: 'child', role: 'worker', todoId: 'a', permission: 'bash', patterns: ['rm -rf x'] },
+    ])
+    const prompts = oc.prompts.length
+    oc.emit({ type: 'session.idle', sessionId: worker })
+    await flush()
+    expect(oc.prompts.length).toBe(prompts) // no nudge while the ask is open
+    await mission.replyPermission('per_1', 'once')
+    expect(oc.replies).toEqual([{ requestId: 'per_1', reply: 'once' }])
+    expect(mission.state.inbox).toEqual([])
   })
 
-  it('titles sessions with the role and a one-line goal excerpt', () => {
+  it('cools a provider in retry, and re-queues a todo whose session stays in retry too long', async () => {
+    const model = { providerID: 'p', modelID: 'm' }
+    const { oc, mission, clock } = setup({ models: { worker: model }, retryStuckMs: 10_000, caps: { total: 2 } })
+    void mission.run()
+    await flush()
+    oc.turn(sessionsOf(mission, 'planner')[0]!, 'orchestrator_plan', { todos: [todo('a', ['a.ts']), todo('b', ['b.ts']), todo('c', ['c.ts'])] })
+    await flush()
+    const [w1, w2] = sessionsOf(mission, 'worker')
+    oc.emit({ type: 'session.status', sessionId: w1!, status: { type: 'retry', attempt: 1, message: '429', next: 0 } })
+    oc.turn(w2!, 'orchestrator_report', report('b'))
+    await flush()
+    // b's reviewer runs (it has no model of provider p), but no new worker goes to the cooling provider.
+    expect(mission.state.todos.find((t) => t.id === 'c')?.status).toBe('pending')
+    clock.advance(10_000)
+    await flush()
+    expect(oc.aborted).toContain(w1)
+    const a = mission.state.todos.find((t) => t.id === 'a')
+    expect(a?.status).not.toBe('failed')
+    expect(['pending', 'running']).toContain(a?.status)
+  })
+
+  it('resumes from the journal in a new instance without redoing passed todos', async () => {
+    const store = new MemoryStore()
+    const first = setup({}, store)
+    void first.mission.run()
+    await flush()
+    first.oc.turn(sessionsOf(first.mission, 'planner')[0]!, 'orchestrator_plan', {
+      todos: [todo('a', ['a.ts']), todo('b', ['b.ts'], ['a'])],
+    })
+    await flush()
+    const w = sessionsOf(first.mission, 'worker')[0]!
+    first.oc.turn(w, 'orchestrator_report', report('a'))
+    await flush()
+    first.oc.turn(sessionsOf(first.mission, 'reviewer')[0]!, 'orchestrator_verdict', verdict('a', 'pass'))
+    await flush()
+    expect(first.mission.state.todos.map((t) => t.status)).toEqual(['passed', 'running'])
+    const bWorker = first.mission.state.todos[1] && first.oc.prompts.at(-1)?.sessionId
+    first.mission.dispose() // the host goes away mid-mission
+
+    const second = setup({}, store)
+    second.oc.toolCalls.set(bWorker!, [{ callId: 'x1', tool: 'orchestrator_report', status: 'completed', input: report('b') }])
+    const done = second.mission.run()
+    await flush()
+    // b's report, made while no engine listened, is read back from the stored messages.
+    expect(second.mission.state.todos.map((t) => t.status)).toEqual(['passed', 'reviewing'])
+    await play(second.mission, second.oc)
+    const final = await done
+    expect(final.phase).toBe('completed')
+    expect(second.oc.prompts.some((p) => p.text.startsWith('todoId: a'))).toBe(false) // a was not redone
+    expect(final.todos.map((t) => t.attempts)).toEqual([1, 1])
+  })
+
+  it('re-queues a running todo whose session is gone after a restart', async () => {
+    const store = new MemoryStore()
+    const first = setup({}, store)
+    void first.mission.run()
+    await flush()
+    first.oc.turn(sessionsOf(first.mission, 'planner')[0]!, 'orchestrator_plan', { todos: [todo('a', ['a.ts'])] })
+    await flush()
+    const w = sessionsOf(first.mission, 'worker')[0]!
+    first.mission.dispose()
+    const second = setup({}, store)
+    second.oc.gone.add(w)
+    void second.mission.run()
+    await flush()
+    const newWorker = sessionsOf(second.mission, 'worker').find((id) => id !== w)
+    expect(newWorker).toBeDefined()
+    expect(lastPrompt(second.oc, newWorker!)).toContain('todoId: a')
+  })
+
+  it('titles sessions with the role and a one-line excerpt', () => {
     expect(sessionTitle('worker', 'a\n  b')).toBe('Worker: a b')
     expect(sessionTitle('planner', 'x'.repeat(100))).toHaveLength('Planner: '.length + 60)
   })

@@ -1,6 +1,11 @@
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { missionScript } from '../../src/demo/mission-script'
 import { Mission } from '../../src/engine/mission'
 import { systemClock, type HostEvent } from '../../src/engine/ports'
+import { JournalFile } from '../../src/node/journal-file'
+import { NodeWorkspace } from '../../src/node/workspace'
+import type { Connection } from '../../src/opencode/connection'
 import { groupGone, Sandbox } from '../support/sandbox'
 
 let sandbox: Sandbox | undefined
@@ -9,65 +14,66 @@ afterEach(async () => {
   sandbox = undefined
 })
 
-const agents = { agent: { planner: { mode: 'subagent', prompt: 'You plan.' } } }
-const ANSWER = 'The scripted planner says: all good.'
+const mission = (sb: Sandbox, conn: Connection, goal: string) =>
+  new Mission(
+    {
+      sessions: conn.sessions,
+      events: conn.events,
+      workspace: new NodeWorkspace(sb.projectDir, sb.env),
+      journal: new JournalFile(join(sb.root, 'journal.jsonl')),
+      clock: systemClock,
+      logger: sb.log,
+    },
+    { id: 'm1', goal },
+  )
 
-describe('skeleton mission against the real OpenCode server', () => {
-  it('creates a titled planner session, reaches idle with the answer, and makes no title call', async () => {
-    sandbox = await Sandbox.create({ script: () => ({ text: ANSWER }), config: agents })
+describe('the walking skeleton against the real OpenCode server', () => {
+  it('titles every session itself, so OpenCode makes no title-generation call, and events arrive in order', async () => {
+    const script = missionScript({
+      plan: () => [{ id: 'hello', title: 'Say hello', description: '', files: ['hello.txt'], dependsOn: [], acceptance: [] }],
+      work: () => ({ files: { 'hello.txt': 'hello\n' }, summary: 'wrote hello.txt' }),
+    })
+    sandbox = await Sandbox.create({ script })
     const conn = await sandbox.start()
     const seen: HostEvent[] = []
     conn.events.subscribe((e) => seen.push(e))
-    const mission = new Mission(
-      { sessions: conn.sessions, events: conn.events, clock: systemClock, logger: sandbox.log },
-      { id: 'm1', goal: 'Say that all is good' },
-    )
-    const final = await mission.run()
-    mission.dispose()
+    const m = mission(sandbox, conn, 'Say hello in a file')
+    const final = await m.run()
+    m.dispose()
 
-    expect(final.phase).toBe('completed')
-    expect(final.result).toBe(ANSWER)
-    const sessionId = final.agents[0]?.sessionId ?? ''
-    const session = await conn.client.session.get({ sessionID: sessionId })
-    expect(session.data?.title).toBe('Planner: Say that all is good')
-    expect(sandbox.provider.requests.map((r) => r.kind)).toEqual(['chat'])
-    expect(sandbox.provider.requests[0]?.lastUserText).toContain('Say that all is good')
+    expect(final.phase, final.reason).toBe('completed')
+    expect(final.result).toContain('Say hello — wrote hello.txt')
+    const sessions = (await conn.client.session.list()).data ?? []
+    expect(sessions.map((s) => s.title).sort()).toEqual(['Planner: Say hello in a file', 'Reviewer: Say hello', 'Worker: Say hello'])
+    expect(sandbox.provider.requests.filter((r) => r.kind === 'title')).toEqual([])
+    expect(sandbox.provider.requests[0]?.lastUserText).toContain('Mission goal: Say hello in a file')
 
-    // The events of our session came in protocol order: busy, the final text, then idle.
-    const ours = seen.filter((e) => 'sessionId' in e && e.sessionId === sessionId)
+    // The planner's events came in protocol order: busy, the plan tool call, then idle.
+    const plannerId = final.agents.find((a) => a.role === 'planner')?.sessionId
+    const ours = seen.filter((e) => 'sessionId' in e && e.sessionId === plannerId)
     const busy = ours.findIndex((e) => e.type === 'session.status' && e.status.type === 'busy')
-    const text = ours.findIndex((e) => e.type === 'part.text' && e.final && e.text === ANSWER)
+    const plan = ours.findIndex((e) => e.type === 'part.tool' && e.tool === 'orchestrator_plan' && e.status === 'completed')
     const idle = ours.findIndex((e) => e.type === 'session.idle')
     expect(busy).toBeGreaterThanOrEqual(0)
-    expect(text).toBeGreaterThan(busy)
-    expect(idle).toBeGreaterThan(text)
-    expect(final.agents[0]?.tokens).toBeGreaterThan(0)
+    expect(plan).toBeGreaterThan(busy)
+    expect(idle).toBeGreaterThan(plan)
+    expect(final.agents.every((a) => a.tokens > 0)).toBe(true)
   })
 
-  it('stop aborts the busy session, which returns to idle, and no later model call happens', async () => {
-    sandbox = await Sandbox.create({ script: () => ({ text: 'slow answer', delayMs: 30_000 }), config: agents })
+  it('abort returns a busy session to idle', async () => {
+    sandbox = await Sandbox.create({ script: () => ({ text: 'slow answer', delayMs: 30_000 }) })
     const conn = await sandbox.start()
-    const mission = new Mission(
-      { sessions: conn.sessions, events: conn.events, clock: systemClock, logger: sandbox.log },
-      { id: 'm2', goal: 'Take your time' },
-    )
-    const done = mission.run()
-    await sandbox.provider.waitFor((r) => r.kind === 'chat')
-    const sessionId = mission.state.agents[0]?.sessionId ?? ''
+    const { id } = await conn.sessions.create({ title: 'Planner: take your time' })
     const idle = new Promise<void>((resolve) =>
-      conn.events.subscribe((e) => e.type === 'session.idle' && e.sessionId === sessionId && resolve()),
+      conn.events.subscribe((e) => e.type === 'session.idle' && e.sessionId === id && resolve()),
     )
-    await mission.stop()
-    const final = await done
+    await conn.sessions.prompt({ sessionId: id, agent: 'planner', text: 'Take your time' })
+    await sandbox.provider.waitFor((r) => r.kind === 'chat')
+    expect((await conn.sessions.statuses())[id]).toEqual({ type: 'busy' })
+    expect(await conn.sessions.abort(id)).toBe(true)
     await idle
-    mission.dispose()
-    expect(final.phase).toBe('stopped')
-    const status = await conn.client.session.status()
-    expect(status.data?.[sessionId]).toBeUndefined() // idle sessions are omitted
+    expect((await conn.sessions.statuses())[id]).toBeUndefined() // idle sessions are omitted
     expect(sandbox.provider.requests[0]?.aborted).toBe(true)
-    const calls = sandbox.provider.requests.length
-    await new Promise((r) => setTimeout(r, 300))
-    expect(sandbox.provider.requests.length).toBe(calls)
   })
 
   it('dispose ends the whole process group of the server', async () => {

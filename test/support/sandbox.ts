@@ -6,7 +6,8 @@ import { offlineEnv } from '../../src/demo/offline-env'
 import { writeProject } from '../../src/demo/sample-project'
 import { ScriptedProvider, scriptedProviderConfig, type Script } from '../../src/demo/scripted-provider'
 import { resolveOpencodeBinary } from '../../src/opencode/binary'
-import { connect, type Connection } from '../../src/opencode/connection'
+import { connect, type Connection, type ConnectOptions } from '../../src/opencode/connection'
+import { Supervisor } from '../../src/opencode/supervisor'
 import type { Logger } from '../../src/engine/ports'
 
 export const repoRoot = resolve(__dirname, '../..')
@@ -62,22 +63,35 @@ export class Sandbox {
     return new Sandbox(root, projectDir, offlineEnv(root), provider, config)
   }
 
-  /** Spawns a server for the project through the product's own spawner. */
-  async start(): Promise<Connection> {
-    const connection = await connect({
+  readonly supervisors: Supervisor[] = []
+
+  get connectOptions(): ConnectOptions {
+    return {
       kind: 'spawn',
       binary: resolveOpencodeBinary({ searchFrom: [repoRoot] }),
       directory: this.projectDir,
       env: this.env,
       configContent: this.config,
       logger: this.log,
-    })
+    }
+  }
+
+  /** Spawns a server for the project through the product's own spawner. */
+  async start(): Promise<Connection> {
+    const connection = await connect(this.connectOptions)
     this.connections.push(connection)
     return connection
   }
 
+  /** A server that the product's supervisor restarts when it dies. */
+  async supervise(): Promise<Supervisor> {
+    const supervisor = await Supervisor.start(this.connectOptions, { initialDelayMs: 100 })
+    this.supervisors.push(supervisor)
+    return supervisor
+  }
+
   async dispose(): Promise<void> {
-    await Promise.allSettled(this.connections.map((c) => c.dispose()))
+    await Promise.allSettled([...this.connections, ...this.supervisors].map((c) => c.dispose()))
     await this.provider.close()
     rmSync(this.root, { recursive: true, force: true })
   }

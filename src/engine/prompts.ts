@@ -1,0 +1,79 @@
+import { TOOL_PLAN, TOOL_REPORT, TOOL_VERDICT, type PlanTodo } from './mission-protocol'
+
+// The briefs the engine sends. Minimal by design: the todo, its files, its checks and the summaries
+// of its dependencies; never another agent's raw tool output. The first line of each brief names
+// its kind, so logs (and the scripted test model) can tell them apart.
+
+export const BRIEF = {
+  plan: 'Mission goal:',
+  replan: 'The mission needs a revised plan.',
+  planRetry: 'Your plan was not accepted.',
+  work: 'todoId:',
+  review: 'Review todoId:',
+  nudge: 'You ended your turn without calling',
+} as const
+
+export function planBrief(goal: string, projectFiles: string[]): string {
+  const files = projectFiles.length ? `\nProject files (top level): ${projectFiles.join(', ')}` : ''
+  return `${BRIEF.plan} ${goal}${files}
+
+Split the goal into todos and call ${TOOL_PLAN} once. Give each todo a short unique id, the files it
+owns (relative paths), the ids it depends on, and acceptance checks. Todos that own no common file
+run in parallel.`
+}
+
+export function planRetryBrief(reasons: string[]): string {
+  return `${BRIEF.planRetry}\n${reasons.map((r) => `- ${r}`).join('\n')}\nCall ${TOOL_PLAN} again with a corrected plan.`
+}
+
+export interface CheckFailure {
+  command: string
+  exitCode: number | null
+  outputTail: string
+}
+
+export function replanBrief(iteration: number, failure: CheckFailure | undefined, failedTodos: string[]): string {
+  const lines = [`${BRIEF.replan} Iteration ${iteration}.`]
+  if (failure)
+    lines.push(
+      `The check command \`${failure.command}\` failed (exit ${failure.exitCode ?? 'timeout'}). Output tail:`,
+      '```',
+      failure.outputTail.trim(),
+      '```',
+    )
+  if (failedTodos.length) lines.push(`Todos that failed their attempts: ${failedTodos.join(', ')}.`)
+  lines.push(`Call ${TOOL_PLAN} with the todos to add, or to reopen (reuse an id to reopen it).`)
+  return lines.join('\n')
+}
+
+export interface DependencySummary {
+  id: string
+  summary: string
+}
+
+export function workBrief(todo: PlanTodo, deps: DependencySummary[], findings: string[]): string {
+  const lines = [`${BRIEF.work} ${todo.id}`, `Todo: ${todo.title}`]
+  if (todo.description) lines.push(todo.description)
+  lines.push(`Files you own: ${todo.files.length ? todo.files.join(', ') : '(none)'}`)
+  if (todo.acceptance.length) lines.push('Acceptance checks:', ...todo.acceptance.map((a) => `- ${a}`))
+  if (deps.length) lines.push('Done before you:', ...deps.map((d) => `- ${d.id}: ${d.summary}`))
+  if (findings.length) lines.push('The reviewer found:', ...findings.map((f) => `- ${f}`))
+  lines.push(`When you are done, call ${TOOL_REPORT} with todoId "${todo.id}".`)
+  return lines.join('\n')
+}
+
+export function reviewBrief(todo: PlanTodo, summary: string, filesChanged: string[]): string {
+  return [
+    `${BRIEF.review} ${todo.id}`,
+    `Todo: ${todo.title}`,
+    `Files: ${todo.files.join(', ') || '(none)'}`,
+    ...(todo.acceptance.length ? ['Acceptance checks:', ...todo.acceptance.map((a) => `- ${a}`)] : []),
+    `The worker reported: ${summary}`,
+    `Files changed: ${filesChanged.join(', ') || '(none)'}`,
+    `Check the work, then call ${TOOL_VERDICT} with todoId "${todo.id}".`,
+  ].join('\n')
+}
+
+export function nudgeBrief(tool: string, todoId: string): string {
+  return `${BRIEF.nudge} ${tool}. Call ${tool} now for todoId "${todoId}".`
+}

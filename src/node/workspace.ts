@@ -1,0 +1,62 @@
+import { spawn } from 'node:child_process'
+import { readdir } from 'node:fs/promises'
+import type { Ownership } from '../engine/ownership'
+import type { CheckResult, WorkspacePort } from '../engine/ports'
+import { clearOwnership, writeOwnership } from '../plugin/ownership'
+
+/** Keeps this much of a check command's output in memory (the journal keeps a smaller tail). */
+const OUTPUT_KEEP = 64 * 1024
+
+/** The workspace on the local disk: check command in its own process group, ownership file, listing. */
+export class NodeWorkspace implements WorkspacePort {
+  constructor(
+    private readonly dir: string,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {}
+
+  runCheck(command: string, options: { timeoutMs: number; signal: AbortSignal }): Promise<CheckResult> {
+    const started = Date.now()
+    return new Promise((resolve) => {
+      const child = spawn(command, { cwd: this.dir, env: this.env, shell: true, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+      let output = ''
+      const keep = (d: Buffer) => {
+        output = (output + d.toString()).slice(-OUTPUT_KEEP)
+      }
+      child.stdout?.on('data', keep)
+      child.stderr?.on('data', keep)
+      let timedOut = false
+      const killGroup = () => {
+        try {
+          if (child.pid) process.kill(-child.pid, 'SIGKILL')
+        } catch {
+          // already gone
+        }
+      }
+      const timer = setTimeout(() => {
+        timedOut = true
+        killGroup()
+      }, options.timeoutMs)
+      options.signal.addEventListener('abort', killGroup, { once: true })
+      const done = (exitCode: number | null, extra = '') => {
+        clearTimeout(timer)
+        options.signal.removeEventListener('abort', killGroup)
+        resolve({ exitCode, durationMs: Date.now() - started, output: output + extra, timedOut })
+      }
+      child.once('error', (err) => done(null, `\n${err.message}`))
+      child.once('close', (code) => done(code))
+    })
+  }
+
+  async publishOwnership(ownership: Ownership | undefined): Promise<void> {
+    if (ownership) await writeOwnership(this.dir, ownership)
+    else await clearOwnership(this.dir)
+  }
+
+  async listFiles(): Promise<string[]> {
+    const entries = await readdir(this.dir, { withFileTypes: true })
+    return entries
+      .filter((e) => !e.name.startsWith('.') && e.name !== 'node_modules')
+      .map((e) => (e.isDirectory() ? `${e.name}/` : e.name))
+      .sort()
+  }
+}

@@ -1,0 +1,149 @@
+import type { OpencodeClient } from '@opencode-ai/sdk/v2'
+import type {
+  CreateSessionInput,
+  EventPort,
+  HostEvent,
+  Logger,
+  PermissionReply,
+  PromptInput,
+  SessionPort,
+  SessionStatus,
+  ToolCallRecord,
+} from '../engine/ports'
+import { connect, type ConnectOptions, type Connection } from './connection'
+
+/** Options of {@link Supervisor.start}. */
+export interface SupervisorOptions {
+  /** Restarts after unexpected exits before giving up. Default: 5. */
+  maxRestarts?: number
+  /** First restart delay; doubles per failed restart. Default: 250 ms. */
+  initialDelayMs?: number
+}
+
+export type SupervisorState = { status: 'ready'; url: string } | { status: 'restarting' } | { status: 'failed'; error: string }
+
+/**
+ * A server connection that survives the server: when the process we spawned dies unexpectedly it is
+ * started again (same data directory, so sessions survive) with backoff, and the engine's ports keep
+ * working. Listeners see `disconnected`, then `connected` once the new event stream is open, which
+ * is the engine's cue to reconcile.
+ */
+export class Supervisor implements SessionPort, EventPort {
+  readonly #listeners = new Set<(e: HostEvent) => void>()
+  readonly #stateListeners = new Set<(s: SupervisorState) => void>()
+  #current: Connection
+  #unforward: () => void = () => {}
+  #disposed = false
+  #restarts = 0
+
+  private constructor(
+    private readonly connectOptions: ConnectOptions,
+    private readonly options: SupervisorOptions,
+    first: Connection,
+  ) {
+    this.#current = first
+    this.#adopt(first)
+  }
+
+  static async start(connectOptions: ConnectOptions, options: SupervisorOptions = {}): Promise<Supervisor> {
+    return new Supervisor(connectOptions, options, await connect(connectOptions))
+  }
+
+  get url(): string {
+    return this.#current.url
+  }
+  get pid(): number | undefined {
+    return this.#current.process?.pid
+  }
+  get client(): OpencodeClient {
+    return this.#current.client
+  }
+  private get log(): Logger {
+    return this.connectOptions.logger
+  }
+
+  onState(listener: (s: SupervisorState) => void): () => void {
+    this.#stateListeners.add(listener)
+    return () => this.#stateListeners.delete(listener)
+  }
+
+  subscribe(listener: (event: HostEvent) => void): () => void {
+    this.#listeners.add(listener)
+    return () => this.#listeners.delete(listener)
+  }
+
+  #adopt(connection: Connection): void {
+    this.#unforward = connection.events.subscribe((e) => {
+      for (const l of [...this.#listeners]) l(e)
+    })
+    connection.process?.onUnexpectedExit(() => void this.#restart(connection))
+  }
+
+  async #restart(dead: Connection): Promise<void> {
+    if (this.#disposed || dead !== this.#current) return
+    this.#unforward()
+    for (const l of [...this.#listeners]) l({ type: 'disconnected', reason: 'the OpenCode server exited' })
+    this.#emitState({ status: 'restarting' })
+    await dead.dispose().catch(() => undefined)
+    let delay = this.options.initialDelayMs ?? 250
+    while (!this.#disposed) {
+      if (this.#restarts >= (this.options.maxRestarts ?? 5)) {
+        const error = `the OpenCode server exited and ${this.#restarts} restarts did not bring it back`
+        this.log.error(error)
+        this.#emitState({ status: 'failed', error })
+        return
+      }
+      this.#restarts++
+      await new Promise((r) => setTimeout(r, delay))
+      try {
+        const next = await connect(this.connectOptions)
+        if (this.#disposed) return void (await next.dispose())
+        this.log.info(`OpenCode server restarted (${this.#restarts}) at ${next.url}`)
+        this.#current = next
+        this.#adopt(next)
+        // The new stream's first event was consumed by connect(): tell listeners it is open.
+        for (const l of [...this.#listeners]) l({ type: 'connected' })
+        this.#emitState({ status: 'ready', url: next.url })
+        return
+      } catch (err) {
+        this.log.warn(`restart of the OpenCode server failed: ${err instanceof Error ? err.message : String(err)}`)
+        delay = Math.min(delay * 2, 5_000)
+      }
+    }
+  }
+
+  #emitState(s: SupervisorState): void {
+    for (const l of [...this.#stateListeners]) l(s)
+  }
+
+  // SessionPort: always the live server.
+  create(input: CreateSessionInput): Promise<{ id: string }> {
+    return this.#current.sessions.create(input)
+  }
+  prompt(input: PromptInput): Promise<void> {
+    return this.#current.sessions.prompt(input)
+  }
+  abort(sessionId: string): Promise<boolean> {
+    return this.#current.sessions.abort(sessionId)
+  }
+  statuses(): Promise<Record<string, SessionStatus>> {
+    return this.#current.sessions.statuses()
+  }
+  children(sessionId: string): Promise<string[]> {
+    return this.#current.sessions.children(sessionId)
+  }
+  replyPermission(requestId: string, sessionId: string, reply: PermissionReply): Promise<void> {
+    return this.#current.sessions.replyPermission(requestId, sessionId, reply)
+  }
+  missionToolCalls(sessionId: string): Promise<ToolCallRecord[]> {
+    return this.#current.sessions.missionToolCalls(sessionId)
+  }
+
+  async dispose(): Promise<void> {
+    this.#disposed = true
+    this.#unforward()
+    this.#listeners.clear()
+    this.#stateListeners.clear()
+    await this.#current.dispose()
+  }
+}

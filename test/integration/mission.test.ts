@@ -1,0 +1,166 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { missionScript, type MissionScriptOptions } from '../../src/demo/mission-script'
+import { Mission, type MissionOptions } from '../../src/engine/mission'
+import type { PlanTodo } from '../../src/engine/mission-protocol'
+import { systemClock } from '../../src/engine/ports'
+import { JournalFile } from '../../src/node/journal-file'
+import { NodeWorkspace } from '../../src/node/workspace'
+import type { Supervisor } from '../../src/opencode/supervisor'
+import { Sandbox } from '../support/sandbox'
+
+let sandbox: Sandbox | undefined
+afterEach(async () => {
+  await sandbox?.dispose()
+  sandbox = undefined
+})
+
+const todo = (id: string, dependsOn: string[] = []): PlanTodo => ({
+  id,
+  title: `Write ${id}`,
+  description: `Create ${id}.txt`,
+  files: [`${id}.txt`],
+  dependsOn,
+  acceptance: [`${id}.txt exists`],
+})
+/** Six todos: a..e independent, f depends on a and b. */
+const SIX = [todo('a'), todo('b'), todo('c'), todo('d'), todo('e'), todo('f', ['a', 'b'])]
+const writes = (id: string) => ({ files: { [`${id}.txt`]: `${id}\n` }, summary: `wrote ${id}.txt` })
+
+async function start(script: MissionScriptOptions, options: Partial<MissionOptions> = {}, latencyMs = 300) {
+  const s = missionScript({ latencyMs, ...script })
+  sandbox = await Sandbox.create({ script: s })
+  const sup = await sandbox.supervise()
+  const journalPath = join(sandbox.root, 'journal.jsonl')
+  const make = (port: Supervisor = sup) =>
+    new Mission(
+      {
+        sessions: port,
+        events: port,
+        workspace: new NodeWorkspace(sandbox!.projectDir, sandbox!.env),
+        journal: new JournalFile(journalPath),
+        clock: systemClock,
+        logger: sandbox!.log,
+      },
+      { id: 'm', goal: 'Write six files', caps: { total: 3 }, ...options },
+    )
+  return { script: s, sup, make, provider: sandbox.provider, projectDir: sandbox.projectDir, journalPath }
+}
+
+describe('missions against the real OpenCode server', () => {
+  it('runs six todos with a dependency, at least three workers at once and never more than the cap', async () => {
+    const { script, make, provider, projectDir } = await start({ plan: () => SIX, work: writes })
+    const final = await make().run()
+    expect(final.phase, final.reason).toBe('completed')
+    expect(final.todos.map((t) => [t.id, t.status, t.attempts])).toEqual(SIX.map((t) => [t.id, 'passed', 1]))
+    for (const t of SIX) expect(readFileSync(join(projectDir, `${t.id}.txt`), 'utf8')).toBe(`${t.id}\n`)
+    expect(script.stats.maxConcurrentWorkers).toBeGreaterThanOrEqual(3)
+    expect(provider.maxInFlight).toBeLessThanOrEqual(3)
+    // f ran only after a and b passed review.
+    const log = script.stats.log
+    const fStart = Math.min(...log.filter((c) => c.role === 'worker' && c.todoId === 'f').map((c) => c.startedAt))
+    const abReviewed = Math.max(...log.filter((c) => c.role === 'reviewer' && ['a', 'b'].includes(c.todoId ?? '')).map((c) => c.endedAt ?? 0))
+    expect(fStart).toBeGreaterThanOrEqual(abReviewed)
+    // Plan + (write, report, close) per todo + (verdict, close) per review: no title call, no delegation turn.
+    expect(provider.requests.filter((r) => r.kind === 'title')).toEqual([])
+    expect(script.stats.calls.other).toBe(0)
+    expect(final.modelCalls).toBe(provider.chatRequests.length)
+  })
+
+  it('sends a failed review back and passes on the second attempt', async () => {
+    const { make, script } = await start({
+      plan: () => [todo('a')],
+      work: writes,
+      review: (_id, attempt) => (attempt === 1 ? { verdict: 'fail', findings: ['a.txt lacks a header'] } : { verdict: 'pass' }),
+    })
+    const final = await make().run()
+    expect(final.phase, final.reason).toBe('completed')
+    expect(final.todos[0]).toMatchObject({ status: 'passed', attempts: 2 })
+    expect(script.stats.reviewAttempts.a).toBe(2)
+  })
+
+  it('re-plans after a failing check command and then completes', async () => {
+    const { make, projectDir } = await start(
+      { plan: (iteration) => (iteration === 1 ? [todo('a')] : [todo('fix', ['a'])]), work: writes },
+      { check: 'test -f fix.txt || (echo "fix.txt is missing" && exit 3)' },
+    )
+    const final = await make().run()
+    expect(final.phase, final.reason).toBe('completed')
+    expect(final.iteration).toBe(2)
+    expect(final.evidence.map((e) => e.exitCode)).toEqual([3, 0])
+    expect(final.evidence[0]?.outputTail).toContain('fix.txt is missing')
+    expect(existsSync(join(projectDir, 'fix.txt'))).toBe(true)
+  })
+
+  it('stops on the token budget with the reason', async () => {
+    const { make } = await start({ plan: () => SIX, work: writes }, { budgets: { maxTokens: 20_000 } })
+    const final = await make().run()
+    expect(final.phase).toBe('failed')
+    expect(final.reason).toMatch(/budget exhausted \(tokens\)/)
+    expect(final.tokens).toBeGreaterThanOrEqual(20_000)
+  })
+
+  it('a user stop leaves no running session and no later model call', async () => {
+    const { make, sup, provider } = await start({ plan: () => SIX, work: writes }, {}, 5_000)
+    const mission = make()
+    const done = mission.run()
+    await provider.waitFor((r) => r.lastUserText.startsWith('todoId:'))
+    const t0 = Date.now()
+    await mission.stop()
+    const stopMs = Date.now() - t0
+    expect((await done).phase).toBe('stopped')
+    expect(stopMs).toBeLessThan(1_000)
+    const calls = provider.requests.length
+    await new Promise((r) => setTimeout(r, 1_500))
+    expect(await sup.statuses()).toEqual({})
+    expect(provider.requests.length).toBe(calls)
+    expect(provider.requests.filter((r) => r.lastUserText.startsWith('todoId:')).every((r) => r.aborted)).toBe(true)
+  })
+
+  it('survives a burst of 429s from the provider', async () => {
+    let errors = 0
+    const { make, script } = await start({
+      plan: () => [todo('a'), todo('b'), todo('c')],
+      work: writes,
+      errorFor: (req) =>
+        req.lastUserText.startsWith('todoId:') && errors < 3 ? (errors++, { status: 429, headers: { 'retry-after': '0' } }) : undefined,
+    })
+    const final = await make().run()
+    expect(final.phase, final.reason).toBe('completed')
+    expect(script.stats.errors).toBe(3)
+  })
+
+  it('restarts a SIGKILLed server and completes the mission with no todo lost or redone', async () => {
+    const { make, sup, script, provider } = await start({ plan: () => SIX, work: writes }, {}, 800)
+    const mission = make()
+    const done = mission.run()
+    await provider.waitFor((r) => r.lastUserText.startsWith('Review todoId:'))
+    const pid = sup.pid ?? 0
+    process.kill(pid, 'SIGKILL')
+    const final = await done
+    expect(final.phase, final.reason).toBe('completed')
+    expect(sup.pid).not.toBe(pid)
+    expect(final.todos.every((t) => t.status === 'passed')).toBe(true)
+    // A todo that had passed review before the kill was never worked on again.
+    const passedBeforeKill = final.todos.filter((t) => t.attempts === 1).map((t) => t.id)
+    for (const id of passedBeforeKill) expect(script.stats.workAttempts[id]).toBe(1)
+  })
+
+  it('a new engine instance resumes a mission from its journal', async () => {
+    const { make, provider } = await start({ plan: () => [todo('a'), todo('b', ['a'])], work: writes }, {}, 400)
+    const first = make()
+    void first.run()
+    await provider.waitFor((r) => r.lastUserText.startsWith('todoId: b'))
+    first.dispose() // the host goes away while b is being worked on
+    const second = make()
+    const final = await second.run()
+    expect(final.phase, final.reason).toBe('completed')
+    expect(final.todos.map((t) => [t.id, t.status])).toEqual([
+      ['a', 'passed'],
+      ['b', 'passed'],
+    ])
+    const aBriefs = provider.requests.filter((r) => r.lastUserText.startsWith('todoId: a') && r.toolResults.length === 0)
+    expect(aBriefs).toHaveLength(1) // a was not redone
+  })
+})
