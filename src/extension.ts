@@ -6,6 +6,7 @@ import { DisposableStore, toDisposable } from './vscode/disposable'
 import { Log } from './vscode/log'
 import { MissionController } from './vscode/mission-controller'
 import { notifyMissionEnd } from './vscode/notifications'
+import { registerPluginCommands } from './vscode/plugin-commands'
 import { ServerController } from './vscode/server-controller'
 import { buildSnapshot } from './vscode/snapshot'
 import { StatusBar } from './vscode/status-bar'
@@ -55,6 +56,7 @@ export function activate(context: vscode.ExtensionContext): void {
   store.add(toDisposable(srv.changes.on(render)))
   store.add(vscode.workspace.onDidGrantWorkspaceTrust(render))
   registerCommands(store, { missions, server: srv, log, runMission })
+  registerPluginCommands(store, { extensionUri: context.extensionUri, log: log.for('plugin') })
 }
 
 /** Ends the server's whole process group before the extension host goes away. */

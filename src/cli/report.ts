@@ -43,7 +43,7 @@ function todoEvidence(s: MissionState, t: MissionState['todos'][number]): unknow
 export function progressLine(s: MissionState): string {
   const passed = s.todos.filter((t) => t.status === 'passed').length
   const busy = s.agents.filter((a) => a.status === 'busy' || a.status === 'retry' || a.status === 'waiting')
-  const agents = busy.map((a) => `${a.role}${a.todoId ? `:${a.todoId}` : ''}${a.tool ? `(${a.tool})` : ''}`).join(' ')
+  const agents = busy.map((a) => `${a.role}${a.todoId ? `:${a.todoId}` : ''}`).join(' ')
   const progress = s.todos.length ? ` ${passed}/${s.todos.length} todos` : ''
   return `[${s.phase}${s.iteration > 1 ? ` #${s.iteration}` : ''}]${progress}${agents ? ` · ${agents}` : ''}`
 }

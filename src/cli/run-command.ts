@@ -12,7 +12,7 @@ import { Mission, type MissionOptions } from '../engine/mission'
 import type { MissionState } from '../engine/mission-state'
 import { systemClock, type Logger } from '../engine/ports'
 import { resolveOpencodeBinary } from '../opencode/binary'
-import { connect, type Connection } from '../opencode/connection'
+import { Supervisor } from '../opencode/supervisor'
 import { JournalFile } from '../node/journal-file'
 import { NodeWorkspace } from '../node/workspace'
 import type { CliIo } from './io'
@@ -83,7 +83,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   process.once('SIGINT', onSignal)
   process.once('SIGTERM', onSignal)
   try {
-    let connection: Connection
+    let connection: Supervisor
     let directory = resolve(args.dir ?? io.cwd)
     if (args.demo) {
       const root = mkdtempSync(join(tmpdir(), 'orchestrator-demo-'))
@@ -92,7 +92,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
       const provider = await ScriptedProvider.start({ script: demoScript, latencyMs: 150 })
       cleanup.push(() => provider.close())
       io.stderr(`demo: scripted model on ${provider.baseUrl}, project ${directory}\n`)
-      connection = await connect({
+      connection = await Supervisor.start({
         kind: 'spawn',
         binary: resolveOpencodeBinary({ configured: args.opencode, searchFrom: [directory, io.packageRoot] }),
         directory,
@@ -101,7 +101,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
         logger,
       })
     } else if (args['server-url']) {
-      connection = await connect({
+      connection = await Supervisor.start({
         kind: 'attach',
         url: args['server-url'],
         directory,
@@ -110,7 +110,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
       })
     } else {
       io.stderr('starting opencode serve…\n')
-      connection = await connect({
+      connection = await Supervisor.start({
         kind: 'spawn',
         binary: resolveOpencodeBinary({
           configured: args.opencode,
@@ -129,8 +129,8 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
     const journal = new JournalFile(join(directory, '.opencode', 'orchestrator', `${id}.jsonl`))
     mission = new Mission(
       {
-        sessions: connection.sessions,
-        events: connection.events,
+        sessions: connection,
+        events: connection,
         workspace: new NodeWorkspace(directory, io.env),
         journal,
         clock: systemClock,

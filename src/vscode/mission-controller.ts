@@ -45,8 +45,8 @@ export class MissionController implements vscode.Disposable {
     const id = randomUUID()
     const mission = new Mission(
       {
-        sessions: connection.sessions,
-        events: connection.events,
+        sessions: connection,
+        events: connection,
         workspace: new NodeWorkspace(dir),
         journal: new JournalFile(join(this.storageDir, 'missions', `${id}.jsonl`)),
         clock: systemClock,

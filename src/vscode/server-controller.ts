@@ -2,7 +2,7 @@ import * as vscode from 'vscode'
 import type { Logger } from '../engine/ports'
 import { Emitter } from '../engine/emitter'
 import { resolveOpencodeBinary } from '../opencode/binary'
-import { connect, type Connection } from '../opencode/connection'
+import { Supervisor } from '../opencode/supervisor'
 import type { ServerStatus } from '../shared/protocol'
 import { getConfig } from './config'
 
@@ -18,8 +18,8 @@ export interface ServerState {
  */
 export class ServerController implements vscode.Disposable {
   #state: ServerState = { status: 'stopped' }
-  #connecting: Promise<Connection> | undefined
-  #connection: Connection | undefined
+  #connecting: Promise<Supervisor> | undefined
+  #connection: Supervisor | undefined
   #closing: Promise<void> = Promise.resolve()
   readonly changes = new Emitter<ServerState>()
 
@@ -33,13 +33,13 @@ export class ServerController implements vscode.Disposable {
   }
 
   /** The live connection, started on first use. Rejects with a user-facing message. */
-  ensure(directory: string): Promise<Connection> {
+  ensure(directory: string): Promise<Supervisor> {
     if (this.#connection) return Promise.resolve(this.#connection)
     this.#connecting ??= this.#connect(directory).finally(() => (this.#connecting = undefined))
     return this.#connecting
   }
 
-  async restart(directory: string): Promise<Connection> {
+  async restart(directory: string): Promise<Supervisor> {
     await this.stop()
     return this.ensure(directory)
   }
@@ -54,21 +54,21 @@ export class ServerController implements vscode.Disposable {
     if (this.#state.status !== 'stopped') this.#set({ status: 'stopped' })
   }
 
-  async #connect(directory: string): Promise<Connection> {
+  async #connect(directory: string): Promise<Supervisor> {
     if (!vscode.workspace.isTrusted)
       throw new Error('Missions run only in a trusted workspace: no OpenCode server is started here.')
     this.#set({ status: 'starting' })
     try {
       const attachUrl = getConfig('serverUrl').trim()
       const connection = attachUrl
-        ? await connect({
+        ? await Supervisor.start({
             kind: 'attach',
             url: attachUrl,
             directory,
             logger: this.log,
             ...(process.env.OPENCODE_SERVER_PASSWORD && { password: process.env.OPENCODE_SERVER_PASSWORD }),
           })
-        : await connect({
+        : await Supervisor.start({
             kind: 'spawn',
             binary: resolveOpencodeBinary({
               configured: getConfig('opencodePath').trim() || undefined,
@@ -79,9 +79,15 @@ export class ServerController implements vscode.Disposable {
             configContent: this.#serverConfig(),
             logger: this.log,
           })
-      connection.process?.onUnexpectedExit((info) => {
-        this.#connection = undefined
-        this.#set({ status: 'failed', error: `OpenCode server exited (code ${info.code}, signal ${info.signal})` })
+      // A server that dies is restarted by the supervisor; a mission keeps its ports and resumes.
+      connection.onState((s) => {
+        if (s.status === 'ready') this.#set({ status: 'ready', url: s.url })
+        else if (s.status === 'restarting') this.#set({ status: 'starting', error: 'the OpenCode server exited: restarting' })
+        else {
+          if (this.#connection === connection) this.#connection = undefined
+          void connection.dispose()
+          this.#set({ status: 'failed', error: s.error })
+        }
       })
       this.#connection = connection
       this.#set({ status: 'ready', url: connection.url })

@@ -31,8 +31,11 @@ export class StatusBar implements vscode.Disposable {
       this.#item.tooltip = server.error ?? 'Open the Orchestrator dashboard'
       return
     }
-    this.#item.text = `${PHASE_ICON[mission.phase]} Orchestrator: ${mission.phase}`
-    this.#item.tooltip = `${mission.goal}${mission.reason ? `\n${mission.reason}` : ''}`
+    const passed = mission.todos.filter((t) => t.status === 'passed').length
+    const progress = mission.todos.length ? ` ${passed}/${mission.todos.length}` : ''
+    this.#item.text = `${PHASE_ICON[mission.phase]} Orchestrator: ${mission.phase}${progress}`
+    const waiting = mission.inbox.length ? `\n${mission.inbox.length} permission request(s) waiting` : ''
+    this.#item.tooltip = `${mission.goal}${mission.reason ? `\n${mission.reason}` : ''}${waiting}`
   }
 
   dispose(): void {

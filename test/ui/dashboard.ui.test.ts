@@ -1,9 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { offlineEnv } from '../../src/demo/offline-env'
 import { writeProject } from '../../src/demo/sample-project'
+import { missionScript } from '../../src/demo/mission-script'
 import { ScriptedProvider, scriptedProviderConfig } from '../../src/demo/scripted-provider'
 import { resolveOpencodeBinary } from '../../src/opencode/binary'
 import { processesWithEnv } from './processes'
@@ -11,10 +12,11 @@ import { waitFor, Workbench } from './workbench'
 
 const root = resolve(__dirname, '../..')
 const artifacts = join(root, 'artifacts', 'ui')
-const ANSWER = 'Scripted answer: the greeting module is fine as it is.'
+const SUMMARY = 'added a JSDoc comment to greet'
 const GOAL = 'Review the greeting module'
 
 let sandbox: string
+let workspace: string
 let provider: ScriptedProvider
 let bench: Workbench | undefined
 const timings: Record<string, number> = {}
@@ -22,14 +24,21 @@ const timings: Record<string, number> = {}
 beforeAll(async () => {
   mkdirSync(artifacts, { recursive: true })
   sandbox = mkdtempSync(join(tmpdir(), 'orch-ui-'))
-  provider = await ScriptedProvider.start({ script: () => ({ text: ANSWER }), latencyMs: 200 })
+  const script = missionScript({
+    latencyMs: 200,
+    plan: () => [
+      { id: 'doc', title: 'Document greet', description: '', files: ['greet.js'], dependsOn: [], acceptance: ['greet has a JSDoc comment'] },
+    ],
+    work: () => ({ files: { 'greet.js': '/** Greets. */\nexport const greet = (n) => `Hi ${n}`\n' }, summary: SUMMARY }),
+  })
+  provider = await ScriptedProvider.start({ script })
   const env = offlineEnv(sandbox)
   // The user's global OpenCode config names the provider, as a real user's would.
   writeFileSync(
     join(env.XDG_CONFIG_HOME as string, 'opencode', 'opencode.json'),
     JSON.stringify({ ...scriptedProviderConfig(provider), permission: { '*': 'allow' } }),
   )
-  const workspace = writeProject(join(sandbox, 'workspace'), { 'greet.js': 'export const greet = (n) => `Hi ${n}`\n' })
+  workspace = writeProject(join(sandbox, 'workspace'), { 'greet.js': 'export const greet = (n) => `Hi ${n}`\n' })
   const t0 = Date.now()
   bench = await Workbench.start({
     sandbox,
@@ -89,15 +98,17 @@ describe('the extension in a real VS Code workbench', () => {
     const view = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame')
     const result = view.locator('[data-testid="mission-result"]')
     await result.waitFor({ timeout: 30_000 })
-    expect(await result.textContent()).toBe(ANSWER)
+    expect(await result.textContent()).toContain(`Document greet — ${SUMMARY}`)
     expect(await view.locator('[data-testid="mission-goal"]').textContent()).toBe(GOAL)
     expect(await view.locator('[data-testid="mission-phase"]').textContent()).toBe('completed')
-    expect(await view.locator('[data-testid="agent"][data-role="planner"]').count()).toBe(1)
+    for (const role of ['planner', 'worker', 'reviewer'])
+      expect(await view.locator(`[data-testid="agent"][data-role="${role}"]`).count()).toBe(1)
     await page.screenshot({ path: join(artifacts, '2-dashboard-completed.png'), animations: 'disabled' })
 
-    // The model saw the goal once, with no title-generation call.
-    expect(provider.requests.map((r) => r.kind)).toEqual(['chat'])
-    expect(provider.requests[0]?.lastUserText).toContain(GOAL)
+    // The planner saw the goal; every session had its own title, so no title-generation call.
+    expect(provider.requests[0]?.lastUserText).toContain(`Mission goal: ${GOAL}`)
+    expect(provider.requests.filter((r) => r.kind === 'title')).toEqual([])
+    expect(readFileSync(join(workspace, 'greet.js'), 'utf8')).toContain('/** Greets. */')
     // Every request of the browser stayed on loopback.
     expect(bench!.requests.length).toBeGreaterThan(0)
     expect(bench!.requests.filter((r) => !r.local)).toEqual([])
