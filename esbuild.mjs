@@ -60,7 +60,8 @@ const builds = [
 
 // Codicons are shipped as-is next to the webview bundle (localResourceRoots covers dist/).
 mkdirSync('dist/codicons', { recursive: true })
-for (const f of ['codicon.css', 'codicon.ttf']) cpSync(`node_modules/@vscode/codicons/dist/${f}`, `dist/codicons/${f}`)
+for (const f of ['codicon.css', 'codicon.ttf'])
+  cpSync(`node_modules/@vscode/codicons/dist/${f}`, `dist/codicons/${f}`)
 
 if (watch) {
   const contexts = await Promise.all(builds.map((b) => esbuild.context(b)))

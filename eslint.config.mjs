@@ -9,8 +9,14 @@ const noHostImports = {
     {
       paths: [{ name: 'vscode', message: 'Only src/vscode/** may import vscode.' }],
       patterns: [
-        { group: ['@opencode-ai/sdk', '@opencode-ai/sdk/*'], message: 'Use the ports in src/engine/ports.ts.' },
-        { group: ['**/vscode/**', '**/opencode/**', '**/cli/**'], message: 'Lower layers never import upward.' },
+        {
+          group: ['@opencode-ai/sdk', '@opencode-ai/sdk/*'],
+          message: 'Use the ports in src/engine/ports.ts.',
+        },
+        {
+          group: ['**/vscode/**', '**/opencode/**', '**/cli/**'],
+          message: 'Lower layers never import upward.',
+        },
       ],
     },
   ],

@@ -20,7 +20,9 @@ export function activate(context: vscode.ExtensionContext): void {
   const store = (root = new DisposableStore())
   const log = store.add(new Log())
   server = store.add(new ServerController(context.extensionUri, log.for('server')))
-  const missions = store.add(new MissionController(server, context.globalStorageUri.fsPath, log.for('mission')))
+  const missions = store.add(
+    new MissionController(server, context.globalStorageUri.fsPath, log.for('mission')),
+  )
   const statusBar = store.add(new StatusBar())
   const srv = server
   const blocked = () => (vscode.workspace.isTrusted ? undefined : UNTRUSTED)

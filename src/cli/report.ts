@@ -16,7 +16,12 @@ export function toReport(s: MissionState): MissionReport {
   return {
     status: s.phase === 'completed' ? 'completed' : s.phase === 'stopped' ? 'stopped' : 'failed',
     reason: s.reason ?? null,
-    todos: s.todos.map((t) => ({ id: t.id, status: t.status, attempts: t.attempts, evidence: todoEvidence(s, t) })),
+    todos: s.todos.map((t) => ({
+      id: t.id,
+      status: t.status,
+      attempts: t.attempts,
+      evidence: todoEvidence(s, t),
+    })),
     iterations: s.iteration,
     tokens: s.tokens,
     cost: s.cost,
@@ -35,7 +40,9 @@ function todoEvidence(s: MissionState, t: MissionState['todos'][number]): unknow
       : t.findings.length
         ? [{ type: 'review', verdict: 'fail', findings: t.findings }]
         : []),
-    ...(check ? [{ type: 'check', command: check.command, exitCode: check.exitCode, durationMs: check.durationMs }] : []),
+    ...(check
+      ? [{ type: 'check', command: check.command, exitCode: check.exitCode, durationMs: check.durationMs }]
+      : []),
   ]
 }
 

@@ -97,7 +97,11 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
         binary: resolveOpencodeBinary({ configured: args.opencode, searchFrom: [directory, io.packageRoot] }),
         directory,
         env: offlineEnv(root, io.env),
-        configContent: { ...serverConfig(io), ...scriptedProviderConfig(provider), permission: { '*': 'allow' } },
+        configContent: {
+          ...serverConfig(io),
+          ...scriptedProviderConfig(provider),
+          permission: { '*': 'allow' },
+        },
         logger,
       })
     } else if (args['server-url']) {
@@ -183,7 +187,9 @@ function parseTuning(args: {
     const m = /^(\w+)=([^/\s]+)\/(\S+)$/.exec(spec)
     const role = m?.[1] as (typeof ROLES)[number] | undefined
     if (!m || !role || !ROLES.includes(role))
-      throw new Error(`--model must look like planner=provider/model (roles: ${ROLES.join(', ')}), got "${spec}"`)
+      throw new Error(
+        `--model must look like planner=provider/model (roles: ${ROLES.join(', ')}), got "${spec}"`,
+      )
     models[role] = { providerID: m[2] as string, modelID: m[3] as string }
   }
   const concurrency = positiveInt('concurrency', args.concurrency)

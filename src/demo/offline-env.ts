@@ -39,6 +39,11 @@ export function preseedConfigDir(dir: string): void {
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ dependencies: deps }))
   writeFileSync(
     join(dir, 'package-lock.json'),
-    JSON.stringify({ name: 'opencode', lockfileVersion: 3, requires: true, packages: { '': { dependencies: deps } } }),
+    JSON.stringify({
+      name: 'opencode',
+      lockfileVersion: 3,
+      requires: true,
+      packages: { '': { dependencies: deps } },
+    }),
   )
 }

@@ -47,7 +47,11 @@ export interface ScriptedProviderOptions {
 
 /** Default answer for OpenCode's own tool-less calls (title, summary). */
 const housekeeping = (req: ChatRequest): ScriptStep | undefined =>
-  req.kind === 'title' ? { text: 'Scripted title' } : req.kind === 'summary' ? { text: 'Summary.' } : undefined
+  req.kind === 'title'
+    ? { text: 'Scripted title' }
+    : req.kind === 'summary'
+      ? { text: 'Summary.' }
+      : undefined
 
 export class ScriptedProvider {
   readonly requests: ChatRequest[] = []
@@ -66,9 +70,8 @@ export class ScriptedProvider {
   latencyMs: number
 
   static async start(options: ScriptedProviderOptions): Promise<ScriptedProvider> {
-    let self: ScriptedProvider | undefined
-    const server = createServer((req, res) => void self?.handle(req, res))
-    self = new ScriptedProvider(server, options)
+    const server = createServer((req, res) => void self.handle(req, res))
+    const self = new ScriptedProvider(server, options)
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
       server.listen(0, '127.0.0.1', () => resolve())
@@ -197,7 +200,11 @@ function textOf(content: unknown): string {
 }
 
 function writeStream(res: ServerResponse, req: ChatRequest, step: Exclude<ScriptStep, { status: number }>) {
-  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' })
+  res.writeHead(200, {
+    'content-type': 'text/event-stream',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+  })
   const id = `chatcmpl-${req.index}`
   const chunk = (choices: unknown[], extra: object = {}) =>
     res.write(
@@ -229,7 +236,9 @@ function writeStream(res: ServerResponse, req: ChatRequest, step: Exclude<Script
   chunk([{ index: 0, delta: {}, finish_reason: 'toolCalls' in step ? 'tool_calls' : 'stop' }])
   const prompt = Math.ceil(req.chars / 4)
   const completion = Math.ceil(((text?.length ?? 0) + JSON.stringify(step).length) / 4)
-  chunk([], { usage: { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion } })
+  chunk([], {
+    usage: { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion },
+  })
   res.end('data: [DONE]\n\n')
 }
 
@@ -245,7 +254,10 @@ function readBody(req: IncomingMessage): Promise<string> {
 const delay = (ms: number) => (ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve())
 
 /** The OpenCode config that routes every agent to the scripted provider. */
-export function scriptedProviderConfig(provider: ScriptedProvider, models: string[] = ['scripted-model']): object {
+export function scriptedProviderConfig(
+  provider: ScriptedProvider,
+  models: string[] = ['scripted-model'],
+): object {
   const first = models[0] ?? 'scripted-model'
   return {
     provider: {

@@ -6,7 +6,12 @@ import type { HostEvent } from './ports'
  * same object when nothing changed, so callers can skip UI updates cheaply. The ledger turns the
  * growing per-message usage figures into deltas.
  */
-export function foldAgentEvent(agent: AgentState, event: HostEvent, now: number, ledger: UsageLedger): AgentState {
+export function foldAgentEvent(
+  agent: AgentState,
+  event: HostEvent,
+  now: number,
+  ledger: UsageLedger,
+): AgentState {
   if (!('sessionId' in event) || event.sessionId !== agent.sessionId) return agent
   if (agent.status === 'aborted' || agent.status === 'done' || agent.status === 'failed') {
     // Usage can still arrive after the end; status cannot go back.
@@ -18,7 +23,12 @@ export function foldAgentEvent(agent: AgentState, event: HostEvent, now: number,
       const s = event.status
       if (s.type === 'busy') return { ...agent, status: 'busy', retry: undefined, lastActivityAt: now }
       if (s.type === 'retry')
-        return { ...agent, status: 'retry', retry: { attempt: s.attempt, message: s.message }, lastActivityAt: now }
+        return {
+          ...agent,
+          status: 'retry',
+          retry: { attempt: s.attempt, message: s.message },
+          lastActivityAt: now,
+        }
       return { ...agent, status: 'idle', tool: undefined, retry: undefined, lastActivityAt: now }
     }
     case 'session.idle':

@@ -60,7 +60,8 @@ export interface PlanCheckOptions {
 /** Shape and graph checks of a plan: unique ids, known deps, no cycle, at least one todo, relative files. */
 export function checkPlan(input: unknown, options: PlanCheckOptions = {}): Checked<PlanArgs> {
   const errors: string[] = []
-  if (!isObject(input) || !Array.isArray(input.todos)) return { ok: false, errors: ['"todos" must be an array'] }
+  if (!isObject(input) || !Array.isArray(input.todos))
+    return { ok: false, errors: ['"todos" must be an array'] }
   if (input.todos.length === 0) return { ok: false, errors: ['the plan is empty: give at least one todo'] }
   const todos: PlanTodo[] = []
   input.todos.forEach((raw: unknown, i: number) => {
@@ -78,7 +79,8 @@ export function checkPlan(input: unknown, options: PlanCheckOptions = {}): Check
       acceptance: raw.acceptance === undefined ? [] : requireStrings(raw, 'acceptance', where, errors),
     }
     if (options.relativeFilesOnly !== false) {
-      for (const f of todo.files) if (!isRelativeInside(f)) errors.push(`${where}: file "${f}" must be relative to the workspace`)
+      for (const f of todo.files)
+        if (!isRelativeInside(f)) errors.push(`${where}: file "${f}" must be relative to the workspace`)
     }
     todos.push(todo)
   })
@@ -89,7 +91,8 @@ export function checkPlan(input: unknown, options: PlanCheckOptions = {}): Check
   }
   for (const t of todos)
     for (const d of t.dependsOn) {
-      if (!ids.has(d) && !options.knownIds?.has(d)) errors.push(`todo "${t.id}" depends on unknown todo "${d}"`)
+      if (!ids.has(d) && !options.knownIds?.has(d))
+        errors.push(`todo "${t.id}" depends on unknown todo "${d}"`)
       else if (d === t.id) errors.push(`todo "${t.id}" depends on itself`)
     }
   if (errors.length === 0) {
@@ -107,7 +110,8 @@ export function checkReport(input: unknown, knownTodoIds?: ReadonlySet<string>):
   if (status !== 'done' && status !== 'blocked' && status !== 'failed')
     errors.push('report: "status" must be one of done, blocked, failed')
   const summary = requireString(input, 'summary', 'report', errors)
-  const filesChanged = input.filesChanged === undefined ? [] : requireStrings(input, 'filesChanged', 'report', errors)
+  const filesChanged =
+    input.filesChanged === undefined ? [] : requireStrings(input, 'filesChanged', 'report', errors)
   if (todoId && knownTodoIds && !knownTodoIds.has(todoId)) errors.push(`unknown todo id "${todoId}"`)
   return errors.length
     ? { ok: false, errors }
@@ -122,7 +126,9 @@ export function checkVerdict(input: unknown, knownTodoIds?: ReadonlySet<string>)
   if (verdict !== 'pass' && verdict !== 'fail') errors.push('verdict: "verdict" must be pass or fail')
   const findings = input.findings === undefined ? [] : requireStrings(input, 'findings', 'verdict', errors)
   if (todoId && knownTodoIds && !knownTodoIds.has(todoId)) errors.push(`unknown todo id "${todoId}"`)
-  return errors.length ? { ok: false, errors } : { ok: true, value: { todoId, verdict: verdict as Verdict, findings } }
+  return errors.length
+    ? { ok: false, errors }
+    : { ok: true, value: { todoId, verdict: verdict as Verdict, findings } }
 }
 
 function isRelativeInside(file: string): boolean {

@@ -5,13 +5,7 @@ import type { TodoStatus } from './scheduler'
 // holds no functions, no class instances and no raw tool output.
 
 export type MissionPhase =
-  | 'starting'
-  | 'planning'
-  | 'working'
-  | 'checking'
-  | 'completed'
-  | 'failed'
-  | 'stopped'
+  'starting' | 'planning' | 'working' | 'checking' | 'completed' | 'failed' | 'stopped'
 
 export type AgentStatus = 'starting' | 'busy' | 'retry' | 'waiting' | 'idle' | 'done' | 'failed' | 'aborted'
 

@@ -3,10 +3,27 @@ import { BudgetTracker, type BudgetLimits } from './budgets'
 import { CircuitBreaker } from './circuit-breaker'
 import { Emitter } from './emitter'
 import { MissionJournal, outputTail, type JournalStore, type MissionSnapshot } from './journal'
-import { checkPlan, checkReport, checkVerdict, TOOL_PLAN, TOOL_REPORT, TOOL_VERDICT } from './mission-protocol'
+import {
+  checkPlan,
+  checkReport,
+  checkVerdict,
+  TOOL_PLAN,
+  TOOL_REPORT,
+  TOOL_VERDICT,
+} from './mission-protocol'
 import type { PlanArgs, ReportArgs, VerdictArgs } from './mission-protocol'
 import { isTerminal, type AgentState, type MissionState, type PermissionAsk } from './mission-state'
-import type { Clock, EventPort, HostError, HostEvent, Logger, ModelRef, Role, SessionPort, WorkspacePort } from './ports'
+import type {
+  Clock,
+  EventPort,
+  HostError,
+  HostEvent,
+  Logger,
+  ModelRef,
+  Role,
+  SessionPort,
+  WorkspacePort,
+} from './ports'
 import type { PermissionReply } from './ports'
 import { nudgeBrief, planBrief, planRetryBrief, replanBrief, reviewBrief, workBrief } from './prompts'
 import type { CheckFailure } from './prompts'
@@ -220,7 +237,9 @@ export class Mission {
       this.#end(this.#snap.status, this.#snap.reason ?? 'already ended')
       return
     }
-    this.deps.logger.info(`mission ${this.#o.id}: resuming from the journal at iteration ${this.#snap.iteration}`)
+    this.deps.logger.info(
+      `mission ${this.#o.id}: resuming from the journal at iteration ${this.#snap.iteration}`,
+    )
     for (const s of Object.values(this.#snap.sessions)) {
       const live = this.#addLive(s.sessionId, s.role)
       if (s.role === 'planner') this.#plannerId = s.sessionId
@@ -229,7 +248,10 @@ export class Mission {
       live.lastFiles = todosOf.at(-1)?.files ?? []
     }
     for (const id of this.#snap.todoOrder) this.#attemptBase.set(id, this.#snap.todos[id]?.attempts ?? 0)
-    this.#update({ phase: this.#snap.todoOrder.length ? 'working' : 'planning', iteration: this.#snap.iteration })
+    this.#update({
+      phase: this.#snap.todoOrder.length ? 'working' : 'planning',
+      iteration: this.#snap.iteration,
+    })
     await this.#reconcile('resumed')
     if (this.#snap.todoOrder.length === 0) {
       await this.#plan(planBrief(this.#o.goal, await this.deps.workspace.listFiles().catch(() => [])))
@@ -255,19 +277,24 @@ export class Mission {
         live.turn ??= { kind: todo.status === 'running' ? 'work' : 'review', todoId, nudged: false }
         continue
       }
-      const calls = sessionId ? await this.deps.sessions.missionToolCalls(sessionId).catch(() => undefined) : undefined
+      const calls = sessionId
+        ? await this.deps.sessions.missionToolCalls(sessionId).catch(() => undefined)
+        : undefined
       if (live) live.busy = false
       const tool = todo.status === 'running' ? TOOL_REPORT : TOOL_VERDICT
       const last = calls?.filter((c) => c.tool === tool && c.status === 'completed').at(-1)
       const known = new Set(this.#snap.todoOrder)
-      const parsed = last && (tool === TOOL_REPORT ? checkReport(last.input, known) : checkVerdict(last.input, known))
+      const parsed =
+        last && (tool === TOOL_REPORT ? checkReport(last.input, known) : checkVerdict(last.input, known))
       if (live && last && parsed?.ok && parsed.value.todoId === todoId) {
         this.#seenCalls.add(last.callId)
         live.turn = {
           kind: todo.status === 'running' ? 'work' : 'review',
           todoId,
           nudged: true,
-          ...(tool === TOOL_REPORT ? { report: parsed.value as ReportArgs } : { verdict: parsed.value as VerdictArgs }),
+          ...(tool === TOOL_REPORT
+            ? { report: parsed.value as ReportArgs }
+            : { verdict: parsed.value as VerdictArgs }),
         }
         await this.#onTurnEnd(live)
       } else {
@@ -281,7 +308,8 @@ export class Mission {
         planner.busy = false
         const calls = await this.deps.sessions.missionToolCalls(this.#plannerId).catch(() => [])
         const plan = calls.filter((c) => c.tool === TOOL_PLAN && c.status === 'completed').at(-1)
-        if (plan && !this.#seenCalls.has(plan.callId)) this.#capture(planner, TOOL_PLAN, plan.callId, plan.input)
+        if (plan && !this.#seenCalls.has(plan.callId))
+          this.#capture(planner, TOOL_PLAN, plan.callId, plan.input)
         await this.#onTurnEnd(planner)
       }
     }
@@ -364,7 +392,10 @@ export class Mission {
   async #dispatch(a: Assignment): Promise<void> {
     const todo = this.#snap.todos[a.todoId]
     if (!todo) return
-    const live = a.sessionId === 'new' ? await this.#createSession(a.role, todo.id, todo.title) : this.#live.get(a.sessionId)
+    const live =
+      a.sessionId === 'new'
+        ? await this.#createSession(a.role, todo.id, todo.title)
+        : this.#live.get(a.sessionId)
     if (!live || this.#over()) return
     live.busy = true // claimed before any await below, so the next tick cannot pick it again
     const attempt = a.role === 'worker' ? todo.attempts + 1 : todo.attempts
@@ -372,9 +403,17 @@ export class Mission {
     await this.#publishOwnership()
     const brief =
       a.role === 'worker'
-        ? workBrief(todo, this.#dependencySummaries(todo.dependsOn), todo.verdict === 'fail' ? todo.findings : [])
+        ? workBrief(
+            todo,
+            this.#dependencySummaries(todo.dependsOn),
+            todo.verdict === 'fail' ? todo.findings : [],
+          )
         : reviewBrief(todo, todo.summary ?? '', todo.filesChanged)
-    await this.#prompt(live, { kind: a.role === 'worker' ? 'work' : 'review', todoId: todo.id, nudged: false }, brief)
+    await this.#prompt(
+      live,
+      { kind: a.role === 'worker' ? 'work' : 'review', todoId: todo.id, nudged: false },
+      brief,
+    )
   }
 
   #dependencySummaries(ids: readonly string[]) {
@@ -388,11 +427,25 @@ export class Mission {
       await this.#abortTree(id)
       return undefined
     }
-    await this.#append({ type: 'session.created', sessionId: id, role, ...(todoId !== undefined && { todoId }) })
+    await this.#append({
+      type: 'session.created',
+      sessionId: id,
+      role,
+      ...(todoId !== undefined && { todoId }),
+    })
     const now = this.deps.clock.now()
     this.#agents = [
       ...this.#agents,
-      { sessionId: id, role, title, status: 'starting', tokens: 0, cost: 0, startedAt: now, lastActivityAt: now },
+      {
+        sessionId: id,
+        role,
+        title,
+        status: 'starting',
+        tokens: 0,
+        cost: 0,
+        startedAt: now,
+        lastActivityAt: now,
+      },
     ]
     return this.#addLive(id, role)
   }
@@ -426,7 +479,10 @@ export class Mission {
     if (this.#over()) return
     live.busy = true
     live.turn = turn
-    this.#setAgent(live.sessionId, { status: 'busy', ...(turn.todoId !== undefined && { todoId: turn.todoId }) })
+    this.#setAgent(live.sessionId, {
+      status: 'busy',
+      ...(turn.todoId !== undefined && { todoId: turn.todoId }),
+    })
     this.#publish()
     try {
       await this.deps.sessions.prompt({
@@ -440,8 +496,14 @@ export class Mission {
       live.turn = undefined
       this.deps.logger.warn(`prompt to ${live.role} ${live.sessionId} failed: ${message(err)}`)
       this.#breaker.recordFailure(live.role)
-      if (turn.todoId) await this.#append({ type: 'todo.requeued', todoId: turn.todoId, reason: `prompt failed: ${message(err)}` })
-      if (turn.kind === 'plan') return void this.#end('failed', `the planner could not be prompted: ${message(err)}`)
+      if (turn.todoId)
+        await this.#append({
+          type: 'todo.requeued',
+          todoId: turn.todoId,
+          reason: `prompt failed: ${message(err)}`,
+        })
+      if (turn.kind === 'plan')
+        return void this.#end('failed', `the planner could not be prompted: ${message(err)}`)
       this.#scheduleRetry(1)
     }
   }
@@ -489,7 +551,8 @@ export class Mission {
       case 'session.error':
         return void this.#onError(live, event.error)
       case 'session.idle':
-        if (live.busy && live.turn) void this.#onTurnEnd(live).catch((err: unknown) => this.#end('failed', message(err)))
+        if (live.busy && live.turn)
+          void this.#onTurnEnd(live).catch((err: unknown) => this.#end('failed', message(err)))
         return
       default:
         return
@@ -508,7 +571,11 @@ export class Mission {
 
   #onUsage(live: Live, e: Extract<HostEvent, { type: 'message.assistant' }>): void {
     if (e.providerId) live.provider = e.providerId
-    const added = this.#budgets.recordUsage(live.sessionId, { tokens: e.tokens, costUsd: e.cost }, e.messageId)
+    const added = this.#budgets.recordUsage(
+      live.sessionId,
+      { tokens: e.tokens, costUsd: e.cost },
+      e.messageId,
+    )
     live.unjournaled.tokens += added.tokens
     live.unjournaled.cost += added.costUsd
     this.#checkBudgets()
@@ -563,7 +630,9 @@ export class Mission {
   }
 
   #refreshCooling(): void {
-    const retrying = new Set([...this.#live.values()].filter((l) => l.retryTimer && l.provider).map((l) => l.provider))
+    const retrying = new Set(
+      [...this.#live.values()].filter((l) => l.retryTimer && l.provider).map((l) => l.provider),
+    )
     const before = this.#cooling.size
     this.#cooling = new Set([...this.#cooling].filter((p) => retrying.has(p)))
     if (this.#cooling.size < before) this.#requestTick()
@@ -573,14 +642,17 @@ export class Mission {
     live.retryTimer = undefined
     if (this.#over() || !live.turn) return
     const todoId = live.turn.todoId
-    this.deps.logger.warn(`${live.role} ${live.sessionId} stuck in provider retry: aborting, re-queueing ${todoId ?? ''}`)
+    this.deps.logger.warn(
+      `${live.role} ${live.sessionId} stuck in provider retry: aborting, re-queueing ${todoId ?? ''}`,
+    )
     live.turn = undefined
     live.retired = true
     await this.#abortTree(live.sessionId)
     live.busy = false
     this.#refreshCooling()
     if (todoId) await this.#append({ type: 'todo.requeued', todoId, reason: 'provider kept retrying' })
-    else if (live.role === 'planner') return void this.#end('failed', 'the planner is stuck in provider retries')
+    else if (live.role === 'planner')
+      return void this.#end('failed', 'the planner is stuck in provider retries')
     this.#requestTick()
   }
 
@@ -602,7 +674,11 @@ export class Mission {
   async #onTurnEnd(live: Live): Promise<void> {
     const turn = live.turn
     if (!turn || this.#over()) return
-    if (this.#inbox.some((a) => this.#rootOf.get(a.sessionId) === live.sessionId || a.sessionId === live.sessionId))
+    if (
+      this.#inbox.some(
+        (a) => this.#rootOf.get(a.sessionId) === live.sessionId || a.sessionId === live.sessionId,
+      )
+    )
       return // waiting on the user: never nudge a session with an open permission
     live.busy = false
     live.turn = undefined
@@ -625,7 +701,8 @@ export class Mission {
       if (turn.report) {
         this.#breaker.recordSuccess('worker')
         await this.#append({ type: 'todo.reported', ...turn.report })
-        if (turn.report.status !== 'done') await this.#attemptFailed(todoId, `worker reported ${turn.report.status}`)
+        if (turn.report.status !== 'done')
+          await this.#attemptFailed(todoId, `worker reported ${turn.report.status}`)
       } else await this.#attemptFailed(todoId, error ? `${error.name}: ${error.message}` : 'no report', error)
     } else if (turn.verdict) {
       this.#breaker.recordSuccess('reviewer')
@@ -636,7 +713,13 @@ export class Mission {
       // No verdict: the review is asked again (the work itself did not fail).
       this.#breaker.recordFailure('reviewer')
       this.#budgets.recordRound(false)
-      await this.#append({ type: 'todo.reported', todoId, status: 'done', summary: this.#snap.todos[todoId]?.summary ?? '', filesChanged: this.#snap.todos[todoId]?.filesChanged ?? [] })
+      await this.#append({
+        type: 'todo.reported',
+        todoId,
+        status: 'done',
+        summary: this.#snap.todos[todoId]?.summary ?? '',
+        filesChanged: this.#snap.todos[todoId]?.filesChanged ?? [],
+      })
     }
     this.#setAgent(live.sessionId, { status: 'idle' })
     await this.#publishOwnership()
@@ -653,7 +736,10 @@ export class Mission {
     if (error && !classify(error).retry) return void this.#end('failed', `planner: ${error.message}`)
     const reasons = turn.planErrors ?? [`no ${TOOL_PLAN} call was made`]
     if (this.#planAttempts >= this.#o.maxPlanAttempts)
-      return void this.#end('failed', `no valid plan after ${this.#planAttempts} attempts: ${reasons.join('; ')}`)
+      return void this.#end(
+        'failed',
+        `no valid plan after ${this.#planAttempts} attempts: ${reasons.join('; ')}`,
+      )
     await this.#plan(planRetryBrief(reasons))
   }
 
@@ -665,7 +751,10 @@ export class Mission {
     if (decision?.retry) {
       // Provider trouble is not the todo's fault: back off (honouring the server's hint) and re-queue.
       const delay = backoff(todo.attempts, decision.delayMs)
-      this.#timer(delay, () => void this.#append({ type: 'todo.requeued', todoId, reason }).then(() => this.#requestTick()))
+      this.#timer(
+        delay,
+        () => void this.#append({ type: 'todo.requeued', todoId, reason }).then(() => this.#requestTick()),
+      )
       await this.#setTodoWaiting(todoId)
       return
     }
@@ -676,12 +765,19 @@ export class Mission {
       return
     }
     // Bounded attempts exhausted: the todo stays failed, and the planner revises the plan.
-    if (todo.status !== 'failed') await this.#append({ type: 'todo.verdict', todoId, verdict: 'fail', findings: [reason] })
+    if (todo.status !== 'failed')
+      await this.#append({ type: 'todo.verdict', todoId, verdict: 'fail', findings: [reason] })
   }
 
   /** Marks a todo as not dispatchable until its backoff timer re-queues it. */
   async #setTodoWaiting(todoId: string): Promise<void> {
-    await this.#append({ type: 'todo.reported', todoId, status: 'blocked', summary: 'waiting for the provider', filesChanged: [] })
+    await this.#append({
+      type: 'todo.reported',
+      todoId,
+      status: 'blocked',
+      summary: 'waiting for the provider',
+      filesChanged: [],
+    })
   }
 
   // --- iteration end, check, re-plan --------------------------------------------------------------
@@ -693,7 +789,9 @@ export class Mission {
     if (todos.every((t) => t?.status === 'passed')) return void this.#runCheck()
     const inFlight = todos.some((t) => t && ['running', 'reported', 'reviewing'].includes(t.status))
     if (inFlight) return
-    const failed = todos.filter((t) => t && (t.status === 'failed' || t.status === 'blocked')).map((t) => t?.id ?? '')
+    const failed = todos
+      .filter((t) => t && (t.status === 'failed' || t.status === 'blocked'))
+      .map((t) => t?.id ?? '')
     if (failed.length === 0 && todos.some((t) => t?.status === 'pending')) return // waiting for a breaker or caps
     void this.#replan(undefined, failed)
   }
@@ -709,8 +807,15 @@ export class Mission {
     })
     if (this.#over()) return
     const tail = outputTail(result.output)
-    await this.#append({ type: 'evidence', command, exitCode: result.exitCode, durationMs: result.durationMs, outputTail: tail })
-    if (result.exitCode === 0 && !result.timedOut) return void this.#end('completed', undefined, this.#summary())
+    await this.#append({
+      type: 'evidence',
+      command,
+      exitCode: result.exitCode,
+      durationMs: result.durationMs,
+      outputTail: tail,
+    })
+    if (result.exitCode === 0 && !result.timedOut)
+      return void this.#end('completed', undefined, this.#summary())
     await this.#replan({ command, exitCode: result.timedOut ? null : result.exitCode, outputTail: tail }, [])
   }
 
@@ -756,11 +861,17 @@ export class Mission {
 
   async #end(phase: 'completed' | 'failed' | 'stopped', reason?: string, result?: string): Promise<void> {
     if (this.#over()) return
-    const busy = new Set([...this.#live.values()].filter((l) => l.busy || l.retryTimer).map((l) => l.sessionId))
+    const busy = new Set(
+      [...this.#live.values()].filter((l) => l.busy || l.retryTimer).map((l) => l.sessionId),
+    )
     this.#abort.abort()
     this.#clearTimers()
     const cut = phase === 'stopped' ? 'aborted' : 'failed'
-    this.#agents = this.#agents.map((a) => ({ ...a, status: busy.has(a.sessionId) ? cut : 'done', tool: undefined }))
+    this.#agents = this.#agents.map((a) => ({
+      ...a,
+      status: busy.has(a.sessionId) ? cut : 'done',
+      tool: undefined,
+    }))
     this.#update({
       phase,
       endedAt: this.deps.clock.now(),
@@ -770,7 +881,8 @@ export class Mission {
     this.deps.logger.info(`mission ${this.#o.id} ${phase}${reason ? `: ${reason}` : ''}`)
     // Abort does not cascade in OpenCode: every session and every child, in parallel (an abort of
     // an idle session is a no-op, and cheaper than missing one that just became busy).
-    if (phase !== 'completed') await Promise.allSettled([...this.#live.keys()].map((id) => this.#abortTree(id)))
+    if (phase !== 'completed')
+      await Promise.allSettled([...this.#live.keys()].map((id) => this.#abortTree(id)))
     for (const l of this.#live.values()) await this.#flushUsage(l).catch(() => undefined)
     if (this.#journal)
       await this.#journal

@@ -32,7 +32,11 @@ export interface CheckFailure {
   outputTail: string
 }
 
-export function replanBrief(iteration: number, failure: CheckFailure | undefined, failedTodos: string[]): string {
+export function replanBrief(
+  iteration: number,
+  failure: CheckFailure | undefined,
+  failedTodos: string[],
+): string {
   const lines = [`${BRIEF.replan} Iteration ${iteration}.`]
   if (failure)
     lines.push(

@@ -17,7 +17,13 @@ export class NodeWorkspace implements WorkspacePort {
   runCheck(command: string, options: { timeoutMs: number; signal: AbortSignal }): Promise<CheckResult> {
     const started = Date.now()
     return new Promise((resolve) => {
-      const child = spawn(command, { cwd: this.dir, env: this.env, shell: true, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+      const child = spawn(command, {
+        cwd: this.dir,
+        env: this.env,
+        shell: true,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
       let output = ''
       const keep = (d: Buffer) => {
         output = (output + d.toString()).slice(-OUTPUT_KEEP)

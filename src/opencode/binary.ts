@@ -22,7 +22,8 @@ export interface ResolveBinaryOptions {
   settingName?: string
 }
 
-const platformPackage = () => `opencode-${process.platform === 'win32' ? 'windows' : process.platform}-${process.arch}`
+const platformPackage = () =>
+  `opencode-${process.platform === 'win32' ? 'windows' : process.platform}-${process.arch}`
 const exe = process.platform === 'win32' ? 'opencode.exe' : 'opencode'
 
 /** Setting → the `opencode-ai` package's platform binary → `opencode` on PATH. */
@@ -30,7 +31,9 @@ export function resolveOpencodeBinary(options: ResolveBinaryOptions = {}): strin
   const setting = options.settingName ?? 'orchestrator.opencodePath'
   if (options.configured) {
     if (existsSync(options.configured)) return options.configured
-    throw new OpencodeNotFoundError(`The OpenCode binary set in "${setting}" does not exist: ${options.configured}`)
+    throw new OpencodeNotFoundError(
+      `The OpenCode binary set in "${setting}" does not exist: ${options.configured}`,
+    )
   }
   for (const from of options.searchFrom ?? []) {
     const found = fromPackage(from)

@@ -21,7 +21,10 @@ export function createClient(options: ClientOptions): OpencodeClient {
 }
 
 /** Resolves when /global/health answers healthy, or throws with the reason. */
-export async function checkHealth(client: OpencodeClient, signal?: AbortSignal): Promise<{ version: string }> {
+export async function checkHealth(
+  client: OpencodeClient,
+  signal?: AbortSignal,
+): Promise<{ version: string }> {
   const res = await client.global.health({ signal })
   if (res.error || !res.data?.healthy)
     throw new Error(`OpenCode server is not healthy: ${res.response?.status ?? 'no response'}`)

@@ -12,7 +12,8 @@ export function toHostError(error: SdkError): HostError {
     responseHeaders?: Record<string, string>
   }
   const retryAfter = data.responseHeaders?.['retry-after'] ?? data.responseHeaders?.['Retry-After']
-  const retryAfterMs = retryAfter !== undefined && Number.isFinite(Number(retryAfter)) ? Number(retryAfter) * 1000 : undefined
+  const retryAfterMs =
+    retryAfter !== undefined && Number.isFinite(Number(retryAfter)) ? Number(retryAfter) * 1000 : undefined
   return {
     name: error.name,
     message: data.message ?? error.name,
@@ -39,7 +40,9 @@ export function toHostEvents(event: Event): HostEvent[] {
       ]
     }
     case 'session.status':
-      return [{ type: 'session.status', sessionId: event.properties.sessionID, status: event.properties.status }]
+      return [
+        { type: 'session.status', sessionId: event.properties.sessionID, status: event.properties.status },
+      ]
     case 'session.idle':
       return [{ type: 'session.idle', sessionId: event.properties.sessionID }]
     case 'session.compacted':
@@ -47,7 +50,13 @@ export function toHostEvents(event: Event): HostEvent[] {
     case 'session.error': {
       const { sessionID, error } = event.properties
       if (!error) return []
-      return [{ type: 'session.error', ...(sessionID !== undefined && { sessionId: sessionID }), error: toHostError(error) }]
+      return [
+        {
+          type: 'session.error',
+          ...(sessionID !== undefined && { sessionId: sessionID }),
+          error: toHostError(error),
+        },
+      ]
     }
     case 'message.updated': {
       const info = event.properties.info
@@ -102,7 +111,13 @@ export function toHostEvents(event: Event): HostEvent[] {
     case 'permission.asked': {
       const p = event.properties
       return [
-        { type: 'permission.asked', requestId: p.id, sessionId: p.sessionID, permission: p.permission, patterns: p.patterns },
+        {
+          type: 'permission.asked',
+          requestId: p.id,
+          sessionId: p.sessionID,
+          permission: p.permission,
+          patterns: p.patterns,
+        },
       ]
     }
     case 'permission.replied': {

@@ -57,7 +57,11 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
   // `--port=0` means "4096 if free": a fixed port collides across servers and lets a client reuse a
   // pooled keep-alive socket of a dead predecessor. Ask the OS for a free port instead.
   const port = await freePort()
-  const [command, args] = withParentDeathSignal(options.binary, ['serve', '--hostname=127.0.0.1', `--port=${port}`])
+  const [command, args] = withParentDeathSignal(options.binary, [
+    'serve',
+    '--hostname=127.0.0.1',
+    `--port=${port}`,
+  ])
   const child = spawn(command, args, {
     cwd: options.cwd,
     env,
@@ -124,11 +128,20 @@ function waitForUrl(child: ChildProcess, output: () => string, timeoutMs: number
     }
     const onExit = (code: number | null, signal: string | null) =>
       done(() =>
-        reject(new ServerStartError(`opencode serve exited before listening (code ${code}, signal ${signal})`, output())),
+        reject(
+          new ServerStartError(
+            `opencode serve exited before listening (code ${code}, signal ${signal})`,
+            output(),
+          ),
+        ),
       )
-    const onError = (err: Error) => done(() => reject(new ServerStartError(`opencode serve failed: ${err.message}`, output())))
+    const onError = (err: Error) =>
+      done(() => reject(new ServerStartError(`opencode serve failed: ${err.message}`, output())))
     const timer = setTimeout(
-      () => done(() => reject(new ServerStartError(`opencode serve did not listen within ${timeoutMs} ms`, output()))),
+      () =>
+        done(() =>
+          reject(new ServerStartError(`opencode serve did not listen within ${timeoutMs} ms`, output())),
+        ),
       timeoutMs,
     )
     const done = (f: () => void) => {
@@ -181,7 +194,8 @@ const SETPRIV = '/usr/bin/setpriv'
  * the kernel is asked to send the server SIGTERM when its parent dies (util-linux `setpriv`).
  */
 function withParentDeathSignal(binary: string, args: string[]): [string, string[]] {
-  if (process.platform === 'linux' && existsSync(SETPRIV)) return [SETPRIV, ['--pdeathsig', 'SIGTERM', binary, ...args]]
+  if (process.platform === 'linux' && existsSync(SETPRIV))
+    return [SETPRIV, ['--pdeathsig', 'SIGTERM', binary, ...args]]
   return [binary, args]
 }
 

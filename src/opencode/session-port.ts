@@ -41,11 +41,16 @@ export class OpencodeSessionPort implements SessionPort {
   }
 
   async children(sessionId: string): Promise<string[]> {
-    return ok(await this.client.session.children({ sessionID: sessionId }), `children of ${sessionId}`).map((s) => s.id)
+    return ok(await this.client.session.children({ sessionID: sessionId }), `children of ${sessionId}`).map(
+      (s) => s.id,
+    )
   }
 
   async missionToolCalls(sessionId: string): Promise<ToolCallRecord[]> {
-    const messages = ok(await this.client.session.messages({ sessionID: sessionId }), `messages of ${sessionId}`)
+    const messages = ok(
+      await this.client.session.messages({ sessionID: sessionId }),
+      `messages of ${sessionId}`,
+    )
     const calls: ToolCallRecord[] = []
     for (const m of messages)
       for (const p of m.parts)

@@ -20,7 +20,8 @@ export interface SupervisorOptions {
   initialDelayMs?: number
 }
 
-export type SupervisorState = { status: 'ready'; url: string } | { status: 'restarting' } | { status: 'failed'; error: string }
+export type SupervisorState =
+  { status: 'ready'; url: string } | { status: 'restarting' } | { status: 'failed'; error: string }
 
 /**
  * A server connection that survives the server: when the process we spawned dies unexpectedly it is
@@ -106,7 +107,9 @@ export class Supervisor implements SessionPort, EventPort {
         this.#emitState({ status: 'ready', url: next.url })
         return
       } catch (err) {
-        this.log.warn(`restart of the OpenCode server failed: ${err instanceof Error ? err.message : String(err)}`)
+        this.log.warn(
+          `restart of the OpenCode server failed: ${err instanceof Error ? err.message : String(err)}`,
+        )
         delay = Math.min(delay * 2, 5_000)
       }
     }

@@ -12,6 +12,8 @@ export function notifyMissionEnd(state: MissionState): void {
   if (state.phase === 'completed')
     void vscode.window.showInformationMessage(`Mission completed: ${goal}`, open).then(follow)
   else if (state.phase === 'failed')
-    void vscode.window.showErrorMessage(`Mission failed: ${state.reason ?? 'unknown reason'}`, open).then(follow)
+    void vscode.window
+      .showErrorMessage(`Mission failed: ${state.reason ?? 'unknown reason'}`, open)
+      .then(follow)
   else if (state.phase === 'stopped') void vscode.window.showWarningMessage(`Mission stopped: ${goal}`)
 }

@@ -82,7 +82,8 @@ export class ServerController implements vscode.Disposable {
       // A server that dies is restarted by the supervisor; a mission keeps its ports and resumes.
       connection.onState((s) => {
         if (s.status === 'ready') this.#set({ status: 'ready', url: s.url })
-        else if (s.status === 'restarting') this.#set({ status: 'starting', error: 'the OpenCode server exited: restarting' })
+        else if (s.status === 'restarting')
+          this.#set({ status: 'starting', error: 'the OpenCode server exited: restarting' })
         else {
           if (this.#connection === connection) this.#connection = undefined
           void connection.dispose()

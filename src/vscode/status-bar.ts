@@ -26,7 +26,10 @@ export class StatusBar implements vscode.Disposable {
 
   render(mission: MissionState | undefined, server: ServerState): void {
     if (!mission) {
-      const idle = server.status === 'starting' ? '$(loading~spin) Orchestrator: starting server' : '$(hubot) Orchestrator'
+      const idle =
+        server.status === 'starting'
+          ? '$(loading~spin) Orchestrator: starting server'
+          : '$(hubot) Orchestrator'
       this.#item.text = server.status === 'failed' ? '$(error) Orchestrator: server failed' : idle
       this.#item.tooltip = server.error ?? 'Open the Orchestrator dashboard'
       return

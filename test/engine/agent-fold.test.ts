@@ -33,12 +33,28 @@ describe('foldAgentEvent', () => {
   it('follows busy → tool → final text → idle', () => {
     const a = fold([
       { type: 'session.status', sessionId: 's1', status: { type: 'busy' } },
-      { type: 'part.tool', sessionId: 's1', messageId: 'm1', callId: 'c', tool: 'read', status: 'running', input: {} },
+      {
+        type: 'part.tool',
+        sessionId: 's1',
+        messageId: 'm1',
+        callId: 'c',
+        tool: 'read',
+        status: 'running',
+        input: {},
+      },
     ])
     expect(a).toMatchObject({ status: 'busy', tool: 'read' })
     const b = fold(
       [
-        { type: 'part.tool', sessionId: 's1', messageId: 'm1', callId: 'c', tool: 'read', status: 'completed', input: {} },
+        {
+          type: 'part.tool',
+          sessionId: 's1',
+          messageId: 'm1',
+          callId: 'c',
+          tool: 'read',
+          status: 'completed',
+          input: {},
+        },
         { type: 'part.text', sessionId: 's1', messageId: 'm2', partId: 'p', text: 'partial', final: false },
         { type: 'part.text', sessionId: 's1', messageId: 'm2', partId: 'p', text: 'All done.', final: true },
         { type: 'session.idle', sessionId: 's1' },
@@ -61,19 +77,31 @@ describe('foldAgentEvent', () => {
   })
 
   it('shows retry with the attempt, and waiting while a permission is open', () => {
-    const r = fold([{ type: 'session.status', sessionId: 's1', status: { type: 'retry', attempt: 2, message: '429', next: 5 } }])
+    const r = fold([
+      {
+        type: 'session.status',
+        sessionId: 's1',
+        status: { type: 'retry', attempt: 2, message: '429', next: 5 },
+      },
+    ])
     expect(r).toMatchObject({ status: 'retry', retry: { attempt: 2, message: '429' } })
-    const w = fold([{ type: 'permission.asked', requestId: 'per_1', sessionId: 's1', permission: 'bash', patterns: [] }])
+    const w = fold([
+      { type: 'permission.asked', requestId: 'per_1', sessionId: 's1', permission: 'bash', patterns: [] },
+    ])
     expect(w.status).toBe('waiting')
   })
 
   it('keeps a terminal status but still counts late usage', () => {
-    const a = fold([{ type: 'session.status', sessionId: 's1', status: { type: 'busy' } }, usage('m1', 10)], agent({ status: 'aborted' }))
+    const a = fold(
+      [{ type: 'session.status', sessionId: 's1', status: { type: 'busy' } }, usage('m1', 10)],
+      agent({ status: 'aborted' }),
+    )
     expect(a).toMatchObject({ status: 'aborted', tokens: 10 })
   })
 
   it('records provider errors but not aborts as the agent error', () => {
-    const err = (name: string): HostEvent => ({ ...usage('m1', 0), error: { name, message: `${name} happened`, retryable: false } } as HostEvent)
+    const err = (name: string): HostEvent =>
+      ({ ...usage('m1', 0), error: { name, message: `${name} happened`, retryable: false } }) as HostEvent
     expect(fold([err('APIError')]).error).toBe('APIError happened')
     expect(fold([err('MessageAbortedError')]).error).toBeUndefined()
   })

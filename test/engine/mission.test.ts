@@ -27,16 +27,30 @@ const setup = (options: Partial<MissionOptions> = {}, store = new MemoryStore())
 }
 
 /** Session ids in creation order, by role. */
-const sessionsOf = (m: Mission, role: string) => m.state.agents.filter((a) => a.role === role).map((a) => a.sessionId)
-const lastPrompt = (oc: FakeOpencode, sessionId: string) => oc.prompts.filter((p) => p.sessionId === sessionId).at(-1)?.text ?? ''
-const report = (todoId: string, status = 'done') => ({ todoId, status, summary: `${todoId} done`, filesChanged: [] })
-const verdict = (todoId: string, v: 'pass' | 'fail', findings: string[] = []) => ({ todoId, verdict: v, findings })
+const sessionsOf = (m: Mission, role: string) =>
+  m.state.agents.filter((a) => a.role === role).map((a) => a.sessionId)
+const lastPrompt = (oc: FakeOpencode, sessionId: string) =>
+  oc.prompts.filter((p) => p.sessionId === sessionId).at(-1)?.text ?? ''
+const report = (todoId: string, status = 'done') => ({
+  todoId,
+  status,
+  summary: `${todoId} done`,
+  filesChanged: [],
+})
+const verdict = (todoId: string, v: 'pass' | 'fail', findings: string[] = []) => ({
+  todoId,
+  verdict: v,
+  findings,
+})
 
 /** Plays the mission's planner, workers and reviewers until nothing is busy. */
 async function play(
   m: Mission,
   oc: FakeOpencode,
-  agents: { work?: (todoId: string) => unknown; review?: (todoId: string, n: number) => 'pass' | 'fail' } = {},
+  agents: {
+    work?: (todoId: string) => unknown
+    review?: (todoId: string, n: number) => 'pass' | 'fail'
+  } = {},
 ) {
   const reviews = new Map<string, number>()
   for (let round = 0; round < 50; round++) {
@@ -50,7 +64,11 @@ async function play(
       else if (a.role === 'reviewer') {
         const n = (reviews.get(id) ?? 0) + 1
         reviews.set(id, n)
-        oc.turn(a.sessionId, 'orchestrator_verdict', verdict(id, agents.review?.(id, n) ?? 'pass', ['missing test']))
+        oc.turn(
+          a.sessionId,
+          'orchestrator_verdict',
+          verdict(id, agents.review?.(id, n) ?? 'pass', ['missing test']),
+        )
       }
     }
     await flush()
@@ -65,7 +83,9 @@ describe('mission loop', () => {
     const [planner] = sessionsOf(mission, 'planner')
     expect(oc.created[0]).toEqual({ title: 'Planner: Build the thing' })
     expect(lastPrompt(oc, planner!)).toContain('Mission goal: Build the thing')
-    oc.turn(planner!, 'orchestrator_plan', { todos: [todo('a', ['a.ts']), todo('b', ['b.ts']), todo('c', ['c.ts'], ['a', 'b'])] })
+    oc.turn(planner!, 'orchestrator_plan', {
+      todos: [todo('a', ['a.ts']), todo('b', ['b.ts']), todo('c', ['c.ts'], ['a', 'b'])],
+    })
     await flush()
     // Two ready todos, cap 2: both workers start at once; c waits for its dependencies.
     const busyWorkers = mission.state.agents.filter((a) => a.role === 'worker' && a.status === 'busy')
@@ -82,7 +102,9 @@ describe('mission loop', () => {
     expect(cBrief).toContain('- a: a done')
     expect(cBrief).toContain('Files you own: c.ts')
     // Ownership was published while workers ran and cleared at the end.
-    expect(workspace.ownership.some((o) => o && Object.values(o.sessions).some((s) => s.todoId === 'a'))).toBe(true)
+    expect(
+      workspace.ownership.some((o) => o && Object.values(o.sessions).some((s) => s.todoId === 'a')),
+    ).toBe(true)
     expect(workspace.ownership.at(-1)).toBeUndefined()
   })
 
@@ -149,7 +171,9 @@ describe('mission loop', () => {
     await flush()
     expect(mission.state.todos[0]?.status).toBe('failed')
     // The attempts are used up: the planner is asked to revise the plan.
-    expect(lastPrompt(oc, sessionsOf(mission, 'planner')[0]!)).toContain('Todos that failed their attempts: a.')
+    expect(lastPrompt(oc, sessionsOf(mission, 'planner')[0]!)).toContain(
+      'Todos that failed their attempts: a.',
+    )
   })
 
   it('re-plans when the check fails, with the output tail, then completes', async () => {
@@ -178,7 +202,16 @@ describe('mission loop', () => {
     oc.turn(sessionsOf(mission, 'planner')[0]!, 'orchestrator_plan', { todos: [todo('a', ['a.ts'])] })
     await flush()
     const worker = sessionsOf(mission, 'worker')[0]!
-    oc.emit({ type: 'message.assistant', sessionId: worker, messageId: 'x', providerId: 'p', modelId: 'm', tokens: 1500, cost: 0, completed: false })
+    oc.emit({
+      type: 'message.assistant',
+      sessionId: worker,
+      messageId: 'x',
+      providerId: 'p',
+      modelId: 'm',
+      tokens: 1500,
+      cost: 0,
+      completed: false,
+    })
     const final = await done
     expect(final.phase).toBe('failed')
     expect(final.reason).toMatch(/budget exhausted \(tokens\)/)
@@ -212,7 +245,9 @@ describe('mission loop', () => {
     oc.turn(w1!, 'orchestrator_report', report('a'))
     await flush()
     expect(oc.prompts.length).toBe(prompts)
-    expect(mission.state.agents.filter((a) => a.role === 'worker').every((a) => a.status === 'aborted')).toBe(true)
+    expect(mission.state.agents.filter((a) => a.role === 'worker').every((a) => a.status === 'aborted')).toBe(
+      true,
+    )
   })
 
   it('collects permission asks from nested sessions and never nudges a session waiting on one', async () => {
@@ -223,9 +258,22 @@ describe('mission loop', () => {
     await flush()
     const worker = sessionsOf(mission, 'worker')[0]!
     oc.emit({ type: 'session.created', sessionId: 'child', parentId: worker, title: 'sub' })
-    oc.emit({ type: 'permission.asked', requestId: 'per_1', sessionId: 'child', permission: 'bash', patterns: ['rm -rf x'] })
+    oc.emit({
+      type: 'permission.asked',
+      requestId: 'per_1',
+      sessionId: 'child',
+      permission: 'bash',
+      patterns: ['rm -rf x'],
+    })
     expect(mission.state.inbox).toEqual([
-      { requestId: 'per_1', sessionId: 'child', role: 'worker', todoId: 'a', permission: 'bash', patterns: ['rm -rf x'] },
+      {
+        requestId: 'per_1',
+        sessionId: 'child',
+        role: 'worker',
+        todoId: 'a',
+        permission: 'bash',
+        patterns: ['rm -rf x'],
+      },
     ])
     const prompts = oc.prompts.length
     oc.emit({ type: 'session.idle', sessionId: worker })
@@ -238,13 +286,23 @@ describe('mission loop', () => {
 
   it('cools a provider in retry, and re-queues a todo whose session stays in retry too long', async () => {
     const model = { providerID: 'p', modelID: 'm' }
-    const { oc, mission, clock } = setup({ models: { worker: model }, retryStuckMs: 10_000, caps: { total: 2 } })
+    const { oc, mission, clock } = setup({
+      models: { worker: model },
+      retryStuckMs: 10_000,
+      caps: { total: 2 },
+    })
     void mission.run()
     await flush()
-    oc.turn(sessionsOf(mission, 'planner')[0]!, 'orchestrator_plan', { todos: [todo('a', ['a.ts']), todo('b', ['b.ts']), todo('c', ['c.ts'])] })
+    oc.turn(sessionsOf(mission, 'planner')[0]!, 'orchestrator_plan', {
+      todos: [todo('a', ['a.ts']), todo('b', ['b.ts']), todo('c', ['c.ts'])],
+    })
     await flush()
     const [w1, w2] = sessionsOf(mission, 'worker')
-    oc.emit({ type: 'session.status', sessionId: w1!, status: { type: 'retry', attempt: 1, message: '429', next: 0 } })
+    oc.emit({
+      type: 'session.status',
+      sessionId: w1!,
+      status: { type: 'retry', attempt: 1, message: '429', next: 0 },
+    })
     oc.turn(w2!, 'orchestrator_report', report('b'))
     await flush()
     // b's reviewer runs (it has no model of provider p), but no new worker goes to the cooling provider.
@@ -276,7 +334,9 @@ describe('mission loop', () => {
     first.mission.dispose() // the host goes away mid-mission
 
     const second = setup({}, store)
-    second.oc.toolCalls.set(bWorker!, [{ callId: 'x1', tool: 'orchestrator_report', status: 'completed', input: report('b') }])
+    second.oc.toolCalls.set(bWorker!, [
+      { callId: 'x1', tool: 'orchestrator_report', status: 'completed', input: report('b') },
+    ])
     const done = second.mission.run()
     await flush()
     // b's report, made while no engine listened, is read back from the stored messages.
@@ -293,7 +353,9 @@ describe('mission loop', () => {
     const first = setup({}, store)
     void first.mission.run()
     await flush()
-    first.oc.turn(sessionsOf(first.mission, 'planner')[0]!, 'orchestrator_plan', { todos: [todo('a', ['a.ts'])] })
+    first.oc.turn(sessionsOf(first.mission, 'planner')[0]!, 'orchestrator_plan', {
+      todos: [todo('a', ['a.ts'])],
+    })
     await flush()
     const w = sessionsOf(first.mission, 'worker')[0]!
     first.mission.dispose()

@@ -59,8 +59,14 @@ describe('missions against the real OpenCode server', () => {
     expect(provider.maxInFlight).toBeLessThanOrEqual(3)
     // f ran only after a and b passed review.
     const log = script.stats.log
-    const fStart = Math.min(...log.filter((c) => c.role === 'worker' && c.todoId === 'f').map((c) => c.startedAt))
-    const abReviewed = Math.max(...log.filter((c) => c.role === 'reviewer' && ['a', 'b'].includes(c.todoId ?? '')).map((c) => c.endedAt ?? 0))
+    const fStart = Math.min(
+      ...log.filter((c) => c.role === 'worker' && c.todoId === 'f').map((c) => c.startedAt),
+    )
+    const abReviewed = Math.max(
+      ...log
+        .filter((c) => c.role === 'reviewer' && ['a', 'b'].includes(c.todoId ?? ''))
+        .map((c) => c.endedAt ?? 0),
+    )
     expect(fStart).toBeGreaterThanOrEqual(abReviewed)
     // Plan + (write, report, close) per todo + (verdict, close) per review: no title call, no delegation turn.
     expect(provider.requests.filter((r) => r.kind === 'title')).toEqual([])
@@ -72,7 +78,8 @@ describe('missions against the real OpenCode server', () => {
     const { make, script } = await start({
       plan: () => [todo('a')],
       work: writes,
-      review: (_id, attempt) => (attempt === 1 ? { verdict: 'fail', findings: ['a.txt lacks a header'] } : { verdict: 'pass' }),
+      review: (_id, attempt) =>
+        attempt === 1 ? { verdict: 'fail', findings: ['a.txt lacks a header'] } : { verdict: 'pass' },
     })
     const final = await make().run()
     expect(final.phase, final.reason).toBe('completed')
@@ -115,7 +122,9 @@ describe('missions against the real OpenCode server', () => {
     await new Promise((r) => setTimeout(r, 1_500))
     expect(await sup.statuses()).toEqual({})
     expect(provider.requests.length).toBe(calls)
-    expect(provider.requests.filter((r) => r.lastUserText.startsWith('todoId:')).every((r) => r.aborted)).toBe(true)
+    expect(
+      provider.requests.filter((r) => r.lastUserText.startsWith('todoId:')).every((r) => r.aborted),
+    ).toBe(true)
   })
 
   it('survives a burst of 429s from the provider', async () => {
@@ -124,7 +133,9 @@ describe('missions against the real OpenCode server', () => {
       plan: () => [todo('a'), todo('b'), todo('c')],
       work: writes,
       errorFor: (req) =>
-        req.lastUserText.startsWith('todoId:') && errors < 3 ? (errors++, { status: 429, headers: { 'retry-after': '0' } }) : undefined,
+        req.lastUserText.startsWith('todoId:') && errors < 3
+          ? (errors++, { status: 429, headers: { 'retry-after': '0' } })
+          : undefined,
     })
     const final = await make().run()
     expect(final.phase, final.reason).toBe('completed')
@@ -148,7 +159,11 @@ describe('missions against the real OpenCode server', () => {
   })
 
   it('a new engine instance resumes a mission from its journal', async () => {
-    const { make, provider } = await start({ plan: () => [todo('a'), todo('b', ['a'])], work: writes }, {}, 400)
+    const { make, provider } = await start(
+      { plan: () => [todo('a'), todo('b', ['a'])], work: writes },
+      {},
+      400,
+    )
     const first = make()
     void first.run()
     await provider.waitFor((r) => r.lastUserText.startsWith('todoId: b'))
@@ -160,7 +175,9 @@ describe('missions against the real OpenCode server', () => {
       ['a', 'passed'],
       ['b', 'passed'],
     ])
-    const aBriefs = provider.requests.filter((r) => r.lastUserText.startsWith('todoId: a') && r.toolResults.length === 0)
+    const aBriefs = provider.requests.filter(
+      (r) => r.lastUserText.startsWith('todoId: a') && r.toolResults.length === 0,
+    )
     expect(aBriefs).toHaveLength(1) // a was not redone
   })
 })

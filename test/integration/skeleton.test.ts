@@ -30,7 +30,16 @@ const mission = (sb: Sandbox, conn: Connection, goal: string) =>
 describe('the walking skeleton against the real OpenCode server', () => {
   it('titles every session itself, so OpenCode makes no title-generation call, and events arrive in order', async () => {
     const script = missionScript({
-      plan: () => [{ id: 'hello', title: 'Say hello', description: '', files: ['hello.txt'], dependsOn: [], acceptance: [] }],
+      plan: () => [
+        {
+          id: 'hello',
+          title: 'Say hello',
+          description: '',
+          files: ['hello.txt'],
+          dependsOn: [],
+          acceptance: [],
+        },
+      ],
       work: () => ({ files: { 'hello.txt': 'hello\n' }, summary: 'wrote hello.txt' }),
     })
     sandbox = await Sandbox.create({ script })
@@ -44,7 +53,11 @@ describe('the walking skeleton against the real OpenCode server', () => {
     expect(final.phase, final.reason).toBe('completed')
     expect(final.result).toContain('Say hello — wrote hello.txt')
     const sessions = (await conn.client.session.list()).data ?? []
-    expect(sessions.map((s) => s.title).sort()).toEqual(['Planner: Say hello in a file', 'Reviewer: Say hello', 'Worker: Say hello'])
+    expect(sessions.map((s) => s.title).sort()).toEqual([
+      'Planner: Say hello in a file',
+      'Reviewer: Say hello',
+      'Worker: Say hello',
+    ])
     expect(sandbox.provider.requests.filter((r) => r.kind === 'title')).toEqual([])
     expect(sandbox.provider.requests[0]?.lastUserText).toContain('Mission goal: Say hello in a file')
 
@@ -52,7 +65,9 @@ describe('the walking skeleton against the real OpenCode server', () => {
     const plannerId = final.agents.find((a) => a.role === 'planner')?.sessionId
     const ours = seen.filter((e) => 'sessionId' in e && e.sessionId === plannerId)
     const busy = ours.findIndex((e) => e.type === 'session.status' && e.status.type === 'busy')
-    const plan = ours.findIndex((e) => e.type === 'part.tool' && e.tool === 'orchestrator_plan' && e.status === 'completed')
+    const plan = ours.findIndex(
+      (e) => e.type === 'part.tool' && e.tool === 'orchestrator_plan' && e.status === 'completed',
+    )
     const idle = ours.findIndex((e) => e.type === 'session.idle')
     expect(busy).toBeGreaterThanOrEqual(0)
     expect(plan).toBeGreaterThan(busy)

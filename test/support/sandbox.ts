@@ -51,13 +51,17 @@ export class Sandbox {
   static async create(options: SandboxOptions): Promise<Sandbox> {
     const root = mkdtempSync(join(tmpdir(), 'orch-sandbox-'))
     const projectDir = writeProject(join(root, 'project'), options.files ?? { 'README.md': '# sample\n' })
-    const provider = await ScriptedProvider.start({ script: options.script, latencyMs: options.latencyMs ?? 0 })
+    const provider = await ScriptedProvider.start({
+      script: options.script,
+      latencyMs: options.latencyMs ?? 0,
+    })
     const config: Record<string, unknown> = {
       ...scriptedProviderConfig(provider),
       autoupdate: false,
       share: 'disabled',
       permission: { '*': 'allow' },
-      ...(options.plugin !== false && existsSync(join(repoRoot, "dist/plugin.js")) && { plugin: [pluginUrl] }),
+      ...(options.plugin !== false &&
+        existsSync(join(repoRoot, 'dist/plugin.js')) && { plugin: [pluginUrl] }),
       ...options.config,
     }
     return new Sandbox(root, projectDir, offlineEnv(root), provider, config)

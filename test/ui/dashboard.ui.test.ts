@@ -8,7 +8,7 @@ import { missionScript } from '../../src/demo/mission-script'
 import { ScriptedProvider, scriptedProviderConfig } from '../../src/demo/scripted-provider'
 import { resolveOpencodeBinary } from '../../src/opencode/binary'
 import { processesWithEnv } from './processes'
-import { waitFor, Workbench } from './workbench'
+import { Workbench } from './workbench'
 
 const root = resolve(__dirname, '../..')
 const artifacts = join(root, 'artifacts', 'ui')
@@ -27,9 +27,19 @@ beforeAll(async () => {
   const script = missionScript({
     latencyMs: 200,
     plan: () => [
-      { id: 'doc', title: 'Document greet', description: '', files: ['greet.js'], dependsOn: [], acceptance: ['greet has a JSDoc comment'] },
+      {
+        id: 'doc',
+        title: 'Document greet',
+        description: '',
+        files: ['greet.js'],
+        dependsOn: [],
+        acceptance: ['greet has a JSDoc comment'],
+      },
     ],
-    work: () => ({ files: { 'greet.js': '/** Greets. */\nexport const greet = (n) => `Hi ${n}`\n' }, summary: SUMMARY }),
+    work: () => ({
+      files: { 'greet.js': '/** Greets. */\nexport const greet = (n) => `Hi ${n}`\n' },
+      summary: SUMMARY,
+    }),
   })
   provider = await ScriptedProvider.start({ script })
   const env = offlineEnv(sandbox)
@@ -38,7 +48,9 @@ beforeAll(async () => {
     join(env.XDG_CONFIG_HOME as string, 'opencode', 'opencode.json'),
     JSON.stringify({ ...scriptedProviderConfig(provider), permission: { '*': 'allow' } }),
   )
-  workspace = writeProject(join(sandbox, 'workspace'), { 'greet.js': 'export const greet = (n) => `Hi ${n}`\n' })
+  workspace = writeProject(join(sandbox, 'workspace'), {
+    'greet.js': 'export const greet = (n) => `Hi ${n}`\n',
+  })
   const t0 = Date.now()
   bench = await Workbench.start({
     sandbox,
@@ -122,7 +134,9 @@ describe('the extension in a real VS Code workbench', () => {
     await page.locator('.quick-input-widget', { hasText: 'What should the agents do?' }).waitFor()
     await page.keyboard.press('Enter')
     await page
-      .locator('.notifications-toasts .notification-list-item-message', { hasText: 'No mission started: the goal was empty.' })
+      .locator('.notifications-toasts .notification-list-item-message', {
+        hasText: 'No mission started: the goal was empty.',
+      })
       .waitFor({ timeout: 15_000 })
     await page.screenshot({ path: join(artifacts, '3-empty-goal.png'), animations: 'disabled' })
     expect(provider.requests.length).toBe(before)

@@ -69,7 +69,11 @@ export class Workbench {
     let log = ''
     server.stdout?.on('data', (d: Buffer) => (log += d.toString()))
     server.stderr?.on('data', (d: Buffer) => (log += d.toString()))
-    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.ok === true, 30_000, () => `code-server did not answer /healthz:\n${log}`)
+    await waitFor(
+      async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.ok === true,
+      30_000,
+      () => `code-server did not answer /healthz:\n${log}`,
+    )
     const context = await chromium.launchPersistentContext(join(o.sandbox, 'chromium'), {
       executablePath: '/usr/bin/chromium',
       headless: true,
@@ -84,13 +88,19 @@ export class Workbench {
         '--disable-dev-shm-usage',
       ],
       viewport: { width: 1400, height: 900 },
-      env: { ...process.env, XDG_CONFIG_HOME: join(o.sandbox, 'chromium-config'), TMPDIR: join(o.sandbox, 'tmp') },
+      env: {
+        ...process.env,
+        XDG_CONFIG_HOME: join(o.sandbox, 'chromium-config'),
+        TMPDIR: join(o.sandbox, 'tmp'),
+      },
     })
     // Webview resources use an https://…vscode-cdn.net address that the workbench's service worker
     // answers locally; anything else must stay on loopback.
     const requests: { url: string; local: boolean }[] = []
     context.on('requestfinished', (r) => {
-      void r.response().then((res) => requests.push({ url: r.url(), local: isLocal(r.url()) || !!res?.fromServiceWorker() }))
+      void r
+        .response()
+        .then((res) => requests.push({ url: r.url(), local: isLocal(r.url()) || !!res?.fromServiceWorker() }))
     })
     context.on('requestfailed', (r) => requests.push({ url: r.url(), local: isLocal(r.url()) }))
     const isLocal = (url: string) => /^(http:\/\/127\.0\.0\.1:|data:|blob:|vscode-)/.test(url)
@@ -144,7 +154,11 @@ export class Workbench {
   }
 }
 
-export async function waitFor(test: () => Promise<boolean> | boolean, timeoutMs: number, message: () => string) {
+export async function waitFor(
+  test: () => Promise<boolean> | boolean,
+  timeoutMs: number,
+  message: () => string,
+) {
   const end = Date.now() + timeoutMs
   while (Date.now() < end) {
     if (await test()) return
