@@ -45,6 +45,12 @@ export function activate(context: vscode.ExtensionContext): void {
         snapshot: () => buildSnapshot(srv.state, missions.current, blocked()),
         startMission: runMission,
         stopMission: () => void missions.stop(),
+        pauseMission: () => missions.pause(),
+        resumeMission: () => missions.resume(),
+        replyPermission: (requestId, reply) =>
+          missions.replyPermission(requestId, reply).catch((err: unknown) => {
+            void vscode.window.showErrorMessage(`Permission reply failed: ${(err as Error).message}`)
+          }),
       },
       log.for('dashboard'),
     ),

@@ -40,6 +40,16 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'bench',
+          environment: 'node',
+          include: ['test/bench/**/*.test.ts'],
+          testTimeout: 180_000,
+          fileParallelism: false,
+          execArgv: ['--expose-gc'],
+        },
+      },
+      {
+        test: {
           name: 'ui',
           environment: 'node',
           include: ['test/ui/**/*.ui.test.ts'],

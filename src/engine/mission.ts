@@ -88,6 +88,8 @@ interface Live {
     verdict?: VerdictArgs
     /** The provider or host error that ended the turn, if any. */
     error?: HostError
+    /** The result was acted on (as soon as its tool call completed). */
+    delivered?: boolean
   }
   retryTimer?: () => void
   /** Usage not yet written to the journal. */
@@ -544,7 +546,8 @@ export class Mission {
       case 'message.assistant':
         return this.#onUsage(live, event)
       case 'part.tool':
-        if (event.status === 'completed') this.#capture(live, event.tool, event.callId, event.input)
+        if (event.status === 'completed' && this.#capture(live, event.tool, event.callId, event.input))
+          void this.#deliver(live).catch((err: unknown) => this.#end('failed', message(err)))
         return
       case 'session.status':
         return this.#onStatus(live, event.status)
@@ -581,8 +584,9 @@ export class Mission {
     this.#checkBudgets()
   }
 
-  #capture(live: Live, tool: string, callId: string, input: unknown): void {
-    if (this.#seenCalls.has(callId) || !live.turn) return
+  /** Records a completed mission tool call of the open turn; true when it carries a usable result. */
+  #capture(live: Live, tool: string, callId: string, input: unknown): boolean {
+    if (this.#seenCalls.has(callId) || !live.turn || live.turn.delivered) return false
     this.#seenCalls.add(callId)
     const known = new Set(this.#snap.todoOrder)
     if (tool === TOOL_PLAN && live.turn.kind === 'plan') {
@@ -596,6 +600,7 @@ export class Mission {
       const checked = checkVerdict(input, known)
       if (checked.ok && checked.value.todoId === live.turn.todoId) live.turn.verdict = checked.value
     }
+    return Boolean(live.turn.plan ?? live.turn.report ?? live.turn.verdict)
   }
 
   #onPermission(e: Extract<HostEvent, { type: 'permission.asked' }>, rootId: string): void {
@@ -671,6 +676,37 @@ export class Mission {
 
   // --- turn ends ---------------------------------------------------------------------------------
 
+  /**
+   * Acts on a mission tool result as soon as its call completes: the agent's closing model call
+   * still runs in its own session, but the plan, the review or the dependents need not wait for it.
+   */
+  async #deliver(live: Live): Promise<void> {
+    const turn = live.turn
+    if (!turn || turn.delivered || this.#over()) return
+    const todoId = turn.todoId ?? ''
+    if (turn.kind === 'plan' && turn.plan) {
+      turn.delivered = true
+      this.#breaker.recordSuccess('planner')
+      return this.#acceptPlan(turn.plan)
+    }
+    if (turn.kind === 'work' && turn.report) {
+      turn.delivered = true
+      this.#breaker.recordSuccess('worker')
+      await this.#append({ type: 'todo.reported', ...turn.report })
+      if (turn.report.status !== 'done')
+        await this.#attemptFailed(todoId, `worker reported ${turn.report.status}`)
+    } else if (turn.kind === 'review' && turn.verdict) {
+      turn.delivered = true
+      this.#breaker.recordSuccess('reviewer')
+      await this.#append({ type: 'todo.verdict', ...turn.verdict })
+      if (turn.verdict.verdict === 'pass') this.#budgets.recordRound(true)
+      else await this.#attemptFailed(todoId, `review failed: ${turn.verdict.findings.join('; ')}`)
+    } else return
+    await this.#publishOwnership()
+    this.#checkBudgets()
+    this.#requestTick()
+  }
+
   async #onTurnEnd(live: Live): Promise<void> {
     const turn = live.turn
     if (!turn || this.#over()) return
@@ -680,36 +716,30 @@ export class Mission {
       )
     )
       return // waiting on the user: never nudge a session with an open permission
+    await this.#deliver(live) // a result whose completion event was missed (e.g. recovered after a restart)
     live.busy = false
     live.turn = undefined
     await this.#flushUsage(live)
+    this.#setAgent(live.sessionId, { status: 'idle' })
     const text = this.#agents.find((a) => a.sessionId === live.sessionId)?.text
     if (text && this.#repeat.record(`${live.sessionId}:${turn.todoId ?? turn.kind}`, text))
       return void this.#end('failed', `the ${live.role} repeated the same output three turns running`)
     const error = turn.error
-    if (turn.kind === 'plan') return this.#onPlanTurn(live, turn, error)
-    const delivered = turn.kind === 'work' ? turn.report : turn.verdict
-    if (!delivered && !error && !turn.nudged) {
-      // One nudge, then the attempt fails.
-      const tool = turn.kind === 'work' ? TOOL_REPORT : TOOL_VERDICT
-      return this.#prompt(live, { ...turn, nudged: true }, nudgeBrief(tool, turn.todoId ?? ''))
+    if (turn.kind === 'plan') {
+      if (!turn.delivered) await this.#onPlanTurn(turn, error)
+      return this.#requestTick()
     }
     const todoId = turn.todoId ?? ''
+    if (!turn.delivered && !error && !turn.nudged) {
+      // One nudge, then the attempt fails.
+      const tool = turn.kind === 'work' ? TOOL_REPORT : TOOL_VERDICT
+      return this.#prompt(live, { ...turn, nudged: true }, nudgeBrief(tool, todoId))
+    }
     live.todosDone++
     live.lastFiles = this.#snap.todos[todoId]?.files ?? []
-    if (turn.kind === 'work') {
-      if (turn.report) {
-        this.#breaker.recordSuccess('worker')
-        await this.#append({ type: 'todo.reported', ...turn.report })
-        if (turn.report.status !== 'done')
-          await this.#attemptFailed(todoId, `worker reported ${turn.report.status}`)
-      } else await this.#attemptFailed(todoId, error ? `${error.name}: ${error.message}` : 'no report', error)
-    } else if (turn.verdict) {
-      this.#breaker.recordSuccess('reviewer')
-      await this.#append({ type: 'todo.verdict', ...turn.verdict })
-      if (turn.verdict.verdict === 'pass') this.#budgets.recordRound(true)
-      else await this.#attemptFailed(todoId, `review failed: ${turn.verdict.findings.join('; ')}`)
-    } else {
+    if (!turn.delivered && turn.kind === 'work')
+      await this.#attemptFailed(todoId, error ? `${error.name}: ${error.message}` : 'no report', error)
+    else if (!turn.delivered) {
       // No verdict: the review is asked again (the work itself did not fail).
       this.#breaker.recordFailure('reviewer')
       this.#budgets.recordRound(false)
@@ -721,18 +751,12 @@ export class Mission {
         filesChanged: this.#snap.todos[todoId]?.filesChanged ?? [],
       })
     }
-    this.#setAgent(live.sessionId, { status: 'idle' })
     await this.#publishOwnership()
     this.#checkBudgets()
     this.#requestTick()
   }
 
-  async #onPlanTurn(live: Live, turn: NonNullable<Live['turn']>, error?: HostError): Promise<void> {
-    this.#setAgent(live.sessionId, { status: 'idle' })
-    if (turn.plan) {
-      this.#breaker.recordSuccess('planner')
-      return this.#acceptPlan(turn.plan)
-    }
+  async #onPlanTurn(turn: NonNullable<Live['turn']>, error?: HostError): Promise<void> {
     if (error && !classify(error).retry) return void this.#end('failed', `planner: ${error.message}`)
     const reasons = turn.planErrors ?? [`no ${TOOL_PLAN} call was made`]
     if (this.#planAttempts >= this.#o.maxPlanAttempts)

@@ -50,6 +50,12 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
   try {
     const health = await checkHealth(client, AbortSignal.timeout(10_000))
     log.info(`connected to OpenCode ${health.version} at ${url}`)
+    // Boot the project's instance (config, plugins) now rather than inside the first prompt.
+    const agents = await client.app.agents(undefined, { signal: AbortSignal.timeout(60_000) })
+    if (agents.error)
+      throw new Error(
+        `OpenCode could not load the project ${options.directory}: ${JSON.stringify(agents.error)}`,
+      )
     events = new OpencodeEventStream(client, log)
     await withTimeout(events.ready(), 30_000, 'the event stream did not open within 30 s')
   } catch (err) {

@@ -1,28 +1,84 @@
 // The host ↔ webview contract. The webview is untrusted input for the host: every message from
 // it passes isWebviewToHost before routing. Bump PROTOCOL_VERSION on any incompatible change.
+// Plain data only: these types cross postMessage (structured clone), so no functions, no classes.
 
-export const PROTOCOL_VERSION = 1
+/** 2: todos, inbox, evidence, iteration and pause state; pause/resume/permission messages. */
+export const PROTOCOL_VERSION = 2
 
 export type ServerStatus = 'stopped' | 'starting' | 'ready' | 'failed'
 
+export type AgentRole = 'commander' | 'planner' | 'worker' | 'reviewer'
+
+export type AgentStatus = 'starting' | 'busy' | 'retry' | 'waiting' | 'idle' | 'done' | 'failed' | 'aborted'
+
+export type TodoStatus =
+  'pending' | 'ready' | 'running' | 'reported' | 'reviewing' | 'passed' | 'failed' | 'blocked'
+
+export type PermissionReply = 'once' | 'always' | 'reject'
+
+export const PERMISSION_REPLIES: readonly PermissionReply[] = ['once', 'always', 'reject']
+
+/** Lines of the check command's output carried to the view (the end of it). */
+export const EVIDENCE_TAIL_LINES = 20
+
 export interface AgentView {
   sessionId: string
-  role: string
+  role: AgentRole
   title: string
-  status: string
+  status: AgentStatus
+  /** The todo this agent works on (workers and reviewers). */
+  todoId?: string
+  /** Tool the agent is running right now. */
   tool?: string
   tokens: number
   cost: number
   text?: string
   error?: string
+  /** Set while the provider makes OpenCode retry (429/5xx). */
+  retry?: { attempt: number; message: string }
   startedAt: number
   lastActivityAt: number
+}
+
+export interface TodoView {
+  id: string
+  title: string
+  status: TodoStatus
+  attempts: number
+  files: string[]
+  dependsOn: string[]
+  /** The worker's report. */
+  summary?: string
+  /** The reviewer's latest findings. */
+  findings: string[]
+}
+
+/** A permission request from any session of the mission, waiting for the user. */
+export interface PermissionView {
+  requestId: string
+  role: AgentRole
+  todoId?: string
+  permission: string
+  patterns: string[]
+}
+
+/** The latest run of the check command. */
+export interface EvidenceView {
+  iteration: number
+  command: string
+  /** null: the command did not exit by itself (killed or timed out). */
+  exitCode: number | null
+  durationMs: number
+  /** At most the last EVIDENCE_TAIL_LINES lines of output. */
+  tail: string
 }
 
 export interface MissionView {
   id: string
   goal: string
   phase: string
+  iteration: number
+  paused: boolean
   startedAt: number
   endedAt?: number
   result?: string
@@ -30,6 +86,9 @@ export interface MissionView {
   tokens: number
   cost: number
   agents: AgentView[]
+  todos: TodoView[]
+  inbox: PermissionView[]
+  evidence?: EvidenceView
 }
 
 export interface DashboardSnapshot {
@@ -46,8 +105,16 @@ export type WebviewToHost =
   | { type: 'ready'; protocol: number }
   | { type: 'mission.start'; goal: string }
   | { type: 'mission.stop' }
+  | { type: 'mission.pause' }
+  | { type: 'mission.resume' }
+  | { type: 'permission.reply'; requestId: string; reply: PermissionReply }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null
+
+const isId = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 512
+
+export const isPermissionReply = (v: unknown): v is PermissionReply =>
+  (PERMISSION_REPLIES as readonly unknown[]).includes(v)
 
 /** Shape check at the boundary: anything that fails it is dropped and logged by the host. */
 export function isWebviewToHost(v: unknown): v is WebviewToHost {
@@ -58,7 +125,11 @@ export function isWebviewToHost(v: unknown): v is WebviewToHost {
     case 'mission.start':
       return typeof v.goal === 'string' && v.goal.length <= 20_000
     case 'mission.stop':
+    case 'mission.pause':
+    case 'mission.resume':
       return true
+    case 'permission.reply':
+      return isId(v.requestId) && isPermissionReply(v.reply)
     default:
       return false
   }

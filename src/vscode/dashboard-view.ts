@@ -8,6 +8,7 @@ import {
   PROTOCOL_VERSION,
   type DashboardSnapshot,
   type HostToWebview,
+  type PermissionReply,
   type WebviewToHost,
 } from '../shared/protocol'
 import { DisposableStore } from './disposable'
@@ -16,6 +17,11 @@ export interface DashboardHandlers {
   snapshot(): DashboardSnapshot
   startMission(goal: string): void
   stopMission(): void
+  /** Stops dispatching new work; running turns finish. */
+  pauseMission(): void
+  resumeMission(): void
+  /** Answers a permission ask from the inbox; a rejection is logged here. */
+  replyPermission(requestId: string, reply: PermissionReply): Promise<void>
 }
 
 /**
@@ -76,13 +82,27 @@ export class DashboardView implements vscode.WebviewViewProvider, vscode.Disposa
     switch (msg.type) {
       case 'ready':
         if (msg.protocol !== PROTOCOL_VERSION)
-          this.log.warn(`webview speaks protocol ${msg.protocol}, host ${PROTOCOL_VERSION}: it resets its state`)
+          this.log.warn(
+            `webview speaks protocol ${msg.protocol}, host ${PROTOCOL_VERSION}: it asks for a reload`,
+          )
         this.#ready = true
         return this.#sendSnapshot()
       case 'mission.start':
         return this.handlers.startMission(msg.goal)
       case 'mission.stop':
         return this.handlers.stopMission()
+      case 'mission.pause':
+        return this.handlers.pauseMission()
+      case 'mission.resume':
+        return this.handlers.resumeMission()
+      case 'permission.reply':
+        return void this.handlers.replyPermission(msg.requestId, msg.reply).catch((err: unknown) => {
+          this.log.error(
+            `permission ${msg.requestId} not answered: ${err instanceof Error ? err.message : String(err)}`,
+          )
+          // The ask may have been answered elsewhere or the mission ended: show the current inbox.
+          this.changed()
+        })
       default:
         return assertNever(msg)
     }

@@ -1,32 +1,103 @@
-import type { MissionState } from '../engine/mission-state'
-import type { DashboardSnapshot, MissionView } from '../shared/protocol'
+import type {
+  AgentState,
+  EvidenceState,
+  MissionState,
+  PermissionAsk,
+  TodoState,
+} from '../engine/mission-state'
+import {
+  EVIDENCE_TAIL_LINES,
+  type AgentView,
+  type DashboardSnapshot,
+  type EvidenceView,
+  type MissionView,
+  type PermissionView,
+  type TodoView,
+} from '../shared/protocol'
 import type { ServerState } from './server-controller'
 
+/** Longest evidence tail sent to the view, whatever its line count (one huge line stays bounded). */
+const EVIDENCE_TAIL_CHARS = 4_000
+
+// Every view type is built field by field: the engine state may grow fields the view must not
+// carry (session ids of asks, full check output), and a spread would leak them.
+
 export function toMissionView(m: MissionState): MissionView {
+  const evidence = m.evidence.at(-1)
   return {
     id: m.id,
     goal: m.goal,
     phase: m.phase,
+    iteration: m.iteration,
+    paused: m.paused,
     startedAt: m.startedAt,
     ...(m.endedAt !== undefined && { endedAt: m.endedAt }),
     ...(m.result !== undefined && { result: m.result }),
     ...(m.reason !== undefined && { reason: m.reason }),
     tokens: m.tokens,
     cost: m.cost,
-    agents: m.agents.map((a) => ({
-      sessionId: a.sessionId,
-      role: a.role,
-      title: a.title,
-      status: a.status,
-      tokens: a.tokens,
-      cost: a.cost,
-      startedAt: a.startedAt,
-      lastActivityAt: a.lastActivityAt,
-      ...(a.tool !== undefined && { tool: a.tool }),
-      ...(a.text !== undefined && { text: a.text }),
-      ...(a.error !== undefined && { error: a.error }),
-    })),
+    agents: m.agents.map(toAgentView),
+    todos: m.todos.map(toTodoView),
+    inbox: m.inbox.map(toPermissionView),
+    ...(evidence && { evidence: toEvidenceView(evidence) }),
   }
+}
+
+function toAgentView(a: AgentState): AgentView {
+  return {
+    sessionId: a.sessionId,
+    role: a.role,
+    title: a.title,
+    status: a.status,
+    tokens: a.tokens,
+    cost: a.cost,
+    startedAt: a.startedAt,
+    lastActivityAt: a.lastActivityAt,
+    ...(a.todoId !== undefined && { todoId: a.todoId }),
+    ...(a.tool !== undefined && { tool: a.tool }),
+    ...(a.text !== undefined && { text: a.text }),
+    ...(a.error !== undefined && { error: a.error }),
+    ...(a.retry !== undefined && { retry: { attempt: a.retry.attempt, message: a.retry.message } }),
+  }
+}
+
+function toTodoView(t: TodoState): TodoView {
+  return {
+    id: t.id,
+    title: t.title,
+    status: t.status,
+    attempts: t.attempts,
+    files: t.files,
+    dependsOn: t.dependsOn,
+    ...(t.summary !== undefined && { summary: t.summary }),
+    findings: t.findings,
+  }
+}
+
+function toPermissionView(p: PermissionAsk): PermissionView {
+  return {
+    requestId: p.requestId,
+    role: p.role,
+    ...(p.todoId !== undefined && { todoId: p.todoId }),
+    permission: p.permission,
+    patterns: p.patterns,
+  }
+}
+
+function toEvidenceView(e: EvidenceState): EvidenceView {
+  return {
+    iteration: e.iteration,
+    command: e.command,
+    exitCode: e.exitCode,
+    durationMs: e.durationMs,
+    tail: lastLines(e.outputTail, EVIDENCE_TAIL_LINES).slice(-EVIDENCE_TAIL_CHARS),
+  }
+}
+
+/** The last `n` lines of `text`, without a trailing newline. */
+export function lastLines(text: string, n: number): string {
+  const lines = text.trimEnd().split('\n')
+  return lines.slice(-n).join('\n')
 }
 
 export function buildSnapshot(
@@ -35,7 +106,11 @@ export function buildSnapshot(
   blocked: string | undefined,
 ): DashboardSnapshot {
   return {
-    server: { status: server.status, ...(server.url && { url: server.url }), ...(server.error && { error: server.error }) },
+    server: {
+      status: server.status,
+      ...(server.url && { url: server.url }),
+      ...(server.error && { error: server.error }),
+    },
     ...(mission && { mission: toMissionView(mission) }),
     ...(blocked && { blocked }),
   }

@@ -1,12 +1,32 @@
 import { describe, expect, it } from 'vitest'
-import { isHostToWebview, isWebviewToHost } from '../../src/shared/protocol'
+import type { MissionState } from '../../src/engine/mission-state'
+import {
+  EVIDENCE_TAIL_LINES,
+  isHostToWebview,
+  isWebviewToHost,
+  PROTOCOL_VERSION,
+} from '../../src/shared/protocol'
+import { buildSnapshot, toMissionView } from '../../src/vscode/snapshot'
 
 describe('webview protocol guards', () => {
-  it('accepts the known webview messages', () => {
-    expect(isWebviewToHost({ type: 'ready', protocol: 1 })).toBe(true)
-    expect(isWebviewToHost({ type: 'mission.start', goal: 'x' })).toBe(true)
-    expect(isWebviewToHost({ type: 'mission.stop' })).toBe(true)
+  it('is at version 2', () => {
+    expect(PROTOCOL_VERSION).toBe(2)
   })
+
+  it('accepts the known webview messages', () => {
+    for (const ok of [
+      { type: 'ready', protocol: 2 },
+      { type: 'mission.start', goal: 'x' },
+      { type: 'mission.stop' },
+      { type: 'mission.pause' },
+      { type: 'mission.resume' },
+      { type: 'permission.reply', requestId: 'per_1', reply: 'once' },
+      { type: 'permission.reply', requestId: 'per_1', reply: 'always' },
+      { type: 'permission.reply', requestId: 'per_1', reply: 'reject' },
+    ])
+      expect(isWebviewToHost(ok), JSON.stringify(ok)).toBe(true)
+  })
+
   it('rejects unknown kinds, wrong payloads and non-objects', () => {
     for (const bad of [
       null,
@@ -16,12 +36,128 @@ describe('webview protocol guards', () => {
       { type: 'ready', protocol: '1' },
       { type: 'mission.start', goal: 42 },
       { type: 'mission.start', goal: 'x'.repeat(20_001) },
+      { type: 'permission.reply', requestId: 'per_1' },
+      { type: 'permission.reply', requestId: 'per_1', reply: 'yes' },
+      { type: 'permission.reply', requestId: 'per_1', reply: 'ONCE' },
+      { type: 'permission.reply', requestId: 'per_1', reply: ['once'] },
+      { type: 'permission.reply', requestId: 1, reply: 'once' },
+      { type: 'permission.reply', requestId: { id: 'per_1' }, reply: 'once' },
+      { type: 'permission.reply', requestId: '', reply: 'once' },
+      { type: 'permission.reply', requestId: 'x'.repeat(513), reply: 'once' },
+      { type: 'permission.reply', reply: 'once' },
     ])
       expect(isWebviewToHost(bad), JSON.stringify(bad)).toBe(false)
   })
+
   it('checks host messages too', () => {
-    expect(isHostToWebview({ type: 'snapshot', protocol: 1, state: { server: { status: 'ready' } } })).toBe(true)
-    expect(isHostToWebview({ type: 'snapshot', protocol: 1 })).toBe(false)
+    expect(isHostToWebview({ type: 'snapshot', protocol: 2, state: { server: { status: 'ready' } } })).toBe(
+      true,
+    )
+    expect(isHostToWebview({ type: 'snapshot', protocol: 2 })).toBe(false)
     expect(isHostToWebview({ type: 'other' })).toBe(false)
+  })
+})
+
+const state = (patch: Partial<MissionState> = {}): MissionState => ({
+  id: 'm1',
+  goal: 'Add a farewell function',
+  phase: 'working',
+  iteration: 2,
+  paused: true,
+  startedAt: 1_000,
+  agents: [
+    {
+      sessionId: 's1',
+      role: 'worker',
+      title: 'Worker: api',
+      todoId: 'api',
+      status: 'retry',
+      tool: 'edit',
+      tokens: 10,
+      cost: 0.5,
+      retry: { attempt: 2, message: 'rate limited' },
+      startedAt: 1_000,
+      lastActivityAt: 2_000,
+    },
+  ],
+  todos: [
+    {
+      id: 'api',
+      title: 'Add the API',
+      status: 'running',
+      attempts: 2,
+      files: ['src/api.ts'],
+      dependsOn: [],
+      findings: ['no test'],
+    },
+  ],
+  evidence: [
+    { iteration: 1, command: 'npm test', exitCode: 1, durationMs: 50, outputTail: 'old' },
+    {
+      iteration: 2,
+      command: 'npm test',
+      exitCode: null,
+      durationMs: 60_000,
+      outputTail: Array.from({ length: 100 }, (_, i) => `line ${i}`).join('\n') + '\n',
+    },
+  ],
+  inbox: [
+    {
+      requestId: 'per_1',
+      sessionId: 'child-session',
+      role: 'worker',
+      todoId: 'api',
+      permission: 'bash',
+      patterns: ['rm -rf build'],
+    },
+  ],
+  tokens: 10,
+  cost: 0.5,
+  modelCalls: 3,
+  ...patch,
+})
+
+describe('mission snapshot for the webview', () => {
+  it('carries todos, iteration, pause, inbox, agents with todo and retry', () => {
+    const view = toMissionView(state())
+    expect(view).toMatchObject({ iteration: 2, paused: true })
+    expect(view.todos).toEqual([
+      {
+        id: 'api',
+        title: 'Add the API',
+        status: 'running',
+        attempts: 2,
+        files: ['src/api.ts'],
+        dependsOn: [],
+        findings: ['no test'],
+      },
+    ])
+    expect(view.agents[0]).toMatchObject({
+      todoId: 'api',
+      tool: 'edit',
+      retry: { attempt: 2, message: 'rate limited' },
+    })
+    // The view answers by request id; the session id stays in the host.
+    expect(view.inbox).toEqual([
+      { requestId: 'per_1', role: 'worker', todoId: 'api', permission: 'bash', patterns: ['rm -rf build'] },
+    ])
+  })
+
+  it('carries only the last evidence, with at most the last lines of its output', () => {
+    const { evidence } = toMissionView(state())
+    expect(evidence).toMatchObject({ iteration: 2, command: 'npm test', exitCode: null, durationMs: 60_000 })
+    const lines = evidence!.tail.split('\n')
+    expect(lines).toHaveLength(EVIDENCE_TAIL_LINES)
+    expect(lines.at(-1)).toBe('line 99')
+    expect(toMissionView(state({ evidence: [] })).evidence).toBeUndefined()
+    const huge = toMissionView(
+      state({ evidence: [{ ...state().evidence[0]!, outputTail: 'x'.repeat(1e6) }] }),
+    )
+    expect(huge.evidence!.tail.length).toBeLessThanOrEqual(4_000)
+  })
+
+  it('survives a structured clone, as postMessage does', () => {
+    const snap = buildSnapshot({ status: 'ready', url: 'http://127.0.0.1:1' }, state(), undefined)
+    expect(structuredClone(snap)).toEqual(snap)
   })
 })

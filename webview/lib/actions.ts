@@ -1,7 +1,12 @@
-import { PROTOCOL_VERSION } from '../../src/shared/protocol'
+import { PROTOCOL_VERSION, type PermissionReply } from '../../src/shared/protocol'
 import { post } from './host'
 
-// User intents → host messages. Components call these, never the host directly.
+// User intents → host messages. Components call these, never the host directly. Only ids and
+// primitives go out: a proxied $state object would fail the structured clone.
 export const ready = () => post({ type: 'ready', protocol: PROTOCOL_VERSION })
 export const startMission = (goal: string) => post({ type: 'mission.start', goal })
 export const stopMission = () => post({ type: 'mission.stop' })
+export const pauseMission = () => post({ type: 'mission.pause' })
+export const resumeMission = () => post({ type: 'mission.resume' })
+export const replyPermission = (requestId: string, reply: PermissionReply) =>
+  post({ type: 'permission.reply', requestId, reply })

@@ -17,3 +17,11 @@ export function formatDuration(ms: number): string {
   const s = Math.floor((ms % 60_000) / 1000)
   return `${m}m ${String(s).padStart(2, '0')}s`
 }
+
+/** Milliseconds → "0s", "42s", "4m 05s", "1h 02m": whole seconds, for live counters. */
+export function formatElapsed(ms: number): string {
+  const s = Math.floor(ms / 1000)
+  if (s < 60) return `${s}s`
+  if (s < 3600) return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`
+  return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`
+}

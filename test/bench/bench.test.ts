@@ -1,0 +1,200 @@
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { gzipSync } from 'node:zlib'
+import { afterAll, describe, it } from 'vitest'
+import { missionScript } from '../../src/demo/mission-script'
+import { Mission } from '../../src/engine/mission'
+import type { PlanTodo } from '../../src/engine/mission-protocol'
+import { silentLogger, systemClock } from '../../src/engine/ports'
+import { schedule, type SchedulerTodo } from '../../src/engine/scheduler'
+import { JournalFile } from '../../src/node/journal-file'
+import { NodeWorkspace } from '../../src/node/workspace'
+import { FakeClock } from '../fixtures/fake-clock'
+import { FakeOpencode, FakeWorkspace, flush } from '../fixtures/fake-opencode'
+import { MemoryStore } from '../fixtures/memory-journal'
+import { repoRoot, Sandbox } from '../support/sandbox'
+
+// Performance targets from product.md, measured as numbers and ratios within one run (never as
+// timed assertions). `npm run bench` prints a table and writes artifacts/bench/bench.json.
+
+const rows: { metric: string; value: number; unit: string; target: string }[] = []
+const record = (metric: string, value: number, unit: string, target: string) =>
+  rows.push({ metric, value: Math.round(value * 100) / 100, unit, target })
+
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))] ?? 0
+
+afterAll(() => {
+  const dir = join(repoRoot, 'artifacts', 'bench')
+  mkdirSync(dir, { recursive: true })
+  writeFileSync(join(dir, 'bench.json'), JSON.stringify({ at: new Date().toISOString(), rows }, null, 2))
+  console.table(rows)
+})
+
+const todo = (id: string, dependsOn: string[] = []): PlanTodo => ({
+  id,
+  title: `Todo ${id}`,
+  description: '',
+  files: [`${id}.txt`],
+  dependsOn,
+  acceptance: [],
+})
+
+describe('benchmarks', () => {
+  it('6-todo mission with a reviewer per todo at 400 ms per model call', async () => {
+    const LATENCY = 400
+    const plan = [todo('a'), todo('b'), todo('c'), todo('d'), todo('e'), todo('f', ['a', 'b'])]
+    const script = missionScript({
+      latencyMs: LATENCY,
+      plan: () => plan,
+      work: (id) => ({ summary: `did ${id}` }),
+    })
+    const sandbox = await Sandbox.create({ script })
+    try {
+      const sup = await sandbox.supervise()
+      const notifications: string[] = []
+      const mission = new Mission(
+        {
+          sessions: sup,
+          events: sup,
+          workspace: new NodeWorkspace(sandbox.projectDir, sandbox.env),
+          journal: new JournalFile(join(sandbox.root, 'bench.jsonl')),
+          clock: systemClock,
+          logger: silentLogger,
+        },
+        { id: 'bench', goal: 'Six todos', caps: { total: 6 } },
+      )
+      mission.onChange((s) => {
+        if (['completed', 'failed', 'stopped'].includes(s.phase) && !notifications.includes(s.phase))
+          notifications.push(s.phase)
+      })
+      const t0 = Date.now()
+      const final = await mission.run()
+      const makespan = Date.now() - t0
+      // Model calls per step as OpenCode makes them: plan + closing text; report + closing text;
+      // verdict + closing text. The critical path is plan → a (work, review) → f (work, review).
+      const callsOnCriticalPath = 2 + 2 * (2 + 2)
+      const bound = callsOnCriticalPath * LATENCY
+      const chat = sandbox.provider.chatRequests
+      if (process.env.BENCH_TRACE)
+        for (const r of sandbox.provider.requests)
+          console.log(
+            `P ${r.receivedAt % 100000}\t${r.receivedAt - t0}\t${(r.finishedAt ?? 0) - t0}\t${r.kind}:${r.toolResults.length ? 'cont' : 'fresh'}\t${r.lastUserText.split('\n')[0]?.slice(0, 40)}`,
+          )
+      record('mission status completed', final.phase === 'completed' ? 1 : 0, 'bool', '1')
+      record('mission makespan', makespan, 'ms', '≤ 4300')
+      record('makespan / schedule bound', makespan / bound, '×', '≤ 1.10')
+      record('model calls (chat)', chat.length, 'calls', `= ${2 + 6 * 4} (plan+work+review)`)
+      record(
+        'title-generation calls',
+        sandbox.provider.requests.filter((r) => r.kind === 'title').length,
+        'calls',
+        '0',
+      )
+      record(
+        'characters sent to the model',
+        chat.reduce((n, r) => n + r.chars, 0),
+        'chars',
+        '≤ 420000',
+      )
+      record('mission notifications', notifications.length, 'toasts', '≤ 3')
+      record('max model calls in flight', sandbox.provider.maxInFlight, 'calls', '≤ 6 (cap)')
+    } finally {
+      await sandbox.dispose()
+    }
+  }, 120_000)
+
+  it('scheduler dispatch decision at 1000 todos', () => {
+    const todos: SchedulerTodo[] = Array.from({ length: 1000 }, (_, i) => ({
+      id: `t${i}`,
+      files: [`f${i % 400}.ts`],
+      dependsOn: i > 10 && i % 3 === 0 ? [`t${i - 7}`] : [],
+      status: i % 5 === 0 ? 'passed' : i % 7 === 0 ? 'running' : 'pending',
+    }))
+    const sessions = Array.from({ length: 16 }, (_, i) => ({
+      sessionId: `s${i}`,
+      role: 'worker' as const,
+      busy: i % 2 === 0,
+      todosDone: i % 3,
+      lastFiles: [`f${i}.ts`],
+    }))
+    const times: number[] = []
+    for (let i = 0; i < 500; i++) {
+      const t = performance.now()
+      schedule({ todos, sessions, caps: { total: 16 }, maxTodosPerSession: 3 })
+      times.push(performance.now() - t)
+    }
+    record('dispatch decision p50 (1000 todos)', pct(times, 0.5), 'ms', '')
+    record('dispatch decision p99 (1000 todos)', pct(times, 0.99), 'ms', '< 5')
+  })
+
+  it('engine event handling at 2000 events/s and heap after a 1000-todo mission', async () => {
+    const oc = new FakeOpencode()
+    const clock = new FakeClock()
+    const mission = new Mission(
+      {
+        sessions: oc,
+        events: oc,
+        workspace: new FakeWorkspace(),
+        journal: new MemoryStore(),
+        clock,
+        logger: silentLogger,
+      },
+      { id: 'big', goal: 'A thousand todos', caps: { total: 8 }, maxTodosPerSession: 1000 },
+    )
+    const gc = (globalThis as { gc?: () => void }).gc
+    gc?.()
+    const heapBefore = process.memoryUsage().heapUsed
+    let updates = 0
+    mission.onChange(() => updates++)
+    const done = mission.run()
+    await flush()
+    const planner = mission.state.agents[0]?.sessionId ?? ''
+    oc.turn(planner, 'orchestrator_plan', { todos: Array.from({ length: 1000 }, (_, i) => todo(`t${i}`)) })
+    const perEvent: number[] = []
+    let events = 0
+    for (let round = 0; round < 3000 && mission.state.phase !== 'completed'; round++) {
+      await flush()
+      const busy = mission.state.agents.filter((a) => a.status === 'busy')
+      for (const a of busy) {
+        const brief = oc.prompts.filter((p) => p.sessionId === a.sessionId).at(-1)?.text ?? ''
+        const id = /todoId:? "?([\w-]+)"?/.exec(brief)?.[1] ?? ''
+        const t = performance.now()
+        if (a.role === 'worker')
+          oc.turn(a.sessionId, 'orchestrator_report', {
+            todoId: id,
+            status: 'done',
+            summary: 'ok',
+            filesChanged: [],
+          })
+        else oc.turn(a.sessionId, 'orchestrator_verdict', { todoId: id, verdict: 'pass', findings: [] })
+        perEvent.push((performance.now() - t) / 5) // a turn is five host events
+        events += 5
+      }
+    }
+    const final = await done
+    record('1000-todo mission (fakes) completed', final.phase === 'completed' ? 1 : 0, 'bool', '1')
+    record('engine handling per host event p99', pct(perEvent, 0.99), 'ms', '< 50 (incl. render)')
+    record('host events handled', events, 'events', '')
+    mission.dispose()
+    gc?.()
+    record(
+      'heap after mission / before',
+      process.memoryUsage().heapUsed / heapBefore,
+      '×',
+      'back to baseline',
+    )
+  }, 120_000)
+
+  it('bundle sizes', () => {
+    const dist = join(repoRoot, 'dist')
+    record('extension bundle', statSync(join(dist, 'extension.js')).size / 1024, 'KB', '< 400')
+    record(
+      'webview bundle min+gz',
+      gzipSync(readFileSync(join(dist, 'webview.js'))).length / 1024,
+      'KB',
+      '< 60',
+    )
+    record('plugin bundle', statSync(join(dist, 'plugin.js')).size / 1024, 'KB', '')
+  })
+})

@@ -1,0 +1,17 @@
+import type { AgentStatus, AgentView } from '../../src/shared/protocol'
+
+/** An agent this long without any event while it should be working is shown as stale. */
+export const STALE_MS = 60_000
+
+/** Statuses of a session that is still alive (its elapsed time keeps growing). */
+const LIVE: ReadonlySet<AgentStatus> = new Set(['starting', 'busy', 'retry', 'waiting'])
+
+export const isLive = (a: AgentView): boolean => LIVE.has(a.status)
+
+/** Busy (or starting) with no event for STALE_MS: a retry or a permission wait has its own marker. */
+export const isStale = (a: AgentView, now: number): boolean =>
+  (a.status === 'busy' || a.status === 'starting') && now - a.lastActivityAt > STALE_MS
+
+/** Time since the agent started; a finished agent stops at its last activity. */
+export const elapsed = (a: AgentView, now: number): number =>
+  Math.max(0, (isLive(a) ? Math.max(now, a.lastActivityAt) : a.lastActivityAt) - a.startedAt)
