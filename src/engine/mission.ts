@@ -138,6 +138,8 @@ export class Mission {
   #tickAgain = false
   #cooling = new Set<string>()
   #disconnected = false
+  /** Resolved whenever a session of the mission finishes a turn. */
+  #idleWaiters: (() => void)[] = []
   #unsubscribe: (() => void) | undefined
   #finish: ((s: MissionState) => void) | undefined
 
@@ -300,20 +302,23 @@ export class Mission {
         }
         await this.#onTurnEnd(live)
       } else {
-        if (live) live.retired = live.retired || !calls
+        if (live) {
+          live.retired = live.retired || !calls
+          live.turn = undefined
+        }
         await this.#append({ type: 'todo.requeued', todoId, reason: `${why}: its session had no result` })
       }
     }
-    if (this.#plannerId) {
-      const planner = this.#live.get(this.#plannerId)
-      if (planner?.turn && !statuses[this.#plannerId]) {
-        planner.busy = false
-        const calls = await this.deps.sessions.missionToolCalls(this.#plannerId).catch(() => [])
+    // Sessions we saw busy that the server now reports idle ended their turn unseen: finish it
+    // (the planner's plan, if it made one, is read back from its messages).
+    for (const live of [...this.#live.values()]) {
+      if (!live.busy || !live.turn || statuses[live.sessionId]) continue
+      if (live.turn.kind === 'plan' && !live.turn.delivered) {
+        const calls = await this.deps.sessions.missionToolCalls(live.sessionId).catch(() => [])
         const plan = calls.filter((c) => c.tool === TOOL_PLAN && c.status === 'completed').at(-1)
-        if (plan && !this.#seenCalls.has(plan.callId))
-          this.#capture(planner, TOOL_PLAN, plan.callId, plan.input)
-        await this.#onTurnEnd(planner)
+        if (plan) this.#capture(live, TOOL_PLAN, plan.callId, plan.input)
       }
+      await this.#onTurnEnd(live)
     }
   }
 
@@ -719,6 +724,7 @@ export class Mission {
     await this.#deliver(live) // a result whose completion event was missed (e.g. recovered after a restart)
     live.busy = false
     live.turn = undefined
+    for (const wake of this.#idleWaiters.splice(0)) wake()
     await this.#flushUsage(live)
     this.#setAgent(live.sessionId, { status: 'idle' })
     const text = this.#agents.find((a) => a.sessionId === live.sessionId)?.text
@@ -808,9 +814,10 @@ export class Mission {
 
   #maybeIterationEnd(): void {
     const todos = this.#snap.todoOrder.map((id) => this.#snap.todos[id])
+    // Every todo passed review: agents may still be writing their closing words, but the work is in.
+    if (todos.every((t) => t?.status === 'passed')) return void this.#runCheck()
     const anyBusy = [...this.#live.values()].some((l) => l.busy)
     if (anyBusy || this.#timers.size > this.#wallTimers) return
-    if (todos.every((t) => t?.status === 'passed')) return void this.#runCheck()
     const inFlight = todos.some((t) => t && ['running', 'reported', 'reviewing'].includes(t.status))
     if (inFlight) return
     const failed = todos
@@ -823,8 +830,8 @@ export class Mission {
   async #runCheck(): Promise<void> {
     if (this.#over()) return
     const command = this.#o.check
-    if (!command) return void this.#end('completed', undefined, this.#summary())
     this.#update({ phase: 'checking' })
+    if (!command) return this.#complete()
     const result = await this.deps.workspace.runCheck(command, {
       timeoutMs: this.#o.checkTimeoutMs,
       signal: this.#abort.signal,
@@ -841,6 +848,13 @@ export class Mission {
     if (result.exitCode === 0 && !result.timedOut)
       return void this.#end('completed', undefined, this.#summary())
     await this.#replan({ command, exitCode: result.timedOut ? null : result.exitCode, outputTail: tail }, [])
+  }
+
+  /** Ends the mission as completed once the agents' closing model calls are in (so usage is whole). */
+  async #complete(): Promise<void> {
+    while (!this.#over() && [...this.#live.values()].some((l) => l.busy))
+      await new Promise<void>((resolve) => this.#idleWaiters.push(resolve))
+    await this.#end('completed', undefined, this.#summary())
   }
 
   async #replan(failure: CheckFailure | undefined, failedTodos: string[]): Promise<void> {
@@ -885,6 +899,7 @@ export class Mission {
 
   async #end(phase: 'completed' | 'failed' | 'stopped', reason?: string, result?: string): Promise<void> {
     if (this.#over()) return
+    for (const wake of this.#idleWaiters.splice(0)) wake()
     const busy = new Set(
       [...this.#live.values()].filter((l) => l.busy || l.retryTimer).map((l) => l.sessionId),
     )
