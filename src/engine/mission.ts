@@ -63,6 +63,12 @@ export interface MissionOptions {
   retryStuckMs?: number
   /** Failures (per role) that open the circuit breaker. Default: 5. */
   breakerThreshold?: number
+  /**
+   * End an agent's turn as soon as its mission tool result is in, instead of paying for the closing
+   * model call that OpenCode makes after every tool (it only says "done", and holds a concurrency
+   * slot meanwhile). Default: true.
+   */
+  endTurnOnResult?: boolean
 }
 
 type TurnKind = 'plan' | 'work' | 'review'
@@ -90,7 +96,13 @@ interface Live {
     error?: HostError
     /** The result was acted on (as soon as its tool call completed). */
     delivered?: boolean
+    /** The assistant message whose step made the mission tool call. */
+    resultMessageId?: string
+    /** End the turn once that message is complete. */
+    endRequested?: boolean
   }
+  /** Assistant messages of this session that are complete (their usage is final). */
+  completedMessages: Set<string>
   retryTimer?: () => void
   /** Usage not yet written to the journal. */
   unjournaled: { tokens: number; cost: number }
@@ -104,6 +116,7 @@ const DEFAULTS = {
   maxPlanAttempts: 3,
   retryStuckMs: 60_000,
   breakerThreshold: 5,
+  endTurnOnResult: true,
 }
 
 /**
@@ -466,6 +479,7 @@ export class Mission {
       retired: false,
       todosDone: 0,
       lastFiles: [],
+      completedMessages: new Set(),
       unjournaled: { tokens: 0, cost: 0 },
       ...(model && { model, provider: model.providerID }),
     }
@@ -551,8 +565,10 @@ export class Mission {
       case 'message.assistant':
         return this.#onUsage(live, event)
       case 'part.tool':
-        if (event.status === 'completed' && this.#capture(live, event.tool, event.callId, event.input))
+        if (event.status === 'completed' && this.#capture(live, event.tool, event.callId, event.input)) {
+          if (live.turn) live.turn.resultMessageId = event.messageId
           void this.#deliver(live).catch((err: unknown) => this.#end('failed', message(err)))
+        }
         return
       case 'session.status':
         return this.#onStatus(live, event.status)
@@ -579,6 +595,10 @@ export class Mission {
 
   #onUsage(live: Live, e: Extract<HostEvent, { type: 'message.assistant' }>): void {
     if (e.providerId) live.provider = e.providerId
+    if (e.completed) {
+      live.completedMessages.add(e.messageId)
+      if (live.turn?.endRequested && live.turn.resultMessageId === e.messageId) this.#abortTurn(live)
+    }
     const added = this.#budgets.recordUsage(
       live.sessionId,
       { tokens: e.tokens, costUsd: e.cost },
@@ -691,17 +711,20 @@ export class Mission {
     const todoId = turn.todoId ?? ''
     if (turn.kind === 'plan' && turn.plan) {
       turn.delivered = true
+      this.#endTurn(live)
       this.#breaker.recordSuccess('planner')
       return this.#acceptPlan(turn.plan)
     }
     if (turn.kind === 'work' && turn.report) {
       turn.delivered = true
+      this.#endTurn(live)
       this.#breaker.recordSuccess('worker')
       await this.#append({ type: 'todo.reported', ...turn.report })
       if (turn.report.status !== 'done')
         await this.#attemptFailed(todoId, `worker reported ${turn.report.status}`)
     } else if (turn.kind === 'review' && turn.verdict) {
       turn.delivered = true
+      this.#endTurn(live)
       this.#breaker.recordSuccess('reviewer')
       await this.#append({ type: 'todo.verdict', ...turn.verdict })
       if (turn.verdict.verdict === 'pass') this.#budgets.recordRound(true)
@@ -710,6 +733,24 @@ export class Mission {
     await this.#publishOwnership()
     this.#checkBudgets()
     this.#requestTick()
+  }
+
+  /**
+   * Cuts the closing model call of a turn whose result is in; its idle then arrives within ms. The
+   * cut waits for the step that made the tool call to complete, so its usage is counted.
+   */
+  #endTurn(live: Live): void {
+    const turn = live.turn
+    if (!this.#o.endTurnOnResult || !live.busy || !turn?.resultMessageId) return
+    turn.endRequested = true
+    if (live.completedMessages.has(turn.resultMessageId)) this.#abortTurn(live)
+  }
+
+  #abortTurn(live: Live): void {
+    if (live.turn) live.turn.endRequested = false
+    void this.deps.sessions.abort(live.sessionId).catch((err: unknown) => {
+      this.deps.logger.warn(`could not end the turn of ${live.sessionId}: ${message(err)}`)
+    })
   }
 
   async #onTurnEnd(live: Live): Promise<void> {

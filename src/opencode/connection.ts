@@ -50,8 +50,14 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
   try {
     const health = await checkHealth(client, AbortSignal.timeout(10_000))
     log.info(`connected to OpenCode ${health.version} at ${url}`)
-    // Boot the project's instance (config, plugins) now rather than inside the first prompt.
-    const agents = await client.app.agents(undefined, { signal: AbortSignal.timeout(60_000) })
+    // Boot the project's instance (config, plugins, providers, tools) now rather than inside the
+    // first prompt: it takes seconds, and the first mission would otherwise wait for it.
+    const signal = AbortSignal.timeout(60_000)
+    const [agents] = await Promise.all([
+      client.app.agents(undefined, { signal }),
+      client.config.providers(undefined, { signal }),
+      client.tool.ids(undefined, { signal }),
+    ])
     if (agents.error)
       throw new Error(
         `OpenCode could not load the project ${options.directory}: ${JSON.stringify(agents.error)}`,

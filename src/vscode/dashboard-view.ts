@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import * as vscode from 'vscode'
-import type { Logger } from '../engine/ports'
+import { Coalescer } from '../engine/coalesce'
+import { systemClock, type Logger } from '../engine/ports'
 import { Views } from '../shared/constants'
 import {
   assertNever,
@@ -34,15 +35,24 @@ export class DashboardView implements vscode.WebviewViewProvider, vscode.Disposa
   #ready = false
   readonly #store = new DisposableStore()
   #viewStore: DisposableStore | undefined
-  #pending: ReturnType<typeof setTimeout> | undefined
+  #coalescer: Coalescer<true>
 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly handlers: DashboardHandlers,
     private readonly log: Logger,
     /** Longest delay before a change reaches a visible view. Default: 16 ms (a frame). */
-    private readonly coalesceMs = 16,
-  ) {}
+    coalesceMs = 16,
+  ) {
+    // A burst of SSE events becomes one snapshot per frame; no timer is pending while idle.
+    this.#coalescer = new Coalescer<true>({
+      clock: systemClock,
+      frameMs: coalesceMs,
+      flush: () => {
+        if (this.#view?.visible && this.#ready) this.#sendSnapshot()
+      },
+    })
+  }
 
   resolveWebviewView(view: vscode.WebviewView): void {
     this.#viewStore?.dispose()
@@ -66,11 +76,7 @@ export class DashboardView implements vscode.WebviewViewProvider, vscode.Disposa
 
   /** Tells the view that host state changed; it renders at most once per coalescing window. */
   changed(): void {
-    if (!this.#view?.visible || !this.#ready || this.#pending) return
-    this.#pending = setTimeout(() => {
-      this.#pending = undefined
-      this.#sendSnapshot()
-    }, this.coalesceMs)
+    if (this.#view?.visible && this.#ready) this.#coalescer.push(true)
   }
 
   #onMessage(raw: unknown): void {
@@ -146,7 +152,7 @@ export class DashboardView implements vscode.WebviewViewProvider, vscode.Disposa
   }
 
   dispose(): void {
-    clearTimeout(this.#pending)
+    this.#coalescer.dispose()
     this.#viewStore?.dispose()
     this.#store.dispose()
   }

@@ -368,6 +368,44 @@ describe('mission loop', () => {
     expect(lastPrompt(second.oc, newWorker!)).toContain('todoId: a')
   })
 
+  it('acts on a report at once and ends the turn once its step is complete, skipping the closing call', async () => {
+    const { oc, mission } = setup()
+    void mission.run()
+    await flush()
+    oc.turn(sessionsOf(mission, 'planner')[0]!, 'orchestrator_plan', { todos: [todo('a', ['a.ts'])] })
+    await flush()
+    const worker = sessionsOf(mission, 'worker')[0]!
+    const usage = (completed: boolean) =>
+      oc.emit({
+        type: 'message.assistant',
+        sessionId: worker,
+        messageId: 'm1',
+        providerId: 'p',
+        modelId: 'x',
+        tokens: 90,
+        cost: 0,
+        completed,
+      })
+    oc.emit({ type: 'session.status', sessionId: worker, status: { type: 'busy' } })
+    usage(false)
+    oc.emit({
+      type: 'part.tool',
+      sessionId: worker,
+      messageId: 'm1',
+      callId: 'c1',
+      tool: 'orchestrator_report',
+      status: 'completed',
+      input: report('a'),
+    })
+    await flush()
+    // The review starts while the worker's session is still busy, and the worker is not cut yet.
+    expect(mission.state.todos[0]?.status).toBe('reviewing')
+    expect(oc.aborted).not.toContain(worker)
+    usage(true)
+    expect(oc.aborted).toContain(worker)
+    expect(mission.state.agents.find((a) => a.sessionId === worker)?.tokens).toBe(90)
+  })
+
   it('titles sessions with the role and a one-line excerpt', () => {
     expect(sessionTitle('worker', 'a\n  b')).toBe('Worker: a b')
     expect(sessionTitle('planner', 'x'.repeat(100))).toHaveLength('Planner: '.length + 60)
