@@ -27,9 +27,9 @@ export function activate(context: vscode.ExtensionContext): void {
   const srv = server
   const blocked = () => (vscode.workspace.isTrusted ? undefined : UNTRUSTED)
 
-  const runMission = (goal: string) => {
+  const runMission = (goal: string, resumeId?: string) => {
     if (!vscode.workspace.isTrusted) return void vscode.window.showWarningMessage(UNTRUSTED)
-    missions.start(goal).then(notifyMissionEnd, (err: unknown) => {
+    missions.start(goal, resumeId).then(notifyMissionEnd, (err: unknown) => {
       const message = err instanceof Error ? err.message : String(err)
       log.for('mission').error(`mission did not start: ${message}`)
       void vscode.window.showErrorMessage(`Mission not started: ${message}`, 'Show Logs').then((c) => {
@@ -65,6 +65,23 @@ export function activate(context: vscode.ExtensionContext): void {
   store.add(vscode.workspace.onDidGrantWorkspaceTrust(render))
   registerCommands(store, { missions, server: srv, log, runMission })
   registerPluginCommands(store, { extensionUri: context.extensionUri, log: log.for('plugin') })
+  if (vscode.workspace.isTrusted) void offerResume(missions, runMission)
+}
+
+/** A mission the host left running (a reload, a crash) is offered for resumption from its journal. */
+async function offerResume(
+  missions: MissionController,
+  runMission: (goal: string, resumeId?: string) => void,
+): Promise<void> {
+  const found = await missions.interrupted().catch(() => undefined)
+  if (!found || missions.running) return
+  const choice = await vscode.window.showInformationMessage(
+    `A mission was interrupted: ${found.goal}`,
+    'Resume',
+    'Discard',
+  )
+  if (choice === 'Resume') runMission(found.goal, found.id)
+  else if (choice === 'Discard') await missions.discard(found.id)
 }
 
 /** Ends the server's whole process group before the extension host goes away. */

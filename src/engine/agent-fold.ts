@@ -79,10 +79,6 @@ function withUsage(
 /** Token and cost figures of a message grow while it streams: keeps the latest per message, returns deltas. */
 export class UsageLedger {
   readonly #byMessage = new Map<string, { tokens: number; cost: number }>()
-  /** Messages seen so far: one model call each. */
-  get size(): number {
-    return this.#byMessage.size
-  }
   record(messageId: string, tokens: number, cost: number): { tokens: number; cost: number } {
     const before = this.#byMessage.get(messageId) ?? { tokens: 0, cost: 0 }
     this.#byMessage.set(messageId, { tokens, cost })

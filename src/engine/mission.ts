@@ -128,6 +128,8 @@ const DEFAULTS = {
 export class Mission {
   readonly #changes = new Emitter<MissionState>()
   readonly #ledger = new UsageLedger()
+  /** Assistant messages that completed with an answer: the model calls the mission paid for in full. */
+  readonly #answered = new Set<string>()
   readonly #live = new Map<string, Live>()
   /** Children spawned inside our sessions (OpenCode `task`), mapped to the mission session above them. */
   readonly #rootOf = new Map<string, string>()
@@ -597,6 +599,7 @@ export class Mission {
     if (e.providerId) live.provider = e.providerId
     if (e.completed) {
       live.completedMessages.add(e.messageId)
+      if (e.error?.name !== 'MessageAbortedError') this.#answered.add(e.messageId)
       if (live.turn?.endRequested && live.turn.resultMessageId === e.messageId) this.#abortTurn(live)
     }
     const added = this.#budgets.recordUsage(
@@ -1053,7 +1056,7 @@ export class Mission {
       inbox: this.#inbox,
       tokens: this.#agents.reduce((n, a) => n + a.tokens, 0),
       cost: this.#agents.reduce((n, a) => n + a.cost, 0),
-      modelCalls: this.#ledger.size,
+      modelCalls: this.#answered.size,
       ...(snap && {
         iteration: snap.iteration,
         todos: snap.todoOrder.flatMap((id) => {

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto'
+import { readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import * as vscode from 'vscode'
 import { Emitter } from '../engine/emitter'
+import { MissionJournal, parseEntries, replay } from '../engine/journal'
 import { Mission } from '../engine/mission'
 import { isTerminal, type MissionState } from '../engine/mission-state'
 import { systemClock, type Logger } from '../engine/ports'
@@ -32,8 +34,45 @@ export class MissionController implements vscode.Disposable {
     return s !== undefined && !isTerminal(s.phase)
   }
 
-  /** Starts a mission; resolves with its final state. Throws a user-facing error when it cannot start. */
-  async start(goal: string): Promise<MissionState> {
+  #journalPath(id: string): string {
+    return join(this.storageDir, 'missions', `${id}.jsonl`)
+  }
+
+  /** The newest mission whose journal has no end: the host went away while it ran. */
+  async interrupted(): Promise<{ id: string; goal: string } | undefined> {
+    const dir = join(this.storageDir, 'missions')
+    const files = await readdir(dir).catch(() => [] as string[])
+    const dated = await Promise.all(
+      files
+        .filter((f) => f.endsWith('.jsonl'))
+        .map(async (f) => ({ f, at: (await stat(join(dir, f))).mtimeMs })),
+    )
+    for (const { f } of dated.sort((a, b) => b.at - a.at)) {
+      const { entries } = parseEntries(await new JournalFile(join(dir, f)).readAll())
+      const snap = replay(entries)
+      if (snap.status === 'running') return { id: f.slice(0, -'.jsonl'.length), goal: snap.goal }
+    }
+    return undefined
+  }
+
+  /** Marks an interrupted mission as stopped, so it is not offered again. */
+  async discard(id: string): Promise<void> {
+    const { journal } = await MissionJournal.open({
+      store: new JournalFile(this.#journalPath(id)),
+      clock: systemClock,
+    })
+    await journal.append({
+      type: 'mission.ended',
+      status: 'stopped',
+      reason: 'discarded after an interruption',
+    })
+  }
+
+  /**
+   * Starts a mission, or resumes an interrupted one from its journal; resolves with its final state.
+   * Throws a user-facing error when it cannot start.
+   */
+  async start(goal: string, resumeId?: string): Promise<MissionState> {
     const trimmed = goal.trim()
     if (!trimmed) throw new Error('Type a goal for the mission.')
     if (this.running) throw new Error('A mission is already running. Stop it first.')
@@ -42,13 +81,13 @@ export class MissionController implements vscode.Disposable {
     const dir = folder.uri.fsPath
     const connection = await this.server.ensure(dir)
     this.#mission?.dispose()
-    const id = randomUUID()
+    const id = resumeId ?? randomUUID()
     const mission = new Mission(
       {
         sessions: connection,
         events: connection,
         workspace: new NodeWorkspace(dir),
-        journal: new JournalFile(join(this.storageDir, 'missions', `${id}.jsonl`)),
+        journal: new JournalFile(this.#journalPath(id)),
         clock: systemClock,
         logger: this.log,
       },
@@ -79,8 +118,11 @@ export class MissionController implements vscode.Disposable {
     return this.#mission.replyPermission(requestId, reply)
   }
 
+  /**
+   * The host is going away (reload, shutdown): the mission is not stopped but left to its journal,
+   * and offered for resumption on the next start.
+   */
   dispose(): void {
-    void this.#mission?.stop()
     this.#mission?.dispose()
     this.changes.clear()
   }

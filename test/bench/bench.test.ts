@@ -85,7 +85,20 @@ describe('benchmarks', () => {
       record('mission makespan', makespan, 'ms', '≤ 4300')
       record('mission start → first model call', (chat[0]?.receivedAt ?? t0) - t0, 'ms', '')
       record('makespan / schedule bound', makespan / bound, '×', '≤ 1.10')
-      record('model calls (chat)', chat.length, 'calls', `= ${1 + 6 * 2} (plan+work+review)`)
+      const answered = chat.filter((r) => !r.aborted)
+      record('model calls answered', answered.length, 'calls', `= ${1 + 6 * 2} (plan+work+review)`)
+      record(
+        'model calls cut by the engine (closing calls)',
+        chat.length - answered.length,
+        'calls',
+        '0 ideally',
+      )
+      record(
+        'engine-counted model calls = provider-answered',
+        final.modelCalls === answered.length ? 1 : 0,
+        'bool',
+        '1',
+      )
       record(
         'title-generation calls',
         sandbox.provider.requests.filter((r) => r.kind === 'title').length,

@@ -71,7 +71,8 @@ describe('missions against the real OpenCode server', () => {
     // Plan + (write, report, close) per todo + (verdict, close) per review: no title call, no delegation turn.
     expect(provider.requests.filter((r) => r.kind === 'title')).toEqual([])
     expect(script.stats.calls.other).toBe(0)
-    expect(final.modelCalls).toBe(provider.chatRequests.length)
+    // Calls the engine cut (the closing call after a mission tool) never reach an answer.
+    expect(final.modelCalls).toBe(provider.chatRequests.filter((r) => !r.aborted).length)
   })
 
   it('sends a failed review back and passes on the second attempt', async () => {
