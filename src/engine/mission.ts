@@ -139,7 +139,7 @@ export class Mission {
   readonly #abort = new AbortController()
   readonly #repeat = new RepeatBreaker()
   readonly #breaker: CircuitBreaker
-  readonly #budgets: BudgetTracker
+  #budgets: BudgetTracker
   readonly #o: Required<Omit<MissionOptions, 'models' | 'check' | 'budgets'>> & MissionOptions
   #journal!: MissionJournal
   #snap!: MissionSnapshot
@@ -246,6 +246,15 @@ export class Mission {
     const { journal } = await MissionJournal.open({ store: this.deps.journal, clock: this.deps.clock })
     this.#journal = journal
     this.#snap = journal.snapshot()
+    // A resumed mission keeps its budgets: wall time from its first start, usage and iterations so far.
+    this.#budgets = new BudgetTracker({
+      clock: this.deps.clock,
+      ...this.#o.budgets,
+      ...(this.#snap.startedAt !== undefined && { startedAt: this.#snap.startedAt }),
+    })
+    for (const rec of Object.values(this.#snap.sessions))
+      this.#budgets.recordUsage(rec.sessionId, { tokens: rec.tokens, costUsd: rec.cost })
+    for (let i = 1; i < this.#snap.iteration; i++) this.#budgets.recordIteration()
     this.#startWallTimer()
     if (this.#snap.status === 'new') {
       await this.#append({ type: 'mission.started', goal: this.#o.goal, options: {} })
@@ -261,6 +270,14 @@ export class Mission {
     )
     for (const s of Object.values(this.#snap.sessions)) {
       const live = this.#addLive(s.sessionId, s.role)
+      const todo = s.todoId !== undefined ? this.#snap.todos[s.todoId] : undefined
+      this.#setAgent(s.sessionId, {
+        title: sessionTitle(s.role, todo?.title ?? this.#o.goal),
+        tokens: s.tokens,
+        cost: s.cost,
+        startedAt: s.createdAt,
+        ...(s.todoId !== undefined && { todoId: s.todoId }),
+      })
       if (s.role === 'planner') this.#plannerId = s.sessionId
       const todosOf = Object.values(this.#snap.todos).filter((t) => t.sessionId === s.sessionId)
       live.todosDone = todosOf.length

@@ -141,4 +141,50 @@ describe('the extension in a real VS Code workbench', () => {
     await page.screenshot({ path: join(artifacts, '3-empty-goal.png'), animations: 'disabled' })
     expect(provider.requests.length).toBe(before)
   }, 60_000)
+
+  it('starts from the dashboard, shows agents live, and resumes the mission after a window reload', async () => {
+    const page = bench!.page
+    const fileTodo = (id: string, dependsOn: string[] = []) => ({
+      id,
+      title: `Write ${id}.txt`,
+      description: '',
+      files: [`${id}.txt`],
+      dependsOn,
+      acceptance: [],
+    })
+    const slow = missionScript({
+      latencyMs: 1_500,
+      plan: () => [fileTodo('one'), fileTodo('two'), fileTodo('three', ['one', 'two'])],
+      work: (id) => ({ files: { [`${id}.txt`]: `${id}\n` }, summary: `wrote ${id}.txt` }),
+    })
+    provider.setScript(slow)
+    const view = () => page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame')
+    await view().getByLabel('Mission goal').fill('Write three files')
+    await view().getByRole('button', { name: 'Run' }).click()
+    // Live: two workers busy at once, shown with their todos.
+    const busyWorkers = view().locator('[data-testid="agent"][data-role="worker"]', { hasText: 'busy' })
+    await expect.poll(() => busyWorkers.count(), { timeout: 60_000 }).toBe(2)
+    expect(await view().locator('[data-testid="progress"]').textContent()).toContain('0/3')
+    await page.screenshot({ path: join(artifacts, '4-dashboard-running.png'), animations: 'disabled' })
+
+    // Reload the window mid-mission: the extension host restarts; the journal brings the mission back.
+    await bench!.runCommand('Developer: Reload Window')
+    const offer = page.locator('.notifications-toasts .notification-toast', {
+      hasText: 'A mission was interrupted: Write three files',
+    })
+    await offer.waitFor({ timeout: 60_000 })
+    await page.screenshot({ path: join(artifacts, '5-resume-offer.png'), animations: 'disabled' })
+    await offer.getByRole('button', { name: 'Resume' }).click()
+    await page
+      .locator('.notifications-toasts .notification-list-item-message', {
+        hasText: 'Mission completed: Write three files',
+      })
+      .waitFor({ timeout: 120_000 })
+    for (const id of ['one', 'two', 'three'])
+      expect(readFileSync(join(workspace, `${id}.txt`), 'utf8')).toBe(`${id}\n`)
+    // The plan was made once: resuming did not start the mission over.
+    expect(slow.stats.log.filter((c) => c.role === 'planner' && c.step === 'fresh')).toHaveLength(1)
+    await view().locator('[data-testid="mission-result"]').waitFor({ timeout: 30_000 })
+    await page.screenshot({ path: join(artifacts, '6-dashboard-resumed.png'), animations: 'disabled' })
+  }, 300_000)
 })
