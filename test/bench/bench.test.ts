@@ -118,6 +118,25 @@ describe('benchmarks', () => {
     }
   }, 120_000)
 
+  it('server start and first prompt', async () => {
+    const sandbox = await Sandbox.create({ script: () => ({ text: 'ready' }) })
+    try {
+      const t0 = Date.now()
+      const conn = await sandbox.start()
+      const started = Date.now()
+      const { id } = await conn.sessions.create({ title: 'Bench: first prompt' })
+      const idle = new Promise<void>((resolve) =>
+        conn.events.subscribe((e) => e.type === 'session.idle' && e.sessionId === id && resolve()),
+      )
+      await conn.sessions.prompt({ sessionId: id, agent: 'planner', text: 'Say ready' })
+      await idle
+      record('server start (spawn → healthy, instance warm)', started - t0, 'ms', '')
+      record('first prompt round trip (scripted model, 0 ms latency)', Date.now() - started, 'ms', '')
+    } finally {
+      await sandbox.dispose()
+    }
+  }, 120_000)
+
   it('scheduler dispatch decision at 1000 todos', () => {
     const todos: SchedulerTodo[] = Array.from({ length: 1000 }, (_, i) => ({
       id: `t${i}`,
