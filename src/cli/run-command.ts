@@ -16,6 +16,7 @@ import { Supervisor } from '../opencode/supervisor'
 import { JournalFile } from '../node/journal-file'
 import { NodeWorkspace } from '../node/workspace'
 import type { CliIo } from './io'
+import { answerPermissions } from './permission-prompt'
 import { progressLine, toReport } from './report'
 
 const USAGE = `usage: orchestrator run --goal "<text>" [--dir D] [--server-url URL --password P]
@@ -148,7 +149,9 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
       if (line !== last) io.stderr(`${line}\n`)
       last = line
     })
+    const stopAnswering = answerPermissions(mission, io, process.stdin.isTTY === true)
     const final: MissionState = await mission.run()
+    stopAnswering()
     mission.dispose()
     if (final.result) io.stderr(`\n${final.result}\n\n`)
     if (args.json) io.stdout(`${JSON.stringify(toReport(final))}\n`)

@@ -406,6 +406,54 @@ describe('mission loop', () => {
     expect(mission.state.agents.find((a) => a.sessionId === worker)?.tokens).toBe(90)
   })
 
+  it('pause stops dispatching and resume picks up where it left off', async () => {
+    const { oc, mission } = setup({ caps: { total: 1 } })
+    void mission.run()
+    await flush()
+    oc.turn(sessionsOf(mission, 'planner')[0]!, 'orchestrator_plan', {
+      todos: [todo('a', ['a.ts']), todo('b', ['b.ts'])],
+    })
+    await flush()
+    mission.pause()
+    expect(mission.state.paused).toBe(true)
+    const worker = sessionsOf(mission, 'worker')[0]!
+    oc.turn(worker, 'orchestrator_report', report('a'))
+    await flush()
+    const prompts = oc.prompts.length
+    expect(mission.state.todos.map((t) => t.status)).toEqual(['reported', 'pending'])
+    mission.resume()
+    await flush()
+    expect(oc.prompts.length).toBeGreaterThan(prompts)
+    expect(mission.state.todos[0]?.status).toBe('reviewing')
+  })
+
+  it('fails the mission when an agent repeats the same output three turns running', async () => {
+    const { oc, mission } = setup({ maxAttempts: 5 })
+    const done = mission.run()
+    await flush()
+    oc.turn(sessionsOf(mission, 'planner')[0]!, 'orchestrator_plan', { todos: [todo('a', ['a.ts'])] })
+    await flush()
+    const worker = sessionsOf(mission, 'worker')[0]!
+    const same = (text: string) => {
+      oc.emit({
+        type: 'part.text',
+        sessionId: worker,
+        messageId: `t${text}${oc.prompts.length}`,
+        partId: 'p',
+        text,
+        final: true,
+      })
+      oc.emit({ type: 'session.idle', sessionId: worker })
+    }
+    for (let i = 0; i < 3; i++) {
+      same('I am still thinking about it.')
+      await flush()
+    }
+    const final = await done
+    expect(final.phase).toBe('failed')
+    expect(final.reason).toBe('the worker repeated the same output three turns running')
+  })
+
   it('titles sessions with the role and a one-line excerpt', () => {
     expect(sessionTitle('worker', 'a\n  b')).toBe('Worker: a b')
     expect(sessionTitle('planner', 'x'.repeat(100))).toHaveLength('Planner: '.length + 60)

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest'
+import { answerPermissions } from '../../src/cli/permission-prompt'
+import { Mission } from '../../src/engine/mission'
+import { silentLogger } from '../../src/engine/ports'
+import { FakeClock } from '../fixtures/fake-clock'
+import { FakeOpencode, FakeWorkspace, flush } from '../fixtures/fake-opencode'
+import { MemoryStore } from '../fixtures/memory-journal'
+
+describe('CLI permission answers', () => {
+  it('rejects an ask when there is no terminal, says why, and answers each ask once', async () => {
+    const oc = new FakeOpencode()
+    const mission = new Mission(
+      {
+        sessions: oc,
+        events: oc,
+        workspace: new FakeWorkspace(),
+        journal: new MemoryStore(),
+        clock: new FakeClock(),
+        logger: silentLogger,
+      },
+      { id: 'm', goal: 'g' },
+    )
+    const err: string[] = []
+    const io = {
+      stdout: () => {},
+      stderr: (t: string) => void err.push(t),
+      env: {},
+      cwd: '/',
+      packageRoot: '/',
+    }
+    const off = answerPermissions(mission, io, false)
+    void mission.run()
+    await flush()
+    const planner = mission.state.agents[0]?.sessionId ?? ''
+    const ask = {
+      type: 'permission.asked',
+      requestId: 'per_1',
+      sessionId: planner,
+      permission: 'bash',
+      patterns: ['rm x'],
+    } as const
+    oc.emit(ask)
+    oc.emit(ask)
+    await flush()
+    expect(oc.replies).toEqual([{ requestId: 'per_1', reply: 'reject' }])
+    expect(err.join('')).toContain('planner asks for bash: rm x')
+    expect(err.join('')).toContain('rejected: no terminal to ask')
+    off()
+  })
+})
