@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { answerPermissions } from '../../src/cli/permission-prompt'
 import { Mission } from '../../src/engine/mission'
-import { silentLogger } from '../../src/engine/ports'
+import { silentLogger, type HostEvent } from '../../src/engine/ports'
 import { FakeClock } from '../fixtures/fake-clock'
 import { FakeOpencode, FakeWorkspace, flush } from '../fixtures/fake-opencode'
 import { MemoryStore } from '../fixtures/memory-journal'
