@@ -32,13 +32,13 @@ describe('CLI permission answers', () => {
     void mission.run()
     await flush()
     const planner = mission.state.agents[0]?.sessionId ?? ''
-    const ask = {
+    const ask: HostEvent = {
       type: 'permission.asked',
       requestId: 'per_1',
       sessionId: planner,
       permission: 'bash',
       patterns: ['rm x'],
-    } as const
+    }
     oc.emit(ask)
     oc.emit(ask)
     await flush()
