@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { DEMO_CHECK, DEMO_FILES, DEMO_GOAL, demoScript } from '../demo/demo-script'
 import { offlineEnv } from '../demo/offline-env'
@@ -13,6 +12,7 @@ import type { MissionState } from '../engine/mission-state'
 import { systemClock, type Logger } from '../engine/ports'
 import { resolveOpencodeBinary } from '../opencode/binary'
 import { Supervisor } from '../opencode/supervisor'
+import { serverConfigWithPlugin } from '../plugin-config/server-config'
 import { JournalFile } from '../node/journal-file'
 import { NodeWorkspace } from '../node/workspace'
 import type { CliIo } from './io'
@@ -64,10 +64,13 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
     io.stderr(`orchestrator run: ${(err as Error).message}\n${USAGE}\n`)
     return 2
   }
-  let extraConfig: object = {}
+  let extraConfig: Record<string, unknown> = {}
   if (args['opencode-config']) {
     try {
-      extraConfig = JSON.parse(readFileSync(args['opencode-config'], 'utf8')) as object
+      const parsed: unknown = JSON.parse(readFileSync(args['opencode-config'], 'utf8'))
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+        throw new Error(`${args['opencode-config']} must hold a JSON object`)
+      extraConfig = parsed as Record<string, unknown>
     } catch (err) {
       io.stderr(`orchestrator run: cannot read --opencode-config: ${(err as Error).message}\n`)
       return 2
@@ -98,11 +101,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
         binary: resolveOpencodeBinary({ configured: args.opencode, searchFrom: [directory, io.packageRoot] }),
         directory,
         env: offlineEnv(root, io.env),
-        configContent: {
-          ...serverConfig(io),
-          ...scriptedProviderConfig(provider),
-          permission: { '*': 'allow' },
-        },
+        configContent: withPlugin(io, { ...scriptedProviderConfig(provider), permission: { '*': 'allow' } }),
         logger,
       })
     } else if (args['server-url']) {
@@ -124,7 +123,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
         }),
         directory,
         env: { ...io.env, OPENCODE_CLIENT: 'sdk' },
-        configContent: { ...serverConfig(io), ...extraConfig },
+        configContent: withPlugin(io, extraConfig),
         logger,
       })
     }
@@ -211,10 +210,9 @@ function parseTuning(args: {
   }
 }
 
-/** Our plugin, shipped next to the CLI bundle, goes in through the server's config content. */
-function serverConfig(io: CliIo): object {
-  return { plugin: [pathToFileURL(join(io.packageRoot, 'dist', 'plugin.js')).href] }
-}
+/** Our plugin, shipped next to the CLI bundle, joins the server's config content (and the user's plugins). */
+const withPlugin = (io: CliIo, base: Record<string, unknown>) =>
+  serverConfigWithPlugin({ pluginFile: join(io.packageRoot, 'dist', 'plugin.js'), base })
 
 function cliLogger(io: CliIo, verbose: boolean): Logger {
   const line = (level: string) => (m: string) => io.stderr(`[${level}] ${m}\n`)

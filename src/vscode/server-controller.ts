@@ -3,6 +3,7 @@ import type { Logger } from '../engine/ports'
 import { Emitter } from '../engine/emitter'
 import { resolveOpencodeBinary } from '../opencode/binary'
 import { Supervisor } from '../opencode/supervisor'
+import { serverConfigWithPlugin } from '../plugin-config/server-config'
 import type { ServerStatus } from '../shared/protocol'
 import { getConfig } from './config'
 
@@ -102,7 +103,9 @@ export class ServerController implements vscode.Disposable {
 
   /** The companion plugin goes in through the server's config content: no user file is changed. */
   #serverConfig(): object {
-    return { plugin: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'plugin.js').toString()] }
+    return serverConfigWithPlugin({
+      pluginFile: vscode.Uri.joinPath(this.extensionUri, 'dist', 'plugin.js').fsPath,
+    })
   }
 
   #set(state: ServerState): void {
