@@ -21,7 +21,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = store.add(new Log())
   server = store.add(new ServerController(context.extensionUri, log.for('server')))
   const missions = store.add(
-    new MissionController(server, context.globalStorageUri.fsPath, log.for('mission')),
+    // Journals are per workspace: an interrupted mission is only offered where it ran.
+    new MissionController(server, (context.storageUri ?? context.globalStorageUri).fsPath, log.for('mission')),
   )
   const statusBar = store.add(new StatusBar())
   const srv = server

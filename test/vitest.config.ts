@@ -12,7 +12,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           environment: 'node',
-          include: ['test/{engine,plugin-config,plugin,opencode,shared,cli,demo}/**/*.test.ts'],
+          include: ['test/{engine,plugin-config,plugin,opencode,shared,cli,demo,node}/**/*.test.ts'],
         },
       },
       {

@@ -80,12 +80,20 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   const logger = cliLogger(io, args.verbose)
   const cleanup: (() => Promise<void> | void)[] = []
   let mission: Mission | undefined
+  let stopRequested = false
+  // First signal: stop the mission (or do not start it) and clean up. A second one: clean up now.
   const onSignal = () => {
+    if (stopRequested) {
+      io.stderr('\nstopping now\n')
+      void Promise.allSettled(cleanup.reverse().map((c) => c())).then(() => process.exit(130))
+      return
+    }
+    stopRequested = true
     io.stderr('\nstopping the mission…\n')
     void mission?.stop('stopped by the user (signal)')
   }
-  process.once('SIGINT', onSignal)
-  process.once('SIGTERM', onSignal)
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
   try {
     let connection: Supervisor
     let directory = resolve(args.dir ?? io.cwd)
@@ -128,6 +136,10 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
       })
     }
     cleanup.push(() => connection.dispose())
+    if (stopRequested) {
+      io.stderr('orchestrator run: stopped before the mission started\n')
+      return 130
+    }
 
     const id = randomUUID()
     const journal = new JournalFile(join(directory, '.opencode', 'orchestrator', `${id}.jsonl`))

@@ -153,6 +153,7 @@ export class Mission {
   #tickAgain = false
   #cooling = new Set<string>()
   #disconnected = false
+  #passedAtIterationStart = 0
   /** Resolved whenever a session of the mission finishes a turn. */
   #idleWaiters: (() => void)[] = []
   #unsubscribe: (() => void) | undefined
@@ -245,6 +246,15 @@ export class Mission {
   async #begin(): Promise<void> {
     const { journal } = await MissionJournal.open({ store: this.deps.journal, clock: this.deps.clock })
     this.#journal = journal
+    if (this.#over()) {
+      // Stopped while the journal opened: record the end, start nothing.
+      await journal.append({
+        type: 'mission.ended',
+        status: this.#state.phase === 'failed' ? 'failed' : 'stopped',
+        reason: this.#state.reason ?? '',
+      })
+      return
+    }
     this.#snap = journal.snapshot()
     // A resumed mission keeps its budgets: wall time from its first start, usage and iterations so far.
     this.#budgets = new BudgetTracker({
@@ -316,7 +326,7 @@ export class Mission {
       const calls = sessionId
         ? await this.deps.sessions.missionToolCalls(sessionId).catch(() => undefined)
         : undefined
-      if (live) live.busy = false
+      if (live) this.#release(live)
       const tool = todo.status === 'running' ? TOOL_REPORT : TOOL_VERDICT
       const last = calls?.filter((c) => c.tool === tool && c.status === 'completed').at(-1)
       const known = new Set(this.#snap.todoOrder)
@@ -371,6 +381,7 @@ export class Mission {
     const iteration = this.#snap.iteration + 1
     for (const t of plan.todos) this.#attemptBase.set(t.id, this.#snap.todos[t.id]?.attempts ?? 0)
     await this.#append({ type: 'plan.accepted', iteration, todos: plan.todos })
+    this.#passedAtIterationStart = this.#passedCount()
     this.#planAttempts = 0
     this.deps.logger.info(`mission ${this.#o.id}: plan ${iteration} accepted with ${plan.todos.length} todos`)
     this.#update({ phase: 'working', iteration })
@@ -532,8 +543,8 @@ export class Mission {
         ...(live.model && { model: live.model }),
       })
     } catch (err) {
-      live.busy = false
       live.turn = undefined
+      this.#release(live)
       this.deps.logger.warn(`prompt to ${live.role} ${live.sessionId} failed: ${message(err)}`)
       this.#breaker.recordFailure(live.role)
       if (turn.todoId)
@@ -553,6 +564,7 @@ export class Mission {
   #onEvent(event: HostEvent): void {
     if (event.type === 'disconnected') {
       this.#disconnected = true
+      if (event.permanent) void this.#end('failed', `lost the OpenCode server: ${event.reason}`)
       return
     }
     if (event.type === 'connected') {
@@ -698,7 +710,7 @@ export class Mission {
     live.turn = undefined
     live.retired = true
     await this.#abortTree(live.sessionId)
-    live.busy = false
+    this.#release(live)
     this.#refreshCooling()
     if (todoId) await this.#append({ type: 'todo.requeued', todoId, reason: 'provider kept retrying' })
     else if (live.role === 'planner')
@@ -725,8 +737,7 @@ export class Mission {
    * Acts on a mission tool result as soon as its call completes: the agent's closing model call
    * still runs in its own session, but the plan, the review or the dependents need not wait for it.
    */
-  async #deliver(live: Live): Promise<void> {
-    const turn = live.turn
+  async #deliver(live: Live, turn = live.turn): Promise<void> {
     if (!turn || turn.delivered || this.#over()) return
     const todoId = turn.todoId ?? ''
     if (turn.kind === 'plan' && turn.plan) {
@@ -747,12 +758,18 @@ export class Mission {
       this.#endTurn(live)
       this.#breaker.recordSuccess('reviewer')
       await this.#append({ type: 'todo.verdict', ...turn.verdict })
-      if (turn.verdict.verdict === 'pass') this.#budgets.recordRound(true)
-      else await this.#attemptFailed(todoId, `review failed: ${turn.verdict.findings.join('; ')}`)
+      if (turn.verdict.verdict !== 'pass')
+        await this.#attemptFailed(todoId, `review failed: ${turn.verdict.findings.join('; ')}`)
     } else return
     await this.#publishOwnership()
     this.#checkBudgets()
     this.#requestTick()
+  }
+
+  /** The session is free again: the scheduler may use it, and a waiting completion may proceed. */
+  #release(live: Live): void {
+    live.busy = false
+    for (const wake of this.#idleWaiters.splice(0)) wake()
   }
 
   /**
@@ -776,32 +793,35 @@ export class Mission {
   async #onTurnEnd(live: Live): Promise<void> {
     const turn = live.turn
     if (!turn || this.#over()) return
-    if (
-      this.#inbox.some(
-        (a) => this.#rootOf.get(a.sessionId) === live.sessionId || a.sessionId === live.sessionId,
-      )
-    )
-      return // waiting on the user: never nudge a session with an open permission
-    await this.#deliver(live) // a result whose completion event was missed (e.g. recovered after a restart)
-    live.busy = false
+    // The turn is ours to finish from here: a repeated idle finds no turn. The session stays busy
+    // until we decide below, so no tick can hand it new work in between.
     live.turn = undefined
-    for (const wake of this.#idleWaiters.splice(0)) wake()
+    // The root is idle, so asks left in its tree are stale (abort does not cascade to children).
+    const stale = this.#inbox.filter(
+      (a) => a.sessionId === live.sessionId || this.#rootOf.get(a.sessionId) === live.sessionId,
+    )
+    if (stale.length) this.#inbox = this.#inbox.filter((a) => !stale.includes(a))
+    await this.#deliver(live, turn) // a result whose completion event was missed (e.g. recovered after a restart)
     await this.#flushUsage(live)
     this.#setAgent(live.sessionId, { status: 'idle' })
     const text = this.#agents.find((a) => a.sessionId === live.sessionId)?.text
-    if (text && this.#repeat.record(`${live.sessionId}:${turn.todoId ?? turn.kind}`, text))
+    if (text && this.#repeat.record(`${live.sessionId}:${turn.todoId ?? turn.kind}`, text)) {
+      this.#release(live)
       return void this.#end('failed', `the ${live.role} repeated the same output three turns running`)
+    }
     const error = turn.error
     if (turn.kind === 'plan') {
+      this.#release(live)
       if (!turn.delivered) await this.#onPlanTurn(turn, error)
       return this.#requestTick()
     }
     const todoId = turn.todoId ?? ''
     if (!turn.delivered && !error && !turn.nudged) {
-      // One nudge, then the attempt fails.
+      // One nudge, then the attempt fails. The session is still held, so nothing else was sent to it.
       const tool = turn.kind === 'work' ? TOOL_REPORT : TOOL_VERDICT
       return this.#prompt(live, { ...turn, nudged: true }, nudgeBrief(tool, todoId))
     }
+    this.#release(live)
     live.todosDone++
     live.lastFiles = this.#snap.todos[todoId]?.files ?? []
     if (!turn.delivered && turn.kind === 'work')
@@ -809,7 +829,6 @@ export class Mission {
     else if (!turn.delivered) {
       // No verdict: the review is asked again (the work itself did not fail).
       this.#breaker.recordFailure('reviewer')
-      this.#budgets.recordRound(false)
       await this.#append({
         type: 'todo.reported',
         todoId,
@@ -837,7 +856,6 @@ export class Mission {
   async #attemptFailed(todoId: string, reason: string, error?: HostError): Promise<void> {
     const todo = this.#snap.todos[todoId]
     if (!todo) return
-    this.#budgets.recordRound(false)
     const decision = error ? classify(error) : undefined
     if (decision?.retry) {
       // Provider trouble is not the todo's fault: back off (honouring the server's hint) and re-queue.
@@ -906,8 +924,7 @@ export class Mission {
       durationMs: result.durationMs,
       outputTail: tail,
     })
-    if (result.exitCode === 0 && !result.timedOut)
-      return void this.#end('completed', undefined, this.#summary())
+    if (result.exitCode === 0 && !result.timedOut) return this.#complete()
     await this.#replan({ command, exitCode: result.timedOut ? null : result.exitCode, outputTail: tail }, [])
   }
 
@@ -919,9 +936,16 @@ export class Mission {
   }
 
   async #replan(failure: CheckFailure | undefined, failedTodos: string[]): Promise<void> {
+    // A round is one plan iteration; it made progress if a todo newly passed review during it.
+    const passed = this.#passedCount()
+    this.#budgets.recordRound(passed > this.#passedAtIterationStart)
     this.#budgets.recordIteration()
     if (this.#checkBudgets()) return
     await this.#plan(replanBrief(this.#snap.iteration + 1, failure, failedTodos))
+  }
+
+  #passedCount(): number {
+    return this.#snap.todoOrder.filter((id) => this.#snap.todos[id]?.status === 'passed').length
   }
 
   #summary(): string {
@@ -981,8 +1005,13 @@ export class Mission {
     this.deps.logger.info(`mission ${this.#o.id} ${phase}${reason ? `: ${reason}` : ''}`)
     // Abort does not cascade in OpenCode: every session and every child, in parallel (an abort of
     // an idle session is a no-op, and cheaper than missing one that just became busy).
-    if (phase !== 'completed')
-      await Promise.allSettled([...this.#live.keys()].map((id) => this.#abortTree(id)))
+    if (phase !== 'completed') {
+      // A server that stopped answering must not hold the stop: give the aborts one second.
+      let cancel = () => {}
+      const aborts = Promise.allSettled([...this.#live.keys()].map((id) => this.#abortTree(id)))
+      await Promise.race([aborts, new Promise<void>((r) => (cancel = this.deps.clock.setTimeout(r, 1_000)))])
+      cancel()
+    }
     for (const l of this.#live.values()) await this.#flushUsage(l).catch(() => undefined)
     if (this.#journal)
       await this.#journal

@@ -28,7 +28,8 @@ export interface HostError {
 /** OpenCode events, already narrowed to what the engine reads. Raw tool output never crosses this port. */
 export type HostEvent =
   | { type: 'connected' }
-  | { type: 'disconnected'; reason: string }
+  /** The stream dropped; `permanent` when the server is gone for good (restarts exhausted). */
+  | { type: 'disconnected'; reason: string; permanent?: boolean }
   | { type: 'session.created'; sessionId: string; parentId?: string; title: string }
   | { type: 'session.status'; sessionId: string; status: SessionStatus }
   | { type: 'session.idle'; sessionId: string }

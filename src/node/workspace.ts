@@ -43,13 +43,31 @@ export class NodeWorkspace implements WorkspacePort {
         killGroup()
       }, options.timeoutMs)
       options.signal.addEventListener('abort', killGroup, { once: true })
+      let finished = false
       const done = (exitCode: number | null, extra = '') => {
+        if (finished) return
+        finished = true
         clearTimeout(timer)
         options.signal.removeEventListener('abort', killGroup)
         resolve({ exitCode, durationMs: Date.now() - started, output: output + extra, timedOut })
       }
       child.once('error', (err) => done(null, `\n${err.message}`))
-      child.once('close', (code) => done(code))
+      // 'exit', not 'close': a background process the check left behind keeps the pipes open. It is
+      // ended with the rest of the group, and its pipes are let go.
+      child.once('exit', (code) => {
+        const finish = () => {
+          killGroup()
+          child.stdout?.destroy()
+          child.stderr?.destroy()
+          done(code)
+        }
+        // Let the pipes drain what was already written, but do not wait for leftovers to exit.
+        const grace = setTimeout(finish, 200)
+        child.once('close', () => {
+          clearTimeout(grace)
+          finish()
+        })
+      })
     })
   }
 

@@ -76,6 +76,11 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   )
+  // From the spawn on: if our host process exits without dispose() (a crash, process.exit), still
+  // end the group.
+  const onHostExit = () => signalGroup(pid, 'SIGKILL')
+  process.once('exit', onHostExit)
+  void exited.then(() => process.off('exit', onHostExit))
   let output = ''
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-8_000)
@@ -92,11 +97,6 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
     throw err
   }
   log.info(`opencode server ${pid} listening on ${url}`)
-
-  // If our host process exits without dispose() (a crash, process.exit), still end the group.
-  const onHostExit = () => signalGroup(pid, 'SIGKILL')
-  process.once('exit', onHostExit)
-  void exited.then(() => process.off('exit', onHostExit))
 
   let disposed = false
   const exitListeners: ((info: { code: number | null; signal: NodeJS.Signals | null }) => void)[] = []

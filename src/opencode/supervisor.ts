@@ -35,7 +35,9 @@ export class Supervisor implements SessionPort, EventPort {
   #current: Connection
   #unforward: () => void = () => {}
   #disposed = false
+  /** Restarts in a row that did not bring the server back (reset by a successful one). */
   #restarts = 0
+  #restarting: Promise<void> = Promise.resolve()
 
   private constructor(
     private readonly connectOptions: ConnectOptions,
@@ -77,7 +79,9 @@ export class Supervisor implements SessionPort, EventPort {
     this.#unforward = connection.events.subscribe((e) => {
       for (const l of [...this.#listeners]) l(e)
     })
-    connection.process?.onUnexpectedExit(() => void this.#restart(connection))
+    connection.process?.onUnexpectedExit(() => {
+      this.#restarting = this.#restart(connection)
+    })
   }
 
   async #restart(dead: Connection): Promise<void> {
@@ -91,6 +95,7 @@ export class Supervisor implements SessionPort, EventPort {
       if (this.#restarts >= (this.options.maxRestarts ?? 5)) {
         const error = `the OpenCode server exited and ${this.#restarts} restarts did not bring it back`
         this.log.error(error)
+        for (const l of [...this.#listeners]) l({ type: 'disconnected', reason: error, permanent: true })
         this.#emitState({ status: 'failed', error })
         return
       }
@@ -99,7 +104,8 @@ export class Supervisor implements SessionPort, EventPort {
       try {
         const next = await connect(this.connectOptions)
         if (this.#disposed) return void (await next.dispose())
-        this.log.info(`OpenCode server restarted (${this.#restarts}) at ${next.url}`)
+        this.log.info(`OpenCode server restarted (attempt ${this.#restarts}) at ${next.url}`)
+        this.#restarts = 0
         this.#current = next
         this.#adopt(next)
         // The new stream's first event was consumed by connect(): tell listeners it is open.
@@ -144,6 +150,8 @@ export class Supervisor implements SessionPort, EventPort {
 
   async dispose(): Promise<void> {
     this.#disposed = true
+    // A restart in flight either finishes and disposes what it started, or gives up: wait for it.
+    await this.#restarting
     this.#unforward()
     this.#listeners.clear()
     this.#stateListeners.clear()

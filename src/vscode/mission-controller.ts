@@ -16,6 +16,8 @@ import type { ServerController } from './server-controller'
 /** Starts and stops missions in the workspace and publishes their state; one mission at a time. */
 export class MissionController implements vscode.Disposable {
   #mission: Mission | undefined
+  /** Set from the first line of start() until its mission runs, so two starts cannot race. */
+  #starting = false
   readonly changes = new Emitter<MissionState>()
 
   constructor(
@@ -31,7 +33,7 @@ export class MissionController implements vscode.Disposable {
 
   get running(): boolean {
     const s = this.#mission?.state
-    return s !== undefined && !isTerminal(s.phase)
+    return this.#starting || (s !== undefined && !isTerminal(s.phase))
   }
 
   #journalPath(id: string): string {
@@ -79,7 +81,13 @@ export class MissionController implements vscode.Disposable {
     const folder = vscode.workspace.workspaceFolders?.[0]
     if (!folder) throw new Error('Open a folder first: missions work on a workspace folder.')
     const dir = folder.uri.fsPath
-    const connection = await this.server.ensure(dir)
+    this.#starting = true
+    let connection
+    try {
+      connection = await this.server.ensure(dir)
+    } finally {
+      this.#starting = false
+    }
     this.#mission?.dispose()
     const id = resumeId ?? randomUUID()
     const mission = new Mission(

@@ -218,14 +218,23 @@ describe('mission loop', () => {
     expect(oc.aborted).toContain(worker)
   })
 
-  it('stops when no todo passes for K rounds (stagnation)', async () => {
-    const { oc, mission } = setup({ budgets: { stagnationRounds: 2 }, maxAttempts: 5 })
+  it('stops when K plan iterations in a row pass no todo (stagnation), not on single failed attempts', async () => {
+    const { oc, mission } = setup({ budgets: { stagnationRounds: 2 }, maxAttempts: 2 })
     const done = mission.run()
     await flush()
-    oc.turn(sessionsOf(mission, 'planner')[0]!, 'orchestrator_plan', { todos: [todo('a', ['a.ts'])] })
-    await play(mission, oc, { review: () => 'fail' })
+    const planner = sessionsOf(mission, 'planner')[0]!
+    const plans: number[] = []
+    for (let i = 0; i < 6 && mission.state.phase !== 'failed'; i++) {
+      // The planner (re)plans 'a'; every review of it fails.
+      plans.push(i)
+      oc.turn(planner, 'orchestrator_plan', { todos: [todo('a', ['a.ts'])] })
+      await play(mission, oc, { review: () => 'fail' })
+      if (i === 0) expect(mission.state.phase).not.toBe('failed') // two failed attempts are not stagnation
+    }
     const final = await done
     expect(final.reason).toMatch(/stagnation/)
+    expect(plans).toHaveLength(2)
+    expect(final.iteration).toBe(2)
   })
 
   it('a user stop aborts every session and every descendant, and sends nothing afterwards', async () => {
@@ -251,13 +260,15 @@ describe('mission loop', () => {
   })
 
   it('collects permission asks from nested sessions and never nudges a session waiting on one', async () => {
-    const { oc, mission } = setup()
+    const { oc, mission } = setup({ caps: { total: 2 } })
     void mission.run()
     await flush()
-    oc.turn(sessionsOf(mission, 'planner')[0]!, 'orchestrator_plan', { todos: [todo('a', ['a.ts'])] })
+    oc.turn(sessionsOf(mission, 'planner')[0]!, 'orchestrator_plan', {
+      todos: [todo('a', ['a.ts']), todo('b', ['b.ts'])],
+    })
     await flush()
-    const worker = sessionsOf(mission, 'worker')[0]!
-    oc.emit({ type: 'session.created', sessionId: 'child', parentId: worker, title: 'sub' })
+    const [wa, wb] = sessionsOf(mission, 'worker')
+    oc.emit({ type: 'session.created', sessionId: 'child', parentId: wa!, title: 'sub' })
     oc.emit({
       type: 'permission.asked',
       requestId: 'per_1',
@@ -275,13 +286,40 @@ describe('mission loop', () => {
         patterns: ['rm -rf x'],
       },
     ])
-    const prompts = oc.prompts.length
-    oc.emit({ type: 'session.idle', sessionId: worker })
+    // While a waits, the rest of the mission goes on (b reports, ticks run) and a gets no prompt.
+    const promptsToA = () => oc.prompts.filter((p) => p.sessionId === wa).length
+    const before = promptsToA()
+    oc.turn(wb!, 'orchestrator_report', report('b'))
     await flush()
-    expect(oc.prompts.length).toBe(prompts) // no nudge while the ask is open
+    expect(promptsToA()).toBe(before)
+    expect(mission.state.agents.find((a) => a.sessionId === wa)?.status).toBe('busy')
     await mission.replyPermission('per_1', 'once')
     expect(oc.replies).toEqual([{ requestId: 'per_1', reply: 'once' }])
     expect(mission.state.inbox).toEqual([])
+    oc.turn(wa!, 'orchestrator_report', report('a'))
+    await flush()
+    expect(mission.state.todos.find((t) => t.id === 'a')?.status).toBe('reviewing')
+  })
+
+  it('drops asks of a session tree whose root went idle (a child left asking after an abort)', async () => {
+    const { oc, mission } = setup()
+    void mission.run()
+    await flush()
+    oc.turn(sessionsOf(mission, 'planner')[0]!, 'orchestrator_plan', { todos: [todo('a', ['a.ts'])] })
+    await flush()
+    const worker = sessionsOf(mission, 'worker')[0]!
+    oc.emit({ type: 'session.created', sessionId: 'child', parentId: worker, title: 'sub' })
+    oc.emit({
+      type: 'permission.asked',
+      requestId: 'per_2',
+      sessionId: 'child',
+      permission: 'bash',
+      patterns: [],
+    })
+    oc.turn(worker, 'orchestrator_report', report('a'))
+    await flush()
+    expect(mission.state.inbox).toEqual([])
+    expect(mission.state.todos[0]?.status).toBe('reviewing')
   })
 
   it('cools a provider in retry, and re-queues a todo whose session stays in retry too long', async () => {
