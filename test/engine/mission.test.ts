@@ -176,6 +176,37 @@ describe('mission loop', () => {
     )
   })
 
+  it('never hands new work to a session whose turn end is still being decided', async () => {
+    const { oc, mission } = setup({ caps: { total: 3 } })
+    void mission.run()
+    await flush()
+    oc.turn(sessionsOf(mission, 'planner')[0]!, 'orchestrator_plan', {
+      todos: [todo('a', ['a.ts']), todo('b', ['b.ts']), todo('c', ['c.ts']), todo('d', ['d.ts'])],
+    })
+    await flush()
+    const [w1, w2] = sessionsOf(mission, 'worker')
+    // w2's report frees capacity while w1 ends its turn without a report (and with usage to book).
+    oc.turn(w2!, 'orchestrator_report', report('b'))
+    oc.emit({
+      type: 'message.assistant',
+      sessionId: w1!,
+      messageId: 'u1',
+      providerId: 'p',
+      modelId: 'm',
+      tokens: 5,
+      cost: 0,
+      completed: true,
+    })
+    oc.turn(w1!, undefined)
+    await flush()
+    await flush()
+    const toW1 = oc.prompts.filter((p) => p.sessionId === w1).map((p) => p.text.split('\n')[0])
+    expect(toW1).toEqual([
+      'todoId: a',
+      'You ended your turn without calling orchestrator_report. Call orchestrator_report now for todoId "a".',
+    ])
+  })
+
   it('re-plans when the check fails, with the output tail, then completes', async () => {
     const { oc, mission, workspace } = setup({ check: 'npm test' })
     workspace.results = [{ exitCode: 1, output: 'FAIL greet.test.js\napi_key = sk-123' }]
