@@ -50,7 +50,8 @@ async function start(script: MissionScriptOptions, options: Partial<MissionOptio
 
 describe('missions against the real OpenCode server', () => {
   it('runs six todos with a dependency, at least three workers at once and never more than the cap', async () => {
-    const { script, make, provider, projectDir } = await start({ plan: () => SIX, work: writes })
+    // 1 s per model call: long enough that three workers' calls overlap even on a busy machine.
+    const { script, make, provider, projectDir } = await start({ plan: () => SIX, work: writes }, {}, 1_000)
     const final = await make().run()
     expect(final.phase, final.reason).toBe('completed')
     expect(final.todos.map((t) => [t.id, t.status, t.attempts])).toEqual(SIX.map((t) => [t.id, 'passed', 1]))
