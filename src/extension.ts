@@ -22,7 +22,11 @@ export function activate(context: vscode.ExtensionContext): void {
   server = store.add(new ServerController(context.extensionUri, log.for('server')))
   const missions = store.add(
     // Journals are per workspace: an interrupted mission is only offered where it ran.
-    new MissionController(server, (context.storageUri ?? context.globalStorageUri).fsPath, log.for('mission')),
+    new MissionController(
+      server,
+      (context.storageUri ?? context.globalStorageUri).fsPath,
+      log.for('mission'),
+    ),
   )
   const statusBar = store.add(new StatusBar())
   const srv = server

@@ -1,8 +1,10 @@
 import { foldAgentEvent, UsageLedger } from './agent-fold'
-import { BudgetTracker, type BudgetLimits } from './budgets'
+import { BudgetTracker } from './budgets'
 import { CircuitBreaker } from './circuit-breaker'
 import { Emitter } from './emitter'
-import { MissionJournal, outputTail, type JournalStore, type MissionSnapshot } from './journal'
+import { MissionJournal, outputTail, type MissionSnapshot } from './journal'
+import { newLive, type Live, type Turn } from './live-session'
+import { MISSION_DEFAULTS, sessionTitle, type MissionDeps, type MissionOptions } from './mission-options'
 import {
   checkPlan,
   checkReport,
@@ -10,114 +12,18 @@ import {
   TOOL_PLAN,
   TOOL_REPORT,
   TOOL_VERDICT,
+  type PlanArgs,
+  type ReportArgs,
+  type VerdictArgs,
 } from './mission-protocol'
-import type { PlanArgs, ReportArgs, VerdictArgs } from './mission-protocol'
 import { isTerminal, type AgentState, type MissionState, type PermissionAsk } from './mission-state'
-import type {
-  Clock,
-  EventPort,
-  HostError,
-  HostEvent,
-  Logger,
-  ModelRef,
-  Role,
-  SessionPort,
-  WorkspacePort,
-} from './ports'
-import type { PermissionReply } from './ports'
+import { todoStates } from './mission-view'
+import type { HostError, HostEvent, PermissionReply, Role } from './ports'
 import { nudgeBrief, planBrief, planRetryBrief, replanBrief, reviewBrief, workBrief } from './prompts'
 import type { CheckFailure } from './prompts'
 import { RepeatBreaker } from './repeat-breaker'
 import { backoff, classify } from './retry'
-import { schedule, type Assignment, type SchedulerCaps, type SchedulerSession } from './scheduler'
-
-export interface MissionDeps {
-  sessions: SessionPort
-  events: EventPort
-  workspace: WorkspacePort
-  journal: JournalStore
-  clock: Clock
-  logger: Logger
-}
-
-/** Mission options; every bound is a true upper bound that the engine never raises. */
-export interface MissionOptions {
-  id: string
-  goal: string
-  /** Model per role; unset roles inherit OpenCode's default model. */
-  models?: Partial<Record<Role, ModelRef>>
-  /** Check command run in the workspace when every todo passed review (e.g. `npm test`). Default: none. */
-  check?: string
-  /** Default: 300 000 ms. */
-  checkTimeoutMs?: number
-  /** Concurrent sessions: in all, per role, per provider, per `provider/model`. Default: { total: 3 }. */
-  caps?: SchedulerCaps
-  /** Todos one worker session may take before it is retired. Default: 3. */
-  maxTodosPerSession?: number
-  /** Worker attempts per todo (per plan revision) before the planner is asked to re-plan. Default: 2. */
-  maxAttempts?: number
-  /** Plans the planner may send back after a rejection. Default: 3. */
-  maxPlanAttempts?: number
-  budgets?: BudgetLimits
-  /** A session stuck in provider retry this long is aborted and its todo re-queued. Default: 60 000 ms. */
-  retryStuckMs?: number
-  /** Failures (per role) that open the circuit breaker. Default: 5. */
-  breakerThreshold?: number
-  /**
-   * End an agent's turn as soon as its mission tool result is in, instead of paying for the closing
-   * model call that OpenCode makes after every tool (it only says "done", and holds a concurrency
-   * slot meanwhile). Default: true.
-   */
-  endTurnOnResult?: boolean
-}
-
-type TurnKind = 'plan' | 'work' | 'review'
-
-/** What the engine knows about one of the mission's own sessions. */
-interface Live {
-  sessionId: string
-  role: Role
-  model?: ModelRef
-  provider?: string
-  busy: boolean
-  retired: boolean
-  todosDone: number
-  lastFiles: string[]
-  /** The open turn: what was asked and what the agent delivered so far. */
-  turn?: {
-    kind: TurnKind
-    todoId?: string
-    nudged: boolean
-    plan?: PlanArgs
-    planErrors?: string[]
-    report?: ReportArgs
-    verdict?: VerdictArgs
-    /** The provider or host error that ended the turn, if any. */
-    error?: HostError
-    /** The result was acted on (as soon as its tool call completed). */
-    delivered?: boolean
-    /** The assistant message whose step made the mission tool call. */
-    resultMessageId?: string
-    /** End the turn once that message is complete. */
-    endRequested?: boolean
-  }
-  /** Assistant messages of this session that are complete (their usage is final). */
-  completedMessages: Set<string>
-  retryTimer?: () => void
-  /** Usage not yet written to the journal. */
-  unjournaled: { tokens: number; cost: number }
-}
-
-const DEFAULTS = {
-  checkTimeoutMs: 300_000,
-  caps: { total: 3 } as SchedulerCaps,
-  maxTodosPerSession: 3,
-  maxAttempts: 2,
-  maxPlanAttempts: 3,
-  retryStuckMs: 60_000,
-  breakerThreshold: 5,
-  endTurnOnResult: true,
-}
+import { schedule, type Assignment, type SchedulerSession } from './scheduler'
 
 /**
  * One mission: plan → parallel workers → review → check → re-plan, until the check passes or a
@@ -164,7 +70,7 @@ export class Mission {
     options: MissionOptions,
   ) {
     if (options.goal.trim() === '') throw new TypeError('Expected a non-empty `goal`')
-    this.#o = { ...DEFAULTS, ...options }
+    this.#o = { ...MISSION_DEFAULTS, ...options }
     const now = deps.clock.now()
     this.#breaker = new CircuitBreaker({ clock: deps.clock, failureThreshold: this.#o.breakerThreshold })
     this.#breaker.onChange((c) => {
@@ -501,18 +407,7 @@ export class Mission {
   }
 
   #addLive(sessionId: string, role: Role): Live {
-    const model = this.#o.models?.[role]
-    const live: Live = {
-      sessionId,
-      role,
-      busy: false,
-      retired: false,
-      todosDone: 0,
-      lastFiles: [],
-      completedMessages: new Set(),
-      unjournaled: { tokens: 0, cost: 0 },
-      ...(model && { model, provider: model.providerID }),
-    }
+    const live = newLive(sessionId, role, this.#o.models?.[role])
     this.#live.set(sessionId, live)
     if (!this.#agents.some((a) => a.sessionId === sessionId)) {
       const now = this.deps.clock.now()
@@ -526,7 +421,7 @@ export class Mission {
   }
 
   /** Never writes into a busy session: the caller holds the session (busy) until its idle arrives. */
-  async #prompt(live: Live, turn: NonNullable<Live['turn']>, text: string): Promise<void> {
+  async #prompt(live: Live, turn: Turn, text: string): Promise<void> {
     if (this.#over()) return
     live.busy = true
     live.turn = turn
@@ -842,7 +737,7 @@ export class Mission {
     this.#requestTick()
   }
 
-  async #onPlanTurn(turn: NonNullable<Live['turn']>, error?: HostError): Promise<void> {
+  async #onPlanTurn(turn: Turn, error?: HostError): Promise<void> {
     if (error && !classify(error).retry) return void this.#end('failed', `planner: ${error.message}`)
     const reasons = turn.planErrors ?? [`no ${TOOL_PLAN} call was made`]
     if (this.#planAttempts >= this.#o.maxPlanAttempts)
@@ -1105,37 +1000,12 @@ export class Mission {
       modelCalls: this.#answered.size,
       ...(snap && {
         iteration: snap.iteration,
-        todos: snap.todoOrder.flatMap((id) => {
-          const t = snap.todos[id]
-          if (!t) return []
-          return [
-            {
-              id,
-              title: t.title,
-              status: t.status,
-              attempts: t.attempts,
-              files: t.files,
-              dependsOn: t.dependsOn,
-              findings: t.findings,
-              ...(t.summary !== undefined && { summary: t.summary }),
-            },
-          ]
-        }),
+        todos: todoStates(snap),
         evidence: snap.evidence,
       }),
     }
     this.#changes.emit(this.#state)
   }
-}
-
-/** Longest goal excerpt used in a session title. */
-const TITLE_CHARS = 60
-
-/** An explicit title: an untitled session costs an extra title-generation model call. */
-export const sessionTitle = (role: Role, what: string) => {
-  const oneLine = what.replace(/\s+/g, ' ').trim()
-  const excerpt = oneLine.length > TITLE_CHARS ? `${oneLine.slice(0, TITLE_CHARS - 1)}…` : oneLine
-  return `${role[0]?.toUpperCase()}${role.slice(1)}: ${excerpt}`
 }
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err))

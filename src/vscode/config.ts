@@ -1,5 +1,5 @@
 import * as vscode from 'vscode'
-import type { MissionOptions } from '../engine/mission'
+import type { MissionOptions } from '../engine/mission-options'
 import type { Config } from '../shared/constants'
 
 /** Typed read of an `orchestrator.*` setting. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { Mission, sessionTitle, type MissionOptions } from '../../src/engine/mission'
+import { Mission } from '../../src/engine/mission'
+import { sessionTitle, type MissionOptions } from '../../src/engine/mission-options'
 import type { PlanTodo } from '../../src/engine/mission-protocol'
 import { silentLogger } from '../../src/engine/ports'
 import { FakeClock } from '../fixtures/fake-clock'

@@ -1,0 +1,56 @@
+import type { PlanArgs, ReportArgs, VerdictArgs } from './mission-protocol'
+import type { HostError, ModelRef, Role } from './ports'
+
+export type TurnKind = 'plan' | 'work' | 'review'
+
+/** What the engine knows about one of the mission's own sessions. */
+export interface Live {
+  sessionId: string
+  role: Role
+  model?: ModelRef
+  provider?: string
+  busy: boolean
+  retired: boolean
+  todosDone: number
+  lastFiles: string[]
+  /** The open turn: what was asked and what the agent delivered so far. */
+  turn?: {
+    kind: TurnKind
+    todoId?: string
+    nudged: boolean
+    plan?: PlanArgs
+    planErrors?: string[]
+    report?: ReportArgs
+    verdict?: VerdictArgs
+    /** The provider or host error that ended the turn, if any. */
+    error?: HostError
+    /** The result was acted on (as soon as its tool call completed). */
+    delivered?: boolean
+    /** The assistant message whose step made the mission tool call. */
+    resultMessageId?: string
+    /** End the turn once that message is complete. */
+    endRequested?: boolean
+  }
+  /** Assistant messages of this session that are complete (their usage is final). */
+  completedMessages: Set<string>
+  retryTimer?: () => void
+  /** Usage not yet written to the journal. */
+  unjournaled: { tokens: number; cost: number }
+}
+
+/** What a turn asked and what the agent delivered so far. */
+export type Turn = NonNullable<Live['turn']>
+
+export function newLive(sessionId: string, role: Role, model: ModelRef | undefined): Live {
+  return {
+    sessionId,
+    role,
+    busy: false,
+    retired: false,
+    todosDone: 0,
+    lastFiles: [],
+    completedMessages: new Set(),
+    unjournaled: { tokens: 0, cost: 0 },
+    ...(model && { model, provider: model.providerID }),
+  }
+}

@@ -1,0 +1,66 @@
+import type { BudgetLimits } from './budgets'
+import type { JournalStore } from './journal'
+import type { Clock, EventPort, Logger, ModelRef, Role, SessionPort, WorkspacePort } from './ports'
+import type { SchedulerCaps } from './scheduler'
+
+export interface MissionDeps {
+  sessions: SessionPort
+  events: EventPort
+  workspace: WorkspacePort
+  journal: JournalStore
+  clock: Clock
+  logger: Logger
+}
+
+/** Mission options; every bound is a true upper bound that the engine never raises. */
+export interface MissionOptions {
+  id: string
+  goal: string
+  /** Model per role; unset roles inherit OpenCode's default model. */
+  models?: Partial<Record<Role, ModelRef>>
+  /** Check command run in the workspace when every todo passed review (e.g. `npm test`). Default: none. */
+  check?: string
+  /** Default: 300 000 ms. */
+  checkTimeoutMs?: number
+  /** Concurrent sessions: in all, per role, per provider, per `provider/model`. Default: { total: 3 }. */
+  caps?: SchedulerCaps
+  /** Todos one worker session may take before it is retired. Default: 3. */
+  maxTodosPerSession?: number
+  /** Worker attempts per todo (per plan revision) before the planner is asked to re-plan. Default: 2. */
+  maxAttempts?: number
+  /** Plans the planner may send back after a rejection. Default: 3. */
+  maxPlanAttempts?: number
+  budgets?: BudgetLimits
+  /** A session stuck in provider retry this long is aborted and its todo re-queued. Default: 60 000 ms. */
+  retryStuckMs?: number
+  /** Failures (per role) that open the circuit breaker. Default: 5. */
+  breakerThreshold?: number
+  /**
+   * End an agent's turn as soon as its mission tool result is in, instead of paying for the closing
+   * model call that OpenCode makes after every tool (it only says "done", and holds a concurrency
+   * slot meanwhile). Default: true.
+   */
+  endTurnOnResult?: boolean
+}
+
+/** Defaults of the bounds in {@link MissionOptions}. */
+export const MISSION_DEFAULTS = {
+  checkTimeoutMs: 300_000,
+  caps: { total: 3 } as SchedulerCaps,
+  maxTodosPerSession: 3,
+  maxAttempts: 2,
+  maxPlanAttempts: 3,
+  retryStuckMs: 60_000,
+  breakerThreshold: 5,
+  endTurnOnResult: true,
+}
+
+/** Longest goal excerpt used in a session title. */
+const TITLE_CHARS = 60
+
+/** An explicit title: an untitled session costs an extra title-generation model call. */
+export const sessionTitle = (role: Role, what: string) => {
+  const oneLine = what.replace(/\s+/g, ' ').trim()
+  const excerpt = oneLine.length > TITLE_CHARS ? `${oneLine.slice(0, TITLE_CHARS - 1)}…` : oneLine
+  return `${role[0]?.toUpperCase()}${role.slice(1)}: ${excerpt}`
+}
