@@ -5,7 +5,7 @@ import { DashboardView } from './vscode/dashboard-view'
 import { DisposableStore, toDisposable } from './vscode/disposable'
 import { Log } from './vscode/log'
 import { MissionController } from './vscode/mission-controller'
-import { notifyMissionEnd } from './vscode/notifications'
+import { notifyMissionEnd, notifyPermission } from './vscode/notifications'
 import { registerPluginCommands } from './vscode/plugin-commands'
 import { ServerController } from './vscode/server-controller'
 import { buildSnapshot } from './vscode/snapshot'
@@ -43,6 +43,11 @@ export function activate(context: vscode.ExtensionContext): void {
     })
   }
 
+  const reply = (requestId: string, answer: 'once' | 'always' | 'reject') =>
+    missions.replyPermission(requestId, answer).catch((err: unknown) => {
+      void vscode.window.showErrorMessage(`Permission reply failed: ${(err as Error).message}`)
+    })
+
   const dashboard = store.add(
     new DashboardView(
       context.extensionUri,
@@ -52,10 +57,7 @@ export function activate(context: vscode.ExtensionContext): void {
         stopMission: () => void missions.stop(),
         pauseMission: () => missions.pause(),
         resumeMission: () => missions.resume(),
-        replyPermission: (requestId, reply) =>
-          missions.replyPermission(requestId, reply).catch((err: unknown) => {
-            void vscode.window.showErrorMessage(`Permission reply failed: ${(err as Error).message}`)
-          }),
+        replyPermission: reply,
       },
       log.for('dashboard'),
     ),
@@ -66,6 +68,19 @@ export function activate(context: vscode.ExtensionContext): void {
     dashboard.changed()
   }
   store.add(toDisposable(missions.changes.on(render)))
+  // Each permission ask gets one toast: agents that wait on the user must not wait unseen.
+  const announced = new Set<string>()
+  store.add(
+    toDisposable(
+      missions.changes.on((s) => {
+        for (const ask of s.inbox)
+          if (!announced.has(ask.requestId)) {
+            announced.add(ask.requestId)
+            notifyPermission(ask, (id, answer) => void reply(id, answer))
+          }
+      }),
+    ),
+  )
   store.add(toDisposable(srv.changes.on(render)))
   store.add(vscode.workspace.onDidGrantWorkspaceTrust(render))
   registerCommands(store, { missions, server: srv, log, runMission })

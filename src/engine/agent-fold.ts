@@ -21,7 +21,14 @@ export function foldAgentEvent(
   switch (event.type) {
     case 'session.status': {
       const s = event.status
-      if (s.type === 'busy') return { ...agent, status: 'busy', retry: undefined, lastActivityAt: now }
+      // Busy while a permission is open is still waiting: only the reply ends the wait.
+      if (s.type === 'busy')
+        return {
+          ...agent,
+          status: agent.status === 'waiting' ? 'waiting' : 'busy',
+          retry: undefined,
+          lastActivityAt: now,
+        }
       if (s.type === 'retry')
         return {
           ...agent,

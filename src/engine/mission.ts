@@ -135,7 +135,16 @@ export class Mission {
     const ask = this.#inbox.find((a) => a.requestId === requestId)
     if (!ask) throw new Error(`no open permission request ${requestId}`)
     await this.deps.sessions.replyPermission(requestId, ask.sessionId, reply)
+    this.#askAnswered(requestId, this.#rootOf.get(ask.sessionId) ?? ask.sessionId)
+  }
+
+  /** Removes an answered ask; its agent works again once no other ask of its tree is open. */
+  #askAnswered(requestId: string, rootId: string): void {
     this.#inbox = this.#inbox.filter((a) => a.requestId !== requestId)
+    const stillAsking = this.#inbox.some(
+      (a) => a.sessionId === rootId || this.#rootOf.get(a.sessionId) === rootId,
+    )
+    if (!stillAsking && this.#live.get(rootId)?.busy) this.#setAgent(rootId, { status: 'busy' })
     this.#publish()
   }
 
@@ -479,6 +488,10 @@ export class Mission {
     if (event.type === 'permission.asked') return this.#onPermission(event, rootId)
     if (event.type === 'permission.replied') {
       this.#inbox = this.#inbox.filter((a) => a.requestId !== event.requestId)
+      const stillAsking = this.#inbox.some(
+        (a) => a.sessionId === rootId || this.#rootOf.get(a.sessionId) === rootId,
+      )
+      if (!stillAsking && this.#live.get(rootId)?.busy) this.#setAgent(rootId, { status: 'busy' })
       this.#publish()
       return
     }
@@ -570,6 +583,8 @@ export class Mission {
         ...(todoId !== undefined && { todoId }),
       },
     ]
+    // The agent waits on the user, whether it asked itself or a child of its did.
+    this.#setAgent(rootId, { status: 'waiting' })
     this.#publish()
   }
 

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode'
-import type { MissionState } from '../engine/mission-state'
+import type { MissionState, PermissionAsk } from '../engine/mission-state'
 import { Commands } from '../shared/constants'
 
 /** One toast per mission end: completion, failure with its reason, or stop. */
@@ -16,4 +16,25 @@ export function notifyMissionEnd(state: MissionState): void {
       .showErrorMessage(`Mission failed: ${state.reason ?? 'unknown reason'}`, open)
       .then(follow)
   else if (state.phase === 'stopped') void vscode.window.showWarningMessage(`Mission stopped: ${goal}`)
+}
+
+/** A permission request needs the user: say who asks for what, with the answers at hand. */
+export function notifyPermission(
+  ask: PermissionAsk,
+  reply: (requestId: string, reply: 'once' | 'reject') => void,
+): void {
+  const who = `${ask.role}${ask.todoId ? ` (${ask.todoId})` : ''}`
+  const what = ask.patterns.length ? `: ${ask.patterns.join(', ')}` : ''
+  void vscode.window
+    .showWarningMessage(
+      `The ${who} asks for ${ask.permission}${what}`,
+      'Allow Once',
+      'Reject',
+      'Open Dashboard',
+    )
+    .then((choice) => {
+      if (choice === 'Allow Once') reply(ask.requestId, 'once')
+      else if (choice === 'Reject') reply(ask.requestId, 'reject')
+      else if (choice === 'Open Dashboard') void vscode.commands.executeCommand(Commands.showDashboard)
+    })
 }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { missionScript, type MissionScriptOptions } from '../../src/demo/mission-script'
+import { missionScript, parseBrief, type MissionScriptOptions } from '../../src/demo/mission-script'
 import { Mission } from '../../src/engine/mission'
 import type { MissionOptions } from '../../src/engine/mission-options'
 import type { PlanTodo } from '../../src/engine/mission-protocol'
@@ -190,5 +190,55 @@ describe('missions against the real OpenCode server', () => {
       (r) => r.lastUserText.startsWith('todoId: a') && r.toolResults.length === 0,
     )
     expect(aBriefs).toHaveLength(1) // a was not redone
+  })
+
+  it('brings a nested permission ask to the inbox and goes on once it is answered', async () => {
+    // The worker of "p" runs a shell command first; OpenCode asks for permission (bash: ask).
+    const base = missionScript({ plan: () => [todo('p')] })
+    const script = (req: Parameters<typeof base>[0]) => {
+      const brief = parseBrief(req.lastUserText)
+      if (brief.kind === 'work' && req.toolResults.length === 0)
+        return {
+          toolCalls: [{ name: 'bash', args: { command: 'echo permitted > p.txt', description: 'write p' } }],
+        }
+      const reported = req.messages.some((m) =>
+        m.tool_calls?.some((c) => c.function.name === 'orchestrator_report'),
+      )
+      if (brief.kind === 'work' && !reported)
+        return {
+          toolCalls: [
+            {
+              name: 'orchestrator_report',
+              args: { todoId: 'p', status: 'done', summary: 'ran it', filesChanged: ['p.txt'] },
+            },
+          ],
+        }
+      return base(req)
+    }
+    sandbox = await Sandbox.create({ script, config: { permission: { '*': 'allow', bash: 'ask' } } })
+    const sup = await sandbox.supervise()
+    const mission = new Mission(
+      {
+        sessions: sup,
+        events: sup,
+        workspace: new NodeWorkspace(sandbox.projectDir, sandbox.env),
+        journal: new JournalFile(join(sandbox.root, 'journal.jsonl')),
+        clock: systemClock,
+        logger: sandbox.log,
+      },
+      { id: 'perm', goal: 'Run a command' },
+    )
+    const asked = new Promise<void>((resolve) => mission.onChange((s) => s.inbox.length > 0 && resolve()))
+    const done = mission.run()
+    await asked
+    const [ask] = mission.state.inbox
+    expect(ask).toMatchObject({ role: 'worker', todoId: 'p', permission: 'bash' })
+    expect(mission.state.agents.find((a) => a.role === 'worker')?.status).toBe('waiting')
+    expect(existsSync(join(sandbox.projectDir, 'p.txt'))).toBe(false)
+    await mission.replyPermission(ask!.requestId, 'once')
+    const final = await done
+    expect(final.phase, final.reason).toBe('completed')
+    expect(readFileSync(join(sandbox.projectDir, 'p.txt'), 'utf8')).toBe('permitted\n')
+    expect(final.inbox).toEqual([])
   })
 })
