@@ -9,9 +9,8 @@ import { silentLogger, systemClock } from '../../src/engine/ports'
 import { schedule, type SchedulerTodo } from '../../src/engine/scheduler'
 import { JournalFile } from '../../src/node/journal-file'
 import { NodeWorkspace } from '../../src/node/workspace'
-import { FakeClock } from '../fixtures/fake-clock'
-import { FakeOpencode, FakeWorkspace, flush } from '../fixtures/fake-opencode'
-import { MemoryStore } from '../fixtures/memory-journal'
+import { fakeMission } from '../fixtures/fake-mission'
+import { flush } from '../fixtures/fake-opencode'
 import { repoRoot, Sandbox } from '../support/sandbox'
 
 // Performance targets from product.md, measured as numbers and ratios within one run (never as
@@ -195,18 +194,11 @@ describe('benchmarks', () => {
 })
 
 async function run1000(): Promise<{ completed: boolean; perEvent: number[]; events: number }> {
-  const oc = new FakeOpencode()
-  const mission = new Mission(
-    {
-      sessions: oc,
-      events: oc,
-      workspace: new FakeWorkspace(),
-      journal: new MemoryStore(),
-      clock: new FakeClock(),
-      logger: silentLogger,
-    },
-    { id: 'big', goal: 'A thousand todos', caps: { total: 8 }, maxTodosPerSession: 1000 },
-  )
+  const { oc, mission } = fakeMission({
+    goal: 'A thousand todos',
+    caps: { total: 8 },
+    maxTodosPerSession: 1000,
+  })
   const done = mission.run()
   await flush()
   oc.turn(mission.state.agents[0]?.sessionId ?? '', 'orchestrator_plan', {

@@ -1,25 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { answerPermissions } from '../../src/cli/permission-prompt'
-import { Mission } from '../../src/engine/mission'
-import { silentLogger, type HostEvent } from '../../src/engine/ports'
-import { FakeClock } from '../fixtures/fake-clock'
-import { FakeOpencode, FakeWorkspace, flush } from '../fixtures/fake-opencode'
-import { MemoryStore } from '../fixtures/memory-journal'
+import type { HostEvent } from '../../src/engine/ports'
+import { fakeMission } from '../fixtures/fake-mission'
+import { flush } from '../fixtures/fake-opencode'
 
 describe('CLI permission answers', () => {
   it('rejects an ask when there is no terminal, says why, and answers each ask once', async () => {
-    const oc = new FakeOpencode()
-    const mission = new Mission(
-      {
-        sessions: oc,
-        events: oc,
-        workspace: new FakeWorkspace(),
-        journal: new MemoryStore(),
-        clock: new FakeClock(),
-        logger: silentLogger,
-      },
-      { id: 'm', goal: 'g' },
-    )
+    const { oc, mission } = fakeMission()
     const err: string[] = []
     const io = {
       stdout: () => {},

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { Mission } from '../../src/engine/mission'
-import { sessionTitle, type MissionOptions } from '../../src/engine/mission-options'
+import type { Mission } from '../../src/engine/mission'
+import { sessionTitle } from '../../src/engine/mission-options'
 import type { PlanTodo } from '../../src/engine/mission-protocol'
-import { silentLogger } from '../../src/engine/ports'
-import { FakeClock } from '../fixtures/fake-clock'
-import { FakeOpencode, FakeWorkspace, flush } from '../fixtures/fake-opencode'
+import { fakeMission } from '../fixtures/fake-mission'
+import { flush, type FakeOpencode } from '../fixtures/fake-opencode'
 import { MemoryStore } from '../fixtures/memory-journal'
 
 const todo = (id: string, files: string[], dependsOn: string[] = []): PlanTodo => ({
@@ -16,16 +15,7 @@ const todo = (id: string, files: string[], dependsOn: string[] = []): PlanTodo =
   acceptance: [`${id} works`],
 })
 
-const setup = (options: Partial<MissionOptions> = {}, store = new MemoryStore()) => {
-  const oc = new FakeOpencode()
-  const clock = new FakeClock()
-  const workspace = new FakeWorkspace()
-  const mission = new Mission(
-    { sessions: oc, events: oc, workspace, journal: store, clock, logger: silentLogger },
-    { id: 'm1', goal: 'Build the thing', ...options },
-  )
-  return { oc, clock, workspace, mission, store }
-}
+const setup = fakeMission
 
 /** Session ids in creation order, by role. */
 const sessionsOf = (m: Mission, role: string) =>
