@@ -3,12 +3,8 @@ import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { afterAll, describe, it } from 'vitest'
 import { missionScript } from '../../src/demo/mission-script'
-import { Mission } from '../../src/engine/mission'
 import type { PlanTodo } from '../../src/engine/mission-protocol'
-import { silentLogger, systemClock } from '../../src/engine/ports'
 import { schedule, type SchedulerTodo } from '../../src/engine/scheduler'
-import { JournalFile } from '../../src/node/journal-file'
-import { NodeWorkspace } from '../../src/node/workspace'
 import { fakeMission } from '../fixtures/fake-mission'
 import { flush } from '../fixtures/fake-opencode'
 import { repoRoot, Sandbox } from '../support/sandbox'
@@ -52,15 +48,8 @@ describe('benchmarks', () => {
     try {
       const sup = await sandbox.supervise()
       const notifications: string[] = []
-      const mission = new Mission(
-        {
-          sessions: sup,
-          events: sup,
-          workspace: new NodeWorkspace(sandbox.projectDir, sandbox.env),
-          journal: new JournalFile(join(sandbox.root, 'bench.jsonl')),
-          clock: systemClock,
-          logger: silentLogger,
-        },
+      const mission = sandbox.mission(
+        { sessions: sup, events: sup },
         { id: 'bench', goal: 'Six todos', caps: { total: 6 } },
       )
       mission.onChange((s) => {

@@ -2,13 +2,8 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { missionScript, parseBrief, type MissionScriptOptions } from '../../src/demo/mission-script'
-import { Mission } from '../../src/engine/mission'
 import type { MissionOptions } from '../../src/engine/mission-options'
 import type { PlanTodo } from '../../src/engine/mission-protocol'
-import { systemClock } from '../../src/engine/ports'
-import { JournalFile } from '../../src/node/journal-file'
-import { NodeWorkspace } from '../../src/node/workspace'
-import type { Supervisor } from '../../src/opencode/supervisor'
 import { Sandbox } from '../support/sandbox'
 
 let sandbox: Sandbox | undefined
@@ -33,20 +28,12 @@ async function start(script: MissionScriptOptions, options: Partial<MissionOptio
   const s = missionScript({ latencyMs, ...script })
   sandbox = await Sandbox.create({ script: s })
   const sup = await sandbox.supervise()
-  const journalPath = join(sandbox.root, 'journal.jsonl')
-  const make = (port: Supervisor = sup) =>
-    new Mission(
-      {
-        sessions: port,
-        events: port,
-        workspace: new NodeWorkspace(sandbox!.projectDir, sandbox!.env),
-        journal: new JournalFile(journalPath),
-        clock: systemClock,
-        logger: sandbox!.log,
-      },
-      { id: 'm', goal: 'Write six files', caps: { total: 3 }, ...options },
+  const make = () =>
+    sandbox!.mission(
+      { sessions: sup, events: sup },
+      { goal: 'Write six files', caps: { total: 3 }, ...options },
     )
-  return { script: s, sup, make, provider: sandbox.provider, projectDir: sandbox.projectDir, journalPath }
+  return { script: s, sup, make, provider: sandbox.provider, projectDir: sandbox.projectDir }
 }
 
 describe('missions against the real OpenCode server', () => {
@@ -217,17 +204,7 @@ describe('missions against the real OpenCode server', () => {
     }
     sandbox = await Sandbox.create({ script, config: { permission: { '*': 'allow', bash: 'ask' } } })
     const sup = await sandbox.supervise()
-    const mission = new Mission(
-      {
-        sessions: sup,
-        events: sup,
-        workspace: new NodeWorkspace(sandbox.projectDir, sandbox.env),
-        journal: new JournalFile(join(sandbox.root, 'journal.jsonl')),
-        clock: systemClock,
-        logger: sandbox.log,
-      },
-      { id: 'perm', goal: 'Run a command' },
-    )
+    const mission = sandbox.mission({ sessions: sup, events: sup }, { id: 'perm', goal: 'Run a command' })
     const asked = new Promise<void>((resolve) => mission.onChange((s) => s.inbox.length > 0 && resolve()))
     const done = mission.run()
     await asked

@@ -4,12 +4,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { missionScript } from '../../src/demo/mission-script'
-import { Mission } from '../../src/engine/mission'
 import { TOOL_PLAN, TOOL_REPORT, TOOL_VERDICT, type PlanTodo } from '../../src/engine/mission-protocol'
-import { systemClock } from '../../src/engine/ports'
 import { BRIEF } from '../../src/engine/prompts'
-import { JournalFile } from '../../src/node/journal-file'
-import { NodeWorkspace } from '../../src/node/workspace'
 import { agentDefinitions } from '../../src/plugin/agents'
 import { pluginUrl, repoRoot, Sandbox } from '../support/sandbox'
 
@@ -97,16 +93,10 @@ describe('a new user installs the companion plugin with the CLI', () => {
 
     expect(sandbox.config.plugin).toBeUndefined() // the agents can only come from the installed file
     const conn = await sandbox.start()
-    const mission = new Mission(
-      {
-        sessions: conn.sessions,
-        events: conn.events,
-        workspace: new NodeWorkspace(project, sandbox.env),
-        journal: new JournalFile(join(sandbox.root, 'journal.jsonl')),
-        clock: systemClock,
-        logger: sandbox.log,
-      },
+    const mission = sandbox.mission(
+      conn,
       { id: 'new-user', goal: 'Greet the world in greeting.txt', check: 'grep -q hello greeting.txt' },
+      project,
     )
     const final = await mission.run()
     mission.dispose()

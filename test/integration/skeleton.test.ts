@@ -1,10 +1,6 @@
-import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { missionScript } from '../../src/demo/mission-script'
-import { Mission } from '../../src/engine/mission'
-import { systemClock, type HostEvent } from '../../src/engine/ports'
-import { JournalFile } from '../../src/node/journal-file'
-import { NodeWorkspace } from '../../src/node/workspace'
+import { type HostEvent } from '../../src/engine/ports'
 import type { Connection } from '../../src/opencode/connection'
 import { groupGone, Sandbox } from '../support/sandbox'
 
@@ -14,18 +10,7 @@ afterEach(async () => {
   sandbox = undefined
 })
 
-const mission = (sb: Sandbox, conn: Connection, goal: string) =>
-  new Mission(
-    {
-      sessions: conn.sessions,
-      events: conn.events,
-      workspace: new NodeWorkspace(sb.projectDir, sb.env),
-      journal: new JournalFile(join(sb.root, 'journal.jsonl')),
-      clock: systemClock,
-      logger: sb.log,
-    },
-    { id: 'm1', goal },
-  )
+const mission = (sb: Sandbox, conn: Connection, goal: string) => sb.mission(conn, { id: 'm1', goal })
 
 describe('the walking skeleton against the real OpenCode server', () => {
   it('titles every session itself, so OpenCode makes no title-generation call, and events arrive in order', async () => {

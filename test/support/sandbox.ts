@@ -8,7 +8,11 @@ import { ScriptedProvider, scriptedProviderConfig, type Script } from '../../src
 import { resolveOpencodeBinary } from '../../src/opencode/binary'
 import { connect, type Connection, type ConnectOptions } from '../../src/opencode/connection'
 import { Supervisor } from '../../src/opencode/supervisor'
-import type { Logger } from '../../src/engine/ports'
+import { Mission } from '../../src/engine/mission'
+import type { MissionOptions } from '../../src/engine/mission-options'
+import { systemClock, type EventPort, type Logger, type SessionPort } from '../../src/engine/ports'
+import { JournalFile } from '../../src/node/journal-file'
+import { NodeWorkspace } from '../../src/node/workspace'
 
 export const repoRoot = resolve(__dirname, '../..')
 export const pluginUrl = pathToFileURL(join(repoRoot, 'dist/plugin.js')).href
@@ -92,6 +96,27 @@ export class Sandbox {
     const supervisor = await Supervisor.start(this.connectOptions, { initialDelayMs: 100 })
     this.supervisors.push(supervisor)
     return supervisor
+  }
+
+  /**
+   * A mission on a project of this sandbox (default: its own), journaled in the sandbox: a second
+   * mission made here reads the same journal, so it resumes the first.
+   */
+  mission(
+    ports: { sessions: SessionPort; events: EventPort },
+    options: Pick<MissionOptions, 'goal'> & Partial<MissionOptions>,
+    projectDir = this.projectDir,
+  ): Mission {
+    return new Mission(
+      {
+        ...ports,
+        workspace: new NodeWorkspace(projectDir, this.env),
+        journal: new JournalFile(join(this.root, 'journal.jsonl')),
+        clock: systemClock,
+        logger: this.log,
+      },
+      { id: 'm', ...options },
+    )
   }
 
   async dispose(): Promise<void> {

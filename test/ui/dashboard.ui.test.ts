@@ -7,6 +7,7 @@ import { writeProject } from '../../src/demo/sample-project'
 import { missionScript } from '../../src/demo/mission-script'
 import { ScriptedProvider, scriptedProviderConfig } from '../../src/demo/scripted-provider'
 import { resolveOpencodeBinary } from '../../src/opencode/binary'
+import { EXTENSION_ID, STATUS_BAR_ID } from '../../src/shared/constants'
 import { processesWithEnv } from './processes'
 import { Workbench } from './workbench'
 
@@ -103,7 +104,7 @@ describe('the extension in a real VS Code workbench', () => {
     })
     await toast.waitFor({ timeout: 90_000 })
     timings.runTaskToToastMs = Date.now() - t0
-    const status = page.locator('[id="opencode-orchestrator.opencode-orchestrator.orchestrator.status"]')
+    const status = page.locator(`[id="${EXTENSION_ID}.${STATUS_BAR_ID}"]`)
     await expect.poll(() => status.textContent(), { timeout: 10_000 }).toContain('Orchestrator: completed')
 
     await status.click() // opens the dashboard
