@@ -13,7 +13,7 @@ import type { MissionState } from '../engine/mission-state'
 import { systemClock, type Logger } from '../engine/ports'
 import { resolveOpencodeBinary } from '../opencode/binary'
 import { Supervisor } from '../opencode/supervisor'
-import { serverConfigWithPlugin } from '../plugin-config/server-config'
+import { missionServerConfig } from '../plugin-config/server-config'
 import { JournalFile } from '../node/journal-file'
 import { NodeWorkspace } from '../node/workspace'
 import type { CliIo } from './io'
@@ -225,7 +225,7 @@ function parseTuning(args: {
 
 /** Our plugin, shipped next to the CLI bundle, joins the server's config content (and the user's plugins). */
 const withPlugin = (io: CliIo, base: Record<string, unknown>) =>
-  serverConfigWithPlugin({ pluginFile: join(io.packageRoot, 'dist', 'plugin.js'), base })
+  missionServerConfig({ pluginFile: join(io.packageRoot, 'dist', 'plugin.js'), base })
 
 function cliLogger(io: CliIo, verbose: boolean): Logger {
   const line = (level: string) => (m: string) => io.stderr(`[${level}] ${m}\n`)

@@ -56,6 +56,11 @@ export class Mission {
   #planAttempts = 0
   #paused = false
   #ticking = false
+  /**
+   * Dispatches under way whose journal entry is not in yet, by todo id, with the slot of the
+   * session being created for it (an existing session is marked busy at once instead).
+   */
+  readonly #dispatching = new Map<string, { role: Role; creating?: SchedulerSession }>()
   #tickAgain = false
   #cooling = new Set<string>()
   #disconnected = false
@@ -329,7 +334,9 @@ export class Mission {
       const t = this.#snap.todos[id]
       if (!t) return []
       const affinity = t.status === 'pending' && t.sessionId ? [t.sessionId] : []
-      return [{ id, files: t.files, dependsOn: t.dependsOn, status: t.status, affinity }]
+      const starting = this.#dispatching.get(id)
+      const status = starting ? (starting.role === 'worker' ? 'running' : 'reviewing') : t.status
+      return [{ id, files: t.files, dependsOn: t.dependsOn, status, affinity }]
     })
     const sessions: SchedulerSession[] = [...this.#live.values()]
       .filter((l) => !l.retired && (l.role === 'worker' || l.role === 'reviewer'))
@@ -341,6 +348,8 @@ export class Mission {
         lastFiles: l.lastFiles,
         ...(l.model && { model: l.model }),
       }))
+    // Sessions still being created hold their slot under every cap.
+    for (const d of this.#dispatching.values()) if (d.creating) sessions.push(d.creating)
     const assignments = schedule({
       todos,
       sessions,
@@ -349,9 +358,32 @@ export class Mission {
       coolingProviders: this.#cooling,
       ...(this.#o.models && { models: this.#o.models }),
     }).filter((a) => this.#breaker.canRun(a.role))
-    if (assignments.length === 0) return this.#maybeIterationEnd()
-    // Sessions are created and prompted in parallel: children are never launched one at a time.
-    await Promise.all(assignments.map((a) => this.#dispatch(a)))
+    if (assignments.length === 0) return this.#dispatching.size ? undefined : this.#maybeIterationEnd()
+    // Sessions are created and prompted in parallel, and the next tick does not wait for them:
+    // children are never launched one at a time.
+    for (const a of assignments) this.#startDispatch(a)
+  }
+
+  /** Starts a dispatch; until it has claimed its session, the todo and a session slot count as taken. */
+  #startDispatch(a: Assignment): void {
+    const creating: SchedulerSession | undefined =
+      a.sessionId === 'new'
+        ? {
+            sessionId: `new:${a.todoId}`,
+            role: a.role,
+            busy: true,
+            todosDone: 0,
+            lastFiles: [],
+            ...(a.model && { model: a.model }),
+          }
+        : undefined
+    this.#dispatching.set(a.todoId, { role: a.role, ...(creating && { creating }) })
+    void this.#dispatch(a)
+      .catch((err: unknown) => this.#end('failed', `dispatch failed: ${message(err)}`))
+      .finally(() => {
+        this.#dispatching.delete(a.todoId)
+        this.#requestTick()
+      })
   }
 
   async #dispatch(a: Assignment): Promise<void> {
@@ -363,6 +395,7 @@ export class Mission {
         : this.#live.get(a.sessionId)
     if (!live || this.#over()) return
     live.busy = true // claimed before any await below, so the next tick cannot pick it again
+    this.#dispatching.set(todo.id, { role: a.role }) // the live session now holds the slot
     const attempt = a.role === 'worker' ? todo.attempts + 1 : todo.attempts
     await this.#append({ type: 'todo.dispatched', todoId: todo.id, sessionId: live.sessionId, attempt })
     await this.#publishOwnership()
@@ -967,7 +1000,12 @@ export class Mission {
       if (t?.status === 'running' && t.sessionId) sessions[t.sessionId] = { todoId: id, files: t.files }
     }
     await this.deps.workspace
-      .publishOwnership({ missionId: this.#o.id, todos: [...this.#snap.todoOrder], sessions })
+      .publishOwnership({
+        missionId: this.#o.id,
+        todos: [...this.#snap.todoOrder],
+        sessions,
+        ...(this.#o.endTurnOnResult && { endsTurnOnResult: true }),
+      })
       .catch((err: unknown) => this.deps.logger.warn(`ownership not published: ${message(err)}`))
   }
 

@@ -22,6 +22,11 @@ export interface Ownership {
   todos: string[]
   /** Worker sessions by OpenCode session id. */
   sessions: Record<string, SessionOwnership>
+  /**
+   * The engine ends a turn itself once its mission tool result is in, so the plugin may hold that
+   * turn's closing model call until the engine's abort arrives.
+   */
+  endsTurnOnResult?: boolean
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
@@ -37,7 +42,12 @@ export function toOwnership(value: unknown): Ownership | undefined {
     if (!isObject(raw) || typeof raw.todoId !== 'string' || !isStringArray(raw.files)) return undefined
     sessions[id] = { todoId: raw.todoId, files: raw.files }
   }
-  return { missionId: value.missionId, todos: value.todos, sessions }
+  return {
+    missionId: value.missionId,
+    todos: value.todos,
+    sessions,
+    ...(value.endsTurnOnResult === true && { endsTurnOnResult: true }),
+  }
 }
 
 /** Parses the file's text; undefined for anything that is not valid ownership JSON. */

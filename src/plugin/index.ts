@@ -1,21 +1,37 @@
 // The companion OpenCode plugin, bundled to dist/plugin.js and loaded by OpenCode from a `file://`
 // entry in the config's `plugin` list. OpenCode 1.18 calls every export of a plugin module that has
 // no `{ id, server }` default export as `(input, options) => hooks`, so this module exports exactly
-// one thing: the plugin function. Nothing here runs on a timer or writes into prompts or outputs.
+// one thing: the plugin function. Nothing here writes into prompts or outputs, and the one timer (a
+// held closing call's bound, see turn-hold.ts) only runs while a turn is being ended.
 import type { Hooks, Plugin } from '@opencode-ai/plugin'
+import type { Event } from '@opencode-ai/sdk'
 import { addAgents, parsePluginOptions } from './agents'
 import { guardEdit } from './edit-guard'
 import { OwnershipReader } from './ownership'
 import { assertMissionCall, isMissionTool, missionTools } from './tools'
+import { TurnHold } from './turn-hold'
 
 export const OrchestratorPlugin: Plugin = async (input, options) => {
   const opts = parsePluginOptions(options)
   const ownership = new OwnershipReader(input.directory)
+  const hold = new TurnHold()
   const hooks: Hooks = {
     config: async (config) => {
       addAgents(config, opts)
     },
-    tool: missionTools(() => ownership.current()),
+    tool: missionTools(
+      () => ownership.current(),
+      (sessionID, mission) => {
+        if (mission?.endsTurnOnResult) hold.mark(sessionID)
+      },
+    ),
+    'chat.params': async (call) => {
+      await hold.beforeModelCall(call.sessionID, call.message.id)
+    },
+    event: async ({ event }) => {
+      const sessionID = settledSession(event)
+      if (sessionID) hold.settle(sessionID)
+    },
     // Runs before OpenCode validates arguments against the tool's schema, so a malformed mission call
     // gets our precise message instead of a generic schema error.
     'tool.execute.before': async (call, output) => {
@@ -32,4 +48,13 @@ export const OrchestratorPlugin: Plugin = async (input, options) => {
     },
   }
   return hooks
+}
+
+/** The session an event says has stopped running (idle, failed or deleted), if any. */
+function settledSession(event: Event): string | undefined {
+  if (event.type === 'session.idle' || event.type === 'session.error') return event.properties.sessionID
+  if (event.type === 'session.status' && event.properties.status.type === 'idle')
+    return event.properties.sessionID
+  if (event.type === 'session.deleted') return event.properties.info.id
+  return undefined
 }

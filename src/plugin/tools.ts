@@ -97,19 +97,26 @@ export function assertMissionCall(name: MissionTool, args: unknown, ctx: Mission
   )
 }
 
-/** The tools, keyed by name. `mission` reads the current ownership (called once per tool call). */
-export function missionTools(mission: () => Promise<Ownership | undefined>): Record<string, ToolDefinition> {
-  const context = async (sessionID: string): Promise<MissionContext> => ({
-    ownership: await mission(),
-    sessionID,
-  })
+/**
+ * The tools, keyed by name. `mission` reads the current ownership (called once per tool call);
+ * `accepted` hears of every valid call, after its checks passed.
+ */
+export function missionTools(
+  mission: () => Promise<Ownership | undefined>,
+  accepted: (sessionID: string, ownership: Ownership | undefined) => void = () => {},
+): Record<string, ToolDefinition> {
+  const check = async (name: MissionTool, args: unknown, sessionID: string) => {
+    const ctx: MissionContext = { ownership: await mission(), sessionID }
+    assertMissionCall(name, args, ctx)
+    accepted(sessionID, ctx.ownership)
+  }
   return {
     [TOOL_PLAN]: tool({
       description:
         'Planner only: submit the mission plan as todos with ids, files owned, dependencies and acceptance checks.',
       args: planArgs,
       async execute(args, ctx) {
-        assertMissionCall(TOOL_PLAN, args, await context(ctx.sessionID))
+        await check(TOOL_PLAN, args, ctx.sessionID)
         const ids = args.todos.map((t) => t.id)
         return `Plan accepted: ${ids.length} todo${ids.length === 1 ? '' : 's'} (${ids.join(', ')}).`
       },
@@ -118,7 +125,7 @@ export function missionTools(mission: () => Promise<Ownership | undefined>): Rec
       description: 'Worker only: report the outcome of your todo once, when you are finished.',
       args: reportArgs,
       async execute(args, ctx) {
-        assertMissionCall(TOOL_REPORT, args, await context(ctx.sessionID))
+        await check(TOOL_REPORT, args, ctx.sessionID)
         return `Report recorded: ${args.todoId} ${args.status}.`
       },
     }),
@@ -126,7 +133,7 @@ export function missionTools(mission: () => Promise<Ownership | undefined>): Rec
       description: 'Reviewer only: give your verdict on the todo you reviewed, once.',
       args: verdictArgs,
       async execute(args, ctx) {
-        assertMissionCall(TOOL_VERDICT, args, await context(ctx.sessionID))
+        await check(TOOL_VERDICT, args, ctx.sessionID)
         return `Verdict recorded: ${args.todoId} ${args.verdict}.`
       },
     }),

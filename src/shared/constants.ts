@@ -29,6 +29,7 @@ export interface Config {
   maxConcurrency: number
   maxIterations: number
   maxMinutes: number
+  opencodeSnapshots: boolean
 }
 
 export const STATUS_BAR_ID = 'orchestrator.status'

@@ -3,7 +3,7 @@ import type { Logger } from '../engine/ports'
 import { Emitter } from '../engine/emitter'
 import { resolveOpencodeBinary } from '../opencode/binary'
 import { Supervisor } from '../opencode/supervisor'
-import { serverConfigWithPlugin } from '../plugin-config/server-config'
+import { missionServerConfig } from '../plugin-config/server-config'
 import type { ServerStatus } from '../shared/protocol'
 import { getConfig } from './config'
 
@@ -101,10 +101,11 @@ export class ServerController implements vscode.Disposable {
     }
   }
 
-  /** The companion plugin goes in through the server's config content: no user file is changed. */
+  /** The companion plugin (and the snapshot choice) go in through the server's config content: no user file is changed. */
   #serverConfig(): object {
-    return serverConfigWithPlugin({
+    return missionServerConfig({
       pluginFile: vscode.Uri.joinPath(this.extensionUri, 'dist', 'plugin.js').fsPath,
+      snapshots: getConfig('opencodeSnapshots'),
     })
   }
 

@@ -112,6 +112,29 @@ describe('mission loop', () => {
     expect(max).toBe(3)
   })
 
+  it('dispatches new work while another session is still being created, its slot counted under the cap', async () => {
+    const { oc, mission } = setup({ caps: { total: 2 } })
+    let created = () => {}
+    oc.slowCreate = (input) =>
+      input.title === 'Worker: do b' ? new Promise<void>((resolve) => (created = resolve)) : undefined
+    void mission.run()
+    await flush()
+    oc.turn(sessionsOf(mission, 'planner')[0]!, 'orchestrator_plan', {
+      todos: [todo('a', ['a.ts']), todo('b', ['b.ts']), todo('c', ['c.ts'])],
+    })
+    await flush()
+    const [workerA] = sessionsOf(mission, 'worker')
+    oc.turn(workerA!, 'orchestrator_report', report('a'))
+    await flush()
+    // b's session is still being created: a's review starts anyway, and c waits (b holds a slot).
+    const reviewer = sessionsOf(mission, 'reviewer')[0]
+    expect(lastPrompt(oc, reviewer ?? '')).toContain('todoId: a')
+    expect(oc.created.map((c) => c.title)).not.toContain('Worker: do c')
+    created()
+    await play(mission, oc)
+    expect(mission.state.phase).toBe('completed')
+  })
+
   it('sends a failed review back to the same worker with the findings, then passes', async () => {
     const { oc, mission } = setup()
     const done = mission.run()

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { missionScript, parseBrief, type MissionScriptOptions } from '../../src/demo/mission-script'
+import type { ChatRequest } from '../../src/demo/scripted-provider'
 import type { MissionOptions } from '../../src/engine/mission-options'
 import type { PlanTodo } from '../../src/engine/mission-protocol'
 import { Sandbox } from '../support/sandbox'
@@ -22,6 +23,9 @@ const todo = (id: string, dependsOn: string[] = []): PlanTodo => ({
 })
 /** Six todos: a..e independent, f depends on a and b. */
 const SIX = [todo('a'), todo('b'), todo('c'), todo('d'), todo('e'), todo('f', ['a', 'b'])]
+/** A model call made after a mission tool's result: it can only say "done". */
+const isClosingCall = (r: ChatRequest) =>
+  r.toolResults.some((t) => /^(Plan accepted|Report recorded|Verdict recorded)/.test(t))
 const writes = (id: string) => ({ files: { [`${id}.txt`]: `${id}\n` }, summary: `wrote ${id}.txt` })
 
 async function start(script: MissionScriptOptions, options: Partial<MissionOptions> = {}, latencyMs = 300) {
@@ -57,10 +61,12 @@ describe('missions against the real OpenCode server', () => {
         .map((c) => c.endedAt ?? 0),
     )
     expect(fStart).toBeGreaterThanOrEqual(abReviewed)
-    // Plan + (write, report, close) per todo + (verdict, close) per review: no title call, no delegation turn.
+    // Plan + (write, report) per todo + verdict per review: no title call, no delegation turn, and no
+    // closing call after a mission tool (the engine ends the turn; the plugin holds the call till then).
     expect(provider.requests.filter((r) => r.kind === 'title')).toEqual([])
     expect(script.stats.calls.other).toBe(0)
-    // Calls the engine cut (the closing call after a mission tool) never reach an answer.
+    expect(provider.chatRequests.filter(isClosingCall).map((r) => r.toolResults)).toEqual([])
+    expect(provider.chatRequests).toHaveLength(1 + 2 * SIX.length + SIX.length)
     expect(final.modelCalls).toBe(provider.chatRequests.filter((r) => !r.aborted).length)
   })
 

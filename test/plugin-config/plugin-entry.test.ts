@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { isOurSpecifier, pluginEntry } from '../../src/plugin-config/plugin-entry'
-import { serverConfigWithPlugin } from '../../src/plugin-config/server-config'
+import { missionServerConfig } from '../../src/plugin-config/server-config'
 
 describe('isOurSpecifier', () => {
   it('recognises our plugin file in the folders it ships in', () => {
@@ -43,7 +43,7 @@ describe('pluginEntry', () => {
   })
 })
 
-describe('serverConfigWithPlugin', () => {
+describe('missionServerConfig', () => {
   const pluginFile = '/opt/x/opencode-orchestrator/dist/plugin.js'
 
   it('adds our entry to the config content and leaves the base object alone', () => {
@@ -52,12 +52,13 @@ describe('serverConfigWithPlugin', () => {
       plugin: ['other', ['file:///old/opencode-orchestrator/dist/plugin.js', {}]],
     }
     const copy = structuredClone(base)
-    const config = serverConfigWithPlugin({
+    const config = missionServerConfig({
       pluginFile,
       base,
       pluginOptions: { models: { worker: 'fake/w' } },
     })
     expect(config).toEqual({
+      snapshot: false,
       model: 'fake/m',
       plugin: [
         'other',
@@ -68,8 +69,14 @@ describe('serverConfigWithPlugin', () => {
   })
 
   it('works without a base config', () => {
-    expect(serverConfigWithPlugin({ pluginFile })).toEqual({
+    expect(missionServerConfig({ pluginFile })).toEqual({
+      snapshot: false,
       plugin: ['file:///opt/x/opencode-orchestrator/dist/plugin.js'],
     })
+  })
+
+  it("turns OpenCode's snapshots off unless asked for or set in the base config", () => {
+    expect(missionServerConfig({ pluginFile, snapshots: true })).not.toHaveProperty('snapshot')
+    expect(missionServerConfig({ pluginFile, base: { snapshot: true } })).toMatchObject({ snapshot: true })
   })
 })

@@ -8,9 +8,15 @@ describe('plugin module', () => {
     expect(typeof pluginModule.OrchestratorPlugin).toBe('function')
   })
 
-  it('registers only the config, tool and tool.execute.before hooks: nothing on events, prompts or outputs', async () => {
+  it('registers no hook that rewrites prompts, system prompts or tool outputs', async () => {
     const hooks = await loadPlugin('/tmp/project')
-    expect(Object.keys(hooks).sort()).toEqual(['config', 'tool', 'tool.execute.before'])
+    expect(Object.keys(hooks).sort()).toEqual([
+      'chat.params',
+      'config',
+      'event',
+      'tool',
+      'tool.execute.before',
+    ])
   })
 
   it('fails to load with a clear message on invalid options', async () => {

@@ -6,6 +6,7 @@ import { offlineEnv } from '../../src/demo/offline-env'
 import { writeProject } from '../../src/demo/sample-project'
 import { ScriptedProvider, scriptedProviderConfig, type Script } from '../../src/demo/scripted-provider'
 import { resolveOpencodeBinary } from '../../src/opencode/binary'
+import { missionServerConfig } from '../../src/plugin-config/server-config'
 import { connect, type Connection, type ConnectOptions } from '../../src/opencode/connection'
 import { Supervisor } from '../../src/opencode/supervisor'
 import { Mission } from '../../src/engine/mission'
@@ -30,7 +31,7 @@ export interface SandboxOptions {
   latencyMs?: number
   /** Project files. Default: a README. */
   files?: Record<string, string>
-  /** Extra OpenCode config merged over the provider config. */
+  /** Extra OpenCode config merged over the provider config (and over the product's defaults). */
   config?: Record<string, unknown>
   /** Load the companion plugin from dist/plugin.js. Default: true. */
   plugin?: boolean
@@ -59,15 +60,18 @@ export class Sandbox {
       script: options.script,
       latencyMs: options.latencyMs ?? 0,
     })
-    const config: Record<string, unknown> = {
+    const base: Record<string, unknown> = {
       ...scriptedProviderConfig(provider),
       autoupdate: false,
       share: 'disabled',
       permission: { '*': 'allow' },
-      ...(options.plugin !== false &&
-        existsSync(join(repoRoot, 'dist/plugin.js')) && { plugin: [pluginUrl] }),
       ...options.config,
     }
+    // The config the product gives the servers it starts (plugin entry, snapshot choice), unless a
+    // test installs the plugin itself.
+    const pluginFile = join(repoRoot, 'dist/plugin.js')
+    const config =
+      options.plugin !== false && existsSync(pluginFile) ? missionServerConfig({ pluginFile, base }) : base
     return new Sandbox(root, projectDir, offlineEnv(root), provider, config)
   }
 
