@@ -7,10 +7,12 @@ import { DEMO_CHECK, DEMO_FILES, DEMO_GOAL, demoScript } from '../demo/demo-scri
 import { offlineEnv } from '../demo/offline-env'
 import { writeProject } from '../demo/sample-project'
 import { ScriptedProvider, scriptedProviderConfig } from '../demo/scripted-provider'
+import { withCapSpec } from '../engine/caps'
 import { Mission } from '../engine/mission'
-import type { MissionOptions } from '../engine/mission-options'
+import { MISSION_DEFAULTS, type MissionOptions } from '../engine/mission-options'
 import type { MissionState } from '../engine/mission-state'
-import { systemClock, type Logger } from '../engine/ports'
+import { ROLES, systemClock, type Logger, type Role } from '../engine/ports'
+import type { SchedulerCaps } from '../engine/scheduler'
 import { resolveOpencodeBinary } from '../opencode/binary'
 import { Supervisor } from '../opencode/supervisor'
 import { missionServerConfig } from '../plugin-config/server-config'
@@ -22,7 +24,7 @@ import { progressLine, toReport } from './report'
 
 const USAGE = `usage: orchestrator run --goal "<text>" [--dir D] [--server-url URL --password P]
        [--opencode-config FILE] [--model role=provider/model]... [--concurrency N] [--check "<cmd>"]
-       [--max-iterations N] [--max-tokens N] [--max-minutes N] [--opencode PATH] [--json] [--demo]`
+       [--cap role:worker=N | provider:ID=N | model:PROVIDER/MODEL=N]... [--max-tokens N] [--max-minutes N] [--opencode PATH] [--json] [--demo]`
 
 /** `orchestrator run`: one mission, live progress on stderr, the report on stdout with --json. */
 export async function runCommand(argv: string[], io: CliIo): Promise<number> {
@@ -39,6 +41,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
         opencode: { type: 'string' },
         model: { type: 'string', multiple: true, default: [] },
         concurrency: { type: 'string' },
+        cap: { type: 'string', multiple: true, default: [] },
         check: { type: 'string' },
         'max-iterations': { type: 'string' },
         'max-tokens': { type: 'string' },
@@ -186,12 +189,11 @@ function positiveInt(name: string, raw: string | undefined): number | undefined 
   return n
 }
 
-const ROLES = ['commander', 'planner', 'worker', 'reviewer'] as const
-
 /** The mission options the command line can set, checked with messages that name the flag. */
 function parseTuning(args: {
   model?: string[]
   concurrency?: string
+  cap?: string[]
   check?: string
   'max-iterations'?: string
   'max-tokens'?: string
@@ -200,7 +202,7 @@ function parseTuning(args: {
   const models: NonNullable<MissionOptions['models']> = {}
   for (const spec of args.model ?? []) {
     const m = /^(\w+)=([^/\s]+)\/(\S+)$/.exec(spec)
-    const role = m?.[1] as (typeof ROLES)[number] | undefined
+    const role = m?.[1] as Role | undefined
     if (!m || !role || !ROLES.includes(role))
       throw new Error(
         `--model must look like planner=provider/model (roles: ${ROLES.join(', ')}), got "${spec}"`,
@@ -211,9 +213,11 @@ function parseTuning(args: {
   const maxIterations = positiveInt('max-iterations', args['max-iterations'])
   const maxTokens = positiveInt('max-tokens', args['max-tokens'])
   const maxMinutes = positiveInt('max-minutes', args['max-minutes'])
+  let caps: SchedulerCaps = { total: concurrency ?? MISSION_DEFAULTS.caps.total }
+  for (const spec of args.cap ?? []) caps = withCapSpec(caps, spec)
   return {
     ...(Object.keys(models).length && { models }),
-    ...(concurrency !== undefined && { caps: { total: concurrency } }),
+    ...((concurrency !== undefined || args.cap?.length) && { caps }),
     ...(args.check !== undefined && { check: args.check }),
     budgets: {
       ...(maxIterations !== undefined && { maxIterations }),

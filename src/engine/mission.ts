@@ -18,7 +18,7 @@ import {
 } from './mission-protocol'
 import { isTerminal, type AgentState, type MissionState, type PermissionAsk } from './mission-state'
 import { todoStates } from './mission-view'
-import type { HostError, HostEvent, PermissionReply, Role } from './ports'
+import type { HostError, HostEvent, ModelRef, PermissionReply, Role } from './ports'
 import { nudgeBrief, planBrief, planRetryBrief, replanBrief, reviewBrief, workBrief } from './prompts'
 import type { CheckFailure } from './prompts'
 import { RepeatBreaker } from './repeat-breaker'
@@ -56,6 +56,9 @@ export class Mission {
   #planAttempts = 0
   #paused = false
   #ticking = false
+  /** The model each role runs on when the options name none, as the server says (for the caps). */
+  #roleModels: Partial<Record<Role, ModelRef>> = {}
+  #roleModelsRead: Promise<void> = Promise.resolve()
   /**
    * Dispatches under way whose journal entry is not in yet, by todo id, with the slot of the
    * session being created for it (an existing session is marked busy at once instead).
@@ -186,6 +189,13 @@ export class Mission {
       this.#budgets.recordUsage(rec.sessionId, { tokens: rec.tokens, costUsd: rec.cost })
     for (let i = 1; i < this.#snap.iteration; i++) this.#budgets.recordIteration()
     this.#startWallTimer()
+    this.#roleModelsRead = this.deps.sessions.roleModels().then(
+      (models) => void (this.#roleModels = models),
+      (err: unknown) =>
+        this.deps.logger.warn(
+          `agents' models unknown (${message(err)}): provider and model caps apply only to roles with a model set`,
+        ),
+    )
     if (this.#snap.status === 'new') {
       await this.#append({ type: 'mission.started', goal: this.#o.goal, options: {} })
       await this.#plan(planBrief(this.#o.goal, await this.deps.workspace.listFiles().catch(() => [])))
@@ -329,6 +339,7 @@ export class Mission {
   }
 
   async #tick(): Promise<void> {
+    await this.#roleModelsRead
     if (this.#over() || this.#paused || this.#disconnected || this.#state.phase !== 'working') return
     const todos = this.#snap.todoOrder.flatMap((id) => {
       const t = this.#snap.todos[id]
@@ -340,14 +351,17 @@ export class Mission {
     })
     const sessions: SchedulerSession[] = [...this.#live.values()]
       .filter((l) => !l.retired && (l.role === 'worker' || l.role === 'reviewer'))
-      .map((l) => ({
-        sessionId: l.sessionId,
-        role: l.role,
-        busy: l.busy,
-        todosDone: l.todosDone,
-        lastFiles: l.lastFiles,
-        ...(l.model && { model: l.model }),
-      }))
+      .map((l) => {
+        const model = l.model ?? this.#roleModels[l.role]
+        return {
+          sessionId: l.sessionId,
+          role: l.role,
+          busy: l.busy,
+          todosDone: l.todosDone,
+          lastFiles: l.lastFiles,
+          ...(model && { model }),
+        }
+      })
     // Sessions still being created hold their slot under every cap.
     for (const d of this.#dispatching.values()) if (d.creating) sessions.push(d.creating)
     const assignments = schedule({
@@ -356,7 +370,8 @@ export class Mission {
       caps: this.#o.caps,
       maxTodosPerSession: this.#o.maxTodosPerSession,
       coolingProviders: this.#cooling,
-      ...(this.#o.models && { models: this.#o.models }),
+      // New sessions count against provider and model caps under the model they will run on.
+      models: { ...this.#roleModels, ...this.#o.models },
     }).filter((a) => this.#breaker.canRun(a.role))
     if (assignments.length === 0) return this.#dispatching.size ? undefined : this.#maybeIterationEnd()
     // Sessions are created and prompted in parallel, and the next tick does not wait for them:

@@ -4,6 +4,7 @@ import type { Ownership } from './ownership'
 // SDK; tests implement them with in-memory fakes. The engine imports neither vscode nor the SDK.
 
 export type Role = 'commander' | 'planner' | 'worker' | 'reviewer'
+export const ROLES: readonly Role[] = ['commander', 'planner', 'worker', 'reviewer']
 
 export interface ModelRef {
   providerID: string
@@ -89,6 +90,11 @@ export interface SessionPort {
   replyPermission(requestId: string, sessionId: string, reply: PermissionReply): Promise<void>
   /** The mission tool calls stored in a session, oldest first. Rejects when the session is gone. */
   missionToolCalls(sessionId: string): Promise<ToolCallRecord[]>
+  /**
+   * The model each role's agent runs on when a prompt names none, as the server resolves it (the
+   * agent's own model, else the configured default); roles it cannot tell are left out.
+   */
+  roleModels(): Promise<Partial<Record<Role, ModelRef>>>
 }
 
 export interface CheckResult {

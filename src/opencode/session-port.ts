@@ -1,12 +1,15 @@
 import type { OpencodeClient } from '@opencode-ai/sdk/v2'
 import { MISSION_TOOLS } from '../engine/mission-protocol'
-import type {
-  CreateSessionInput,
-  PermissionReply,
-  PromptInput,
-  SessionPort,
-  SessionStatus,
-  ToolCallRecord,
+import {
+  ROLES,
+  type CreateSessionInput,
+  type ModelRef,
+  type Role,
+  type PermissionReply,
+  type PromptInput,
+  type SessionPort,
+  type SessionStatus,
+  type ToolCallRecord,
 } from '../engine/ports'
 
 /** SessionPort on the SDK v2 client; every call throws with the server's reason on failure. */
@@ -46,6 +49,17 @@ export class OpencodeSessionPort implements SessionPort {
     )
   }
 
+  async roleModels(): Promise<Partial<Record<Role, ModelRef>>> {
+    const [agents, config] = await Promise.all([this.client.app.agents(), this.client.config.get()])
+    const fallback = parseModel(ok(config, 'config').model)
+    const models: Partial<Record<Role, ModelRef>> = {}
+    for (const role of ROLES) {
+      const model = ok(agents, 'agents').find((a) => a.name === role)?.model ?? fallback
+      if (model) models[role] = { providerID: model.providerID, modelID: model.modelID }
+    }
+    return models
+  }
+
   async missionToolCalls(sessionId: string): Promise<ToolCallRecord[]> {
     const messages = ok(
       await this.client.session.messages({ sessionID: sessionId }),
@@ -76,4 +90,11 @@ function describe(res: Result<unknown>): string {
   const status = res.response ? `HTTP ${res.response.status}` : 'no response'
   const detail = res.error === undefined ? '' : `: ${JSON.stringify(res.error).slice(0, 300)}`
   return status + detail
+}
+
+/** `provider/model` (OpenCode's config notation; the model id may contain more slashes). */
+function parseModel(spec: string | undefined): ModelRef | undefined {
+  const slash = spec?.indexOf('/') ?? -1
+  if (!spec || slash <= 0 || slash === spec.length - 1) return undefined
+  return { providerID: spec.slice(0, slash), modelID: spec.slice(slash + 1) }
 }

@@ -4,8 +4,10 @@ import type {
   EventPort,
   HostEvent,
   Logger,
+  ModelRef,
   PermissionReply,
   PromptInput,
+  Role,
   SessionPort,
   SessionStatus,
   ToolCallRecord,
@@ -146,6 +148,9 @@ export class Supervisor implements SessionPort, EventPort {
   }
   missionToolCalls(sessionId: string): Promise<ToolCallRecord[]> {
     return this.#current.sessions.missionToolCalls(sessionId)
+  }
+  roleModels(): Promise<Partial<Record<Role, ModelRef>>> {
+    return this.#current.sessions.roleModels()
   }
 
   async dispose(): Promise<void> {

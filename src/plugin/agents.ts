@@ -3,9 +3,7 @@
 // nothing else in their config (default_agent, other agents, commands) is touched. Prompts are
 // fixed text so the provider's prompt cache keeps working across calls.
 import { TOOL_PLAN, TOOL_REPORT, TOOL_VERDICT } from '../engine/mission-protocol'
-import type { Role } from '../engine/ports'
-
-export const ROLES: readonly Role[] = ['commander', 'planner', 'worker', 'reviewer']
+import { ROLES, type Role } from '../engine/ports'
 
 type Action = 'allow' | 'ask' | 'deny'
 export interface AgentDefinition {

@@ -27,6 +27,8 @@ export interface Config {
   serverUrl: string
   checkCommand: string
   maxConcurrency: number
+  /** Caps beyond the total, e.g. `{ "role:reviewer": 1, "provider:anthropic": 2 }`. */
+  concurrencyLimits: Record<string, number>
   maxIterations: number
   maxMinutes: number
   opencodeSnapshots: boolean

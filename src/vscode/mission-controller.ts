@@ -81,6 +81,7 @@ export class MissionController implements vscode.Disposable {
     const folder = vscode.workspace.workspaceFolders?.[0]
     if (!folder) throw new Error('Open a folder first: missions work on a workspace folder.')
     const dir = folder.uri.fsPath
+    const settings = missionSettings() // before the server starts: a bad setting fails fast
     this.#starting = true
     let connection
     try {
@@ -99,7 +100,7 @@ export class MissionController implements vscode.Disposable {
         clock: systemClock,
         logger: this.log,
       },
-      { id, goal: trimmed, ...missionSettings() },
+      { id, goal: trimmed, ...settings },
     )
     this.#mission = mission
     mission.onChange((s) => this.changes.emit(s))

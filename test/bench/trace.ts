@@ -30,6 +30,7 @@ export function traced(
     children: (id) => ports.children(id),
     replyPermission: (a, b, c) => ports.replyPermission(a, b, c),
     missionToolCalls: (id) => ports.missionToolCalls(id),
+    roleModels: () => ports.roleModels(),
   }
   const describe = (e: HostEvent) => {
     const s = 'sessionId' in e && e.sessionId ? short(e.sessionId) : ''

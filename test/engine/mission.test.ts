@@ -135,6 +135,24 @@ describe('mission loop', () => {
     expect(mission.state.phase).toBe('completed')
   })
 
+  it('applies a provider cap to new sessions under the model the server says the role runs on', async () => {
+    const { oc, mission } = setup({ caps: { total: 6, perProvider: { slow: 2 } } })
+    oc.models = {
+      worker: { providerID: 'slow', modelID: 'm1' },
+      reviewer: { providerID: 'fast', modelID: 'm2' },
+    }
+    void mission.run()
+    await flush()
+    const todos = Array.from({ length: 4 }, (_, i) => todo(`t${i}`, [`f${i}.ts`]))
+    oc.turn(sessionsOf(mission, 'planner')[0]!, 'orchestrator_plan', { todos })
+    await flush()
+    expect(mission.state.agents.filter((a) => a.role === 'worker' && a.status === 'busy')).toHaveLength(2)
+    // Prompts still name no model: the agents keep whatever model the server gives them.
+    expect(oc.prompts.every((p) => p.model === undefined)).toBe(true)
+    await play(mission, oc)
+    expect(mission.state.phase).toBe('completed')
+  })
+
   it('sends a failed review back to the same worker with the findings, then passes', async () => {
     const { oc, mission } = setup()
     const done = mission.run()

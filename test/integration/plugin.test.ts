@@ -106,6 +106,14 @@ describe('companion plugin in a real OpenCode server', () => {
     for (const name of ['planner', 'worker', 'reviewer']) expect(byName.get(name)?.mode).toBe('subagent')
     const config = await conn.client.config.get()
     expect((config.data as { default_agent?: string }).default_agent).toBeUndefined()
+    // With no model of their own, every role runs on the configured default (what caps count under).
+    const scripted = { providerID: 'scripted', modelID: 'scripted-model' }
+    expect(await conn.sessions.roleModels()).toEqual({
+      commander: scripted,
+      planner: scripted,
+      worker: scripted,
+      reviewer: scripted,
+    })
   })
 
   it('offers the three tools to the model, each role only its own, and no edit tools to the planner', async () => {

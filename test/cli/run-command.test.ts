@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest'
+import { runCommand } from '../../src/cli/run-command'
+import type { CliIo } from '../../src/cli/io'
+
+function io(): CliIo & { err: string } {
+  const out = {
+    err: '',
+    stdout: () => {},
+    stderr: (t: string) => void (out.err += t),
+    env: {},
+    cwd: '/nonexistent',
+    packageRoot: '/nonexistent',
+  }
+  return out
+}
+
+describe('orchestrator run: bad arguments', () => {
+  it('rejects a bad --cap with the reason and the usage, before starting anything', async () => {
+    const o = io()
+    expect(await runCommand(['--goal', 'x', '--cap', 'role:boss=2'], o)).toBe(2)
+    expect(o.err).toContain('cap "role:boss" is not one of role:<worker|reviewer>=N')
+    expect(o.err).toContain('usage: orchestrator run')
+  })
+
+  it('rejects a bad --model and a bad --concurrency the same way', async () => {
+    const a = io()
+    expect(await runCommand(['--goal', 'x', '--model', 'boss=p/m'], a)).toBe(2)
+    expect(a.err).toContain('--model must look like planner=provider/model')
+    const b = io()
+    expect(await runCommand(['--goal', 'x', '--concurrency', '0'], b)).toBe(2)
+    expect(b.err).toContain('--concurrency must be a whole number >= 1, got "0"')
+  })
+})
