@@ -40,7 +40,11 @@ export class MissionController implements vscode.Disposable {
     return join(this.storageDir, 'missions', `${id}.jsonl`)
   }
 
-  /** The newest mission whose journal has no end: the host went away while it ran. */
+  /**
+   * The newest mission, when its journal has no end: the host went away while it ran. Only that
+   * journal is read (older missions were followed by a newer one), so the cost stays flat however
+   * many missions the workspace has run.
+   */
   async interrupted(): Promise<{ id: string; goal: string } | undefined> {
     const dir = join(this.storageDir, 'missions')
     const files = await readdir(dir).catch(() => [] as string[])
@@ -49,12 +53,15 @@ export class MissionController implements vscode.Disposable {
         .filter((f) => f.endsWith('.jsonl'))
         .map(async (f) => ({ f, at: (await stat(join(dir, f))).mtimeMs })),
     )
-    for (const { f } of dated.sort((a, b) => b.at - a.at)) {
-      const { entries } = parseEntries(await new JournalFile(join(dir, f)).readAll())
-      const snap = replay(entries)
-      if (snap.status === 'running') return { id: f.slice(0, -'.jsonl'.length), goal: snap.goal }
-    }
-    return undefined
+    const newest = dated.reduce<{ f: string; at: number } | undefined>(
+      (best, d) => (!best || d.at > best.at ? d : best),
+      undefined,
+    )
+    if (!newest) return undefined
+    const snap = replay(parseEntries(await new JournalFile(join(dir, newest.f)).readAll()).entries)
+    return snap.status === 'running'
+      ? { id: newest.f.slice(0, -'.jsonl'.length), goal: snap.goal }
+      : undefined
   }
 
   /** Marks an interrupted mission as stopped, so it is not offered again. */

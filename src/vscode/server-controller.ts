@@ -2,7 +2,7 @@ import * as vscode from 'vscode'
 import type { Logger } from '../engine/ports'
 import { Emitter } from '../engine/emitter'
 import { resolveOpencodeBinary } from '../opencode/binary'
-import { Supervisor } from '../opencode/supervisor'
+import type { Supervisor } from '../opencode/supervisor'
 import { missionServerConfig } from '../plugin-config/server-config'
 import type { ServerStatus } from '../shared/protocol'
 import { getConfig } from './config'
@@ -60,6 +60,11 @@ export class ServerController implements vscode.Disposable {
       throw new Error('Missions run only in a trusted workspace: no OpenCode server is started here.')
     this.#set({ status: 'starting' })
     try {
+      // Loaded on first use, not at activation: the OpenCode SDK builds its default client when its
+      // module is evaluated, and that first `new Headers()` makes Node load its fetch implementation
+      // (undici): ~35 ms of a ~45 ms load of the bundle in Node 24. A mission start waits seconds
+      // for the server anyway.
+      const { Supervisor } = await import('../opencode/supervisor')
       const attachUrl = getConfig('serverUrl').trim()
       const connection = attachUrl
         ? await Supervisor.start({

@@ -20,7 +20,8 @@ let sandbox: string
 let workspace: string
 let provider: ScriptedProvider
 let bench: Workbench | undefined
-const timings: Record<string, number> = {}
+const timings: Record<string, number | string> = {}
+const DISPLAY_NAME = 'OpenCode Orchestrator'
 
 beforeAll(async () => {
   mkdirSync(artifacts, { recursive: true })
@@ -126,6 +127,15 @@ describe('the extension in a real VS Code workbench', () => {
     expect(bench!.requests.length).toBeGreaterThan(0)
     expect(bench!.requests.filter((r) => !r.local)).toEqual([])
     timings.uiTestMs = Date.now() - t0
+
+    // Activation time as VS Code measured it (a number on record, not a timed assertion).
+    const activation = await bench!.extensionActivation(DISPLAY_NAME, join(artifacts, '2b-activation.png'))
+    expect(
+      activation.ms,
+      `no activation time in our Running Extensions row: ${activation.text || 'no row'}`,
+    ).toEqual(expect.any(Number))
+    timings.activationMs = activation.ms!
+    if (activation.event) timings.activationEvent = activation.event
   }, 180_000)
 
   it('refuses an empty goal with a clear message and starts nothing', async () => {
@@ -187,5 +197,16 @@ describe('the extension in a real VS Code workbench', () => {
     expect(slow.stats.log.filter((c) => c.role === 'planner' && c.step === 'fresh')).toHaveLength(1)
     await view().locator('[data-testid="mission-result"]').waitFor({ timeout: 30_000 })
     await page.screenshot({ path: join(artifacts, '6-dashboard-resumed.png'), animations: 'disabled' })
+
+    // After the reload the extension activated again, in a new extension host.
+    const reloaded = await bench!.extensionActivation(
+      DISPLAY_NAME,
+      join(artifacts, '7-activation-reload.png'),
+    )
+    expect(reloaded.ms, `no activation time after the reload: ${reloaded.text || 'no row'}`).toEqual(
+      expect.any(Number),
+    )
+    timings.activationAfterReloadMs = reloaded.ms!
+    if (reloaded.event) timings.activationAfterReloadEvent = reloaded.event
   }, 300_000)
 })

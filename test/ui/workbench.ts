@@ -133,6 +133,74 @@ export class Workbench {
     await this.page.keyboard.press('Enter')
   }
 
+  /**
+   * Reads an activated extension's activation time as VS Code measured it, from the "Running
+   * Extensions" editor (`workbench.action.showRuntimeExtensions`): the row's time is code loading +
+   * the `activate()` call, in ms; its hover names the activation event. Screenshots the editor with
+   * that hover shown, then closes the editor. Undefined `ms` when the row or its number is missing.
+   */
+  async extensionActivation(displayName: string, screenshot: string): Promise<ExtensionActivation> {
+    const page = this.page
+    await this.runCommand('Developer: Show Running Extensions')
+    const editor = page.locator('.runtime-extensions-editor')
+    await editor.locator('.monaco-list-row').first().waitFor({ timeout: 15_000 })
+    // The list is virtual (70 px rows, activated extensions only, slowest first): scroll to the row.
+    const row = editor.locator('.monaco-list-row', {
+      has: page.locator('.name', { hasText: new RegExp(`^${escapeRegExp(displayName)}$`) }),
+    })
+    // A row can be rendered yet clipped by the editor's edge: scroll until it is wholly inside.
+    const offset = async (): Promise<number | undefined> => {
+      if ((await row.count()) === 0) return undefined
+      const [r, e] = await Promise.all([row.boundingBox(), editor.boundingBox()])
+      if (!r || !e) return undefined
+      return r.y < e.y ? r.y - e.y : Math.max(0, r.y + r.height - (e.y + e.height))
+    }
+    for (let i = 0; i < 40; i++) {
+      const dy = await offset()
+      if (dy === 0) break
+      await editor.hover()
+      await page.mouse.wheel(0, dy === undefined ? 280 : dy + Math.sign(dy) * 10)
+      await new Promise((r) => setTimeout(r, 100))
+    }
+    const time = row.locator('.activation-time')
+    let text = ''
+    const end = Date.now() + 15_000
+    // "Activating..." until activate() returned; then "Activation: 12ms" or "Startup Activation: 12ms".
+    while ((await row.count()) > 0 && Date.now() < end) {
+      text = ((await time.textContent()) ?? '').trim()
+      if (ACTIVATION_TIME.test(text)) break
+      await new Promise((r) => setTimeout(r, 100))
+    }
+    const match = ACTIVATION_TIME.exec(text)
+    let hover: string | undefined
+    if (match) {
+      await time.hover()
+      const tip = page.locator('.monaco-hover, .workbench-hover', { hasText: 'Activated by' }).last()
+      hover = await tip.waitFor({ timeout: 5_000 }).then(
+        async () => ((await tip.textContent()) ?? '').trim(),
+        () => undefined,
+      )
+    }
+    await page.screenshot({ path: screenshot, animations: 'disabled' })
+    // "Activated by <id> on <event>"; other wordings (start-up, workspaceContains) are kept whole.
+    const event = hover && (/ on (\S+)$/.exec(hover)?.[1] ?? hover)
+    await page.mouse.move(0, 0)
+    // VS Code 1.139 opens it as a modal editor ("workbench.editor.useModal"); otherwise it is a tab.
+    const modal = page.locator('.modal-editor-part', { has: editor })
+    if ((await modal.count()) > 0) await modal.locator('.modal-editor-header [aria-label^="Close"]').click()
+    else
+      await page
+        .locator('.tabs-container .tab', { hasText: 'Running Extensions' })
+        .locator('.codicon-close')
+        .click()
+    await editor.waitFor({ state: 'detached' })
+    return {
+      text,
+      ...(match && { ms: Number(match[2]), startup: match[1] !== undefined }),
+      ...(hover && { hover, event }),
+    }
+  }
+
   /** Ends the browser, then code-server's whole process group (SIGTERM, then SIGKILL). */
   async stop(): Promise<void> {
     await this.context.close().catch(() => undefined)
@@ -153,6 +221,24 @@ export class Workbench {
     }
   }
 }
+
+/** One extension's row in the Running Extensions editor. */
+export interface ExtensionActivation {
+  /** The row's time text, e.g. "Activation: 12ms". */
+  text: string
+  /** Code loading + `activate()` call, in ms, as VS Code measured it in the extension host. */
+  ms?: number
+  /** Activated eagerly at start-up ("Startup Activation") rather than by an event. */
+  startup?: boolean
+  /** The time's hover, e.g. "Activated by publisher.name on onCommand:x". */
+  hover?: string
+  /** The activation event taken from the hover, e.g. "onCommand:x". */
+  event?: string
+}
+
+const ACTIVATION_TIME = /^(Startup )?Activation: (\d+(?:\.\d+)?)\s*ms$/
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
 export async function waitFor(
   test: () => Promise<boolean> | boolean,
