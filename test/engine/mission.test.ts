@@ -153,6 +153,18 @@ describe('mission loop', () => {
     expect(mission.state.phase).toBe('completed')
   })
 
+  it('fails with the reason when the check command cannot be run at all, instead of waiting forever', async () => {
+    const { oc, mission, workspace } = setup({ check: 'npm test' })
+    workspace.checkError = new Error('spawn /bin/sh ENOENT')
+    const done = mission.run()
+    await flush()
+    oc.turn(sessionsOf(mission, 'planner')[0]!, 'orchestrator_plan', { todos: [todo('a', ['a.ts'])] })
+    await play(mission, oc)
+    const final = await done
+    expect(final.phase).toBe('failed')
+    expect(final.reason).toContain('spawn /bin/sh ENOENT')
+  })
+
   it('sends a failed review back to the same worker with the findings, then passes', async () => {
     const { oc, mission } = setup()
     const done = mission.run()

@@ -1,0 +1,71 @@
+// The agents as the dashboard shows them: one AgentState per session of the mission, the list
+// replaced (never mutated) on every change so that views can compare by identity, with the usage
+// totals folded from the host's events and the count of model calls answered in full.
+
+import { foldAgentEvent, UsageLedger } from './agent-fold'
+import type { AgentState, AgentStatus } from './mission-state'
+import type { HostEvent } from './ports'
+
+export class AgentRoster {
+  #agents: AgentState[] = []
+  readonly #ledger = new UsageLedger()
+  /** Assistant messages that completed with an answer: the model calls the mission paid for in full. */
+  readonly #answered = new Set<string>()
+
+  get list(): AgentState[] {
+    return this.#agents
+  }
+
+  get tokens(): number {
+    return this.#agents.reduce((n, a) => n + a.tokens, 0)
+  }
+
+  get cost(): number {
+    return this.#agents.reduce((n, a) => n + a.cost, 0)
+  }
+
+  get modelCalls(): number {
+    return this.#answered.size
+  }
+
+  has(sessionId: string): boolean {
+    return this.#agents.some((a) => a.sessionId === sessionId)
+  }
+
+  add(agent: AgentState): void {
+    this.#agents = [...this.#agents, agent]
+  }
+
+  patch(sessionId: string, patch: Partial<AgentState>): void {
+    this.#agents = this.#agents.map((a) => (a.sessionId === sessionId ? { ...a, ...patch } : a))
+  }
+
+  /** Folds a host event into the agent of its session; true when the agent changed. */
+  fold(event: HostEvent, now: number): boolean {
+    const i = this.#agents.findIndex((a) => 'sessionId' in event && a.sessionId === event.sessionId)
+    const agent = this.#agents[i]
+    if (!agent) return false
+    const next = foldAgentEvent(agent, event, now, this.#ledger)
+    if (next === agent) return false
+    this.#agents = this.#agents.with(i, next)
+    return true
+  }
+
+  recordAnswer(messageId: string): void {
+    this.#answered.add(messageId)
+  }
+
+  /** The last text the agent of a session wrote. */
+  text(sessionId: string): string | undefined {
+    return this.#agents.find((a) => a.sessionId === sessionId)?.text
+  }
+
+  /** At the mission's end: the agents of `cut` sessions were working and are `status`, the rest done. */
+  endAll(cut: ReadonlySet<string>, status: AgentStatus): void {
+    this.#agents = this.#agents.map((a) => ({
+      ...a,
+      status: cut.has(a.sessionId) ? status : 'done',
+      tool: undefined,
+    }))
+  }
+}

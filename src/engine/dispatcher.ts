@@ -1,0 +1,165 @@
+// Sending work to sessions. A tick asks the scheduler which todos may start where (under the caps,
+// the breakers and the cooling providers) and starts every assignment at once: a session is created
+// for it or an idle one claimed, the dispatch journaled and the brief prompted. Ticks run one at a
+// time, and a request during a tick runs one more after it. Every prompt of the mission goes out here.
+
+import type { AgentRoster } from './agent-roster'
+import type { CircuitBreaker } from './circuit-breaker'
+import { errorMessage } from './error-message'
+import type { Live, Turn } from './live-session'
+import type { MissionRecord } from './mission-record'
+import type { MissionSessions } from './mission-sessions'
+import type { Logger, ModelRef, Role, SessionPort } from './ports'
+import { reviewBrief, workBrief } from './prompts'
+import type { ProviderCooling } from './provider-cooling'
+import { backoff } from './retry'
+import { schedule, type Assignment, type SchedulerCaps } from './scheduler'
+import { SerialRunner } from './serial-runner'
+import { dispatchSlot, tickSessions, tickTodos, type Dispatching } from './tick-input'
+import type { TimerSet } from './timer-set'
+
+export interface DispatcherDeps {
+  port: SessionPort
+  logger: Logger
+  record: MissionRecord
+  sessions: MissionSessions
+  roster: AgentRoster
+  breaker: CircuitBreaker
+  cooling: ProviderCooling
+  timers: TimerSet
+  caps: SchedulerCaps
+  maxTodosPerSession: number
+  /** Model per role, from the options. */
+  models: Partial<Record<Role, ModelRef>> | undefined
+  over: () => boolean
+  /** Whether new work may start (the mission is working, not paused, and hears the server). */
+  ready: () => boolean
+  /** Publishes the mission state. */
+  publish: () => void
+  publishOwnership: () => Promise<void>
+  /** A tick found nothing to start and nothing starting: the iteration may be over. */
+  idle: () => void
+  /** Ends the mission as failed. */
+  fail: (reason: string) => Promise<void>
+}
+
+export class Dispatcher {
+  readonly #ticks = new SerialRunner(
+    () => this.#tick(),
+    (err) => this.d.fail(`dispatch failed: ${errorMessage(err)}`),
+  )
+  /** The model each role runs on when the options name none, as the server says (for the caps). */
+  #roleModels: Partial<Record<Role, ModelRef>> = {}
+  #roleModelsRead: Promise<void> = Promise.resolve()
+  /** Dispatches under way whose journal entry is not in yet, by todo id. */
+  readonly #dispatching = new Map<string, Dispatching>()
+
+  constructor(private readonly d: DispatcherDeps) {}
+
+  /** Asks the server for the roles' default models; ticks wait for the answer. */
+  readRoleModels(): void {
+    this.#roleModelsRead = this.d.port.roleModels().then(
+      (models) => void (this.#roleModels = models),
+      (err: unknown) =>
+        this.d.logger.warn(
+          `agents' models unknown (${errorMessage(err)}): provider and model caps apply only to roles with a model set`,
+        ),
+    )
+  }
+
+  /** Runs a tick (after the one under way, if any). */
+  request(): void {
+    this.#ticks.request()
+  }
+
+  async #tick(): Promise<void> {
+    await this.#roleModelsRead
+    if (!this.d.ready()) return
+    const assignments = schedule({
+      todos: tickTodos(this.d.record.snap, this.#dispatching),
+      sessions: tickSessions(this.d.sessions.live.values(), this.#roleModels, this.#dispatching),
+      caps: this.d.caps,
+      maxTodosPerSession: this.d.maxTodosPerSession,
+      coolingProviders: this.d.cooling.providers,
+      // New sessions count against provider and model caps under the model they will run on.
+      models: { ...this.#roleModels, ...this.d.models },
+    }).filter((a) => this.d.breaker.canRun(a.role))
+    if (assignments.length === 0) return this.#dispatching.size ? undefined : this.d.idle()
+    // Sessions are created and prompted in parallel, and the next tick does not wait for them:
+    // children are never launched one at a time.
+    for (const a of assignments) this.#start(a)
+  }
+
+  /** Starts a dispatch; until it has claimed its session, the todo and a session slot count as taken. */
+  #start(a: Assignment): void {
+    this.#dispatching.set(a.todoId, dispatchSlot(a))
+    void this.#dispatch(a)
+      .catch((err: unknown) => this.d.fail(`dispatch failed: ${errorMessage(err)}`))
+      .finally(() => {
+        this.#dispatching.delete(a.todoId)
+        this.request()
+      })
+  }
+
+  async #dispatch(a: Assignment): Promise<void> {
+    const todo = this.d.record.snap.todos[a.todoId]
+    if (!todo) return
+    const live =
+      a.sessionId === 'new'
+        ? await this.d.sessions.create(a.role, todo.id, todo.title)
+        : this.d.sessions.live.get(a.sessionId)
+    if (!live || this.d.over()) return
+    live.busy = true // claimed before any await below, so the next tick cannot pick it again
+    this.#dispatching.set(todo.id, { role: a.role }) // the live session now holds the slot
+    const attempt = a.role === 'worker' ? todo.attempts + 1 : todo.attempts
+    await this.d.record.append({
+      type: 'todo.dispatched',
+      todoId: todo.id,
+      sessionId: live.sessionId,
+      attempt,
+    })
+    await this.d.publishOwnership()
+    const brief =
+      a.role === 'worker'
+        ? workBrief(
+            todo,
+            this.d.record.dependencySummaries(todo.dependsOn),
+            todo.verdict === 'fail' ? todo.findings : [],
+          )
+        : reviewBrief(todo, todo.summary ?? '', todo.filesChanged)
+    await this.prompt(
+      live,
+      { kind: a.role === 'worker' ? 'work' : 'review', todoId: todo.id, nudged: false },
+      brief,
+    )
+  }
+
+  /** Never writes into a busy session: the caller holds the session (busy) until its idle arrives. */
+  async prompt(live: Live, turn: Turn, text: string): Promise<void> {
+    if (this.d.over()) return
+    live.busy = true
+    live.turn = turn
+    this.d.roster.patch(live.sessionId, {
+      status: 'busy',
+      ...(turn.todoId !== undefined && { todoId: turn.todoId }),
+    })
+    this.d.publish()
+    try {
+      await this.d.port.prompt({
+        sessionId: live.sessionId,
+        agent: live.role,
+        text,
+        ...(live.model && { model: live.model }),
+      })
+    } catch (err) {
+      live.turn = undefined
+      this.d.sessions.release(live)
+      this.d.logger.warn(`prompt to ${live.role} ${live.sessionId} failed: ${errorMessage(err)}`)
+      this.d.breaker.recordFailure(live.role)
+      if (turn.todoId) await this.d.record.requeue(turn.todoId, `prompt failed: ${errorMessage(err)}`)
+      if (turn.kind === 'plan')
+        return void this.d.fail(`the planner could not be prompted: ${errorMessage(err)}`)
+      this.d.timers.start(backoff(1), () => this.request())
+    }
+  }
+}

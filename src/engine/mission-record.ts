@@ -1,0 +1,116 @@
+// The running mission's journal: appends entries, keeps the snapshot they fold into (republishing the
+// mission state on every append), and answers what the loop asks of it: the todos in plan order, the
+// ids a tool call may name, the summaries a worker builds on, the ownership file and the result text.
+
+import type { Live } from './live-session'
+import {
+  MissionJournal,
+  type JournalEntryInput,
+  type JournalStore,
+  type MissionSnapshot,
+  type TodoRecord,
+} from './journal'
+import type { Ownership } from './ownership'
+import type { Clock } from './ports'
+import type { DependencySummary } from './prompts'
+
+export class MissionRecord {
+  #journal: MissionJournal | undefined
+  #snap: MissionSnapshot | undefined
+
+  /** @param onAppend runs after each append, once the snapshot holds the entry and before it is written. */
+  constructor(private readonly onAppend: () => void) {}
+
+  /** Opens the journal; {@link sync} then reads the mission it holds. */
+  async open(store: JournalStore, clock: Clock): Promise<void> {
+    this.#journal = (await MissionJournal.open({ store, clock })).journal
+  }
+
+  get opened(): boolean {
+    return this.#journal !== undefined
+  }
+
+  /** Takes the journal's state as the snapshot. */
+  sync(): void {
+    this.#snap = this.#journal?.snapshot()
+  }
+
+  /** The mission as the journal holds it; undefined until the first {@link sync}. */
+  get current(): MissionSnapshot | undefined {
+    return this.#snap
+  }
+
+  /** The snapshot; only read once the mission began (after {@link sync}). */
+  get snap(): MissionSnapshot {
+    return this.#snap as MissionSnapshot
+  }
+
+  async append(entry: JournalEntryInput): Promise<void> {
+    const write = (this.#journal as MissionJournal).append(entry)
+    this.#snap = (this.#journal as MissionJournal).snapshot()
+    this.onAppend()
+    await write
+  }
+
+  /**
+   * Writes an entry without taking a new snapshot or republishing: for the closing entry, once the
+   * final state is out. Resolves at once when the journal never opened.
+   */
+  async appendQuietly(entry: JournalEntryInput): Promise<void> {
+    await this.#journal?.append(entry)
+  }
+
+  requeue(todoId: string, reason: string): Promise<void> {
+    return this.append({ type: 'todo.requeued', todoId, reason })
+  }
+
+  /** Journals the usage a session gathered since the last flush. */
+  async flushUsage(live: Live): Promise<void> {
+    const { tokens, cost } = live.unjournaled
+    if (tokens === 0 && cost === 0) return
+    live.unjournaled = { tokens: 0, cost: 0 }
+    await this.append({ type: 'usage', sessionId: live.sessionId, role: live.role, tokens, cost })
+  }
+
+  /** The todos in plan order (undefined for an id the journal does not hold). */
+  todos(): (TodoRecord | undefined)[] {
+    return this.snap.todoOrder.map((id) => this.snap.todos[id])
+  }
+
+  /** Ids a mission tool call may name. */
+  knownIds(): Set<string> {
+    return new Set(this.snap.todoOrder)
+  }
+
+  passedCount(): number {
+    return this.snap.todoOrder.filter((id) => this.snap.todos[id]?.status === 'passed').length
+  }
+
+  dependencySummaries(ids: readonly string[]): DependencySummary[] {
+    return ids.map((id) => ({ id, summary: this.snap.todos[id]?.summary ?? '' }))
+  }
+
+  /** Which running worker session owns which files. */
+  ownership(missionId: string, endsTurnOnResult: boolean): Ownership {
+    const sessions: Record<string, { todoId: string; files: string[] }> = {}
+    for (const id of this.snap.todoOrder) {
+      const t = this.snap.todos[id]
+      if (t?.status === 'running' && t.sessionId) sessions[t.sessionId] = { todoId: id, files: t.files }
+    }
+    return {
+      missionId,
+      todos: [...this.snap.todoOrder],
+      sessions,
+      ...(endsTurnOnResult && { endsTurnOnResult: true }),
+    }
+  }
+
+  /** The answer of a completed mission: each todo with its summary, and the check that passed. */
+  summary(): string {
+    const todos = this.todos().filter((t) => t !== undefined)
+    const lines = todos.map((t) => `✓ ${t.title}${t.summary ? ` — ${t.summary}` : ''}`)
+    const check = this.snap.evidence.at(-1)
+    if (check) lines.push(`Check \`${check.command}\` passed in ${check.durationMs} ms.`)
+    return lines.join('\n')
+  }
+}

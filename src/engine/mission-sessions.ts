@@ -1,0 +1,168 @@
+// The mission's own sessions (one Live each, with its agent on the roster) and the children OpenCode
+// spawns inside them (the `task` tool), each mapped to the mission session at the root of its tree.
+// Creates sessions, restores them from a resumed journal, frees them after a turn (waking whoever
+// waits for one to go idle) and aborts whole trees: abort does not cascade in OpenCode.
+
+import type { AgentRoster } from './agent-roster'
+import type { MissionSnapshot } from './journal'
+import { newLive, type Live } from './live-session'
+import { sessionTitle } from './mission-options'
+import type { MissionRecord } from './mission-record'
+import type { Clock, Logger, ModelRef, Role, SessionPort } from './ports'
+
+export interface MissionSessionsDeps {
+  sessions: SessionPort
+  clock: Clock
+  logger: Logger
+  roster: AgentRoster
+  record: MissionRecord
+  goal: string
+  /** Model per role, from the options. */
+  models: Partial<Record<Role, ModelRef>> | undefined
+  /** Whether the mission ended: a session created after that is aborted at once. */
+  over: () => boolean
+}
+
+export class MissionSessions {
+  readonly live = new Map<string, Live>()
+  /** Children spawned inside our sessions, mapped to the mission session above them. */
+  readonly #rootOf = new Map<string, string>()
+  /** Resolved whenever a session of the mission finishes a turn. */
+  #idleWaiters: (() => void)[] = []
+
+  constructor(private readonly d: MissionSessionsDeps) {}
+
+  /** The mission session a session belongs to: itself, or the root of the tree it was spawned in. */
+  rootOf(sessionId: string): string | undefined {
+    return this.live.has(sessionId) ? sessionId : this.#rootOf.get(sessionId)
+  }
+
+  /** The mission session a child was spawned under; undefined for any other session. */
+  rootAbove(sessionId: string): string | undefined {
+    return this.#rootOf.get(sessionId)
+  }
+
+  /** Whether a session is the mission session `rootId` or a child under it. */
+  inTree(sessionId: string, rootId: string): boolean {
+    return sessionId === rootId || this.#rootOf.get(sessionId) === rootId
+  }
+
+  /** Records a session created by the server; only one spawned inside a tree of ours is kept. */
+  adopt(sessionId: string, parentId: string): void {
+    const root = this.rootOf(parentId)
+    if (root) this.#rootOf.set(sessionId, root)
+  }
+
+  anyBusy(): boolean {
+    return [...this.live.values()].some((l) => l.busy)
+  }
+
+  /** Resolves when a session is released next (or the mission ends). */
+  nextRelease(): Promise<void> {
+    return new Promise<void>((resolve) => this.#idleWaiters.push(resolve))
+  }
+
+  /** Wakes everyone waiting in {@link nextRelease}. */
+  wake(): void {
+    for (const wake of this.#idleWaiters.splice(0)) wake()
+  }
+
+  /** The session is free again: the scheduler may use it, and a waiting completion may proceed. */
+  release(live: Live): void {
+    live.busy = false
+    this.wake()
+  }
+
+  async create(role: Role, todoId?: string, what?: string): Promise<Live | undefined> {
+    const title = sessionTitle(role, what ?? this.d.goal)
+    const { id } = await this.d.sessions.create({ title })
+    if (this.d.over()) {
+      await this.abortTree(id)
+      return undefined
+    }
+    await this.d.record.append({
+      type: 'session.created',
+      sessionId: id,
+      role,
+      ...(todoId !== undefined && { todoId }),
+    })
+    const now = this.d.clock.now()
+    this.d.roster.add({
+      sessionId: id,
+      role,
+      title,
+      status: 'starting',
+      tokens: 0,
+      cost: 0,
+      startedAt: now,
+      lastActivityAt: now,
+    })
+    return this.add(id, role)
+  }
+
+  add(sessionId: string, role: Role): Live {
+    const live = newLive(sessionId, role, this.d.models?.[role])
+    this.live.set(sessionId, live)
+    if (!this.d.roster.has(sessionId)) {
+      const now = this.d.clock.now()
+      const title = sessionTitle(role, this.d.goal)
+      this.d.roster.add({
+        sessionId,
+        role,
+        title,
+        status: 'idle',
+        tokens: 0,
+        cost: 0,
+        startedAt: now,
+        lastActivityAt: now,
+      })
+    }
+    return live
+  }
+
+  /** Re-creates the sessions of a resumed journal, idle; returns the planner's session id. */
+  restore(snap: MissionSnapshot): string | undefined {
+    let plannerId: string | undefined
+    for (const s of Object.values(snap.sessions)) {
+      const live = this.add(s.sessionId, s.role)
+      const todo = s.todoId !== undefined ? snap.todos[s.todoId] : undefined
+      this.d.roster.patch(s.sessionId, {
+        title: sessionTitle(s.role, todo?.title ?? this.d.goal),
+        tokens: s.tokens,
+        cost: s.cost,
+        startedAt: s.createdAt,
+        ...(s.todoId !== undefined && { todoId: s.todoId }),
+      })
+      if (s.role === 'planner') plannerId = s.sessionId
+      const todosOf = Object.values(snap.todos).filter((t) => t.sessionId === s.sessionId)
+      live.todosDone = todosOf.length
+      live.lastFiles = todosOf.at(-1)?.files ?? []
+    }
+    return plannerId
+  }
+
+  /** Aborts a session and every child under it, in parallel. */
+  async abortTree(sessionId: string): Promise<void> {
+    const known = [...this.#rootOf.entries()].filter(([, root]) => root === sessionId).map(([child]) => child)
+    const asked = await this.d.sessions.children(sessionId).catch(() => [] as string[])
+    const children = [...new Set([...known, ...asked])]
+    await Promise.allSettled([
+      ...children.map((c) => this.abortTree(c)),
+      this.d.sessions.abort(sessionId).then(
+        (ok) => ok || this.d.logger.warn(`abort of ${sessionId} was not confirmed`),
+        () => undefined,
+      ),
+    ])
+  }
+
+  /**
+   * Aborts every tree (an abort of an idle session is a no-op, and cheaper than missing one that
+   * just became busy), waiting at most `limitMs`: a server that stopped answering must not hold a stop.
+   */
+  async abortAll(limitMs: number): Promise<void> {
+    let cancel = () => {}
+    const aborts = Promise.allSettled([...this.live.keys()].map((id) => this.abortTree(id)))
+    await Promise.race([aborts, new Promise<void>((r) => (cancel = this.d.clock.setTimeout(r, limitMs)))])
+    cancel()
+  }
+}

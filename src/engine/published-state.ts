@@ -1,0 +1,51 @@
+// The MissionState a mission publishes: its first value, and each next one with the mission's live
+// parts folded in (pause, agents, inbox, usage totals and, once the journal is read, its iteration,
+// todos and evidence).
+
+import type { AgentRoster } from './agent-roster'
+import type { MissionSnapshot } from './journal'
+import type { MissionState, PermissionAsk } from './mission-state'
+import { todoStates } from './mission-view'
+
+export function initialState(id: string, goal: string, startedAt: number): MissionState {
+  return {
+    id,
+    goal,
+    phase: 'starting',
+    iteration: 0,
+    paused: false,
+    startedAt,
+    agents: [],
+    todos: [],
+    evidence: [],
+    inbox: [],
+    tokens: 0,
+    cost: 0,
+    modelCalls: 0,
+  }
+}
+
+export interface MissionParts {
+  paused: boolean
+  roster: AgentRoster
+  inbox: PermissionAsk[]
+  /** The journal's mission; undefined until it is read. */
+  snap: MissionSnapshot | undefined
+}
+
+export function withParts(state: MissionState, { paused, roster, inbox, snap }: MissionParts): MissionState {
+  return {
+    ...state,
+    paused,
+    agents: roster.list,
+    inbox,
+    tokens: roster.tokens,
+    cost: roster.cost,
+    modelCalls: roster.modelCalls,
+    ...(snap && {
+      iteration: snap.iteration,
+      todos: todoStates(snap),
+      evidence: snap.evidence,
+    }),
+  }
+}

@@ -1,0 +1,66 @@
+// Reconciliation: brings the journal in line with the server when a mission resumes after a restart,
+// and after a dropped event stream, reading back the results of turns that ended unseen.
+
+import type { Live } from './live-session'
+import { TOOL_PLAN } from './mission-protocol'
+import type { MissionRecord } from './mission-record'
+import type { MissionSessions } from './mission-sessions'
+import type { SessionPort } from './ports'
+import { lastCompleted, recoveredTurn } from './turn-results'
+
+export interface ReconcileDeps {
+  port: Pick<SessionPort, 'statuses' | 'missionToolCalls'>
+  record: MissionRecord
+  sessions: MissionSessions
+  /** Marks a stored call as handled: its completion event, should it still arrive, is ignored. */
+  seen: (callId: string) => void
+  /** Records a completed mission tool call on the session's open turn. */
+  capture: (live: Live, tool: string, callId: string, input: unknown) => boolean
+  /** Finishes the session's turn. */
+  turnEnded: (live: Live) => Promise<void>
+}
+
+/**
+ * Turns that ended while we were away are read back from the stored messages; todos whose session is
+ * gone or idle without a result are re-queued. Passed todos are never touched.
+ */
+export async function reconcile(d: ReconcileDeps, why: string): Promise<void> {
+  const statuses = await d.port.statuses().catch(() => ({}) as Record<string, unknown>)
+  for (const todoId of d.record.snap.todoOrder) {
+    const todo = d.record.snap.todos[todoId]
+    if (!todo || (todo.status !== 'running' && todo.status !== 'reviewing')) continue
+    const kind = todo.status === 'running' ? 'work' : 'review'
+    const sessionId = kind === 'work' ? todo.sessionId : todo.reviewerSessionId
+    const live = sessionId ? d.sessions.live.get(sessionId) : undefined
+    if (live && sessionId && statuses[sessionId]) {
+      live.busy = true
+      live.turn ??= { kind, todoId, nudged: false }
+      continue
+    }
+    const calls = sessionId ? await d.port.missionToolCalls(sessionId).catch(() => undefined) : undefined
+    if (live) d.sessions.release(live)
+    const found = recoveredTurn(kind, todoId, calls, d.record.knownIds())
+    if (live && found) {
+      d.seen(found.callId)
+      live.turn = found.turn
+      await d.turnEnded(live)
+    } else {
+      if (live) {
+        live.retired = live.retired || !calls
+        live.turn = undefined
+      }
+      await d.record.requeue(todoId, `${why}: its session had no result`)
+    }
+  }
+  // Sessions we saw busy that the server now reports idle ended their turn unseen: finish it
+  // (the planner's plan, if it made one, is read back from its messages).
+  for (const live of [...d.sessions.live.values()]) {
+    if (!live.busy || !live.turn || statuses[live.sessionId]) continue
+    if (live.turn.kind === 'plan' && !live.turn.delivered) {
+      const calls = await d.port.missionToolCalls(live.sessionId).catch(() => [])
+      const plan = lastCompleted(calls, TOOL_PLAN)
+      if (plan) d.capture(live, TOOL_PLAN, plan.callId, plan.input)
+    }
+    await d.turnEnded(live)
+  }
+}

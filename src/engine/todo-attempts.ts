@@ -1,0 +1,76 @@
+// What becomes of a todo whose attempt failed: provider trouble waits out a backoff (honouring the
+// server's hint) and re-queues, as it is not the todo's fault; any other failure re-queues until the
+// todo used its attempts under the current plan revision, and then fails it for the planner to revise.
+// A review that ended without a verdict is asked again.
+
+import type { CircuitBreaker } from './circuit-breaker'
+import type { MissionRecord } from './mission-record'
+import type { HostError } from './ports'
+import { backoff, classify } from './retry'
+import type { TimerSet } from './timer-set'
+
+export interface TodoAttemptsDeps {
+  record: MissionRecord
+  timers: TimerSet
+  breaker: CircuitBreaker
+  /** Worker attempts per todo and plan revision. */
+  maxAttempts: number
+  /** A todo that waited out a provider backoff is pending again. */
+  onRequeued: () => void
+}
+
+export class TodoAttempts {
+  /** The attempts each todo had made when its current plan revision began. */
+  readonly #base = new Map<string, number>()
+
+  constructor(private readonly d: TodoAttemptsDeps) {}
+
+  /** Counts the attempts of these todos afresh from here (a plan that lists them, or a resume). */
+  rebase(todoIds: Iterable<string>): void {
+    for (const id of todoIds) this.#base.set(id, this.d.record.snap.todos[id]?.attempts ?? 0)
+  }
+
+  async failed(todoId: string, reason: string, error?: HostError): Promise<void> {
+    const todo = this.d.record.snap.todos[todoId]
+    if (!todo) return
+    const decision = error ? classify(error) : undefined
+    if (decision?.retry) {
+      const delay = backoff(todo.attempts, decision.delayMs)
+      this.d.timers.start(
+        delay,
+        () => void this.d.record.requeue(todoId, reason).then(() => this.d.onRequeued()),
+      )
+      // Not dispatchable until the backoff timer re-queues it.
+      await this.d.record.append({
+        type: 'todo.reported',
+        todoId,
+        status: 'blocked',
+        summary: 'waiting for the provider',
+        filesChanged: [],
+      })
+      return
+    }
+    if (error) this.d.breaker.recordFailure('worker')
+    const used = todo.attempts - (this.#base.get(todoId) ?? 0)
+    if (used < this.d.maxAttempts) {
+      await this.d.record.requeue(todoId, reason)
+      return
+    }
+    // Bounded attempts exhausted: the todo stays failed, and the planner revises the plan.
+    if (todo.status !== 'failed')
+      await this.d.record.append({ type: 'todo.verdict', todoId, verdict: 'fail', findings: [reason] })
+  }
+
+  /** A review ended without a verdict: the todo goes back to review (the work itself did not fail). */
+  async noVerdict(todoId: string): Promise<void> {
+    this.d.breaker.recordFailure('reviewer')
+    const todo = this.d.record.snap.todos[todoId]
+    await this.d.record.append({
+      type: 'todo.reported',
+      todoId,
+      status: 'done',
+      summary: todo?.summary ?? '',
+      filesChanged: todo?.filesChanged ?? [],
+    })
+  }
+}

@@ -1,0 +1,39 @@
+// Ending an agent's turn as soon as its mission tool result is in (the `endTurnOnResult` option),
+// instead of paying for the closing model call OpenCode makes after every tool. The cut waits for the
+// step that made the tool call to complete, so that its usage is counted; the idle then follows
+// within milliseconds.
+
+import { errorMessage } from './error-message'
+import type { Live } from './live-session'
+import type { Logger, SessionPort } from './ports'
+
+export interface TurnCutterDeps {
+  /** Whether turns are cut at all. */
+  enabled: boolean
+  sessions: Pick<SessionPort, 'abort'>
+  logger: Logger
+}
+
+export class TurnCutter {
+  constructor(private readonly d: TurnCutterDeps) {}
+
+  /** The open turn's result was acted on: cut the turn now, or once its result message completes. */
+  resultIn(live: Live): void {
+    const turn = live.turn
+    if (!this.d.enabled || !live.busy || !turn?.resultMessageId) return
+    turn.endRequested = true
+    if (live.completedMessages.has(turn.resultMessageId)) this.#cut(live)
+  }
+
+  /** A message of the session completed: cut the turn that waited for it. */
+  messageCompleted(live: Live, messageId: string): void {
+    if (live.turn?.endRequested && live.turn.resultMessageId === messageId) this.#cut(live)
+  }
+
+  #cut(live: Live): void {
+    if (live.turn) live.turn.endRequested = false
+    void this.d.sessions.abort(live.sessionId).catch((err: unknown) => {
+      this.d.logger.warn(`could not end the turn of ${live.sessionId}: ${errorMessage(err)}`)
+    })
+  }
+}
