@@ -1,6 +1,7 @@
 // Batches bursts of notifications (e.g. SSE-driven state changes) into at most one flush per frame.
-// Trailing edge: the first item after a quiet spell starts one frame timer; the timer flushes everything
-// gathered meanwhile. While idle no timer is pending.
+// The first item after a quiet spell goes out on the next turn of the event loop (with whatever the
+// same burst adds); later items wait for the end of the frame that flush started. While idle no timer
+// is pending.
 
 import type { Clock } from './ports'
 
@@ -8,7 +9,7 @@ export interface CoalescerOptions<T> {
   clock: Clock
   /** Receives each batch, in arrival order. Must not throw: it runs from a timer. */
   flush: (batch: T[]) => void
-  /** Frame length in milliseconds: flushes are at least this far apart. Default: 16. */
+  /** Frame length in milliseconds: flushes start at least this far apart. Default: 16. */
   frameMs?: number
   /**
    * When set, an item replaces an earlier item of the same key in the pending batch (keeping the
@@ -26,6 +27,7 @@ export class Coalescer<T> {
   #items: T[] = []
   #positions = new Map<string, number>()
   #cancel: (() => void) | undefined
+  #lastFlush = -Infinity
   #disposed = false
 
   constructor(options: CoalescerOptions<T>) {
@@ -54,10 +56,12 @@ export class Coalescer<T> {
       if (key !== undefined) this.#positions.set(key, this.#items.length)
       this.#items.push(item)
     }
-    this.#cancel ??= this.#clock.setTimeout(() => {
+    if (this.#cancel) return
+    const wait = Math.max(0, this.#lastFlush + this.#frameMs - this.#clock.now())
+    this.#cancel = this.#clock.setTimeout(() => {
       this.#cancel = undefined
       this.#drain()
-    }, this.#frameMs)
+    }, wait)
   }
 
   /** Flushes what is pending now (if anything) and cancels the frame timer. */
@@ -76,6 +80,7 @@ export class Coalescer<T> {
 
   #drain(): void {
     if (this.#items.length === 0) return
+    this.#lastFlush = this.#clock.now()
     const batch = this.#items
     this.#items = []
     this.#positions = new Map()

@@ -24,24 +24,34 @@ export class StatusBar implements vscode.Disposable {
     this.#item.show()
   }
 
+  /** Called on every mission change; the item is only written when what it shows changes. */
   render(mission: MissionState | undefined, server: ServerState): void {
-    if (!mission) {
-      const idle =
-        server.status === 'starting'
-          ? '$(loading~spin) Orchestrator: starting server'
-          : '$(hubot) Orchestrator'
-      this.#item.text = server.status === 'failed' ? '$(error) Orchestrator: server failed' : idle
-      this.#item.tooltip = server.error ?? 'Open the Orchestrator dashboard'
-      return
-    }
-    const passed = mission.todos.filter((t) => t.status === 'passed').length
-    const progress = mission.todos.length ? ` ${passed}/${mission.todos.length}` : ''
-    this.#item.text = `${PHASE_ICON[mission.phase]} Orchestrator: ${mission.phase}${progress}`
-    const waiting = mission.inbox.length ? `\n${mission.inbox.length} permission request(s) waiting` : ''
-    this.#item.tooltip = `${mission.goal}${mission.reason ? `\n${mission.reason}` : ''}${waiting}`
+    const { text, tooltip } = mission ? missionLabel(mission) : serverLabel(server)
+    // Every write of a status bar item is a message to the workbench, changed or not.
+    if (this.#item.text !== text) this.#item.text = text
+    if (this.#item.tooltip !== tooltip) this.#item.tooltip = tooltip
   }
 
   dispose(): void {
     this.#item.dispose()
+  }
+}
+
+function serverLabel(server: ServerState): { text: string; tooltip: string } {
+  const idle =
+    server.status === 'starting' ? '$(loading~spin) Orchestrator: starting server' : '$(hubot) Orchestrator'
+  return {
+    text: server.status === 'failed' ? '$(error) Orchestrator: server failed' : idle,
+    tooltip: server.error ?? 'Open the Orchestrator dashboard',
+  }
+}
+
+function missionLabel(mission: MissionState): { text: string; tooltip: string } {
+  const passed = mission.todos.filter((t) => t.status === 'passed').length
+  const progress = mission.todos.length ? ` ${passed}/${mission.todos.length}` : ''
+  const waiting = mission.inbox.length ? `\n${mission.inbox.length} permission request(s) waiting` : ''
+  return {
+    text: `${PHASE_ICON[mission.phase]} Orchestrator: ${mission.phase}${progress}`,
+    tooltip: `${mission.goal}${mission.reason ? `\n${mission.reason}` : ''}${waiting}`,
   }
 }

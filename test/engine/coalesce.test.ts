@@ -25,14 +25,19 @@ describe('Coalescer', () => {
     expect(clock.pending).toBe(0)
   })
 
-  it('turns a burst into one flush at the end of the frame, in order', () => {
+  it('sends the first burst after a quiet spell at once, and the next one at the end of its frame', () => {
     const { clock, c, batches } = setup<number>()
     for (let i = 0; i < 100; i++) c.push(i)
-    expect(batches).toEqual([])
-    clock.advance(15)
-    expect(batches).toEqual([])
+    expect(batches).toEqual([]) // never from inside push: the burst of this turn goes out together
+    clock.advance(0)
+    expect(batches).toEqual([{ at: 0, batch: Array.from({ length: 100 }, (_, i) => i) }])
+    clock.advance(5)
+    c.push(100)
+    c.push(101)
+    clock.advance(10)
+    expect(batches).toHaveLength(1)
     clock.advance(1)
-    expect(batches).toEqual([{ at: 16, batch: Array.from({ length: 100 }, (_, i) => i) }])
+    expect(batches[1]).toEqual({ at: 16, batch: [100, 101] })
   })
 
   it('flushes at most once per frame under a steady stream', () => {
