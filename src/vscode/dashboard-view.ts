@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto'
 import * as vscode from 'vscode'
 import { Coalescer } from '../engine/coalesce'
+import { dashboardHtml } from './dashboard-html'
 import { systemClock, type Logger } from '../engine/ports'
 import { Views } from '../shared/constants'
 import {
@@ -123,32 +123,13 @@ export class DashboardView implements vscode.WebviewViewProvider, vscode.Disposa
   }
 
   #html(webview: vscode.Webview, dist: vscode.Uri): string {
-    const nonce = randomBytes(16).toString('base64')
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js'))
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.css'))
-    const codicons = webview.asWebviewUri(vscode.Uri.joinPath(dist, 'codicons', 'codicon.css'))
-    const csp = [
-      "default-src 'none'",
-      `style-src ${webview.cspSource}`,
-      `font-src ${webview.cspSource}`,
-      `img-src ${webview.cspSource} data:`,
-      `script-src 'nonce-${nonce}'`,
-    ].join('; ')
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link href="${codicons.toString()}" rel="stylesheet">
-<link href="${style.toString()}" rel="stylesheet">
-<title>Orchestrator</title>
-</head>
-<body>
-<div id="app"></div>
-<script type="module" nonce="${nonce}" src="${script.toString()}"></script>
-</body>
-</html>`
+    const uri = (...path: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(dist, ...path)).toString()
+    return dashboardHtml({
+      cspSource: webview.cspSource,
+      script: uri('webview.js'),
+      style: uri('webview.css'),
+      codicons: uri('codicons', 'codicon.css'),
+    })
   }
 
   dispose(): void {

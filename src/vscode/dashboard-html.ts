@@ -1,0 +1,39 @@
+import { randomBytes } from 'node:crypto'
+
+// The dashboard webview's document: a strict CSP (scripts only with this document's nonce), the
+// codicon font, the built stylesheet and the Svelte bundle mounted on #app. No vscode import, so the
+// render benchmark loads exactly this document in a plain browser.
+
+export interface DashboardResources {
+  /** Origin the webview may load styles, fonts and images from (the webview's `cspSource`). */
+  cspSource: string
+  script: string
+  style: string
+  codicons: string
+}
+
+export function dashboardHtml(r: DashboardResources): string {
+  const nonce = randomBytes(16).toString('base64')
+  const csp = [
+    "default-src 'none'",
+    `style-src ${r.cspSource}`,
+    `font-src ${r.cspSource}`,
+    `img-src ${r.cspSource} data:`,
+    `script-src 'nonce-${nonce}'`,
+  ].join('; ')
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link href="${r.codicons}" rel="stylesheet">
+<link href="${r.style}" rel="stylesheet">
+<title>Orchestrator</title>
+</head>
+<body>
+<div id="app"></div>
+<script type="module" nonce="${nonce}" src="${r.script}"></script>
+</body>
+</html>`
+}

@@ -1,0 +1,110 @@
+// Page side of the render benchmark (render.ts), injected with page.addInitScript before the webview
+// bundle loads. It stands in for VS Code's webview host (acquireVsCodeApi, messages arriving as
+// window `message` events) and timestamps every host message on its way to the screen:
+// arrived (deliver() called from Node) → received (message event) → applied (the app's listener and
+// Svelte's DOM flush are done) → frame (next requestAnimationFrame) → painted (first task after that
+// frame). Plain JavaScript: the repository's tsconfig has no DOM types, and a function serialized
+// from compiled TypeScript could carry bundler helpers the page does not have.
+/* global window, document, requestAnimationFrame */
+;(() => {
+  const now = () => performance.timeOrigin + performance.now()
+  const posted = []
+  let viewState
+  let ready = false
+  window.acquireVsCodeApi = () => ({
+    postMessage: (m) => {
+      posted.push(structuredClone(m))
+      if (m && m.type === 'ready' && !ready) {
+        ready = true
+        // The app subscribed before it said ready, so this listener runs after the app's one. A
+        // microtask checkpoint runs between listeners: Svelte has updated the DOM by then.
+        window.addEventListener('message', afterApp)
+      }
+    },
+    getState: () => viewState,
+    setState: (s) => void (viewState = structuredClone(s)),
+  })
+
+  const records = []
+  const queue = []
+  let current
+  let reordered = 0
+  let lastK = -1
+  const violations = []
+  document.addEventListener('securitypolicyviolation', (e) =>
+    violations.push(`${e.violatedDirective} ${e.blockedURI}`),
+  )
+
+  // Registered before the app's listener: the message starts being handled.
+  window.addEventListener('message', (e) => {
+    if (e.source !== window || queue.length === 0) return
+    const k = queue.shift()
+    current = records[k]
+    current.received = now()
+  })
+
+  const statusText = (a) => `${a.status}${a.tool ? ` · ${a.tool}` : ''}`
+
+  /** Whether the dashboard shows what this snapshot says about agents and progress. */
+  function shows(msg) {
+    const m = msg.state.mission
+    if (!m) return true
+    const shown = [...document.querySelectorAll('[data-testid="agent"] .status')].map((e) => e.textContent)
+    const want = m.agents.map(statusText)
+    if (shown.length !== want.length || shown.some((s, i) => s !== want[i])) return false
+    if (m.todos.length === 0) return true
+    const done = m.todos.filter((t) => t.status === 'passed').length
+    return (
+      document.querySelector('[data-testid="progress"]')?.textContent === `${done}/${m.todos.length} todos`
+    )
+  }
+
+  function afterApp(e) {
+    const r = current
+    if (!r || e.source !== window) return
+    current = undefined
+    r.applied = now()
+    r.shown = shows(e.data)
+    requestAnimationFrame(() => {
+      r.frame = now()
+      const ch = new MessageChannel()
+      ch.port1.onmessage = () => {
+        r.painted = now()
+        ch.port1.close()
+      }
+      ch.port2.postMessage(0)
+    })
+  }
+
+  window.__bench = {
+    now,
+    isReady: () => ready,
+    deliver(k, json) {
+      if (k < lastK) reordered++
+      lastK = Math.max(lastK, k)
+      records[k] = { k, arrived: now() }
+      queue.push(k)
+      window.postMessage(JSON.parse(json), '*')
+    },
+    /** rAF → first task after the frame, for n frames without host messages (the view's own cost). */
+    idleFrames: (n) =>
+      new Promise((resolve) => {
+        const out = []
+        const next = () =>
+          requestAnimationFrame(() => {
+            const t = now()
+            const ch = new MessageChannel()
+            ch.port1.onmessage = () => {
+              ch.port1.close()
+              out.push(now() - t)
+              if (out.length < n) next()
+              else resolve(out)
+            }
+            ch.port2.postMessage(0)
+          })
+        next()
+      }),
+    painted: () => records.filter((r) => r.painted !== undefined).length,
+    result: () => ({ records, reordered, violations, posted }),
+  }
+})()

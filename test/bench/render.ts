@@ -1,0 +1,384 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { Coalescer } from '../../src/engine/coalesce'
+import type { PlanTodo } from '../../src/engine/mission-protocol'
+import { Mission } from '../../src/engine/mission'
+import { silentLogger, systemClock, type HostEvent } from '../../src/engine/ports'
+import { PROTOCOL_VERSION, type HostToWebview } from '../../src/shared/protocol'
+import { dashboardHtml } from '../../src/vscode/dashboard-html'
+import { buildSnapshot } from '../../src/vscode/snapshot'
+import { FakeOpencode, FakeWorkspace, flush } from '../fixtures/fake-opencode'
+import { MemoryStore } from '../fixtures/memory-journal'
+import { repoRoot } from '../support/sandbox'
+
+// "Event → rendered dashboard" end to end, as far as it goes without VS Code: host events from the
+// fake OpenCode ports drive the real engine Mission (system clock); every state change goes through
+// the dashboard's Coalescer with DashboardView's 16 ms frame; each flush posts a snapshot from the
+// real snapshot builder into the production webview bundle in Debian's Chromium, where the page
+// timestamps the first frame after the DOM shows it. Node and page clocks are aligned by round trips.
+// Not covered: VS Code's own postMessage hop (extension host → renderer → webview iframe); page
+// .evaluate over CDP stands in for it.
+
+/** DashboardView's default coalescing window. */
+const FRAME_MS = 16
+const ORIGIN = 'http://webview.localhost'
+const FINAL_TOOL = 'bench-final'
+
+export interface RenderOptions {
+  /** Host events per second. */
+  rate: number
+  durationMs: number
+  /** Concurrent agent sessions (the mission's `caps.total`). */
+  agents: number
+  todos: number
+}
+
+/** One posted snapshot, timestamps in Node's clock (ms since the epoch, sub-millisecond). */
+export interface Delivery {
+  k: number
+  posted: number
+  bytes: number
+  /** Host events folded into this snapshot: their emit times. */
+  events: number[]
+  arrived: number
+  received: number
+  applied: number
+  frame: number
+  painted: number
+  /** The DOM showed this snapshot's agent statuses and progress right after it was applied. */
+  shown: boolean
+}
+
+export interface RenderResult {
+  eventsSent: number
+  elapsedMs: number
+  deliveries: Delivery[]
+  /** Per host event: emit → first frame painted after the DOM showed a snapshot containing it. */
+  latencies: number[]
+  /** Host CPU per event, synchronous part: engine fold, state publish, coalescer push (ms). */
+  eventMs: number[]
+  /** Host CPU per snapshot, synchronous part: snapshot build and handing it to page.evaluate (ms). */
+  postMs: number[]
+  /** requestAnimationFrame → first task after the frame, with no host message: the view's own frame cost. */
+  idleFrameMs: number[]
+  /** Half the best round trip of the clock alignment, before and after the run (ms). */
+  clockUncertaintyMs: number
+  /** Change of the page−Node clock offset over the run (ms). */
+  clockDriftMs: number
+  finalMarkerShown: boolean
+  /** Agent rows on the dashboard at the end (finished sessions stay listed). */
+  agentRows: number
+  reordered: number
+  cspViolations: string[]
+  pageErrors: string[]
+  /** Requests the page made to anything but the stand-in webview origin (all refused). */
+  offOrigin: string[]
+  /** Messages the webview sent to the host. */
+  webviewPosted: unknown[]
+}
+
+const nodeNow = () => performance.timeOrigin + performance.now()
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
+
+interface BenchGlobal {
+  __bench: {
+    now(): number
+    isReady(): boolean
+    idleFrames(n: number): Promise<number[]>
+    deliver(k: number, json: string): void
+    painted(): number
+    result(): {
+      records: (Omit<Delivery, 'posted' | 'bytes' | 'events'> | null)[]
+      reordered: number
+      violations: string[]
+      posted: unknown[]
+    }
+  }
+}
+
+/** The webview document DashboardView serves, with this page's origin for its resources. */
+const html = () =>
+  dashboardHtml({
+    cspSource: ORIGIN,
+    script: `${ORIGIN}/dist/webview.js`,
+    style: `${ORIGIN}/dist/webview.css`,
+    codicons: `${ORIGIN}/dist/codicons/codicon.css`,
+  })
+
+const TYPES: Record<string, string> = {
+  js: 'text/javascript',
+  css: 'text/css',
+  ttf: 'font/ttf',
+}
+
+/** Page clock minus Node clock, from the round trip with the smallest delay. */
+async function clockOffset(page: Page): Promise<{ offset: number; uncertainty: number }> {
+  let best = { offset: 0, uncertainty: Infinity }
+  for (let i = 0; i < 30; i++) {
+    const t0 = nodeNow()
+    const p = await page.evaluate(() => (globalThis as unknown as BenchGlobal).__bench.now())
+    const t1 = nodeNow()
+    if ((t1 - t0) / 2 < best.uncertainty) best = { offset: p - (t0 + t1) / 2, uncertainty: (t1 - t0) / 2 }
+  }
+  return best
+}
+
+const todo = (i: number): PlanTodo => ({
+  id: `t${i}`,
+  title: `Todo ${i}: implement part ${i} of the feature`,
+  description: '',
+  files: [`src/part${i}.ts`],
+  dependsOn: [],
+  acceptance: [],
+})
+
+/** A page with the webview document and the built bundle, served by request interception: no request reaches the network. */
+async function openWebview(browser: Browser) {
+  const page = await browser.newPage({ viewport: { width: 380, height: 1000 } })
+  const pageErrors: string[] = []
+  page.on('pageerror', (e) => pageErrors.push(e.message))
+  page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()))
+  const offOrigin: string[] = []
+  await page.route('**/*', (route) => {
+    const url = new URL(route.request().url())
+    if (url.origin !== ORIGIN) {
+      offOrigin.push(url.href)
+      return route.abort()
+    }
+    if (url.pathname === '/') return route.fulfill({ contentType: 'text/html', body: html() })
+    const ext = url.pathname.split('.').pop() ?? ''
+    const type = TYPES[ext]
+    if (!url.pathname.startsWith('/dist/') || url.pathname.includes('..') || !type)
+      return route.fulfill({ status: 404 })
+    return route.fulfill({ contentType: type, body: readFileSync(join(repoRoot, url.pathname)) })
+  })
+  await page.addInitScript({ path: join(repoRoot, 'test/bench/render-harness.js') })
+  await page.goto(`${ORIGIN}/`)
+  await page.waitForFunction(() => (globalThis as unknown as BenchGlobal).__bench.isReady())
+  return { page, pageErrors, offOrigin }
+}
+
+export async function benchRender(o: RenderOptions): Promise<RenderResult> {
+  const oc = new FakeOpencode()
+  const mission = new Mission(
+    {
+      sessions: oc,
+      events: oc,
+      workspace: new FakeWorkspace(),
+      journal: new MemoryStore(),
+      clock: systemClock,
+      logger: silentLogger,
+    },
+    { id: 'render', goal: 'Render benchmark', caps: { total: o.agents } },
+  )
+  let browser: Browser | undefined
+  let coalescer: Coalescer<true> | undefined
+  try {
+    // The mission first: planned, with its workers busy.
+    void mission.run()
+    const settle = async (done: () => boolean) => {
+      for (let i = 0; i < 200 && !done(); i++) await flush()
+    }
+    await settle(() => mission.state.agents.length > 0)
+    oc.turn(mission.state.agents[0]?.sessionId ?? '', 'orchestrator_plan', {
+      todos: Array.from({ length: o.todos }, (_, i) => todo(i)),
+    })
+    const busy = () => mission.state.agents.filter((a) => a.status === 'busy')
+    await settle(() => busy().length >= o.agents)
+    if (busy().length < o.agents) throw new Error(`only ${busy().length} of ${o.agents} agents got busy`)
+
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'],
+    })
+    const { page, pageErrors, offOrigin } = await openWebview(browser)
+    const before = await clockOffset(page)
+
+    // The host side of DashboardView: a snapshot on ready, then one coalesced snapshot per frame.
+    const server = { status: 'ready' as const, url: 'http://127.0.0.1:4096' }
+    const deliveries: Pick<Delivery, 'k' | 'posted' | 'bytes' | 'events'>[] = []
+    const inFlight: Promise<void>[] = []
+    const deliverErrors: string[] = []
+    let pending: number[] = []
+    let open = true
+    const postMs: number[] = []
+    const eventMs: number[] = []
+    const post = () => {
+      if (!open) return
+      const t = nodeNow()
+      const msg: HostToWebview = {
+        type: 'snapshot',
+        protocol: PROTOCOL_VERSION,
+        state: buildSnapshot(server, mission.state, undefined),
+      }
+      // VS Code serializes webview messages as JSON on their way out of the extension host.
+      const json = JSON.stringify(msg)
+      const k = deliveries.length
+      inFlight.push(
+        page
+          .evaluate(([k, json]) => (globalThis as unknown as BenchGlobal).__bench.deliver(k, json), [
+            k,
+            json,
+          ] as const)
+          .catch((err: unknown) => void deliverErrors.push(String(err))),
+      )
+      postMs.push(nodeNow() - t)
+      deliveries.push({ k, posted: t, bytes: json.length, events: pending })
+      pending = []
+    }
+    coalescer = new Coalescer<true>({ clock: systemClock, frameMs: FRAME_MS, flush: post })
+    const c = coalescer
+    post()
+    mission.onChange(() => c.push(true))
+
+    // Streaming load: text deltas, usage updates and tool calls of the busy agents, round robin;
+    // every 200 events one busy agent ends its turn (report or verdict), so todos progress.
+    let seq = 0
+    const textOf = new Map<string, string>()
+    const emit = (e: HostEvent) => {
+      seq++
+      const t = nodeNow()
+      pending.push(t)
+      oc.emit(e)
+      eventMs.push(nodeNow() - t)
+    }
+    const KINDS = ['text', 'tool', 'text', 'usage', 'text', 'tool', 'text', 'usage', 'text', 'done'] as const
+    const TOOLS = ['read', 'grep', 'edit', 'bash']
+    const stream = (sessionId: string) => {
+      const kind = KINDS[seq % KINDS.length]
+      const messageId = `msg_${sessionId}`
+      if (kind === 'text') {
+        const text = `${textOf.get(sessionId) ?? ''} token${seq}`.slice(-2000)
+        textOf.set(sessionId, text)
+        emit({ type: 'part.text', sessionId, messageId, partId: 'p1', text, final: false })
+      } else if (kind === 'usage')
+        emit({
+          type: 'message.assistant',
+          sessionId,
+          messageId,
+          providerId: 'bench',
+          modelId: 'scripted',
+          tokens: seq,
+          cost: seq / 1e6,
+          completed: false,
+        })
+      else
+        emit({
+          type: 'part.tool',
+          sessionId,
+          messageId,
+          callId: `call_${seq}`,
+          tool: `${TOOLS[seq % TOOLS.length]} #${seq}`,
+          status: kind === 'tool' ? 'running' : 'completed',
+          input: {},
+        })
+    }
+    const endTurn = (a: { sessionId: string; role: string }) => {
+      const brief = oc.prompts.filter((p) => p.sessionId === a.sessionId).at(-1)?.text ?? ''
+      const todoId = /todoId:? "?([\w-]+)"?/.exec(brief)?.[1] ?? ''
+      const before = seq
+      const t = nodeNow()
+      if (a.role === 'worker')
+        oc.turn(a.sessionId, 'orchestrator_report', {
+          todoId,
+          status: 'done',
+          summary: 'ok',
+          filesChanged: [],
+        })
+      else oc.turn(a.sessionId, 'orchestrator_verdict', { todoId, verdict: 'pass', findings: [] })
+      // A turn is five host events.
+      for (let i = 0; i < 5; i++) pending.push(t)
+      eventMs.push((nodeNow() - t) / 5)
+      seq = before + 5
+    }
+
+    const t0 = nodeNow()
+    let turn = 0
+    for (;;) {
+      const elapsed = nodeNow() - t0
+      if (elapsed >= o.durationMs) break
+      const due = Math.floor((elapsed * o.rate) / 1000)
+      while (seq < due) {
+        const agents = busy()
+        if (agents.length === 0) break
+        const a = agents[seq % agents.length]
+        if (!a) break
+        if (Math.floor(seq / 200) > turn) {
+          turn = Math.floor(seq / 200)
+          endTurn(a)
+        } else stream(a.sessionId)
+      }
+      await sleep(1)
+    }
+    const elapsedMs = nodeNow() - t0
+    const eventsSent = seq
+
+    // The final marker: one more tool call, which the dashboard must show.
+    const last = busy()[0]
+    if (last)
+      emit({
+        type: 'part.tool',
+        sessionId: last.sessionId,
+        messageId: 'msg_final',
+        callId: 'call_final',
+        tool: FINAL_TOOL,
+        status: 'running',
+        input: {},
+      })
+    c.flushNow()
+    open = false
+    await Promise.all(inFlight)
+    if (deliverErrors.length) throw new Error(`snapshots not delivered: ${deliverErrors.join('; ')}`)
+    await page.waitForFunction(
+      (n) => (globalThis as unknown as BenchGlobal).__bench.painted() >= n,
+      deliveries.length,
+      { timeout: 10_000 },
+    )
+    const finalMarkerShown =
+      (await page.locator('[data-testid="agent"] .status', { hasText: FINAL_TOOL }).count()) === 1
+    const agentRows = await page.locator('[data-testid="agent"]').count()
+    const idleFrameMs = await page.evaluate(() =>
+      (globalThis as unknown as BenchGlobal).__bench.idleFrames(60),
+    )
+    const after = await clockOffset(page)
+    const page2node = (t: number) => t - (before.offset + after.offset) / 2
+    const got = await page.evaluate(() => (globalThis as unknown as BenchGlobal).__bench.result())
+    const full: Delivery[] = deliveries.map((d) => {
+      const r = got.records[d.k]
+      if (!r) throw new Error(`snapshot ${d.k} never reached the page`)
+      return {
+        ...d,
+        arrived: page2node(r.arrived),
+        received: page2node(r.received),
+        applied: page2node(r.applied),
+        frame: page2node(r.frame),
+        painted: page2node(r.painted),
+        shown: r.shown,
+      }
+    })
+    const latencies = full.flatMap((d) => d.events.map((t) => d.painted - t))
+    return {
+      eventsSent,
+      elapsedMs,
+      deliveries: full,
+      latencies,
+      eventMs,
+      postMs,
+      idleFrameMs,
+      clockUncertaintyMs: Math.max(before.uncertainty, after.uncertainty),
+      clockDriftMs: after.offset - before.offset,
+      finalMarkerShown,
+      agentRows,
+      reordered: got.reordered,
+      cspViolations: got.violations,
+      pageErrors,
+      offOrigin,
+      webviewPosted: got.posted,
+    }
+  } finally {
+    mission.dispose()
+    coalescer?.dispose()
+    await browser?.close()
+  }
+}
