@@ -253,6 +253,8 @@ export class Mission {
     if (!planner) return
     this.#plannerId = planner.sessionId
     this.#planAttempts++
+    // Published before the planner runs, so the plugin holds the planner's closing call too.
+    await this.#publishOwnership()
     await this.#dispatcher.prompt(planner, { kind: 'plan', nudged: false }, brief)
   }
 

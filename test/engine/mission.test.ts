@@ -73,6 +73,13 @@ describe('mission loop', () => {
     await flush()
     const [planner] = sessionsOf(mission, 'planner')
     expect(oc.created[0]).toEqual({ title: 'Planner: Build the thing' })
+    // The plugin learns that the engine ends turns before the planner's first call.
+    expect(workspace.ownership[0]).toEqual({
+      missionId: 'm1',
+      todos: [],
+      sessions: {},
+      endsTurnOnResult: true,
+    })
     expect(lastPrompt(oc, planner!)).toContain('Mission goal: Build the thing')
     oc.turn(planner!, 'orchestrator_plan', {
       todos: [todo('a', ['a.ts']), todo('b', ['b.ts']), todo('c', ['c.ts'], ['a', 'b'])],
