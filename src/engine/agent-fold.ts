@@ -43,7 +43,10 @@ export function foldAgentEvent(
         ? agent
         : { ...agent, status: 'idle', tool: undefined, retry: undefined, lastActivityAt: now }
     case 'session.error':
-      return { ...agent, error: event.error.message, lastActivityAt: now }
+      // An abort is the engine ending a turn (or the user's stop), not a failure of the agent.
+      return event.error.name === 'MessageAbortedError'
+        ? agent
+        : { ...agent, error: event.error.message, lastActivityAt: now }
     case 'message.assistant':
       return withUsage(agent, event, now, ledger)
     case 'part.text':

@@ -65,6 +65,16 @@ describe('foldAgentEvent', () => {
     expect(b.tool).toBeUndefined()
   })
 
+  it('shows a real session error, but not the abort that ends a turn', () => {
+    const err = (name: string, message: string): HostEvent => ({
+      type: 'session.error',
+      sessionId: 's1',
+      error: { name, message, retryable: false },
+    })
+    expect(fold([err('MessageAbortedError', 'Aborted')]).error).toBeUndefined()
+    expect(fold([err('APIError', 'quota exceeded')]).error).toBe('quota exceeded')
+  })
+
   it('ignores events of other sessions and returns the same object', () => {
     const a = agent()
     expect(foldAgentEvent(a, { type: 'session.idle', sessionId: 'other' }, 1, new UsageLedger())).toBe(a)
