@@ -24,7 +24,8 @@ import { progressLine, toReport } from './report'
 
 const USAGE = `usage: orchestrator run --goal "<text>" [--dir D] [--server-url URL --password P]
        [--opencode-config FILE] [--model role=provider/model]... [--concurrency N] [--check "<cmd>"]
-       [--cap role:worker=N | provider:ID=N | model:PROVIDER/MODEL=N]... [--max-tokens N] [--max-minutes N] [--opencode PATH] [--json] [--demo]`
+       [--cap role:worker=N | provider:ID=N | model:PROVIDER/MODEL=N]...
+       [--max-iterations N] [--max-tokens N] [--max-minutes N] [--opencode PATH] [--json] [--demo]`
 
 /** `orchestrator run`: one mission, live progress on stderr, the report on stdout with --json. */
 export async function runCommand(argv: string[], io: CliIo): Promise<number> {

@@ -20,6 +20,8 @@ describe('orchestrator run: bad arguments', () => {
     expect(await runCommand(['--goal', 'x', '--cap', 'role:boss=2'], o)).toBe(2)
     expect(o.err).toContain('cap "role:boss" is not one of role:<worker|reviewer>=N')
     expect(o.err).toContain('usage: orchestrator run')
+    for (const flag of ['--cap', '--concurrency', '--max-iterations', '--max-tokens', '--max-minutes'])
+      expect(o.err).toContain(`[${flag} `)
   })
 
   it('rejects a bad --model and a bad --concurrency the same way', async () => {
