@@ -10,6 +10,7 @@ import { registerPluginCommands } from './vscode/plugin-commands'
 import { ServerController } from './vscode/server-controller'
 import { buildSnapshot } from './vscode/snapshot'
 import { StatusBar } from './vscode/status-bar'
+import { errorMessage } from './engine/error-message'
 
 let root: DisposableStore | undefined
 let server: ServerController | undefined
@@ -35,7 +36,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const runMission = (goal: string, resumeId?: string) => {
     if (!vscode.workspace.isTrusted) return void vscode.window.showWarningMessage(UNTRUSTED)
     missions.start(goal, resumeId).then(notifyMissionEnd, (err: unknown) => {
-      const message = err instanceof Error ? err.message : String(err)
+      const message = errorMessage(err)
       log.for('mission').error(`mission did not start: ${message}`)
       void vscode.window.showErrorMessage(`Mission not started: ${message}`, 'Show Logs').then((c) => {
         if (c) void vscode.commands.executeCommand(Commands.showLogs)

@@ -3,6 +3,7 @@ import type { Mission } from '../engine/mission'
 import type { PermissionAsk } from '../engine/mission-state'
 import type { PermissionReply } from '../engine/ports'
 import type { CliIo } from './io'
+import { errorMessage } from '../engine/error-message'
 
 /**
  * Answers the mission's permission inbox from the terminal: asks on a TTY (one question at a time),
@@ -40,6 +41,6 @@ async function answer(mission: Mission, io: CliIo, ask: PermissionAsk, interacti
     )
   }
   await mission.replyPermission(ask.requestId, reply).catch((err: unknown) => {
-    io.stderr(`permission reply failed: ${err instanceof Error ? err.message : String(err)}\n`)
+    io.stderr(`permission reply failed: ${errorMessage(err)}\n`)
   })
 }

@@ -1,6 +1,7 @@
 import type { OpencodeClient } from '@opencode-ai/sdk/v2'
 import type { EventPort, HostEvent, Logger } from '../engine/ports'
 import { toHostEvents } from './event-mapping'
+import { errorMessage } from '../engine/error-message'
 
 /** Options of {@link OpencodeEventStream}. */
 export interface EventStreamOptions {
@@ -73,7 +74,7 @@ export class OpencodeEventStream implements EventPort {
           for (const e of toHostEvents(event)) this.#emit(e)
         }
       } catch (err) {
-        reason = err instanceof Error ? err.message : String(err)
+        reason = errorMessage(err)
       }
       if (signal.aborted) return
       this.log.warn(`event stream lost (${reason}); reconnecting in ${delay} ms`)

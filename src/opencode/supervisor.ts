@@ -13,6 +13,7 @@ import type {
   ToolCallRecord,
 } from '../engine/ports'
 import { connect, type ConnectOptions, type Connection } from './connection'
+import { errorMessage } from '../engine/error-message'
 
 /** Options of {@link Supervisor.start}. */
 export interface SupervisorOptions {
@@ -115,9 +116,7 @@ export class Supervisor implements SessionPort, EventPort {
         this.#emitState({ status: 'ready', url: next.url })
         return
       } catch (err) {
-        this.log.warn(
-          `restart of the OpenCode server failed: ${err instanceof Error ? err.message : String(err)}`,
-        )
+        this.log.warn(`restart of the OpenCode server failed: ${errorMessage(err)}`)
         delay = Math.min(delay * 2, 5_000)
       }
     }

@@ -3,6 +3,7 @@
 // original bytes back from the backup.
 import * as nodeFs from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
+import { errorMessage as message } from '../engine/error-message'
 
 /** The file operations safeWrite uses; tests inject failures through it. */
 export interface SafeWriteFs {
@@ -69,7 +70,6 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 /** Backups of `file` are named `<file>.orchestrator-<UTC stamp>[-n].bak`, which sorts by age. */
 const backupPattern = (file: string) =>
   new RegExp(`^${escape(basename(file))}\\.orchestrator-(\\d{8}T\\d{9}Z)(-\\d+)?\\.bak$`)
-const message = (err: unknown) => (err instanceof Error ? err.message : String(err))
 
 // One write per path at a time within this process, so the temp name cannot collide.
 const queues = new Map<string, Promise<unknown>>()

@@ -13,6 +13,7 @@ import {
   type WebviewToHost,
 } from '../shared/protocol'
 import { DisposableStore } from './disposable'
+import { errorMessage } from '../engine/error-message'
 
 export interface DashboardHandlers {
   snapshot(): DashboardSnapshot
@@ -103,9 +104,7 @@ export class DashboardView implements vscode.WebviewViewProvider, vscode.Disposa
         return this.handlers.resumeMission()
       case 'permission.reply':
         return void this.handlers.replyPermission(msg.requestId, msg.reply).catch((err: unknown) => {
-          this.log.error(
-            `permission ${msg.requestId} not answered: ${err instanceof Error ? err.message : String(err)}`,
-          )
+          this.log.error(`permission ${msg.requestId} not answered: ${errorMessage(err)}`)
           // The ask may have been answered elsewhere or the mission ended: show the current inbox.
           this.changed()
         })

@@ -14,6 +14,7 @@ import {
 import { locateConfig, type InstallScope } from '../plugin-config/locate'
 import { Commands } from '../shared/constants'
 import type { DisposableStore } from './disposable'
+import { errorMessage } from '../engine/error-message'
 
 export interface PluginCommandDeps {
   /** The extension's folder; its dist/plugin.js is the plugin that gets installed. */
@@ -57,7 +58,7 @@ async function run(action: Action, pluginFile: string, log: Logger): Promise<voi
         : await uninstallPlugin({ scope, pluginFile })
   } catch (err) {
     // The installer reports expected failures as outcomes; anything thrown is a bug worth logging.
-    const message = err instanceof Error ? err.message : String(err)
+    const message = errorMessage(err)
     log.error(`${action} failed unexpectedly: ${message}`)
     void vscode.window.showErrorMessage(`Companion plugin ${action} failed: ${message}`)
     return

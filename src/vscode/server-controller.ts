@@ -6,6 +6,7 @@ import type { Supervisor } from '../opencode/supervisor'
 import { missionServerConfig } from '../plugin-config/server-config'
 import type { ServerStatus } from '../shared/protocol'
 import { getConfig } from './config'
+import { errorMessage } from '../engine/error-message'
 
 export interface ServerState {
   status: ServerStatus
@@ -100,7 +101,7 @@ export class ServerController implements vscode.Disposable {
       this.#set({ status: 'ready', url: connection.url })
       return connection
     } catch (err) {
-      const error = err instanceof Error ? err.message : String(err)
+      const error = errorMessage(err)
       this.#set({ status: 'failed', error })
       throw err
     }
