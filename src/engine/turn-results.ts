@@ -56,15 +56,10 @@ export function recoveredTurn(
   knownIds: ReadonlySet<string>,
 ): { turn: Turn; callId: string } | undefined {
   const last = lastCompleted(calls, kind === 'work' ? TOOL_REPORT : TOOL_VERDICT)
-  if (!last) return undefined
-  if (kind === 'work') {
-    const parsed = checkReport(last.input, knownIds)
-    if (!parsed.ok || parsed.value.todoId !== todoId) return undefined
-    return { turn: { kind, todoId, nudged: true, report: parsed.value }, callId: last.callId }
-  }
-  const parsed = checkVerdict(last.input, knownIds)
-  if (!parsed.ok || parsed.value.todoId !== todoId) return undefined
-  return { turn: { kind, todoId, nudged: true, verdict: parsed.value }, callId: last.callId }
+  const turn: Turn = { kind, todoId, nudged: true }
+  return last && captureResult(turn, last.tool, last.input, knownIds)
+    ? { turn, callId: last.callId }
+    : undefined
 }
 
 /**
