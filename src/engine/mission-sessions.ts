@@ -8,6 +8,7 @@ import type { MissionSnapshot } from './journal'
 import { newLive, type Live } from './live-session'
 import { sessionTitle } from './mission-options'
 import type { MissionRecord } from './mission-record'
+import type { AgentState } from './mission-state'
 import type { Clock, Logger, ModelRef, Role, SessionPort } from './ports'
 
 export interface MissionSessionsDeps {
@@ -86,38 +87,22 @@ export class MissionSessions {
       role,
       ...(todoId !== undefined && { todoId }),
     })
-    const now = this.d.clock.now()
-    this.d.roster.add({
-      sessionId: id,
-      role,
-      title,
-      status: 'starting',
-      tokens: 0,
-      cost: 0,
-      startedAt: now,
-      lastActivityAt: now,
-    })
+    this.d.roster.add(this.#agent(id, role, title, 'starting'))
     return this.add(id, role)
   }
 
   add(sessionId: string, role: Role): Live {
     const live = newLive(sessionId, role, this.d.models?.[role])
     this.live.set(sessionId, live)
-    if (!this.d.roster.has(sessionId)) {
-      const now = this.d.clock.now()
-      const title = sessionTitle(role, this.d.goal)
-      this.d.roster.add({
-        sessionId,
-        role,
-        title,
-        status: 'idle',
-        tokens: 0,
-        cost: 0,
-        startedAt: now,
-        lastActivityAt: now,
-      })
-    }
+    if (!this.d.roster.has(sessionId))
+      this.d.roster.add(this.#agent(sessionId, role, sessionTitle(role, this.d.goal), 'idle'))
     return live
+  }
+
+  /** A new agent on the roster: no usage yet, active since now. */
+  #agent(sessionId: string, role: Role, title: string, status: 'starting' | 'idle'): AgentState {
+    const now = this.d.clock.now()
+    return { sessionId, role, title, status, tokens: 0, cost: 0, startedAt: now, lastActivityAt: now }
   }
 
   /** Re-creates the sessions of a resumed journal, idle; returns the planner's session id. */
