@@ -10,6 +10,7 @@ import { ScriptedProvider, scriptedProviderConfig } from '../demo/scripted-provi
 import { withCapSpec } from '../engine/caps'
 import { Mission } from '../engine/mission'
 import { MISSION_DEFAULTS, type MissionOptions } from '../engine/mission-options'
+import { parseModelRef } from '../engine/model-ref'
 import type { MissionState } from '../engine/mission-state'
 import { ROLES, systemClock, type Logger, type Role } from '../engine/ports'
 import type { SchedulerCaps } from '../engine/scheduler'
@@ -202,13 +203,14 @@ function parseTuning(args: {
 }): Pick<MissionOptions, 'models' | 'caps' | 'check' | 'budgets'> {
   const models: NonNullable<MissionOptions['models']> = {}
   for (const spec of args.model ?? []) {
-    const m = /^(\w+)=([^/\s]+)\/(\S+)$/.exec(spec)
+    const m = /^(\w+)=(.*)$/.exec(spec)
     const role = m?.[1] as Role | undefined
-    if (!m || !role || !ROLES.includes(role))
+    const model = parseModelRef(m?.[2])
+    if (!role || !ROLES.includes(role) || !model)
       throw new Error(
         `--model must look like planner=provider/model (roles: ${ROLES.join(', ')}), got "${spec}"`,
       )
-    models[role] = { providerID: m[2] as string, modelID: m[3] as string }
+    models[role] = model
   }
   const concurrency = positiveInt('concurrency', args.concurrency)
   const maxIterations = positiveInt('max-iterations', args['max-iterations'])

@@ -1,3 +1,4 @@
+import { parseModelRef } from './model-ref'
 import type { SchedulerCaps } from './scheduler'
 
 // Concurrency caps beyond the total, as the CLI's `--cap` and the `orchestrator.concurrencyLimits`
@@ -20,7 +21,7 @@ export function withCap(caps: SchedulerCaps, key: string, limit: number): Schedu
       return { ...caps, perRole: { ...caps.perRole, [name]: limit } }
     if (kind === 'provider' && !name.includes('/'))
       return { ...caps, perProvider: { ...caps.perProvider, [name]: limit } }
-    if (kind === 'model' && /^[^/]+\/.+$/.test(name))
+    if (kind === 'model' && parseModelRef(name))
       return { ...caps, perModel: { ...caps.perModel, [name]: limit } }
   }
   throw new Error(`cap "${key}" is not one of ${CAP_SYNTAX}`)

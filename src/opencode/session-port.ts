@@ -1,5 +1,6 @@
 import type { OpencodeClient } from '@opencode-ai/sdk/v2'
 import { MISSION_TOOLS } from '../engine/mission-protocol'
+import { parseModelRef } from '../engine/model-ref'
 import {
   ROLES,
   type CreateSessionInput,
@@ -51,7 +52,7 @@ export class OpencodeSessionPort implements SessionPort {
 
   async roleModels(): Promise<Partial<Record<Role, ModelRef>>> {
     const [agents, config] = await Promise.all([this.client.app.agents(), this.client.config.get()])
-    const fallback = parseModel(ok(config, 'config').model)
+    const fallback = parseModelRef(ok(config, 'config').model)
     const models: Partial<Record<Role, ModelRef>> = {}
     for (const role of ROLES) {
       const model = ok(agents, 'agents').find((a) => a.name === role)?.model ?? fallback
@@ -90,11 +91,4 @@ function describe(res: Result<unknown>): string {
   const status = res.response ? `HTTP ${res.response.status}` : 'no response'
   const detail = res.error === undefined ? '' : `: ${JSON.stringify(res.error).slice(0, 300)}`
   return status + detail
-}
-
-/** `provider/model` (OpenCode's config notation; the model id may contain more slashes). */
-function parseModel(spec: string | undefined): ModelRef | undefined {
-  const slash = spec?.indexOf('/') ?? -1
-  if (!spec || slash <= 0 || slash === spec.length - 1) return undefined
-  return { providerID: spec.slice(0, slash), modelID: spec.slice(slash + 1) }
 }

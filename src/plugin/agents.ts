@@ -3,6 +3,7 @@
 // nothing else in their config (default_agent, other agents, commands) is touched. Prompts are
 // fixed text so the provider's prompt cache keeps working across calls.
 import { TOOL_PLAN, TOOL_REPORT, TOOL_VERDICT } from '../engine/mission-protocol'
+import { parseModelRef } from '../engine/model-ref'
 import { ROLES, type Role } from '../engine/ports'
 
 type Action = 'allow' | 'ask' | 'deny'
@@ -38,7 +39,7 @@ export function parsePluginOptions(raw: unknown): OrchestratorPluginOptions {
       throw new TypeError(
         `orchestrator plugin option \`models\`: unknown role "${role}" (expected ${ROLES.join(', ')})`,
       )
-    if (typeof model !== 'string' || !/^[^/\s]+\/\S+$/.test(model))
+    if (typeof model !== 'string' || !parseModelRef(model))
       throw new TypeError(
         `orchestrator plugin option \`models.${role}\` must be "provider/model", got ${JSON.stringify(model)}`,
       )
