@@ -1,4 +1,5 @@
 import * as vscode from 'vscode'
+import { errorMessage } from './engine/error-message'
 import { Commands } from './shared/constants'
 import { registerCommands } from './vscode/commands'
 import { DashboardView } from './vscode/dashboard-view'
@@ -10,7 +11,6 @@ import { registerPluginCommands } from './vscode/plugin-commands'
 import { ServerController } from './vscode/server-controller'
 import { buildSnapshot } from './vscode/snapshot'
 import { StatusBar } from './vscode/status-bar'
-import { errorMessage } from './engine/error-message'
 
 let root: DisposableStore | undefined
 let server: ServerController | undefined

@@ -1,9 +1,9 @@
 import { createInterface } from 'node:readline/promises'
+import { errorMessage } from '../engine/error-message'
 import type { Mission } from '../engine/mission'
 import type { PermissionAsk } from '../engine/mission-state'
 import type { PermissionReply } from '../engine/ports'
 import type { CliIo } from './io'
-import { errorMessage } from '../engine/error-message'
 
 /**
  * Answers the mission's permission inbox from the terminal: asks on a TTY (one question at a time),

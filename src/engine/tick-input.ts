@@ -8,13 +8,19 @@ import type { Live } from './live-session'
 import type { ModelRef, Role } from './ports'
 import type { Assignment, SchedulerSession, SchedulerTodo } from './scheduler'
 
-/** A dispatch under way whose journal entry is not in yet, with the slot of the session being created for it. */
+/**
+ * A dispatch under way whose journal entry is not in yet, with the slot of the session being created
+ * for it.
+ */
 export interface Dispatching {
   role: Role
   creating?: SchedulerSession
 }
 
-/** The dispatch of an assignment until it has claimed its session (an existing one is marked busy at once). */
+/**
+ * The dispatch of an assignment until it has claimed its session (an existing one is marked busy at
+ * once).
+ */
 export function dispatchSlot(a: Assignment): Dispatching {
   if (a.sessionId !== 'new') return { role: a.role }
   const creating: SchedulerSession = {

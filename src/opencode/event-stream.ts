@@ -1,7 +1,7 @@
 import type { OpencodeClient } from '@opencode-ai/sdk/v2'
+import { errorMessage } from '../engine/error-message'
 import type { EventPort, HostEvent, Logger } from '../engine/ports'
 import { toHostEvents } from './event-mapping'
-import { errorMessage } from '../engine/error-message'
 
 /** Options of {@link OpencodeEventStream}. */
 export interface EventStreamOptions {

@@ -1,4 +1,5 @@
 import type { OpencodeClient } from '@opencode-ai/sdk/v2'
+import { errorMessage } from '../engine/error-message'
 import type {
   CreateSessionInput,
   EventPort,
@@ -13,7 +14,6 @@ import type {
   ToolCallRecord,
 } from '../engine/ports'
 import { connect, type ConnectOptions, type Connection } from './connection'
-import { errorMessage } from '../engine/error-message'
 
 /** Options of {@link Supervisor.start}. */
 export interface SupervisorOptions {

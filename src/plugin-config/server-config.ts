@@ -21,9 +21,10 @@ export interface ServerConfigOptions {
 
 /**
  * `base` with our plugin entry appended to its `plugin` list, and snapshots off unless asked for;
- * entries of ours already in `base` are replaced, so the list holds our plugin once. OpenCode loads two different URLs of our plugin as
- * two plugins (one from a user's installed config, one from here); the config hook is idempotent and
- * the later plugin's tools replace the earlier ones, so that stays harmless.
+ * entries of ours already in `base` are replaced, so the list holds our plugin once. OpenCode loads
+ * two different URLs of our plugin as two plugins (one from a user's installed config, one from here);
+ * the config hook is idempotent and the later plugin's tools replace the earlier ones, so that stays
+ * harmless.
  */
 export function missionServerConfig(options: ServerConfigOptions): Record<string, unknown> {
   const base = options.base ?? {}

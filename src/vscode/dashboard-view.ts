@@ -1,6 +1,6 @@
 import * as vscode from 'vscode'
 import { Coalescer } from '../engine/coalesce'
-import { dashboardHtml } from './dashboard-html'
+import { errorMessage } from '../engine/error-message'
 import { systemClock, type Logger } from '../engine/ports'
 import { Views } from '../shared/constants'
 import {
@@ -12,8 +12,8 @@ import {
   type PermissionReply,
   type WebviewToHost,
 } from '../shared/protocol'
+import { dashboardHtml } from './dashboard-html'
 import { DisposableStore } from './disposable'
-import { errorMessage } from '../engine/error-message'
 
 export interface DashboardHandlers {
   snapshot(): DashboardSnapshot

@@ -4,6 +4,7 @@
 // reports, and opens a broken file at the place it is broken.
 import { existsSync } from 'node:fs'
 import * as vscode from 'vscode'
+import { errorMessage } from '../engine/error-message'
 import type { Logger } from '../engine/ports'
 import {
   installPlugin,
@@ -14,7 +15,6 @@ import {
 import { locateConfig, type InstallScope } from '../plugin-config/locate'
 import { Commands } from '../shared/constants'
 import type { DisposableStore } from './disposable'
-import { errorMessage } from '../engine/error-message'
 
 export interface PluginCommandDeps {
   /** The extension's folder; its dist/plugin.js is the plugin that gets installed. */

@@ -1,12 +1,12 @@
 import * as vscode from 'vscode'
 import type { Logger } from '../engine/ports'
 import { Emitter } from '../engine/emitter'
+import { errorMessage } from '../engine/error-message'
 import { resolveOpencodeBinary } from '../opencode/binary'
 import type { Supervisor } from '../opencode/supervisor'
 import { missionServerConfig } from '../plugin-config/server-config'
 import type { ServerStatus } from '../shared/protocol'
 import { getConfig } from './config'
-import { errorMessage } from '../engine/error-message'
 
 export interface ServerState {
   status: ServerStatus
@@ -107,7 +107,10 @@ export class ServerController implements vscode.Disposable {
     }
   }
 
-  /** The companion plugin (and the snapshot choice) go in through the server's config content: no user file is changed. */
+  /**
+   * The companion plugin (and the snapshot choice) go in through the server's config content: no user
+   * file is changed.
+   */
   #serverConfig(): object {
     return missionServerConfig({
       pluginFile: vscode.Uri.joinPath(this.extensionUri, 'dist', 'plugin.js').fsPath,

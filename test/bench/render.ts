@@ -133,7 +133,10 @@ const todo = (i: number): PlanTodo => ({
   acceptance: [],
 })
 
-/** A page with the webview document and the built bundle, served by request interception: no request reaches the network. */
+/**
+ * A page with the webview document and the built bundle, served by request interception: no request
+ * reaches the network.
+ */
 async function openWebview(browser: Browser) {
   const page = await browser.newPage({ viewport: { width: 380, height: 1000 } })
   const pageErrors: string[] = []
