@@ -3,24 +3,42 @@ import tseslint from 'typescript-eslint'
 import svelte from 'eslint-plugin-svelte'
 import globals from 'globals'
 
+const hostPaths = [{ name: 'vscode', message: 'Only src/vscode/** may import vscode.' }]
+const hostPatterns = [
+  {
+    group: ['@opencode-ai/sdk', '@opencode-ai/sdk/*'],
+    message: 'Use the ports in src/engine/ports.ts.',
+  },
+  {
+    group: ['**/vscode/**', '**/opencode/**', '**/cli/**'],
+    message: 'Lower layers never import upward.',
+  },
+]
 const noHostImports = {
-  'no-restricted-imports': [
-    'error',
-    {
-      paths: [{ name: 'vscode', message: 'Only src/vscode/** may import vscode.' }],
-      patterns: [
-        {
-          group: ['@opencode-ai/sdk', '@opencode-ai/sdk/*'],
-          message: 'Use the ports in src/engine/ports.ts.',
-        },
-        {
-          group: ['**/vscode/**', '**/opencode/**', '**/cli/**'],
-          message: 'Lower layers never import upward.',
-        },
-      ],
-    },
-  ],
+  'no-restricted-imports': ['error', { paths: hostPaths, patterns: hostPatterns }],
 }
+
+// The engine's rooms, lowest first. A room imports its own files, lower rooms and `../ports` (the
+// engine's boundary); the mission loop and its options at the top import any room.
+const ENGINE_ROOMS = ['util', 'protocol', 'record', 'sessions', 'guards', 'schedule', 'turns']
+const engineRoomRules = ENGINE_ROOMS.map((room, i) => ({
+  files: [`src/engine/${room}/**`],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        paths: hostPaths,
+        patterns: [
+          ...hostPatterns,
+          {
+            group: [...ENGINE_ROOMS.slice(i + 1).map((r) => `../${r}/*`), '../mission', '../mission-options'],
+            message: `src/engine/${room} imports only its own room, lower rooms (${ENGINE_ROOMS.slice(0, i).join(', ') || 'none'}) and ../ports.`,
+          },
+        ],
+      },
+    ],
+  },
+}))
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'artifacts/**', 'coverage/**'] },
@@ -44,6 +62,7 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
   },
   { files: ['src/engine/**', 'src/shared/**', 'webview/**'], rules: noHostImports },
+  ...engineRoomRules,
   {
     // Host code logs through the LogOutputChannel, never the console.
     files: ['src/vscode/**', 'src/extension.ts', 'src/engine/**', 'src/opencode/**'],

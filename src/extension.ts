@@ -1,5 +1,5 @@
 import * as vscode from 'vscode'
-import { errorMessage } from './engine/error-message'
+import { errorMessage } from './engine/util/error-message'
 import { Commands } from './shared/constants'
 import { registerCommands } from './vscode/commands'
 import { DashboardView } from './vscode/dashboard-view'

@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline/promises'
-import { errorMessage } from '../engine/error-message'
+import { errorMessage } from '../engine/util/error-message'
 import type { Mission } from '../engine/mission'
-import type { PermissionAsk } from '../engine/mission-state'
+import type { PermissionAsk } from '../engine/record/mission-state'
 import type { PermissionReply } from '../engine/ports'
 import type { CliIo } from './io'
 

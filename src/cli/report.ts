@@ -1,4 +1,4 @@
-import type { MissionState } from '../engine/mission-state'
+import type { MissionState } from '../engine/record/mission-state'
 
 /** The `--json` report (a contract: product.md). */
 export interface MissionReport {

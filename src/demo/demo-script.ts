@@ -1,4 +1,4 @@
-import type { PlanTodo } from '../engine/mission-protocol'
+import type { PlanTodo } from '../engine/protocol/mission-protocol'
 import { missionScript, type MissionScript, type MissionScriptOptions } from './mission-script'
 
 // The demo mission: a tiny ES-module project, a six-todo plan (five independent todos and a test

@@ -1,11 +1,11 @@
-import { BRIEF } from '../engine/prompts'
+import { BRIEF } from '../engine/protocol/prompts'
 import {
   TOOL_PLAN,
   TOOL_REPORT,
   TOOL_VERDICT,
   type PlanTodo,
   type ReportStatus,
-} from '../engine/mission-protocol'
+} from '../engine/protocol/mission-protocol'
 import type { ChatMessage, ChatRequest, Script, ScriptStep } from './scripted-provider'
 
 // A deterministic model that plays a whole mission: it reads the engine's brief (the LAST user

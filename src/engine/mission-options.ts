@@ -1,7 +1,7 @@
-import type { BudgetLimits } from './budgets'
-import type { JournalStore } from './journal'
+import type { BudgetLimits } from './guards/budgets'
+import type { JournalStore } from './record/journal'
 import type { Clock, EventPort, Logger, ModelRef, Role, SessionPort, WorkspacePort } from './ports'
-import type { SchedulerCaps } from './scheduler'
+import type { SchedulerCaps } from './schedule/scheduler'
 
 export interface MissionDeps {
   sessions: SessionPort
@@ -53,14 +53,4 @@ export const MISSION_DEFAULTS = {
   retryStuckMs: 60_000,
   breakerThreshold: 5,
   endTurnOnResult: true,
-}
-
-/** Longest goal excerpt used in a session title. */
-const TITLE_CHARS = 60
-
-/** An explicit title: an untitled session costs an extra title-generation model call. */
-export const sessionTitle = (role: Role, what: string) => {
-  const oneLine = what.replace(/\s+/g, ' ').trim()
-  const excerpt = oneLine.length > TITLE_CHARS ? `${oneLine.slice(0, TITLE_CHARS - 1)}…` : oneLine
-  return `${role[0]?.toUpperCase()}${role.slice(1)}: ${excerpt}`
 }

@@ -1,36 +1,41 @@
-// The mission loop. Its collaborators hold the rest: the journal and its snapshot (mission-record),
-// the sessions and their trees (mission-sessions), dispatch and prompts (dispatcher, tick-input),
-// turn results (turn-results, turn-cut, todo-attempts), the iteration's end and check
-// (iteration-end), permissions (permission-inbox), provider retry (provider-cooling), budgets
-// (mission-budgets), timers (timer-set), resumption (reconcile) and the published state
-// (agent-roster, published-state).
+// The mission loop: the story of one mission, from the plan to its end. Everything else lives in
+// the engine's rooms, lowest first (ESLint keeps the arrows pointing down):
+//   util/      timers, serial runs, coalescing, the emitter: no mission knowledge
+//   protocol/  the mission tools' arguments, the briefs, file ownership, model names
+//   record/    the journal and what it folds into: todos, agents, the published state
+//   sessions/  the mission's sessions and their trees, the permission inbox
+//   guards/    budgets, breakers, retry policy, cooling providers
+//   schedule/  who runs what next under the caps, and the prompts that start it
+//   turns/     what a finished turn means: its result, a failed attempt, the iteration's end
+// Collaborators that only call back here are separate so that their state has one owner: the
+// dispatcher owns the tick loop, TodoAttempts the backoffs, TurnCutter the pending cuts.
 
-import { AgentRoster } from './agent-roster'
-import { CircuitBreaker } from './circuit-breaker'
-import { Dispatcher } from './dispatcher'
-import { Emitter } from './emitter'
-import { errorMessage } from './error-message'
-import { checkOutcome, iterationStep } from './iteration-end'
-import type { Live, Turn } from './live-session'
-import { MissionBudgets } from './mission-budgets'
+import { AgentRoster } from './record/agent-roster'
+import { CircuitBreaker } from './guards/circuit-breaker'
+import { Dispatcher } from './schedule/dispatcher'
+import { Emitter } from './util/emitter'
+import { errorMessage } from './util/error-message'
+import { checkOutcome, iterationStep } from './turns/iteration-end'
+import type { Live, Turn } from './sessions/live-session'
+import { MissionBudgets } from './guards/mission-budgets'
 import { MISSION_DEFAULTS, type MissionDeps, type MissionOptions } from './mission-options'
-import { TOOL_PLAN, TOOL_REPORT, TOOL_VERDICT, type PlanArgs } from './mission-protocol'
-import { MissionRecord } from './mission-record'
-import { MissionSessions } from './mission-sessions'
-import { isTerminal, type MissionState } from './mission-state'
-import { PermissionInbox } from './permission-inbox'
+import { TOOL_PLAN, TOOL_REPORT, TOOL_VERDICT, type PlanArgs } from './protocol/mission-protocol'
+import { MissionRecord } from './record/mission-record'
+import { MissionSessions } from './sessions/mission-sessions'
+import { isTerminal, type MissionState } from './record/mission-state'
+import { PermissionInbox } from './sessions/permission-inbox'
 import type { HostError, HostEvent, PermissionReply } from './ports'
-import { nudgeBrief, planBrief, planRetryBrief, replanBrief } from './prompts'
-import type { CheckFailure } from './prompts'
-import { ProviderCooling } from './provider-cooling'
-import { initialState, withParts } from './published-state'
-import { reconcile } from './reconcile'
-import { RepeatBreaker } from './repeat-breaker'
-import { classify } from './retry'
-import { TimerSet } from './timer-set'
-import { TodoAttempts } from './todo-attempts'
-import { TurnCutter } from './turn-cut'
-import { captureResult, turnOutcome } from './turn-results'
+import { nudgeBrief, planBrief, planRetryBrief, replanBrief } from './protocol/prompts'
+import type { CheckFailure } from './protocol/prompts'
+import { ProviderCooling } from './guards/provider-cooling'
+import { initialState, withParts } from './record/published-state'
+import { reconcile } from './turns/reconcile'
+import { RepeatBreaker } from './guards/repeat-breaker'
+import { classify } from './guards/retry'
+import { TimerSet } from './util/timer-set'
+import { TodoAttempts } from './turns/todo-attempts'
+import { TurnCutter } from './turns/turn-cut'
+import { captureResult, turnOutcome } from './turns/turn-results'
 
 /**
  * One mission: plan → parallel workers → review → check → re-plan, until the check passes or a

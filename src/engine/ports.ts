@@ -1,4 +1,4 @@
-import type { Ownership } from './ownership'
+import type { Ownership } from './protocol/ownership'
 
 // What the engine needs from the outside world. `src/opencode` implements the OpenCode ports on the
 // SDK; tests implement them with in-memory fakes. The engine imports neither vscode nor the SDK.

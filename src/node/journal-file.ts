@@ -3,7 +3,7 @@
 
 import { appendFile, mkdir, readFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
-import type { JournalStore } from '../engine/journal'
+import type { JournalStore } from '../engine/record/journal'
 
 /**
  * Appends lines to a file, creating its folder on first write. Appends are serialised, so lines land in

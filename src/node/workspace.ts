@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process'
 import { readdir } from 'node:fs/promises'
-import type { Ownership } from '../engine/ownership'
+import type { Ownership } from '../engine/protocol/ownership'
 import type { CheckResult, WorkspacePort } from '../engine/ports'
 import { clearOwnership, writeOwnership } from '../plugin/ownership'
 

@@ -1,6 +1,6 @@
 import type { OpencodeClient } from '@opencode-ai/sdk/v2'
-import { MISSION_TOOLS } from '../engine/mission-protocol'
-import { parseModelRef } from '../engine/model-ref'
+import { MISSION_TOOLS } from '../engine/protocol/mission-protocol'
+import { parseModelRef } from '../engine/protocol/model-ref'
 import {
   ROLES,
   type CreateSessionInput,

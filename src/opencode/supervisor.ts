@@ -1,5 +1,5 @@
 import type { OpencodeClient } from '@opencode-ai/sdk/v2'
-import { errorMessage } from '../engine/error-message'
+import { errorMessage } from '../engine/util/error-message'
 import type {
   CreateSessionInput,
   EventPort,

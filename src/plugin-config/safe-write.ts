@@ -3,7 +3,7 @@
 // original bytes back from the backup.
 import * as nodeFs from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
-import { errorMessage as message } from '../engine/error-message'
+import { errorMessage as message } from '../engine/util/error-message'
 
 /** The file operations safeWrite uses; tests inject failures through it. */
 export interface SafeWriteFs {

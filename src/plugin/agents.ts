@@ -2,8 +2,8 @@
 // config wins: an agent they already define under one of these names is left exactly as it is, and
 // nothing else in their config (default_agent, other agents, commands) is touched. Prompts are
 // fixed text so the provider's prompt cache keeps working across calls.
-import { TOOL_PLAN, TOOL_REPORT, TOOL_VERDICT } from '../engine/mission-protocol'
-import { parseModelRef } from '../engine/model-ref'
+import { TOOL_PLAN, TOOL_REPORT, TOOL_VERDICT } from '../engine/protocol/mission-protocol'
+import { parseModelRef } from '../engine/protocol/model-ref'
 import { ROLES, type Role } from '../engine/ports'
 
 type Action = 'allow' | 'ask' | 'deny'

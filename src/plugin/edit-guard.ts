@@ -3,7 +3,7 @@
 // call into a tool error the model reads. Only file-editing tools are guarded: `bash` can write files
 // too, and no argument check can tell, so a worker's shell use is not policed here.
 import { isAbsolute, relative, resolve, sep } from 'node:path'
-import { isOwnedPath, type Ownership } from '../engine/ownership'
+import { isOwnedPath, type Ownership } from '../engine/protocol/ownership'
 
 /** File-editing tools: OpenCode 1.18's edit, write and apply_patch (plus multiedit of older versions). */
 const EDIT_TOOLS = new Set(['edit', 'write', 'apply_patch', 'multiedit'])

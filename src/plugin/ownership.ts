@@ -2,7 +2,7 @@
 // reads it inside the OpenCode server; the host writes it. Plain node:fs so both runtimes work.
 import { mkdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
-import { OWNERSHIP_FILE, parseOwnership, type Ownership } from '../engine/ownership'
+import { OWNERSHIP_FILE, parseOwnership, type Ownership } from '../engine/protocol/ownership'
 
 /** Absolute path of the ownership file of a project directory. */
 export const ownershipPath = (projectDir: string): string => join(projectDir, ...OWNERSHIP_FILE.split('/'))

@@ -10,8 +10,8 @@ import {
   TOOL_PLAN,
   TOOL_REPORT,
   TOOL_VERDICT,
-} from '../engine/mission-protocol'
-import type { Ownership } from '../engine/ownership'
+} from '../engine/protocol/mission-protocol'
+import type { Ownership } from '../engine/protocol/ownership'
 
 const z = tool.schema
 

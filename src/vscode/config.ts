@@ -1,7 +1,7 @@
 import * as vscode from 'vscode'
-import { withCap } from '../engine/caps'
+import { withCap } from '../engine/schedule/caps'
 import type { MissionOptions } from '../engine/mission-options'
-import type { SchedulerCaps } from '../engine/scheduler'
+import type { SchedulerCaps } from '../engine/schedule/scheduler'
 import type { Config } from '../shared/constants'
 
 /** Typed read of an `orchestrator.*` setting. */

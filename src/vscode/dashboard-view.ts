@@ -1,6 +1,6 @@
 import * as vscode from 'vscode'
-import { Coalescer } from '../engine/coalesce'
-import { errorMessage } from '../engine/error-message'
+import { Coalescer } from '../engine/util/coalesce'
+import { errorMessage } from '../engine/util/error-message'
 import { systemClock, type Logger } from '../engine/ports'
 import { Views } from '../shared/constants'
 import {

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode'
-import type { MissionState, PermissionAsk } from '../engine/mission-state'
+import type { MissionState, PermissionAsk } from '../engine/record/mission-state'
 import { Commands } from '../shared/constants'
 
 /** One toast per mission end: completion, failure with its reason, or stop. */

@@ -4,7 +4,7 @@
 // reports, and opens a broken file at the place it is broken.
 import { existsSync } from 'node:fs'
 import * as vscode from 'vscode'
-import { errorMessage } from '../engine/error-message'
+import { errorMessage } from '../engine/util/error-message'
 import type { Logger } from '../engine/ports'
 import {
   installPlugin,

@@ -4,7 +4,7 @@ import type {
   MissionState,
   PermissionAsk,
   TodoState,
-} from '../engine/mission-state'
+} from '../engine/record/mission-state'
 import {
   EVIDENCE_TAIL_LINES,
   type AgentView,

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode'
-import type { MissionState } from '../engine/mission-state'
+import type { MissionState } from '../engine/record/mission-state'
 import { Commands, STATUS_BAR_ID } from '../shared/constants'
 import type { ServerState } from './server-controller'
 

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createDemoScript, DEMO_CHECK, DEMO_FILES, DEMO_PLAN } from '../../src/demo/demo-script'
 import { missionScript, parseBrief } from '../../src/demo/mission-script'
 import type { ChatMessage, ChatRequest, ScriptStep } from '../../src/demo/scripted-provider'
-import { checkPlan, type PlanTodo } from '../../src/engine/mission-protocol'
+import { checkPlan, type PlanTodo } from '../../src/engine/protocol/mission-protocol'
 import {
   nudgeBrief,
   planBrief,
@@ -10,7 +10,7 @@ import {
   replanBrief,
   reviewBrief,
   workBrief,
-} from '../../src/engine/prompts'
+} from '../../src/engine/protocol/prompts'
 
 const SYSTEM = 'You are a worker.\n<env>\n  Working directory: /proj\n  Platform: linux\n</env>'
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { foldAgentEvent, UsageLedger } from '../../src/engine/agent-fold'
-import type { AgentState } from '../../src/engine/mission-state'
+import { foldAgentEvent, UsageLedger } from '../../src/engine/record/agent-fold'
+import type { AgentState } from '../../src/engine/record/mission-state'
 import type { HostEvent } from '../../src/engine/ports'
 
 const agent = (patch: Partial<AgentState> = {}): AgentState => ({

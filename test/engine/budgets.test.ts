@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { BudgetTracker } from '../../src/engine/budgets'
+import { BudgetTracker } from '../../src/engine/guards/budgets'
 import { FakeClock } from '../fixtures/fake-clock'
 
 describe('BudgetTracker', () => {

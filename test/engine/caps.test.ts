@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { withCap, withCapSpec } from '../../src/engine/caps'
+import { withCap, withCapSpec } from '../../src/engine/schedule/caps'
 
 describe('caps from the CLI and the settings', () => {
   it('adds role, provider and model bounds next to the total', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { CircuitBreaker, type BreakerChange } from '../../src/engine/circuit-breaker'
+import { CircuitBreaker, type BreakerChange } from '../../src/engine/guards/circuit-breaker'
 import { FakeClock } from '../fixtures/fake-clock'
 
 function setup(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { Coalescer } from '../../src/engine/coalesce'
+import { Coalescer } from '../../src/engine/util/coalesce'
 import { FakeClock } from '../fixtures/fake-clock'
 
 function setup<T>(options: { frameMs?: number; key?: (item: T) => string } = {}) {

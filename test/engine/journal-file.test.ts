@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { MissionJournal } from '../../src/engine/journal'
+import { MissionJournal } from '../../src/engine/record/journal'
 import { JournalFile } from '../../src/node/journal-file'
 import { FakeClock } from '../fixtures/fake-clock'
 

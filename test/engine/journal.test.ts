@@ -10,8 +10,8 @@ import {
   serializeEntry,
   type JournalEntry,
   type JournalEntryInput,
-} from '../../src/engine/journal'
-import type { PlanTodo } from '../../src/engine/mission-protocol'
+} from '../../src/engine/record/journal'
+import type { PlanTodo } from '../../src/engine/protocol/mission-protocol'
 import { FakeClock } from '../fixtures/fake-clock'
 import { MemoryStore } from '../fixtures/memory-journal'
 

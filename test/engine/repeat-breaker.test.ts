@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { RepeatBreaker } from '../../src/engine/repeat-breaker'
+import { RepeatBreaker } from '../../src/engine/guards/repeat-breaker'
 
 describe('RepeatBreaker', () => {
   it('trips on the same text three turns running', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { backoff, classify } from '../../src/engine/retry'
+import { backoff, classify } from '../../src/engine/guards/retry'
 import type { HostError } from '../../src/engine/ports'
 
 const err = (over: Partial<HostError>): HostError => ({

@@ -7,8 +7,8 @@ import {
   type SchedulerCaps,
   type SchedulerSession,
   type SchedulerTodo,
-  type TodoStatus,
-} from '../../src/engine/scheduler'
+} from '../../src/engine/schedule/scheduler'
+import type { TodoStatus } from '../../src/engine/record/journal'
 import type { ModelRef, Role } from '../../src/engine/ports'
 
 const A: ModelRef = { providerID: 'alpha', modelID: 'a1' }

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { missionScript, parseBrief, type MissionScriptOptions } from '../../src/demo/mission-script'
 import type { ChatRequest } from '../../src/demo/scripted-provider'
 import type { MissionOptions } from '../../src/engine/mission-options'
-import type { PlanTodo } from '../../src/engine/mission-protocol'
+import type { PlanTodo } from '../../src/engine/protocol/mission-protocol'
 import { Sandbox } from '../support/sandbox'
 
 let sandbox: Sandbox | undefined

@@ -4,8 +4,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { missionScript } from '../../src/demo/mission-script'
-import { TOOL_PLAN, TOOL_REPORT, TOOL_VERDICT, type PlanTodo } from '../../src/engine/mission-protocol'
-import { BRIEF } from '../../src/engine/prompts'
+import {
+  TOOL_PLAN,
+  TOOL_REPORT,
+  TOOL_VERDICT,
+  type PlanTodo,
+} from '../../src/engine/protocol/mission-protocol'
+import { BRIEF } from '../../src/engine/protocol/prompts'
 import { agentDefinitions } from '../../src/plugin/agents'
 import { pluginUrl, repoRoot, Sandbox } from '../support/sandbox'
 

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { isOwnedPath, normalizeRelative, parseOwnership } from '../../src/engine/ownership'
+import { isOwnedPath, normalizeRelative, parseOwnership } from '../../src/engine/protocol/ownership'
 import { clearOwnership, OwnershipReader, ownershipPath, writeOwnership } from '../../src/plugin/ownership'
 
 let dir: string

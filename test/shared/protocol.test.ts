@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { MissionState } from '../../src/engine/mission-state'
+import type { MissionState } from '../../src/engine/record/mission-state'
 import {
   EVIDENCE_TAIL_LINES,
   isHostToWebview,

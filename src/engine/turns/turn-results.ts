@@ -3,8 +3,8 @@
 // stream). Only a well-formed result of the turn's own kind, about the turn's own todo, counts. And
 // what a delivered result does to the mission.
 
-import type { JournalEntryInput } from './journal'
-import type { Turn } from './live-session'
+import type { JournalEntryInput } from '../record/journal'
+import type { Turn } from '../sessions/live-session'
 import {
   checkPlan,
   checkReport,
@@ -13,8 +13,8 @@ import {
   TOOL_REPORT,
   TOOL_VERDICT,
   type PlanArgs,
-} from './mission-protocol'
-import type { ToolCallRecord } from './ports'
+} from '../protocol/mission-protocol'
+import type { ToolCallRecord } from '../ports'
 
 /**
  * Checks a completed mission tool call and records it on the open turn (a plan, or the reasons a plan

@@ -1,9 +1,9 @@
 // How a plan iteration ends, as pure functions: the next step once no dispatch is possible (run the
 // check, re-plan, or wait), and what a run of the check command leaves in the journal.
 
-import { outputTail, type JournalEntryInput, type TodoRecord } from './journal'
-import type { CheckResult } from './ports'
-import type { CheckFailure } from './prompts'
+import { outputTail, type JournalEntryInput, type TodoRecord } from '../record/journal'
+import type { CheckResult } from '../ports'
+import type { CheckFailure } from '../protocol/prompts'
 
 export type IterationStep = { next: 'check' } | { next: 'wait' } | { next: 'replan'; failed: string[] }
 

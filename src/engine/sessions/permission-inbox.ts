@@ -4,10 +4,10 @@
 // left in a tree whose root went idle are stale and dropped. The list is replaced, never mutated, as
 // the mission state publishes it.
 
-import type { AgentRoster } from './agent-roster'
+import type { AgentRoster } from '../record/agent-roster'
 import type { MissionSessions } from './mission-sessions'
-import type { PermissionAsk } from './mission-state'
-import type { HostEvent } from './ports'
+import type { PermissionAsk } from '../record/mission-state'
+import type { HostEvent } from '../ports'
 
 export interface PermissionInboxDeps {
   sessions: MissionSessions

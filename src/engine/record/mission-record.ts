@@ -2,7 +2,6 @@
 // mission state on every append), and answers what the loop asks of it: the todos in plan order, the
 // ids a tool call may name, the summaries a worker builds on, the ownership file and the result text.
 
-import type { Live } from './live-session'
 import {
   MissionJournal,
   type JournalEntryInput,
@@ -10,9 +9,9 @@ import {
   type MissionSnapshot,
   type TodoRecord,
 } from './journal'
-import type { Ownership } from './ownership'
-import type { Clock } from './ports'
-import type { DependencySummary } from './prompts'
+import type { Ownership } from '../protocol/ownership'
+import type { Clock, Role } from '../ports'
+import type { DependencySummary } from '../protocol/prompts'
 
 export class MissionRecord {
   #journal: MissionJournal | undefined
@@ -65,7 +64,7 @@ export class MissionRecord {
   }
 
   /** Journals the usage a session gathered since the last flush. */
-  async flushUsage(live: Live): Promise<void> {
+  async flushUsage(live: UsageHolder): Promise<void> {
     const { tokens, cost } = live.unjournaled
     if (tokens === 0 && cost === 0) return
     live.unjournaled = { tokens: 0, cost: 0 }
@@ -113,4 +112,11 @@ export class MissionRecord {
     if (check) lines.push(`Check \`${check.command}\` passed in ${check.durationMs} ms.`)
     return lines.join('\n')
   }
+}
+
+/** A session with usage the journal has not recorded yet (the session's `Live`, seen from here). */
+export interface UsageHolder {
+  sessionId: string
+  role: Role
+  unjournaled: { tokens: number; cost: number }
 }

@@ -3,20 +3,20 @@
 // for it or an idle one claimed, the dispatch journaled and the brief prompted. Ticks run one at a
 // time, and a request during a tick runs one more after it. Every prompt of the mission goes out here.
 
-import type { AgentRoster } from './agent-roster'
-import type { CircuitBreaker } from './circuit-breaker'
-import { errorMessage } from './error-message'
-import type { Live, Turn } from './live-session'
-import type { MissionRecord } from './mission-record'
-import type { MissionSessions } from './mission-sessions'
-import type { Logger, ModelRef, Role, SessionPort } from './ports'
-import { reviewBrief, workBrief } from './prompts'
-import type { ProviderCooling } from './provider-cooling'
-import { backoff } from './retry'
+import type { AgentRoster } from '../record/agent-roster'
+import type { CircuitBreaker } from '../guards/circuit-breaker'
+import { errorMessage } from '../util/error-message'
+import type { Live, Turn } from '../sessions/live-session'
+import type { MissionRecord } from '../record/mission-record'
+import type { MissionSessions } from '../sessions/mission-sessions'
+import type { Logger, ModelRef, Role, SessionPort } from '../ports'
+import { reviewBrief, workBrief } from '../protocol/prompts'
+import type { ProviderCooling } from '../guards/provider-cooling'
+import { backoff } from '../guards/retry'
 import { schedule, type Assignment, type SchedulerCaps } from './scheduler'
-import { SerialRunner } from './serial-runner'
+import { SerialRunner } from '../util/serial-runner'
 import { dispatchSlot, tickSessions, tickTodos, type Dispatching } from './tick-input'
-import type { TimerSet } from './timer-set'
+import type { TimerSet } from '../util/timer-set'
 
 export interface DispatcherDeps {
   port: SessionPort

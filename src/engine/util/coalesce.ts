@@ -3,7 +3,7 @@
 // same burst adds); later items wait for the end of the frame that flush started. While idle no timer
 // is pending.
 
-import type { Clock } from './ports'
+import type { Clock } from '../ports'
 
 export interface CoalescerOptions<T> {
   clock: Clock

@@ -1,4 +1,4 @@
-import { parseModelRef } from './model-ref'
+import { parseModelRef } from '../protocol/model-ref'
 import type { SchedulerCaps } from './scheduler'
 
 // Concurrency caps beyond the total, as the CLI's `--cap` and the `orchestrator.concurrencyLimits`

@@ -1,7 +1,7 @@
 // Mission budgets: iterations, tokens, cost, wall time and stagnation. The tracker only counts and
 // answers `exceeded()`; the mission loop asks at its decision points and ends the mission with the reason.
 
-import type { Clock } from './ports'
+import type { Clock } from '../ports'
 
 export interface BudgetLimits {
   /** Mission iterations (plan → work → check) that may start. Default: 5. */

@@ -4,10 +4,10 @@
 // journal records it.
 
 import { BudgetTracker, type BudgetExceeded, type BudgetLimits } from './budgets'
-import type { MissionSnapshot } from './journal'
-import type { Live } from './live-session'
-import type { Clock, HostEvent } from './ports'
-import type { TimerSet } from './timer-set'
+import type { MissionSnapshot } from '../record/journal'
+import type { Live } from '../sessions/live-session'
+import type { Clock, HostEvent } from '../ports'
+import type { TimerSet } from '../util/timer-set'
 
 export interface MissionBudgetsDeps {
   clock: Clock

@@ -1,7 +1,7 @@
 // Retry policy: pure functions of the attempt number, the server's hint and the error. Sleeping is the
 // caller's business (through the Clock port), so these stay trivially testable.
 
-import type { HostError } from './ports'
+import type { HostError } from '../ports'
 
 /** First retry delay in milliseconds. */
 export const BACKOFF_BASE_MS = 1_000

@@ -3,13 +3,12 @@
 // Creates sessions, restores them from a resumed journal, frees them after a turn (waking whoever
 // waits for one to go idle) and aborts whole trees: abort does not cascade in OpenCode.
 
-import type { AgentRoster } from './agent-roster'
-import type { MissionSnapshot } from './journal'
+import type { AgentRoster } from '../record/agent-roster'
+import type { MissionSnapshot } from '../record/journal'
 import { newLive, type Live } from './live-session'
-import { sessionTitle } from './mission-options'
-import type { MissionRecord } from './mission-record'
-import type { AgentState } from './mission-state'
-import type { Clock, Logger, ModelRef, Role, SessionPort } from './ports'
+import type { MissionRecord } from '../record/mission-record'
+import type { AgentState } from '../record/mission-state'
+import type { Clock, Logger, ModelRef, Role, SessionPort } from '../ports'
 
 export interface MissionSessionsDeps {
   sessions: SessionPort
@@ -150,4 +149,14 @@ export class MissionSessions {
     await Promise.race([aborts, new Promise<void>((r) => (cancel = this.d.clock.setTimeout(r, limitMs)))])
     cancel()
   }
+}
+
+/** Longest goal excerpt used in a session title. */
+const TITLE_CHARS = 60
+
+/** An explicit title: an untitled session costs an extra title-generation model call. */
+export const sessionTitle = (role: Role, what: string) => {
+  const oneLine = what.replace(/\s+/g, ' ').trim()
+  const excerpt = oneLine.length > TITLE_CHARS ? `${oneLine.slice(0, TITLE_CHARS - 1)}…` : oneLine
+  return `${role[0]?.toUpperCase()}${role.slice(1)}: ${excerpt}`
 }

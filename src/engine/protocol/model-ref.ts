@@ -1,4 +1,4 @@
-import type { ModelRef } from './ports'
+import type { ModelRef } from '../ports'
 
 // OpenCode names a model `provider/model` (in its config, our CLI, settings and plugin options).
 // The provider id holds no slash; the model id may (e.g. `openrouter/meta/llama-3`). Neither holds

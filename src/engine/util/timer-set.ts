@@ -2,7 +2,7 @@
 // port, so that one call cancels them when the mission ends. The wall-time timer is counted apart:
 // it never holds an iteration open.
 
-import type { Clock } from './ports'
+import type { Clock } from '../ports'
 
 export class TimerSet {
   readonly #cancels = new Set<() => void>()

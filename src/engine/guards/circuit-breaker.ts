@@ -2,7 +2,7 @@
 // open → half-open after a cool-down, half-open → closed after M successes or → open on one failure.
 // Time comes only from the Clock port; a timer is pending only while some key is open.
 
-import type { Clock } from './ports'
+import type { Clock } from '../ports'
 
 export type BreakerState = 'closed' | 'open' | 'half-open'
 

@@ -1,5 +1,5 @@
 import type { AgentState } from './mission-state'
-import type { HostEvent } from './ports'
+import type { HostEvent } from '../ports'
 
 /**
  * Folds one host event into the state of the agent whose session it concerns. Pure: returns the

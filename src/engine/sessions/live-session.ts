@@ -1,5 +1,5 @@
-import type { PlanArgs, ReportArgs, VerdictArgs } from './mission-protocol'
-import type { HostError, ModelRef, Role } from './ports'
+import type { PlanArgs, ReportArgs, VerdictArgs } from '../protocol/mission-protocol'
+import type { HostError, ModelRef, Role } from '../ports'
 
 export type TurnKind = 'plan' | 'work' | 'review'
 

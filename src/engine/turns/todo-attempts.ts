@@ -3,11 +3,11 @@
 // todo used its attempts under the current plan revision, and then fails it for the planner to revise.
 // A review that ended without a verdict is asked again.
 
-import type { CircuitBreaker } from './circuit-breaker'
-import type { MissionRecord } from './mission-record'
-import type { HostError } from './ports'
-import { backoff, classify } from './retry'
-import type { TimerSet } from './timer-set'
+import type { CircuitBreaker } from '../guards/circuit-breaker'
+import type { MissionRecord } from '../record/mission-record'
+import type { HostError } from '../ports'
+import { backoff, classify } from '../guards/retry'
+import type { TimerSet } from '../util/timer-set'
 
 export interface TodoAttemptsDeps {
   record: MissionRecord

@@ -3,9 +3,9 @@
 // step that made the tool call to complete, so that its usage is counted; the idle then follows
 // within milliseconds.
 
-import { errorMessage } from './error-message'
-import type { Live } from './live-session'
-import type { Logger, SessionPort } from './ports'
+import { errorMessage } from '../util/error-message'
+import type { Live } from '../sessions/live-session'
+import type { Logger, SessionPort } from '../ports'
 
 export interface TurnCutterDeps {
   /** Whether turns are cut at all. */

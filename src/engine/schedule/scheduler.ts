@@ -2,14 +2,8 @@
 // sessions, the caps and the cooling providers. It never raises a cap and never starts work that would
 // share a file with work in flight. Runs in O(todos + deps + files + sessions) with per-file indexes.
 
-import type { ModelRef, Role } from './ports'
-
-/**
- * A todo's place in its life cycle. `ready` is accepted as input and treated like `pending`: the
- * scheduler decides readiness itself from the dependencies.
- */
-export type TodoStatus =
-  'pending' | 'ready' | 'running' | 'reported' | 'reviewing' | 'passed' | 'failed' | 'blocked'
+import type { ModelRef, Role } from '../ports'
+import type { TodoStatus } from '../record/journal'
 
 /**
  * Statuses whose todo holds its files. Review holds them too: a reviewer must see the files as the

@@ -2,9 +2,9 @@
 // one turn may sit in OpenCode's provider retry (it retries forever) before the mission gives up on
 // it. A provider cools while any session on it is in retry.
 
-import type { Live } from './live-session'
-import type { SessionStatus } from './ports'
-import type { TimerSet } from './timer-set'
+import type { Live } from '../sessions/live-session'
+import type { SessionStatus } from '../ports'
+import type { TimerSet } from '../util/timer-set'
 
 export interface ProviderCoolingOptions {
   /** The mission's sessions. */

@@ -1,5 +1,5 @@
-import type { Role } from './ports'
-import type { TodoStatus } from './scheduler'
+import type { Role } from '../ports'
+import type { TodoStatus } from './journal'
 
 // The state a mission exposes to the UI and the CLI. Plain data: it crosses postMessage as is, so it
 // holds no functions, no class instances and no raw tool output.

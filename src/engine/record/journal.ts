@@ -5,9 +5,15 @@
 // text is scrubbed of obvious secrets, and secret-named option keys are redacted. Raw tool output has
 // no entry type at all.
 
-import type { Clock, Role } from './ports'
-import type { PlanTodo, ReportStatus, Verdict } from './mission-protocol'
-import type { TodoStatus } from './scheduler'
+import type { Clock, Role } from '../ports'
+import type { PlanTodo, ReportStatus, Verdict } from '../protocol/mission-protocol'
+
+/**
+ * A todo's place in its life cycle. `ready` is accepted as input and treated like `pending`: the
+ * scheduler decides readiness itself from the dependencies.
+ */
+export type TodoStatus =
+  'pending' | 'ready' | 'running' | 'reported' | 'reviewing' | 'passed' | 'failed' | 'blocked'
 
 export const JOURNAL_VERSION = 1
 /** Bytes of command output kept as evidence. */

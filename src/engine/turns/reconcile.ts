@@ -1,11 +1,11 @@
 // Reconciliation: brings the journal in line with the server when a mission resumes after a restart,
 // and after a dropped event stream, reading back the results of turns that ended unseen.
 
-import type { Live } from './live-session'
-import { TOOL_PLAN } from './mission-protocol'
-import type { MissionRecord } from './mission-record'
-import type { MissionSessions } from './mission-sessions'
-import type { SessionPort } from './ports'
+import type { Live } from '../sessions/live-session'
+import { TOOL_PLAN } from '../protocol/mission-protocol'
+import type { MissionRecord } from '../record/mission-record'
+import type { MissionSessions } from '../sessions/mission-sessions'
+import type { SessionPort } from '../ports'
 import { lastCompleted, recoveredTurn } from './turn-results'
 
 export interface ReconcileDeps {

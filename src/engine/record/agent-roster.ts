@@ -4,7 +4,7 @@
 
 import { foldAgentEvent, UsageLedger } from './agent-fold'
 import type { AgentState, AgentStatus } from './mission-state'
-import type { HostEvent } from './ports'
+import type { HostEvent } from '../ports'
 
 export class AgentRoster {
   #agents: AgentState[] = []
