@@ -6,4 +6,6 @@ export interface CliIo {
   cwd: string
   /** The package's root folder (the parent of dist/). */
   packageRoot: string
+  /** Width of the terminal stderr writes to; undefined when stderr is not a terminal (CI, pipes). */
+  terminalColumns?: () => number
 }

@@ -17,6 +17,7 @@ async function main(argv: string[]): Promise<number> {
     env: process.env,
     cwd: process.cwd(),
     packageRoot: dirname(__dirname),
+    ...(process.stderr.isTTY && { terminalColumns: () => process.stderr.columns || 80 }),
   }
   const [command, ...rest] = argv
   switch (command) {

@@ -9,14 +9,23 @@ import type { CliIo } from './io'
  * Answers the mission's permission inbox from the terminal: asks on a TTY (one question at a time),
  * and without one rejects with a message saying how to allow it up front. Returns its undo.
  */
-export function answerPermissions(mission: Mission, io: CliIo, interactive: boolean): () => void {
+export function answerPermissions(
+  mission: Mission,
+  io: CliIo,
+  interactive: boolean,
+  /** Called before a question is asked; its result is called once it is answered. */
+  suspendOutput: () => () => void = () => () => {},
+): () => void {
   const handled = new Set<string>()
   let queue = Promise.resolve()
   const off = mission.onChange((s) => {
     for (const ask of s.inbox) {
       if (handled.has(ask.requestId)) continue
       handled.add(ask.requestId)
-      queue = queue.then(() => answer(mission, io, ask, interactive))
+      queue = queue.then(async () => {
+        const resume = interactive ? suspendOutput() : undefined
+        await answer(mission, io, ask, interactive).finally(() => resume?.())
+      })
     }
   })
   return off

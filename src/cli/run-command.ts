@@ -21,6 +21,7 @@ import { JournalFile } from '../node/journal-file'
 import { NodeWorkspace } from '../node/workspace'
 import type { CliIo } from './io'
 import { answerPermissions } from './permission-prompt'
+import { LiveStatus } from './live-status'
 import { progressLine, toReport } from './report'
 
 const USAGE = `usage: orchestrator run --goal "<text>" [--dir D] [--server-url URL --password P]
@@ -83,7 +84,12 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
     }
   }
 
-  const logger = cliLogger(io, args.verbose)
+  // On a terminal, progress is one status block redrawn in place; log lines print above it.
+  const live = io.terminalColumns
+    ? new LiveStatus({ write: io.stderr, columns: io.terminalColumns, budgets: tuning.budgets })
+    : undefined
+  const say = live ? (t: string) => live.print(t) : io.stderr
+  const logger = cliLogger(say, args.verbose)
   const cleanup: (() => Promise<void> | void)[] = []
   let mission: Mission | undefined
   let stopRequested = false
@@ -162,13 +168,21 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
     )
     let last = ''
     mission.onChange((s) => {
+      if (live) return live.update(s)
       const line = progressLine(s)
       if (line !== last) io.stderr(`${line}\n`)
       last = line
     })
-    const stopAnswering = answerPermissions(mission, io, process.stdin.isTTY === true)
+    const suspend = live ? () => live.suspend() : undefined
+    const stopAnswering = answerPermissions(
+      mission,
+      { ...io, stderr: say },
+      process.stdin.isTTY === true,
+      suspend,
+    )
     const final: MissionState = await mission.run()
     stopAnswering()
+    live?.finish()
     mission.dispose()
     if (final.result) io.stderr(`\n${final.result}\n\n`)
     if (args.json) io.stdout(`${JSON.stringify(toReport(final))}\n`)
@@ -234,8 +248,8 @@ function parseTuning(args: {
 const withPlugin = (io: CliIo, base: Record<string, unknown>) =>
   missionServerConfig({ pluginFile: join(io.packageRoot, 'dist', 'plugin.js'), base })
 
-function cliLogger(io: CliIo, verbose: boolean): Logger {
-  const line = (level: string) => (m: string) => io.stderr(`[${level}] ${m}\n`)
+function cliLogger(write: (text: string) => void, verbose: boolean): Logger {
+  const line = (level: string) => (m: string) => write(`[${level}] ${m}\n`)
   return {
     debug: () => {},
     info: verbose ? line('info') : () => {},

@@ -1,0 +1,177 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { LiveStatus, statusBlock } from '../../src/cli/live-status'
+import type { AgentState, MissionState, TodoState } from '../../src/engine/record/mission-state'
+
+/** Enough of a terminal to replay what the status block writes: text, \n, \r, ESC[nA, ESC[0J, ESC[2K. */
+class Screen {
+  lines: string[] = ['']
+  row = 0
+  col = 0
+  write = (text: string) => {
+    // eslint-disable-next-line no-control-regex -- the escape sequences are what is under test
+    const re = /\x1b\[(\d*)([AJK])|\r|\n|[^\x1b\r\n]+/g
+    for (const m of text.matchAll(re)) {
+      const [tok, n, op] = m
+      if (op === 'A') this.row = Math.max(0, this.row - Number(n || 1))
+      else if (op === 'J') {
+        this.lines.splice(this.row + 1)
+        this.lines[this.row] = ''
+      } else if (op === 'K') this.lines[this.row] = ''
+      else if (tok === '\r') this.col = 0
+      else if (tok === '\n') {
+        this.row++
+        this.col = 0
+        if (this.lines.length <= this.row) this.lines.push('')
+      } else {
+        const line = this.lines[this.row] ?? ''
+        this.lines[this.row] = line.slice(0, this.col) + tok + line.slice(this.col + tok.length)
+        this.col += tok.length
+      }
+    }
+  }
+  get text() {
+    return this.lines.filter((l, i) => l !== '' || i < this.row).join('\n')
+  }
+}
+
+const todo = (id: string, status: TodoState['status'], extra: Partial<TodoState> = {}): TodoState => ({
+  id,
+  title: `do ${id}`,
+  status,
+  attempts: 1,
+  files: [],
+  dependsOn: [],
+  findings: [],
+  ...extra,
+})
+
+const agent = (sessionId: string, extra: Partial<AgentState>): AgentState => ({
+  sessionId,
+  role: 'worker',
+  title: sessionId,
+  status: 'busy',
+  tokens: 0,
+  cost: 0,
+  startedAt: 0,
+  lastActivityAt: 0,
+  ...extra,
+})
+
+const state = (extra: Partial<MissionState>): MissionState => ({
+  id: 'm',
+  goal: 'g',
+  phase: 'working',
+  iteration: 1,
+  paused: false,
+  startedAt: 0,
+  agents: [],
+  todos: [],
+  evidence: [],
+  inbox: [],
+  tokens: 0,
+  cost: 0,
+  modelCalls: 0,
+  ...extra,
+})
+
+describe('LiveStatus (terminal progress)', () => {
+  beforeEach(() => void vi.useFakeTimers())
+  afterEach(() => void vi.useRealTimers())
+
+  it('redraws one block in place and leaves one permanent line per todo result above it', () => {
+    const screen = new Screen()
+    const live = new LiveStatus({ write: screen.write, columns: () => 100, now: () => 65_000 })
+    const a = agent('s1', { todoId: 'api', tool: 'edit' })
+    const b = agent('s2', { todoId: 'ui' })
+    live.update(state({ todos: [todo('api', 'running'), todo('ui', 'running')], agents: [a, b] }))
+    vi.advanceTimersByTime(100)
+    live.update(state({ todos: [todo('api', 'passed'), todo('ui', 'running')], agents: [b], tokens: 1200 }))
+    vi.advanceTimersByTime(100)
+    // The same result again must not print a second line.
+    live.update(state({ todos: [todo('api', 'passed'), todo('ui', 'running')], agents: [b], tokens: 1500 }))
+    vi.advanceTimersByTime(100)
+
+    expect(screen.text.split('\n')).toEqual([
+      '✓ api passed: do api',
+      'working · 1/2 todos · 1500 tokens · $0.00 · 1:05',
+      '  worker ui · thinking',
+    ])
+  })
+
+  it('coalesces a burst of updates into one redraw per frame', () => {
+    const writes: string[] = []
+    const live = new LiveStatus({ write: (t) => void writes.push(t), columns: () => 80, now: () => 0 })
+    for (let i = 0; i < 50; i++) live.update(state({ tokens: i }))
+    expect(writes).toHaveLength(0)
+    vi.advanceTimersByTime(100)
+    expect(writes).toHaveLength(1)
+    expect(writes[0]).toContain('49 tokens')
+    live.update(state({ phase: 'completed', tokens: 50 }))
+    vi.advanceTimersByTime(10_000)
+    expect(writes).toHaveLength(2) // ended: nothing pending while nothing changes
+  })
+
+  it('ticks the clock once a second while the mission runs', () => {
+    let now = 0
+    const screen = new Screen()
+    const live = new LiveStatus({ write: screen.write, columns: () => 80, now: () => now })
+    live.update(state({}))
+    vi.advanceTimersByTime(100)
+    expect(screen.text).toContain('0:00')
+    now = 3_000
+    vi.advanceTimersByTime(3_000)
+    expect(screen.text).toBe('working · 0 tokens · $0.00 · 0:03')
+    live.finish()
+    now = 9_000
+    vi.advanceTimersByTime(9_000)
+    expect(screen.text).toContain('0:03')
+  })
+
+  it('prints log lines above the block and takes the block away while a question is asked', () => {
+    const screen = new Screen()
+    const live = new LiveStatus({ write: screen.write, columns: () => 80, now: () => 0 })
+    live.update(state({ agents: [agent('s1', { todoId: 'api', status: 'waiting' })] }))
+    vi.advanceTimersByTime(100)
+    live.print('[warn] something happened')
+    expect(screen.text.split('\n')).toEqual([
+      '[warn] something happened',
+      'working · 0 tokens · $0.00 · 0:00',
+      '  worker api · waiting for permission',
+    ])
+    const resume = live.suspend()
+    expect(screen.text.split('\n')).toEqual(['[warn] something happened'])
+    live.update(state({}))
+    vi.advanceTimersByTime(100)
+    expect(screen.text.split('\n')).toEqual(['[warn] something happened'])
+    resume()
+    expect(screen.text.split('\n')).toEqual([
+      '[warn] something happened',
+      'working · 0 tokens · $0.00 · 0:00',
+    ])
+  })
+
+  it('cuts lines to the terminal width so a redraw moves up one row per line', () => {
+    const screen = new Screen()
+    const live = new LiveStatus({ write: screen.write, columns: () => 30, now: () => 0 })
+    const long = agent('s1', { todoId: 'a-very-long-todo-id-that-overflows', tool: 'bash' })
+    live.update(state({ agents: [long] }))
+    vi.advanceTimersByTime(100)
+    live.update(state({ agents: [long], tokens: 7 }))
+    vi.advanceTimersByTime(100)
+    const lines = screen.text.split('\n')
+    expect(lines).toHaveLength(2)
+    for (const l of lines) expect(l.length).toBeLessThan(30)
+    expect(lines[0]).toContain('7 tokens')
+  })
+
+  it('shows the budgets next to what the mission used, and provider retries on the agent line', () => {
+    const s = state({
+      tokens: 52_000,
+      cost: 1.5,
+      agents: [agent('s1', { status: 'retry', todoId: 'api', retry: { attempt: 3, message: 'Overloaded' } })],
+    })
+    const lines = statusBlock(s, { maxTokens: 200_000, maxCostUsd: 5, maxWallMs: 3_600_000 }, 90_000)
+    expect(lines[0]).toBe('working · 52k/200k tokens · $1.50/$5.00 · 1:30/60:00')
+    expect(lines[1]).toBe('  worker api · waiting on the provider: Overloaded (retry 3)')
+  })
+})
