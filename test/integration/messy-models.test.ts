@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { missionScript, parseBrief } from '../../src/demo/mission-script'
 import type { ChatRequest, Script, ScriptStep } from '../../src/demo/scripted-provider'
 import type { MissionOptions } from '../../src/engine/mission-options'
-import type { PlanTodo } from '../../src/engine/protocol/mission-protocol'
+import { todo, writes } from '../support/file-todos'
 import { Sandbox } from '../support/sandbox'
 
 let sandbox: Sandbox | undefined
@@ -16,16 +16,6 @@ afterEach(async () => {
   await sandbox?.dispose()
   sandbox = undefined
 })
-
-const todo = (id: string, dependsOn: string[] = []): PlanTodo => ({
-  id,
-  title: `Write ${id}`,
-  description: `Create ${id}.txt`,
-  files: [`${id}.txt`],
-  dependsOn,
-  acceptance: [`${id}.txt exists`],
-})
-const writes = (id: string) => ({ files: { [`${id}.txt`]: `${id}\n` }, summary: `wrote ${id}.txt` })
 
 /** The answer the well-behaved scripted mission gives; `custom` answers first when it returns a step. */
 function withBase(
