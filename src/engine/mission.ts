@@ -19,13 +19,13 @@ import { checkOutcome, iterationStep } from './turns/iteration-end'
 import type { Live, Turn } from './sessions/live-session'
 import { MissionBudgets } from './guards/mission-budgets'
 import { MISSION_DEFAULTS, type MissionDeps, type MissionOptions } from './mission-options'
-import { TOOL_PLAN, TOOL_REPORT, TOOL_VERDICT, type PlanArgs } from './protocol/mission-protocol'
+import { TOOL_REPORT, TOOL_VERDICT, type PlanArgs } from './protocol/mission-protocol'
 import { MissionRecord } from './record/mission-record'
 import { MissionSessions } from './sessions/mission-sessions'
 import { isTerminal, type MissionState } from './record/mission-state'
 import { PermissionInbox } from './sessions/permission-inbox'
 import type { HostError, HostEvent, PermissionReply } from './ports'
-import { nudgeBrief, planBrief, planRetryBrief, replanBrief } from './protocol/prompts'
+import { NO_PLAN_CALL, nudgeBrief, planBrief, planRetryBrief, replanBrief } from './protocol/prompts'
 import type { CheckFailure } from './protocol/prompts'
 import { ProviderCooling } from './guards/provider-cooling'
 import { initialState, withParts } from './record/published-state'
@@ -315,8 +315,11 @@ export class Mission {
         return this.#cooling.onStatus(live, event.status)
       case 'session.error':
         return this.#orFail(this.#onError(live, event.error))
+      case 'session.compacted':
+        if (live.turn && !live.turn.delivered) live.turn.compacted = true
+        return
       case 'session.idle':
-        if (live.busy && live.turn) this.#orFail(this.#onTurnEnd(live))
+        if (live.busy && live.turn) this.#orFail(this.#rebrief(live) ?? this.#onTurnEnd(live))
         return
       default:
         return
@@ -369,6 +372,25 @@ export class Mission {
     // Some errors end a turn without a later idle (an unknown agent, a bad request): ask the server.
     const statuses = await this.deps.sessions.statuses().catch(() => undefined)
     if (statuses && !statuses[live.sessionId] && live.busy && live.turn) await this.#onTurnEnd(live)
+  }
+
+  /**
+   * A session compacted mid-turn has its history, the brief with it, replaced by a summary (and
+   * continuations decided before `session.compacted` are stale). When it then stops without its
+   * result, it gets its brief again, once, rather than a nudge that names only the tool.
+   */
+  #rebrief(live: Live): Promise<void> | undefined {
+    const turn = live.turn
+    const brief = turn?.brief
+    if (!turn?.compacted || turn.rebriefed || turn.delivered || turn.error || brief === undefined)
+      return undefined
+    live.turn = undefined // a repeated idle finds no turn
+    this.deps.logger.info(
+      `${live.role} ${live.sessionId} compacted before its result: sending its brief again`,
+    )
+    this.#inbox.dropTree(live.sessionId)
+    const next: Turn = { ...turn, compacted: false, rebriefed: true }
+    return this.#record.flushUsage(live).then(() => this.#dispatcher.prompt(live, next, brief))
   }
 
   // --- turn ends ---------------------------------------------------------------------------------
@@ -436,7 +458,7 @@ export class Mission {
 
   async #onPlanTurn(turn: Turn, error?: HostError): Promise<void> {
     if (error && !classify(error).retry) return void this.#end('failed', `planner: ${error.message}`)
-    const reasons = turn.planErrors ?? [`no ${TOOL_PLAN} call was made`]
+    const reasons = turn.planErrors ?? [NO_PLAN_CALL]
     if (this.#planAttempts >= this.#o.maxPlanAttempts)
       return void this.#end(
         'failed',

@@ -7,6 +7,8 @@ import {
   checkPlan,
   checkReport,
   checkVerdict,
+  FINDING_MAX_CHARS,
+  SUMMARY_MAX_CHARS,
   TOOL_PLAN,
   TOOL_REPORT,
   TOOL_VERDICT,
@@ -15,16 +17,21 @@ import type { Ownership } from '../engine/protocol/ownership'
 
 const z = tool.schema
 
+// Only what the protocol needs is required (a todo's id and title; a report's todoId, status and
+// summary; a verdict's todoId and verdict); the rest defaults to empty. Unknown keys are stripped.
 const planArgs = {
   todos: z
     .array(
       z.object({
-        id: z.string().describe('Unique short id, e.g. "api-auth"'),
+        id: z.string().describe('Unique slug without spaces, e.g. "api-auth"'),
         title: z.string().describe('One line'),
-        description: z.string().describe('What to do, precisely enough for a worker who sees only this todo'),
-        files: z.array(z.string()).describe('Project-relative files this todo may edit'),
-        dependsOn: z.array(z.string()).describe('Ids of todos that must be done first'),
-        acceptance: z.array(z.string()).describe('Checks the reviewer applies'),
+        description: z
+          .string()
+          .optional()
+          .describe('What to do, precisely enough for a worker who sees only this todo'),
+        files: z.array(z.string()).optional().describe('Project-relative files this todo may edit'),
+        dependsOn: z.array(z.string()).optional().describe('Ids of todos that must be done first'),
+        acceptance: z.array(z.string()).optional().describe('Checks the reviewer applies'),
       }),
     )
     .describe('At least one todo; ids unique, dependencies known and acyclic'),
@@ -32,13 +39,22 @@ const planArgs = {
 const reportArgs = {
   todoId: z.string().describe('The todo id from your brief'),
   status: z.enum(['done', 'blocked', 'failed']),
-  summary: z.string().describe('What changed and why, in a few lines; no raw tool output'),
-  filesChanged: z.array(z.string()).describe('Project-relative paths'),
+  summary: z
+    .string()
+    .describe(
+      `What changed and why, in a few lines; no raw tool output. Kept up to ${SUMMARY_MAX_CHARS} characters`,
+    ),
+  filesChanged: z.array(z.string()).optional().describe('Project-relative paths'),
 }
 const verdictArgs = {
   todoId: z.string().describe('The todo id from your brief'),
   verdict: z.enum(['pass', 'fail']),
-  findings: z.array(z.string()).describe('Concrete problems to fix; empty when passing'),
+  findings: z
+    .array(z.string())
+    .optional()
+    .describe(
+      `Concrete problems to fix; empty when passing. Each kept up to ${FINDING_MAX_CHARS} characters`,
+    ),
 }
 
 const schemas = {
@@ -80,10 +96,18 @@ export function missionCallErrors(name: MissionTool, args: unknown, ctx: Mission
   const parsed = schemas[name].safeParse(args)
   if (!parsed.success)
     return parsed.error.issues.map((i) => (i.path.length ? `${formatPath(i.path)}: ${i.message}` : i.message))
+  const todoId = (args as { todoId: string }).todoId
   if (name === TOOL_REPORT) {
     const own = ctx.ownership?.sessions[ctx.sessionID]
-    const todoId = (args as { todoId: string }).todoId
-    if (own && own.todoId !== todoId) return [`this session works on todo "${own.todoId}", not "${todoId}"`]
+    if (own && own.todoId !== todoId)
+      return [
+        `this session works on todo "${own.todoId}", not "${todoId}": report with todoId "${own.todoId}"`,
+      ]
+  }
+  if (name === TOOL_VERDICT) {
+    const own = ctx.ownership?.reviews?.[ctx.sessionID]
+    if (own !== undefined && own !== todoId)
+      return [`this session reviews todo "${own}", not "${todoId}": give the verdict with todoId "${own}"`]
   }
   return []
 }
@@ -126,7 +150,11 @@ export function missionTools(
       args: reportArgs,
       async execute(args, ctx) {
         await check(TOOL_REPORT, args, ctx.sessionID)
-        return `Report recorded: ${args.todoId} ${args.status}.`
+        const cut =
+          args.summary.length > SUMMARY_MAX_CHARS
+            ? ` The summary was ${args.summary.length} characters; its first ${SUMMARY_MAX_CHARS} are kept.`
+            : ''
+        return `Report recorded: ${args.todoId} ${args.status}.${cut}`
       },
     }),
     [TOOL_VERDICT]: tool({

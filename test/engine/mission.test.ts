@@ -198,7 +198,7 @@ describe('mission loop', () => {
     expect(lastPrompt(oc, planner)).toContain('todo "a" depends on unknown todo "zzz"')
     oc.turn(planner, undefined)
     await flush()
-    expect(lastPrompt(oc, planner)).toContain('no orchestrator_plan call was made')
+    expect(lastPrompt(oc, planner)).toContain('no orchestrator_plan tool call was made')
     oc.turn(planner, 'orchestrator_plan', { todos: [] })
     const final = await done
     expect(final.phase).toBe('failed')

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { missionScript, parseBrief, type MissionScriptOptions } from '../../src/demo/mission-script'
 import type { ChatRequest } from '../../src/demo/scripted-provider'
 import type { MissionOptions } from '../../src/engine/mission-options'
-import type { PlanTodo } from '../../src/engine/protocol/mission-protocol'
+import { todo, writes } from '../support/file-todos'
 import { Sandbox } from '../support/sandbox'
 
 let sandbox: Sandbox | undefined
@@ -13,20 +13,11 @@ afterEach(async () => {
   sandbox = undefined
 })
 
-const todo = (id: string, dependsOn: string[] = []): PlanTodo => ({
-  id,
-  title: `Write ${id}`,
-  description: `Create ${id}.txt`,
-  files: [`${id}.txt`],
-  dependsOn,
-  acceptance: [`${id}.txt exists`],
-})
 /** Six todos: a..e independent, f depends on a and b. */
 const SIX = [todo('a'), todo('b'), todo('c'), todo('d'), todo('e'), todo('f', ['a', 'b'])]
 /** A model call made after a mission tool's result: it can only say "done". */
 const isClosingCall = (r: ChatRequest) =>
   r.toolResults.some((t) => /^(Plan accepted|Report recorded|Verdict recorded)/.test(t))
-const writes = (id: string) => ({ files: { [`${id}.txt`]: `${id}\n` }, summary: `wrote ${id}.txt` })
 
 async function start(script: MissionScriptOptions, options: Partial<MissionOptions> = {}, latencyMs = 300) {
   const s = missionScript({ latencyMs, ...script })

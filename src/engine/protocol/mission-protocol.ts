@@ -1,6 +1,10 @@
 // The mission protocol: the arguments of the three tools the companion plugin registers, and the
 // semantic checks that both the plugin (to answer the model with a tool error) and the engine (to
 // trust nothing it did not check itself) run on them. Names are a contract: see product.md.
+// Real models are lenient about shapes: unknown keys are ignored, and every field but a todo's `id`
+// and `title` (and a report's or verdict's own required ones) has a default.
+
+import { excerpt } from '../util/excerpt'
 
 export const TOOL_PLAN = 'orchestrator_plan'
 export const TOOL_REPORT = 'orchestrator_report'
@@ -32,6 +36,32 @@ export interface VerdictArgs {
   findings: string[]
 }
 
+/**
+ * The most of a report summary (and of one review finding) that the mission keeps: it is journaled,
+ * copied into the briefs of dependents and reviewers, and shown on the dashboard.
+ */
+export const SUMMARY_MAX_CHARS = 2_000
+export const FINDING_MAX_CHARS = 1_000
+
+/**
+ * Todo ids are slugs. An id with spaces is refused, not rewritten: a slug the engine made up would
+ * differ from the id the planner's own `dependsOn` lists use and from the id the model sees in its
+ * earlier messages, and every report and verdict must name the id verbatim. The error names the slug
+ * to use, so the planner fixes it in one call.
+ */
+const TODO_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/
+
+/** The slug a planner could use instead of `id` (for the error message). */
+export function suggestedId(id: string): string {
+  return (
+    id
+      .trim()
+      .toLowerCase()
+      .replace(/[^a-z0-9._-]+/g, '-')
+      .replace(/^[^a-z0-9]+|-+$/g, '') || 'todo-1'
+  )
+}
+
 export type Checked<T> = { ok: true; value: T } | { ok: false; errors: string[] }
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
@@ -42,6 +72,9 @@ function requireString(o: Record<string, unknown>, key: string, where: string, e
   const v = o[key]
   if (typeof v !== 'string' || v.trim() === '') errors.push(`${where}: "${key}" must be a non-empty string`)
   return typeof v === 'string' ? v : ''
+}
+function optionalStrings(o: Record<string, unknown>, key: string, where: string, errors: string[]): string[] {
+  return o[key] === undefined || o[key] === null ? [] : requireStrings(o, key, where, errors)
 }
 function requireStrings(o: Record<string, unknown>, key: string, where: string, errors: string[]): string[] {
   const v = o[key]
@@ -74,10 +107,14 @@ export function checkPlan(input: unknown, options: PlanCheckOptions = {}): Check
       id: requireString(raw, 'id', where, errors),
       title: requireString(raw, 'title', where, errors),
       description: typeof raw.description === 'string' ? raw.description : '',
-      files: requireStrings(raw, 'files', where, errors),
-      dependsOn: raw.dependsOn === undefined ? [] : requireStrings(raw, 'dependsOn', where, errors),
-      acceptance: raw.acceptance === undefined ? [] : requireStrings(raw, 'acceptance', where, errors),
+      files: optionalStrings(raw, 'files', where, errors),
+      dependsOn: optionalStrings(raw, 'dependsOn', where, errors),
+      acceptance: optionalStrings(raw, 'acceptance', where, errors),
     }
+    if (todo.id.trim() !== '' && !TODO_ID.test(todo.id))
+      errors.push(
+        `${where}: id "${todo.id}" must be a slug (letters, digits, ".", "_", "-"; no spaces): use "${suggestedId(todo.id)}", and the same in dependsOn`,
+      )
     if (options.relativeFilesOnly !== false) {
       for (const f of todo.files)
         if (!isRelativeInside(f)) errors.push(`${where}: file "${f}" must be relative to the workspace`)
@@ -110,12 +147,19 @@ export function checkReport(input: unknown, knownTodoIds?: ReadonlySet<string>):
   if (status !== 'done' && status !== 'blocked' && status !== 'failed')
     errors.push('report: "status" must be one of done, blocked, failed')
   const summary = requireString(input, 'summary', 'report', errors)
-  const filesChanged =
-    input.filesChanged === undefined ? [] : requireStrings(input, 'filesChanged', 'report', errors)
+  const filesChanged = optionalStrings(input, 'filesChanged', 'report', errors)
   if (todoId && knownTodoIds && !knownTodoIds.has(todoId)) errors.push(`unknown todo id "${todoId}"`)
   return errors.length
     ? { ok: false, errors }
-    : { ok: true, value: { todoId, status: status as ReportStatus, summary, filesChanged } }
+    : {
+        ok: true,
+        value: {
+          todoId,
+          status: status as ReportStatus,
+          summary: excerpt(summary, SUMMARY_MAX_CHARS),
+          filesChanged,
+        },
+      }
 }
 
 export function checkVerdict(input: unknown, knownTodoIds?: ReadonlySet<string>): Checked<VerdictArgs> {
@@ -124,7 +168,9 @@ export function checkVerdict(input: unknown, knownTodoIds?: ReadonlySet<string>)
   const todoId = requireString(input, 'todoId', 'verdict', errors)
   const verdict = input.verdict
   if (verdict !== 'pass' && verdict !== 'fail') errors.push('verdict: "verdict" must be pass or fail')
-  const findings = input.findings === undefined ? [] : requireStrings(input, 'findings', 'verdict', errors)
+  const findings = optionalStrings(input, 'findings', 'verdict', errors).map((f) =>
+    excerpt(f, FINDING_MAX_CHARS),
+  )
   if (todoId && knownTodoIds && !knownTodoIds.has(todoId)) errors.push(`unknown todo id "${todoId}"`)
   return errors.length
     ? { ok: false, errors }

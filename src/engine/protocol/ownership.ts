@@ -22,6 +22,8 @@ export interface Ownership {
   todos: string[]
   /** Worker sessions by OpenCode session id. */
   sessions: Record<string, SessionOwnership>
+  /** Reviewer sessions by OpenCode session id → the todo each reviews (they own no files). */
+  reviews?: Record<string, string>
   /**
    * The engine ends a turn itself once its mission tool result is in, so the plugin may hold that
    * turn's closing model call until the engine's abort arrives.
@@ -42,10 +44,19 @@ export function toOwnership(value: unknown): Ownership | undefined {
     if (!isObject(raw) || typeof raw.todoId !== 'string' || !isStringArray(raw.files)) return undefined
     sessions[id] = { todoId: raw.todoId, files: raw.files }
   }
+  const reviews: Record<string, string> = {}
+  if (value.reviews !== undefined) {
+    if (!isObject(value.reviews)) return undefined
+    for (const [id, todoId] of Object.entries(value.reviews)) {
+      if (typeof todoId !== 'string') return undefined
+      reviews[id] = todoId
+    }
+  }
   return {
     missionId: value.missionId,
     todos: value.todos,
     sessions,
+    ...(Object.keys(reviews).length > 0 && { reviews }),
     ...(value.endsTurnOnResult === true && { endsTurnOnResult: true }),
   }
 }

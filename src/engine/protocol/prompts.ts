@@ -22,6 +22,13 @@ owns (relative paths), the ids it depends on, and acceptance checks. Todos that 
 run in parallel.`
 }
 
+/**
+ * Why a plan turn gave no plan when the planner made no tool call at all: models often write the plan
+ * as Markdown instead. The engine never reads a plan out of prose (it could not check it), so the
+ * retry says plainly that only the tool call counts.
+ */
+export const NO_PLAN_CALL = `no ${TOOL_PLAN} tool call was made: a plan written as text or Markdown is not read, only the tool call's arguments are`
+
 export function planRetryBrief(reasons: string[]): string {
   return `${BRIEF.planRetry}\n${reasons.map((r) => `- ${r}`).join('\n')}\nCall ${TOOL_PLAN} again with a corrected plan.`
 }

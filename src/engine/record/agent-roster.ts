@@ -1,16 +1,24 @@
 // The agents as the dashboard shows them: one AgentState per session of the mission, the list
 // replaced (never mutated) on every change so that views can compare by identity, with the usage
-// totals folded from the host's events and the count of model calls answered in full.
+// totals folded from the host's events and the count of model calls answered in full. An agent's
+// last text is shown as a bounded excerpt (an answer can be 50 KB); the whole of it stays here, for
+// the repeated-output breaker only.
 
 import { foldAgentEvent, UsageLedger } from './agent-fold'
 import type { AgentState, AgentStatus } from './mission-state'
 import type { HostEvent } from '../ports'
+import { excerpt } from '../util/excerpt'
+
+/** The most of an agent's last text the published state carries. */
+export const AGENT_TEXT_MAX_CHARS = 2_000
 
 export class AgentRoster {
   #agents: AgentState[] = []
   readonly #ledger = new UsageLedger()
   /** Assistant messages that completed with an answer: the model calls the mission paid for in full. */
   readonly #answered = new Set<string>()
+  /** The whole last text of agents whose text is shown cut. */
+  readonly #fullText = new Map<string, string>()
 
   get list(): AgentState[] {
     return this.#agents
@@ -45,8 +53,15 @@ export class AgentRoster {
     const i = this.#agents.findIndex((a) => 'sessionId' in event && a.sessionId === event.sessionId)
     const agent = this.#agents[i]
     if (!agent) return false
-    const next = foldAgentEvent(agent, event, now, this.#ledger)
+    let next = foldAgentEvent(agent, event, now, this.#ledger)
     if (next === agent) return false
+    if (next.text !== agent.text) {
+      this.#fullText.delete(agent.sessionId)
+      if (next.text !== undefined && next.text.length > AGENT_TEXT_MAX_CHARS) {
+        this.#fullText.set(agent.sessionId, next.text)
+        next = { ...next, text: excerpt(next.text, AGENT_TEXT_MAX_CHARS) }
+      }
+    }
     this.#agents = this.#agents.with(i, next)
     return true
   }
@@ -57,7 +72,7 @@ export class AgentRoster {
 
   /** The last text the agent of a session wrote. */
   text(sessionId: string): string | undefined {
-    return this.#agents.find((a) => a.sessionId === sessionId)?.text
+    return this.#fullText.get(sessionId) ?? this.#agents.find((a) => a.sessionId === sessionId)?.text
   }
 
   /** At the mission's end: the agents of `cut` sessions were working and are `status`, the rest done. */

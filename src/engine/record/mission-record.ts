@@ -92,14 +92,17 @@ export class MissionRecord {
   /** Which running worker session owns which files. */
   ownership(missionId: string, endsTurnOnResult: boolean): Ownership {
     const sessions: Record<string, { todoId: string; files: string[] }> = {}
+    const reviews: Record<string, string> = {}
     for (const id of this.snap.todoOrder) {
       const t = this.snap.todos[id]
       if (t?.status === 'running' && t.sessionId) sessions[t.sessionId] = { todoId: id, files: t.files }
+      if (t?.status === 'reviewing' && t.reviewerSessionId) reviews[t.reviewerSessionId] = id
     }
     return {
       missionId,
       todos: [...this.snap.todoOrder],
       sessions,
+      ...(Object.keys(reviews).length > 0 && { reviews }),
       ...(endsTurnOnResult && { endsTurnOnResult: true }),
     }
   }

@@ -138,6 +138,7 @@ export class Dispatcher {
   async prompt(live: Live, turn: Turn, text: string): Promise<void> {
     if (this.d.over()) return
     live.busy = true
+    turn.brief ??= text
     live.turn = turn
     this.d.roster.patch(live.sessionId, {
       status: 'busy',

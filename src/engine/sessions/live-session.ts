@@ -18,6 +18,12 @@ export interface Live {
     kind: TurnKind
     todoId?: string
     nudged: boolean
+    /** The brief that opened the turn (a nudge keeps it). */
+    brief?: string
+    /** OpenCode compacted the session's history while the turn was open. */
+    compacted?: boolean
+    /** The brief was sent again after a compaction. */
+    rebriefed?: boolean
     plan?: PlanArgs
     planErrors?: string[]
     report?: ReportArgs
