@@ -40,6 +40,16 @@ export default defineConfig({
       },
       {
         test: {
+          // Packs the built dist/ (npm run build first): the .vsix and the CLI's npm tarball.
+          name: 'package',
+          environment: 'node',
+          include: ['test/package/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
           name: 'bench',
           environment: 'node',
           include: ['test/bench/**/*.test.ts'],

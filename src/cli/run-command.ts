@@ -15,6 +15,7 @@ import type { MissionState } from '../engine/record/mission-state'
 import { ROLES, systemClock, type Logger, type Role } from '../engine/ports'
 import type { SchedulerCaps } from '../engine/schedule/scheduler'
 import { resolveOpencodeBinary } from '../opencode/binary'
+import { PACKAGE_NAME } from '../shared/constants'
 import { Supervisor } from '../opencode/supervisor'
 import { missionServerConfig } from '../plugin-config/server-config'
 import { JournalFile } from '../node/journal-file'
@@ -118,7 +119,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
       io.stderr(`demo: scripted model on ${provider.baseUrl}, project ${directory}\n`)
       connection = await Supervisor.start({
         kind: 'spawn',
-        binary: resolveOpencodeBinary({ configured: args.opencode, searchFrom: [directory, io.packageRoot] }),
+        binary: resolveCliBinary(args.opencode, directory, io),
         directory,
         env: offlineEnv(root, io.env),
         configContent: withPlugin(io, { ...scriptedProviderConfig(provider), permission: { '*': 'allow' } }),
@@ -136,11 +137,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
       io.stderr('starting opencode serve…\n')
       connection = await Supervisor.start({
         kind: 'spawn',
-        binary: resolveOpencodeBinary({
-          configured: args.opencode,
-          searchFrom: [directory, io.packageRoot],
-          settingName: '--opencode',
-        }),
+        binary: resolveCliBinary(args.opencode, directory, io),
         directory,
         env: { ...io.env, OPENCODE_CLIENT: 'sdk' },
         configContent: withPlugin(io, extraConfig),
@@ -256,4 +253,15 @@ function cliLogger(write: (text: string) => void, verbose: boolean): Logger {
     warn: line('warn'),
     error: line('error'),
   }
+}
+
+/** `--opencode`, else `opencode-ai` from the project or from this package's optional dependency, else PATH. */
+function resolveCliBinary(configured: string | undefined, directory: string, io: CliIo): string {
+  return resolveOpencodeBinary({
+    searchFrom: [directory, io.packageRoot],
+    settingName: '--opencode',
+    reinstallHint: `reinstall the CLI with its optional dependencies (npm install -g ${PACKAGE_NAME}, without --omit=optional)`,
+    pathEnv: io.env.PATH ?? '',
+    ...(configured !== undefined && { configured }),
+  })
 }

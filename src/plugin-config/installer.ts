@@ -8,7 +8,7 @@ import { locateConfig, type InstallScope } from './locate'
 import {
   isOurSpecifier,
   jsonEqual,
-  PACKAGE_NAME,
+  PACKAGE_NAMES,
   pluginEntry,
   pluginFileUrl,
   specifierOf,
@@ -92,7 +92,7 @@ function ownsSpecifier(pluginFile: string | undefined): OwnsSpecifier {
         const pkg = JSON.parse(
           readFileSync(join(dirname(dirname(fileURLToPath(url))), 'package.json'), 'utf8'),
         )
-        return pkg?.name === PACKAGE_NAME
+        return (PACKAGE_NAMES as readonly unknown[]).includes(pkg?.name)
       } catch {
         return false
       }

@@ -1,11 +1,13 @@
 // Our entry in an OpenCode config's `plugin` list, and how we recognise entries of ours.
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { PACKAGE_NAME } from '../shared/constants'
 
 /** One item of OpenCode's `plugin` list: a specifier, or a `[specifier, options]` tuple. */
 export type PluginSpec = string | [string, Record<string, unknown>]
 
-/** The package (and VS Code extension) name that ships dist/plugin.js. */
-export const PACKAGE_NAME = 'opencode-orchestrator'
+/** The names of the package (and VS Code extension) that ships dist/plugin.js: the current one, then
+ * the one builds before 0.1.0 used, whose config entries we still recognise and upgrade. */
+export const PACKAGE_NAMES = [PACKAGE_NAME, 'opencode-orchestrator'] as const
 
 /** Our entry: the file URL alone, or a tuple when options are given. */
 export function pluginEntry(pluginUrl: string, options?: Record<string, unknown>): PluginSpec {
@@ -24,9 +26,9 @@ export const specifierOf = (entry: unknown): string | undefined =>
 
 /**
  * An entry is ours when its specifier is a `file:` URL of `dist/plugin.js` inside a folder named
- * for our package: `…/opencode-orchestrator/dist/plugin.js` (npm install or a checkout),
- * `…/opencode-orchestrator-1.2.3/dist/plugin.js`, or VS Code's extension folder
- * `…/<publisher>.opencode-orchestrator-1.2.3/dist/plugin.js`. `extra` adds the URL being installed
+ * for our package (either name): `…/opencode-orchestrator-vscode/dist/plugin.js` (npm install or a
+ * checkout), `…/opencode-orchestrator-vscode-1.2.3/dist/plugin.js`, or VS Code's extension folder
+ * `…/<publisher>.opencode-orchestrator-vscode-1.2.3/dist/plugin.js`. `extra` adds the URL being installed
  * and checkouts whose package.json names the package (the installer checks those on disk). npm
  * specifiers are never ours: `opencode-orchestrator@x` is the unrelated original npm plugin.
  */
@@ -42,10 +44,11 @@ export function isOurSpecifier(spec: string, extra: (url: string) => boolean = (
   const m = /\/([^/]+)\/dist\/plugin\.js$/.exec(path)
   if (!m) return false
   const folder = m[1] as string
-  return (
-    folder === PACKAGE_NAME ||
-    new RegExp(`^(?:[^/]+\\.)?${PACKAGE_NAME}-\\d[^/]*$`).test(folder) ||
-    new RegExp(`^[^/]+\\.${PACKAGE_NAME}$`).test(folder)
+  return PACKAGE_NAMES.some(
+    (name) =>
+      folder === name ||
+      new RegExp(`^(?:[^/]+\\.)?${name}-\\d[^/]*$`).test(folder) ||
+      new RegExp(`^[^/]+\\.${name}$`).test(folder),
   )
 }
 

@@ -1,6 +1,12 @@
 // Ids that tests and users rely on (product.md): one place for all of them.
 
-export const EXTENSION_ID = 'opencode-orchestrator.opencode-orchestrator'
+/** The npm package (the `orchestrator` CLI) and the extension's name; `opencode-orchestrator` is the
+ * unrelated original plugin on npm. */
+export const PACKAGE_NAME = 'opencode-orchestrator-vscode'
+
+export const PUBLISHER = 'opencode-orchestrator'
+
+export const EXTENSION_ID = `${PUBLISHER}.${PACKAGE_NAME}`
 
 export const Commands = {
   runTask: 'orchestrator.runTask',

@@ -9,6 +9,7 @@ import { schedule, type SchedulerTodo } from '../../src/engine/schedule/schedule
 import { PROTOCOL_VERSION } from '../../src/shared/protocol'
 import { fakeMission } from '../fixtures/fake-mission'
 import { flush } from '../fixtures/fake-opencode'
+import { packNpm, packVsix } from '../support/pack'
 import { repoRoot, Sandbox } from '../support/sandbox'
 import { benchRender } from './render'
 import { traced } from './trace'
@@ -227,6 +228,12 @@ describe('benchmarks', () => {
     )
     record('plugin bundle', statSync(join(dist, 'plugin.js')).size / 1024, 'KB', '')
   })
+
+  it('package sizes (what users download)', async () => {
+    const [vsix, tarball] = await Promise.all([packVsix(), packNpm()])
+    record('.vsix package', vsix.size / 1024, 'KB', '< 1024')
+    record('CLI npm tarball', tarball.size / 1024, 'KB', '< 1024')
+  }, 60_000)
 })
 
 async function run1000(): Promise<{ completed: boolean; perEvent: number[]; events: number }> {

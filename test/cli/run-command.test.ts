@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runCommand } from '../../src/cli/run-command'
 import type { CliIo } from '../../src/cli/io'
@@ -31,5 +34,22 @@ describe('orchestrator run: bad arguments', () => {
     const b = io()
     expect(await runCommand(['--goal', 'x', '--concurrency', '0'], b)).toBe(2)
     expect(b.err).toContain('--concurrency must be a whole number >= 1, got "0"')
+  })
+})
+
+describe('orchestrator run: no opencode binary', () => {
+  it('says where it looked (opencode-ai, PATH, --opencode) and how to fix it, and starts nothing', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'orch-cli-'))
+    try {
+      const o = Object.assign(io(), { cwd: root, packageRoot: root, env: { PATH: join(root, 'bin') } })
+      expect(await runCommand(['--goal', 'x'], o)).toBe(1)
+      expect(o.err).toContain('OpenCode was not found')
+      expect(o.err).toContain('"opencode-ai" package, an optional dependency')
+      expect(o.err).toContain('on PATH (not there)')
+      expect(o.err).toContain('"--opencode" (not set)')
+      expect(o.err).toContain('npm install -g opencode-orchestrator-vscode, without --omit=optional')
+    } finally {
+      rmSync(root, { recursive: true, force: true })
+    }
   })
 })

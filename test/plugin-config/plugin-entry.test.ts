@@ -5,6 +5,11 @@ import { missionServerConfig } from '../../src/plugin-config/server-config'
 describe('isOurSpecifier', () => {
   it('recognises our plugin file in the folders it ships in', () => {
     for (const url of [
+      'file:///usr/lib/node_modules/opencode-orchestrator-vscode/dist/plugin.js',
+      'file:///home/me/.vscode/extensions/opencode-orchestrator.opencode-orchestrator-vscode-0.1.0/dist/plugin.js',
+      'file:///home/me/.vscode-server/extensions/opencode-orchestrator.opencode-orchestrator-vscode-1.2.3-linux-x64/dist/plugin.js',
+      'file:///tmp/opencode-orchestrator-vscode-0.1.0/dist/plugin.js',
+      // the name builds before 0.1.0 used
       'file:///usr/lib/node_modules/opencode-orchestrator/dist/plugin.js',
       'file:///home/me/.vscode/extensions/opencode-orchestrator.opencode-orchestrator-0.1.0/dist/plugin.js',
       'file:///home/me/.vscode-server/extensions/opencode-orchestrator.opencode-orchestrator-1.2.3-linux-x64/dist/plugin.js',
@@ -17,6 +22,8 @@ describe('isOurSpecifier', () => {
     for (const spec of [
       'opencode-orchestrator',
       'opencode-orchestrator@1.0.0',
+      'opencode-orchestrator-vscode',
+      'file:///home/me/opencode-orchestrator-vscode-fork/dist/plugin.js',
       'file:///home/me/my-orchestrator/dist/plugin.js',
       'file:///home/me/opencode-orchestrator/dist/other.js',
       'file:///home/me/opencode-orchestrator-fork/src/plugin.js',
