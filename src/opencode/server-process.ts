@@ -199,7 +199,8 @@ function withParentDeathSignal(binary: string, args: string[]): [string, string[
   return [binary, args]
 }
 
-function freePort(): Promise<number> {
+/** A port on 127.0.0.1 that was free a moment ago (nothing listens on it once this resolves). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer()
     srv.once('error', reject)
