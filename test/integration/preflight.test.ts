@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import { readdirSync, readFileSync } from 'node:fs'
 import { missionScript } from '../../src/demo/mission-script'
-import type { Connection } from '../../src/opencode/connection'
+import { connect, type Connection, type ConnectOptions } from '../../src/opencode/connection'
 import { freePort } from '../../src/opencode/server-process'
 import { runCli } from '../support/run-cli'
 import { Sandbox } from '../support/sandbox'
@@ -148,5 +149,37 @@ describe('nothing secret in the CLI log lines', () => {
     expect(run.stderr).not.toContain(KEY)
     expect(run.stderr).not.toContain(TOKEN)
     expect(run.stdout).not.toContain(KEY)
+  })
+})
+
+/** Pids of live processes whose environment carries this HOME (the sandbox's servers). */
+function processesWithHome(home: string): number[] {
+  const pids: number[] = []
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      if (readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0').includes(`HOME=${home}`))
+        pids.push(Number(entry))
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return pids
+}
+
+describe('cancelling a server start', () => {
+  it('Cancel while opencode serve starts: the start rejects and its process is gone', async () => {
+    sandbox = await Sandbox.create({ script: idleScript })
+    const cancel = new AbortController()
+    const spawn = sandbox.connectOptions as Extract<ConnectOptions, { kind: 'spawn' }>
+    const started = connect({ ...spawn, signal: cancel.signal })
+    // Cancel once the process exists, before it listens.
+    const home = sandbox.env.HOME ?? ''
+    await expect
+      .poll(() => processesWithHome(home).length, { timeout: 20_000, interval: 20 })
+      .toBeGreaterThan(0)
+    cancel.abort()
+    await expect(started).rejects.toThrow('the server start was cancelled')
+    expect(processesWithHome(home)).toEqual([])
   })
 })
