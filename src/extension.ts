@@ -1,5 +1,6 @@
 import * as vscode from 'vscode'
 import { errorMessage } from './engine/util/error-message'
+import { PreflightError, type PreflightFix } from './engine/preflight/preflight'
 import { Commands } from './shared/constants'
 import { registerCommands } from './vscode/commands'
 import { DashboardView } from './vscode/dashboard-view'
@@ -20,7 +21,7 @@ const UNTRUSTED = 'This workspace is not trusted: missions (which run an OpenCod
 export function activate(context: vscode.ExtensionContext): void {
   const store = (root = new DisposableStore())
   const log = store.add(new Log())
-  server = store.add(new ServerController(context.extensionUri, log.for('server')))
+  server = store.add(new ServerController(context.extensionUri, log.for('server'), context.secrets))
   const missions = store.add(
     // Journals are per workspace: an interrupted mission is only offered where it ran.
     new MissionController(
@@ -38,8 +39,10 @@ export function activate(context: vscode.ExtensionContext): void {
     missions.start(goal, resumeId).then(notifyMissionEnd, (err: unknown) => {
       const message = errorMessage(err)
       log.for('mission').error(`mission did not start: ${message}`)
-      void vscode.window.showErrorMessage(`Mission not started: ${message}`, 'Show Logs').then((c) => {
-        if (c) void vscode.commands.executeCommand(Commands.showLogs)
+      const actions = fixActions(err)
+      void vscode.window.showErrorMessage(`Mission not started: ${message}`, ...actions.keys()).then((c) => {
+        const command = c && actions.get(c)
+        if (command) void vscode.commands.executeCommand(command)
       })
     })
   }
@@ -84,9 +87,22 @@ export function activate(context: vscode.ExtensionContext): void {
   )
   store.add(toDisposable(srv.changes.on(render)))
   store.add(vscode.workspace.onDidGrantWorkspaceTrust(render))
-  registerCommands(store, { missions, server: srv, log, runMission })
+  registerCommands(store, { missions, server: srv, log, secrets: context.secrets, runMission })
   registerPluginCommands(store, { extensionUri: context.extensionUri, log: log.for('plugin') })
   if (vscode.workspace.isTrusted) void offerResume(missions, runMission)
+}
+
+const FIX_BUTTONS: Record<PreflightFix, [string, string]> = {
+  installPlugin: ['Install Companion Plugin', Commands.installPlugin],
+  chooseModels: ['Choose Models…', Commands.chooseModels],
+  attachServer: ['Attach to Server…', Commands.attachServer],
+  showLogs: ['Show Logs', Commands.showLogs],
+}
+
+/** The buttons of a failed start: the fix of each preflight problem, then Show Logs. */
+function fixActions(err: unknown): Map<string, string> {
+  const fixes = PreflightError.is(err) ? err.report.problems.flatMap((p) => (p.fix ? [p.fix] : [])) : []
+  return new Map([...fixes, 'showLogs' as const].map((f) => FIX_BUTTONS[f]))
 }
 
 /** A mission the host left running (a reload, a crash) is offered for resumption from its journal. */

@@ -12,10 +12,13 @@ import { Mission } from '../engine/mission'
 import { MISSION_DEFAULTS, type MissionOptions } from '../engine/mission-options'
 import { parseModelRef } from '../engine/protocol/model-ref'
 import type { MissionState } from '../engine/record/mission-state'
+import { scrubSecrets } from '../engine/util/scrub-secrets'
 import { ROLES, systemClock, type Logger, type Role } from '../engine/ports'
 import type { SchedulerCaps } from '../engine/schedule/scheduler'
+import { serverUrlProblem } from '../engine/preflight/server-url'
 import { resolveOpencodeBinary } from '../opencode/binary'
 import { PACKAGE_NAME } from '../shared/constants'
+import { createClient } from '../opencode/client'
 import { Supervisor } from '../opencode/supervisor'
 import { missionServerConfig } from '../plugin-config/server-config'
 import { JournalFile } from '../node/journal-file'
@@ -23,15 +26,19 @@ import { NodeWorkspace } from '../node/workspace'
 import type { CliIo } from './io'
 import { answerPermissions } from './permission-prompt'
 import { LiveStatus } from './live-status'
+import { cliPreflight } from './preflight-check'
 import { progressLine, toReport } from './report'
 
 const USAGE = `usage: orchestrator run --goal "<text>" [--dir D] [--server-url URL --password P]
        [--opencode-config FILE] [--model role=provider/model]... [--concurrency N] [--check "<cmd>"]
        [--cap role:worker=N | provider:ID=N | model:PROVIDER/MODEL=N]...
-       [--max-iterations N] [--max-tokens N] [--max-minutes N] [--opencode PATH] [--json] [--demo]`
+       [--max-iterations N] [--max-tokens N] [--max-cost USD] [--max-minutes N] [--opencode PATH] [--json] [--demo]`
 
 /** `orchestrator run`: one mission, live progress on stderr, the report on stdout with --json. */
-export async function runCommand(argv: string[], io: CliIo): Promise<number> {
+export async function runCommand(argv: string[], rawIo: CliIo): Promise<number> {
+  // Every stderr line (progress, reasons, log lines) can carry a provider's error text, which may
+  // echo a key: it passes the journal's scrubber.
+  const io: CliIo = { ...rawIo, stderr: (text) => rawIo.stderr(scrubSecrets(text)) }
   let args
   try {
     args = parseArgs({
@@ -49,6 +56,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
         check: { type: 'string' },
         'max-iterations': { type: 'string' },
         'max-tokens': { type: 'string' },
+        'max-cost': { type: 'string' },
         'max-minutes': { type: 'string' },
         json: { type: 'boolean', default: false },
         demo: { type: 'boolean', default: false },
@@ -126,12 +134,22 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
         logger,
       })
     } else if (args['server-url']) {
+      const url = args['server-url'].trim()
+      const bad = serverUrlProblem(url)
+      if (bad) {
+        io.stderr(`orchestrator run: --server-url ${bad}\n`)
+        return 2
+      }
+      const password = args.password ?? io.env.OPENCODE_SERVER_PASSWORD
+      // Before connecting: an attached server may not answer, or lack our plugin or a provider.
+      const client = createClient({ baseUrl: url, directory, ...(password && { password }) })
+      if (!(await cliPreflight(client, url, { attached: true, ...models(tuning) }, io))) return 2
       connection = await Supervisor.start({
         kind: 'attach',
-        url: args['server-url'],
+        url,
         directory,
         logger,
-        ...(args.password !== undefined && { password: args.password }),
+        ...(password && { password }),
       })
     } else {
       io.stderr('starting opencode serve…\n')
@@ -145,6 +163,11 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
       })
     }
     cleanup.push(() => connection.dispose())
+    if (
+      !args['server-url'] &&
+      !(await cliPreflight(connection.client, connection.url, { attached: false, ...models(tuning) }, io))
+    )
+      return 2
     if (stopRequested) {
       io.stderr('orchestrator run: stopped before the mission started\n')
       return 130
@@ -202,6 +225,16 @@ function positiveInt(name: string, raw: string | undefined): number | undefined 
   return n
 }
 
+function dollars(name: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined
+  const n = Number(raw.trim().replace(/^\$/, ''))
+  if (!raw.trim() || !Number.isFinite(n) || n <= 0)
+    throw new Error(`--${name} must be an amount of US dollars > 0 (e.g. 2.50), got "${raw}"`)
+  return n
+}
+
+const models = (t: Pick<MissionOptions, 'models'>) => (t.models ? { models: t.models } : {})
+
 /** The mission options the command line can set, checked with messages that name the flag. */
 function parseTuning(args: {
   model?: string[]
@@ -210,6 +243,7 @@ function parseTuning(args: {
   check?: string
   'max-iterations'?: string
   'max-tokens'?: string
+  'max-cost'?: string
   'max-minutes'?: string
 }): Pick<MissionOptions, 'models' | 'caps' | 'check' | 'budgets'> {
   const models: NonNullable<MissionOptions['models']> = {}
@@ -227,6 +261,7 @@ function parseTuning(args: {
   const maxIterations = positiveInt('max-iterations', args['max-iterations'])
   const maxTokens = positiveInt('max-tokens', args['max-tokens'])
   const maxMinutes = positiveInt('max-minutes', args['max-minutes'])
+  const maxCostUsd = dollars('max-cost', args['max-cost'])
   let caps: SchedulerCaps = { total: concurrency ?? MISSION_DEFAULTS.caps.total }
   for (const spec of args.cap ?? []) caps = withCapSpec(caps, spec)
   return {
@@ -236,6 +271,7 @@ function parseTuning(args: {
     budgets: {
       ...(maxIterations !== undefined && { maxIterations }),
       ...(maxTokens !== undefined && { maxTokens }),
+      ...(maxCostUsd !== undefined && { maxCostUsd }),
       ...(maxMinutes !== undefined && { maxWallMs: maxMinutes * 60_000 }),
     },
   }

@@ -1,4 +1,5 @@
 import { createOpencodeClient, type OpencodeClient } from '@opencode-ai/sdk/v2'
+import { healthAnswer } from './preflight-port'
 
 export interface ClientOptions {
   baseUrl: string
@@ -20,13 +21,15 @@ export function createClient(options: ClientOptions): OpencodeClient {
   return createOpencodeClient({ baseUrl: options.baseUrl, directory: options.directory, headers })
 }
 
-/** Resolves when /global/health answers healthy, or throws with the reason. */
+/** Resolves when /global/health answers healthy, or throws naming the URL and why it did not. */
 export async function checkHealth(
   client: OpencodeClient,
-  signal?: AbortSignal,
+  url: string,
+  timeoutMs = 10_000,
 ): Promise<{ version: string }> {
-  const res = await client.global.health({ signal })
-  if (res.error || !res.data?.healthy)
-    throw new Error(`OpenCode server is not healthy: ${res.response?.status ?? 'no response'}`)
-  return { version: res.data.version }
+  const res = await client.global.health({ signal: AbortSignal.timeout(timeoutMs) })
+  const answer = healthAnswer(res, timeoutMs)
+  if (!answer.ok)
+    throw new Error(`The OpenCode server at ${url} did not answer its health check: ${answer.detail}`)
+  return { version: answer.version }
 }

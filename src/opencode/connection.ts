@@ -15,6 +15,8 @@ export type ConnectOptions =
       configContent?: object
       startTimeoutMs?: number
       logger: Logger
+      /** Abandons the start (the process is ended). Restarts after a crash do not use it. */
+      signal?: AbortSignal
     }
   | { kind: 'attach'; url: string; password?: string; directory: string; logger: Logger }
 
@@ -41,6 +43,7 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
           ...(options.configContent && { configContent: options.configContent }),
           ...(options.startTimeoutMs !== undefined && { startTimeoutMs: options.startTimeoutMs }),
           logger: log,
+          ...(options.signal && { signal: options.signal }),
         })
       : undefined
   const url = proc?.url ?? (options.kind === 'attach' ? options.url : '')
@@ -48,7 +51,7 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
   const client = createClient({ baseUrl: url, directory: options.directory, ...(password && { password }) })
   let events: OpencodeEventStream | undefined
   try {
-    const health = await checkHealth(client, AbortSignal.timeout(10_000))
+    const health = await checkHealth(client, url)
     log.info(`connected to OpenCode ${health.version} at ${url}`)
     // Boot the project's instance (config, plugins, providers, tools) now rather than inside the
     // first prompt: it takes seconds, and the first mission would otherwise wait for it. A file
@@ -67,6 +70,7 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
       )
     events = new OpencodeEventStream(client, log)
     await withTimeout(events.ready(), 30_000, 'the event stream did not open within 30 s')
+    if (options.kind === 'spawn') options.signal?.throwIfAborted()
   } catch (err) {
     await events?.dispose()
     await proc?.dispose()

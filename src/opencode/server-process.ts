@@ -18,6 +18,8 @@ export interface ServerProcessOptions {
   /** Grace period between SIGTERM and SIGKILL on dispose. Default: 3 000 ms. */
   killGraceMs?: number
   logger: Logger
+  /** Abandons the start: the process group is ended and the promise rejects. */
+  signal?: AbortSignal
 }
 
 export interface ServerProcess {
@@ -91,7 +93,7 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
 
   let url: string
   try {
-    url = await waitForUrl(child, () => output, options.startTimeoutMs ?? 30_000)
+    url = await waitForUrl(child, () => output, options.startTimeoutMs ?? 30_000, options.signal)
   } catch (err) {
     await killGroup(child, pid, exited, options.killGraceMs ?? 3_000)
     throw err
@@ -120,8 +122,14 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
   }
 }
 
-function waitForUrl(child: ChildProcess, output: () => string, timeoutMs: number): Promise<string> {
+function waitForUrl(
+  child: ChildProcess,
+  output: () => string,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<string> {
   return new Promise((resolve, reject) => {
+    const onAbort = () => done(() => reject(new ServerStartError('the server start was cancelled', output())))
     const onData = () => {
       const m = LISTENING.exec(output())
       if (m?.[1]) done(() => resolve(m[1] as string))
@@ -146,6 +154,7 @@ function waitForUrl(child: ChildProcess, output: () => string, timeoutMs: number
     )
     const done = (f: () => void) => {
       clearTimeout(timer)
+      signal?.removeEventListener('abort', onAbort)
       child.stdout?.off('data', onData)
       child.stderr?.off('data', onData)
       child.off('exit', onExit)
@@ -156,6 +165,8 @@ function waitForUrl(child: ChildProcess, output: () => string, timeoutMs: number
     child.stderr?.on('data', onData)
     child.once('exit', onExit)
     child.once('error', onError)
+    if (signal?.aborted) onAbort()
+    else signal?.addEventListener('abort', onAbort)
   })
 }
 
@@ -199,7 +210,8 @@ function withParentDeathSignal(binary: string, args: string[]): [string, string[
   return [binary, args]
 }
 
-function freePort(): Promise<number> {
+/** A port on 127.0.0.1 that was free a moment ago (nothing listens on it once this resolves). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer()
     srv.once('error', reject)

@@ -52,7 +52,10 @@ export class Supervisor implements SessionPort, EventPort {
   }
 
   static async start(connectOptions: ConnectOptions, options: SupervisorOptions = {}): Promise<Supervisor> {
-    return new Supervisor(connectOptions, options, await connect(connectOptions))
+    const first = await connect(connectOptions)
+    // The signal abandons this first start only; restarts after a crash are not the user's start.
+    const { signal: _started, ...restartOptions } = { signal: undefined, ...connectOptions }
+    return new Supervisor(restartOptions as ConnectOptions, options, first)
   }
 
   get url(): string {

@@ -16,7 +16,12 @@ export const Commands = {
   uninstallPlugin: 'orchestrator.uninstallPlugin',
   restartServer: 'orchestrator.restartServer',
   showLogs: 'orchestrator.showLogs',
+  chooseModels: 'orchestrator.chooseModels',
+  attachServer: 'orchestrator.attachServer',
 } as const
+
+/** SecretStorage key of the password of the server in `orchestrator.serverUrl`. */
+export const SERVER_PASSWORD_SECRET = 'orchestrator.serverPassword'
 
 export const Views = {
   container: 'orchestrator',
@@ -37,6 +42,12 @@ export interface Config {
   concurrencyLimits: Record<string, number>
   maxIterations: number
   maxMinutes: number
+  /** `provider/model` per role; unset roles use the server's model. */
+  models: Partial<Record<'planner' | 'worker' | 'reviewer', string>>
+  /** 0: no token budget. */
+  maxTokens: number
+  /** 0: no cost budget. */
+  maxCostUsd: number
   opencodeSnapshots: boolean
 }
 

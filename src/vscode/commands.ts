@@ -1,6 +1,9 @@
 import * as vscode from 'vscode'
 import { Commands, Views } from '../shared/constants'
 import type { DisposableStore } from './disposable'
+import { errorMessage } from '../engine/util/error-message'
+import { attachServer } from './attach-server'
+import { chooseModels } from './choose-models'
 import type { Log } from './log'
 import type { MissionController } from './mission-controller'
 import type { ServerController } from './server-controller'
@@ -9,6 +12,7 @@ export interface CommandDeps {
   missions: MissionController
   server: ServerController
   log: Log
+  secrets: vscode.SecretStorage
   /** Runs a mission and reports its end; errors become messages. */
   runMission(goal: string): void
 }
@@ -33,6 +37,14 @@ export function registerCommands(store: DisposableStore, deps: CommandDeps): voi
   register(Commands.stopMission, () => deps.missions.stop())
   register(Commands.showDashboard, () => vscode.commands.executeCommand(`${Views.dashboard}.focus`))
   register(Commands.showLogs, () => deps.log.channel.show())
+  const failed = (what: string) => (err: unknown) =>
+    void vscode.window.showErrorMessage(`${what}: ${errorMessage(err)}`, 'Show Logs').then((c) => {
+      if (c) void vscode.commands.executeCommand(Commands.showLogs)
+    })
+  register(Commands.chooseModels, () => chooseModels(deps.server).catch(failed('Could not list the models')))
+  register(Commands.attachServer, () =>
+    attachServer(deps.server, deps.secrets).catch(failed('Could not attach to the server')),
+  )
   register(Commands.restartServer, async () => {
     const folder = vscode.workspace.workspaceFolders?.[0]
     if (!folder) return void vscode.window.showWarningMessage('Open a folder first.')

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode'
 import { withCap } from '../engine/schedule/caps'
 import type { MissionOptions } from '../engine/mission-options'
+import { parseRoleModels } from '../engine/preflight/role-models'
 import type { SchedulerCaps } from '../engine/schedule/scheduler'
 import type { Config } from '../shared/constants'
 
@@ -9,8 +10,8 @@ export function getConfig<K extends keyof Config>(key: K): Config[K] {
   return vscode.workspace.getConfiguration('orchestrator').get(key) as Config[K]
 }
 
-/** Mission options from the `orchestrator.*` settings; throws with the reason for an invalid cap. */
-export function missionSettings(): Pick<MissionOptions, 'check' | 'caps' | 'budgets'> {
+/** Mission options from the `orchestrator.*` settings; throws naming the setting that is invalid. */
+export function missionSettings(): Pick<MissionOptions, 'check' | 'caps' | 'budgets' | 'models'> {
   const check = getConfig('checkCommand').trim()
   let caps: SchedulerCaps = { total: getConfig('maxConcurrency') }
   for (const [key, limit] of Object.entries(getConfig('concurrencyLimits') ?? {})) {
@@ -20,9 +21,27 @@ export function missionSettings(): Pick<MissionOptions, 'check' | 'caps' | 'budg
       throw new Error(`Setting orchestrator.concurrencyLimits: ${(err as Error).message}`)
     }
   }
+  const maxTokens = budget('maxTokens')
+  const maxCostUsd = budget('maxCostUsd')
+  const models = parseRoleModels(getConfig('models'), 'Setting orchestrator.models')
   return {
     ...(check && { check }),
     caps,
-    budgets: { maxIterations: getConfig('maxIterations'), maxWallMs: getConfig('maxMinutes') * 60_000 },
+    ...(Object.keys(models).length && { models }),
+    budgets: {
+      maxIterations: getConfig('maxIterations'),
+      maxWallMs: getConfig('maxMinutes') * 60_000,
+      ...(maxTokens && { maxTokens }),
+      ...(maxCostUsd && { maxCostUsd }),
+    },
   }
+}
+
+function budget(key: 'maxTokens' | 'maxCostUsd'): number | undefined {
+  const v = getConfig(key) ?? 0
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+    throw new Error(
+      `Setting orchestrator.${key} must be a number >= 0 (0: no budget), got ${JSON.stringify(v)}`,
+    )
+  return v > 0 ? v : undefined
 }

@@ -12,6 +12,10 @@ import { JournalFile } from '../node/journal-file'
 import { NodeWorkspace } from '../node/workspace'
 import { missionSettings } from './config'
 import type { ServerController } from './server-controller'
+import type { Supervisor } from '../opencode/supervisor'
+import { OpencodePreflight } from '../opencode/preflight-port'
+import { preflight, PreflightError } from '../engine/preflight/preflight'
+import type { MissionOptions } from '../engine/mission-options'
 
 /** Starts and stops missions in the workspace and publishes their state; one mission at a time. */
 export class MissionController implements vscode.Disposable {
@@ -92,7 +96,7 @@ export class MissionController implements vscode.Disposable {
     this.#starting = true
     let connection
     try {
-      connection = await this.server.ensure(dir)
+      connection = await this.#readyServer(dir, settings.models)
     } finally {
       this.#starting = false
     }
@@ -115,6 +119,42 @@ export class MissionController implements vscode.Disposable {
     const final = await mission.run()
     void vscode.commands.executeCommand('setContext', ContextKeys.missionRunning, false)
     return final
+  }
+
+  /**
+   * The server, started or attached, that passed preflight; VS Code's progress shows meanwhile, and
+   * its Cancel ends the start. No session exists before this resolves.
+   */
+  async #readyServer(dir: string, models: MissionOptions['models']): Promise<Supervisor> {
+    return await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Orchestrator', cancellable: true },
+      async (progress, token) => {
+        const cancel = new AbortController()
+        const sub = token.onCancellationRequested(() => cancel.abort())
+        try {
+          progress.report({
+            message: this.server.attached ? 'Connecting to OpenCode…' : 'Starting OpenCode…',
+          })
+          const connection = await this.server.ensure(dir, cancel.signal)
+          if (token.isCancellationRequested) throw new Error('Cancelled.')
+          progress.report({ message: 'Checking the server (providers, models, plugin)…' })
+          const report = await preflight(new OpencodePreflight(connection.client, connection.url), {
+            attached: this.server.attached,
+            ...(models && { models }),
+          })
+          for (const w of report.warnings) this.log.warn(w)
+          if (!report.ok) {
+            this.log.error(`preflight failed:\n${report.problems.map((p) => `- ${p.message}`).join('\n')}`)
+            await this.server.rejectServer(report.problems.map((p) => p.message).join(' '))
+            throw new PreflightError(report)
+          }
+          if (token.isCancellationRequested) throw new Error('Cancelled.')
+          return connection
+        } finally {
+          sub.dispose()
+        }
+      },
+    )
   }
 
   async stop(): Promise<void> {

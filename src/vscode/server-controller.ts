@@ -6,6 +6,8 @@ import { resolveOpencodeBinary } from '../opencode/binary'
 import type { Supervisor } from '../opencode/supervisor'
 import { missionServerConfig } from '../plugin-config/server-config'
 import type { ServerStatus } from '../shared/protocol'
+import { serverUrlProblem } from '../engine/preflight/server-url'
+import { SERVER_PASSWORD_SECRET } from '../shared/constants'
 import { getConfig } from './config'
 
 export interface ServerState {
@@ -28,16 +30,23 @@ export class ServerController implements vscode.Disposable {
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly log: Logger,
+    /** Holds the attach password ("Orchestrator: Attach to Server…"); never the settings. */
+    private readonly secrets: vscode.SecretStorage,
   ) {}
+
+  /** True when missions run on a server the user runs (`orchestrator.serverUrl`), not one we start. */
+  get attached(): boolean {
+    return getConfig('serverUrl').trim() !== ''
+  }
 
   get state(): ServerState {
     return this.#state
   }
 
   /** The live connection, started on first use. Rejects with a user-facing message. */
-  ensure(directory: string): Promise<Supervisor> {
+  ensure(directory: string, signal?: AbortSignal): Promise<Supervisor> {
     if (this.#connection) return Promise.resolve(this.#connection)
-    this.#connecting ??= this.#connect(directory).finally(() => (this.#connecting = undefined))
+    this.#connecting ??= this.#connect(directory, signal).finally(() => (this.#connecting = undefined))
     return this.#connecting
   }
 
@@ -56,7 +65,16 @@ export class ServerController implements vscode.Disposable {
     if (this.#state.status !== 'stopped') this.#set({ status: 'stopped' })
   }
 
-  async #connect(directory: string): Promise<Supervisor> {
+  /**
+   * The server cannot run missions (preflight failed): it is let go, so the next start connects
+   * afresh after the fix (a restarted server, new auth), and the reason stays on the dashboard.
+   */
+  async rejectServer(reason: string): Promise<void> {
+    await this.stop()
+    this.#set({ status: 'failed', error: reason })
+  }
+
+  async #connect(directory: string, signal?: AbortSignal): Promise<Supervisor> {
     if (!vscode.workspace.isTrusted)
       throw new Error('Missions run only in a trusted workspace: no OpenCode server is started here.')
     this.#set({ status: 'starting' })
@@ -67,13 +85,18 @@ export class ServerController implements vscode.Disposable {
       // for the server anyway.
       const { Supervisor } = await import('../opencode/supervisor')
       const attachUrl = getConfig('serverUrl').trim()
+      const bad = attachUrl ? serverUrlProblem(attachUrl) : undefined
+      if (bad) throw new Error(`Setting orchestrator.serverUrl: ${bad}`)
+      const password =
+        (attachUrl && (await this.secrets.get(SERVER_PASSWORD_SECRET))) ||
+        process.env.OPENCODE_SERVER_PASSWORD
       const connection = attachUrl
         ? await Supervisor.start({
             kind: 'attach',
             url: attachUrl,
             directory,
             logger: this.log,
-            ...(process.env.OPENCODE_SERVER_PASSWORD && { password: process.env.OPENCODE_SERVER_PASSWORD }),
+            ...(password && { password }),
           })
         : await Supervisor.start({
             kind: 'spawn',
@@ -85,6 +108,7 @@ export class ServerController implements vscode.Disposable {
             env: { ...process.env, OPENCODE_CLIENT: 'sdk' },
             configContent: this.#serverConfig(),
             logger: this.log,
+            ...(signal && { signal }),
           })
       // A server that dies is restarted by the supervisor; a mission keeps its ports and resumes.
       connection.onState((s) => {

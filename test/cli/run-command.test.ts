@@ -35,6 +35,21 @@ describe('orchestrator run: bad arguments', () => {
     expect(await runCommand(['--goal', 'x', '--concurrency', '0'], b)).toBe(2)
     expect(b.err).toContain('--concurrency must be a whole number >= 1, got "0"')
   })
+
+  it('rejects a bad --max-cost and lists it in the usage', async () => {
+    for (const bad of ['0', '-1', 'lots', '']) {
+      const o = io()
+      expect(await runCommand(['--goal', 'x', `--max-cost=${bad}`], o)).toBe(2)
+      expect(o.err).toContain(`--max-cost must be an amount of US dollars > 0 (e.g. 2.50), got "${bad}"`)
+      expect(o.err).toContain('[--max-cost USD]')
+    }
+  })
+
+  it('rejects a --server-url that is not an http(s) URL, naming it, before connecting', async () => {
+    const o = io()
+    expect(await runCommand(['--goal', 'x', '--server-url', 'ftp://127.0.0.1:1'], o)).toBe(2)
+    expect(o.err).toContain('--server-url "ftp://127.0.0.1:1" is not an http(s) URL')
+  })
 })
 
 describe('orchestrator run: no opencode binary', () => {

@@ -6,12 +6,12 @@ import {
   parseEntries,
   replay,
   sanitizeEntry,
-  scrubSecrets,
   serializeEntry,
   type JournalEntry,
   type JournalEntryInput,
 } from '../../src/engine/record/journal'
 import type { PlanTodo } from '../../src/engine/protocol/mission-protocol'
+import { scrubSecrets } from '../../src/engine/util/scrub-secrets'
 import { FakeClock } from '../fixtures/fake-clock'
 import { MemoryStore } from '../fixtures/memory-journal'
 

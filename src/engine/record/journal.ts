@@ -7,6 +7,7 @@
 
 import type { Clock, Role } from '../ports'
 import type { PlanTodo, ReportStatus, Verdict } from '../protocol/mission-protocol'
+import { REDACTED, scrubSecrets } from '../util/scrub-secrets'
 
 /**
  * A todo's place in its life cycle. `ready` is accepted as input and treated like `pending`: the
@@ -247,27 +248,7 @@ export function replay(
 
 // --- Secret scrubbing and output tails -----------------------------------------------------------
 
-const SECRET_ASSIGNMENT = /(api[_-]?key|token|password|secret)(["']?\s*[:=]).*$/gim
-const SECRET_SHAPES = [
-  /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g,
-  /\bBearer\s+[A-Za-z0-9._~+/-]{8,}=*/gi,
-  /\b(?:sk|rk|pk)-[A-Za-z0-9_-]{16,}/g,
-  /\bgh[pousr]_[A-Za-z0-9]{20,}/g,
-  /\bAKIA[0-9A-Z]{16}\b/g,
-  /\bxox[abprs]-[A-Za-z0-9-]{10,}/g,
-]
 const SECRET_KEY = /(password|passwd|secret|api[_-]?key|token|authorization|credentials?)$/i
-export const REDACTED = '[redacted]'
-
-/**
- * Redacts obvious secrets: the value of any `api_key|token|password|secret` followed by `:` or `=`
- * (to the end of the line), private key blocks, bearer tokens and well-known key shapes.
- */
-export function scrubSecrets(text: string): string {
-  let out = text.replace(SECRET_ASSIGNMENT, `$1$2 ${REDACTED}`)
-  for (const re of SECRET_SHAPES) out = out.replace(re, REDACTED)
-  return out
-}
 
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
