@@ -4,8 +4,9 @@
 import { execFile } from 'node:child_process'
 import { copyFile, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { isAbsolute, join, resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import type { WorkspaceBase } from '../engine/ports'
+import { checkRelativePath } from '../engine/record/diff-target'
 
 interface GitResult {
   code: number
@@ -80,14 +81,6 @@ export async function captureGitBase(
     const ref = stash.stdout.toString().trim() || head.stdout.toString().trim()
     return { kind: 'git', ref, untracked: await untrackedFiles(dir, copyEnv) }
   })
-}
-
-/** Refuses paths that leave the workspace: the webview names them, and it is untrusted input. */
-export function checkRelativePath(path: string): string {
-  const p = path.replace(/\\/g, '/')
-  if (p === '' || isAbsolute(p) || p.split('/').some((s) => s === '..') || p.includes('\0'))
-    throw new Error(`"${path}" is not a path inside the workspace (expected e.g. src/app.ts)`)
-  return p.replace(/^\.\//, '')
 }
 
 /** The file at the base: empty when it did not exist then (untracked, or added since). */

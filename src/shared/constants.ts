@@ -10,11 +10,20 @@ export const Commands = {
   uninstallPlugin: 'orchestrator.uninstallPlugin',
   restartServer: 'orchestrator.restartServer',
   showLogs: 'orchestrator.showLogs',
+  openTranscript: 'orchestrator.openTranscript',
+  showHistory: 'orchestrator.showHistory',
 } as const
 
 export const Views = {
   container: 'orchestrator',
   dashboard: 'orchestrator.dashboard',
+} as const
+
+/** URI schemes of the read-only documents the extension serves. */
+export const Schemes = {
+  transcript: 'orchestrator-transcript',
+  base: 'orchestrator-base',
+  history: 'orchestrator-history',
 } as const
 
 export const ContextKeys = {

@@ -3,7 +3,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, utimesSync, w
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { captureGitBase, changedSinceBase, checkRelativePath, contentAtBase } from '../../src/node/git-base'
+import { checkRelativePath } from '../../src/engine/record/diff-target'
+import { captureGitBase, changedSinceBase, contentAtBase } from '../../src/node/git-base'
 import { NodeWorkspace } from '../../src/node/workspace'
 
 const dirs: string[] = []

@@ -29,7 +29,7 @@ export function firstBytes(text: string, maxBytes: number): { head: string; more
 }
 
 /** A fence longer than any backtick run inside, so no content can close it early. */
-function fenced(text: string, lang = ''): string {
+export function fenced(text: string, lang = ''): string {
   const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length))
   const fence = '`'.repeat(longest + 1)
   return `${fence}${lang}\n${text.replace(/\n$/, '')}\n${fence}`
