@@ -3,6 +3,7 @@ import { errorMessage } from './engine/util/error-message'
 import { PreflightError, type PreflightFix } from './engine/preflight/preflight'
 import { Commands } from './shared/constants'
 import { registerCommands } from './vscode/commands'
+import { registerInspect } from './vscode/inspect-commands'
 import { DashboardView } from './vscode/dashboard-view'
 import { DisposableStore, toDisposable } from './vscode/disposable'
 import { Log } from './vscode/log'
@@ -52,6 +53,7 @@ export function activate(context: vscode.ExtensionContext): void {
       void vscode.window.showErrorMessage(`Permission reply failed: ${(err as Error).message}`)
     })
 
+  const inspect = registerInspect(store, { missions, server: srv, log: log.for('inspect') })
   const dashboard = store.add(
     new DashboardView(
       context.extensionUri,
@@ -62,6 +64,8 @@ export function activate(context: vscode.ExtensionContext): void {
         pauseMission: () => missions.pause(),
         resumeMission: () => missions.resume(),
         replyPermission: reply,
+        openTranscript: inspect.openTranscript,
+        openDiff: inspect.openDiff,
       },
       log.for('dashboard'),
     ),

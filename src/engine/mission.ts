@@ -21,10 +21,12 @@ import { MissionBudgets } from './guards/mission-budgets'
 import { MISSION_DEFAULTS, type MissionDeps, type MissionOptions } from './mission-options'
 import { TOOL_REPORT, TOOL_VERDICT, type PlanArgs } from './protocol/mission-protocol'
 import { MissionRecord } from './record/mission-record'
+import { emptySnapshot } from './record/journal'
+import { summarizeMission } from './record/mission-summary'
 import { MissionSessions } from './sessions/mission-sessions'
 import { isTerminal, type MissionState } from './record/mission-state'
 import { PermissionInbox } from './sessions/permission-inbox'
-import type { HostError, HostEvent, PermissionReply } from './ports'
+import type { HostError, HostEvent, PermissionReply, WorkspaceBase } from './ports'
 import { NO_PLAN_CALL, nudgeBrief, planBrief, planRetryBrief, replanBrief } from './protocol/prompts'
 import type { CheckFailure } from './protocol/prompts'
 import { ProviderCooling } from './guards/provider-cooling'
@@ -213,7 +215,10 @@ export class Mission {
     this.#budgets.begin(snap)
     this.#dispatcher.readRoleModels()
     if (snap.status === 'new') {
+      // Before anything can edit the workspace; a base that cannot be taken is recorded as unknown.
+      const base = await this.#captureBase()
       await this.#record.append({ type: 'mission.started', goal: this.#o.goal, options: {} })
+      if (base) await this.#record.append({ type: 'mission.base', base })
       await this.#plan(planBrief(this.#o.goal, await this.deps.workspace.listFiles().catch(() => [])))
       return
     }
@@ -545,14 +550,31 @@ export class Mission {
     // Abort does not cascade in OpenCode: every session and every child, in parallel.
     if (phase !== 'completed') await this.#sessions.abortAll(1_000)
     for (const l of this.#sessions.live.values()) await this.#record.flushUsage(l).catch(() => undefined)
+    const end = { status: phase, reason: reason ?? '', at: this.deps.clock.now() }
     await this.#record
-      .appendQuietly({ type: 'mission.ended', status: phase, reason: reason ?? '' })
+      .appendQuietly({ type: 'mission.ended', status: end.status, reason: end.reason })
+      .then(() => this.#record.appendQuietly({ type: 'mission.summary', summary: this.#summary(end) }))
       .catch((err: unknown) => this.deps.logger.error(`journal write failed: ${errorMessage(err)}`))
     await this.deps.workspace.publishOwnership(undefined).catch(() => undefined)
     this.#finish?.(this.#state)
   }
 
   // --- helpers -------------------------------------------------------------------------------------
+
+  async #captureBase(): Promise<WorkspaceBase | undefined> {
+    if (!this.deps.workspace.captureBase) return undefined
+    try {
+      return await this.deps.workspace.captureBase()
+    } catch (err) {
+      this.deps.logger.warn(`mission ${this.#o.id}: no base recorded: ${errorMessage(err)}`)
+      return { kind: 'none', reason: errorMessage(err) }
+    }
+  }
+
+  /** The history line of this mission: the journal's state with the end applied. */
+  #summary(end: { status: 'completed' | 'failed' | 'stopped'; reason: string; at: number }) {
+    return summarizeMission(this.#record.current ?? emptySnapshot(), end)
+  }
 
   /** Looks for work to start (after the tick under way, if any). */
   #requestTick(): void {

@@ -113,7 +113,19 @@ export interface WorkspacePort {
   publishOwnership(ownership: Ownership | undefined): Promise<void>
   /** Top-level entries of the workspace, for the planner's brief. */
   listFiles(): Promise<string[]>
+  /**
+   * The workspace as the mission starts, for diffs later; must not change the user's index or
+   * stash list. Optional: a workspace without it records no base.
+   */
+  captureBase?(): Promise<WorkspaceBase>
 }
+
+/**
+ * What the workspace was when a mission started. `git`: `ref` is a commit of the working state (or
+ * HEAD when clean); files in `untracked` were untracked then and count as not existing at the base.
+ */
+export type WorkspaceBase =
+  { kind: 'git'; ref: string; untracked: string[] } | { kind: 'none'; reason: string }
 
 /** A mission tool call found in a session's stored messages (used to recover after a restart). */
 export interface ToolCallRecord {
@@ -121,6 +133,37 @@ export interface ToolCallRecord {
   tool: string
   status: 'pending' | 'running' | 'completed' | 'error'
   input: unknown
+}
+
+/** One part of a stored message, as a transcript shows it. */
+export type TranscriptPart =
+  | { type: 'text'; text: string }
+  | { type: 'reasoning'; text: string }
+  | {
+      type: 'tool'
+      tool: string
+      status: 'pending' | 'running' | 'completed' | 'error'
+      input: unknown
+      output?: string
+      error?: string
+    }
+
+export interface TranscriptMessage {
+  id: string
+  role: 'user' | 'assistant'
+  /** The agent that wrote an assistant message. */
+  agent?: string
+  error?: string
+  parts: TranscriptPart[]
+}
+
+/**
+ * A session's stored messages for the user to read. Tool output crosses this port only to be shown
+ * (bounded and scrubbed by the renderer); it is never journaled nor put in another agent's prompt.
+ */
+export interface TranscriptPort {
+  /** Oldest first. Rejects when the session is gone. */
+  transcript(sessionId: string): Promise<TranscriptMessage[]>
 }
 
 export interface EventPort {

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process'
 import { readdir } from 'node:fs/promises'
 import type { Ownership } from '../engine/protocol/ownership'
-import type { CheckResult, WorkspacePort } from '../engine/ports'
+import type { CheckResult, WorkspaceBase, WorkspacePort } from '../engine/ports'
+import { captureGitBase } from './git-base'
 import { clearOwnership, writeOwnership } from '../plugin/ownership'
 
 /** Keeps this much of a check command's output in memory (the journal keeps a smaller tail). */
@@ -13,6 +14,10 @@ export class NodeWorkspace implements WorkspacePort {
     private readonly dir: string,
     private readonly env: NodeJS.ProcessEnv = process.env,
   ) {}
+
+  captureBase(): Promise<WorkspaceBase> {
+    return captureGitBase(this.dir, this.env)
+  }
 
   runCheck(command: string, options: { timeoutMs: number; signal: AbortSignal }): Promise<CheckResult> {
     const started = Date.now()

@@ -18,6 +18,8 @@ export const Commands = {
   showLogs: 'orchestrator.showLogs',
   chooseModels: 'orchestrator.chooseModels',
   attachServer: 'orchestrator.attachServer',
+  openTranscript: 'orchestrator.openTranscript',
+  showHistory: 'orchestrator.showHistory',
 } as const
 
 /** SecretStorage key of the password of the server in `orchestrator.serverUrl`. */
@@ -26,6 +28,13 @@ export const SERVER_PASSWORD_SECRET = 'orchestrator.serverPassword'
 export const Views = {
   container: 'orchestrator',
   dashboard: 'orchestrator.dashboard',
+} as const
+
+/** URI schemes of the read-only documents the extension serves. */
+export const Schemes = {
+  transcript: 'orchestrator-transcript',
+  base: 'orchestrator-base',
+  history: 'orchestrator-history',
 } as const
 
 export const ContextKeys = {

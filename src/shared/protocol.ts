@@ -51,6 +51,8 @@ export interface TodoView {
   summary?: string
   /** The reviewer's latest findings. */
   findings: string[]
+  /** Files the worker's latest report says it changed. */
+  filesChanged?: string[]
 }
 
 /** A permission request from any session of the mission, waiting for the user. */
@@ -108,6 +110,10 @@ export type WebviewToHost =
   | { type: 'mission.pause' }
   | { type: 'mission.resume' }
   | { type: 'permission.reply'; requestId: string; reply: PermissionReply }
+  /** Opens the transcript of one of the mission's sessions. */
+  | { type: 'agent.transcript'; sessionId: string }
+  /** Opens a todo's file in the diff editor: the mission's base against the file now. */
+  | { type: 'file.diff'; todoId: string; path: string }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null
 
@@ -130,6 +136,10 @@ export function isWebviewToHost(v: unknown): v is WebviewToHost {
       return true
     case 'permission.reply':
       return isId(v.requestId) && isPermissionReply(v.reply)
+    case 'agent.transcript':
+      return isId(v.sessionId)
+    case 'file.diff':
+      return isId(v.todoId) && typeof v.path === 'string' && v.path.length > 0 && v.path.length <= 4096
     default:
       return false
   }

@@ -24,6 +24,10 @@ export interface DashboardHandlers {
   resumeMission(): void
   /** Answers a permission ask from the inbox; a rejection is logged here. */
   replyPermission(requestId: string, reply: PermissionReply): Promise<void>
+  /** Opens a session's transcript; an id that is not the mission's is refused with a message. */
+  openTranscript(sessionId: string): Promise<void>
+  /** Opens a todo's file against the mission's base; a file the todo neither changed nor owns is refused. */
+  openDiff(todoId: string, path: string): Promise<void>
 }
 
 /**
@@ -108,6 +112,10 @@ export class DashboardView implements vscode.WebviewViewProvider, vscode.Disposa
           // The ask may have been answered elsewhere or the mission ended: show the current inbox.
           this.changed()
         })
+      case 'agent.transcript':
+        return void this.handlers.openTranscript(msg.sessionId)
+      case 'file.diff':
+        return void this.handlers.openDiff(msg.todoId, msg.path)
       default:
         return assertNever(msg)
     }

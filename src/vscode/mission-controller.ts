@@ -22,6 +22,8 @@ export class MissionController implements vscode.Disposable {
   #mission: Mission | undefined
   /** Set from the first line of start() until its mission runs, so two starts cannot race. */
   #starting = false
+  /** The folder the latest mission works in. */
+  #dir: string | undefined
   readonly changes = new Emitter<MissionState>()
 
   constructor(
@@ -33,6 +35,16 @@ export class MissionController implements vscode.Disposable {
 
   get current(): MissionState | undefined {
     return this.#mission?.state
+  }
+
+  /** The folder the latest mission works in (undefined before the first start). */
+  get directory(): string | undefined {
+    return this.#dir
+  }
+
+  /** Where the journals live, one `<id>.jsonl` per mission. */
+  get journalDir(): string {
+    return join(this.storageDir, 'missions')
   }
 
   get running(): boolean {
@@ -114,6 +126,7 @@ export class MissionController implements vscode.Disposable {
       { id, goal: trimmed, ...settings },
     )
     this.#mission = mission
+    this.#dir = dir
     mission.onChange((s) => this.changes.emit(s))
     void vscode.commands.executeCommand('setContext', ContextKeys.missionRunning, true)
     const final = await mission.run()

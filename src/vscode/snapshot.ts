@@ -71,6 +71,7 @@ function toTodoView(t: TodoState): TodoView {
     dependsOn: t.dependsOn,
     ...(t.summary !== undefined && { summary: t.summary }),
     findings: t.findings,
+    ...(t.filesChanged.length > 0 && { filesChanged: t.filesChanged }),
   }
 }
 

@@ -42,6 +42,7 @@ const todo = (id: string, status: TodoState['status'], extra: Partial<TodoState>
   files: [],
   dependsOn: [],
   findings: [],
+  filesChanged: [],
   ...extra,
 })
 

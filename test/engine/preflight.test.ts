@@ -152,9 +152,9 @@ describe('preflight', () => {
 describe('the tested OpenCode range', () => {
   it('is the opencode-ai line package.json pins', () => {
     const pkg = JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as {
-      devDependencies: Record<string, string>
+      optionalDependencies: Record<string, string>
     }
-    const m = /^\^(\d+)\.(\d+)\./.exec(pkg.devDependencies['opencode-ai'] ?? '')
+    const m = /^\^(\d+)\.(\d+)\./.exec(pkg.optionalDependencies['opencode-ai'] ?? '')
     expect(m, 'opencode-ai is pinned as ^major.minor.patch').not.toBeNull()
     expect(TESTED_OPENCODE.min).toBe(`${m?.[1]}.${m?.[2]}.0`)
     expect(TESTED_OPENCODE.below).toBe(`${Number(m?.[1]) + 1}.0.0`)

@@ -23,6 +23,8 @@ describe('webview protocol guards', () => {
       { type: 'permission.reply', requestId: 'per_1', reply: 'once' },
       { type: 'permission.reply', requestId: 'per_1', reply: 'always' },
       { type: 'permission.reply', requestId: 'per_1', reply: 'reject' },
+      { type: 'agent.transcript', sessionId: 'ses_1' },
+      { type: 'file.diff', todoId: 'api', path: 'src/api.ts' },
     ])
       expect(isWebviewToHost(ok), JSON.stringify(ok)).toBe(true)
   })
@@ -45,6 +47,11 @@ describe('webview protocol guards', () => {
       { type: 'permission.reply', requestId: '', reply: 'once' },
       { type: 'permission.reply', requestId: 'x'.repeat(513), reply: 'once' },
       { type: 'permission.reply', reply: 'once' },
+      { type: 'agent.transcript' },
+      { type: 'agent.transcript', sessionId: '' },
+      { type: 'file.diff', todoId: 'api' },
+      { type: 'file.diff', todoId: 'api', path: '' },
+      { type: 'file.diff', path: 'a.ts' },
     ])
       expect(isWebviewToHost(bad), JSON.stringify(bad)).toBe(false)
   })
@@ -89,6 +96,7 @@ const state = (patch: Partial<MissionState> = {}): MissionState => ({
       files: ['src/api.ts'],
       dependsOn: [],
       findings: ['no test'],
+      filesChanged: ['src/api.ts'],
     },
   ],
   evidence: [
@@ -130,6 +138,7 @@ describe('mission snapshot for the webview', () => {
         files: ['src/api.ts'],
         dependsOn: [],
         findings: ['no test'],
+        filesChanged: ['src/api.ts'],
       },
     ])
     expect(view.agents[0]).toMatchObject({

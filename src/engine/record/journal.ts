@@ -5,7 +5,7 @@
 // text is scrubbed of obvious secrets, and secret-named option keys are redacted. Raw tool output has
 // no entry type at all.
 
-import type { Clock, Role } from '../ports'
+import type { Clock, Role, WorkspaceBase } from '../ports'
 import type { PlanTodo, ReportStatus, Verdict } from '../protocol/mission-protocol'
 import { REDACTED, scrubSecrets } from '../util/scrub-secrets'
 
@@ -36,7 +36,26 @@ export type JournalEntry = { at: number } & (
   | { type: 'usage'; sessionId: string; role: Role; tokens: number; cost: number }
   | { type: 'session.created'; sessionId: string; role: Role; todoId?: string }
   | { type: 'mission.ended'; status: MissionEndStatus; reason: string }
+  /** The workspace as the mission started (diffs are taken against it). */
+  | { type: 'mission.base'; base: WorkspaceBase }
+  /** Written after `mission.ended`, so a history lists a mission from its last line alone. */
+  | { type: 'mission.summary'; summary: MissionSummary }
 )
+
+/** One line of a workspace's mission history. */
+export interface MissionSummary {
+  goal: string
+  status: MissionEndStatus
+  reason: string
+  startedAt: number
+  endedAt: number
+  durationMs: number
+  todos: { passed: number; total: number }
+  tokens: number
+  cost: number
+  /** The last run of the check command, if any. */
+  check?: { command: string; exitCode: number | null }
+}
 
 export type JournalEntryType = JournalEntry['type']
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
@@ -99,6 +118,8 @@ export interface MissionSnapshot {
   evidence: EvidenceRecord[]
   tokens: number
   cost: number
+  /** The workspace at the start, when the mission recorded it. */
+  base?: WorkspaceBase
 }
 
 export const emptySnapshot = (): MissionSnapshot => ({
@@ -230,6 +251,12 @@ function apply(s: MissionSnapshot, e: JournalEntry): void {
       s.reason = e.reason
       s.endedAt = e.at
       return
+    case 'mission.base':
+      s.base = structuredClone(e.base)
+      return
+    case 'mission.summary':
+      // Derived from the entries before it: nothing new for the state.
+      return
     default:
       // Entries of a newer journal version: ignore what this version does not know.
       return
@@ -311,6 +338,8 @@ const ENTRY_TYPES: ReadonlySet<string> = new Set<JournalEntryType>([
   'usage',
   'session.created',
   'mission.ended',
+  'mission.base',
+  'mission.summary',
 ])
 
 export const serializeEntry = (entry: JournalEntry): string => JSON.stringify(entry)

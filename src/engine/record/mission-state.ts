@@ -1,4 +1,4 @@
-import type { Role } from '../ports'
+import type { Role, WorkspaceBase } from '../ports'
 import type { TodoStatus } from './journal'
 
 // The state a mission exposes to the UI and the CLI. Plain data: it crosses postMessage as is, so it
@@ -36,6 +36,8 @@ export interface TodoState {
   dependsOn: string[]
   summary?: string
   findings: string[]
+  /** From the worker's latest report. */
+  filesChanged: string[]
 }
 
 export interface EvidenceState {
@@ -78,6 +80,8 @@ export interface MissionState {
   cost: number
   /** Model calls made by the mission's sessions (one per assistant message). */
   modelCalls: number
+  /** The workspace as the mission started, once recorded (diffs are taken against it). */
+  base?: WorkspaceBase
 }
 
 export const isTerminal = (phase: MissionPhase) => TERMINAL_PHASES.has(phase)

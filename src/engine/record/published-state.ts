@@ -46,6 +46,7 @@ export function withParts(state: MissionState, { paused, roster, inbox, snap }: 
       iteration: snap.iteration,
       todos: todoStates(snap),
       evidence: snap.evidence,
+      ...(snap.base && { base: snap.base }),
     }),
   }
 }

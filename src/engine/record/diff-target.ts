@@ -1,0 +1,41 @@
+// Which file of which todo the diff editor may open: the webview names them, and it is untrusted
+// input, so the path must stay inside the workspace and belong to the todo (changed or owned).
+
+import type { MissionState } from './mission-state'
+
+/** The path, normalised (forward slashes, no leading `./`); throws for a path leaving the workspace. */
+export function checkRelativePath(path: string): string {
+  const p = path.replace(/\\/g, '/')
+  if (
+    p === '' ||
+    p.startsWith('/') ||
+    /^[a-zA-Z]:/.test(p) ||
+    p.split('/').some((s) => s === '..') ||
+    p.includes('\0')
+  )
+    throw new Error(`"${path}" is not a path inside the workspace (expected e.g. src/app.ts)`)
+  return p.replace(/^(\.\/)+/, '')
+}
+
+export type DiffTarget = { error: string } | { dir: string; path: string; base: MissionState['base'] }
+
+/** What to open for a todo's file, or a message saying why not. */
+export function diffTarget(
+  mission: MissionState | undefined,
+  dir: string | undefined,
+  todoId: string,
+  path: string,
+): DiffTarget {
+  if (!mission || !dir) return { error: 'No mission to diff: start one first.' }
+  const todo = mission.todos.find((t) => t.id === todoId)
+  if (!todo) return { error: `No todo "${todoId}" in the current mission.` }
+  let rel: string
+  try {
+    rel = checkRelativePath(path)
+  } catch (err) {
+    return { error: (err as Error).message }
+  }
+  if (!todo.filesChanged.includes(rel) && !todo.files.includes(rel))
+    return { error: `"${rel}" is neither changed nor owned by todo "${todoId}".` }
+  return { dir, path: rel, base: mission.base }
+}

@@ -1,0 +1,49 @@
+// A past mission as a read-only Markdown report, from its replayed journal: the outcome, every todo
+// with its report and review, and the check command's evidence. Journal text is already scrubbed.
+
+import type { MissionSnapshot } from './journal'
+import { fenced } from './transcript-markdown'
+
+const when = (ms: number | undefined) =>
+  ms === undefined ? '?' : new Date(ms).toISOString().replace('T', ' ').slice(0, 19)
+
+export const formatDuration = (ms: number) =>
+  ms < 60_000
+    ? `${(ms / 1000).toFixed(1)} s`
+    : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`
+
+/** Renders a mission's report (pure). */
+export function missionReport(id: string, snap: MissionSnapshot): string {
+  const todos = snap.todoOrder.map((t) => snap.todos[t]).filter((t) => t !== undefined)
+  const passed = todos.filter((t) => t.status === 'passed').length
+  const out = [`# ${snap.goal || `Mission ${id}`}`, '']
+  out.push(`- Status: **${snap.status}**${snap.reason ? ` — ${snap.reason}` : ''}`)
+  out.push(`- Started: ${when(snap.startedAt)} UTC`)
+  if (snap.startedAt !== undefined && snap.endedAt !== undefined)
+    out.push(`- Duration: ${formatDuration(snap.endedAt - snap.startedAt)}`)
+  out.push(`- Todos: ${passed}/${todos.length} passed · iterations: ${snap.iteration}`)
+  out.push(`- Tokens: ${snap.tokens} · cost: $${snap.cost.toFixed(4)}`)
+  if (snap.base)
+    out.push(
+      `- Base: ${snap.base.kind === 'git' ? `git \`${snap.base.ref.slice(0, 12)}\`` : `unknown (${snap.base.reason})`}`,
+    )
+  out.push('', '## Todos')
+  if (todos.length === 0) out.push('', '_No plan was accepted._')
+  for (const t of todos) {
+    out.push('', `### ${t.title} (\`${t.id}\`): ${t.status}`, '')
+    out.push(`- Attempts: ${t.attempts}`)
+    if (t.dependsOn.length) out.push(`- Depends on: ${t.dependsOn.join(', ')}`)
+    if (t.files.length) out.push(`- Owns: ${t.files.join(', ')}`)
+    if (t.filesChanged.length) out.push(`- Changed: ${t.filesChanged.join(', ')}`)
+    if (t.summary) out.push(`- Report: ${t.summary}`)
+    if (t.findings.length) out.push(`- Review findings:`, ...t.findings.map((f) => `  - ${f}`))
+  }
+  out.push('', '## Evidence')
+  if (snap.evidence.length === 0) out.push('', '_The check command did not run._')
+  for (const e of snap.evidence) {
+    const exit = e.exitCode === null ? 'killed' : `exit ${e.exitCode}`
+    out.push('', `- Iteration ${e.iteration}: \`${e.command}\` → ${exit} in ${formatDuration(e.durationMs)}`)
+    if (e.outputTail) out.push('', fenced(e.outputTail))
+  }
+  return `${out.join('\n')}\n`
+}

@@ -1,0 +1,26 @@
+// The one-line summary of a finished mission that closes its journal, so a history of many
+// missions reads one line per journal instead of replaying each.
+
+import type { MissionEndStatus, MissionSnapshot, MissionSummary } from './journal'
+
+/** Summarises a mission from its journal state as it ends. */
+export function summarizeMission(
+  snap: MissionSnapshot,
+  end: { status: MissionEndStatus; reason: string; at: number },
+): MissionSummary {
+  const todos = snap.todoOrder.map((id) => snap.todos[id])
+  const startedAt = snap.startedAt ?? end.at
+  const check = snap.evidence.at(-1)
+  return {
+    goal: snap.goal,
+    status: end.status,
+    reason: end.reason,
+    startedAt,
+    endedAt: end.at,
+    durationMs: Math.max(0, end.at - startedAt),
+    todos: { passed: todos.filter((t) => t?.status === 'passed').length, total: todos.length },
+    tokens: snap.tokens,
+    cost: snap.cost,
+    ...(check && { check: { command: check.command, exitCode: check.exitCode } }),
+  }
+}

@@ -1,0 +1,122 @@
+// The mission's base in git: a commit of the working state at the start, taken without touching the
+// user's index or stash list, and the content of a file at that base for the diff editor.
+
+import { execFile } from 'node:child_process'
+import { copyFile, mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import type { WorkspaceBase } from '../engine/ports'
+import { checkRelativePath } from '../engine/record/diff-target'
+
+interface GitResult {
+  code: number
+  stdout: Buffer
+  stderr: string
+}
+
+function git(dir: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<GitResult> {
+  return new Promise((done) => {
+    execFile(
+      'git',
+      ['--no-optional-locks', ...args],
+      { cwd: dir, env, encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0
+        done({ code, stdout, stderr: stderr.toString('utf8') })
+      },
+    )
+  })
+}
+
+const lines = (b: Buffer, sep = '\n') =>
+  b
+    .toString('utf8')
+    .split(sep)
+    .filter((l) => l !== '')
+
+/**
+ * Runs git commands on a copy of the index: `stash create`, `diff` and `ls-files` refresh the index
+ * they read and may write it back (even with --no-optional-locks), and the user's index is theirs.
+ */
+async function withIndexCopy<T>(
+  dir: string,
+  env: NodeJS.ProcessEnv,
+  fn: (env: NodeJS.ProcessEnv) => Promise<T>,
+): Promise<T> {
+  const indexPath = resolve(
+    dir,
+    (await git(dir, ['rev-parse', '--git-path', 'index'], env)).stdout.toString().trim(),
+  )
+  const scratch = await mkdtemp(join(tmpdir(), 'orch-base-'))
+  try {
+    const copy = join(scratch, 'index')
+    // A repository that never staged anything has no index: git then starts from an empty one.
+    await copyFile(indexPath, copy).catch(() => undefined)
+    return await fn({ ...env, GIT_INDEX_FILE: copy })
+  } finally {
+    await rm(scratch, { recursive: true, force: true })
+  }
+}
+
+const untrackedFiles = async (dir: string, env: NodeJS.ProcessEnv) =>
+  lines((await git(dir, ['ls-files', '-z', '--others', '--exclude-standard'], env)).stdout, '\0')
+
+/**
+ * Records the workspace as it is now. `git stash create` makes a commit of the working state (tracked
+ * files, staged or not) without adding it to the stash list; it refreshes the index it reads, so it
+ * reads a copy. Untracked files are noted instead: at the base they did not exist.
+ */
+export async function captureGitBase(
+  dir: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<WorkspaceBase> {
+  const inside = await git(dir, ['rev-parse', '--is-inside-work-tree'], env)
+  if (inside.code !== 0 || inside.stdout.toString().trim() !== 'true')
+    return { kind: 'none', reason: `${dir} is not in a git repository` }
+  const head = await git(dir, ['rev-parse', '--verify', '--quiet', 'HEAD'], env)
+  if (head.code !== 0) return { kind: 'none', reason: 'the git repository has no commit yet' }
+  return withIndexCopy(dir, env, async (copyEnv) => {
+    const stash = await git(dir, ['stash', 'create'], copyEnv)
+    if (stash.code !== 0) throw new Error(`git stash create failed: ${stash.stderr.trim()}`)
+    const ref = stash.stdout.toString().trim() || head.stdout.toString().trim()
+    return { kind: 'git', ref, untracked: await untrackedFiles(dir, copyEnv) }
+  })
+}
+
+/** The file at the base: empty when it did not exist then (untracked, or added since). */
+export async function contentAtBase(
+  dir: string,
+  base: Extract<WorkspaceBase, { kind: 'git' }>,
+  path: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string> {
+  const rel = checkRelativePath(path)
+  if (base.untracked.includes(rel)) return ''
+  const shown = await git(dir, ['show', `${base.ref}:./${rel}`], env)
+  if (shown.code === 0) return shown.stdout.toString('utf8')
+  if (/does not exist|exists on disk, but not in/.test(shown.stderr)) return ''
+  throw new Error(`git show ${base.ref}:${rel} failed: ${shown.stderr.trim()}`)
+}
+
+/** Files that differ from the base now (relative to the workspace): changed, deleted or new. */
+export async function changedSinceBase(
+  dir: string,
+  base: Extract<WorkspaceBase, { kind: 'git' }>,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string[]> {
+  const [diff, untracked] = await withIndexCopy(
+    dir,
+    env,
+    async (copyEnv) =>
+      [
+        await git(dir, ['diff', '-z', '--name-only', '--relative', base.ref, '--'], copyEnv),
+        await untrackedFiles(dir, copyEnv),
+      ] as const,
+  )
+  if (diff.code !== 0) throw new Error(`git diff ${base.ref} failed: ${diff.stderr.trim()}`)
+  const before = new Set(base.untracked)
+  // An untracked file is a change unless it was there, untracked, at the start (its content then is
+  // unknown, so it is not listed as changed).
+  const changed = new Set([...lines(diff.stdout, '\0'), ...untracked.filter((f) => !before.has(f))])
+  return [...changed].sort()
+}

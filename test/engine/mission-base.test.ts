@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest'
+import type { WorkspaceBase } from '../../src/engine/ports'
+import { parseEntries, replay } from '../../src/engine/record/journal'
+import { fakeMission } from '../fixtures/fake-mission'
+import { flush } from '../fixtures/fake-opencode'
+
+const todo = (id: string) => ({
+  id,
+  title: `do ${id}`,
+  description: '',
+  files: [`${id}.ts`],
+  dependsOn: [],
+  acceptance: [],
+})
+
+/** Runs a one-todo mission to its end; `base` answers the workspace's captureBase. */
+async function oneTodoMission(base?: () => Promise<WorkspaceBase>) {
+  const m = fakeMission({ check: 'npm test' })
+  if (base) Object.assign(m.workspace, { captureBase: base })
+  const done = m.mission.run()
+  await flush()
+  const planner = m.mission.state.agents[0]!.sessionId
+  m.oc.turn(planner, 'orchestrator_plan', { todos: [todo('a')] })
+  await flush()
+  const worker = m.mission.state.agents.find((a) => a.role === 'worker')!.sessionId
+  m.oc.turn(worker, 'orchestrator_report', {
+    todoId: 'a',
+    status: 'done',
+    summary: 'ok',
+    filesChanged: ['a.ts'],
+  })
+  await flush()
+  const reviewer = m.mission.state.agents.find((a) => a.role === 'reviewer')!.sessionId
+  m.oc.turn(reviewer, 'orchestrator_verdict', { todoId: 'a', verdict: 'pass', findings: [] })
+  const final = await done
+  return { ...m, final, entries: parseEntries(m.store.lines).entries }
+}
+
+describe('the mission base and summary in the journal', () => {
+  it('records the base right after the start, and a summary line after the end', async () => {
+    const base: WorkspaceBase = { kind: 'git', ref: 'abc123', untracked: ['notes.txt'] }
+    const { final, entries } = await oneTodoMission(async () => base)
+    expect(final.phase).toBe('completed')
+    expect(entries.map((e) => e.type).slice(0, 2)).toEqual(['mission.started', 'mission.base'])
+    expect(replay(entries).base).toEqual(base)
+    const last = entries.at(-1)
+    expect(entries.at(-2)?.type).toBe('mission.ended')
+    if (last?.type !== 'mission.summary') throw new Error(`last entry is ${last?.type}`)
+    expect(last.summary).toMatchObject({
+      goal: 'Build the thing',
+      status: 'completed',
+      todos: { passed: 1, total: 1 },
+      check: { command: 'npm test', exitCode: 0 },
+    })
+    expect(last.summary.durationMs).toBe(last.summary.endedAt - last.summary.startedAt)
+  })
+
+  it('records an unknown base with the reason when taking it fails, and still runs', async () => {
+    const { final, entries } = await oneTodoMission(async () => {
+      throw new Error('git exploded')
+    })
+    expect(final.phase).toBe('completed')
+    expect(replay(entries).base).toEqual({ kind: 'none', reason: 'git exploded' })
+  })
+
+  it('records no base for a workspace that cannot take one', async () => {
+    const { entries } = await oneTodoMission()
+    expect(entries.some((e) => e.type === 'mission.base')).toBe(false)
+  })
+})

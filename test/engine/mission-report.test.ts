@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest'
+import { diffTarget } from '../../src/engine/record/diff-target'
+import type { JournalEntry } from '../../src/engine/record/journal'
+import { replay } from '../../src/engine/record/journal'
+import { missionReport } from '../../src/engine/record/mission-report'
+import { initialState } from '../../src/engine/record/published-state'
+
+const entries: JournalEntry[] = [
+  { at: 0, type: 'mission.started', version: 1, goal: 'Greet people', options: {} },
+  { at: 1, type: 'mission.base', base: { kind: 'git', ref: 'deadbeefcafe1234', untracked: [] } },
+  {
+    at: 2,
+    type: 'plan.accepted',
+    iteration: 1,
+    todos: [
+      {
+        id: 'greet',
+        title: 'Add greet',
+        description: '',
+        files: ['greet.ts'],
+        dependsOn: [],
+        acceptance: [],
+      },
+    ],
+  },
+  {
+    at: 3,
+    type: 'todo.reported',
+    todoId: 'greet',
+    status: 'done',
+    summary: 'greet added',
+    filesChanged: ['greet.ts', 'README.md'],
+  },
+  { at: 4, type: 'todo.verdict', todoId: 'greet', verdict: 'fail', findings: ['no test for greet'] },
+  { at: 5, type: 'evidence', command: 'npm test', exitCode: 1, durationMs: 1500, outputTail: '1 failing' },
+  { at: 65_000, type: 'mission.ended', status: 'failed', reason: 'budget' },
+]
+
+describe("a past mission's report", () => {
+  it('shows the outcome, each todo with its report and findings, and the evidence', () => {
+    const md = missionReport('m1', replay(entries))
+    for (const part of [
+      '# Greet people',
+      '- Status: **failed** — budget',
+      '- Duration: 1 min 5 s',
+      '- Todos: 0/1 passed',
+      '- Base: git `deadbeefcafe`',
+      '### Add greet (`greet`): failed',
+      '- Changed: greet.ts, README.md',
+      '- Report: greet added',
+      '  - no test for greet',
+      '`npm test` → exit 1 in 1.5 s',
+      '```\n1 failing\n```',
+    ])
+      expect(md).toContain(part)
+  })
+})
+
+describe('which file a diff may open', () => {
+  const state = (() => {
+    const snap = replay(entries)
+    const s = initialState('m1', 'Greet people', 0)
+    const t = snap.todos.greet!
+    return { ...s, todos: [{ ...t, findings: t.findings, filesChanged: t.filesChanged }], base: snap.base! }
+  })()
+
+  it('opens a file the todo changed or owns, against the recorded base', () => {
+    expect(diffTarget(state, '/ws', 'greet', './README.md')).toEqual({
+      dir: '/ws',
+      path: 'README.md',
+      base: state.base,
+    })
+    expect(diffTarget(state, '/ws', 'greet', 'greet.ts')).toMatchObject({ path: 'greet.ts' })
+  })
+
+  it('refuses unknown todos, foreign files and paths out of the workspace, naming what is wrong', () => {
+    expect(diffTarget(undefined, undefined, 'greet', 'a.ts')).toEqual({
+      error: 'No mission to diff: start one first.',
+    })
+    expect(diffTarget(state, '/ws', 'nope', 'greet.ts')).toEqual({
+      error: 'No todo "nope" in the current mission.',
+    })
+    expect(diffTarget(state, '/ws', 'greet', 'other.ts')).toEqual({
+      error: '"other.ts" is neither changed nor owned by todo "greet".',
+    })
+    expect(diffTarget(state, '/ws', 'greet', '../greet.ts')).toEqual({
+      error: '"../greet.ts" is not a path inside the workspace (expected e.g. src/app.ts)',
+    })
+    expect(diffTarget(state, '/ws', 'greet', '/etc/passwd')).toHaveProperty('error')
+  })
+})

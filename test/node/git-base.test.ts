@@ -1,0 +1,108 @@
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { checkRelativePath } from '../../src/engine/record/diff-target'
+import { captureGitBase, changedSinceBase, contentAtBase } from '../../src/node/git-base'
+import { NodeWorkspace } from '../../src/node/workspace'
+
+const dirs: string[] = []
+afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })))
+
+const env = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', HOME: tmpdir() }
+const git = (dir: string, ...args: string[]) => execFileSync('git', args, { cwd: dir, env }).toString()
+
+/** A repo with a commit, a file modified but unstaged, a staged new file, an untracked file and a stash. */
+function repo(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'orch-git-'))
+  dirs.push(dir)
+  git(dir, 'init', '-q')
+  git(dir, 'config', 'user.email', 'dev@example.com')
+  git(dir, 'config', 'user.name', 'dev')
+  writeFileSync(join(dir, 'kept.txt'), 'kept v1\n')
+  writeFileSync(join(dir, 'mod.txt'), 'mod v1\n')
+  writeFileSync(join(dir, 'gone.txt'), 'gone v1\n')
+  git(dir, 'add', '.')
+  git(dir, 'commit', '-qm', 'first')
+  // The user's own stash entry, which must stay the only one.
+  writeFileSync(join(dir, 'kept.txt'), 'kept stashed\n')
+  git(dir, 'stash', 'push', '-q', '-m', 'mine')
+  writeFileSync(join(dir, 'mod.txt'), 'mod v2 (uncommitted)\n')
+  writeFileSync(join(dir, 'staged.txt'), 'staged v1\n')
+  git(dir, 'add', 'staged.txt')
+  writeFileSync(join(dir, 'loose.txt'), 'untracked at start\n')
+  return dir
+}
+
+describe('the mission base in git', () => {
+  it('records the working state without touching the index or the stash list', async () => {
+    const dir = repo()
+    const statusBefore = git(dir, 'status', '--porcelain')
+    const indexBefore = readFileSync(join(dir, '.git/index'))
+    const stashBefore = git(dir, 'stash', 'list')
+    // Stat info out of date: a refresh would rewrite the index if git were given the real one.
+    const later = new Date(Date.now() + 5_000)
+    utimesSync(join(dir, 'kept.txt'), later, later)
+
+    const base = await captureGitBase(dir, env)
+    if (base.kind !== 'git') throw new Error(base.reason)
+    expect(base.untracked).toEqual(['loose.txt'])
+    expect(base.ref).not.toBe(git(dir, 'rev-parse', 'HEAD').trim()) // the dirty state, not HEAD
+
+    expect(readFileSync(join(dir, '.git/index')).equals(indexBefore)).toBe(true)
+    expect(git(dir, 'stash', 'list')).toBe(stashBefore)
+    expect(git(dir, 'stash', 'list').split('\n').filter(Boolean)).toHaveLength(1)
+    expect(git(dir, '--no-optional-locks', 'status', '--porcelain')).toBe(statusBefore)
+    expect(readFileSync(join(dir, '.git/index')).equals(indexBefore)).toBe(true)
+
+    // The agents work: modify, delete, create.
+    writeFileSync(join(dir, 'mod.txt'), 'mod v3 (by the worker)\n')
+    unlinkSync(join(dir, 'gone.txt'))
+    mkdirSync(join(dir, 'src'))
+    writeFileSync(join(dir, 'src/new.ts'), 'export {}\n')
+    writeFileSync(join(dir, 'loose.txt'), 'changed by the worker\n')
+
+    expect(await contentAtBase(dir, base, 'mod.txt', env)).toBe('mod v2 (uncommitted)\n')
+    expect(await contentAtBase(dir, base, 'staged.txt', env)).toBe('staged v1\n')
+    expect(await contentAtBase(dir, base, 'gone.txt', env)).toBe('gone v1\n')
+    expect(await contentAtBase(dir, base, 'src/new.ts', env)).toBe('') // did not exist
+    expect(await contentAtBase(dir, base, 'loose.txt', env)).toBe('') // untracked at the start
+    expect(await changedSinceBase(dir, base, env)).toEqual(['gone.txt', 'mod.txt', 'src/new.ts'])
+
+    expect(readFileSync(join(dir, '.git/index')).equals(indexBefore)).toBe(true)
+    expect(git(dir, 'stash', 'list')).toBe(stashBefore)
+  })
+
+  it('uses HEAD when the working tree is clean', async () => {
+    const dir = repo()
+    git(dir, 'add', '.')
+    git(dir, 'commit', '-qm', 'all in')
+    const base = await captureGitBase(dir, env)
+    expect(base).toEqual({ kind: 'git', ref: git(dir, 'rev-parse', 'HEAD').trim(), untracked: [] })
+  })
+
+  it('marks the base unknown outside git, and in a repository without a commit', async () => {
+    const plain = mkdtempSync(join(tmpdir(), 'orch-nogit-'))
+    dirs.push(plain)
+    // GIT_CEILING_DIRECTORIES: a repository above the temp folder must not be found.
+    const isolated = { ...env, GIT_CEILING_DIRECTORIES: tmpdir() }
+    expect(await new NodeWorkspace(plain, isolated).captureBase()).toMatchObject({ kind: 'none' })
+    git(plain, 'init', '-q')
+    expect(await captureGitBase(plain, isolated)).toEqual({
+      kind: 'none',
+      reason: 'the git repository has no commit yet',
+    })
+  })
+
+  it('refuses paths outside the workspace with a message naming the path', async () => {
+    const dir = repo()
+    const base = await captureGitBase(dir, env)
+    if (base.kind !== 'git') throw new Error(base.reason)
+    await expect(contentAtBase(dir, base, '../etc/passwd', env)).rejects.toThrow(
+      '"../etc/passwd" is not a path inside the workspace',
+    )
+    expect(() => checkRelativePath('/etc/passwd')).toThrow('not a path inside the workspace')
+    expect(checkRelativePath('./src/a.ts')).toBe('src/a.ts')
+  })
+})
