@@ -22,6 +22,7 @@ import { NodeWorkspace } from '../node/workspace'
 import type { CliIo } from './io'
 import { answerPermissions } from './permission-prompt'
 import { progressLine, toReport } from './report'
+import { answerStuck, terminalAsk } from './stuck-prompt'
 
 const USAGE = `usage: orchestrator run --goal "<text>" [--dir D] [--server-url URL --password P]
        [--opencode-config FILE] [--model role=provider/model]... [--concurrency N] [--check "<cmd>"]
@@ -148,6 +149,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
     }
 
     const id = randomUUID()
+    const interactive = process.stdin.isTTY === true
     const journal = new JournalFile(join(directory, '.opencode', 'orchestrator', `${id}.jsonl`))
     mission = new Mission(
       {
@@ -158,7 +160,13 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
         clock: systemClock,
         logger,
       },
-      { id, goal, ...tuning, ...(args.demo && !tuning.check && { check: DEMO_CHECK }) },
+      {
+        id,
+        goal,
+        ...tuning,
+        ...(args.demo && !tuning.check && { check: DEMO_CHECK }),
+        askWhenStuck: interactive,
+      },
     )
     let last = ''
     mission.onChange((s) => {
@@ -166,9 +174,11 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
       if (line !== last) io.stderr(`${line}\n`)
       last = line
     })
-    const stopAnswering = answerPermissions(mission, io, process.stdin.isTTY === true)
+    const stopAnswering = answerPermissions(mission, io, interactive)
+    const stopAsking = interactive ? answerStuck(mission, terminalAsk) : () => {}
     const final: MissionState = await mission.run()
     stopAnswering()
+    stopAsking()
     mission.dispose()
     if (final.result) io.stderr(`\n${final.result}\n\n`)
     if (args.json) io.stdout(`${JSON.stringify(toReport(final))}\n`)
