@@ -66,6 +66,7 @@ export class AgentRoster {
       ...a,
       status: cut.has(a.sessionId) ? status : 'done',
       tool: undefined,
+      retry: undefined,
     }))
   }
 }
