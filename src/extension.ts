@@ -8,7 +8,7 @@ import { DashboardView } from './vscode/dashboard-view'
 import { DisposableStore, toDisposable } from './vscode/disposable'
 import { Log } from './vscode/log'
 import { MissionController } from './vscode/mission-controller'
-import { notifyMissionEnd, notifyPermission } from './vscode/notifications'
+import { notifyMissionEnd, notifyPermission, notifyStuck } from './vscode/notifications'
 import { registerPluginCommands } from './vscode/plugin-commands'
 import { ServerController } from './vscode/server-controller'
 import { buildSnapshot } from './vscode/snapshot'
@@ -86,6 +86,23 @@ export function activate(context: vscode.ExtensionContext): void {
             announced.add(ask.requestId)
             notifyPermission(ask, (id, answer) => void reply(id, answer))
           }
+      }),
+    ),
+  )
+  // Each "keep waiting?" question gets one toast; a late answer to a withdrawn one does nothing.
+  let asked: string | undefined
+  store.add(
+    toDisposable(
+      missions.changes.on((s) => {
+        const ask = s.needsYou
+        const key = ask && `${ask.sessionId}@${ask.deadline}`
+        if (!ask || key === asked) return
+        asked = key
+        notifyStuck(ask, (choice) => {
+          if (missions.current?.needsYou?.deadline !== ask.deadline) return
+          if (choice === 'keep') missions.keepWaiting()
+          else void missions.stop()
+        })
       }),
     ),
   )

@@ -1,10 +1,22 @@
+// The CLI's view of a mission: the `--json` report and the live progress line.
+
 import type { MissionState } from '../engine/record/mission-state'
+import { waitingText } from '../shared/waiting'
 
 /** The `--json` report (a contract: product.md). */
 export interface MissionReport {
   status: 'completed' | 'failed' | 'stopped'
   reason: string | null
-  todos: { id: string; status: string; attempts: number; evidence: unknown[] }[]
+  /** Each todo with what happened to it: `reason` says why it failed, what blocks it, or that it never started. */
+  todos: {
+    id: string
+    status: string
+    attempts: number
+    evidence: unknown[]
+    reason?: string
+    /** The failed todos that kept it from starting. */
+    blockedBy?: string[]
+  }[]
   iterations: number
   tokens: number
   cost: number
@@ -21,6 +33,8 @@ export function toReport(s: MissionState): MissionReport {
       status: t.status,
       attempts: t.attempts,
       evidence: todoEvidence(s, t),
+      ...(t.reason !== undefined && { reason: t.reason }),
+      ...(t.blockedBy !== undefined && { blockedBy: t.blockedBy }),
     })),
     iterations: s.iteration,
     tokens: s.tokens,
@@ -46,11 +60,20 @@ function todoEvidence(s: MissionState, t: MissionState['todos'][number]): unknow
   ]
 }
 
-/** One stderr line per visible change of the mission. */
-export function progressLine(s: MissionState): string {
+/**
+ * One stderr line per visible change of the mission; an agent in provider retry says what it waits
+ * on (seconds left counted at `now`), and a question for the user says so.
+ */
+export function progressLine(s: MissionState, now = Date.now()): string {
   const passed = s.todos.filter((t) => t.status === 'passed').length
   const busy = s.agents.filter((a) => a.status === 'busy' || a.status === 'retry' || a.status === 'waiting')
-  const agents = busy.map((a) => `${a.role}${a.todoId ? `:${a.todoId}` : ''}`).join(' ')
+  const agents = busy
+    .map((a) => {
+      const waiting = a.status === 'retry' ? waitingText(a, now) : undefined
+      return `${a.role}${a.todoId ? `:${a.todoId}` : ''}${waiting ? ` (${waiting})` : ''}`
+    })
+    .join(' ')
   const progress = s.todos.length ? ` ${passed}/${s.todos.length} todos` : ''
-  return `[${s.phase}${s.iteration > 1 ? ` #${s.iteration}` : ''}]${progress}${agents ? ` · ${agents}` : ''}`
+  const ask = s.needsYou ? ` · needs you: ${s.needsYou.reason}` : ''
+  return `[${s.phase}${s.iteration > 1 ? ` #${s.iteration}` : ''}]${progress}${agents ? ` · ${agents}` : ''}${ask}`
 }

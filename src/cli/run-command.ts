@@ -28,6 +28,7 @@ import { answerPermissions } from './permission-prompt'
 import { LiveStatus } from './live-status'
 import { cliPreflight } from './preflight-check'
 import { progressLine, toReport } from './report'
+import { answerStuck, terminalAsk } from './stuck-prompt'
 
 const USAGE = `usage: orchestrator run --goal "<text>" [--dir D] [--server-url URL --password P]
        [--opencode-config FILE] [--model role=provider/model]... [--concurrency N] [--check "<cmd>"]
@@ -174,6 +175,7 @@ export async function runCommand(argv: string[], rawIo: CliIo): Promise<number> 
     }
 
     const id = randomUUID()
+    const interactive = process.stdin.isTTY === true
     const journal = new JournalFile(join(directory, '.opencode', 'orchestrator', `${id}.jsonl`))
     mission = new Mission(
       {
@@ -184,7 +186,13 @@ export async function runCommand(argv: string[], rawIo: CliIo): Promise<number> 
         clock: systemClock,
         logger,
       },
-      { id, goal, ...tuning, ...(args.demo && !tuning.check && { check: DEMO_CHECK }) },
+      {
+        id,
+        goal,
+        ...tuning,
+        ...(args.demo && !tuning.check && { check: DEMO_CHECK }),
+        askWhenStuck: interactive,
+      },
     )
     let last = ''
     mission.onChange((s) => {
@@ -194,14 +202,20 @@ export async function runCommand(argv: string[], rawIo: CliIo): Promise<number> 
       last = line
     })
     const suspend = live ? () => live.suspend() : undefined
-    const stopAnswering = answerPermissions(
-      mission,
-      { ...io, stderr: say },
-      process.stdin.isTTY === true,
-      suspend,
-    )
+    const stopAnswering = answerPermissions(mission, { ...io, stderr: say }, interactive, suspend)
+    // The status block steps aside while the keep-waiting question is on screen.
+    const askAbove: typeof terminalAsk = async (question, signal) => {
+      const resume = suspend?.()
+      try {
+        return await terminalAsk(question, signal)
+      } finally {
+        resume?.()
+      }
+    }
+    const stopAsking = interactive ? answerStuck(mission, askAbove) : () => {}
     const final: MissionState = await mission.run()
     stopAnswering()
+    stopAsking()
     live?.finish()
     mission.dispose()
     if (final.result) io.stderr(`\n${final.result}\n\n`)

@@ -31,8 +31,17 @@ export interface MissionOptions {
   /** Plans the planner may send back after a rejection. Default: 3. */
   maxPlanAttempts?: number
   budgets?: BudgetLimits
-  /** A session stuck in provider retry this long is aborted and its todo re-queued. Default: 60 000 ms. */
+  /**
+   * How long a turn of any role may sit in provider retry. Past it a worker's or reviewer's attempt
+   * fails (its todo is tried again on a fresh session, within its attempts) and the planner's mission
+   * ends as failed with the provider's message. Default: 60 000 ms.
+   */
   retryStuckMs?: number
+  /**
+   * Before the planner's retry bound ends the mission, publish `MissionState.needsYou` and wait one
+   * more bound for `keepWaiting()` (or `stop()`). For hosts that can ask their user. Default: false.
+   */
+  askWhenStuck?: boolean
   /** Failures (per role) that open the circuit breaker. Default: 5. */
   breakerThreshold?: number
   /**
@@ -51,6 +60,7 @@ export const MISSION_DEFAULTS = {
   maxAttempts: 2,
   maxPlanAttempts: 3,
   retryStuckMs: 60_000,
+  askWhenStuck: false,
   breakerThreshold: 5,
   endTurnOnResult: true,
 }

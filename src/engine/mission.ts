@@ -15,7 +15,7 @@ import { CircuitBreaker } from './guards/circuit-breaker'
 import { Dispatcher } from './schedule/dispatcher'
 import { Emitter } from './util/emitter'
 import { errorMessage } from './util/error-message'
-import { checkOutcome, iterationStep } from './turns/iteration-end'
+import { checkOutcome, failedTodosReason, iterationStep } from './turns/iteration-end'
 import type { Live, Turn } from './sessions/live-session'
 import { MissionBudgets } from './guards/mission-budgets'
 import { MISSION_DEFAULTS, type MissionDeps, type MissionOptions } from './mission-options'
@@ -29,15 +29,19 @@ import { PermissionInbox } from './sessions/permission-inbox'
 import type { HostError, HostEvent, PermissionReply, WorkspaceBase } from './ports'
 import { NO_PLAN_CALL, nudgeBrief, planBrief, planRetryBrief, replanBrief } from './protocol/prompts'
 import type { CheckFailure } from './protocol/prompts'
-import { ProviderCooling } from './guards/provider-cooling'
+import { gaveUpReason, ProviderCooling } from './guards/provider-cooling'
 import { initialState, withParts } from './record/published-state'
 import { reconcile } from './turns/reconcile'
 import { RepeatBreaker } from './guards/repeat-breaker'
 import { classify } from './guards/retry'
+import { StuckAsk } from './guards/stuck-ask'
 import { TimerSet } from './util/timer-set'
 import { TodoAttempts } from './turns/todo-attempts'
 import { TurnCutter } from './turns/turn-cut'
 import { captureResult, turnOutcome } from './turns/turn-results'
+
+/** Identical turns in a row that mark a session as looping. */
+const REPEATS = 3
 
 /**
  * One mission: plan → parallel workers → review → check → re-plan, until the check passes or a
@@ -53,12 +57,13 @@ export class Mission {
   readonly #inbox: PermissionInbox
   readonly #timers: TimerSet
   readonly #cooling: ProviderCooling
+  readonly #stuck: StuckAsk
   readonly #dispatcher: Dispatcher
   readonly #attempts: TodoAttempts
   readonly #cutter: TurnCutter
   readonly #seenCalls = new Set<string>()
   readonly #abort = new AbortController()
-  readonly #repeat = new RepeatBreaker()
+  readonly #repeat = new RepeatBreaker({ repeats: REPEATS })
   readonly #breaker: CircuitBreaker
   readonly #budgets: MissionBudgets
   readonly #o: Required<Omit<MissionOptions, 'models' | 'check' | 'budgets'>> & MissionOptions
@@ -108,9 +113,17 @@ export class Mission {
     this.#cooling = new ProviderCooling({
       live: this.#sessions.live,
       timers: this.#timers,
+      clock: deps.clock,
       retryStuckMs: this.#o.retryStuckMs,
       onStuck: (live) => this.#orFail(this.#onRetryStuck(live)),
       onCooled: () => this.#requestTick(),
+    })
+    this.#stuck = new StuckAsk({
+      clock: deps.clock,
+      timers: this.#timers,
+      graceMs: this.#o.retryStuckMs,
+      publish: () => this.#publish(),
+      giveUp: (sessionId) => this.#giveUpOn(sessionId),
     })
     this.#dispatcher = new Dispatcher({
       port: deps.sessions,
@@ -179,6 +192,16 @@ export class Mission {
     this.#paused = false
     this.#publish()
     this.#requestTick()
+  }
+
+  /**
+   * Answers `state.needsYou`: the stuck agent gets one more retry bound. Stop answers it the other
+   * way. Does nothing when no question is open.
+   */
+  keepWaiting(): void {
+    const ask = this.#stuck.close()
+    const live = ask && this.#sessions.live.get(ask.sessionId)
+    if (live) this.#cooling.extend(live)
   }
 
   /** Answers a permission request from the inbox. */
@@ -317,7 +340,9 @@ export class Mission {
         }
         return
       case 'session.status':
-        return this.#cooling.onStatus(live, event.status)
+        this.#cooling.onStatus(live, event.status)
+        if (event.status.type !== 'retry') this.#stuck.close(live.sessionId)
+        return
       case 'session.error':
         return this.#orFail(this.#onError(live, event.error))
       case 'session.compacted':
@@ -349,21 +374,41 @@ export class Mission {
     return captureResult(live.turn, tool, input, this.#record.knownIds())
   }
 
+  /**
+   * A session sat in provider retry past the bound. The planner's mission ends with the provider's
+   * message (after asking, where the host can answer); a worker's or reviewer's attempt fails, so its
+   * todo is tried again, within its attempts, on a fresh session.
+   */
   async #onRetryStuck(live: Live): Promise<void> {
-    if (this.#over() || !live.turn) return
-    const todoId = live.turn.todoId
-    this.deps.logger.warn(
-      `${live.role} ${live.sessionId} stuck in provider retry: aborting, re-queueing ${todoId ?? ''}`,
-    )
+    const turn = live.turn
+    if (this.#over() || !turn) return
+    const reason = `${live.role}: ${gaveUpReason(live, this.deps.clock.now())}`
+    if (turn.kind === 'plan') {
+      if (this.#o.askWhenStuck) return this.#stuck.open(live, reason)
+      return void this.#end('failed', reason)
+    }
+    this.deps.logger.warn(`${live.sessionId} ${reason}: aborting, trying ${turn.todoId ?? ''} again`)
     live.turn = undefined
     live.retired = true
     await this.#sessions.abortTree(live.sessionId)
     this.#sessions.release(live)
     this.#cooling.refresh()
-    if (todoId) await this.#record.requeue(todoId, 'provider kept retrying')
-    else if (live.role === 'planner')
-      return void this.#end('failed', 'the planner is stuck in provider retries')
-    this.#requestTick()
+    await this.#attemptFailed(turn, reason)
+    await this.#progressed()
+  }
+
+  /** Nobody answered whether to keep waiting on a session stuck in retry: the mission gives up. */
+  #giveUpOn(sessionId: string): void {
+    const live = this.#sessions.live.get(sessionId)
+    if (!live?.turn || this.#over()) return
+    void this.#end('failed', `${live.role}: ${gaveUpReason(live, this.deps.clock.now())}`)
+  }
+
+  /** A work or review turn failed for `reason`: that todo's attempt (or review) fails, nothing more. */
+  async #attemptFailed(turn: Turn, reason: string, error?: HostError): Promise<void> {
+    const todoId = turn.todoId ?? ''
+    if (turn.kind === 'work') await this.#attempts.failed(todoId, reason, error)
+    else if (turn.kind === 'review') await this.#attempts.noVerdict(todoId, reason)
   }
 
   async #onError(live: Live, error: HostError): Promise<void> {
@@ -435,11 +480,7 @@ export class Mission {
     await this.#deliver(live, turn) // a result whose completion event was missed (e.g. recovered after a restart)
     await this.#record.flushUsage(live)
     this.#roster.patch(live.sessionId, { status: 'idle' })
-    const text = this.#roster.text(live.sessionId)
-    if (text && this.#repeat.record(`${live.sessionId}:${turn.todoId ?? turn.kind}`, text)) {
-      this.#sessions.release(live)
-      return void this.#end('failed', `the ${live.role} repeated the same output three turns running`)
-    }
+    if (this.#repeating(live, turn)) return this.#onRepeating(live, turn)
     const error = turn.error
     if (turn.kind === 'plan') {
       this.#sessions.release(live)
@@ -455,9 +496,36 @@ export class Mission {
     this.#sessions.release(live)
     live.todosDone++
     live.lastFiles = this.#record.snap.todos[todoId]?.files ?? []
-    if (!turn.delivered && turn.kind === 'work')
-      await this.#attempts.failed(todoId, error ? `${error.name}: ${error.message}` : 'no report', error)
-    else if (!turn.delivered) await this.#attempts.noVerdict(todoId)
+    if (!turn.delivered) {
+      const why = turn.kind === 'work' ? 'no report' : 'the reviewer gave no verdict'
+      await this.#attemptFailed(turn, error ? `${error.name}: ${error.message}` : why, error)
+    }
+    await this.#progressed()
+  }
+
+  /** The turn ended without its result, with the same text as the session's last turns on it. */
+  #repeating(live: Live, turn: Turn): boolean {
+    const text = this.#roster.text(live.sessionId)
+    const key = `${live.sessionId}:${turn.todoId ?? turn.kind}`
+    if (!text || !this.#repeat.record(key, text) || turn.delivered) return false
+    this.#repeat.reset(key)
+    return true
+  }
+
+  /**
+   * A session that repeats itself is looping: it is retired, and the turn fails like one without a
+   * result (that todo's attempt, or the plan attempt). The rest of the mission goes on.
+   */
+  async #onRepeating(live: Live, turn: Turn): Promise<void> {
+    const reason = `the ${live.role} repeated the same output ${REPEATS} turns running`
+    this.deps.logger.warn(`${live.sessionId}: ${reason}`)
+    live.retired = true
+    this.#sessions.release(live)
+    if (turn.kind === 'plan') {
+      await this.#onPlanTurn({ ...turn, planErrors: [reason] })
+      return this.#requestTick()
+    }
+    await this.#attemptFailed(turn, reason)
     await this.#progressed()
   }
 
@@ -513,6 +581,12 @@ export class Mission {
   async #replan(failure: CheckFailure | undefined, failedTodos: string[]): Promise<void> {
     // A round is one plan iteration; it made progress if a todo newly passed review during it.
     this.#budgets.endIteration(this.#record.passedCount() > this.#passedAtIterationStart)
+    const exceeded = failedTodos.length ? this.#budgets.exceeded() : undefined
+    if (exceeded && !this.#over())
+      return void this.#end(
+        'failed',
+        failedTodosReason(this.#record.todos(), `budget exhausted (${exceeded.reason}): ${exceeded.message}`),
+      )
     if (this.#checkBudgets()) return
     await this.#plan(replanBrief(this.#record.snap.iteration + 1, failure, failedTodos))
   }
@@ -602,6 +676,7 @@ export class Mission {
       paused: this.#paused,
       roster: this.#roster,
       inbox: this.#inbox.asks,
+      needsYou: this.#stuck.current,
       snap: this.#record.current,
     })
     this.#changes.emit(this.#state)

@@ -34,8 +34,10 @@ export interface AgentView {
   cost: number
   text?: string
   error?: string
-  /** Set while the provider makes OpenCode retry (429/5xx). */
-  retry?: { attempt: number; message: string }
+  /** The provider the agent's model calls go to, once known. */
+  provider?: string
+  /** Set while the provider makes OpenCode retry (429/5xx); `next` is the next try in epoch ms. */
+  retry?: { attempt: number; message: string; next: number }
   startedAt: number
   lastActivityAt: number
 }

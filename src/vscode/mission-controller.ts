@@ -123,7 +123,8 @@ export class MissionController implements vscode.Disposable {
         clock: systemClock,
         logger: this.log,
       },
-      { id, goal: trimmed, ...settings },
+      // The user is at hand: before the planner's retry bound ends the mission, ask them.
+      { id, goal: trimmed, ...settings, askWhenStuck: true },
     )
     this.#mission = mission
     this.#dir = dir
@@ -180,6 +181,11 @@ export class MissionController implements vscode.Disposable {
 
   resume(): void {
     this.#mission?.resume()
+  }
+
+  /** Answers the mission's "keep waiting?" question: one more retry bound. */
+  keepWaiting(): void {
+    this.#mission?.keepWaiting()
   }
 
   replyPermission(requestId: string, reply: 'once' | 'always' | 'reject'): Promise<void> {

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode'
-import type { MissionState, PermissionAsk } from '../engine/record/mission-state'
+import type { MissionState, NeedsYou, PermissionAsk } from '../engine/record/mission-state'
 import { Commands } from '../shared/constants'
 
 /** One toast per mission end: completion, failure with its reason, or stop. */
@@ -36,5 +36,23 @@ export function notifyPermission(
       if (choice === 'Allow Once') reply(ask.requestId, 'once')
       else if (choice === 'Reject') reply(ask.requestId, 'reject')
       else if (choice === 'Open Dashboard') void vscode.commands.executeCommand(Commands.showDashboard)
+    })
+}
+
+/**
+ * The mission is about to give up on an agent stuck in provider retry: offer one more bound or a
+ * stop. Without an answer the mission ends by itself at the deadline.
+ */
+export function notifyStuck(ask: NeedsYou, answer: (choice: 'keep' | 'stop') => void): void {
+  const secs = Math.max(0, Math.round((ask.deadline - Date.now()) / 1000))
+  void vscode.window
+    .showWarningMessage(
+      `The mission needs you: ${ask.reason}. It stops in ${secs} s unless you keep waiting.`,
+      'Keep Waiting',
+      'Stop',
+    )
+    .then((choice) => {
+      if (choice === 'Keep Waiting') answer('keep')
+      else if (choice === 'Stop') answer('stop')
     })
 }

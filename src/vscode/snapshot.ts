@@ -57,7 +57,10 @@ function toAgentView(a: AgentState): AgentView {
     ...(a.tool !== undefined && { tool: a.tool }),
     ...(a.text !== undefined && { text: a.text }),
     ...(a.error !== undefined && { error: a.error }),
-    ...(a.retry !== undefined && { retry: { attempt: a.retry.attempt, message: a.retry.message } }),
+    ...(a.provider !== undefined && { provider: a.provider }),
+    ...(a.retry !== undefined && {
+      retry: { attempt: a.retry.attempt, message: a.retry.message, next: a.retry.next },
+    }),
   }
 }
 

@@ -169,10 +169,17 @@ describe('LiveStatus (terminal progress)', () => {
     const s = state({
       tokens: 52_000,
       cost: 1.5,
-      agents: [agent('s1', { status: 'retry', todoId: 'api', retry: { attempt: 3, message: 'Overloaded' } })],
+      agents: [
+        agent('s1', {
+          status: 'retry',
+          todoId: 'api',
+          provider: 'anthropic',
+          retry: { attempt: 3, message: 'Overloaded', next: 95_000 },
+        }),
+      ],
     })
     const lines = statusBlock(s, { maxTokens: 200_000, maxCostUsd: 5, maxWallMs: 3_600_000 }, 90_000)
     expect(lines[0]).toBe('working · 52k/200k tokens · $1.50/$5.00 · 1:30/60:00')
-    expect(lines[1]).toBe('  worker api · waiting on the provider: Overloaded (retry 3)')
+    expect(lines[1]).toBe('  worker api · waiting on anthropic: Overloaded — retry 3 in 5 s')
   })
 })

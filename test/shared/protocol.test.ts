@@ -82,7 +82,7 @@ const state = (patch: Partial<MissionState> = {}): MissionState => ({
       tool: 'edit',
       tokens: 10,
       cost: 0.5,
-      retry: { attempt: 2, message: 'rate limited' },
+      retry: { attempt: 2, message: 'rate limited', next: 9_000 },
       startedAt: 1_000,
       lastActivityAt: 2_000,
     },
@@ -144,7 +144,7 @@ describe('mission snapshot for the webview', () => {
     expect(view.agents[0]).toMatchObject({
       todoId: 'api',
       tool: 'edit',
-      retry: { attempt: 2, message: 'rate limited' },
+      retry: { attempt: 2, message: 'rate limited', next: 9_000 },
     })
     // The view answers by request id; the session id stays in the host.
     expect(view.inbox).toEqual([

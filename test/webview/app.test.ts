@@ -237,7 +237,8 @@ describe('live agents', () => {
             role: 'worker',
             status: 'retry',
             todoId: 'ui',
-            retry: { attempt: 3, message: 'rate limited' },
+            provider: 'anthropic',
+            retry: { attempt: 3, message: 'rate limited', next: T + 5_000 },
             startedAt: T - 5_000,
             lastActivityAt: T,
           }),
@@ -249,10 +250,12 @@ describe('live agents', () => {
     expect(within(w1).getByText('api')).toBeTruthy()
     expect(within(w1).getByText('busy · edit')).toBeTruthy()
     expect(w1.textContent).toContain('512 tokens · $0 · 1m 05s')
-    expect(within(w2).getByText('retry 3: rate limited')).toBeTruthy()
+    const waiting = within(w2).getByTestId('waiting')
+    expect(waiting.textContent).toBe('waiting on anthropic: rate limited — retry 3 in 5 s')
     vi.advanceTimersByTime(2_000)
     await tick()
     expect(w1.textContent).toContain('1m 07s')
+    expect(waiting.textContent).toBe('waiting on anthropic: rate limited — retry 3 in 3 s') // counts down
   })
 
   it('marks a busy agent stale after 60 s without activity, and only then', async () => {

@@ -33,7 +33,7 @@ export function foldAgentEvent(
         return {
           ...agent,
           status: 'retry',
-          retry: { attempt: s.attempt, message: s.message },
+          retry: { attempt: s.attempt, message: s.message, next: s.next },
           lastActivityAt: now,
         }
       return { ...agent, status: 'idle', tool: undefined, retry: undefined, lastActivityAt: now }
@@ -76,13 +76,15 @@ function withUsage(
 ): AgentState {
   const { tokens, cost } = ledger.record(event.messageId, event.tokens, event.cost)
   const error = event.error && event.error.name !== 'MessageAbortedError' ? event.error.message : agent.error
-  if (tokens === 0 && cost === 0 && error === agent.error) return agent
+  const provider = event.providerId || agent.provider
+  if (tokens === 0 && cost === 0 && error === agent.error && provider === agent.provider) return agent
   return {
     ...agent,
     tokens: agent.tokens + tokens,
     cost: agent.cost + cost,
     lastActivityAt: now,
     ...(error !== undefined && { error }),
+    ...(provider && { provider }),
   }
 }
 

@@ -81,6 +81,7 @@ export class AgentRoster {
       ...a,
       status: cut.has(a.sessionId) ? status : 'done',
       tool: undefined,
+      retry: undefined,
     }))
   }
 }

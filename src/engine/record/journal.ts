@@ -32,6 +32,8 @@ export type JournalEntry = { at: number } & (
   | { type: 'todo.reported'; todoId: string; status: ReportStatus; summary: string; filesChanged: string[] }
   | { type: 'todo.verdict'; todoId: string; verdict: Verdict; findings: string[] }
   | { type: 'todo.requeued'; todoId: string; reason: string }
+  /** The todo used its attempts under the current plan revision: it stays failed until a plan reopens it. */
+  | { type: 'todo.failed'; todoId: string; reason: string }
   | { type: 'evidence'; command: string; exitCode: number | null; durationMs: number; outputTail: string }
   | { type: 'usage'; sessionId: string; role: Role; tokens: number; cost: number }
   | { type: 'session.created'; sessionId: string; role: Role; todoId?: string }
@@ -83,6 +85,8 @@ export interface TodoRecord extends PlanTodo {
   verdict?: Verdict
   findings: string[]
   requeueReason?: string
+  /** Why the todo failed for good under its plan revision (cleared when a plan reopens it). */
+  failReason?: string
 }
 
 export interface SessionRecord {
@@ -141,7 +145,8 @@ export const emptySnapshot = (): MissionSnapshot => ({
  * `pending` with the new definition, attempts kept) and leaves unlisted todos alone; a dispatch to a
  * session created as `reviewer` moves the todo to `reviewing`, any other to `running`; a `done`
  * report moves it to `reported`, `blocked`/`failed` ones to those statuses; a verdict to `passed` or
- * `failed`; a requeue back to `pending`. Entries about unknown todos are ignored.
+ * `failed`; a requeue back to `pending`; `todo.failed` to `failed` with its reason. Entries about
+ * unknown todos are ignored.
  */
 function apply(s: MissionSnapshot, e: JournalEntry): void {
   switch (e.type) {
@@ -208,6 +213,13 @@ function apply(s: MissionSnapshot, e: JournalEntry): void {
       if (!t) return
       t.status = 'pending'
       t.requeueReason = e.reason
+      return
+    }
+    case 'todo.failed': {
+      const t = s.todos[e.todoId]
+      if (!t) return
+      t.status = 'failed'
+      t.failReason = e.reason
       return
     }
     case 'evidence':
@@ -334,6 +346,7 @@ const ENTRY_TYPES: ReadonlySet<string> = new Set<JournalEntryType>([
   'todo.reported',
   'todo.verdict',
   'todo.requeued',
+  'todo.failed',
   'evidence',
   'usage',
   'session.created',

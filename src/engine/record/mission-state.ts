@@ -22,9 +22,20 @@ export interface AgentState {
   /** Last text the agent wrote (final parts only). */
   text?: string
   error?: string
-  retry?: { attempt: number; message: string }
+  /** The provider the agent's model calls go to, once known (its model, or its first message). */
+  provider?: string
+  /** Set while OpenCode retries the agent's provider call: its attempt, message, and next try (epoch ms). */
+  retry?: RetryState
   startedAt: number
   lastActivityAt: number
+}
+
+/** OpenCode's retry of a failed provider call (`session.status` retry). */
+export interface RetryState {
+  attempt: number
+  message: string
+  /** When OpenCode tries again, in epoch ms. */
+  next: number
 }
 
 export interface TodoState {
@@ -38,6 +49,10 @@ export interface TodoState {
   findings: string[]
   /** From the worker's latest report. */
   filesChanged: string[]
+  /** Why the todo failed, what blocks it, or that it never started. */
+  reason?: string
+  /** The failed todos that keep this one from starting. */
+  blockedBy?: string[]
 }
 
 export interface EvidenceState {
@@ -58,6 +73,20 @@ export interface PermissionAsk {
   patterns: string[]
 }
 
+/**
+ * The planner sat in provider retry past the bound: the mission ends as failed at `deadline` unless
+ * the user keeps waiting (or stops it first).
+ */
+export interface NeedsYou {
+  kind: 'stuck'
+  role: Role
+  sessionId: string
+  /** What the agent waits on, e.g. `waiting on fake: Internal Server Error — gave up after 3 retries / 60 s`. */
+  reason: string
+  /** When the mission gives up without an answer, in epoch ms. */
+  deadline: number
+}
+
 export const TERMINAL_PHASES: ReadonlySet<MissionPhase> = new Set(['completed', 'failed', 'stopped'])
 
 export interface MissionState {
@@ -76,6 +105,8 @@ export interface MissionState {
   todos: TodoState[]
   evidence: EvidenceState[]
   inbox: PermissionAsk[]
+  /** Set while the mission waits for the user to decide whether it goes on (see `Mission.keepWaiting`). */
+  needsYou?: NeedsYou
   tokens: number
   cost: number
   /** Model calls made by the mission's sessions (one per assistant message). */
