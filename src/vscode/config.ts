@@ -9,6 +9,9 @@ export function getConfig<K extends keyof Config>(key: K): Config[K] {
   return vscode.workspace.getConfiguration('orchestrator').get(key) as Config[K]
 }
 
+/** The checkCommand setting's word for "run no check" (empty: detect the project's own). */
+export const NO_CHECK_SETTING = 'none'
+
 /** Mission options from the `orchestrator.*` settings; throws with the reason for an invalid cap. */
 export function missionSettings(): Pick<MissionOptions, 'check' | 'caps' | 'budgets'> {
   const check = getConfig('checkCommand').trim()
@@ -21,7 +24,7 @@ export function missionSettings(): Pick<MissionOptions, 'check' | 'caps' | 'budg
     }
   }
   return {
-    ...(check && { check }),
+    ...(check && { check: check.toLowerCase() === NO_CHECK_SETTING ? (false as const) : check }),
     caps,
     budgets: { maxIterations: getConfig('maxIterations'), maxWallMs: getConfig('maxMinutes') * 60_000 },
   }

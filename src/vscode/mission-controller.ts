@@ -5,6 +5,7 @@ import * as vscode from 'vscode'
 import { Emitter } from '../engine/util/emitter'
 import { MissionJournal, parseEntries, replay } from '../engine/record/journal'
 import { Mission } from '../engine/mission'
+import { withJournaledOptions } from '../engine/mission-options'
 import { isTerminal, type MissionState } from '../engine/record/mission-state'
 import { systemClock, type Logger } from '../engine/ports'
 import { ContextKeys } from '../shared/constants'
@@ -98,16 +99,19 @@ export class MissionController implements vscode.Disposable {
     }
     this.#mission?.dispose()
     const id = resumeId ?? randomUUID()
+    const journal = new JournalFile(this.#journalPath(id))
+    // A resumed mission runs with the options it started with, whatever the settings are now.
+    const options = { id, goal: trimmed, ...settings }
     const mission = new Mission(
       {
         sessions: connection,
         events: connection,
         workspace: new NodeWorkspace(dir),
-        journal: new JournalFile(this.#journalPath(id)),
+        journal,
         clock: systemClock,
         logger: this.log,
       },
-      { id, goal: trimmed, ...settings },
+      resumeId ? await withJournaledOptions(journal, options) : options,
     )
     this.#mission = mission
     mission.onChange((s) => this.changes.emit(s))
