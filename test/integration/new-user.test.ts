@@ -1,5 +1,4 @@
-import { execFile } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -12,14 +11,14 @@ import {
 } from '../../src/engine/protocol/mission-protocol'
 import { BRIEF } from '../../src/engine/protocol/prompts'
 import { agentDefinitions } from '../../src/plugin/agents'
-import { pluginUrl, repoRoot, Sandbox } from '../support/sandbox'
+import { runCli } from '../support/cli'
+import { pluginUrl, Sandbox } from '../support/sandbox'
 
 // Issue 3, tried as a new user would: a project with its own commented opencode.jsonc, the CLI
 // install from the built bundle, a real `opencode serve` that gets our agents and tools only from
 // that file (the sandbox adds no plugin entry of its own), a mission (plan, work, review, check),
 // then uninstall and a byte comparison with the original.
 
-const cli = join(repoRoot, 'dist', 'cli.js')
 const GREETING: PlanTodo = {
   id: 'greeting',
   title: 'Write the greeting',
@@ -44,23 +43,6 @@ const ORIGINAL = [
   '}',
   '',
 ].join('\n')
-
-interface CliRun {
-  code: number
-  stdout: string
-  stderr: string
-}
-
-/** `node dist/cli.js …` as a child process, the way a user runs the installed `orchestrator` bin. */
-function runCli(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<CliRun> {
-  if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`node esbuild.mjs\` first`)
-  return new Promise((resolve) => {
-    execFile(process.execPath, [cli, ...args], { env, timeout: 30_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0
-      resolve({ code, stdout, stderr })
-    })
-  })
-}
 
 let sandbox: Sandbox | undefined
 let scratch: string | undefined
