@@ -1,5 +1,6 @@
-// The CLI's view of a mission: the `--json` report and the live progress line.
+// The CLI's words for a mission: the `--json` report, the check line at start, progress and end lines.
 
+import { NO_CHECK } from '../engine/mission'
 import type { MissionState } from '../engine/record/mission-state'
 import { waitingText } from '../shared/waiting'
 
@@ -22,6 +23,8 @@ export interface MissionReport {
   cost: number
   durationMs: number
   modelCalls: number
+  /** The check command that gave the evidence; null when none ran ("completed — no check ran"). */
+  checkCommand: string | null
 }
 
 export function toReport(s: MissionState): MissionReport {
@@ -41,6 +44,7 @@ export function toReport(s: MissionState): MissionReport {
     cost: s.cost,
     durationMs: (s.endedAt ?? s.startedAt) - s.startedAt,
     modelCalls: s.modelCalls,
+    checkCommand: s.check?.command ?? null,
   }
 }
 
@@ -76,4 +80,16 @@ export function progressLine(s: MissionState, now = Date.now()): string {
   const progress = s.todos.length ? ` ${passed}/${s.todos.length} todos` : ''
   const ask = s.needsYou ? ` · needs you: ${s.needsYou.reason}` : ''
   return `[${s.phase}${s.iteration > 1 ? ` #${s.iteration}` : ''}]${progress}${agents ? ` · ${agents}` : ''}${ask}`
+}
+
+/** Which check gives the evidence, and why that one: said once, when the mission starts. */
+export function checkLine(check: NonNullable<MissionState['check']>): string {
+  if (check.command) return `check: ${check.command} (${check.source})`
+  return `check: none, ${check.source}: the mission can only end "${NO_CHECK}"`
+}
+
+/** The last stderr line: how the mission ended, never a plain success when no check ran. */
+export function endLine(s: MissionState): string {
+  if (s.phase === 'completed' && !s.check?.command) return `mission ${NO_CHECK}`
+  return `mission ${s.phase}${s.reason ? `: ${s.reason}` : ''}`
 }

@@ -18,7 +18,8 @@ import { errorMessage } from './util/error-message'
 import { checkOutcome, failedTodosReason, iterationStep } from './turns/iteration-end'
 import type { Live, Turn } from './sessions/live-session'
 import { MissionBudgets } from './guards/mission-budgets'
-import { MISSION_DEFAULTS, type MissionDeps, type MissionOptions } from './mission-options'
+import { MISSION_DEFAULTS, optionsToJson, type MissionDeps, type MissionOptions } from './mission-options'
+import { chooseCheck, type CheckChoice } from './project/check-command'
 import { TOOL_REPORT, TOOL_VERDICT, type PlanArgs } from './protocol/mission-protocol'
 import { MissionRecord } from './record/mission-record'
 import { emptySnapshot } from './record/journal'
@@ -42,6 +43,9 @@ import { captureResult, turnOutcome } from './turns/turn-results'
 
 /** Identical turns in a row that mark a session as looping. */
 const REPEATS = 3
+
+/** What a mission that ran no check says when it completes: never plain verified success. */
+export const NO_CHECK = 'completed — no check ran'
 
 /**
  * One mission: plan → parallel workers → review → check → re-plan, until the check passes or a
@@ -69,6 +73,8 @@ export class Mission {
   readonly #o: Required<Omit<MissionOptions, 'models' | 'check' | 'budgets'>> & MissionOptions
   #state: MissionState
   #plannerId: string | undefined
+  /** The check this mission runs, chosen (or read back from the journal) when it begins. */
+  #check: CheckChoice | undefined
   #planAttempts = 0
   #paused = false
   #disconnected = false
@@ -238,10 +244,15 @@ export class Mission {
     this.#budgets.begin(snap)
     this.#dispatcher.readRoleModels()
     if (snap.status === 'new') {
+      const check = await this.#chooseCheck()
       // Before anything can edit the workspace; a base that cannot be taken is recorded as unknown.
       const base = await this.#captureBase()
-      await this.#record.append({ type: 'mission.started', goal: this.#o.goal, options: {} })
+      // The options it runs with, so that a resume runs the same way (mission-options.ts).
+      const options = { ...optionsToJson(this.#o), check: check.command, checkSource: check.source }
+      await this.#record.append({ type: 'mission.started', goal: this.#o.goal, options })
       if (base) await this.#record.append({ type: 'mission.base', base })
+      // The root first: every agent session is created under it.
+      await this.#sessions.ensureRoot()
       await this.#plan(planBrief(this.#o.goal, await this.deps.workspace.listFiles().catch(() => [])))
       return
     }
@@ -250,6 +261,10 @@ export class Mission {
       return
     }
     this.deps.logger.info(`mission ${this.#o.id}: resuming from the journal at iteration ${snap.iteration}`)
+    const journaled = snap.options
+    if (typeof journaled.check === 'string' || journaled.check === null)
+      this.#setCheck({ command: journaled.check, source: String(journaled.checkSource ?? 'journaled') })
+    else await this.#chooseCheck() // a journal from before the check was journaled
     this.#plannerId = this.#sessions.restore(snap) ?? this.#plannerId
     this.#attempts.rebase(snap.todoOrder)
     this.#update({ phase: snap.todoOrder.length ? 'working' : 'planning', iteration: snap.iteration })
@@ -259,6 +274,19 @@ export class Mission {
       return
     }
     this.#requestTick()
+  }
+
+  /** The configured check, none when opted out, else the project's own (detected from its files). */
+  async #chooseCheck(): Promise<CheckChoice> {
+    const check = await chooseCheck(this.#o.check, this.deps.workspace)
+    this.#setCheck(check)
+    return check
+  }
+
+  #setCheck(check: CheckChoice): void {
+    this.#check = check
+    this.deps.logger.info(`mission ${this.#o.id}: check: ${check.command ?? 'none'} (${check.source})`)
+    this.#update({ check: { command: check.command, source: check.source } })
   }
 
   /** Brings the journal in line with the server after a restart or a dropped event stream. */
@@ -558,7 +586,7 @@ export class Mission {
 
   async #runCheck(): Promise<void> {
     if (this.#over()) return
-    const command = this.#o.check
+    const command = this.#check?.command
     this.#update({ phase: 'checking' })
     if (!command) return this.#complete()
     const result = await this.deps.workspace.runCheck(command, {
@@ -575,7 +603,7 @@ export class Mission {
   /** Ends the mission as completed once the agents' closing model calls are in (so usage is whole). */
   async #complete(): Promise<void> {
     while (!this.#over() && this.#sessions.anyBusy()) await this.#sessions.nextRelease()
-    await this.#end('completed', undefined, this.#record.summary())
+    await this.#end('completed', undefined, this.#record.summary(this.#check?.command ? undefined : NO_CHECK))
   }
 
   async #replan(failure: CheckFailure | undefined, failedTodos: string[]): Promise<void> {

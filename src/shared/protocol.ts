@@ -87,6 +87,8 @@ export interface MissionView {
   endedAt?: number
   result?: string
   reason?: string
+  /** The check that gives the evidence (command null: none runs) and how it was chosen. */
+  check?: { command: string | null; source: string }
   tokens: number
   cost: number
   agents: AgentView[]

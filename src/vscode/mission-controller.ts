@@ -5,6 +5,7 @@ import * as vscode from 'vscode'
 import { Emitter } from '../engine/util/emitter'
 import { MissionJournal, parseEntries, replay } from '../engine/record/journal'
 import { Mission } from '../engine/mission'
+import { withJournaledOptions } from '../engine/mission-options'
 import { isTerminal, type MissionState } from '../engine/record/mission-state'
 import { systemClock, type Logger } from '../engine/ports'
 import { ContextKeys } from '../shared/constants'
@@ -114,17 +115,20 @@ export class MissionController implements vscode.Disposable {
     }
     this.#mission?.dispose()
     const id = resumeId ?? randomUUID()
+    const journal = new JournalFile(this.#journalPath(id))
+    // A resumed mission runs with the options it started with, whatever the settings are now.
+    // The user is at hand: before the planner's retry bound ends the mission, ask them.
+    const options = { id, goal: trimmed, ...settings, askWhenStuck: true }
     const mission = new Mission(
       {
         sessions: connection,
         events: connection,
         workspace: new NodeWorkspace(dir),
-        journal: new JournalFile(this.#journalPath(id)),
+        journal,
         clock: systemClock,
         logger: this.log,
       },
-      // The user is at hand: before the planner's retry bound ends the mission, ask them.
-      { id, goal: trimmed, ...settings, askWhenStuck: true },
+      resumeId ? await withJournaledOptions(journal, options) : options,
     )
     this.#mission = mission
     this.#dir = dir

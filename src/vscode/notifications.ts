@@ -1,4 +1,5 @@
 import * as vscode from 'vscode'
+import { NO_CHECK } from '../engine/mission'
 import type { MissionState, NeedsYou, PermissionAsk } from '../engine/record/mission-state'
 import { Commands } from '../shared/constants'
 
@@ -9,7 +10,9 @@ export function notifyMissionEnd(state: MissionState): void {
   const follow = (choice: string | undefined) => {
     if (choice === open) void vscode.commands.executeCommand(Commands.showDashboard)
   }
-  if (state.phase === 'completed')
+  if (state.phase === 'completed' && !state.check?.command)
+    void vscode.window.showWarningMessage(`Mission ${NO_CHECK}: ${goal}`, open).then(follow)
+  else if (state.phase === 'completed')
     void vscode.window.showInformationMessage(`Mission completed: ${goal}`, open).then(follow)
   else if (state.phase === 'failed')
     void vscode.window

@@ -34,6 +34,7 @@ export function toMissionView(m: MissionState): MissionView {
     ...(m.endedAt !== undefined && { endedAt: m.endedAt }),
     ...(m.result !== undefined && { result: m.result }),
     ...(m.reason !== undefined && { reason: m.reason }),
+    ...(m.check && { check: { command: m.check.command, source: m.check.source } }),
     tokens: m.tokens,
     cost: m.cost,
     agents: m.agents.map(toAgentView),

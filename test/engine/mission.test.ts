@@ -13,7 +13,11 @@ describe('mission loop', () => {
     const done = mission.run()
     await flush()
     const [planner] = sessionsOf(mission, 'planner')
-    expect(oc.created[0]).toEqual({ title: 'Planner: Build the thing' })
+    // The mission root first (titled with the goal), then the planner under it.
+    expect(oc.created.slice(0, 2)).toEqual([
+      { title: 'Build the thing' },
+      { title: 'Planner: Build the thing', parentId: 'ses_1' },
+    ])
     // The plugin learns that the engine ends turns before the planner's first call.
     expect(workspace.ownership[0]).toEqual({
       missionId: 'm1',

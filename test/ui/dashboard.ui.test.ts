@@ -101,7 +101,8 @@ describe('the extension in a real VS Code workbench', () => {
     await page.keyboard.press('Enter')
 
     const toast = page.locator('.notifications-toasts .notification-toast .notification-list-item-message', {
-      hasText: `Mission completed: ${GOAL}`,
+      // The sample project has no check of its own: never a plain verified success.
+      hasText: `Mission completed — no check ran: ${GOAL}`,
     })
     await toast.waitFor({ timeout: 90_000 })
     timings.runTaskToToastMs = Date.now() - t0
@@ -114,7 +115,7 @@ describe('the extension in a real VS Code workbench', () => {
     await result.waitFor({ timeout: 30_000 })
     expect(await result.textContent()).toContain(`Document greet — ${SUMMARY}`)
     expect(await view.locator('[data-testid="mission-goal"]').textContent()).toBe(GOAL)
-    expect(await view.locator('[data-testid="mission-phase"]').textContent()).toBe('completed')
+    expect(await view.locator('[data-testid="mission-phase"]').textContent()).toBe('completed — no check ran')
     for (const role of ['planner', 'worker', 'reviewer'])
       expect(await view.locator(`[data-testid="agent"][data-role="${role}"]`).count()).toBe(1)
     await page.screenshot({ path: join(artifacts, '2-dashboard-completed.png'), animations: 'disabled' })
@@ -188,7 +189,7 @@ describe('the extension in a real VS Code workbench', () => {
     await offer.getByRole('button', { name: 'Resume' }).click()
     await page
       .locator('.notifications-toasts .notification-list-item-message', {
-        hasText: 'Mission completed: Write three files',
+        hasText: 'Mission completed — no check ran: Write three files',
       })
       .waitFor({ timeout: 120_000 })
     for (const id of ['one', 'two', 'three'])

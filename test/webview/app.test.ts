@@ -33,6 +33,21 @@ describe('dashboard webview', () => {
     expect(screen.getByText(/1\.2k tokens · \$0 · 2\.5 s/)).toBeTruthy()
   })
 
+  it('says which check gives the evidence, and "completed — no check ran" when none ran', async () => {
+    await show(mission({ check: { command: 'npm test', source: 'package.json scripts.test' } }))
+    expect(screen.getByTestId('mission-phase').textContent).toBe('completed')
+    expect(screen.getByTestId('mission-check').textContent).toBe(
+      'check: npm test (package.json scripts.test)',
+    )
+    sendSnapshot(snapshot(mission({ check: { command: null, source: 'opted out' } })))
+    await tick()
+    expect(screen.getByTestId('mission-phase').textContent).toBe('completed — no check ran')
+    expect(screen.getByTestId('mission-check').textContent).toBe('no check: opted out')
+    sendSnapshot(snapshot(running({ check: { command: null, source: 'opted out' } })))
+    await tick()
+    expect(screen.getByTestId('mission-phase').textContent).toBe('working')
+  })
+
   it('replaces the whole state on each snapshot', async () => {
     await show(mission({ result: 'first' }))
     sendSnapshot(snapshot(running({ id: 'm2', phase: 'planning' })))

@@ -37,6 +37,8 @@ export type JournalEntry = { at: number } & (
   | { type: 'evidence'; command: string; exitCode: number | null; durationMs: number; outputTail: string }
   | { type: 'usage'; sessionId: string; role: Role; tokens: number; cost: number }
   | { type: 'session.created'; sessionId: string; role: Role; todoId?: string }
+  /** The session the mission's agents are created under (never prompted): one entry per mission in OpenCode. */
+  | { type: 'mission.root'; sessionId: string }
   | { type: 'mission.ended'; status: MissionEndStatus; reason: string }
   /** The workspace as the mission started (diffs are taken against it). */
   | { type: 'mission.base'; base: WorkspaceBase }
@@ -111,6 +113,8 @@ export interface MissionSnapshot {
   status: 'new' | 'running' | MissionEndStatus
   goal: string
   options: { [key: string]: JsonValue }
+  /** The mission's root session in OpenCode, parent of every agent session created since it. */
+  rootSessionId?: string
   startedAt?: number
   endedAt?: number
   reason?: string
@@ -258,6 +262,9 @@ function apply(s: MissionSnapshot, e: JournalEntry): void {
       }
       return
     }
+    case 'mission.root':
+      s.rootSessionId = e.sessionId
+      return
     case 'mission.ended':
       s.status = e.status
       s.reason = e.reason
@@ -350,6 +357,7 @@ const ENTRY_TYPES: ReadonlySet<string> = new Set<JournalEntryType>([
   'evidence',
   'usage',
   'session.created',
+  'mission.root',
   'mission.ended',
   'mission.base',
   'mission.summary',

@@ -101,6 +101,8 @@ export interface MissionState {
   result?: string
   /** Why the mission failed or stopped. */
   reason?: string
+  /** The check command that gives the evidence (null: none runs), and how it was chosen; set at start. */
+  check?: { command: string | null; source: string }
   agents: AgentState[]
   todos: TodoState[]
   evidence: EvidenceState[]
