@@ -2,8 +2,11 @@
 // it passes isWebviewToHost before routing. Bump PROTOCOL_VERSION on any incompatible change.
 // Plain data only: these types cross postMessage (structured clone), so no functions, no classes.
 
-/** 2: todos, inbox, evidence, iteration and pause state; pause/resume/permission messages. */
-export const PROTOCOL_VERSION = 2
+/**
+ * 2: todos, inbox, evidence, iteration and pause state; pause/resume/permission messages.
+ * 3: agents folded into their todos, review history, busy time, the mission's folder; walkthrough.open.
+ */
+export const PROTOCOL_VERSION = 3
 
 export type ServerStatus = 'stopped' | 'starting' | 'ready' | 'failed'
 
@@ -38,6 +41,25 @@ export interface AgentView {
   retry?: { attempt: number; message: string }
   startedAt: number
   lastActivityAt: number
+  /** Time in closed busy spans; the idle waits between attempts do not count. */
+  busyMs: number
+  /** Start of the open busy span, while the agent is active. */
+  busySince?: number
+}
+
+/** An agent whose part in its todo is over, folded into the todo's row: enough for one compact line. */
+export interface FoldedAgentView {
+  role: AgentRole
+  status: AgentStatus
+  tokens: number
+  cost: number
+}
+
+/** One review of a todo, kept for every attempt. */
+export interface ReviewView {
+  attempt: number
+  verdict: 'pass' | 'fail'
+  findings: string[]
 }
 
 export interface TodoView {
@@ -51,6 +73,10 @@ export interface TodoView {
   summary?: string
   /** The reviewer's latest findings. */
   findings: string[]
+  /** Every review so far, oldest first: a failed review stays readable after the todo passes. */
+  reviews: ReviewView[]
+  /** This todo's finished agents (not in MissionView.agents), in the order they started. */
+  folded: FoldedAgentView[]
 }
 
 /** A permission request from any session of the mission, waiting for the user. */
@@ -85,6 +111,9 @@ export interface MissionView {
   reason?: string
   tokens: number
   cost: number
+  /** Name of the workspace folder the mission works in. */
+  folder?: string
+  /** Agents shown in full: planners, and workers and reviewers whose todo's attempt is in flight. */
   agents: AgentView[]
   todos: TodoView[]
   inbox: PermissionView[]
@@ -108,6 +137,8 @@ export type WebviewToHost =
   | { type: 'mission.pause' }
   | { type: 'mission.resume' }
   | { type: 'permission.reply'; requestId: string; reply: PermissionReply }
+  /** Opens the first-run walkthrough (from the empty state). */
+  | { type: 'walkthrough.open' }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null
 
@@ -127,6 +158,7 @@ export function isWebviewToHost(v: unknown): v is WebviewToHost {
     case 'mission.stop':
     case 'mission.pause':
     case 'mission.resume':
+    case 'walkthrough.open':
       return true
     case 'permission.reply':
       return isId(v.requestId) && isPermissionReply(v.reply)

@@ -24,6 +24,7 @@ export interface DashboardHandlers {
   resumeMission(): void
   /** Answers a permission ask from the inbox; a rejection is logged here. */
   replyPermission(requestId: string, reply: PermissionReply): Promise<void>
+  openWalkthrough(): void
 }
 
 /**
@@ -75,6 +76,11 @@ export class DashboardView implements vscode.WebviewViewProvider, vscode.Disposa
     )
   }
 
+  /** The dashboard is on screen: completion toasts would only repeat what it shows. */
+  get visible(): boolean {
+    return this.#view?.visible ?? false
+  }
+
   /** Tells the view that host state changed; it renders at most once per coalescing window. */
   changed(): void {
     if (this.#view?.visible && this.#ready) this.#coalescer.push(true)
@@ -108,6 +114,8 @@ export class DashboardView implements vscode.WebviewViewProvider, vscode.Disposa
           // The ask may have been answered elsewhere or the mission ended: show the current inbox.
           this.changed()
         })
+      case 'walkthrough.open':
+        return this.handlers.openWalkthrough()
       default:
         return assertNever(msg)
     }

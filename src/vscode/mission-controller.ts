@@ -18,6 +18,8 @@ export class MissionController implements vscode.Disposable {
   #mission: Mission | undefined
   /** Set from the first line of start() until its mission runs, so two starts cannot race. */
   #starting = false
+  /** Name of the workspace folder of the current mission. */
+  #folder: string | undefined
   readonly changes = new Emitter<MissionState>()
 
   constructor(
@@ -29,6 +31,11 @@ export class MissionController implements vscode.Disposable {
 
   get current(): MissionState | undefined {
     return this.#mission?.state
+  }
+
+  /** Name of the workspace folder the current mission works in. */
+  get folder(): string | undefined {
+    return this.#mission ? this.#folder : undefined
   }
 
   get running(): boolean {
@@ -81,12 +88,10 @@ export class MissionController implements vscode.Disposable {
    * Starts a mission, or resumes an interrupted one from its journal; resolves with its final state.
    * Throws a user-facing error when it cannot start.
    */
-  async start(goal: string, resumeId?: string): Promise<MissionState> {
+  async start(goal: string, folder: vscode.WorkspaceFolder, resumeId?: string): Promise<MissionState> {
     const trimmed = goal.trim()
     if (!trimmed) throw new Error('Type a goal for the mission.')
     if (this.running) throw new Error('A mission is already running. Stop it first.')
-    const folder = vscode.workspace.workspaceFolders?.[0]
-    if (!folder) throw new Error('Open a folder first: missions work on a workspace folder.')
     const dir = folder.uri.fsPath
     const settings = missionSettings() // before the server starts: a bad setting fails fast
     this.#starting = true
@@ -110,6 +115,7 @@ export class MissionController implements vscode.Disposable {
       { id, goal: trimmed, ...settings },
     )
     this.#mission = mission
+    this.#folder = folder.name
     mission.onChange((s) => this.changes.emit(s))
     void vscode.commands.executeCommand('setContext', ContextKeys.missionRunning, true)
     const final = await mission.run()

@@ -9,8 +9,8 @@ import {
 import { buildSnapshot, toMissionView } from '../../src/vscode/snapshot'
 
 describe('webview protocol guards', () => {
-  it('is at version 2', () => {
-    expect(PROTOCOL_VERSION).toBe(2)
+  it('is at version 3', () => {
+    expect(PROTOCOL_VERSION).toBe(3)
   })
 
   it('accepts the known webview messages', () => {
@@ -20,6 +20,7 @@ describe('webview protocol guards', () => {
       { type: 'mission.stop' },
       { type: 'mission.pause' },
       { type: 'mission.resume' },
+      { type: 'walkthrough.open' },
       { type: 'permission.reply', requestId: 'per_1', reply: 'once' },
       { type: 'permission.reply', requestId: 'per_1', reply: 'always' },
       { type: 'permission.reply', requestId: 'per_1', reply: 'reject' },
@@ -78,6 +79,7 @@ const state = (patch: Partial<MissionState> = {}): MissionState => ({
       retry: { attempt: 2, message: 'rate limited' },
       startedAt: 1_000,
       lastActivityAt: 2_000,
+      busyMs: 0,
     },
   ],
   todos: [
@@ -89,6 +91,7 @@ const state = (patch: Partial<MissionState> = {}): MissionState => ({
       files: ['src/api.ts'],
       dependsOn: [],
       findings: ['no test'],
+      reviews: [{ attempt: 1, verdict: 'fail', findings: ['no test'] }],
     },
   ],
   evidence: [
@@ -130,6 +133,8 @@ describe('mission snapshot for the webview', () => {
         files: ['src/api.ts'],
         dependsOn: [],
         findings: ['no test'],
+        reviews: [{ attempt: 1, verdict: 'fail', findings: ['no test'] }],
+        folded: [],
       },
     ])
     expect(view.agents[0]).toMatchObject({

@@ -1,8 +1,9 @@
 // The agents as the dashboard shows them: one AgentState per session of the mission, the list
 // replaced (never mutated) on every change so that views can compare by identity, with the usage
-// totals folded from the host's events and the count of model calls answered in full.
+// totals folded from the host's events and the count of model calls answered in full. Every status
+// change passes withBusySpan, so each agent's busy time is kept whichever path changed it.
 
-import { foldAgentEvent, UsageLedger } from './agent-fold'
+import { foldAgentEvent, UsageLedger, withBusySpan } from './agent-fold'
 import type { AgentState, AgentStatus } from './mission-state'
 import type { HostEvent } from '../ports'
 
@@ -11,6 +12,11 @@ export class AgentRoster {
   readonly #ledger = new UsageLedger()
   /** Assistant messages that completed with an answer: the model calls the mission paid for in full. */
   readonly #answered = new Set<string>()
+
+  constructor(
+    /** The mission's clock: stamps the busy spans of status changes that carry no time. */
+    private readonly now: () => number,
+  ) {}
 
   get list(): AgentState[] {
     return this.#agents
@@ -33,11 +39,14 @@ export class AgentRoster {
   }
 
   add(agent: AgentState): void {
-    this.#agents = [...this.#agents, agent]
+    this.#agents = [...this.#agents, withBusySpan(agent, this.now())]
   }
 
   patch(sessionId: string, patch: Partial<AgentState>): void {
-    this.#agents = this.#agents.map((a) => (a.sessionId === sessionId ? { ...a, ...patch } : a))
+    const now = this.now()
+    this.#agents = this.#agents.map((a) =>
+      a.sessionId === sessionId ? withBusySpan({ ...a, ...patch }, now) : a,
+    )
   }
 
   /** Folds a host event into the agent of its session; true when the agent changed. */
@@ -45,8 +54,9 @@ export class AgentRoster {
     const i = this.#agents.findIndex((a) => 'sessionId' in event && a.sessionId === event.sessionId)
     const agent = this.#agents[i]
     if (!agent) return false
-    const next = foldAgentEvent(agent, event, now, this.#ledger)
-    if (next === agent) return false
+    const folded = foldAgentEvent(agent, event, now, this.#ledger)
+    if (folded === agent) return false
+    const next = withBusySpan(folded, now)
     this.#agents = this.#agents.with(i, next)
     return true
   }
@@ -62,10 +72,9 @@ export class AgentRoster {
 
   /** At the mission's end: the agents of `cut` sessions were working and are `status`, the rest done. */
   endAll(cut: ReadonlySet<string>, status: AgentStatus): void {
-    this.#agents = this.#agents.map((a) => ({
-      ...a,
-      status: cut.has(a.sessionId) ? status : 'done',
-      tool: undefined,
-    }))
+    const now = this.now()
+    this.#agents = this.#agents.map((a) =>
+      withBusySpan({ ...a, status: cut.has(a.sessionId) ? status : 'done', tool: undefined }, now),
+    )
   }
 }

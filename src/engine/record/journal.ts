@@ -62,6 +62,8 @@ export interface TodoRecord extends PlanTodo {
   filesChanged: string[]
   verdict?: Verdict
   findings: string[]
+  /** Every verdict with the attempt it judged, oldest first; a re-plan keeps them. */
+  reviews: { attempt: number; verdict: Verdict; findings: string[] }[]
   requeueReason?: string
 }
 
@@ -149,6 +151,7 @@ function apply(s: MissionSnapshot, e: JournalEntry): void {
           ...(prev?.sessionId !== undefined ? { sessionId: prev.sessionId } : {}),
           filesChanged: [],
           findings: prev ? [...prev.findings] : [],
+          reviews: prev ? [...prev.reviews] : [],
         }
       }
       return
@@ -179,6 +182,7 @@ function apply(s: MissionSnapshot, e: JournalEntry): void {
       t.status = e.verdict === 'pass' ? 'passed' : 'failed'
       t.verdict = e.verdict
       t.findings = [...e.findings]
+      t.reviews.push({ attempt: t.attempts, verdict: e.verdict, findings: [...e.findings] })
       return
     }
     case 'todo.requeued': {

@@ -25,6 +25,18 @@ export interface AgentState {
   retry?: { attempt: number; message: string }
   startedAt: number
   lastActivityAt: number
+  /** Time spent in closed busy spans (starting, busy, retry, waiting); idle waits do not count. */
+  busyMs: number
+  /** Start of the open busy span, while the agent is active. */
+  busySince?: number
+}
+
+/** One review of a todo: kept for every attempt, so a failed review stays readable after a pass. */
+export interface ReviewState {
+  /** The worker attempt the review judged. */
+  attempt: number
+  verdict: 'pass' | 'fail'
+  findings: string[]
 }
 
 export interface TodoState {
@@ -36,6 +48,8 @@ export interface TodoState {
   dependsOn: string[]
   summary?: string
   findings: string[]
+  /** Every review so far, oldest first. */
+  reviews: ReviewState[]
 }
 
 export interface EvidenceState {

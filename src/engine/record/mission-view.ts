@@ -15,6 +15,7 @@ export function todoStates(snap: MissionSnapshot): TodoState[] {
         files: t.files,
         dependsOn: t.dependsOn,
         findings: t.findings,
+        reviews: t.reviews.map((r) => ({ ...r, findings: [...r.findings] })),
         ...(t.summary !== undefined && { summary: t.summary }),
       },
     ]

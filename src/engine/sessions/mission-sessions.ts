@@ -101,7 +101,17 @@ export class MissionSessions {
   /** A new agent on the roster: no usage yet, active since now. */
   #agent(sessionId: string, role: Role, title: string, status: 'starting' | 'idle'): AgentState {
     const now = this.d.clock.now()
-    return { sessionId, role, title, status, tokens: 0, cost: 0, startedAt: now, lastActivityAt: now }
+    return {
+      sessionId,
+      role,
+      title,
+      status,
+      tokens: 0,
+      cost: 0,
+      startedAt: now,
+      lastActivityAt: now,
+      busyMs: 0,
+    }
   }
 
   /** Re-creates the sessions of a resumed journal, idle; returns the planner's session id. */
