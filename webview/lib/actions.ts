@@ -10,3 +10,4 @@ export const pauseMission = () => post({ type: 'mission.pause' })
 export const resumeMission = () => post({ type: 'mission.resume' })
 export const replyPermission = (requestId: string, reply: PermissionReply) =>
   post({ type: 'permission.reply', requestId, reply })
+export const openWalkthrough = () => post({ type: 'walkthrough.open' })
