@@ -5,18 +5,11 @@ import App from '../../webview/App.svelte'
 import { PROTOCOL_VERSION } from '../../src/shared/protocol'
 import { agent, ask, mission, running, snapshot, todo } from './fixtures'
 import { posted, sendSnapshot } from './host-fake'
+import { show } from './show'
 
 beforeEach(() => {
   posted.length = 0
 })
-
-/** Renders the app, delivers one snapshot and forgets the `ready` post. */
-async function show(...args: Parameters<typeof snapshot>) {
-  render(App)
-  sendSnapshot(snapshot(...args))
-  await tick()
-  posted.length = 0
-}
 
 describe('dashboard webview', () => {
   it('says ready with the protocol version on mount', () => {

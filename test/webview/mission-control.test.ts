@@ -1,9 +1,9 @@
-import { fireEvent, render, screen, within } from '@testing-library/svelte'
+import { fireEvent, screen, within } from '@testing-library/svelte'
 import { tick } from 'svelte'
 import { beforeEach, describe, expect, it } from 'vitest'
-import App from '../../webview/App.svelte'
 import { agent, mission, running, snapshot, todo } from './fixtures'
 import { posted, sendSnapshot } from './host-fake'
+import { show } from './show'
 
 // The dashboard as mission control: agents under their todo, folded once finished, rows that open
 // from the keyboard, announcements for screen readers, and a first-run link.
@@ -11,13 +11,6 @@ import { posted, sendSnapshot } from './host-fake'
 beforeEach(() => {
   posted.length = 0
 })
-
-async function show(...args: Parameters<typeof snapshot>) {
-  render(App)
-  sendSnapshot(snapshot(...args))
-  await tick()
-  posted.length = 0
-}
 
 const planner = agent({ sessionId: 'p', role: 'planner', status: 'idle', title: 'Planner: ship it' })
 const plan = running({
