@@ -55,7 +55,7 @@ export const NO_CHECK = 'completed — no check ran'
  */
 export class Mission {
   readonly #changes = new Emitter<MissionState>()
-  readonly #roster = new AgentRoster()
+  readonly #roster: AgentRoster
   readonly #record = new MissionRecord(() => this.#publish())
   readonly #sessions: MissionSessions
   readonly #inbox: PermissionInbox
@@ -87,6 +87,7 @@ export class Mission {
     options: MissionOptions,
   ) {
     if (options.goal.trim() === '') throw new TypeError('Expected a non-empty `goal`')
+    this.#roster = new AgentRoster(() => deps.clock.now())
     this.#o = { ...MISSION_DEFAULTS, ...options }
     const now = deps.clock.now()
     this.#breaker = new CircuitBreaker({ clock: deps.clock, failureThreshold: this.#o.breakerThreshold })

@@ -2,8 +2,11 @@
 // it passes isWebviewToHost before routing. Bump PROTOCOL_VERSION on any incompatible change.
 // Plain data only: these types cross postMessage (structured clone), so no functions, no classes.
 
-/** 2: todos, inbox, evidence, iteration and pause state; pause/resume/permission messages. */
-export const PROTOCOL_VERSION = 2
+/**
+ * 2: todos, inbox, evidence, iteration and pause state; pause/resume/permission messages.
+ * 3: agents folded into their todos, review history, busy time, the mission's folder; walkthrough.open.
+ */
+export const PROTOCOL_VERSION = 3
 
 export type ServerStatus = 'stopped' | 'starting' | 'ready' | 'failed'
 
@@ -40,6 +43,25 @@ export interface AgentView {
   retry?: { attempt: number; message: string; next: number }
   startedAt: number
   lastActivityAt: number
+  /** Time in closed busy spans; the idle waits between attempts do not count. */
+  busyMs: number
+  /** Start of the open busy span, while the agent is active. */
+  busySince?: number
+}
+
+/** An agent whose part in its todo is over, folded into the todo's row: enough for one compact line. */
+export interface FoldedAgentView {
+  role: AgentRole
+  status: AgentStatus
+  tokens: number
+  cost: number
+}
+
+/** One review of a todo, kept for every attempt. */
+export interface ReviewView {
+  attempt: number
+  verdict: 'pass' | 'fail'
+  findings: string[]
 }
 
 export interface TodoView {
@@ -55,6 +77,12 @@ export interface TodoView {
   findings: string[]
   /** Files the worker's latest report says it changed. */
   filesChanged?: string[]
+  /** Every review so far, oldest first: a failed review stays readable after the todo passes. */
+  reviews: ReviewView[]
+  /** This todo's finished agents (not in MissionView.agents), in the order they started. */
+  folded: FoldedAgentView[]
+  /** Why the todo failed, what blocks it, or that it never started. */
+  reason?: string
 }
 
 /** A permission request from any session of the mission, waiting for the user. */
@@ -91,6 +119,9 @@ export interface MissionView {
   check?: { command: string | null; source: string }
   tokens: number
   cost: number
+  /** Name of the workspace folder the mission works in. */
+  folder?: string
+  /** Agents shown in full: planners, and workers and reviewers whose todo's attempt is in flight. */
   agents: AgentView[]
   todos: TodoView[]
   inbox: PermissionView[]
@@ -118,6 +149,8 @@ export type WebviewToHost =
   | { type: 'agent.transcript'; sessionId: string }
   /** Opens a todo's file in the diff editor: the mission's base against the file now. */
   | { type: 'file.diff'; todoId: string; path: string }
+  /** Opens the first-run walkthrough (from the empty state). */
+  | { type: 'walkthrough.open' }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null
 
@@ -137,6 +170,7 @@ export function isWebviewToHost(v: unknown): v is WebviewToHost {
     case 'mission.stop':
     case 'mission.pause':
     case 'mission.resume':
+    case 'walkthrough.open':
       return true
     case 'permission.reply':
       return isId(v.requestId) && isPermissionReply(v.reply)

@@ -25,6 +25,8 @@ export class MissionController implements vscode.Disposable {
   #starting = false
   /** The folder the latest mission works in. */
   #dir: string | undefined
+  /** Name of the workspace folder of the current mission. */
+  #folder: string | undefined
   readonly changes = new Emitter<MissionState>()
 
   constructor(
@@ -46,6 +48,11 @@ export class MissionController implements vscode.Disposable {
   /** Where the journals live, one `<id>.jsonl` per mission. */
   get journalDir(): string {
     return join(this.storageDir, 'missions')
+  }
+
+  /** Name of the workspace folder the current mission works in. */
+  get folder(): string | undefined {
+    return this.#mission ? this.#folder : undefined
   }
 
   get running(): boolean {
@@ -98,12 +105,10 @@ export class MissionController implements vscode.Disposable {
    * Starts a mission, or resumes an interrupted one from its journal; resolves with its final state.
    * Throws a user-facing error when it cannot start.
    */
-  async start(goal: string, resumeId?: string): Promise<MissionState> {
+  async start(goal: string, folder: vscode.WorkspaceFolder, resumeId?: string): Promise<MissionState> {
     const trimmed = goal.trim()
     if (!trimmed) throw new Error('Type a goal for the mission.')
     if (this.running) throw new Error('A mission is already running. Stop it first.')
-    const folder = vscode.workspace.workspaceFolders?.[0]
-    if (!folder) throw new Error('Open a folder first: missions work on a workspace folder.')
     const dir = folder.uri.fsPath
     const settings = missionSettings() // before the server starts: a bad setting fails fast
     this.#starting = true
@@ -132,6 +137,7 @@ export class MissionController implements vscode.Disposable {
     )
     this.#mission = mission
     this.#dir = dir
+    this.#folder = folder.name
     mission.onChange((s) => this.changes.emit(s))
     void vscode.commands.executeCommand('setContext', ContextKeys.missionRunning, true)
     const final = await mission.run()

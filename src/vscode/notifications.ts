@@ -1,10 +1,12 @@
+// The toasts themselves; whether one is shown is notification-policy.ts's call.
 import * as vscode from 'vscode'
 import { NO_CHECK } from '../engine/mission'
 import type { MissionState, NeedsYou, PermissionAsk } from '../engine/record/mission-state'
 import { Commands } from '../shared/constants'
 
-/** One toast per mission end: completion, failure with its reason, or stop. */
-export function notifyMissionEnd(state: MissionState): void {
+/** One toast per mission end (completion, failure with its reason, or stop) when the policy allows. */
+export function notifyMissionEnd(state: MissionState, allowed: boolean): void {
+  if (!allowed) return
   const goal = state.goal.length > 60 ? `${state.goal.slice(0, 59)}…` : state.goal
   const open = 'Open Dashboard'
   const follow = (choice: string | undefined) => {
@@ -19,6 +21,14 @@ export function notifyMissionEnd(state: MissionState): void {
       .showErrorMessage(`Mission failed: ${state.reason ?? 'unknown reason'}`, open)
       .then(follow)
   else if (state.phase === 'stopped') void vscode.window.showWarningMessage(`Mission stopped: ${goal}`)
+}
+
+/** An agent waits on the user (a provider stuck in retry, a stall): say so, with the dashboard at hand. */
+export function notifyNeedsYou(message: string): void {
+  const open = 'Open Dashboard'
+  void vscode.window.showWarningMessage(message, open).then((choice) => {
+    if (choice === open) void vscode.commands.executeCommand(Commands.showDashboard)
+  })
 }
 
 /** A permission request needs the user: say who asks for what, with the answers at hand. */

@@ -10,10 +10,12 @@ import {
   type AgentView,
   type DashboardSnapshot,
   type EvidenceView,
+  type FoldedAgentView,
   type MissionView,
   type PermissionView,
   type TodoView,
 } from '../shared/protocol'
+import { foldAgents } from './agent-folding'
 import type { ServerState } from './server-controller'
 
 /** Longest evidence tail sent to the view, whatever its line count (one huge line stays bounded). */
@@ -22,8 +24,9 @@ const EVIDENCE_TAIL_CHARS = 4_000
 // Every view type is built field by field: the engine state may grow fields the view must not
 // carry (session ids of asks, full check output), and a spread would leak them.
 
-export function toMissionView(m: MissionState): MissionView {
+export function toMissionView(m: MissionState, folder?: string): MissionView {
   const evidence = m.evidence.at(-1)
+  const { shown, folded } = foldAgents(m.agents, m.todos)
   return {
     id: m.id,
     goal: m.goal,
@@ -37,8 +40,9 @@ export function toMissionView(m: MissionState): MissionView {
     ...(m.check && { check: { command: m.check.command, source: m.check.source } }),
     tokens: m.tokens,
     cost: m.cost,
-    agents: m.agents.map(toAgentView),
-    todos: m.todos.map(toTodoView),
+    ...(folder !== undefined && { folder }),
+    agents: shown.map(toAgentView),
+    todos: m.todos.map((t) => toTodoView(t, folded.get(t.id) ?? [])),
     inbox: m.inbox.map(toPermissionView),
     ...(evidence && { evidence: toEvidenceView(evidence) }),
   }
@@ -54,6 +58,8 @@ function toAgentView(a: AgentState): AgentView {
     cost: a.cost,
     startedAt: a.startedAt,
     lastActivityAt: a.lastActivityAt,
+    busyMs: a.busyMs,
+    ...(a.busySince !== undefined && { busySince: a.busySince }),
     ...(a.todoId !== undefined && { todoId: a.todoId }),
     ...(a.tool !== undefined && { tool: a.tool }),
     ...(a.text !== undefined && { text: a.text }),
@@ -65,7 +71,11 @@ function toAgentView(a: AgentState): AgentView {
   }
 }
 
-function toTodoView(t: TodoState): TodoView {
+function toFoldedView(a: AgentState): FoldedAgentView {
+  return { role: a.role, status: a.status, tokens: a.tokens, cost: a.cost }
+}
+
+function toTodoView(t: TodoState, folded: AgentState[]): TodoView {
   return {
     id: t.id,
     title: t.title,
@@ -76,6 +86,9 @@ function toTodoView(t: TodoState): TodoView {
     ...(t.summary !== undefined && { summary: t.summary }),
     findings: t.findings,
     ...(t.filesChanged.length > 0 && { filesChanged: t.filesChanged }),
+    reviews: t.reviews.map((r) => ({ attempt: r.attempt, verdict: r.verdict, findings: r.findings })),
+    folded: folded.map(toFoldedView),
+    ...(t.reason !== undefined && { reason: t.reason }),
   }
 }
 
@@ -109,6 +122,8 @@ export function buildSnapshot(
   server: ServerState,
   mission: MissionState | undefined,
   blocked: string | undefined,
+  /** Name of the mission's workspace folder. */
+  folder?: string,
 ): DashboardSnapshot {
   return {
     server: {
@@ -116,7 +131,7 @@ export function buildSnapshot(
       ...(server.url && { url: server.url }),
       ...(server.error && { error: server.error }),
     },
-    ...(mission && { mission: toMissionView(mission) }),
+    ...(mission && { mission: toMissionView(mission, folder) }),
     ...(blocked && { blocked }),
   }
 }

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { LiveStatus, statusBlock } from '../../src/cli/live-status'
-import type { AgentState, MissionState, TodoState } from '../../src/engine/record/mission-state'
+import type { TodoState } from '../../src/engine/record/mission-state'
+import { agentState, missionState, todoState } from '../fixtures/mission-state'
 
 /** Enough of a terminal to replay what the status block writes: text, \n, \r, ESC[nA, ESC[0J, ESC[2K. */
 class Screen {
@@ -34,46 +35,9 @@ class Screen {
   }
 }
 
-const todo = (id: string, status: TodoState['status'], extra: Partial<TodoState> = {}): TodoState => ({
-  id,
-  title: `do ${id}`,
-  status,
-  attempts: 1,
-  files: [],
-  dependsOn: [],
-  findings: [],
-  filesChanged: [],
-  ...extra,
-})
-
-const agent = (sessionId: string, extra: Partial<AgentState>): AgentState => ({
-  sessionId,
-  role: 'worker',
-  title: sessionId,
-  status: 'busy',
-  tokens: 0,
-  cost: 0,
-  startedAt: 0,
-  lastActivityAt: 0,
-  ...extra,
-})
-
-const state = (extra: Partial<MissionState>): MissionState => ({
-  id: 'm',
-  goal: 'g',
-  phase: 'working',
-  iteration: 1,
-  paused: false,
-  startedAt: 0,
-  agents: [],
-  todos: [],
-  evidence: [],
-  inbox: [],
-  tokens: 0,
-  cost: 0,
-  modelCalls: 0,
-  ...extra,
-})
+const todo = (id: string, status: TodoState['status']) => todoState(id, status, { title: `do ${id}` })
+const agent = agentState
+const state = missionState
 
 describe('LiveStatus (terminal progress)', () => {
   beforeEach(() => void vi.useFakeTimers())

@@ -12,6 +12,7 @@ const agent = (patch: Partial<AgentState>): AgentState => ({
   cost: 0,
   startedAt: 0,
   lastActivityAt: 0,
+  busyMs: 0,
   ...patch,
 })
 const state = (patch: Partial<MissionState>): MissionState => ({ ...initialState('m1', 'x', 0), ...patch })
@@ -54,7 +55,7 @@ describe('CLI progress line', () => {
 
 describe('CLI --json report', () => {
   it('keeps id, status, attempts and evidence per todo, and adds why it failed or what blocks it', () => {
-    const base = { title: 't', files: [], dependsOn: [], findings: [], filesChanged: [] }
+    const base = { title: 't', files: [], dependsOn: [], findings: [], filesChanged: [], reviews: [] }
     const r = toReport(
       state({
         phase: 'failed',

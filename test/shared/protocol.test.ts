@@ -9,8 +9,8 @@ import {
 import { buildSnapshot, toMissionView } from '../../src/vscode/snapshot'
 
 describe('webview protocol guards', () => {
-  it('is at version 2', () => {
-    expect(PROTOCOL_VERSION).toBe(2)
+  it('is at version 3', () => {
+    expect(PROTOCOL_VERSION).toBe(3)
   })
 
   it('accepts the known webview messages', () => {
@@ -20,6 +20,7 @@ describe('webview protocol guards', () => {
       { type: 'mission.stop' },
       { type: 'mission.pause' },
       { type: 'mission.resume' },
+      { type: 'walkthrough.open' },
       { type: 'permission.reply', requestId: 'per_1', reply: 'once' },
       { type: 'permission.reply', requestId: 'per_1', reply: 'always' },
       { type: 'permission.reply', requestId: 'per_1', reply: 'reject' },
@@ -85,6 +86,7 @@ const state = (patch: Partial<MissionState> = {}): MissionState => ({
       retry: { attempt: 2, message: 'rate limited', next: 9_000 },
       startedAt: 1_000,
       lastActivityAt: 2_000,
+      busyMs: 0,
     },
   ],
   todos: [
@@ -97,6 +99,7 @@ const state = (patch: Partial<MissionState> = {}): MissionState => ({
       dependsOn: [],
       findings: ['no test'],
       filesChanged: ['src/api.ts'],
+      reviews: [{ attempt: 1, verdict: 'fail', findings: ['no test'] }],
     },
   ],
   evidence: [
@@ -139,6 +142,8 @@ describe('mission snapshot for the webview', () => {
         dependsOn: [],
         findings: ['no test'],
         filesChanged: ['src/api.ts'],
+        reviews: [{ attempt: 1, verdict: 'fail', findings: ['no test'] }],
+        folded: [],
       },
     ])
     expect(view.agents[0]).toMatchObject({

@@ -12,3 +12,4 @@ export const openTranscript = (sessionId: string) => post({ type: 'agent.transcr
 export const openDiff = (todoId: string, path: string) => post({ type: 'file.diff', todoId, path })
 export const replyPermission = (requestId: string, reply: PermissionReply) =>
   post({ type: 'permission.reply', requestId, reply })
+export const openWalkthrough = () => post({ type: 'walkthrough.open' })

@@ -1,5 +1,20 @@
-import type { AgentState } from './mission-state'
+import type { AgentState, AgentStatus } from './mission-state'
 import type { HostEvent } from '../ports'
+
+/** Statuses in which an agent's time counts: it works, waits on the provider or on the user. */
+const ACTIVE: ReadonlySet<AgentStatus> = new Set(['starting', 'busy', 'retry', 'waiting'])
+
+/**
+ * Opens or closes the agent's busy span when its status crosses between active and not, so its
+ * elapsed time leaves out the idle wait between attempts (e.g. a worker waiting for its review).
+ */
+export function withBusySpan(agent: AgentState, now: number): AgentState {
+  const active = ACTIVE.has(agent.status)
+  if (active && agent.busySince === undefined) return { ...agent, busySince: now }
+  if (!active && agent.busySince !== undefined)
+    return { ...agent, busyMs: agent.busyMs + Math.max(0, now - agent.busySince), busySince: undefined }
+  return agent
+}
 
 /**
  * Folds one host event into the state of the agent whose session it concerns. Pure: returns the

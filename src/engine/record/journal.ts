@@ -86,6 +86,8 @@ export interface TodoRecord extends PlanTodo {
   filesChanged: string[]
   verdict?: Verdict
   findings: string[]
+  /** Every verdict with the attempt it judged, oldest first; a re-plan keeps them. */
+  reviews: { attempt: number; verdict: Verdict; findings: string[] }[]
   requeueReason?: string
   /** Why the todo failed for good under its plan revision (cleared when a plan reopens it). */
   failReason?: string
@@ -180,6 +182,7 @@ function apply(s: MissionSnapshot, e: JournalEntry): void {
           ...(prev?.sessionId !== undefined ? { sessionId: prev.sessionId } : {}),
           filesChanged: [],
           findings: prev ? [...prev.findings] : [],
+          reviews: prev ? [...prev.reviews] : [],
         }
       }
       return
@@ -210,6 +213,7 @@ function apply(s: MissionSnapshot, e: JournalEntry): void {
       t.status = e.verdict === 'pass' ? 'passed' : 'failed'
       t.verdict = e.verdict
       t.findings = [...e.findings]
+      t.reviews.push({ attempt: t.attempts, verdict: e.verdict, findings: [...e.findings] })
       return
     }
     case 'todo.requeued': {

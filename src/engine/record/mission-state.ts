@@ -28,6 +28,18 @@ export interface AgentState {
   retry?: RetryState
   startedAt: number
   lastActivityAt: number
+  /** Time spent in closed busy spans (starting, busy, retry, waiting); idle waits do not count. */
+  busyMs: number
+  /** Start of the open busy span, while the agent is active. */
+  busySince?: number
+}
+
+/** One review of a todo: kept for every attempt, so a failed review stays readable after a pass. */
+export interface ReviewState {
+  /** The worker attempt the review judged. */
+  attempt: number
+  verdict: 'pass' | 'fail'
+  findings: string[]
 }
 
 /** OpenCode's retry of a failed provider call (`session.status` retry). */
@@ -53,6 +65,8 @@ export interface TodoState {
   reason?: string
   /** The failed todos that keep this one from starting. */
   blockedBy?: string[]
+  /** Every review so far, oldest first. */
+  reviews: ReviewState[]
 }
 
 export interface EvidenceState {

@@ -21,6 +21,7 @@ export function todoStates(snap: MissionSnapshot): TodoState[] {
         dependsOn: t.dependsOn,
         findings: t.findings,
         filesChanged: t.filesChanged,
+        reviews: t.reviews.map((r) => ({ ...r, findings: [...r.findings] })),
         ...(t.summary !== undefined && { summary: t.summary }),
         ...(fate.reason !== undefined && { reason: fate.reason }),
         ...(fate.blockedBy !== undefined && { blockedBy: fate.blockedBy }),

@@ -139,6 +139,7 @@ export class MissionSessions {
       startedAt: now,
       lastActivityAt: now,
       ...(provider && { provider }),
+      busyMs: 0,
     }
   }
 
