@@ -1,9 +1,10 @@
-import type {
-  AgentState,
-  EvidenceState,
-  MissionState,
-  PermissionAsk,
-  TodoState,
+import {
+  isTerminal,
+  type AgentState,
+  type EvidenceState,
+  type MissionState,
+  type PermissionAsk,
+  type TodoState,
 } from '../engine/record/mission-state'
 import {
   EVIDENCE_TAIL_LINES,
@@ -42,7 +43,7 @@ export function toMissionView(m: MissionState, folder?: string): MissionView {
     cost: m.cost,
     ...(folder !== undefined && { folder }),
     agents: shown.map(toAgentView),
-    todos: m.todos.map((t) => toTodoView(t, folded.get(t.id) ?? [])),
+    todos: m.todos.map((t) => toTodoView(t, folded.get(t.id) ?? [], isTerminal(m.phase))),
     inbox: m.inbox.map(toPermissionView),
     ...(evidence && { evidence: toEvidenceView(evidence) }),
   }
@@ -75,7 +76,9 @@ function toFoldedView(a: AgentState): FoldedAgentView {
   return { role: a.role, status: a.status, tokens: a.tokens, cost: a.cost }
 }
 
-function toTodoView(t: TodoState, folded: AgentState[]): TodoView {
+function toTodoView(t: TodoState, folded: AgentState[], ended: boolean): TodoView {
+  // "Never started" is what became of a pending todo once the mission is over; until then it is news.
+  const reason = t.status === 'pending' && !ended ? undefined : t.reason
   return {
     id: t.id,
     title: t.title,
@@ -88,7 +91,7 @@ function toTodoView(t: TodoState, folded: AgentState[]): TodoView {
     ...(t.filesChanged.length > 0 && { filesChanged: t.filesChanged }),
     reviews: t.reviews.map((r) => ({ attempt: r.attempt, verdict: r.verdict, findings: r.findings })),
     folded: folded.map(toFoldedView),
-    ...(t.reason !== undefined && { reason: t.reason }),
+    ...(reason !== undefined && { reason }),
   }
 }
 

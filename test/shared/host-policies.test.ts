@@ -45,6 +45,14 @@ describe('agents folded into their todo', () => {
     ])
     expect(view.todos[1]?.folded).toEqual([])
   })
+
+  it('says a pending todo "never started" only once the mission is over', () => {
+    const waiting = [todoState('x', 'pending', { attempts: 0, reason: 'never started' })]
+    const running = toMissionView({ ...missionState(), phase: 'working', todos: waiting })
+    expect(running.todos[0]?.reason).toBeUndefined()
+    const ended = toMissionView({ ...missionState(), phase: 'failed', todos: waiting })
+    expect(ended.todos[0]?.reason).toBe('never started')
+  })
 })
 
 describe('notification policy', () => {
