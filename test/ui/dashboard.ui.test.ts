@@ -221,4 +221,45 @@ describe('the extension in a real VS Code workbench', () => {
     timings.activationAfterReloadMs = reloaded.ms!
     if (reloaded.event) timings.activationAfterReloadEvent = reloaded.event
   }, 300_000)
+
+  it("inspects the finished mission: a todo's diff, a transcript, history after the reload, high contrast", async () => {
+    const page = bench!.page
+    const view = () => page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame')
+    // A todo's detail: its files, report and review, and its changed file opens the diff editor.
+    const one = view().locator('[data-testid="todo"]', { hasText: 'Write one.txt' })
+    await one
+      .getByRole('button', { name: /Write one\.txt/ })
+      .first()
+      .click()
+    await one.locator('[data-testid="todo-detail"]').waitFor()
+    await one.getByRole('button', { name: 'one.txt', exact: true }).click()
+    const diff = page.locator('.monaco-diff-editor')
+    await diff.waitFor({ timeout: 20_000 })
+    await expect.poll(() => diff.locator('.modified .view-lines').textContent()).toContain('one')
+    await page.screenshot({ path: join(artifacts, '8-todo-detail-diff.png'), animations: 'disabled' })
+
+    // The planner's transcript: its brief and its plan call, read-only.
+    await view().locator('[data-testid="agent"][data-role="planner"] [data-testid="open-transcript"]').click()
+    const transcript = page.locator('.monaco-editor', { hasText: 'orchestrator_plan' }).last()
+    await transcript.waitFor({ timeout: 20_000 })
+    await page.screenshot({ path: join(artifacts, '9-transcript.png'), animations: 'disabled' })
+
+    // History, after the reload: both missions, newest first; the earlier one opens as a report.
+    await bench!.runCommand('Orchestrator: Show History')
+    const rows = page.locator('.quick-input-list .monaco-list-row')
+    await rows.first().waitFor({ timeout: 15_000 })
+    await expect
+      .poll(() => rows.allTextContents())
+      .toEqual([expect.stringContaining('Write three files'), expect.stringContaining(GOAL)])
+    await page.screenshot({ path: join(artifacts, '10-history.png'), animations: 'disabled' })
+    await rows.nth(1).click()
+    await page.locator('.monaco-editor', { hasText: SUMMARY }).last().waitFor({ timeout: 15_000 })
+
+    // A high-contrast theme: the dashboard takes the theme's colours (no colour of its own).
+    bench!.setUserSettings({ 'workbench.colorTheme': 'Default High Contrast' })
+    await page.locator('.monaco-workbench.hc-black').waitFor({ timeout: 30_000 })
+    await view().locator('[data-testid="mission-phase"]').waitFor()
+    await page.screenshot({ path: join(artifacts, '11-dashboard-high-contrast.png'), animations: 'disabled' })
+    bench!.setUserSettings({ 'workbench.colorTheme': 'Default Light Modern' })
+  }, 180_000)
 })
