@@ -3,6 +3,7 @@ import { errorMessage } from './engine/util/error-message'
 import { PreflightError, type PreflightFix } from './engine/preflight/preflight'
 import { Commands } from './shared/constants'
 import { registerCommands } from './vscode/commands'
+import { registerAct } from './vscode/act-commands'
 import { registerInspect } from './vscode/inspect-commands'
 import { DashboardView } from './vscode/dashboard-view'
 import { DisposableStore, toDisposable } from './vscode/disposable'
@@ -54,6 +55,7 @@ export function activate(context: vscode.ExtensionContext): void {
     })
 
   const inspect = registerInspect(store, { missions, server: srv, log: log.for('inspect') })
+  const act = registerAct(store, { missions, log: log.for('act') })
   const dashboard = store.add(
     new DashboardView(
       context.extensionUri,
@@ -66,6 +68,9 @@ export function activate(context: vscode.ExtensionContext): void {
         replyPermission: reply,
         openTranscript: inspect.openTranscript,
         openDiff: inspect.openDiff,
+        cancelTodo: act.cancelTodo,
+        retryTodo: act.retryTodo,
+        steerAgent: act.steerAgent,
       },
       log.for('dashboard'),
     ),

@@ -13,7 +13,12 @@ import type { BudgetLimits } from '../engine/guards/budgets'
 // while the mission runs.
 
 /** A todo outcome worth a permanent line. */
-const RESULT_STATUSES: ReadonlySet<TodoState['status']> = new Set(['passed', 'failed', 'blocked'])
+const RESULT_STATUSES: ReadonlySet<TodoState['status']> = new Set([
+  'passed',
+  'failed',
+  'blocked',
+  'cancelled',
+])
 const RUNNING_AGENTS: ReadonlySet<AgentState['status']> = new Set(['starting', 'busy', 'retry', 'waiting'])
 const FRAME_MS = 80
 const TICK_MS = 1_000
@@ -124,9 +129,19 @@ export class LiveStatus {
 }
 
 export function todoResultLine(t: TodoState): string {
-  const mark = t.status === 'passed' ? '✓' : t.status === 'failed' ? '✗' : '⊘'
+  const mark =
+    t.status === 'passed' ? '✓' : t.status === 'failed' ? '✗' : t.status === 'cancelled' ? '⨯' : '⊘'
   const tries = t.attempts > 1 ? ` (${t.attempts} attempts)` : ''
-  const note = t.status === 'passed' ? '' : t.findings.length ? ` — ${t.findings.join('; ')}` : ''
+  const note =
+    t.status === 'passed'
+      ? ''
+      : t.status === 'cancelled'
+        ? ` — ${t.cancelReason ?? 'cancelled'}`
+        : t.blockedBy?.length
+          ? ` — waits on cancelled ${t.blockedBy.join(', ')}`
+          : t.findings.length
+            ? ` — ${t.findings.join('; ')}`
+            : ''
   return `${mark} ${t.id} ${t.status}${tries}: ${t.title}${note}`
 }
 

@@ -19,7 +19,7 @@ import { checkOutcome, iterationStep } from './turns/iteration-end'
 import type { Live, Turn } from './sessions/live-session'
 import { MissionBudgets } from './guards/mission-budgets'
 import { MISSION_DEFAULTS, type MissionDeps, type MissionOptions } from './mission-options'
-import { TOOL_REPORT, TOOL_VERDICT, type PlanArgs } from './protocol/mission-protocol'
+import { TOOL_PLAN, TOOL_REPORT, TOOL_VERDICT, type PlanArgs } from './protocol/mission-protocol'
 import { MissionRecord } from './record/mission-record'
 import { emptySnapshot } from './record/journal'
 import { summarizeMission } from './record/mission-summary'
@@ -27,7 +27,14 @@ import { MissionSessions } from './sessions/mission-sessions'
 import { isTerminal, type MissionState } from './record/mission-state'
 import { PermissionInbox } from './sessions/permission-inbox'
 import type { HostError, HostEvent, PermissionReply, WorkspaceBase } from './ports'
-import { NO_PLAN_CALL, nudgeBrief, planBrief, planRetryBrief, replanBrief } from './protocol/prompts'
+import {
+  NO_PLAN_CALL,
+  nudgeBrief,
+  planBrief,
+  planRetryBrief,
+  replanBrief,
+  steerBrief,
+} from './protocol/prompts'
 import type { CheckFailure } from './protocol/prompts'
 import { ProviderCooling } from './guards/provider-cooling'
 import { initialState, withParts } from './record/published-state'
@@ -35,7 +42,10 @@ import { reconcile } from './turns/reconcile'
 import { RepeatBreaker } from './guards/repeat-breaker'
 import { classify } from './guards/retry'
 import { TimerSet } from './util/timer-set'
+import { TodoActions } from './turns/todo-actions'
 import { TodoAttempts } from './turns/todo-attempts'
+import type { Refusal } from './util/refusal'
+import { Steering, steerRefusal } from './sessions/steering'
 import { TurnCutter } from './turns/turn-cut'
 import { captureResult, turnOutcome } from './turns/turn-results'
 
@@ -56,6 +66,8 @@ export class Mission {
   readonly #dispatcher: Dispatcher
   readonly #attempts: TodoAttempts
   readonly #cutter: TurnCutter
+  readonly #steering: Steering
+  readonly #actions: TodoActions
   readonly #seenCalls = new Set<string>()
   readonly #abort = new AbortController()
   readonly #repeat = new RepeatBreaker()
@@ -143,6 +155,19 @@ export class Mission {
       sessions: deps.sessions,
       logger: deps.logger,
     })
+    this.#steering = new Steering({ roster: this.#roster, now: () => deps.clock.now() })
+    this.#actions = new TodoActions({
+      record: this.#record,
+      sessions: this.#sessions,
+      roster: this.#roster,
+      inbox: this.#inbox,
+      steering: this.#steering,
+      attempts: this.#attempts,
+      logger: deps.logger,
+      over: () => this.#over(),
+      progressed: () => this.#progressed(),
+      publish: () => this.#publish(),
+    })
     this.#state = initialState(options.id, options.goal, now)
   }
 
@@ -187,6 +212,35 @@ export class Mission {
     if (!ask) throw new Error(`no open permission request ${requestId}`)
     await this.deps.sessions.replyPermission(requestId, ask.sessionId, reply)
     this.#inbox.answered(requestId, this.#sessions.rootAbove(ask.sessionId) ?? ask.sessionId)
+  }
+
+  /**
+   * Cancels one todo: aborts the sessions working on it (with their children), journals it as
+   * cancelled; its dependents wait as blocked, everything else carries on. Resolves with the refusal
+   * when the todo is unknown or finished, or the mission is not running.
+   */
+  cancelTodo(todoId: string): Promise<Refusal | undefined> {
+    return this.#actions.cancel(todoId)
+  }
+
+  /** Sends a failed or cancelled todo back to the queue, its history kept (running missions only). */
+  retryTodo(todoId: string): Promise<Refusal | undefined> {
+    return this.#actions.retry(todoId)
+  }
+
+  /**
+   * Queues a message for a running agent, delivered as its next prompt once its turn reaches idle
+   * (never written into the busy turn). Refused for an unknown session or one that is not running.
+   */
+  steer(sessionId: string, text: string): Refusal | undefined {
+    if (this.#over()) return { refused: 'The mission is not running: there is no agent to steer.' }
+    const live = this.#sessions.live.get(sessionId)
+    const refusal = steerRefusal(live, this.#roster, sessionId, text)
+    if (refusal) return refusal
+    this.#steering.queue(sessionId, text)
+    this.deps.logger.info(`steering queued for ${live?.role ?? ''} ${sessionId}`)
+    this.#publish()
+    return undefined
   }
 
   /** Stops listening to host events and clears timers. */
@@ -357,6 +411,7 @@ export class Mission {
     )
     live.turn = undefined
     live.retired = true
+    this.#steering.drop(live.sessionId, 'its provider kept retrying')
     await this.#sessions.abortTree(live.sessionId)
     this.#sessions.release(live)
     this.#cooling.refresh()
@@ -434,6 +489,7 @@ export class Mission {
     this.#inbox.dropTree(live.sessionId)
     await this.#deliver(live, turn) // a result whose completion event was missed (e.g. recovered after a restart)
     await this.#record.flushUsage(live)
+    if (await this.#deliverSteering(live, turn)) return
     this.#roster.patch(live.sessionId, { status: 'idle' })
     const text = this.#roster.text(live.sessionId)
     if (text && this.#repeat.record(`${live.sessionId}:${turn.todoId ?? turn.kind}`, text)) {
@@ -461,6 +517,26 @@ export class Mission {
     await this.#progressed()
   }
 
+  /**
+   * The user's queued messages go out as the next prompt of a turn that ended without its result, in
+   * place of the nudge and without counting as a failed attempt; a turn that is over drops them.
+   */
+  async #deliverSteering(live: Live, turn: Turn): Promise<boolean> {
+    if (!this.#steering.has(live.sessionId)) return false
+    if (turn.delivered || turn.error) {
+      this.#steering.drop(
+        live.sessionId,
+        turn.delivered ? 'the agent delivered its result first' : 'its turn failed',
+      )
+      return false
+    }
+    const text = this.#steering.take(live.sessionId) ?? ''
+    const tool = turn.kind === 'plan' ? TOOL_PLAN : turn.kind === 'work' ? TOOL_REPORT : TOOL_VERDICT
+    this.deps.logger.info(`steering delivered to ${live.role} ${live.sessionId}`)
+    await this.#dispatcher.prompt(live, { ...turn }, steerBrief(text, tool, turn.todoId))
+    return true
+  }
+
   async #onPlanTurn(turn: Turn, error?: HostError): Promise<void> {
     if (error && !classify(error).retry) return void this.#end('failed', `planner: ${error.message}`)
     const reasons = turn.planErrors ?? [NO_PLAN_CALL]
@@ -486,6 +562,7 @@ export class Mission {
     })
     if (step.next === 'check') this.#orFail(this.#runCheck())
     else if (step.next === 'replan') this.#orFail(this.#replan(undefined, step.failed))
+    else if (step.next === 'end') void this.#end('stopped', cancelledReason(step.cancelled, step.blocked))
   }
 
   async #runCheck(): Promise<void> {
@@ -539,6 +616,7 @@ export class Mission {
     const busy = new Set(live.filter((l) => l.busy || l.retryTimer).map((l) => l.sessionId))
     this.#abort.abort()
     this.#clearTimers()
+    for (const l of live) this.#steering.drop(l.sessionId, 'the mission ended')
     this.#roster.endAll(busy, phase === 'stopped' ? 'aborted' : 'failed')
     this.#update({
       phase,
@@ -606,4 +684,12 @@ export class Mission {
     })
     this.#changes.emit(this.#state)
   }
+}
+
+/** Why a mission left with only cancelled todos (and those waiting on them) ends. */
+function cancelledReason(cancelled: string[], blocked: string[]): string {
+  const waiting = blocked.length
+    ? `; ${blocked.join(', ')} waited on ${cancelled.length > 1 ? 'them' : 'it'}`
+    : ''
+  return `cancelled by the user: ${cancelled.join(', ')}${waiting}`
 }

@@ -2,7 +2,11 @@
 // it passes isWebviewToHost before routing. Bump PROTOCOL_VERSION on any incompatible change.
 // Plain data only: these types cross postMessage (structured clone), so no functions, no classes.
 
-/** 2: todos, inbox, evidence, iteration and pause state; pause/resume/permission messages. */
+/**
+ * 2: todos, inbox, evidence, iteration and pause state; pause/resume/permission messages. Cancelled
+ * todos, steering receipts and the todo.cancel/todo.retry/agent.steer intents are additive (optional
+ * fields, new message types), so they kept the version.
+ */
 export const PROTOCOL_VERSION = 2
 
 export type ServerStatus = 'stopped' | 'starting' | 'ready' | 'failed'
@@ -12,7 +16,21 @@ export type AgentRole = 'commander' | 'planner' | 'worker' | 'reviewer'
 export type AgentStatus = 'starting' | 'busy' | 'retry' | 'waiting' | 'idle' | 'done' | 'failed' | 'aborted'
 
 export type TodoStatus =
-  'pending' | 'ready' | 'running' | 'reported' | 'reviewing' | 'passed' | 'failed' | 'blocked'
+  'pending' | 'ready' | 'running' | 'reported' | 'reviewing' | 'passed' | 'failed' | 'blocked' | 'cancelled'
+
+/** The longest steering message the host accepts (the engine's bound too). */
+export const STEER_MAX_CHARS = 4_000
+
+/** A user's message to an agent: queued until the agent's turn reaches idle, then delivered. */
+export interface SteeringView {
+  id: string
+  text: string
+  status: 'queued' | 'delivered' | 'dropped'
+  queuedAt: number
+  deliveredAt?: number
+  /** Why a dropped message was not delivered. */
+  note?: string
+}
 
 export type PermissionReply = 'once' | 'always' | 'reject'
 
@@ -38,6 +56,8 @@ export interface AgentView {
   retry?: { attempt: number; message: string }
   startedAt: number
   lastActivityAt: number
+  /** The user's steering messages to this agent, oldest first. */
+  steering?: SteeringView[]
 }
 
 export interface TodoView {
@@ -53,6 +73,12 @@ export interface TodoView {
   findings: string[]
   /** Files the worker's latest report says it changed. */
   filesChanged?: string[]
+  /** Cancelled todos this one waits on (its status is then `blocked`). */
+  blockedBy?: string[]
+  /** Why the user cancelled it, while cancelled. */
+  cancelReason?: string
+  /** Times the user sent it back to the queue. */
+  retries?: number
 }
 
 /** A permission request from any session of the mission, waiting for the user. */
@@ -114,6 +140,12 @@ export type WebviewToHost =
   | { type: 'agent.transcript'; sessionId: string }
   /** Opens a todo's file in the diff editor: the mission's base against the file now. */
   | { type: 'file.diff'; todoId: string; path: string }
+  /** Cancels one todo: its sessions are aborted, its dependents wait as blocked. */
+  | { type: 'todo.cancel'; todoId: string }
+  /** Sends a failed or cancelled todo back to the queue. */
+  | { type: 'todo.retry'; todoId: string }
+  /** Queues a message for a running agent, delivered at its next idle. */
+  | { type: 'agent.steer'; sessionId: string; text: string }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null
 
@@ -140,6 +172,16 @@ export function isWebviewToHost(v: unknown): v is WebviewToHost {
       return isId(v.sessionId)
     case 'file.diff':
       return isId(v.todoId) && typeof v.path === 'string' && v.path.length > 0 && v.path.length <= 4096
+    case 'todo.cancel':
+    case 'todo.retry':
+      return isId(v.todoId)
+    case 'agent.steer':
+      return (
+        isId(v.sessionId) &&
+        typeof v.text === 'string' &&
+        v.text.trim() !== '' &&
+        v.text.length <= STEER_MAX_CHARS
+      )
     default:
       return false
   }

@@ -58,6 +58,16 @@ function toAgentView(a: AgentState): AgentView {
     ...(a.text !== undefined && { text: a.text }),
     ...(a.error !== undefined && { error: a.error }),
     ...(a.retry !== undefined && { retry: { attempt: a.retry.attempt, message: a.retry.message } }),
+    ...(a.steering !== undefined && {
+      steering: a.steering.map((m) => ({
+        id: m.id,
+        text: m.text,
+        status: m.status,
+        queuedAt: m.queuedAt,
+        ...(m.deliveredAt !== undefined && { deliveredAt: m.deliveredAt }),
+        ...(m.note !== undefined && { note: m.note }),
+      })),
+    }),
   }
 }
 
@@ -72,6 +82,9 @@ function toTodoView(t: TodoState): TodoView {
     ...(t.summary !== undefined && { summary: t.summary }),
     findings: t.findings,
     ...(t.filesChanged.length > 0 && { filesChanged: t.filesChanged }),
+    ...(t.blockedBy !== undefined && { blockedBy: t.blockedBy }),
+    ...(t.cancelReason !== undefined && { cancelReason: t.cancelReason }),
+    ...(t.retries !== undefined && { retries: t.retries }),
   }
 }
 

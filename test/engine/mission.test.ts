@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import type { Mission } from '../../src/engine/mission'
 import { sessionTitle } from '../../src/engine/sessions/mission-sessions'
-import type { PlanTodo } from '../../src/engine/protocol/mission-protocol'
 import { fakeMission } from '../fixtures/fake-mission'
 import { flush, type FakeOpencode } from '../fixtures/fake-opencode'
 import { MemoryStore } from '../fixtures/memory-journal'
-
-const todo = (id: string, files: string[], dependsOn: string[] = []): PlanTodo => ({
-  id,
-  title: `do ${id}`,
-  description: '',
-  files,
-  dependsOn,
-  acceptance: [`${id} works`],
-})
+import { todo } from '../fixtures/mission-play'
 
 const setup = fakeMission
 

@@ -55,6 +55,8 @@ export class AgentRoster {
     if (!agent) return false
     let next = foldAgentEvent(agent, event, now, this.#ledger)
     if (next === agent) return false
+    // An aborted agent (its todo cancelled) stays aborted through the idle its abort brings.
+    if (agent.status === 'aborted' && next.status !== 'aborted') next = { ...next, status: 'aborted' }
     if (next.text !== agent.text) {
       this.#fullText.delete(agent.sessionId)
       if (next.text !== undefined && next.text.length > AGENT_TEXT_MAX_CHARS) {

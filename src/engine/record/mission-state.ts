@@ -9,6 +9,20 @@ export type MissionPhase =
 
 export type AgentStatus = 'starting' | 'busy' | 'retry' | 'waiting' | 'idle' | 'done' | 'failed' | 'aborted'
 
+/**
+ * A user's message to a running agent: queued until the agent's turn reaches idle, then delivered as
+ * its next prompt; dropped (with the reason) when the agent finished or stopped before that.
+ */
+export interface SteeringMessage {
+  id: string
+  text: string
+  status: 'queued' | 'delivered' | 'dropped'
+  queuedAt: number
+  deliveredAt?: number
+  /** Why a dropped message was not delivered. */
+  note?: string
+}
+
 export interface AgentState {
   sessionId: string
   role: Role
@@ -25,6 +39,8 @@ export interface AgentState {
   retry?: { attempt: number; message: string }
   startedAt: number
   lastActivityAt: number
+  /** The user's steering messages to this agent, oldest first. */
+  steering?: SteeringMessage[]
 }
 
 export interface TodoState {
@@ -38,6 +54,12 @@ export interface TodoState {
   findings: string[]
   /** From the worker's latest report. */
   filesChanged: string[]
+  /** Cancelled todos this one waits on (it shows as `blocked` until they are retried). */
+  blockedBy?: string[]
+  /** Why the user cancelled it, while it is cancelled. */
+  cancelReason?: string
+  /** Times the user sent it back to the queue. */
+  retries?: number
 }
 
 export interface EvidenceState {

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest'
+import type { AgentState, MissionState, TodoState } from '../../src/engine/record/mission-state'
+import { isWebviewToHost, STEER_MAX_CHARS } from '../../src/shared/protocol'
+import { STEER_MAX_CHARS as ENGINE_STEER_MAX } from '../../src/engine/sessions/steering'
+import { toMissionView } from '../../src/vscode/snapshot'
+
+describe('the act intents at the boundary', () => {
+  it('accepts todo.cancel, todo.retry and agent.steer with their ids', () => {
+    for (const ok of [
+      { type: 'todo.cancel', todoId: 'api' },
+      { type: 'todo.retry', todoId: 'api' },
+      { type: 'agent.steer', sessionId: 'ses_1', text: 'keep the API' },
+      { type: 'agent.steer', sessionId: 'ses_1', text: 'x'.repeat(STEER_MAX_CHARS) },
+    ])
+      expect(isWebviewToHost(ok), JSON.stringify(ok)).toBe(true)
+  })
+
+  it('rejects missing or malformed ids and empty or oversized steering text', () => {
+    for (const bad of [
+      { type: 'todo.cancel' },
+      { type: 'todo.cancel', todoId: '' },
+      { type: 'todo.retry', todoId: 7 },
+      { type: 'todo.retry', todoId: 'x'.repeat(513) },
+      { type: 'agent.steer', sessionId: 'ses_1' },
+      { type: 'agent.steer', sessionId: 'ses_1', text: '   ' },
+      { type: 'agent.steer', sessionId: 'ses_1', text: 'x'.repeat(STEER_MAX_CHARS + 1) },
+      { type: 'agent.steer', text: 'hi' },
+    ])
+      expect(isWebviewToHost(bad), JSON.stringify(bad)).toBe(false)
+  })
+
+  it('bounds steering text the same on both sides of the boundary', () => {
+    expect(STEER_MAX_CHARS).toBe(ENGINE_STEER_MAX)
+  })
+
+  it('carries steering receipts and cancelled/blocked todos into the view, field by field', () => {
+    const agent: AgentState = {
+      sessionId: 'ses_1',
+      role: 'worker',
+      title: 'Worker: a',
+      status: 'busy',
+      tokens: 0,
+      cost: 0,
+      startedAt: 0,
+      lastActivityAt: 0,
+      steering: [
+        { id: 'steer_1', text: 'hi', status: 'delivered', queuedAt: 1, deliveredAt: 2 },
+        { id: 'steer_2', text: 'late', status: 'dropped', queuedAt: 3, note: 'the mission ended' },
+      ],
+    }
+    const todo = (id: string, extra: Partial<TodoState>): TodoState => ({
+      id,
+      title: id,
+      status: 'pending',
+      attempts: 0,
+      files: [],
+      dependsOn: [],
+      findings: [],
+      filesChanged: [],
+      ...extra,
+    })
+    const mission = {
+      id: 'm',
+      goal: 'g',
+      phase: 'working',
+      iteration: 1,
+      paused: false,
+      startedAt: 0,
+      agents: [agent],
+      todos: [
+        todo('a', { status: 'cancelled', cancelReason: 'cancelled by the user', retries: 1 }),
+        todo('b', { status: 'blocked', blockedBy: ['a'], dependsOn: ['a'] }),
+      ],
+      evidence: [],
+      inbox: [],
+      tokens: 0,
+      cost: 0,
+      modelCalls: 0,
+    } satisfies MissionState
+    const view = structuredClone(toMissionView(mission))
+    expect(view.agents[0]?.steering).toEqual(agent.steering)
+    expect(view.todos[0]).toMatchObject({
+      status: 'cancelled',
+      cancelReason: 'cancelled by the user',
+      retries: 1,
+    })
+    expect(view.todos[1]).toMatchObject({ status: 'blocked', blockedBy: ['a'] })
+  })
+})
