@@ -37,6 +37,7 @@ describe('cancel one todo', () => {
     ])
     expect(final.phase).toBe('stopped')
     expect(final.reason).toBe('cancelled by the user: a; c waited on it')
+    expect(final.agents.find((x) => x.sessionId === workerA)?.status).toBe('aborted')
     expect(promptsTo(oc, workerA)).toHaveLength(before) // never prompted again (no nudge, no new todo)
     // The cancellation is journaled: a replay holds it.
     const replayed = replay(parseEntries(store.lines).entries)

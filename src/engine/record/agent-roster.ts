@@ -77,11 +77,14 @@ export class AgentRoster {
     return this.#fullText.get(sessionId) ?? this.#agents.find((a) => a.sessionId === sessionId)?.text
   }
 
-  /** At the mission's end: the agents of `cut` sessions were working and are `status`, the rest done. */
+  /**
+   * At the mission's end: the agents of `cut` sessions were working and are `status`, the rest done
+   * (those aborted earlier, with their cancelled todo, stay aborted).
+   */
   endAll(cut: ReadonlySet<string>, status: AgentStatus): void {
     this.#agents = this.#agents.map((a) => ({
       ...a,
-      status: cut.has(a.sessionId) ? status : 'done',
+      status: a.status === 'aborted' ? 'aborted' : cut.has(a.sessionId) ? status : 'done',
       tool: undefined,
     }))
   }
