@@ -489,6 +489,7 @@ export class Mission {
     this.#inbox.dropTree(live.sessionId)
     await this.#deliver(live, turn) // a result whose completion event was missed (e.g. recovered after a restart)
     await this.#record.flushUsage(live)
+    if (this.#cancelledMeanwhile(live, turn)) return this.#requestTick()
     if (await this.#deliverSteering(live, turn)) return
     this.#roster.patch(live.sessionId, { status: 'idle' })
     const text = this.#roster.text(live.sessionId)
@@ -515,6 +516,16 @@ export class Mission {
       await this.#attempts.failed(todoId, error ? `${error.name}: ${error.message}` : 'no report', error)
     else if (!turn.delivered) await this.#attempts.noVerdict(todoId)
     await this.#progressed()
+  }
+
+  /** The user cancelled the turn's todo while its end was being decided: the session just retires. */
+  #cancelledMeanwhile(live: Live, turn: Turn): boolean {
+    if (!turn.todoId || this.#record.snap.todos[turn.todoId]?.status !== 'cancelled') return false
+    live.retired = true
+    this.#steering.drop(live.sessionId, 'the todo was cancelled')
+    this.#roster.patch(live.sessionId, { status: 'aborted', tool: undefined })
+    this.#sessions.release(live)
+    return true
   }
 
   /**

@@ -74,6 +74,35 @@ describe('cancel one todo', () => {
     expect((await done).todos.map((t) => t.status)).toEqual(['cancelled', 'passed'])
   })
 
+  it('sends no nudge to a worker whose todo was cancelled while its turn end was being decided', async () => {
+    const { oc, mission } = setup()
+    const { done } = await planned(mission, oc, [todo('a', ['a.ts'])])
+    const worker = agentOn(mission, 'worker', 'a')
+    const before = promptsTo(oc, worker).length
+    oc.turn(worker, undefined) // idle without a report: the turn's end is decided after awaits
+    await mission.cancelTodo('a')
+    const final = await done
+    expect(promptsTo(oc, worker)).toHaveLength(before)
+    expect(final.reason).toBe('cancelled by the user: a')
+    expect(final.agents.find((x) => x.sessionId === worker)?.status).toBe('aborted')
+  })
+
+  it('keeps a cancelled todo cancelled when a new instance resumes the journal', async () => {
+    const first = setup()
+    await planned(first.mission, first.oc, [todo('a', ['a.ts']), todo('b', ['b.ts'])])
+    await first.mission.cancelTodo('a')
+    first.mission.dispose() // the host went away with b still running
+    const second = fakeMission({ caps: { total: 3 } }, first.store)
+    const done = second.mission.run()
+    await flush()
+    expect(statusOf(second.mission, 'a')?.status).toBe('cancelled')
+    await playAll(second.mission, second.oc)
+    const final = await done
+    expect(second.oc.prompts.some((p) => p.text.startsWith('todoId: a'))).toBe(false)
+    expect(final.todos.map((t) => t.status)).toEqual(['cancelled', 'passed'])
+    expect(final.reason).toBe('cancelled by the user: a')
+  })
+
   it('refuses unknown and finished todos, and an ended mission, with the reason', async () => {
     const { oc, mission } = setup()
     const { done } = await planned(mission, oc, [todo('a', ['a.ts']), todo('b', ['b.ts'])])
@@ -177,6 +206,24 @@ describe('steer one agent', () => {
     expect(promptsTo(oc, worker).at(-1)).toMatch(/^You ended your turn without calling orchestrator_report/)
     expect(promptsTo(oc, worker).filter((t) => t.includes('Keep the public API'))).toHaveLength(1)
     expect(statusOf(mission, 'a')).toMatchObject({ status: 'running', attempts: 1 })
+  })
+
+  it('steers the planner: delivered at idle in place of the plan retry, the plan then accepted', async () => {
+    const { oc, mission } = setup()
+    void mission.run()
+    await flush()
+    const planner = mission.state.agents.find((x) => x.role === 'planner')?.sessionId ?? ''
+    expect(mission.steer(planner, 'two todos at most')).toBeUndefined()
+    oc.turn(planner, undefined)
+    await flush()
+    const prompts = promptsTo(oc, planner)
+    expect(prompts).toHaveLength(2)
+    expect(prompts[1]).toBe(
+      'Message from the user: two todos at most\n\n(Carry on; finish by calling orchestrator_plan.)',
+    )
+    oc.turn(planner, 'orchestrator_plan', { todos: [todo('a', ['a.ts'])] })
+    await flush()
+    expect(mission.state.phase).toBe('working')
   })
 
   it('drops a queued message when the agent delivered its result first', async () => {
