@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import type { AgentState, MissionState, TodoState } from '../../src/engine/record/mission-state'
+import type { MissionState, TodoState } from '../../src/engine/record/mission-state'
 import { isWebviewToHost, STEER_MAX_CHARS } from '../../src/shared/protocol'
 import { STEER_MAX_CHARS as ENGINE_STEER_MAX } from '../../src/engine/sessions/steering'
 import { toMissionView } from '../../src/vscode/snapshot'
+import { agentState } from '../fixtures/mission-states'
 
 describe('the act intents at the boundary', () => {
   it('accepts todo.cancel, todo.retry and agent.steer with their ids', () => {
@@ -34,20 +35,13 @@ describe('the act intents at the boundary', () => {
   })
 
   it('carries steering receipts and cancelled/blocked todos into the view, field by field', () => {
-    const agent: AgentState = {
+    const agent = agentState({
       sessionId: 'ses_1',
-      role: 'worker',
-      title: 'Worker: a',
-      status: 'busy',
-      tokens: 0,
-      cost: 0,
-      startedAt: 0,
-      lastActivityAt: 0,
       steering: [
         { id: 'steer_1', text: 'hi', status: 'delivered', queuedAt: 1, deliveredAt: 2 },
         { id: 'steer_2', text: 'late', status: 'dropped', queuedAt: 3, note: 'the mission ended' },
       ],
-    }
+    })
     const todo = (id: string, extra: Partial<TodoState>): TodoState => ({
       id,
       title: id,

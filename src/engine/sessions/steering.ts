@@ -10,6 +10,8 @@ import type { Live } from './live-session'
 
 /** The longest steering message accepted, in characters (the webview protocol's bound too). */
 export const STEER_MAX_CHARS = 4_000
+/** Receipts kept per agent: the oldest delivered or dropped ones go first (the state stays small). */
+export const STEER_KEPT = 20
 
 export interface SteeringDeps {
   roster: AgentRoster
@@ -51,7 +53,13 @@ export class Steering {
       status: 'queued',
       queuedAt: this.d.now(),
     }
-    this.#set(sessionId, [...this.#messages(sessionId), message])
+    const all = [...this.#messages(sessionId), message]
+    while (all.length > STEER_KEPT) {
+      const old = all.findIndex((m) => m.status !== 'queued')
+      if (old < 0) break
+      all.splice(old, 1)
+    }
+    this.#set(sessionId, all)
     return message
   }
 
