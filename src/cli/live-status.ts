@@ -5,6 +5,7 @@ import {
   type TodoState,
 } from '../engine/record/mission-state'
 import type { BudgetLimits } from '../engine/guards/budgets'
+import { waitingText } from '../shared/waiting'
 
 // The CLI's progress on a terminal: one status block (phase, n/m, the running agents with their todo
 // and tool, the budgets) redrawn in place, and one permanent line per todo result above it. Other
@@ -135,13 +136,11 @@ export function todoResultLine(t: TodoState): string {
   const note =
     t.status === 'passed'
       ? ''
-      : t.status === 'cancelled'
-        ? ` — ${t.cancelReason ?? 'cancelled'}`
-        : t.blockedBy?.length
-          ? ` — waits on cancelled ${t.blockedBy.join(', ')}`
-          : t.findings.length
-            ? ` — ${t.findings.join('; ')}`
-            : ''
+      : t.status === 'cancelled' || t.blockedBy?.length
+        ? ` — ${t.reason ?? t.status}`
+        : t.findings.length
+          ? ` — ${t.findings.join('; ')}`
+          : ''
   return `${mark} ${t.id} ${t.status}${tries}: ${t.title}${note}`
 }
 
@@ -155,15 +154,15 @@ export function statusBlock(s: MissionState, budgets: BudgetLimits | undefined, 
     `$${s.cost.toFixed(2)}${budgets?.maxCostUsd ? `/$${budgets.maxCostUsd.toFixed(2)}` : ''}`,
     `${formatMinutes((s.endedAt ?? now) - s.startedAt)}${budgets?.maxWallMs ? `/${formatMinutes(budgets.maxWallMs)}` : ''}`,
   ].join(' · ')
-  const agents = s.agents.filter((a) => RUNNING_AGENTS.has(a.status)).map((a) => `  ${agentLine(a)}`)
+  const agents = s.agents.filter((a) => RUNNING_AGENTS.has(a.status)).map((a) => `  ${agentLine(a, now)}`)
   return [head, ...agents]
 }
 
-function agentLine(a: AgentState): string {
+function agentLine(a: AgentState, now: number): string {
   const what = a.todoId ? ` ${a.todoId}` : ''
   const doing =
     a.status === 'retry' && a.retry
-      ? `waiting on the provider: ${a.retry.message} (retry ${a.retry.attempt})`
+      ? waitingText(a, now)
       : a.status === 'waiting'
         ? 'waiting for permission'
         : a.tool

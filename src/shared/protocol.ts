@@ -3,11 +3,11 @@
 // Plain data only: these types cross postMessage (structured clone), so no functions, no classes.
 
 /**
- * 2: todos, inbox, evidence, iteration and pause state; pause/resume/permission messages. Cancelled
- * todos, steering receipts and the todo.cancel/todo.retry/agent.steer intents are additive (optional
- * fields, new message types), so they kept the version.
+ * 2: todos, inbox, evidence, iteration and pause state; pause/resume/permission messages.
+ * 3: agents folded into their todos, review history, busy time, the mission's folder; walkthrough.open;
+ * cancelled todos and what they block, steering receipts; todo.cancel, todo.retry, agent.steer.
  */
-export const PROTOCOL_VERSION = 2
+export const PROTOCOL_VERSION = 3
 
 export type ServerStatus = 'stopped' | 'starting' | 'ready' | 'failed'
 
@@ -52,12 +52,33 @@ export interface AgentView {
   cost: number
   text?: string
   error?: string
-  /** Set while the provider makes OpenCode retry (429/5xx). */
-  retry?: { attempt: number; message: string }
+  /** The provider the agent's model calls go to, once known. */
+  provider?: string
+  /** Set while the provider makes OpenCode retry (429/5xx); `next` is the next try in epoch ms. */
+  retry?: { attempt: number; message: string; next: number }
   startedAt: number
   lastActivityAt: number
+  /** Time in closed busy spans; the idle waits between attempts do not count. */
+  busyMs: number
+  /** Start of the open busy span, while the agent is active. */
+  busySince?: number
   /** The user's steering messages to this agent, oldest first. */
   steering?: SteeringView[]
+}
+
+/** An agent whose part in its todo is over, folded into the todo's row: enough for one compact line. */
+export interface FoldedAgentView {
+  role: AgentRole
+  status: AgentStatus
+  tokens: number
+  cost: number
+}
+
+/** One review of a todo, kept for every attempt. */
+export interface ReviewView {
+  attempt: number
+  verdict: 'pass' | 'fail'
+  findings: string[]
 }
 
 export interface TodoView {
@@ -73,12 +94,16 @@ export interface TodoView {
   findings: string[]
   /** Files the worker's latest report says it changed. */
   filesChanged?: string[]
-  /** Cancelled todos this one waits on (its status is then `blocked`). */
+  /** The failed or cancelled todos this one waits on (its status is then `blocked`). */
   blockedBy?: string[]
-  /** Why the user cancelled it, while cancelled. */
-  cancelReason?: string
   /** Times the user sent it back to the queue. */
   retries?: number
+  /** Every review so far, oldest first: a failed review stays readable after the todo passes. */
+  reviews: ReviewView[]
+  /** This todo's finished agents (not in MissionView.agents), in the order they started. */
+  folded: FoldedAgentView[]
+  /** Why the todo failed, what blocks it, or that it never started. */
+  reason?: string
 }
 
 /** A permission request from any session of the mission, waiting for the user. */
@@ -111,8 +136,13 @@ export interface MissionView {
   endedAt?: number
   result?: string
   reason?: string
+  /** The check that gives the evidence (command null: none runs) and how it was chosen. */
+  check?: { command: string | null; source: string }
   tokens: number
   cost: number
+  /** Name of the workspace folder the mission works in. */
+  folder?: string
+  /** Agents shown in full: planners, and workers and reviewers whose todo's attempt is in flight. */
   agents: AgentView[]
   todos: TodoView[]
   inbox: PermissionView[]
@@ -140,6 +170,8 @@ export type WebviewToHost =
   | { type: 'agent.transcript'; sessionId: string }
   /** Opens a todo's file in the diff editor: the mission's base against the file now. */
   | { type: 'file.diff'; todoId: string; path: string }
+  /** Opens the first-run walkthrough (from the empty state). */
+  | { type: 'walkthrough.open' }
   /** Cancels one todo: its sessions are aborted, its dependents wait as blocked. */
   | { type: 'todo.cancel'; todoId: string }
   /** Sends a failed or cancelled todo back to the queue. */
@@ -165,6 +197,7 @@ export function isWebviewToHost(v: unknown): v is WebviewToHost {
     case 'mission.stop':
     case 'mission.pause':
     case 'mission.resume':
+    case 'walkthrough.open':
       return true
     case 'permission.reply':
       return isId(v.requestId) && isPermissionReply(v.reply)

@@ -1,19 +1,22 @@
-import type {
-  AgentState,
-  EvidenceState,
-  MissionState,
-  PermissionAsk,
-  TodoState,
+import {
+  isTerminal,
+  type AgentState,
+  type EvidenceState,
+  type MissionState,
+  type PermissionAsk,
+  type TodoState,
 } from '../engine/record/mission-state'
 import {
   EVIDENCE_TAIL_LINES,
   type AgentView,
   type DashboardSnapshot,
   type EvidenceView,
+  type FoldedAgentView,
   type MissionView,
   type PermissionView,
   type TodoView,
 } from '../shared/protocol'
+import { foldAgents } from './agent-folding'
 import type { ServerState } from './server-controller'
 
 /** Longest evidence tail sent to the view, whatever its line count (one huge line stays bounded). */
@@ -22,8 +25,9 @@ const EVIDENCE_TAIL_CHARS = 4_000
 // Every view type is built field by field: the engine state may grow fields the view must not
 // carry (session ids of asks, full check output), and a spread would leak them.
 
-export function toMissionView(m: MissionState): MissionView {
+export function toMissionView(m: MissionState, folder?: string): MissionView {
   const evidence = m.evidence.at(-1)
+  const { shown, folded } = foldAgents(m.agents, m.todos)
   return {
     id: m.id,
     goal: m.goal,
@@ -34,10 +38,12 @@ export function toMissionView(m: MissionState): MissionView {
     ...(m.endedAt !== undefined && { endedAt: m.endedAt }),
     ...(m.result !== undefined && { result: m.result }),
     ...(m.reason !== undefined && { reason: m.reason }),
+    ...(m.check && { check: { command: m.check.command, source: m.check.source } }),
     tokens: m.tokens,
     cost: m.cost,
-    agents: m.agents.map(toAgentView),
-    todos: m.todos.map(toTodoView),
+    ...(folder !== undefined && { folder }),
+    agents: shown.map(toAgentView),
+    todos: m.todos.map((t) => toTodoView(t, folded.get(t.id) ?? [], isTerminal(m.phase))),
     inbox: m.inbox.map(toPermissionView),
     ...(evidence && { evidence: toEvidenceView(evidence) }),
   }
@@ -53,11 +59,16 @@ function toAgentView(a: AgentState): AgentView {
     cost: a.cost,
     startedAt: a.startedAt,
     lastActivityAt: a.lastActivityAt,
+    busyMs: a.busyMs,
+    ...(a.busySince !== undefined && { busySince: a.busySince }),
     ...(a.todoId !== undefined && { todoId: a.todoId }),
     ...(a.tool !== undefined && { tool: a.tool }),
     ...(a.text !== undefined && { text: a.text }),
     ...(a.error !== undefined && { error: a.error }),
-    ...(a.retry !== undefined && { retry: { attempt: a.retry.attempt, message: a.retry.message } }),
+    ...(a.provider !== undefined && { provider: a.provider }),
+    ...(a.retry !== undefined && {
+      retry: { attempt: a.retry.attempt, message: a.retry.message, next: a.retry.next },
+    }),
     ...(a.steering !== undefined && {
       steering: a.steering.map((m) => ({
         id: m.id,
@@ -71,7 +82,13 @@ function toAgentView(a: AgentState): AgentView {
   }
 }
 
-function toTodoView(t: TodoState): TodoView {
+function toFoldedView(a: AgentState): FoldedAgentView {
+  return { role: a.role, status: a.status, tokens: a.tokens, cost: a.cost }
+}
+
+function toTodoView(t: TodoState, folded: AgentState[], ended: boolean): TodoView {
+  // "Never started" is what became of a pending todo once the mission is over; until then it is news.
+  const reason = t.status === 'pending' && !ended ? undefined : t.reason
   return {
     id: t.id,
     title: t.title,
@@ -82,8 +99,10 @@ function toTodoView(t: TodoState): TodoView {
     ...(t.summary !== undefined && { summary: t.summary }),
     findings: t.findings,
     ...(t.filesChanged.length > 0 && { filesChanged: t.filesChanged }),
+    reviews: t.reviews.map((r) => ({ attempt: r.attempt, verdict: r.verdict, findings: r.findings })),
+    folded: folded.map(toFoldedView),
+    ...(reason !== undefined && { reason }),
     ...(t.blockedBy !== undefined && { blockedBy: t.blockedBy }),
-    ...(t.cancelReason !== undefined && { cancelReason: t.cancelReason }),
     ...(t.retries !== undefined && { retries: t.retries }),
   }
 }
@@ -118,6 +137,8 @@ export function buildSnapshot(
   server: ServerState,
   mission: MissionState | undefined,
   blocked: string | undefined,
+  /** Name of the mission's workspace folder. */
+  folder?: string,
 ): DashboardSnapshot {
   return {
     server: {
@@ -125,7 +146,7 @@ export function buildSnapshot(
       ...(server.url && { url: server.url }),
       ...(server.error && { error: server.error }),
     },
-    ...(mission && { mission: toMissionView(mission) }),
+    ...(mission && { mission: toMissionView(mission, folder) }),
     ...(blocked && { blocked }),
   }
 }

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { AgentRoster } from '../../src/engine/record/agent-roster'
 import { STEER_KEPT, Steering } from '../../src/engine/sessions/steering'
-import { agentState } from '../fixtures/mission-states'
+import { agentState } from '../fixtures/mission-state'
 
 const roster = () => {
-  const r = new AgentRoster()
-  r.add(agentState())
+  const r = new AgentRoster(() => 0)
+  r.add(agentState('s', { title: 'Worker: a' }))
   return r
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { parseEntries, replay } from '../../src/engine/record/journal'
 import { fakeMission } from '../fixtures/fake-mission'
 import { flush } from '../fixtures/fake-opencode'
-import { agentOn, planned, playAll, promptsTo, report, todo, verdict } from '../fixtures/mission-play'
+import { agentOn, planned, play, promptsTo, report, todo, verdict } from '../fixtures/mission-play'
 
 const statusOf = (m: ReturnType<typeof fakeMission>['mission'], id: string) =>
   m.state.todos.find((t) => t.id === id)
@@ -22,13 +22,17 @@ describe('cancel one todo', () => {
     expect(oc.aborted).toEqual(expect.arrayContaining([workerA, 'ses_child']))
     expect(statusOf(mission, 'a')).toMatchObject({
       status: 'cancelled',
-      cancelReason: 'cancelled by the user',
+      reason: 'cancelled by the user',
     })
-    expect(statusOf(mission, 'c')).toMatchObject({ status: 'blocked', blockedBy: ['a'] })
+    expect(statusOf(mission, 'c')).toMatchObject({
+      status: 'blocked',
+      blockedBy: ['a'],
+      reason: 'blocked by cancelled a',
+    })
     expect(mission.state.agents.find((x) => x.sessionId === workerA)?.status).toBe('aborted')
     // A late report of the aborted worker changes nothing.
     oc.turn(workerA, 'orchestrator_report', report('a'))
-    await playAll(mission, oc)
+    await play(mission, oc)
     const final = await done
     expect(final.todos.map((t) => [t.id, t.status])).toEqual([
       ['a', 'cancelled'],
@@ -70,7 +74,7 @@ describe('cancel one todo', () => {
     created()
     await flush()
     expect(oc.prompts.some((p) => p.text.startsWith('todoId: a'))).toBe(false)
-    await playAll(mission, oc)
+    await play(mission, oc)
     expect((await done).todos.map((t) => t.status)).toEqual(['cancelled', 'passed'])
   })
 
@@ -96,7 +100,7 @@ describe('cancel one todo', () => {
     const done = second.mission.run()
     await flush()
     expect(statusOf(second.mission, 'a')?.status).toBe('cancelled')
-    await playAll(second.mission, second.oc)
+    await play(second.mission, second.oc)
     const final = await done
     expect(second.oc.prompts.some((p) => p.text.startsWith('todoId: a'))).toBe(false)
     expect(final.todos.map((t) => t.status)).toEqual(['cancelled', 'passed'])
@@ -116,7 +120,7 @@ describe('cancel one todo', () => {
     expect(await mission.cancelTodo('a')).toEqual({
       refused: 'Todo "a" is already passed; there is nothing to cancel.',
     })
-    await playAll(mission, oc)
+    await play(mission, oc)
     expect((await done).phase).toBe('completed')
     expect((await mission.cancelTodo('b'))?.refused).toMatch(/^The mission is not running/)
     expect((await mission.retryTodo('b'))?.refused).toMatch(/^The mission is not running/)
@@ -140,7 +144,7 @@ describe('retry one todo', () => {
     expect(statusOf(mission, 'a')).toMatchObject({ status: 'running', attempts: 2, retries: 1 })
     expect(statusOf(mission, 'c')?.status).toBe('pending')
     expect(statusOf(mission, 'c')?.blockedBy).toBeUndefined()
-    await playAll(mission, oc)
+    await play(mission, oc)
     const final = await done
     expect(final.phase).toBe('completed')
     expect(final.todos.map((t) => t.status)).toEqual(['passed', 'passed', 'passed'])

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import type { MissionState, TodoState } from '../../src/engine/record/mission-state'
 import { isWebviewToHost, STEER_MAX_CHARS } from '../../src/shared/protocol'
 import { STEER_MAX_CHARS as ENGINE_STEER_MAX } from '../../src/engine/sessions/steering'
 import { toMissionView } from '../../src/vscode/snapshot'
-import { agentState } from '../fixtures/mission-states'
+import { agentState, missionState, todoState } from '../fixtures/mission-state'
 
 describe('the act intents at the boundary', () => {
   it('accepts todo.cancel, todo.retry and agent.steer with their ids', () => {
@@ -35,47 +34,24 @@ describe('the act intents at the boundary', () => {
   })
 
   it('carries steering receipts and cancelled/blocked todos into the view, field by field', () => {
-    const agent = agentState({
-      sessionId: 'ses_1',
+    const agent = agentState('ses_1', {
       steering: [
         { id: 'steer_1', text: 'hi', status: 'delivered', queuedAt: 1, deliveredAt: 2 },
         { id: 'steer_2', text: 'late', status: 'dropped', queuedAt: 3, note: 'the mission ended' },
       ],
     })
-    const todo = (id: string, extra: Partial<TodoState>): TodoState => ({
-      id,
-      title: id,
-      status: 'pending',
-      attempts: 0,
-      files: [],
-      dependsOn: [],
-      findings: [],
-      filesChanged: [],
-      ...extra,
-    })
-    const mission = {
-      id: 'm',
-      goal: 'g',
-      phase: 'working',
-      iteration: 1,
-      paused: false,
-      startedAt: 0,
+    const mission = missionState({
       agents: [agent],
       todos: [
-        todo('a', { status: 'cancelled', cancelReason: 'cancelled by the user', retries: 1 }),
-        todo('b', { status: 'blocked', blockedBy: ['a'], dependsOn: ['a'] }),
+        todoState('a', 'cancelled', { reason: 'cancelled by the user', retries: 1 }),
+        todoState('b', 'blocked', { blockedBy: ['a'], dependsOn: ['a'], reason: 'blocked by cancelled a' }),
       ],
-      evidence: [],
-      inbox: [],
-      tokens: 0,
-      cost: 0,
-      modelCalls: 0,
-    } satisfies MissionState
+    })
     const view = structuredClone(toMissionView(mission))
     expect(view.agents[0]?.steering).toEqual(agent.steering)
     expect(view.todos[0]).toMatchObject({
       status: 'cancelled',
-      cancelReason: 'cancelled by the user',
+      reason: 'cancelled by the user',
       retries: 1,
     })
     expect(view.todos[1]).toMatchObject({ status: 'blocked', blockedBy: ['a'] })

@@ -1,5 +1,20 @@
-import type { AgentState } from './mission-state'
+import type { AgentState, AgentStatus } from './mission-state'
 import type { HostEvent } from '../ports'
+
+/** Statuses in which an agent's time counts: it works, waits on the provider or on the user. */
+const ACTIVE: ReadonlySet<AgentStatus> = new Set(['starting', 'busy', 'retry', 'waiting'])
+
+/**
+ * Opens or closes the agent's busy span when its status crosses between active and not, so its
+ * elapsed time leaves out the idle wait between attempts (e.g. a worker waiting for its review).
+ */
+export function withBusySpan(agent: AgentState, now: number): AgentState {
+  const active = ACTIVE.has(agent.status)
+  if (active && agent.busySince === undefined) return { ...agent, busySince: now }
+  if (!active && agent.busySince !== undefined)
+    return { ...agent, busyMs: agent.busyMs + Math.max(0, now - agent.busySince), busySince: undefined }
+  return agent
+}
 
 /**
  * Folds one host event into the state of the agent whose session it concerns. Pure: returns the
@@ -33,7 +48,7 @@ export function foldAgentEvent(
         return {
           ...agent,
           status: 'retry',
-          retry: { attempt: s.attempt, message: s.message },
+          retry: { attempt: s.attempt, message: s.message, next: s.next },
           lastActivityAt: now,
         }
       return { ...agent, status: 'idle', tool: undefined, retry: undefined, lastActivityAt: now }
@@ -76,13 +91,15 @@ function withUsage(
 ): AgentState {
   const { tokens, cost } = ledger.record(event.messageId, event.tokens, event.cost)
   const error = event.error && event.error.name !== 'MessageAbortedError' ? event.error.message : agent.error
-  if (tokens === 0 && cost === 0 && error === agent.error) return agent
+  const provider = event.providerId || agent.provider
+  if (tokens === 0 && cost === 0 && error === agent.error && provider === agent.provider) return agent
   return {
     ...agent,
     tokens: agent.tokens + tokens,
     cost: agent.cost + cost,
     lastActivityAt: now,
     ...(error !== undefined && { error }),
+    ...(provider && { provider }),
   }
 }
 

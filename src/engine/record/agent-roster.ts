@@ -1,10 +1,11 @@
 // The agents as the dashboard shows them: one AgentState per session of the mission, the list
 // replaced (never mutated) on every change so that views can compare by identity, with the usage
-// totals folded from the host's events and the count of model calls answered in full. An agent's
+// totals folded from the host's events and the count of model calls answered in full. Every status
+// change passes withBusySpan, so each agent's busy time is kept whichever path changed it. An agent's
 // last text is shown as a bounded excerpt (an answer can be 50 KB); the whole of it stays here, for
 // the repeated-output breaker only.
 
-import { foldAgentEvent, UsageLedger } from './agent-fold'
+import { foldAgentEvent, UsageLedger, withBusySpan } from './agent-fold'
 import type { AgentState, AgentStatus } from './mission-state'
 import type { HostEvent } from '../ports'
 import { excerpt } from '../util/excerpt'
@@ -19,6 +20,11 @@ export class AgentRoster {
   readonly #answered = new Set<string>()
   /** The whole last text of agents whose text is shown cut. */
   readonly #fullText = new Map<string, string>()
+
+  constructor(
+    /** The mission's clock: stamps the busy spans of status changes that carry no time. */
+    private readonly now: () => number,
+  ) {}
 
   get list(): AgentState[] {
     return this.#agents
@@ -41,11 +47,14 @@ export class AgentRoster {
   }
 
   add(agent: AgentState): void {
-    this.#agents = [...this.#agents, agent]
+    this.#agents = [...this.#agents, withBusySpan(agent, this.now())]
   }
 
   patch(sessionId: string, patch: Partial<AgentState>): void {
-    this.#agents = this.#agents.map((a) => (a.sessionId === sessionId ? { ...a, ...patch } : a))
+    const now = this.now()
+    this.#agents = this.#agents.map((a) =>
+      a.sessionId === sessionId ? withBusySpan({ ...a, ...patch }, now) : a,
+    )
   }
 
   /** Folds a host event into the agent of its session; true when the agent changed. */
@@ -53,10 +62,11 @@ export class AgentRoster {
     const i = this.#agents.findIndex((a) => 'sessionId' in event && a.sessionId === event.sessionId)
     const agent = this.#agents[i]
     if (!agent) return false
-    let next = foldAgentEvent(agent, event, now, this.#ledger)
-    if (next === agent) return false
+    let folded = foldAgentEvent(agent, event, now, this.#ledger)
+    if (folded === agent) return false
     // An aborted agent (its todo cancelled) stays aborted through the idle its abort brings.
-    if (agent.status === 'aborted' && next.status !== 'aborted') next = { ...next, status: 'aborted' }
+    if (agent.status === 'aborted' && folded.status !== 'aborted') folded = { ...folded, status: 'aborted' }
+    let next = withBusySpan(folded, now)
     if (next.text !== agent.text) {
       this.#fullText.delete(agent.sessionId)
       if (next.text !== undefined && next.text.length > AGENT_TEXT_MAX_CHARS) {
@@ -82,10 +92,17 @@ export class AgentRoster {
    * (those aborted earlier, with their cancelled todo, stay aborted).
    */
   endAll(cut: ReadonlySet<string>, status: AgentStatus): void {
-    this.#agents = this.#agents.map((a) => ({
-      ...a,
-      status: a.status === 'aborted' ? 'aborted' : cut.has(a.sessionId) ? status : 'done',
-      tool: undefined,
-    }))
+    const now = this.now()
+    this.#agents = this.#agents.map((a) =>
+      withBusySpan(
+        {
+          ...a,
+          status: a.status === 'aborted' ? 'aborted' : cut.has(a.sessionId) ? status : 'done',
+          tool: undefined,
+          retry: undefined,
+        },
+        now,
+      ),
+    )
   }
 }

@@ -45,9 +45,13 @@ export type JournalEntry = { at: number } & (
   | { type: 'todo.cancelled'; todoId: string; reason: string }
   /** The user sent a failed or cancelled todo back to the queue; its history stays. */
   | { type: 'todo.retried'; todoId: string }
+  /** The todo used its attempts under the current plan revision: it stays failed until a plan reopens it. */
+  | { type: 'todo.failed'; todoId: string; reason: string }
   | { type: 'evidence'; command: string; exitCode: number | null; durationMs: number; outputTail: string }
   | { type: 'usage'; sessionId: string; role: Role; tokens: number; cost: number }
   | { type: 'session.created'; sessionId: string; role: Role; todoId?: string }
+  /** The session the mission's agents are created under (never prompted): one entry per mission in OpenCode. */
+  | { type: 'mission.root'; sessionId: string }
   | { type: 'mission.ended'; status: MissionEndStatus; reason: string }
   /** The workspace as the mission started (diffs are taken against it). */
   | { type: 'mission.base'; base: WorkspaceBase }
@@ -95,11 +99,15 @@ export interface TodoRecord extends PlanTodo {
   filesChanged: string[]
   verdict?: Verdict
   findings: string[]
+  /** Every verdict with the attempt it judged, oldest first; a re-plan keeps them. */
+  reviews: { attempt: number; verdict: Verdict; findings: string[] }[]
   requeueReason?: string
   /** Why the user cancelled it (while cancelled). */
   cancelReason?: string
   /** Times the user sent it back to the queue. */
   retries?: number
+  /** Why the todo failed for good under its plan revision (cleared when a plan reopens it). */
+  failReason?: string
 }
 
 export interface SessionRecord {
@@ -124,6 +132,8 @@ export interface MissionSnapshot {
   status: 'new' | 'running' | MissionEndStatus
   goal: string
   options: { [key: string]: JsonValue }
+  /** The mission's root session in OpenCode, parent of every agent session created since it. */
+  rootSessionId?: string
   startedAt?: number
   endedAt?: number
   reason?: string
@@ -159,8 +169,9 @@ export const emptySnapshot = (): MissionSnapshot => ({
  * user's decision) and leaves unlisted todos alone; a dispatch to a
  * session created as `reviewer` moves the todo to `reviewing`, any other to `running`; a `done`
  * report moves it to `reported`, `blocked`/`failed` ones to those statuses; a verdict to `passed` or
- * `failed`; a requeue back to `pending`. A cancelled todo ignores every entry but `todo.retried`
- * (a late result of an aborted session changes nothing). Entries about unknown todos are ignored.
+ * `failed`; a requeue back to `pending`; `todo.failed` to `failed` with its reason. A cancelled todo
+ * ignores every entry but `todo.retried` (a late result of an aborted session changes nothing).
+ * Entries about unknown todos are ignored.
  */
 function apply(s: MissionSnapshot, e: JournalEntry): void {
   switch (e.type) {
@@ -193,6 +204,7 @@ function apply(s: MissionSnapshot, e: JournalEntry): void {
           findings: prev ? [...prev.findings] : [],
           ...(cancelled && prev.cancelReason !== undefined && { cancelReason: prev.cancelReason }),
           ...(prev?.retries !== undefined && { retries: prev.retries }),
+          reviews: prev ? [...prev.reviews] : [],
         }
       }
       return
@@ -223,6 +235,7 @@ function apply(s: MissionSnapshot, e: JournalEntry): void {
       t.status = e.verdict === 'pass' ? 'passed' : 'failed'
       t.verdict = e.verdict
       t.findings = [...e.findings]
+      t.reviews.push({ attempt: t.attempts, verdict: e.verdict, findings: [...e.findings] })
       return
     }
     case 'todo.requeued': {
@@ -246,6 +259,14 @@ function apply(s: MissionSnapshot, e: JournalEntry): void {
       t.retries = (t.retries ?? 0) + 1
       delete t.cancelReason
       t.requeueReason = 'retried by the user'
+      delete t.failReason
+      return
+    }
+    case 'todo.failed': {
+      const t = s.todos[e.todoId]
+      if (!t || t.status === 'cancelled') return
+      t.status = 'failed'
+      t.failReason = e.reason
       return
     }
     case 'evidence':
@@ -284,6 +305,9 @@ function apply(s: MissionSnapshot, e: JournalEntry): void {
       }
       return
     }
+    case 'mission.root':
+      s.rootSessionId = e.sessionId
+      return
     case 'mission.ended':
       s.status = e.status
       s.reason = e.reason
@@ -374,9 +398,11 @@ const ENTRY_TYPES: ReadonlySet<string> = new Set<JournalEntryType>([
   'todo.requeued',
   'todo.cancelled',
   'todo.retried',
+  'todo.failed',
   'evidence',
   'usage',
   'session.created',
+  'mission.root',
   'mission.ended',
   'mission.base',
   'mission.summary',

@@ -1,31 +1,31 @@
-import { cancelledBlocks } from './cancelled-blocks'
+// The journal's todos as the UI and the report show them.
+
 import type { MissionSnapshot } from './journal'
 import type { TodoState } from './mission-state'
+import { todoFate } from './todo-fate'
 
-/**
- * The todos of a journal snapshot as the UI shows them, in plan order. A todo that waits on a
- * cancelled one shows as blocked by it (its journal status stays, so a retry frees it).
- */
+/** The todos of a journal snapshot as the UI shows them, in plan order, each with what became of it. */
 export function todoStates(snap: MissionSnapshot): TodoState[] {
-  const blocks = cancelledBlocks(snap.todoOrder.map((id) => snap.todos[id]))
+  const lookup = (id: string) => snap.todos[id]
   return snap.todoOrder.flatMap((id) => {
     const t = snap.todos[id]
     if (!t) return []
-    const blockedBy = t.status === 'pending' || t.status === 'ready' ? blocks.get(id) : undefined
+    const fate = todoFate(t, lookup)
     return [
       {
         id,
         title: t.title,
-        status: blockedBy ? 'blocked' : t.status,
-        ...(blockedBy && { blockedBy }),
-        ...(t.cancelReason !== undefined && { cancelReason: t.cancelReason }),
-        ...(t.retries !== undefined && { retries: t.retries }),
+        status: fate.status,
         attempts: t.attempts,
         files: t.files,
         dependsOn: t.dependsOn,
         findings: t.findings,
         filesChanged: t.filesChanged,
+        reviews: t.reviews.map((r) => ({ ...r, findings: [...r.findings] })),
         ...(t.summary !== undefined && { summary: t.summary }),
+        ...(fate.reason !== undefined && { reason: fate.reason }),
+        ...(fate.blockedBy !== undefined && { blockedBy: fate.blockedBy }),
+        ...(t.retries !== undefined && { retries: t.retries }),
       },
     ]
   })

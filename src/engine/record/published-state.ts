@@ -4,7 +4,7 @@
 
 import type { AgentRoster } from './agent-roster'
 import type { MissionSnapshot } from './journal'
-import type { MissionState, PermissionAsk } from './mission-state'
+import type { MissionState, NeedsYou, PermissionAsk } from './mission-state'
 import { todoStates } from './mission-view'
 
 export function initialState(id: string, goal: string, startedAt: number): MissionState {
@@ -29,13 +29,18 @@ export interface MissionParts {
   paused: boolean
   roster: AgentRoster
   inbox: PermissionAsk[]
+  needsYou: NeedsYou | undefined
   /** The journal's mission; undefined until it is read. */
   snap: MissionSnapshot | undefined
 }
 
-export function withParts(state: MissionState, { paused, roster, inbox, snap }: MissionParts): MissionState {
+export function withParts(
+  { needsYou: _, ...state }: MissionState,
+  { paused, roster, inbox, needsYou, snap }: MissionParts,
+): MissionState {
   return {
     ...state,
+    ...(needsYou && { needsYou }),
     paused,
     agents: roster.list,
     inbox,
