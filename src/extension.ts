@@ -4,6 +4,7 @@ import { PreflightError, type PreflightFix } from './engine/preflight/preflight'
 import { isTerminal } from './engine/record/mission-state'
 import { Commands, LAST_FOLDER_KEY, Views, WALKTHROUGH_ID } from './shared/constants'
 import { registerCommands } from './vscode/commands'
+import { registerAct } from './vscode/act-commands'
 import { registerInspect } from './vscode/inspect-commands'
 import { DashboardView } from './vscode/dashboard-view'
 import { DisposableStore, toDisposable } from './vscode/disposable'
@@ -91,6 +92,7 @@ export function activate(context: vscode.ExtensionContext): void {
     })
 
   const inspect = registerInspect(store, { missions, server: srv, log: log.for('inspect') })
+  const act = registerAct(store, { missions, log: log.for('act') })
   const dashboard = store.add(
     new DashboardView(
       context.extensionUri,
@@ -103,6 +105,9 @@ export function activate(context: vscode.ExtensionContext): void {
         replyPermission: reply,
         openTranscript: inspect.openTranscript,
         openDiff: inspect.openDiff,
+        cancelTodo: act.cancelTodo,
+        retryTodo: act.retryTodo,
+        steerAgent: act.steerAgent,
         openWalkthrough: () =>
           void vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false),
       },

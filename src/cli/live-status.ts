@@ -14,7 +14,12 @@ import { waitingText } from '../shared/waiting'
 // while the mission runs.
 
 /** A todo outcome worth a permanent line. */
-const RESULT_STATUSES: ReadonlySet<TodoState['status']> = new Set(['passed', 'failed', 'blocked'])
+const RESULT_STATUSES: ReadonlySet<TodoState['status']> = new Set([
+  'passed',
+  'failed',
+  'blocked',
+  'cancelled',
+])
 const RUNNING_AGENTS: ReadonlySet<AgentState['status']> = new Set(['starting', 'busy', 'retry', 'waiting'])
 const FRAME_MS = 80
 const TICK_MS = 1_000
@@ -125,9 +130,17 @@ export class LiveStatus {
 }
 
 export function todoResultLine(t: TodoState): string {
-  const mark = t.status === 'passed' ? '✓' : t.status === 'failed' ? '✗' : '⊘'
+  const mark =
+    t.status === 'passed' ? '✓' : t.status === 'failed' ? '✗' : t.status === 'cancelled' ? '⨯' : '⊘'
   const tries = t.attempts > 1 ? ` (${t.attempts} attempts)` : ''
-  const note = t.status === 'passed' ? '' : t.findings.length ? ` — ${t.findings.join('; ')}` : ''
+  const note =
+    t.status === 'passed'
+      ? ''
+      : t.status === 'cancelled' || t.blockedBy?.length
+        ? ` — ${t.reason ?? t.status}`
+        : t.findings.length
+          ? ` — ${t.findings.join('; ')}`
+          : ''
   return `${mark} ${t.id} ${t.status}${tries}: ${t.title}${note}`
 }
 

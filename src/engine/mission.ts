@@ -20,7 +20,7 @@ import type { Live, Turn } from './sessions/live-session'
 import { MissionBudgets } from './guards/mission-budgets'
 import { MISSION_DEFAULTS, optionsToJson, type MissionDeps, type MissionOptions } from './mission-options'
 import { chooseCheck, type CheckChoice } from './project/check-command'
-import { TOOL_REPORT, TOOL_VERDICT, type PlanArgs } from './protocol/mission-protocol'
+import { TOOL_PLAN, TOOL_REPORT, TOOL_VERDICT, type PlanArgs } from './protocol/mission-protocol'
 import { MissionRecord } from './record/mission-record'
 import { emptySnapshot } from './record/journal'
 import { summarizeMission } from './record/mission-summary'
@@ -28,7 +28,14 @@ import { MissionSessions } from './sessions/mission-sessions'
 import { isTerminal, type MissionState } from './record/mission-state'
 import { PermissionInbox } from './sessions/permission-inbox'
 import type { HostError, HostEvent, PermissionReply, WorkspaceBase } from './ports'
-import { NO_PLAN_CALL, nudgeBrief, planBrief, planRetryBrief, replanBrief } from './protocol/prompts'
+import {
+  NO_PLAN_CALL,
+  nudgeBrief,
+  planBrief,
+  planRetryBrief,
+  replanBrief,
+  steerBrief,
+} from './protocol/prompts'
 import type { CheckFailure } from './protocol/prompts'
 import { gaveUpReason, ProviderCooling } from './guards/provider-cooling'
 import { initialState, withParts } from './record/published-state'
@@ -37,7 +44,10 @@ import { RepeatBreaker } from './guards/repeat-breaker'
 import { classify } from './guards/retry'
 import { StuckAsk } from './guards/stuck-ask'
 import { TimerSet } from './util/timer-set'
+import { TodoActions } from './turns/todo-actions'
 import { TodoAttempts } from './turns/todo-attempts'
+import type { Refusal } from './util/refusal'
+import { Steering, steerRefusal } from './sessions/steering'
 import { TurnCutter } from './turns/turn-cut'
 import { captureResult, turnOutcome } from './turns/turn-results'
 
@@ -65,6 +75,8 @@ export class Mission {
   readonly #dispatcher: Dispatcher
   readonly #attempts: TodoAttempts
   readonly #cutter: TurnCutter
+  readonly #steering: Steering
+  readonly #actions: TodoActions
   readonly #seenCalls = new Set<string>()
   readonly #abort = new AbortController()
   readonly #repeat = new RepeatBreaker({ repeats: REPEATS })
@@ -163,6 +175,19 @@ export class Mission {
       sessions: deps.sessions,
       logger: deps.logger,
     })
+    this.#steering = new Steering({ roster: this.#roster, now: () => deps.clock.now() })
+    this.#actions = new TodoActions({
+      record: this.#record,
+      sessions: this.#sessions,
+      roster: this.#roster,
+      inbox: this.#inbox,
+      steering: this.#steering,
+      attempts: this.#attempts,
+      logger: deps.logger,
+      over: () => this.#over(),
+      progressed: () => this.#progressed(),
+      publish: () => this.#publish(),
+    })
     this.#state = initialState(options.id, options.goal, now)
   }
 
@@ -217,6 +242,35 @@ export class Mission {
     if (!ask) throw new Error(`no open permission request ${requestId}`)
     await this.deps.sessions.replyPermission(requestId, ask.sessionId, reply)
     this.#inbox.answered(requestId, this.#sessions.rootAbove(ask.sessionId) ?? ask.sessionId)
+  }
+
+  /**
+   * Cancels one todo: aborts the sessions working on it (with their children), journals it as
+   * cancelled; its dependents wait as blocked, everything else carries on. Resolves with the refusal
+   * when the todo is unknown or finished, or the mission is not running.
+   */
+  cancelTodo(todoId: string): Promise<Refusal | undefined> {
+    return this.#actions.cancel(todoId)
+  }
+
+  /** Sends a failed or cancelled todo back to the queue, its history kept (running missions only). */
+  retryTodo(todoId: string): Promise<Refusal | undefined> {
+    return this.#actions.retry(todoId)
+  }
+
+  /**
+   * Queues a message for a running agent, delivered as its next prompt once its turn reaches idle
+   * (never written into the busy turn). Refused for an unknown session or one that is not running.
+   */
+  steer(sessionId: string, text: string): Refusal | undefined {
+    if (this.#over()) return { refused: 'The mission is not running: there is no agent to steer.' }
+    const live = this.#sessions.live.get(sessionId)
+    const refusal = steerRefusal(live, this.#roster, sessionId, text)
+    if (refusal) return refusal
+    this.#steering.queue(sessionId, text)
+    this.deps.logger.info(`steering queued for ${live?.role ?? ''} ${sessionId}`)
+    this.#publish()
+    return undefined
   }
 
   /** Stops listening to host events and clears timers. */
@@ -419,6 +473,7 @@ export class Mission {
     this.deps.logger.warn(`${live.sessionId} ${reason}: aborting, trying ${turn.todoId ?? ''} again`)
     live.turn = undefined
     live.retired = true
+    this.#steering.drop(live.sessionId, 'its provider kept retrying')
     await this.#sessions.abortTree(live.sessionId)
     this.#sessions.release(live)
     this.#cooling.refresh()
@@ -508,6 +563,8 @@ export class Mission {
     this.#inbox.dropTree(live.sessionId)
     await this.#deliver(live, turn) // a result whose completion event was missed (e.g. recovered after a restart)
     await this.#record.flushUsage(live)
+    if (this.#cancelledMeanwhile(live, turn)) return this.#requestTick()
+    if (await this.#deliverSteering(live, turn)) return
     this.#roster.patch(live.sessionId, { status: 'idle' })
     if (this.#repeating(live, turn)) return this.#onRepeating(live, turn)
     const error = turn.error
@@ -558,6 +615,36 @@ export class Mission {
     await this.#progressed()
   }
 
+  /** The user cancelled the turn's todo while its end was being decided: the session just retires. */
+  #cancelledMeanwhile(live: Live, turn: Turn): boolean {
+    if (!turn.todoId || this.#record.snap.todos[turn.todoId]?.status !== 'cancelled') return false
+    live.retired = true
+    this.#steering.drop(live.sessionId, 'the todo was cancelled')
+    this.#roster.patch(live.sessionId, { status: 'aborted', tool: undefined })
+    this.#sessions.release(live)
+    return true
+  }
+
+  /**
+   * The user's queued messages go out as the next prompt of a turn that ended without its result, in
+   * place of the nudge and without counting as a failed attempt; a turn that is over drops them.
+   */
+  async #deliverSteering(live: Live, turn: Turn): Promise<boolean> {
+    if (!this.#steering.has(live.sessionId)) return false
+    if (turn.delivered || turn.error) {
+      this.#steering.drop(
+        live.sessionId,
+        turn.delivered ? 'the agent delivered its result first' : 'its turn failed',
+      )
+      return false
+    }
+    const text = this.#steering.take(live.sessionId) ?? ''
+    const tool = turn.kind === 'plan' ? TOOL_PLAN : turn.kind === 'work' ? TOOL_REPORT : TOOL_VERDICT
+    this.deps.logger.info(`steering delivered to ${live.role} ${live.sessionId}`)
+    await this.#dispatcher.prompt(live, { ...turn }, steerBrief(text, tool, turn.todoId))
+    return true
+  }
+
   async #onPlanTurn(turn: Turn, error?: HostError): Promise<void> {
     if (error && !classify(error).retry) return void this.#end('failed', `planner: ${error.message}`)
     const reasons = turn.planErrors ?? [NO_PLAN_CALL]
@@ -583,6 +670,7 @@ export class Mission {
     })
     if (step.next === 'check') this.#orFail(this.#runCheck())
     else if (step.next === 'replan') this.#orFail(this.#replan(undefined, step.failed))
+    else if (step.next === 'end') void this.#end('stopped', cancelledReason(step.cancelled, step.blocked))
   }
 
   async #runCheck(): Promise<void> {
@@ -642,6 +730,7 @@ export class Mission {
     const busy = new Set(live.filter((l) => l.busy || l.retryTimer).map((l) => l.sessionId))
     this.#abort.abort()
     this.#clearTimers()
+    for (const l of live) this.#steering.drop(l.sessionId, 'the mission ended')
     this.#roster.endAll(busy, phase === 'stopped' ? 'aborted' : 'failed')
     this.#update({
       phase,
@@ -710,4 +799,12 @@ export class Mission {
     })
     this.#changes.emit(this.#state)
   }
+}
+
+/** Why a mission left with only cancelled todos (and those waiting on them) ends. */
+function cancelledReason(cancelled: string[], blocked: string[]): string {
+  const waiting = blocked.length
+    ? `; ${blocked.join(', ')} waited on ${cancelled.length > 1 ? 'them' : 'it'}`
+    : ''
+  return `cancelled by the user: ${cancelled.join(', ')}${waiting}`
 }

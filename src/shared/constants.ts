@@ -20,6 +20,9 @@ export const Commands = {
   attachServer: 'orchestrator.attachServer',
   openTranscript: 'orchestrator.openTranscript',
   showHistory: 'orchestrator.showHistory',
+  cancelTodo: 'orchestrator.cancelTodo',
+  retryTodo: 'orchestrator.retryTodo',
+  steerAgent: 'orchestrator.steerAgent',
 } as const
 
 /** SecretStorage key of the password of the server in `orchestrator.serverUrl`. */

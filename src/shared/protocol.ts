@@ -4,7 +4,8 @@
 
 /**
  * 2: todos, inbox, evidence, iteration and pause state; pause/resume/permission messages.
- * 3: agents folded into their todos, review history, busy time, the mission's folder; walkthrough.open.
+ * 3: agents folded into their todos, review history, busy time, the mission's folder; walkthrough.open;
+ * cancelled todos and what they block, steering receipts; todo.cancel, todo.retry, agent.steer.
  */
 export const PROTOCOL_VERSION = 3
 
@@ -15,7 +16,21 @@ export type AgentRole = 'commander' | 'planner' | 'worker' | 'reviewer'
 export type AgentStatus = 'starting' | 'busy' | 'retry' | 'waiting' | 'idle' | 'done' | 'failed' | 'aborted'
 
 export type TodoStatus =
-  'pending' | 'ready' | 'running' | 'reported' | 'reviewing' | 'passed' | 'failed' | 'blocked'
+  'pending' | 'ready' | 'running' | 'reported' | 'reviewing' | 'passed' | 'failed' | 'blocked' | 'cancelled'
+
+/** The longest steering message the host accepts (the engine's bound too). */
+export const STEER_MAX_CHARS = 4_000
+
+/** A user's message to an agent: queued until the agent's turn reaches idle, then delivered. */
+export interface SteeringView {
+  id: string
+  text: string
+  status: 'queued' | 'delivered' | 'dropped'
+  queuedAt: number
+  deliveredAt?: number
+  /** Why a dropped message was not delivered. */
+  note?: string
+}
 
 export type PermissionReply = 'once' | 'always' | 'reject'
 
@@ -47,6 +62,8 @@ export interface AgentView {
   busyMs: number
   /** Start of the open busy span, while the agent is active. */
   busySince?: number
+  /** The user's steering messages to this agent, oldest first. */
+  steering?: SteeringView[]
 }
 
 /** An agent whose part in its todo is over, folded into the todo's row: enough for one compact line. */
@@ -77,6 +94,10 @@ export interface TodoView {
   findings: string[]
   /** Files the worker's latest report says it changed. */
   filesChanged?: string[]
+  /** The failed or cancelled todos this one waits on (its status is then `blocked`). */
+  blockedBy?: string[]
+  /** Times the user sent it back to the queue. */
+  retries?: number
   /** Every review so far, oldest first: a failed review stays readable after the todo passes. */
   reviews: ReviewView[]
   /** This todo's finished agents (not in MissionView.agents), in the order they started. */
@@ -151,6 +172,12 @@ export type WebviewToHost =
   | { type: 'file.diff'; todoId: string; path: string }
   /** Opens the first-run walkthrough (from the empty state). */
   | { type: 'walkthrough.open' }
+  /** Cancels one todo: its sessions are aborted, its dependents wait as blocked. */
+  | { type: 'todo.cancel'; todoId: string }
+  /** Sends a failed or cancelled todo back to the queue. */
+  | { type: 'todo.retry'; todoId: string }
+  /** Queues a message for a running agent, delivered at its next idle. */
+  | { type: 'agent.steer'; sessionId: string; text: string }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null
 
@@ -178,6 +205,16 @@ export function isWebviewToHost(v: unknown): v is WebviewToHost {
       return isId(v.sessionId)
     case 'file.diff':
       return isId(v.todoId) && typeof v.path === 'string' && v.path.length > 0 && v.path.length <= 4096
+    case 'todo.cancel':
+    case 'todo.retry':
+      return isId(v.todoId)
+    case 'agent.steer':
+      return (
+        isId(v.sessionId) &&
+        typeof v.text === 'string' &&
+        v.text.trim() !== '' &&
+        v.text.length <= STEER_MAX_CHARS
+      )
     default:
       return false
   }

@@ -17,6 +17,9 @@ import type { Supervisor } from '../opencode/supervisor'
 import { OpencodePreflight } from '../opencode/preflight-port'
 import { preflight, PreflightError } from '../engine/preflight/preflight'
 import type { MissionOptions } from '../engine/mission-options'
+import type { Refusal } from '../engine/util/refusal'
+
+const NO_MISSION: Refusal = { refused: 'No mission is running. Start one with Orchestrator: Run Task.' }
 
 /** Starts and stops missions in the workspace and publishes their state; one mission at a time. */
 export class MissionController implements vscode.Disposable {
@@ -201,6 +204,21 @@ export class MissionController implements vscode.Disposable {
   replyPermission(requestId: string, reply: 'once' | 'always' | 'reject'): Promise<void> {
     if (!this.#mission) return Promise.reject(new Error('no mission'))
     return this.#mission.replyPermission(requestId, reply)
+  }
+
+  /** Cancels one todo of the running mission (see Mission.cancelTodo). */
+  async cancelTodo(todoId: string): Promise<Refusal | undefined> {
+    return this.#mission ? this.#mission.cancelTodo(todoId) : NO_MISSION
+  }
+
+  /** Sends a failed or cancelled todo of the running mission back to the queue. */
+  async retryTodo(todoId: string): Promise<Refusal | undefined> {
+    return this.#mission ? this.#mission.retryTodo(todoId) : NO_MISSION
+  }
+
+  /** Queues a message for a running agent, delivered at its next idle. */
+  steer(sessionId: string, text: string): Refusal | undefined {
+    return this.#mission ? this.#mission.steer(sessionId, text) : NO_MISSION
   }
 
   /**

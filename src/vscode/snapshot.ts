@@ -69,6 +69,16 @@ function toAgentView(a: AgentState): AgentView {
     ...(a.retry !== undefined && {
       retry: { attempt: a.retry.attempt, message: a.retry.message, next: a.retry.next },
     }),
+    ...(a.steering !== undefined && {
+      steering: a.steering.map((m) => ({
+        id: m.id,
+        text: m.text,
+        status: m.status,
+        queuedAt: m.queuedAt,
+        ...(m.deliveredAt !== undefined && { deliveredAt: m.deliveredAt }),
+        ...(m.note !== undefined && { note: m.note }),
+      })),
+    }),
   }
 }
 
@@ -92,6 +102,8 @@ function toTodoView(t: TodoState, folded: AgentState[], ended: boolean): TodoVie
     reviews: t.reviews.map((r) => ({ attempt: r.attempt, verdict: r.verdict, findings: r.findings })),
     folded: folded.map(toFoldedView),
     ...(reason !== undefined && { reason }),
+    ...(t.blockedBy !== undefined && { blockedBy: t.blockedBy }),
+    ...(t.retries !== undefined && { retries: t.retries }),
   }
 }
 

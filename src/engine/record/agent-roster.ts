@@ -62,8 +62,10 @@ export class AgentRoster {
     const i = this.#agents.findIndex((a) => 'sessionId' in event && a.sessionId === event.sessionId)
     const agent = this.#agents[i]
     if (!agent) return false
-    const folded = foldAgentEvent(agent, event, now, this.#ledger)
+    let folded = foldAgentEvent(agent, event, now, this.#ledger)
     if (folded === agent) return false
+    // An aborted agent (its todo cancelled) stays aborted through the idle its abort brings.
+    if (agent.status === 'aborted' && folded.status !== 'aborted') folded = { ...folded, status: 'aborted' }
     let next = withBusySpan(folded, now)
     if (next.text !== agent.text) {
       this.#fullText.delete(agent.sessionId)
@@ -85,12 +87,20 @@ export class AgentRoster {
     return this.#fullText.get(sessionId) ?? this.#agents.find((a) => a.sessionId === sessionId)?.text
   }
 
-  /** At the mission's end: the agents of `cut` sessions were working and are `status`, the rest done. */
+  /**
+   * At the mission's end: the agents of `cut` sessions were working and are `status`, the rest done
+   * (those aborted earlier, with their cancelled todo, stay aborted).
+   */
   endAll(cut: ReadonlySet<string>, status: AgentStatus): void {
     const now = this.now()
     this.#agents = this.#agents.map((a) =>
       withBusySpan(
-        { ...a, status: cut.has(a.sessionId) ? status : 'done', tool: undefined, retry: undefined },
+        {
+          ...a,
+          status: a.status === 'aborted' ? 'aborted' : cut.has(a.sessionId) ? status : 'done',
+          tool: undefined,
+          retry: undefined,
+        },
         now,
       ),
     )

@@ -9,6 +9,20 @@ export type MissionPhase =
 
 export type AgentStatus = 'starting' | 'busy' | 'retry' | 'waiting' | 'idle' | 'done' | 'failed' | 'aborted'
 
+/**
+ * A user's message to a running agent: queued until the agent's turn reaches idle, then delivered as
+ * its next prompt; dropped (with the reason) when the agent finished or stopped before that.
+ */
+export interface SteeringMessage {
+  id: string
+  text: string
+  status: 'queued' | 'delivered' | 'dropped'
+  queuedAt: number
+  deliveredAt?: number
+  /** Why a dropped message was not delivered. */
+  note?: string
+}
+
 export interface AgentState {
   sessionId: string
   role: Role
@@ -32,6 +46,8 @@ export interface AgentState {
   busyMs: number
   /** Start of the open busy span, while the agent is active. */
   busySince?: number
+  /** The user's steering messages to this agent, oldest first. */
+  steering?: SteeringMessage[]
 }
 
 /** One review of a todo: kept for every attempt, so a failed review stays readable after a pass. */
@@ -63,10 +79,12 @@ export interface TodoState {
   filesChanged: string[]
   /** Why the todo failed, what blocks it, or that it never started. */
   reason?: string
-  /** The failed todos that keep this one from starting. */
+  /** The failed or cancelled todos that keep this one from starting. */
   blockedBy?: string[]
   /** Every review so far, oldest first. */
   reviews: ReviewState[]
+  /** Times the user sent it back to the queue. */
+  retries?: number
 }
 
 export interface EvidenceState {

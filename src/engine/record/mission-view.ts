@@ -25,6 +25,7 @@ export function todoStates(snap: MissionSnapshot): TodoState[] {
         ...(t.summary !== undefined && { summary: t.summary }),
         ...(fate.reason !== undefined && { reason: fate.reason }),
         ...(fate.blockedBy !== undefined && { blockedBy: fate.blockedBy }),
+        ...(t.retries !== undefined && { retries: t.retries }),
       },
     ]
   })

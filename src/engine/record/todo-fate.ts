@@ -1,13 +1,14 @@
 // What became of each todo, as the report and the dashboard tell it: why a failed todo failed, which
-// failed dependency keeps a pending one from ever starting, and which never started.
+// failed or cancelled dependency keeps a pending one from ever starting, and which never started.
 
 import type { TodoRecord, TodoStatus } from './journal'
 
 type Lookup = (id: string) => TodoRecord | undefined
 
 /**
- * The failed todos a todo waits on, directly or through dependencies that wait on them, in the order
- * found. Passed dependencies block nothing; a failed one blocks until a plan reopens it.
+ * The failed or cancelled todos a todo waits on, directly or through dependencies that wait on them,
+ * in the order found. Passed dependencies block nothing; a failed one blocks until a plan reopens it
+ * (or the user retries it), a cancelled one until the user retries it.
  */
 export function failedDependencies(todo: TodoRecord, lookup: Lookup): string[] {
   const failed = new Set<string>()
@@ -18,7 +19,7 @@ export function failedDependencies(todo: TodoRecord, lookup: Lookup): string[] {
       seen.add(id)
       const dep = lookup(id)
       if (!dep || dep.status === 'passed') continue
-      if (dep.status === 'failed') failed.add(id)
+      if (dep.status === 'failed' || dep.status === 'cancelled') failed.add(id)
       else visit(dep)
     }
   }
@@ -31,7 +32,7 @@ export interface TodoFate {
   status: TodoStatus
   /** Why the todo is where it is, when that is not plain progress. */
   reason?: string
-  /** The failed todos that keep this one from starting. */
+  /** The failed or cancelled todos that keep this one from starting. */
   blockedBy?: string[]
 }
 
@@ -43,13 +44,14 @@ export function todoFate(todo: TodoRecord, lookup: Lookup): TodoFate {
     case 'pending':
     case 'ready': {
       const blockedBy = failedDependencies(todo, lookup)
-      if (blockedBy.length)
-        return { status: 'blocked', reason: `blocked by failed ${blockedBy.join(', ')}`, blockedBy }
+      if (blockedBy.length) return { status: 'blocked', reason: blockedReason(blockedBy, lookup), blockedBy }
       if (todo.attempts === 0) return { status: todo.status, reason: 'never started' }
       return { status: todo.status, ...(todo.requeueReason && { reason: todo.requeueReason }) }
     }
     case 'blocked':
       return { status: 'blocked', ...(todo.summary && { reason: todo.summary }) }
+    case 'cancelled':
+      return { status: 'cancelled', reason: todo.cancelReason ?? 'cancelled by the user' }
     default:
       return { status: todo.status }
   }
@@ -59,4 +61,15 @@ function failReason(todo: TodoRecord): string {
   if (todo.failReason) return todo.failReason
   if (todo.findings.length) return `review failed: ${todo.findings.join('; ')}`
   return todo.requeueReason ?? 'failed'
+}
+
+/** "blocked by failed a, b", "blocked by cancelled c", or both, in that order. */
+function blockedReason(blockedBy: string[], lookup: Lookup): string {
+  const cancelled = blockedBy.filter((id) => lookup(id)?.status === 'cancelled')
+  const failed = blockedBy.filter((id) => !cancelled.includes(id))
+  const parts = [
+    ...(failed.length ? [`failed ${failed.join(', ')}`] : []),
+    ...(cancelled.length ? [`cancelled ${cancelled.join(', ')}`] : []),
+  ]
+  return `blocked by ${parts.join(', ')}`
 }

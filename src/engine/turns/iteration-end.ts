@@ -7,7 +7,12 @@ import { failedDependencies, todoFate } from '../record/todo-fate'
 import type { CheckResult } from '../ports'
 import type { CheckFailure } from '../protocol/prompts'
 
-export type IterationStep = { next: 'check' } | { next: 'wait' } | { next: 'replan'; failed: string[] }
+export type IterationStep =
+  | { next: 'check' }
+  | { next: 'wait' }
+  | { next: 'replan'; failed: string[] }
+  /** Nothing else can progress: what is left was cancelled by the user or waits on a cancelled todo. */
+  | { next: 'end'; cancelled: string[]; blocked: string[] }
 
 export interface IterationActivity {
   /** A session of the mission is running a turn. */
@@ -23,6 +28,8 @@ export interface IterationActivity {
  * not failed, so it only waits for them, a breaker that will half-open, or the caps. A failed todo
  * does not end the iteration while others progress. When nothing can progress, the planner revises
  * the plan, told which todos failed.
+ * Cancelled todos, and those waiting on them, will not progress and are not re-planned (the user
+ * decided): once only they are left besides passed todos, the mission ends.
  */
 export function iterationStep(
   todos: readonly (TodoRecord | undefined)[],
@@ -41,6 +48,13 @@ export function iterationStep(
   const failed = todos
     .filter((t) => t && (t.status === 'failed' || t.status === 'blocked'))
     .map((t) => t?.id ?? '')
+  if (failed.length === 0) {
+    const cancelled = todos.filter((t) => t?.status === 'cancelled').map((t) => t?.id ?? '')
+    const blocked = todos
+      .filter((t) => t && (t.status === 'pending' || t.status === 'ready'))
+      .map((t) => t?.id ?? '')
+    if (cancelled.length > 0) return { next: 'end', cancelled, blocked }
+  }
   return { next: 'replan', failed }
 }
 
@@ -56,6 +70,7 @@ export function failedTodosReason(todos: readonly (TodoRecord | undefined)[], bu
     if (!t) continue
     const fate = todoFate(t, lookup)
     if (fate.status === 'failed') parts.push(`${t.id} failed (${fate.reason ?? 'failed'})`)
+    else if (fate.status === 'cancelled') parts.push(`${t.id} cancelled by the user`)
     else if (fate.blockedBy) parts.push(`${t.id} blocked by ${fate.blockedBy.join(', ')}`)
   }
   return `${parts.join('; ')} — no re-plan left (${budget})`
