@@ -1,10 +1,10 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { offlineEnv } from '../../src/demo/offline-env'
 import { writeProject } from '../../src/demo/sample-project'
-import { missionScript } from '../../src/demo/mission-script'
+import { missionScript, parseBrief } from '../../src/demo/mission-script'
 import { ScriptedProvider, scriptedProviderConfig } from '../../src/demo/scripted-provider'
 import { resolveOpencodeBinary } from '../../src/opencode/binary'
 import { EXTENSION_ID, STATUS_BAR_ID } from '../../src/shared/constants'
@@ -255,11 +255,87 @@ describe('the extension in a real VS Code workbench', () => {
     await rows.nth(1).click()
     await page.locator('.monaco-editor', { hasText: SUMMARY }).last().waitFor({ timeout: 15_000 })
 
-    // A high-contrast theme: the dashboard takes the theme's colours (no colour of its own).
-    bench!.setUserSettings({ 'workbench.colorTheme': 'Default High Contrast' })
+    // A high-contrast theme: the dashboard takes the theme's colours (no colour of its own). The
+    // system asks for forced colours, and VS Code follows it (window.autoDetectHighContrast).
+    await page.emulateMedia({ forcedColors: 'active', colorScheme: 'dark' })
     await page.locator('.monaco-workbench.hc-black').waitFor({ timeout: 30_000 })
     await view().locator('[data-testid="mission-phase"]').waitFor()
     await page.screenshot({ path: join(artifacts, '11-dashboard-high-contrast.png'), animations: 'disabled' })
-    bench!.setUserSettings({ 'workbench.colorTheme': 'Default Light Modern' })
+    await page.emulateMedia({ forcedColors: 'none', colorScheme: 'light' })
+  }, 180_000)
+
+  it('steers one agent (queued, then delivered) and cancels one todo while the others pass', async () => {
+    const page = bench!.page
+    const view = () => page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame')
+    const fileTodo = (id: string) => ({
+      id,
+      title: `Write ${id}.txt`,
+      description: '',
+      files: [`${id}.txt`],
+      dependsOn: [],
+      acceptance: [],
+    })
+    const base = missionScript({
+      latencyMs: 300,
+      plan: () => ['steer', 'keep', 'drop'].map(fileTodo),
+      // The steered worker's first turn ends with text only: the idle its message waits for.
+      work: (id, attempt) =>
+        id === 'steer' && attempt === 1
+          ? { skipReport: true }
+          : { files: { [`${id}.txt`]: `${id}\n` }, summary: `wrote ${id}.txt` },
+    })
+    // The first work call of "steer" and of "drop" waits until the test has acted on it.
+    const gates = new Map<string, () => void>()
+    const held = new Map<string, Promise<void>>()
+    for (const id of ['steer', 'drop']) held.set(id, new Promise<void>((r) => gates.set(id, r)))
+    provider.setScript(async (req) => {
+      const brief = parseBrief(req.lastUserText)
+      const gate = brief.kind === 'work' && !req.toolResults.length ? held.get(brief.todoId) : undefined
+      if (gate) {
+        held.delete(brief.kind === 'work' ? brief.todoId : '')
+        await gate
+      }
+      return base(req)
+    })
+    await view().getByLabel('Mission goal').fill('Steer one, cancel one')
+    await view().getByRole('button', { name: 'Run' }).click()
+    const todoRow = (id: string) => view().locator('[data-testid="todo"]', { hasText: `Write ${id}.txt` })
+    const worker = (id: string) => todoRow(id).locator('[data-testid="agent"][data-role="worker"]')
+    await worker('steer').waitFor({ timeout: 60_000 })
+    await worker('drop').waitFor({ timeout: 60_000 })
+
+    // Steer the busy worker: the message is queued, never written into its running turn.
+    await worker('steer').locator('[data-testid="steer-agent"]').click()
+    await worker('steer')
+      .getByLabel(/Message to the/)
+      .fill('Also add a trailing newline')
+    await page.keyboard.press('Enter')
+    const receipt = worker('steer').locator('[data-testid="steer-receipt"]')
+    await expect.poll(() => receipt.getAttribute('data-status'), { timeout: 10_000 }).toBe('queued')
+    // Cancel the other held todo: its session is aborted, the rest goes on.
+    await todoRow('drop').locator('[data-testid="cancel-todo"]').click()
+    await expect
+      .poll(() => todoRow('drop').getAttribute('data-status'), { timeout: 15_000 })
+      .toBe('cancelled')
+    await page.screenshot({ path: join(artifacts, '12-steer-queued-cancelled.png'), animations: 'disabled' })
+    gates.get('steer')?.()
+    gates.get('drop')?.()
+    await expect.poll(() => receipt.getAttribute('data-status'), { timeout: 30_000 }).toBe('delivered')
+    await page.screenshot({ path: join(artifacts, '13-steer-delivered.png'), animations: 'disabled' })
+    await expect
+      .poll(() => view().locator('[data-testid="mission-phase"]').textContent(), { timeout: 60_000 })
+      .toBe('stopped')
+    expect(await todoRow('steer').getAttribute('data-status')).toBe('passed')
+    expect(await todoRow('keep').getAttribute('data-status')).toBe('passed')
+    expect(readFileSync(join(workspace, 'keep.txt'), 'utf8')).toBe('keep\n')
+    expect(existsSync(join(workspace, 'drop.txt'))).toBe(false)
+    // The steering text reached the model once, as the latest message of a request after the turn.
+    expect(
+      provider.requests.filter((r) => r.lastUserText.includes('Also add a trailing newline')),
+    ).toHaveLength(1)
+    await page.screenshot({
+      path: join(artifacts, '14-mission-with-cancelled-todo.png'),
+      animations: 'disabled',
+    })
   }, 180_000)
 })

@@ -1,5 +1,5 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
@@ -25,7 +25,6 @@ export interface WorkbenchOptions {
 export class Workbench {
   private constructor(
     readonly page: Page,
-    private readonly userData: string,
     private readonly context: BrowserContext,
     private readonly server: ChildProcess,
     readonly port: number,
@@ -108,14 +107,7 @@ export class Workbench {
     const page = context.pages()[0] ?? (await context.newPage())
     await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(o.workspace)}`)
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 })
-    return new Workbench(page, userData, context, server, port, requests, o.artifacts)
-  }
-
-  /** Changes user settings the way a user editing settings.json does; VS Code picks the file up live. */
-  setUserSettings(patch: Record<string, unknown>): void {
-    const file = join(this.userData, 'User', 'settings.json')
-    const current = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>
-    writeFileSync(file, JSON.stringify({ ...current, ...patch }, null, 2))
+    return new Workbench(page, context, server, port, requests, o.artifacts)
   }
 
   /** Runs a command from the palette; retries while the extension's contributions are still loading. */
