@@ -317,6 +317,10 @@ describe('the extension in a real VS Code workbench', () => {
     await expect
       .poll(() => todoRow('drop').getAttribute('data-status'), { timeout: 15_000 })
       .toBe('cancelled')
+    // Its worker is shown as aborted at once, while the server still ends the call it was in.
+    await expect
+      .poll(() => todoRow('drop').locator('[data-testid="agent"]', { hasText: 'busy' }).count())
+      .toBe(0)
     await page.screenshot({ path: join(artifacts, '12-steer-queued-cancelled.png'), animations: 'disabled' })
     gates.get('steer')?.()
     gates.get('drop')?.()

@@ -52,8 +52,10 @@ export class TodoActions {
       working.map(async (live) => {
         this.d.steering.drop(live.sessionId, 'the todo was cancelled')
         this.d.inbox.dropTree(live.sessionId)
-        await this.d.sessions.abortTree(live.sessionId)
+        // Shown as aborted at once: the server's abort can take as long as the call it ends.
         this.d.roster.patch(live.sessionId, { status: 'aborted', tool: undefined })
+        this.d.publish()
+        await this.d.sessions.abortTree(live.sessionId)
         await this.d.record.flushUsage(live)
         this.d.sessions.release(live)
       }),
