@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { missionScript, parseBrief, type MissionScriptOptions } from '../../src/demo/mission-script'
 import type { ChatRequest, Script } from '../../src/demo/scripted-provider'
 import type { Mission } from '../../src/engine/mission'
@@ -64,6 +64,8 @@ describe('acting on one piece of a mission against the real OpenCode server', ()
     const workerA = running.agents.find((a) => a.role === 'worker' && a.todoId === 'a')?.sessionId ?? ''
     expect(await m.cancelTodo('a')).toBeUndefined()
     expect(m.state.todos.find((t) => t.id === 'c')).toMatchObject({ status: 'blocked', blockedBy: ['a'] })
+    // The server ends the held call: the provider sees its client go away before the script answers.
+    await vi.waitFor(() => expect(heldCall.aborted).toBe(true), { timeout: 15_000 })
     release()
     const final = await done
     m.dispose()

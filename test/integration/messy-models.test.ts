@@ -144,9 +144,9 @@ describe('messy models against the real OpenCode server', () => {
               }),
               tool('orchestrator_report', {
                 todoId: 'a',
-                status: 'failed',
+                status: 'done',
                 summary: 'second',
-                filesChanged: [],
+                filesChanged: ['a.txt'],
               }),
             ],
           }
@@ -161,9 +161,11 @@ describe('messy models against the real OpenCode server', () => {
     )
     expect(refused?.toolResults.join('\n')).toContain('report with todoId "a"')
     const reports = journal().filter((e) => e.type === 'todo.reported')
-    expect(reports.filter((e) => e.todoId === 'a').map((e) => [e.summary, e.status])).toEqual([
-      ['first', 'done'],
-    ])
+    // OpenCode runs the two calls of one step in parallel, so either may complete first: the first to
+    // complete counts, and the other is not counted again.
+    const ofA = reports.filter((e) => e.todoId === 'a').map((e) => e.summary)
+    expect(ofA).toHaveLength(1)
+    expect(['first', 'second']).toContain(ofA[0])
     expect(reports.filter((e) => e.todoId === 'b').map((e) => e.summary)).toEqual(['wrote b.txt'])
     const reviewsOfA = provider.chatRequests.filter((r) => r.lastUserText.startsWith('Review todoId: a'))
     expect(reviewsOfA.filter(isFresh)).toHaveLength(1)
