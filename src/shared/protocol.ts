@@ -38,6 +38,48 @@ export interface AgentView {
   retry?: { attempt: number; message: string }
   startedAt: number
   lastActivityAt: number
+  /** Tokens in the agent's context (its last model call's input and cache tokens). */
+  contextTokens?: number
+  /** The model's context window, when the server declares one. */
+  contextLimit?: number
+  /** Times the session's context was compacted. */
+  compactions?: number
+}
+
+export type TimelineKind = 'thinking' | 'tool' | 'permission' | 'retry' | 'idle'
+
+export interface TimelineSpanView {
+  kind: TimelineKind
+  /** The tool of a `tool` span. */
+  name?: string
+  start: number
+  end: number
+  /** Spans merged into this one to keep the lane bounded. */
+  merged?: number
+}
+
+/** One agent's swimlane; it names its agent, which may have left the agent list. */
+export interface TimelineLaneView {
+  sessionId: string
+  role: AgentRole
+  title: string
+  todoId?: string
+  /** At most TIMELINE_VIEW_SPANS closed spans, oldest merged first. */
+  spans: TimelineSpanView[]
+  /** What the agent is doing now, since `start`. */
+  open?: { kind: TimelineKind; name?: string; start: number }
+  /** When its context was compacted. */
+  compactions: number[]
+}
+
+/** Closed spans per lane carried to the view (the engine keeps more, the journal all). */
+export const TIMELINE_VIEW_SPANS = 48
+
+/** The mission's finite budget limits; an absent one is unlimited. */
+export interface BudgetsView {
+  maxTokens?: number
+  maxCostUsd?: number
+  maxWallMs?: number
 }
 
 export interface TodoView {
@@ -91,6 +133,9 @@ export interface MissionView {
   todos: TodoView[]
   inbox: PermissionView[]
   evidence?: EvidenceView
+  /** Always sent by this host; optional so that a view of a mission without them stays valid. */
+  budgets?: BudgetsView
+  timeline?: TimelineLaneView[]
 }
 
 export interface DashboardSnapshot {

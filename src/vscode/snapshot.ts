@@ -5,13 +5,17 @@ import type {
   PermissionAsk,
   TodoState,
 } from '../engine/record/mission-state'
+import { pushSpan, type TimelineLane } from '../engine/record/timeline'
 import {
   EVIDENCE_TAIL_LINES,
+  TIMELINE_VIEW_SPANS,
   type AgentView,
   type DashboardSnapshot,
   type EvidenceView,
   type MissionView,
   type PermissionView,
+  type TimelineLaneView,
+  type TimelineSpanView,
   type TodoView,
 } from '../shared/protocol'
 import type { ServerState } from './server-controller'
@@ -40,6 +44,40 @@ export function toMissionView(m: MissionState): MissionView {
     todos: m.todos.map(toTodoView),
     inbox: m.inbox.map(toPermissionView),
     ...(evidence && { evidence: toEvidenceView(evidence) }),
+    budgets: {
+      ...(m.budgets.maxTokens !== undefined && { maxTokens: m.budgets.maxTokens }),
+      ...(m.budgets.maxCostUsd !== undefined && { maxCostUsd: m.budgets.maxCostUsd }),
+      ...(m.budgets.maxWallMs !== undefined && { maxWallMs: m.budgets.maxWallMs }),
+    },
+    timeline: m.timeline.map((l) => toLaneView(l, m.agents)),
+  }
+}
+
+/** Capped spans by engine lane: lanes are replaced on change, so an unchanged one is not capped again. */
+const cappedSpans = new WeakMap<TimelineLane, TimelineSpanView[]>()
+
+function toLaneView(l: TimelineLane, agents: readonly AgentState[]): TimelineLaneView {
+  const agent = agents.find((a) => a.sessionId === l.sessionId)
+  let spans = cappedSpans.get(l)
+  if (!spans) {
+    const capped: TimelineSpanView[] = []
+    for (const s of l.spans) pushSpan(capped, s, TIMELINE_VIEW_SPANS)
+    cappedSpans.set(l, (spans = capped))
+  }
+  return {
+    sessionId: l.sessionId,
+    role: agent?.role ?? 'worker',
+    title: agent?.title ?? l.sessionId,
+    ...(agent?.todoId !== undefined && { todoId: agent.todoId }),
+    spans,
+    ...(l.open && {
+      open: {
+        kind: l.open.kind,
+        ...(l.open.name !== undefined && { name: l.open.name }),
+        start: l.open.start,
+      },
+    }),
+    compactions: l.compactions,
   }
 }
 
@@ -58,6 +96,9 @@ function toAgentView(a: AgentState): AgentView {
     ...(a.text !== undefined && { text: a.text }),
     ...(a.error !== undefined && { error: a.error }),
     ...(a.retry !== undefined && { retry: { attempt: a.retry.attempt, message: a.retry.message } }),
+    ...(a.contextTokens !== undefined && { contextTokens: a.contextTokens }),
+    ...(a.contextLimit !== undefined && { contextLimit: a.contextLimit }),
+    ...(a.compactions !== undefined && { compactions: a.compactions }),
   }
 }
 

@@ -72,6 +72,8 @@ const state = (extra: Partial<MissionState>): MissionState => ({
   tokens: 0,
   cost: 0,
   modelCalls: 0,
+  budgets: {},
+  timeline: [],
   ...extra,
 })
 

@@ -122,6 +122,8 @@ const state = (patch: Partial<MissionState> = {}): MissionState => ({
   tokens: 10,
   cost: 0.5,
   modelCalls: 3,
+  budgets: {},
+  timeline: [],
   ...patch,
 })
 

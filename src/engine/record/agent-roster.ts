@@ -6,7 +6,7 @@
 
 import { foldAgentEvent, UsageLedger } from './agent-fold'
 import type { AgentState, AgentStatus } from './mission-state'
-import type { HostEvent } from '../ports'
+import type { HostEvent, ModelLimit } from '../ports'
 import { excerpt } from '../util/excerpt'
 
 /** The most of an agent's last text the published state carries. */
@@ -19,6 +19,13 @@ export class AgentRoster {
   readonly #answered = new Set<string>()
   /** The whole last text of agents whose text is shown cut. */
   readonly #fullText = new Map<string, string>()
+  /** Context windows by `providerID/modelID`, once the server listed them. */
+  #limits: Readonly<Record<string, ModelLimit>> = {}
+
+  /** Takes the server's model limits; agents get theirs from their next assistant message. */
+  setLimits(limits: Readonly<Record<string, ModelLimit>>): void {
+    this.#limits = limits
+  }
 
   get list(): AgentState[] {
     return this.#agents
@@ -53,7 +60,7 @@ export class AgentRoster {
     const i = this.#agents.findIndex((a) => 'sessionId' in event && a.sessionId === event.sessionId)
     const agent = this.#agents[i]
     if (!agent) return false
-    let next = foldAgentEvent(agent, event, now, this.#ledger)
+    let next = foldAgentEvent(agent, event, now, this.#ledger, this.#limits)
     if (next === agent) return false
     if (next.text !== agent.text) {
       this.#fullText.delete(agent.sessionId)

@@ -4,10 +4,16 @@
 
 import type { AgentRoster } from './agent-roster'
 import type { MissionSnapshot } from './journal'
-import type { MissionState, PermissionAsk } from './mission-state'
+import type { BudgetView, MissionState, PermissionAsk } from './mission-state'
+import type { Timeline } from './timeline'
 import { todoStates } from './mission-view'
 
-export function initialState(id: string, goal: string, startedAt: number): MissionState {
+export function initialState(
+  id: string,
+  goal: string,
+  startedAt: number,
+  budgets: BudgetView = {},
+): MissionState {
   return {
     id,
     goal,
@@ -22,6 +28,8 @@ export function initialState(id: string, goal: string, startedAt: number): Missi
     tokens: 0,
     cost: 0,
     modelCalls: 0,
+    budgets,
+    timeline: [],
   }
 }
 
@@ -29,11 +37,15 @@ export interface MissionParts {
   paused: boolean
   roster: AgentRoster
   inbox: PermissionAsk[]
+  timeline: Timeline
   /** The journal's mission; undefined until it is read. */
   snap: MissionSnapshot | undefined
 }
 
-export function withParts(state: MissionState, { paused, roster, inbox, snap }: MissionParts): MissionState {
+export function withParts(
+  state: MissionState,
+  { paused, roster, inbox, timeline, snap }: MissionParts,
+): MissionState {
   return {
     ...state,
     paused,
@@ -42,6 +54,7 @@ export function withParts(state: MissionState, { paused, roster, inbox, snap }: 
     tokens: roster.tokens,
     cost: roster.cost,
     modelCalls: roster.modelCalls,
+    timeline: timeline.lanes,
     ...(snap && {
       iteration: snap.iteration,
       todos: todoStates(snap),
