@@ -3,7 +3,13 @@
 import { describe, expect, it } from 'vitest'
 import type { HostEvent } from '../../src/engine/ports'
 import { parseEntries, replay } from '../../src/engine/record/journal'
-import { pushSpan, Timeline, type TimelineSpan } from '../../src/engine/record/timeline'
+import {
+  entrySpans,
+  pushSpan,
+  Timeline,
+  timelineEntry,
+  type TimelineSpan,
+} from '../../src/engine/record/timeline'
 import { fakeMission } from '../fixtures/fake-mission'
 import { flush } from '../fixtures/fake-opencode'
 
@@ -111,6 +117,37 @@ describe('timeline fold', () => {
     expect(spans.at(-1)?.end).toBe(1010)
     // Nothing lost: the merged counts add up to the spans pushed.
     expect(spans.reduce((n, s) => n + (s.merged ?? 1), 0)).toBe(11)
+  })
+})
+
+describe('timeline journal entries', () => {
+  it('store spans as gap and duration from the batch start, and read back the same spans', () => {
+    const spans: TimelineSpan[] = [
+      { kind: 'thinking', start: 1_000, end: 1_400 },
+      { kind: 'tool', name: 'edit', start: 1_400, end: 1_400 },
+      { kind: 'retry', start: 1_500, end: 2_000 }, // after a gap
+    ]
+    const entry = timelineEntry({ sessionId: S, spans, compactions: [] })
+    expect(entry).toEqual({
+      sessionId: S,
+      from: 1_000,
+      spans: [
+        ['thinking', 0, 400],
+        ['tool', 0, 0, 'edit'],
+        ['retry', 100, 500],
+      ],
+    })
+    expect(entrySpans(entry)).toEqual(spans)
+    // A kind this version does not know is skipped, its time still counted.
+    expect(
+      entrySpans({
+        from: 0,
+        spans: [
+          ['sleeping' as 'idle', 0, 5],
+          ['idle', 0, 5],
+        ],
+      }),
+    ).toEqual([{ kind: 'idle', start: 5, end: 10 }])
   })
 })
 

@@ -8,7 +8,7 @@
 import type { Clock, Role, WorkspaceBase } from '../ports'
 import type { PlanTodo, ReportStatus, Verdict } from '../protocol/mission-protocol'
 import { REDACTED, scrubSecrets } from '../util/scrub-secrets'
-import { pushSpan, type TimelineLane, type TimelineSpan } from './timeline'
+import { entrySpans, pushSpan, type TimelineEntry, type TimelineLane } from './timeline'
 
 /**
  * A todo's place in its life cycle. `ready` is accepted as input and treated like `pending`: the
@@ -40,7 +40,7 @@ export type JournalEntry = { at: number } & (
   /** The workspace as the mission started (diffs are taken against it). */
   | { type: 'mission.base'; base: WorkspaceBase }
   /** What an agent did since its lane was last journaled (batched at turn ends and at the end). */
-  | { type: 'timeline'; sessionId: string; spans: TimelineSpan[]; compactions?: number[] }
+  | ({ type: 'timeline' } & TimelineEntry)
   /** Written after `mission.ended`, so a history lists a mission from its last line alone. */
   | { type: 'mission.summary'; summary: MissionSummary }
 )
@@ -263,7 +263,7 @@ function apply(s: MissionSnapshot, e: JournalEntry): void {
     case 'timeline': {
       let lane = s.timeline.find((l) => l.sessionId === e.sessionId)
       if (!lane) s.timeline.push((lane = { sessionId: e.sessionId, spans: [], compactions: [] }))
-      for (const span of e.spans) pushSpan(lane.spans, { ...span })
+      for (const span of entrySpans(e)) pushSpan(lane.spans, span)
       lane.compactions.push(...(e.compactions ?? []))
       return
     }

@@ -172,7 +172,8 @@ export class Timeline {
   ): void {
     const open = s.lane.open
     let spans = s.lane.spans
-    if (open && now > open.start) {
+    // A tool call is kept even when it took no measurable time: its name is what the lane shows.
+    if (open && (now > open.start || open.kind === 'tool')) {
       const span: TimelineSpan = {
         kind: open.kind,
         ...(open.name !== undefined && { name: open.name }),
@@ -236,15 +237,46 @@ function nextActivity(
   }
 }
 
-/** A batch as the journal stores it (no empty compaction list). */
-export function timelineEntry(b: TimelineBatch): {
+/**
+ * A span as the journal stores it: `[kind, gap, duration, name?]` in ms, the gap counted from the end
+ * of the span before it in the batch (from the batch's `from` for the first). A lane's spans follow
+ * one another, so gaps are 0: a span costs some 20 bytes instead of 60.
+ */
+export type JournalSpan = [TimelineKind, number, number] | [TimelineKind, number, number, string]
+
+/** A batch as the journal stores it. */
+export interface TimelineEntry {
   sessionId: string
-  spans: TimelineSpan[]
+  from: number
+  spans: JournalSpan[]
   compactions?: number[]
-} {
+}
+
+export function timelineEntry(b: TimelineBatch): TimelineEntry {
+  const from = b.spans[0]?.start ?? 0
+  let at = from
+  const spans = b.spans.map((s): JournalSpan => {
+    const gap = s.start - at
+    at = s.end
+    return s.name === undefined ? [s.kind, gap, s.end - s.start] : [s.kind, gap, s.end - s.start, s.name]
+  })
   return {
     sessionId: b.sessionId,
-    spans: b.spans,
+    from,
+    spans,
     ...(b.compactions.length > 0 && { compactions: b.compactions }),
   }
+}
+
+/** The spans of a journaled batch; entries of an unknown kind (a newer journal) are skipped. */
+export function entrySpans(e: Pick<TimelineEntry, 'from' | 'spans'>): TimelineSpan[] {
+  const out: TimelineSpan[] = []
+  let at = e.from
+  for (const [kind, gap, duration, name] of e.spans) {
+    const start = at + gap
+    at = start + duration
+    if (!TIMELINE_KINDS.includes(kind)) continue
+    out.push({ kind, ...(name !== undefined && { name }), start, end: at })
+  }
+  return out
 }
