@@ -2,8 +2,13 @@
 // it passes isWebviewToHost before routing. Bump PROTOCOL_VERSION on any incompatible change.
 // Plain data only: these types cross postMessage (structured clone), so no functions, no classes.
 
-/** 2: todos, inbox, evidence, iteration and pause state; pause/resume/permission messages. */
-export const PROTOCOL_VERSION = 2
+import type { MissionDelta } from './mission-delta'
+
+/**
+ * 2: todos, inbox, evidence, iteration and pause state; pause/resume/permission messages.
+ * 3: mission deltas between snapshots; budgets, context meters and the timeline.
+ */
+export const PROTOCOL_VERSION = 3
 
 export type ServerStatus = 'stopped' | 'starting' | 'ready' | 'failed'
 
@@ -145,8 +150,15 @@ export interface DashboardSnapshot {
   blocked?: string
 }
 
-/** The host always sends whole snapshots (coalesced): they are small and never go stale. */
-export type HostToWebview = { type: 'snapshot'; protocol: number; state: DashboardSnapshot }
+/**
+ * A whole snapshot on `ready` and whenever the view becomes visible (or the server, the blocked
+ * state or the mission changed); while visible, coalesced deltas of the mission in between. `seq`
+ * numbers the host's messages; a delta applies to the message numbered `base` only, and a view
+ * holding another asks for a snapshot (it posts `ready` again).
+ */
+export type HostToWebview =
+  | { type: 'snapshot'; protocol: number; seq?: number; state: DashboardSnapshot }
+  | { type: 'delta'; protocol: number; seq: number; base: number; mission: MissionDelta }
 
 export type WebviewToHost =
   | { type: 'ready'; protocol: number }
@@ -195,6 +207,14 @@ export function isHostToWebview(v: unknown): v is HostToWebview {
   switch (v.type) {
     case 'snapshot':
       return typeof v.protocol === 'number' && isObject(v.state)
+    case 'delta':
+      return (
+        typeof v.protocol === 'number' &&
+        typeof v.seq === 'number' &&
+        typeof v.base === 'number' &&
+        isObject(v.mission) &&
+        typeof v.mission.id === 'string'
+      )
     default:
       return false
   }

@@ -1,5 +1,6 @@
 import type {
   AgentState,
+  BudgetView,
   EvidenceState,
   MissionState,
   PermissionAsk,
@@ -10,6 +11,7 @@ import {
   EVIDENCE_TAIL_LINES,
   TIMELINE_VIEW_SPANS,
   type AgentView,
+  type BudgetsView,
   type DashboardSnapshot,
   type EvidenceView,
   type MissionView,
@@ -40,30 +42,40 @@ export function toMissionView(m: MissionState): MissionView {
     ...(m.reason !== undefined && { reason: m.reason }),
     tokens: m.tokens,
     cost: m.cost,
-    agents: m.agents.map(toAgentView),
-    todos: m.todos.map(toTodoView),
-    inbox: m.inbox.map(toPermissionView),
-    ...(evidence && { evidence: toEvidenceView(evidence) }),
-    budgets: {
-      ...(m.budgets.maxTokens !== undefined && { maxTokens: m.budgets.maxTokens }),
-      ...(m.budgets.maxCostUsd !== undefined && { maxCostUsd: m.budgets.maxCostUsd }),
-      ...(m.budgets.maxWallMs !== undefined && { maxWallMs: m.budgets.maxWallMs }),
-    },
-    timeline: m.timeline.map((l) => toLaneView(l, m.agents)),
+    agents: m.agents.map((a) => cached(views.agent, a, toAgentView)),
+    todos: cached(views.todos, m.todos, (ts) => ts.map(toTodoView)),
+    inbox: cached(views.inbox, m.inbox, (ps) => ps.map(toPermissionView)),
+    ...(evidence && { evidence: cached(views.evidence, evidence, toEvidenceView) }),
+    budgets: cached(views.budgets, m.budgets, (b) => ({
+      ...(b.maxTokens !== undefined && { maxTokens: b.maxTokens }),
+      ...(b.maxCostUsd !== undefined && { maxCostUsd: b.maxCostUsd }),
+      ...(b.maxWallMs !== undefined && { maxWallMs: b.maxWallMs }),
+    })),
+    timeline: m.timeline.map((l) => cached(views.lane, l, (lane) => toLaneView(lane, m.agents))),
   }
 }
 
-/** Capped spans by engine lane: lanes are replaced on change, so an unchanged one is not capped again. */
-const cappedSpans = new WeakMap<TimelineLane, TimelineSpanView[]>()
+// The engine replaces what changes and keeps what does not, so views are kept by engine object: an
+// unchanged agent, list or lane yields the same view object, which is what deltas compare.
+const views = {
+  agent: new WeakMap<AgentState, AgentView>(),
+  todos: new WeakMap<TodoState[], TodoView[]>(),
+  inbox: new WeakMap<PermissionAsk[], PermissionView[]>(),
+  evidence: new WeakMap<EvidenceState, EvidenceView>(),
+  budgets: new WeakMap<BudgetView, BudgetsView>(),
+  lane: new WeakMap<TimelineLane, TimelineLaneView>(),
+}
+
+function cached<K extends object, V>(map: WeakMap<K, V>, key: K, build: (k: K) => V): V {
+  let v = map.get(key)
+  if (v === undefined) map.set(key, (v = build(key)))
+  return v
+}
 
 function toLaneView(l: TimelineLane, agents: readonly AgentState[]): TimelineLaneView {
   const agent = agents.find((a) => a.sessionId === l.sessionId)
-  let spans = cappedSpans.get(l)
-  if (!spans) {
-    const capped: TimelineSpanView[] = []
-    for (const s of l.spans) pushSpan(capped, s, TIMELINE_VIEW_SPANS)
-    cappedSpans.set(l, (spans = capped))
-  }
+  const spans: TimelineSpanView[] = []
+  for (const s of l.spans) pushSpan(spans, s, TIMELINE_VIEW_SPANS)
   return {
     sessionId: l.sessionId,
     role: agent?.role ?? 'worker',

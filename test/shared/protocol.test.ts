@@ -9,8 +9,8 @@ import {
 import { buildSnapshot, toMissionView } from '../../src/vscode/snapshot'
 
 describe('webview protocol guards', () => {
-  it('is at version 2', () => {
-    expect(PROTOCOL_VERSION).toBe(2)
+  it('is at version 3', () => {
+    expect(PROTOCOL_VERSION).toBe(3)
   })
 
   it('accepts the known webview messages', () => {
@@ -62,6 +62,9 @@ describe('webview protocol guards', () => {
     )
     expect(isHostToWebview({ type: 'snapshot', protocol: 2 })).toBe(false)
     expect(isHostToWebview({ type: 'other' })).toBe(false)
+    expect(isHostToWebview({ type: 'delta', protocol: 3, seq: 2, base: 1, mission: { id: 'm' } })).toBe(true)
+    expect(isHostToWebview({ type: 'delta', protocol: 3, seq: 2, mission: { id: 'm' } })).toBe(false)
+    expect(isHostToWebview({ type: 'delta', protocol: 3, seq: 2, base: 1, mission: {} })).toBe(false)
   })
 })
 

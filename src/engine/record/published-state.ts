@@ -42,6 +42,15 @@ export interface MissionParts {
   snap: MissionSnapshot | undefined
 }
 
+/** Todos by journal snapshot: the snapshot is replaced on every append, so a publish without one reuses the list. */
+const todosOf = new WeakMap<MissionSnapshot, MissionState['todos']>()
+
+function todos(snap: MissionSnapshot): MissionState['todos'] {
+  let list = todosOf.get(snap)
+  if (!list) todosOf.set(snap, (list = todoStates(snap)))
+  return list
+}
+
 export function withParts(
   state: MissionState,
   { paused, roster, inbox, timeline, snap }: MissionParts,
@@ -57,7 +66,7 @@ export function withParts(
     timeline: timeline.lanes,
     ...(snap && {
       iteration: snap.iteration,
-      todos: todoStates(snap),
+      todos: todos(snap),
       evidence: snap.evidence,
       ...(snap.base && { base: snap.base }),
     }),
