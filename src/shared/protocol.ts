@@ -78,7 +78,7 @@ export interface TimelineLaneView {
 }
 
 /** Closed spans per lane carried to the view (the engine keeps more, the journal all). */
-export const TIMELINE_VIEW_SPANS = 48
+export const TIMELINE_VIEW_SPANS = 32
 
 /** The mission's finite budget limits; an absent one is unlimited. */
 export interface BudgetsView {
