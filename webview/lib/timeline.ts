@@ -3,8 +3,11 @@
 import type { TimelineKind, TimelineLaneView, TimelineSpanView } from '../../src/shared/protocol'
 import { formatDuration } from './format'
 
-/** Horizontal scale: pixels per second of mission time. */
-export const PX_PER_SECOND = 6
+/**
+ * The least horizontal scale, in pixels per second of mission time: a mission short enough fits the
+ * view's width, a longer one is drawn at this scale and scrolls.
+ */
+export const PX_PER_SECOND = 2
 /** A span is never drawn narrower than this, so a short tool call stays visible and hoverable. */
 export const MIN_SPAN_PX = 2
 
@@ -24,7 +27,11 @@ export interface PlacedSpan {
   open: boolean
 }
 
-export const toPx = (ms: number): number => (ms / 1000) * PX_PER_SECOND
+export const toPx = (ms: number, pxPerSecond = PX_PER_SECOND): number => (ms / 1000) * pxPerSecond
+
+/** The scale that fits `durationMs` into `widthPx`, never below {@link PX_PER_SECOND}. */
+export const fitScale = (durationMs: number, widthPx: number): number =>
+  durationMs > 0 ? Math.max(PX_PER_SECOND, widthPx / (durationMs / 1000)) : PX_PER_SECOND
 
 export function spanTitle(s: Pick<TimelineSpanView, 'kind' | 'name' | 'merged'>, durationMs: number): string {
   const what = s.kind === 'tool' && s.name ? `tool ${s.name}` : KIND_LABEL[s.kind]
@@ -33,11 +40,17 @@ export function spanTitle(s: Pick<TimelineSpanView, 'kind' | 'name' | 'merged'>,
 }
 
 /** The lane's spans placed from the mission's start; the open span runs to `end`. */
-export function placeLane(lane: TimelineLaneView, origin: number, end: number): PlacedSpan[] {
+export function placeLane(
+  lane: TimelineLaneView,
+  origin: number,
+  end: number,
+  pxPerSecond = PX_PER_SECOND,
+): PlacedSpan[] {
+  const px = (ms: number) => toPx(ms, pxPerSecond)
   const placed = lane.spans.map((s) => ({
     kind: s.kind,
-    left: toPx(s.start - origin),
-    width: Math.max(MIN_SPAN_PX, toPx(s.end - s.start)),
+    left: px(s.start - origin),
+    width: Math.max(MIN_SPAN_PX, px(s.end - s.start)),
     title: spanTitle(s, s.end - s.start),
     open: false,
   }))
@@ -45,8 +58,8 @@ export function placeLane(lane: TimelineLaneView, origin: number, end: number): 
     const until = Math.max(end, lane.open.start)
     placed.push({
       kind: lane.open.kind,
-      left: toPx(lane.open.start - origin),
-      width: Math.max(MIN_SPAN_PX, toPx(until - lane.open.start)),
+      left: px(lane.open.start - origin),
+      width: Math.max(MIN_SPAN_PX, px(until - lane.open.start)),
       title: `${spanTitle(lane.open, until - lane.open.start)} so far`,
       open: true,
     })
