@@ -8,7 +8,7 @@ import App from '../../webview/App.svelte'
 import Meters from '../../webview/components/Meters.svelte'
 import Timeline from '../../webview/components/Timeline.svelte'
 import { meter, METER_WARN } from '../../webview/lib/meters'
-import { placeLane, PX_PER_SECOND } from '../../webview/lib/timeline'
+import { fitScale, placeLane, PX_PER_SECOND } from '../../webview/lib/timeline'
 import { agent, running, snapshot } from './fixtures'
 import { sendSnapshot } from './host-fake'
 
@@ -111,6 +111,12 @@ describe('timeline', () => {
     expect(placed[0]).toMatchObject({ left: PX_PER_SECOND, width: 2 })
     // The open span starts after `end` (a stale clock): it still shows, at its minimum width.
     expect(placed[1]).toMatchObject({ kind: 'retry', open: true, width: 2 })
+  })
+
+  it('fits a short mission into the width and scrolls a long one at the least scale', () => {
+    expect(fitScale(10_000, 200)).toBe(20) // 10 s in 200 px
+    expect(fitScale(3_600_000, 200)).toBe(PX_PER_SECOND)
+    expect(fitScale(0, 200)).toBe(PX_PER_SECOND)
   })
 
   it('shows on the dashboard from the snapshot, one lane per lane sent', async () => {
