@@ -8,7 +8,7 @@ import App from '../../webview/App.svelte'
 import Meters from '../../webview/components/Meters.svelte'
 import Timeline from '../../webview/components/Timeline.svelte'
 import { meter, METER_WARN } from '../../webview/lib/meters'
-import { fitScale, placeLane, PX_PER_SECOND } from '../../webview/lib/timeline'
+import { fitScale, placeLane, PX_PER_SECOND, toPx } from '../../webview/lib/timeline'
 import { agent, running, snapshot } from './fixtures'
 import { sendSnapshot } from './host-fake'
 
@@ -114,7 +114,11 @@ describe('timeline', () => {
   })
 
   it('fits a short mission into the width and scrolls a long one at the least scale', () => {
-    expect(fitScale(10_000, 200)).toBe(20) // 10 s in 200 px
+    expect(fitScale(10_000, 200)).toBe(16) // 10 s in 200 px: 20 px/s, down to a doubling step
+    expect(toPx(10_000, fitScale(10_000, 200))).toBeLessThanOrEqual(200)
+    // Steady while the mission grows, so spans do not move at every tick.
+    expect(fitScale(12_000, 200)).toBe(16)
+    expect(fitScale(13_000, 200)).toBe(8)
     expect(fitScale(3_600_000, 200)).toBe(PX_PER_SECOND)
     expect(fitScale(0, 200)).toBe(PX_PER_SECOND)
   })

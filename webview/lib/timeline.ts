@@ -29,9 +29,16 @@ export interface PlacedSpan {
 
 export const toPx = (ms: number, pxPerSecond = PX_PER_SECOND): number => (ms / 1000) * pxPerSecond
 
-/** The scale that fits `durationMs` into `widthPx`, never below {@link PX_PER_SECOND}. */
-export const fitScale = (durationMs: number, widthPx: number): number =>
-  durationMs > 0 ? Math.max(PX_PER_SECOND, widthPx / (durationMs / 1000)) : PX_PER_SECOND
+/**
+ * The scale that fits `durationMs` into `widthPx`, never below {@link PX_PER_SECOND}, in steps of
+ * doubling: every span moves when the scale changes, so it changes a few times a mission, not at
+ * every tick of the clock.
+ */
+export function fitScale(durationMs: number, widthPx: number): number {
+  const fit = durationMs > 0 ? widthPx / (durationMs / 1000) : 0
+  if (!(fit > PX_PER_SECOND)) return PX_PER_SECOND
+  return PX_PER_SECOND * 2 ** Math.floor(Math.log2(fit / PX_PER_SECOND))
+}
 
 export function spanTitle(s: Pick<TimelineSpanView, 'kind' | 'name' | 'merged'>, durationMs: number): string {
   const what = s.kind === 'tool' && s.name ? `tool ${s.name}` : KIND_LABEL[s.kind]
