@@ -20,7 +20,17 @@ const noHostImports = {
 
 // The engine's rooms, lowest first. A room imports its own files, lower rooms and `../ports` (the
 // engine's boundary); the mission loop and its options at the top import any room.
-const ENGINE_ROOMS = ['util', 'protocol', 'preflight', 'record', 'sessions', 'guards', 'schedule', 'turns']
+const ENGINE_ROOMS = [
+  'util',
+  'project',
+  'protocol',
+  'preflight',
+  'record',
+  'sessions',
+  'guards',
+  'schedule',
+  'turns',
+]
 const engineRoomRules = ENGINE_ROOMS.map((room, i) => ({
   files: [`src/engine/${room}/**`],
   rules: {

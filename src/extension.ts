@@ -1,14 +1,19 @@
 import * as vscode from 'vscode'
 import { errorMessage } from './engine/util/error-message'
 import { PreflightError, type PreflightFix } from './engine/preflight/preflight'
-import { Commands } from './shared/constants'
+import { isTerminal } from './engine/record/mission-state'
+import { Commands, LAST_FOLDER_KEY, Views, WALKTHROUGH_ID } from './shared/constants'
 import { registerCommands } from './vscode/commands'
+import { registerAct } from './vscode/act-commands'
 import { registerInspect } from './vscode/inspect-commands'
 import { DashboardView } from './vscode/dashboard-view'
 import { DisposableStore, toDisposable } from './vscode/disposable'
 import { Log } from './vscode/log'
 import { MissionController } from './vscode/mission-controller'
-import { notifyMissionEnd, notifyPermission } from './vscode/notifications'
+import { getConfig } from './vscode/config'
+import { pickFolder, rememberedFolder } from './vscode/folder-pick'
+import { needsYouNotices, shouldNotify } from './vscode/notification-policy'
+import { notifyMissionEnd, notifyNeedsYou, notifyPermission, notifyStuck } from './vscode/notifications'
 import { registerPluginCommands } from './vscode/plugin-commands'
 import { ServerController } from './vscode/server-controller'
 import { buildSnapshot } from './vscode/snapshot'
@@ -35,17 +40,50 @@ export function activate(context: vscode.ExtensionContext): void {
   const srv = server
   const blocked = () => (vscode.workspace.isTrusted ? undefined : UNTRUSTED)
 
-  const runMission = (goal: string, resumeId?: string) => {
+  // Toasts follow the notification policy; the dashboard is declared below and read when one is due.
+  const allowed = (kind: 'end' | 'needsYou') =>
+    shouldNotify(kind, getConfig('notifications'), dashboard.visible)
+
+  /** The mission's folder: asked for when there are several, the last one when resuming. */
+  const chooseFolder = async (resuming: boolean): Promise<vscode.WorkspaceFolder | undefined> => {
+    const open = vscode.workspace.workspaceFolders ?? []
+    const folders = open.map((f) => ({ name: f.name, uri: f.uri.toString() }))
+    const last = context.workspaceState.get<string>(LAST_FOLDER_KEY)
+    const choice = resuming
+      ? rememberedFolder(folders, last)
+      : await pickFolder({
+          folders,
+          last,
+          remember: (uri) => context.workspaceState.update(LAST_FOLDER_KEY, uri),
+          pick: (items, options) => vscode.window.showQuickPick(items, options),
+        })
+    return choice && open.find((f) => f.uri.toString() === choice.uri)
+  }
+
+  const runMission = async (goal: string, opts: { resumeId?: string; reveal?: boolean } = {}) => {
     if (!vscode.workspace.isTrusted) return void vscode.window.showWarningMessage(UNTRUSTED)
-    missions.start(goal, resumeId).then(notifyMissionEnd, (err: unknown) => {
-      const message = errorMessage(err)
-      log.for('mission').error(`mission did not start: ${message}`)
-      const actions = fixActions(err)
-      void vscode.window.showErrorMessage(`Mission not started: ${message}`, ...actions.keys()).then((c) => {
-        const command = c && actions.get(c)
-        if (command) void vscode.commands.executeCommand(command)
-      })
-    })
+    if (!vscode.workspace.workspaceFolders?.length)
+      return void vscode.window.showWarningMessage(
+        'Open a folder first: missions work on a workspace folder.',
+      )
+    const folder = await chooseFolder(opts.resumeId !== undefined)
+    if (!folder) return // the pick was dismissed
+    // After the pick: moving the focus earlier would close the quick pick.
+    if (opts.reveal) void vscode.commands.executeCommand(`${Views.dashboard}.focus`)
+    missions.start(goal, folder, opts.resumeId).then(
+      (s) => notifyMissionEnd(s, allowed('end')),
+      (err: unknown) => {
+        const message = errorMessage(err)
+        log.for('mission').error(`mission did not start: ${message}`)
+        const actions = fixActions(err)
+        void vscode.window
+          .showErrorMessage(`Mission not started: ${message}`, ...actions.keys())
+          .then((c) => {
+            const command = c && actions.get(c)
+            if (command) void vscode.commands.executeCommand(command)
+          })
+      },
+    )
   }
 
   const reply = (requestId: string, answer: 'once' | 'always' | 'reject') =>
@@ -54,18 +92,24 @@ export function activate(context: vscode.ExtensionContext): void {
     })
 
   const inspect = registerInspect(store, { missions, server: srv, log: log.for('inspect') })
+  const act = registerAct(store, { missions, log: log.for('act') })
   const dashboard = store.add(
     new DashboardView(
       context.extensionUri,
       {
-        snapshot: () => buildSnapshot(srv.state, missions.current, blocked()),
-        startMission: runMission,
+        snapshot: () => buildSnapshot(srv.state, missions.current, blocked(), missions.folder),
+        startMission: (goal) => void runMission(goal),
         stopMission: () => void missions.stop(),
         pauseMission: () => missions.pause(),
         resumeMission: () => missions.resume(),
         replyPermission: reply,
         openTranscript: inspect.openTranscript,
         openDiff: inspect.openDiff,
+        cancelTodo: act.cancelTodo,
+        retryTodo: act.retryTodo,
+        steerAgent: act.steerAgent,
+        openWalkthrough: () =>
+          void vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false),
       },
       log.for('dashboard'),
     ),
@@ -84,11 +128,54 @@ export function activate(context: vscode.ExtensionContext): void {
         for (const ask of s.inbox)
           if (!announced.has(ask.requestId)) {
             announced.add(ask.requestId)
-            notifyPermission(ask, (id, answer) => void reply(id, answer))
+            if (allowed('needsYou')) notifyPermission(ask, (id, answer) => void reply(id, answer))
           }
       }),
     ),
   )
+  // Each "keep waiting?" question gets one toast; a late answer to a withdrawn one does nothing.
+  let asked: string | undefined
+  store.add(
+    toDisposable(
+      missions.changes.on((s) => {
+        const ask = s.needsYou
+        const key = ask && `${ask.sessionId}@${ask.deadline}`
+        if (!ask || key === asked) return
+        asked = key
+        notifyStuck(ask, (choice) => {
+          if (missions.current?.needsYou?.deadline !== ask.deadline) return
+          if (choice === 'keep') missions.keepWaiting()
+          else void missions.stop()
+        })
+      }),
+    ),
+  )
+  // A provider stuck in retry or a stalled agent: one toast per episode. A stall shows no event, so
+  // a timer looks while a mission runs (and only then).
+  const noticed = new Set<string>()
+  const lookForTrouble = () => {
+    const s = missions.current
+    if (!s || isTerminal(s.phase)) return
+    for (const n of needsYouNotices(s, Date.now()))
+      if (!noticed.has(n.key)) {
+        noticed.add(n.key)
+        if (allowed('needsYou')) notifyNeedsYou(n.message)
+      }
+  }
+  let stallTimer: ReturnType<typeof setInterval> | undefined
+  store.add(
+    toDisposable(
+      missions.changes.on((s) => {
+        lookForTrouble()
+        if (!isTerminal(s.phase)) stallTimer ??= setInterval(lookForTrouble, 15_000)
+        else if (stallTimer) {
+          clearInterval(stallTimer)
+          stallTimer = undefined
+        }
+      }),
+    ),
+  )
+  store.add(toDisposable(() => clearInterval(stallTimer)))
   store.add(toDisposable(srv.changes.on(render)))
   store.add(vscode.workspace.onDidGrantWorkspaceTrust(render))
   registerCommands(store, { missions, server: srv, log, secrets: context.secrets, runMission })
@@ -112,7 +199,7 @@ function fixActions(err: unknown): Map<string, string> {
 /** A mission the host left running (a reload, a crash) is offered for resumption from its journal. */
 async function offerResume(
   missions: MissionController,
-  runMission: (goal: string, resumeId?: string) => void,
+  runMission: (goal: string, opts: { resumeId: string }) => Promise<void>,
 ): Promise<void> {
   const found = await missions.interrupted().catch(() => undefined)
   if (!found || missions.running) return
@@ -121,7 +208,7 @@ async function offerResume(
     'Resume',
     'Discard',
   )
-  if (choice === 'Resume') runMission(found.goal, found.id)
+  if (choice === 'Resume') void runMission(found.goal, { resumeId: found.id })
   else if (choice === 'Discard') await missions.discard(found.id)
 }
 

@@ -5,6 +5,7 @@ import {
   type TodoState,
 } from '../engine/record/mission-state'
 import type { BudgetLimits } from '../engine/guards/budgets'
+import { waitingText } from '../shared/waiting'
 
 // The CLI's progress on a terminal: one status block (phase, n/m, the running agents with their todo
 // and tool, the budgets) redrawn in place, and one permanent line per todo result above it. Other
@@ -13,7 +14,12 @@ import type { BudgetLimits } from '../engine/guards/budgets'
 // while the mission runs.
 
 /** A todo outcome worth a permanent line. */
-const RESULT_STATUSES: ReadonlySet<TodoState['status']> = new Set(['passed', 'failed', 'blocked'])
+const RESULT_STATUSES: ReadonlySet<TodoState['status']> = new Set([
+  'passed',
+  'failed',
+  'blocked',
+  'cancelled',
+])
 const RUNNING_AGENTS: ReadonlySet<AgentState['status']> = new Set(['starting', 'busy', 'retry', 'waiting'])
 const FRAME_MS = 80
 const TICK_MS = 1_000
@@ -124,9 +130,17 @@ export class LiveStatus {
 }
 
 export function todoResultLine(t: TodoState): string {
-  const mark = t.status === 'passed' ? '✓' : t.status === 'failed' ? '✗' : '⊘'
+  const mark =
+    t.status === 'passed' ? '✓' : t.status === 'failed' ? '✗' : t.status === 'cancelled' ? '⨯' : '⊘'
   const tries = t.attempts > 1 ? ` (${t.attempts} attempts)` : ''
-  const note = t.status === 'passed' ? '' : t.findings.length ? ` — ${t.findings.join('; ')}` : ''
+  const note =
+    t.status === 'passed'
+      ? ''
+      : t.status === 'cancelled' || t.blockedBy?.length
+        ? ` — ${t.reason ?? t.status}`
+        : t.findings.length
+          ? ` — ${t.findings.join('; ')}`
+          : ''
   return `${mark} ${t.id} ${t.status}${tries}: ${t.title}${note}`
 }
 
@@ -140,15 +154,15 @@ export function statusBlock(s: MissionState, budgets: BudgetLimits | undefined, 
     `$${s.cost.toFixed(2)}${budgets?.maxCostUsd ? `/$${budgets.maxCostUsd.toFixed(2)}` : ''}`,
     `${formatMinutes((s.endedAt ?? now) - s.startedAt)}${budgets?.maxWallMs ? `/${formatMinutes(budgets.maxWallMs)}` : ''}`,
   ].join(' · ')
-  const agents = s.agents.filter((a) => RUNNING_AGENTS.has(a.status)).map((a) => `  ${agentLine(a)}`)
+  const agents = s.agents.filter((a) => RUNNING_AGENTS.has(a.status)).map((a) => `  ${agentLine(a, now)}`)
   return [head, ...agents]
 }
 
-function agentLine(a: AgentState): string {
+function agentLine(a: AgentState, now: number): string {
   const what = a.todoId ? ` ${a.todoId}` : ''
   const doing =
     a.status === 'retry' && a.retry
-      ? `waiting on the provider: ${a.retry.message} (retry ${a.retry.attempt})`
+      ? waitingText(a, now)
       : a.status === 'waiting'
         ? 'waiting for permission'
         : a.tool

@@ -27,12 +27,14 @@ import type { CliIo } from './io'
 import { answerPermissions } from './permission-prompt'
 import { LiveStatus } from './live-status'
 import { cliPreflight } from './preflight-check'
-import { progressLine, toReport } from './report'
+import { checkLine, endLine, progressLine, toReport } from './report'
+import { answerStuck, terminalAsk } from './stuck-prompt'
 
 const USAGE = `usage: orchestrator run --goal "<text>" [--dir D] [--server-url URL --password P]
-       [--opencode-config FILE] [--model role=provider/model]... [--concurrency N] [--check "<cmd>"]
-       [--cap role:worker=N | provider:ID=N | model:PROVIDER/MODEL=N]...
-       [--max-iterations N] [--max-tokens N] [--max-cost USD] [--max-minutes N] [--opencode PATH] [--json] [--demo]`
+       [--opencode-config FILE] [--model role=provider/model]... [--concurrency N]
+       [--check "<cmd>" | --no-check] [--cap role:worker=N | provider:ID=N | model:PROVIDER/MODEL=N]...
+       [--max-iterations N] [--max-tokens N] [--max-cost USD] [--max-minutes N] [--opencode PATH]
+       [--json] [--demo]`
 
 /** `orchestrator run`: one mission, live progress on stderr, the report on stdout with --json. */
 export async function runCommand(argv: string[], rawIo: CliIo): Promise<number> {
@@ -54,6 +56,7 @@ export async function runCommand(argv: string[], rawIo: CliIo): Promise<number> 
         concurrency: { type: 'string' },
         cap: { type: 'string', multiple: true, default: [] },
         check: { type: 'string' },
+        'no-check': { type: 'boolean', default: false },
         'max-iterations': { type: 'string' },
         'max-tokens': { type: 'string' },
         'max-cost': { type: 'string' },
@@ -174,6 +177,7 @@ export async function runCommand(argv: string[], rawIo: CliIo): Promise<number> 
     }
 
     const id = randomUUID()
+    const interactive = process.stdin.isTTY === true
     const journal = new JournalFile(join(directory, '.opencode', 'orchestrator', `${id}.jsonl`))
     mission = new Mission(
       {
@@ -184,29 +188,46 @@ export async function runCommand(argv: string[], rawIo: CliIo): Promise<number> 
         clock: systemClock,
         logger,
       },
-      { id, goal, ...tuning, ...(args.demo && !tuning.check && { check: DEMO_CHECK }) },
+      {
+        id,
+        goal,
+        ...tuning,
+        ...(args.demo && tuning.check === undefined && { check: DEMO_CHECK }),
+        askWhenStuck: interactive,
+      },
     )
     let last = ''
+    let checkSaid = false
     mission.onChange((s) => {
+      if (s.check && !checkSaid) {
+        checkSaid = true
+        say(`${checkLine(s.check)}\n`)
+      }
       if (live) return live.update(s)
       const line = progressLine(s)
       if (line !== last) io.stderr(`${line}\n`)
       last = line
     })
     const suspend = live ? () => live.suspend() : undefined
-    const stopAnswering = answerPermissions(
-      mission,
-      { ...io, stderr: say },
-      process.stdin.isTTY === true,
-      suspend,
-    )
+    const stopAnswering = answerPermissions(mission, { ...io, stderr: say }, interactive, suspend)
+    // The status block steps aside while the keep-waiting question is on screen.
+    const askAbove: typeof terminalAsk = async (question, signal) => {
+      const resume = suspend?.()
+      try {
+        return await terminalAsk(question, signal)
+      } finally {
+        resume?.()
+      }
+    }
+    const stopAsking = interactive ? answerStuck(mission, askAbove) : () => {}
     const final: MissionState = await mission.run()
     stopAnswering()
+    stopAsking()
     live?.finish()
     mission.dispose()
     if (final.result) io.stderr(`\n${final.result}\n\n`)
     if (args.json) io.stdout(`${JSON.stringify(toReport(final))}\n`)
-    else io.stderr(`mission ${final.phase}${final.reason ? `: ${final.reason}` : ''}\n`)
+    else io.stderr(`${endLine(final)}\n`)
     return final.phase === 'completed' ? 0 : 1
   } catch (err) {
     io.stderr(`orchestrator run: ${(err as Error).message}\n`)
@@ -241,6 +262,7 @@ function parseTuning(args: {
   concurrency?: string
   cap?: string[]
   check?: string
+  'no-check'?: boolean
   'max-iterations'?: string
   'max-tokens'?: string
   'max-cost'?: string
@@ -257,6 +279,10 @@ function parseTuning(args: {
       )
     models[role] = model
   }
+  if (args.check !== undefined && args['no-check'])
+    throw new Error('--check and --no-check contradict each other: give one of them')
+  if (args.check !== undefined && args.check.trim() === '')
+    throw new Error('--check needs a command (e.g. --check "npm test"); --no-check runs none')
   const concurrency = positiveInt('concurrency', args.concurrency)
   const maxIterations = positiveInt('max-iterations', args['max-iterations'])
   const maxTokens = positiveInt('max-tokens', args['max-tokens'])
@@ -268,6 +294,7 @@ function parseTuning(args: {
     ...(Object.keys(models).length && { models }),
     ...((concurrency !== undefined || args.cap?.length) && { caps }),
     ...(args.check !== undefined && { check: args.check }),
+    ...(args['no-check'] && { check: false as const }),
     budgets: {
       ...(maxIterations !== undefined && { maxIterations }),
       ...(maxTokens !== undefined && { maxTokens }),

@@ -1,5 +1,7 @@
+// A mission's options and the ports it runs on; the options it ran with, as the journal keeps them.
+
 import type { BudgetLimits } from './guards/budgets'
-import type { JournalStore } from './record/journal'
+import { parseEntries, replay, type JournalStore, type JsonValue } from './record/journal'
 import type { Clock, EventPort, Logger, ModelRef, Role, SessionPort, WorkspacePort } from './ports'
 import type { SchedulerCaps } from './schedule/scheduler'
 
@@ -18,8 +20,12 @@ export interface MissionOptions {
   goal: string
   /** Model per role; unset roles inherit OpenCode's default model. */
   models?: Partial<Record<Role, ModelRef>>
-  /** Check command run in the workspace when every todo passed review (e.g. `npm test`). Default: none. */
-  check?: string
+  /**
+   * Check command run in the workspace when every todo passed review (e.g. `npm test`); `false`
+   * runs none (the mission then completes as "no check ran"). Default: the project's own, detected
+   * from its files (project/check-command.ts).
+   */
+  check?: string | false
   /** Default: 300 000 ms. */
   checkTimeoutMs?: number
   /** Concurrent sessions: in all, per role, per provider, per `provider/model`. Default: { total: 3 }. */
@@ -31,8 +37,17 @@ export interface MissionOptions {
   /** Plans the planner may send back after a rejection. Default: 3. */
   maxPlanAttempts?: number
   budgets?: BudgetLimits
-  /** A session stuck in provider retry this long is aborted and its todo re-queued. Default: 60 000 ms. */
+  /**
+   * How long a turn of any role may sit in provider retry. Past it a worker's or reviewer's attempt
+   * fails (its todo is tried again on a fresh session, within its attempts) and the planner's mission
+   * ends as failed with the provider's message. Default: 60 000 ms.
+   */
   retryStuckMs?: number
+  /**
+   * Before the planner's retry bound ends the mission, publish `MissionState.needsYou` and wait one
+   * more bound for `keepWaiting()` (or `stop()`). For hosts that can ask their user. Default: false.
+   */
+  askWhenStuck?: boolean
   /** Failures (per role) that open the circuit breaker. Default: 5. */
   breakerThreshold?: number
   /**
@@ -51,6 +66,82 @@ export const MISSION_DEFAULTS = {
   maxAttempts: 2,
   maxPlanAttempts: 3,
   retryStuckMs: 60_000,
+  askWhenStuck: false,
   breakerThreshold: 5,
   endTurnOnResult: true,
+}
+
+/** The options worth keeping for a resume: everything but the identity and the check (journaled apart). */
+type KeptOptions = Omit<MissionOptions, 'id' | 'goal' | 'check'>
+const KEPT_KEYS = [
+  'models',
+  'checkTimeoutMs',
+  'caps',
+  'maxTodosPerSession',
+  'maxAttempts',
+  'maxPlanAttempts',
+  'budgets',
+  'retryStuckMs',
+  'breakerThreshold',
+  'endTurnOnResult',
+] as const satisfies readonly (keyof KeptOptions)[]
+
+/** JSON has no Infinity (a cap or budget "without bound"): it is kept as this string. */
+const UNBOUNDED = 'Infinity'
+
+/** The options a mission runs with, JSON-safe, for `mission.started` (the journal redacts secret-named keys). */
+export function optionsToJson(options: MissionOptions): { [key: string]: JsonValue } {
+  const kept: Record<string, unknown> = {}
+  for (const key of KEPT_KEYS) if (options[key] !== undefined) kept[key] = options[key]
+  return JSON.parse(JSON.stringify(kept, (_k, v: unknown) => (v === Infinity ? UNBOUNDED : v))) as {
+    [key: string]: JsonValue
+  }
+}
+
+/** The options journaled by {@link optionsToJson}; keys it does not know (or of the wrong kind) are left out. */
+export function optionsFromJson(json: { [key: string]: JsonValue }): Partial<KeptOptions> {
+  const revived = JSON.parse(JSON.stringify(json), (_k, v: unknown) =>
+    v === UNBOUNDED ? Infinity : v,
+  ) as Record<string, unknown>
+  const out: Record<string, unknown> = {}
+  for (const key of KEPT_KEYS) {
+    const v = revived[key]
+    const kind = typeof MISSION_SHAPES[key]
+    if (v !== undefined && v !== null && typeof v === kind) out[key] = v
+  }
+  return out as Partial<KeptOptions>
+}
+
+/** The kind of value each kept option holds (a number, a boolean or an object). */
+const MISSION_SHAPES: Record<(typeof KEPT_KEYS)[number], unknown> = {
+  models: {},
+  checkTimeoutMs: 0,
+  caps: {},
+  maxTodosPerSession: 0,
+  maxAttempts: 0,
+  maxPlanAttempts: 0,
+  budgets: {},
+  retryStuckMs: 0,
+  breakerThreshold: 0,
+  endTurnOnResult: true,
+}
+
+/**
+ * The options to run a mission with: those its journal recorded at `mission.started` when the
+ * journal holds an unfinished mission (a resume runs as it started, whatever the settings are now),
+ * else the given ones. A journal written before options were journaled resumes with the given ones.
+ */
+export async function withJournaledOptions(
+  journal: JournalStore,
+  options: MissionOptions,
+): Promise<MissionOptions> {
+  const snap = replay(parseEntries(await journal.readAll()).entries)
+  if (snap.status !== 'running') return options
+  const kept = optionsFromJson(snap.options)
+  const check = snap.options.check
+  return {
+    ...options,
+    ...kept,
+    ...(check !== undefined && { check: typeof check === 'string' ? check : false }),
+  }
 }

@@ -15,11 +15,12 @@ import { CircuitBreaker } from './guards/circuit-breaker'
 import { Dispatcher } from './schedule/dispatcher'
 import { Emitter } from './util/emitter'
 import { errorMessage } from './util/error-message'
-import { checkOutcome, iterationStep } from './turns/iteration-end'
+import { checkOutcome, failedTodosReason, iterationStep } from './turns/iteration-end'
 import type { Live, Turn } from './sessions/live-session'
 import { MissionBudgets } from './guards/mission-budgets'
-import { MISSION_DEFAULTS, type MissionDeps, type MissionOptions } from './mission-options'
-import { TOOL_REPORT, TOOL_VERDICT, type PlanArgs } from './protocol/mission-protocol'
+import { MISSION_DEFAULTS, optionsToJson, type MissionDeps, type MissionOptions } from './mission-options'
+import { chooseCheck, type CheckChoice } from './project/check-command'
+import { TOOL_PLAN, TOOL_REPORT, TOOL_VERDICT, type PlanArgs } from './protocol/mission-protocol'
 import { MissionRecord } from './record/mission-record'
 import { emptySnapshot } from './record/journal'
 import { summarizeMission } from './record/mission-summary'
@@ -27,18 +28,35 @@ import { MissionSessions } from './sessions/mission-sessions'
 import { isTerminal, type MissionState } from './record/mission-state'
 import { PermissionInbox } from './sessions/permission-inbox'
 import type { HostError, HostEvent, PermissionReply, WorkspaceBase } from './ports'
-import { NO_PLAN_CALL, nudgeBrief, planBrief, planRetryBrief, replanBrief } from './protocol/prompts'
+import {
+  NO_PLAN_CALL,
+  nudgeBrief,
+  planBrief,
+  planRetryBrief,
+  replanBrief,
+  steerBrief,
+} from './protocol/prompts'
 import type { CheckFailure } from './protocol/prompts'
-import { ProviderCooling } from './guards/provider-cooling'
+import { gaveUpReason, ProviderCooling } from './guards/provider-cooling'
 import { initialState, withParts } from './record/published-state'
 import { reconcile } from './turns/reconcile'
 import { RepeatBreaker } from './guards/repeat-breaker'
 import { classify } from './guards/retry'
 import { Timeline, timelineEntry } from './record/timeline'
+import { StuckAsk } from './guards/stuck-ask'
 import { TimerSet } from './util/timer-set'
+import { TodoActions } from './turns/todo-actions'
 import { TodoAttempts } from './turns/todo-attempts'
+import type { Refusal } from './util/refusal'
+import { Steering, steerRefusal } from './sessions/steering'
 import { TurnCutter } from './turns/turn-cut'
 import { captureResult, turnOutcome } from './turns/turn-results'
+
+/** Identical turns in a row that mark a session as looping. */
+const REPEATS = 3
+
+/** What a mission that ran no check says when it completes: never plain verified success. */
+export const NO_CHECK = 'completed — no check ran'
 
 /**
  * One mission: plan → parallel workers → review → check → re-plan, until the check passes or a
@@ -48,24 +66,29 @@ import { captureResult, turnOutcome } from './turns/turn-results'
  */
 export class Mission {
   readonly #changes = new Emitter<MissionState>()
-  readonly #roster = new AgentRoster()
+  readonly #roster: AgentRoster
   readonly #timeline = new Timeline()
   readonly #record = new MissionRecord(() => this.#publish())
   readonly #sessions: MissionSessions
   readonly #inbox: PermissionInbox
   readonly #timers: TimerSet
   readonly #cooling: ProviderCooling
+  readonly #stuck: StuckAsk
   readonly #dispatcher: Dispatcher
   readonly #attempts: TodoAttempts
   readonly #cutter: TurnCutter
+  readonly #steering: Steering
+  readonly #actions: TodoActions
   readonly #seenCalls = new Set<string>()
   readonly #abort = new AbortController()
-  readonly #repeat = new RepeatBreaker()
+  readonly #repeat = new RepeatBreaker({ repeats: REPEATS })
   readonly #breaker: CircuitBreaker
   readonly #budgets: MissionBudgets
   readonly #o: Required<Omit<MissionOptions, 'models' | 'check' | 'budgets'>> & MissionOptions
   #state: MissionState
   #plannerId: string | undefined
+  /** The check this mission runs, chosen (or read back from the journal) when it begins. */
+  #check: CheckChoice | undefined
   #planAttempts = 0
   #paused = false
   #disconnected = false
@@ -78,6 +101,7 @@ export class Mission {
     options: MissionOptions,
   ) {
     if (options.goal.trim() === '') throw new TypeError('Expected a non-empty `goal`')
+    this.#roster = new AgentRoster(() => deps.clock.now())
     this.#o = { ...MISSION_DEFAULTS, ...options }
     const now = deps.clock.now()
     this.#breaker = new CircuitBreaker({ clock: deps.clock, failureThreshold: this.#o.breakerThreshold })
@@ -110,9 +134,17 @@ export class Mission {
     this.#cooling = new ProviderCooling({
       live: this.#sessions.live,
       timers: this.#timers,
+      clock: deps.clock,
       retryStuckMs: this.#o.retryStuckMs,
       onStuck: (live) => this.#orFail(this.#onRetryStuck(live)),
       onCooled: () => this.#requestTick(),
+    })
+    this.#stuck = new StuckAsk({
+      clock: deps.clock,
+      timers: this.#timers,
+      graceMs: this.#o.retryStuckMs,
+      publish: () => this.#publish(),
+      giveUp: (sessionId) => this.#giveUpOn(sessionId),
     })
     this.#dispatcher = new Dispatcher({
       port: deps.sessions,
@@ -144,6 +176,19 @@ export class Mission {
       enabled: this.#o.endTurnOnResult,
       sessions: deps.sessions,
       logger: deps.logger,
+    })
+    this.#steering = new Steering({ roster: this.#roster, now: () => deps.clock.now() })
+    this.#actions = new TodoActions({
+      record: this.#record,
+      sessions: this.#sessions,
+      roster: this.#roster,
+      inbox: this.#inbox,
+      steering: this.#steering,
+      attempts: this.#attempts,
+      logger: deps.logger,
+      over: () => this.#over(),
+      progressed: () => this.#progressed(),
+      publish: () => this.#publish(),
     })
     this.#state = initialState(options.id, options.goal, now, this.#budgets.view())
   }
@@ -183,12 +228,51 @@ export class Mission {
     this.#requestTick()
   }
 
+  /**
+   * Answers `state.needsYou`: the stuck agent gets one more retry bound. Stop answers it the other
+   * way. Does nothing when no question is open.
+   */
+  keepWaiting(): void {
+    const ask = this.#stuck.close()
+    const live = ask && this.#sessions.live.get(ask.sessionId)
+    if (live) this.#cooling.extend(live)
+  }
+
   /** Answers a permission request from the inbox. */
   async replyPermission(requestId: string, reply: PermissionReply): Promise<void> {
     const ask = this.#inbox.find(requestId)
     if (!ask) throw new Error(`no open permission request ${requestId}`)
     await this.deps.sessions.replyPermission(requestId, ask.sessionId, reply)
     this.#inbox.answered(requestId, this.#sessions.rootAbove(ask.sessionId) ?? ask.sessionId)
+  }
+
+  /**
+   * Cancels one todo: aborts the sessions working on it (with their children), journals it as
+   * cancelled; its dependents wait as blocked, everything else carries on. Resolves with the refusal
+   * when the todo is unknown or finished, or the mission is not running.
+   */
+  cancelTodo(todoId: string): Promise<Refusal | undefined> {
+    return this.#actions.cancel(todoId)
+  }
+
+  /** Sends a failed or cancelled todo back to the queue, its history kept (running missions only). */
+  retryTodo(todoId: string): Promise<Refusal | undefined> {
+    return this.#actions.retry(todoId)
+  }
+
+  /**
+   * Queues a message for a running agent, delivered as its next prompt once its turn reaches idle
+   * (never written into the busy turn). Refused for an unknown session or one that is not running.
+   */
+  steer(sessionId: string, text: string): Refusal | undefined {
+    if (this.#over()) return { refused: 'The mission is not running: there is no agent to steer.' }
+    const live = this.#sessions.live.get(sessionId)
+    const refusal = steerRefusal(live, this.#roster, sessionId, text)
+    if (refusal) return refusal
+    this.#steering.queue(sessionId, text)
+    this.deps.logger.info(`steering queued for ${live?.role ?? ''} ${sessionId}`)
+    this.#publish()
+    return undefined
   }
 
   /** Stops listening to host events and clears timers. */
@@ -219,10 +303,15 @@ export class Mission {
     this.#dispatcher.readRoleModels()
     this.#readModelLimits()
     if (snap.status === 'new') {
+      const check = await this.#chooseCheck()
       // Before anything can edit the workspace; a base that cannot be taken is recorded as unknown.
       const base = await this.#captureBase()
-      await this.#record.append({ type: 'mission.started', goal: this.#o.goal, options: {} })
+      // The options it runs with, so that a resume runs the same way (mission-options.ts).
+      const options = { ...optionsToJson(this.#o), check: check.command, checkSource: check.source }
+      await this.#record.append({ type: 'mission.started', goal: this.#o.goal, options })
       if (base) await this.#record.append({ type: 'mission.base', base })
+      // The root first: every agent session is created under it.
+      await this.#sessions.ensureRoot()
       await this.#plan(planBrief(this.#o.goal, await this.deps.workspace.listFiles().catch(() => [])))
       return
     }
@@ -231,6 +320,10 @@ export class Mission {
       return
     }
     this.deps.logger.info(`mission ${this.#o.id}: resuming from the journal at iteration ${snap.iteration}`)
+    const journaled = snap.options
+    if (typeof journaled.check === 'string' || journaled.check === null)
+      this.#setCheck({ command: journaled.check, source: String(journaled.checkSource ?? 'journaled') })
+    else await this.#chooseCheck() // a journal from before the check was journaled
     this.#plannerId = this.#sessions.restore(snap) ?? this.#plannerId
     this.#attempts.rebase(snap.todoOrder)
     this.#update({ phase: snap.todoOrder.length ? 'working' : 'planning', iteration: snap.iteration })
@@ -240,6 +333,19 @@ export class Mission {
       return
     }
     this.#requestTick()
+  }
+
+  /** The configured check, none when opted out, else the project's own (detected from its files). */
+  async #chooseCheck(): Promise<CheckChoice> {
+    const check = await chooseCheck(this.#o.check, this.deps.workspace)
+    this.#setCheck(check)
+    return check
+  }
+
+  #setCheck(check: CheckChoice): void {
+    this.#check = check
+    this.deps.logger.info(`mission ${this.#o.id}: check: ${check.command ?? 'none'} (${check.source})`)
+    this.#update({ check: { command: check.command, source: check.source } })
   }
 
   /** Brings the journal in line with the server after a restart or a dropped event stream. */
@@ -326,7 +432,9 @@ export class Mission {
         }
         return
       case 'session.status':
-        return this.#cooling.onStatus(live, event.status)
+        this.#cooling.onStatus(live, event.status)
+        if (event.status.type !== 'retry') this.#stuck.close(live.sessionId)
+        return
       case 'session.error':
         return this.#orFail(this.#onError(live, event.error))
       case 'session.compacted':
@@ -358,21 +466,42 @@ export class Mission {
     return captureResult(live.turn, tool, input, this.#record.knownIds())
   }
 
+  /**
+   * A session sat in provider retry past the bound. The planner's mission ends with the provider's
+   * message (after asking, where the host can answer); a worker's or reviewer's attempt fails, so its
+   * todo is tried again, within its attempts, on a fresh session.
+   */
   async #onRetryStuck(live: Live): Promise<void> {
-    if (this.#over() || !live.turn) return
-    const todoId = live.turn.todoId
-    this.deps.logger.warn(
-      `${live.role} ${live.sessionId} stuck in provider retry: aborting, re-queueing ${todoId ?? ''}`,
-    )
+    const turn = live.turn
+    if (this.#over() || !turn) return
+    const reason = `${live.role}: ${gaveUpReason(live, this.deps.clock.now())}`
+    if (turn.kind === 'plan') {
+      if (this.#o.askWhenStuck) return this.#stuck.open(live, reason)
+      return void this.#end('failed', reason)
+    }
+    this.deps.logger.warn(`${live.sessionId} ${reason}: aborting, trying ${turn.todoId ?? ''} again`)
     live.turn = undefined
     live.retired = true
+    this.#steering.drop(live.sessionId, 'its provider kept retrying')
     await this.#sessions.abortTree(live.sessionId)
     this.#sessions.release(live)
     this.#cooling.refresh()
-    if (todoId) await this.#record.requeue(todoId, 'provider kept retrying')
-    else if (live.role === 'planner')
-      return void this.#end('failed', 'the planner is stuck in provider retries')
-    this.#requestTick()
+    await this.#attemptFailed(turn, reason)
+    await this.#progressed()
+  }
+
+  /** Nobody answered whether to keep waiting on a session stuck in retry: the mission gives up. */
+  #giveUpOn(sessionId: string): void {
+    const live = this.#sessions.live.get(sessionId)
+    if (!live?.turn || this.#over()) return
+    void this.#end('failed', `${live.role}: ${gaveUpReason(live, this.deps.clock.now())}`)
+  }
+
+  /** A work or review turn failed for `reason`: that todo's attempt (or review) fails, nothing more. */
+  async #attemptFailed(turn: Turn, reason: string, error?: HostError): Promise<void> {
+    const todoId = turn.todoId ?? ''
+    if (turn.kind === 'work') await this.#attempts.failed(todoId, reason, error)
+    else if (turn.kind === 'review') await this.#attempts.noVerdict(todoId, reason)
   }
 
   async #onError(live: Live, error: HostError): Promise<void> {
@@ -444,12 +573,10 @@ export class Mission {
     await this.#deliver(live, turn) // a result whose completion event was missed (e.g. recovered after a restart)
     await this.#record.flushUsage(live)
     await this.#flushTimeline(live.sessionId)
+    if (this.#cancelledMeanwhile(live, turn)) return this.#requestTick()
+    if (await this.#deliverSteering(live, turn)) return
     this.#roster.patch(live.sessionId, { status: 'idle' })
-    const text = this.#roster.text(live.sessionId)
-    if (text && this.#repeat.record(`${live.sessionId}:${turn.todoId ?? turn.kind}`, text)) {
-      this.#sessions.release(live)
-      return void this.#end('failed', `the ${live.role} repeated the same output three turns running`)
-    }
+    if (this.#repeating(live, turn)) return this.#onRepeating(live, turn)
     const error = turn.error
     if (turn.kind === 'plan') {
       this.#sessions.release(live)
@@ -465,10 +592,67 @@ export class Mission {
     this.#sessions.release(live)
     live.todosDone++
     live.lastFiles = this.#record.snap.todos[todoId]?.files ?? []
-    if (!turn.delivered && turn.kind === 'work')
-      await this.#attempts.failed(todoId, error ? `${error.name}: ${error.message}` : 'no report', error)
-    else if (!turn.delivered) await this.#attempts.noVerdict(todoId)
+    if (!turn.delivered) {
+      const why = turn.kind === 'work' ? 'no report' : 'the reviewer gave no verdict'
+      await this.#attemptFailed(turn, error ? `${error.name}: ${error.message}` : why, error)
+    }
     await this.#progressed()
+  }
+
+  /** The turn ended without its result, with the same text as the session's last turns on it. */
+  #repeating(live: Live, turn: Turn): boolean {
+    const text = this.#roster.text(live.sessionId)
+    const key = `${live.sessionId}:${turn.todoId ?? turn.kind}`
+    if (!text || !this.#repeat.record(key, text) || turn.delivered) return false
+    this.#repeat.reset(key)
+    return true
+  }
+
+  /**
+   * A session that repeats itself is looping: it is retired, and the turn fails like one without a
+   * result (that todo's attempt, or the plan attempt). The rest of the mission goes on.
+   */
+  async #onRepeating(live: Live, turn: Turn): Promise<void> {
+    const reason = `the ${live.role} repeated the same output ${REPEATS} turns running`
+    this.deps.logger.warn(`${live.sessionId}: ${reason}`)
+    live.retired = true
+    this.#sessions.release(live)
+    if (turn.kind === 'plan') {
+      await this.#onPlanTurn({ ...turn, planErrors: [reason] })
+      return this.#requestTick()
+    }
+    await this.#attemptFailed(turn, reason)
+    await this.#progressed()
+  }
+
+  /** The user cancelled the turn's todo while its end was being decided: the session just retires. */
+  #cancelledMeanwhile(live: Live, turn: Turn): boolean {
+    if (!turn.todoId || this.#record.snap.todos[turn.todoId]?.status !== 'cancelled') return false
+    live.retired = true
+    this.#steering.drop(live.sessionId, 'the todo was cancelled')
+    this.#roster.patch(live.sessionId, { status: 'aborted', tool: undefined })
+    this.#sessions.release(live)
+    return true
+  }
+
+  /**
+   * The user's queued messages go out as the next prompt of a turn that ended without its result, in
+   * place of the nudge and without counting as a failed attempt; a turn that is over drops them.
+   */
+  async #deliverSteering(live: Live, turn: Turn): Promise<boolean> {
+    if (!this.#steering.has(live.sessionId)) return false
+    if (turn.delivered || turn.error) {
+      this.#steering.drop(
+        live.sessionId,
+        turn.delivered ? 'the agent delivered its result first' : 'its turn failed',
+      )
+      return false
+    }
+    const text = this.#steering.take(live.sessionId) ?? ''
+    const tool = turn.kind === 'plan' ? TOOL_PLAN : turn.kind === 'work' ? TOOL_REPORT : TOOL_VERDICT
+    this.deps.logger.info(`steering delivered to ${live.role} ${live.sessionId}`)
+    await this.#dispatcher.prompt(live, { ...turn }, steerBrief(text, tool, turn.todoId))
+    return true
   }
 
   async #onPlanTurn(turn: Turn, error?: HostError): Promise<void> {
@@ -496,11 +680,12 @@ export class Mission {
     })
     if (step.next === 'check') this.#orFail(this.#runCheck())
     else if (step.next === 'replan') this.#orFail(this.#replan(undefined, step.failed))
+    else if (step.next === 'end') void this.#end('stopped', cancelledReason(step.cancelled, step.blocked))
   }
 
   async #runCheck(): Promise<void> {
     if (this.#over()) return
-    const command = this.#o.check
+    const command = this.#check?.command
     this.#update({ phase: 'checking' })
     if (!command) return this.#complete()
     const result = await this.deps.workspace.runCheck(command, {
@@ -517,12 +702,18 @@ export class Mission {
   /** Ends the mission as completed once the agents' closing model calls are in (so usage is whole). */
   async #complete(): Promise<void> {
     while (!this.#over() && this.#sessions.anyBusy()) await this.#sessions.nextRelease()
-    await this.#end('completed', undefined, this.#record.summary())
+    await this.#end('completed', undefined, this.#record.summary(this.#check?.command ? undefined : NO_CHECK))
   }
 
   async #replan(failure: CheckFailure | undefined, failedTodos: string[]): Promise<void> {
     // A round is one plan iteration; it made progress if a todo newly passed review during it.
     this.#budgets.endIteration(this.#record.passedCount() > this.#passedAtIterationStart)
+    const exceeded = failedTodos.length ? this.#budgets.exceeded() : undefined
+    if (exceeded && !this.#over())
+      return void this.#end(
+        'failed',
+        failedTodosReason(this.#record.todos(), `budget exhausted (${exceeded.reason}): ${exceeded.message}`),
+      )
     if (this.#checkBudgets()) return
     await this.#plan(replanBrief(this.#record.snap.iteration + 1, failure, failedTodos))
   }
@@ -549,6 +740,7 @@ export class Mission {
     const busy = new Set(live.filter((l) => l.busy || l.retryTimer).map((l) => l.sessionId))
     this.#abort.abort()
     this.#clearTimers()
+    for (const l of live) this.#steering.drop(l.sessionId, 'the mission ended')
     this.#roster.endAll(busy, phase === 'stopped' ? 'aborted' : 'failed')
     this.#timeline.closeAll(this.deps.clock.now())
     this.#update({
@@ -630,8 +822,17 @@ export class Mission {
       roster: this.#roster,
       inbox: this.#inbox.asks,
       timeline: this.#timeline,
+      needsYou: this.#stuck.current,
       snap: this.#record.current,
     })
     this.#changes.emit(this.#state)
   }
+}
+
+/** Why a mission left with only cancelled todos (and those waiting on them) ends. */
+function cancelledReason(cancelled: string[], blocked: string[]): string {
+  const waiting = blocked.length
+    ? `; ${blocked.join(', ')} waited on ${cancelled.length > 1 ? 'them' : 'it'}`
+    : ''
+  return `cancelled by the user: ${cancelled.join(', ')}${waiting}`
 }

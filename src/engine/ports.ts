@@ -1,3 +1,4 @@
+import type { ProjectFiles } from './project/check-command'
 import type { Ownership } from './protocol/ownership'
 
 // What the engine needs from the outside world. `src/opencode` implements the OpenCode ports on the
@@ -117,8 +118,8 @@ export interface CheckResult {
   timedOut: boolean
 }
 
-/** The workspace the mission works in. */
-export interface WorkspacePort {
+/** The workspace the mission works in; `readFile` reads its top-level files (to detect its check). */
+export interface WorkspacePort extends ProjectFiles {
   /** Runs the check command (tests, build) in the workspace, ending its process group on timeout or abort. */
   runCheck(command: string, options: { timeoutMs: number; signal: AbortSignal }): Promise<CheckResult>
   /** Publishes which worker session owns which files (undefined: no mission, no guard). */

@@ -1,4 +1,4 @@
-// The mission's base in git: a commit of the working state at the start, taken without touching the
+// The mission's base in git: a tree of the working state at the start, taken without touching the
 // user's index or stash list, and the content of a file at that base for the diff editor.
 
 import { execFile } from 'node:child_process'
@@ -35,7 +35,7 @@ const lines = (b: Buffer, sep = '\n') =>
     .filter((l) => l !== '')
 
 /**
- * Runs git commands on a copy of the index: `stash create`, `diff` and `ls-files` refresh the index
+ * Runs git commands on a copy of the index: `add`, `diff` and `ls-files` refresh the index
  * they read and may write it back (even with --no-optional-locks), and the user's index is theirs.
  */
 async function withIndexCopy<T>(
@@ -58,13 +58,10 @@ async function withIndexCopy<T>(
   }
 }
 
-const untrackedFiles = async (dir: string, env: NodeJS.ProcessEnv) =>
-  lines((await git(dir, ['ls-files', '-z', '--others', '--exclude-standard'], env)).stdout, '\0')
-
 /**
- * Records the workspace as it is now. `git stash create` makes a commit of the working state (tracked
- * files, staged or not) without adding it to the stash list; it refreshes the index it reads, so it
- * reads a copy. Untracked files are noted instead: at the base they did not exist.
+ * Records the workspace as it is now: every file git would track (modified, staged, untracked but not
+ * ignored) is added to a copy of the index and written as a tree, so the user's index, stash list and
+ * branches stay as they were, and a repository without a commit yet has a base too.
  */
 export async function captureGitBase(
   dir: string,
@@ -73,13 +70,13 @@ export async function captureGitBase(
   const inside = await git(dir, ['rev-parse', '--is-inside-work-tree'], env)
   if (inside.code !== 0 || inside.stdout.toString().trim() !== 'true')
     return { kind: 'none', reason: `${dir} is not in a git repository` }
-  const head = await git(dir, ['rev-parse', '--verify', '--quiet', 'HEAD'], env)
-  if (head.code !== 0) return { kind: 'none', reason: 'the git repository has no commit yet' }
   return withIndexCopy(dir, env, async (copyEnv) => {
-    const stash = await git(dir, ['stash', 'create'], copyEnv)
-    if (stash.code !== 0) throw new Error(`git stash create failed: ${stash.stderr.trim()}`)
-    const ref = stash.stdout.toString().trim() || head.stdout.toString().trim()
-    return { kind: 'git', ref, untracked: await untrackedFiles(dir, copyEnv) }
+    // The whole repository's tree: `<tree>:./path` then resolves from the workspace folder.
+    const added = await git(dir, ['add', '-A', '--', '.'], copyEnv)
+    if (added.code !== 0) throw new Error(`git add (on a copy of the index) failed: ${added.stderr.trim()}`)
+    const tree = await git(dir, ['write-tree'], copyEnv)
+    if (tree.code !== 0) throw new Error(`git write-tree failed: ${tree.stderr.trim()}`)
+    return { kind: 'git', ref: tree.stdout.toString().trim(), untracked: [] }
   })
 }
 
@@ -104,19 +101,14 @@ export async function changedSinceBase(
   base: Extract<WorkspaceBase, { kind: 'git' }>,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<string[]> {
-  const [diff, untracked] = await withIndexCopy(
-    dir,
-    env,
-    async (copyEnv) =>
-      [
-        await git(dir, ['diff', '-z', '--name-only', '--relative', base.ref, '--'], copyEnv),
-        await untrackedFiles(dir, copyEnv),
-      ] as const,
-  )
+  // The working state staged in a copy of the index, compared with the base tree.
+  const diff = await withIndexCopy(dir, env, async (copyEnv) => {
+    await git(dir, ['add', '-A', '--', '.'], copyEnv)
+    return git(dir, ['diff', '--cached', '-z', '--name-only', '--relative', base.ref, '--'], copyEnv)
+  })
   if (diff.code !== 0) throw new Error(`git diff ${base.ref} failed: ${diff.stderr.trim()}`)
   const before = new Set(base.untracked)
-  // An untracked file is a change unless it was there, untracked, at the start (its content then is
-  // unknown, so it is not listed as changed).
-  const changed = new Set([...lines(diff.stdout, '\0'), ...untracked.filter((f) => !before.has(f))])
-  return [...changed].sort()
+  return lines(diff.stdout, '\0')
+    .filter((f) => !before.has(f))
+    .sort()
 }

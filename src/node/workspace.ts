@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process'
-import { readdir } from 'node:fs/promises'
+import { readdir, readFile } from 'node:fs/promises'
+import { basename, join } from 'node:path'
 import type { Ownership } from '../engine/protocol/ownership'
 import type { CheckResult, WorkspaceBase, WorkspacePort } from '../engine/ports'
 import { captureGitBase } from './git-base'
@@ -79,6 +80,12 @@ export class NodeWorkspace implements WorkspacePort {
   async publishOwnership(ownership: Ownership | undefined): Promise<void> {
     if (ownership) await writeOwnership(this.dir, ownership)
     else await clearOwnership(this.dir)
+  }
+
+  /** A top-level file of the workspace; undefined when it is missing or not a readable file. */
+  async readFile(name: string): Promise<string | undefined> {
+    if (basename(name) !== name) throw new Error(`readFile takes a top-level file name, got "${name}"`)
+    return readFile(join(this.dir, name), 'utf8').catch(() => undefined)
   }
 
   async listFiles(): Promise<string[]> {

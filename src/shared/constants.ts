@@ -20,6 +20,9 @@ export const Commands = {
   attachServer: 'orchestrator.attachServer',
   openTranscript: 'orchestrator.openTranscript',
   showHistory: 'orchestrator.showHistory',
+  cancelTodo: 'orchestrator.cancelTodo',
+  retryTodo: 'orchestrator.retryTodo',
+  steerAgent: 'orchestrator.steerAgent',
 } as const
 
 /** SecretStorage key of the password of the server in `orchestrator.serverUrl`. */
@@ -36,6 +39,12 @@ export const Schemes = {
   base: 'orchestrator-base',
   history: 'orchestrator-history',
 } as const
+
+/** The first-run walkthrough (contributes.walkthroughs), as workbench.action.openWalkthrough names it. */
+export const WALKTHROUGH_ID = `${EXTENSION_ID}#orchestrator.gettingStarted`
+
+/** workspaceState key of the folder the last mission ran in (multi-root workspaces). */
+export const LAST_FOLDER_KEY = 'orchestrator.lastFolder'
 
 export const ContextKeys = {
   missionRunning: 'orchestrator.missionRunning',
@@ -58,6 +67,8 @@ export interface Config {
   /** 0: no cost budget. */
   maxCostUsd: number
   opencodeSnapshots: boolean
+  /** Which toasts to show: `all`, only those that need the user (`needsYou`), or `none`. */
+  notifications: 'all' | 'needsYou' | 'none'
 }
 
 export const STATUS_BAR_ID = 'orchestrator.status'

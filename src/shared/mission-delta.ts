@@ -23,31 +23,26 @@ export interface MissionDelta {
   laneOrder?: string[]
 }
 
-const FIELDS: readonly FieldKey[] = [
-  'goal',
-  'phase',
-  'iteration',
-  'paused',
-  'startedAt',
-  'endedAt',
-  'result',
-  'reason',
-  'tokens',
-  'cost',
-  'todos',
-  'inbox',
-  'evidence',
-  'budgets',
-]
+const LISTS: ReadonlySet<string> = new Set<keyof MissionView>(['agents', 'timeline', 'id'])
+
+/**
+ * Whether a field changed. Most parts keep their identity while unchanged; a part the host rebuilds
+ * each time (the todos, with the agents folded into them) is compared by value, so it is sent only
+ * when it differs.
+ */
+const differs = (a: unknown, b: unknown): boolean =>
+  a !== b && (typeof a !== 'object' || typeof b !== 'object' || JSON.stringify(a) !== JSON.stringify(b))
 
 /** What turns `prev` into `next`, or undefined when nothing changed. Both must be of one mission. */
 export function missionDelta(prev: MissionView, next: MissionView): MissionDelta | undefined {
   const d: MissionDelta = { id: next.id }
   let changed = false
   const fields: NonNullable<MissionDelta['fields']> = {}
-  for (const k of FIELDS)
-    if (prev[k] !== next[k]) {
-      ;(fields as Record<string, unknown>)[k] = next[k] ?? null
+  const p = prev as unknown as Record<string, unknown>
+  const n = next as unknown as Record<string, unknown>
+  for (const k of new Set([...Object.keys(p), ...Object.keys(n)]))
+    if (!LISTS.has(k) && differs(p[k], n[k])) {
+      ;(fields as Record<string, unknown>)[k] = n[k] ?? null
       changed = true
     }
   if (changed) d.fields = fields

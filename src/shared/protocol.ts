@@ -6,9 +6,11 @@ import type { MissionDelta } from './mission-delta'
 
 /**
  * 2: todos, inbox, evidence, iteration and pause state; pause/resume/permission messages.
- * 3: mission deltas between snapshots; budgets, context meters and the timeline.
+ * 3: agents folded into their todos, review history, busy time, the mission's folder; walkthrough.open;
+ * cancelled todos and what they block, steering receipts; todo.cancel, todo.retry, agent.steer.
+ * 4: mission deltas between snapshots; budgets, context meters and the timeline.
  */
-export const PROTOCOL_VERSION = 3
+export const PROTOCOL_VERSION = 4
 
 export type ServerStatus = 'stopped' | 'starting' | 'ready' | 'failed'
 
@@ -17,7 +19,21 @@ export type AgentRole = 'commander' | 'planner' | 'worker' | 'reviewer'
 export type AgentStatus = 'starting' | 'busy' | 'retry' | 'waiting' | 'idle' | 'done' | 'failed' | 'aborted'
 
 export type TodoStatus =
-  'pending' | 'ready' | 'running' | 'reported' | 'reviewing' | 'passed' | 'failed' | 'blocked'
+  'pending' | 'ready' | 'running' | 'reported' | 'reviewing' | 'passed' | 'failed' | 'blocked' | 'cancelled'
+
+/** The longest steering message the host accepts (the engine's bound too). */
+export const STEER_MAX_CHARS = 4_000
+
+/** A user's message to an agent: queued until the agent's turn reaches idle, then delivered. */
+export interface SteeringView {
+  id: string
+  text: string
+  status: 'queued' | 'delivered' | 'dropped'
+  queuedAt: number
+  deliveredAt?: number
+  /** Why a dropped message was not delivered. */
+  note?: string
+}
 
 export type PermissionReply = 'once' | 'always' | 'reject'
 
@@ -39,8 +55,10 @@ export interface AgentView {
   cost: number
   text?: string
   error?: string
-  /** Set while the provider makes OpenCode retry (429/5xx). */
-  retry?: { attempt: number; message: string }
+  /** The provider the agent's model calls go to, once known. */
+  provider?: string
+  /** Set while the provider makes OpenCode retry (429/5xx); `next` is the next try in epoch ms. */
+  retry?: { attempt: number; message: string; next: number }
   startedAt: number
   lastActivityAt: number
   /** Tokens in the agent's context (its last model call's input and cache tokens). */
@@ -49,6 +67,12 @@ export interface AgentView {
   contextLimit?: number
   /** Times the session's context was compacted. */
   compactions?: number
+  /** Time in closed busy spans; the idle waits between attempts do not count. */
+  busyMs: number
+  /** Start of the open busy span, while the agent is active. */
+  busySince?: number
+  /** The user's steering messages to this agent, oldest first. */
+  steering?: SteeringView[]
 }
 
 export type TimelineKind = 'thinking' | 'tool' | 'permission' | 'retry' | 'idle'
@@ -87,6 +111,21 @@ export interface BudgetsView {
   maxWallMs?: number
 }
 
+/** An agent whose part in its todo is over, folded into the todo's row: enough for one compact line. */
+export interface FoldedAgentView {
+  role: AgentRole
+  status: AgentStatus
+  tokens: number
+  cost: number
+}
+
+/** One review of a todo, kept for every attempt. */
+export interface ReviewView {
+  attempt: number
+  verdict: 'pass' | 'fail'
+  findings: string[]
+}
+
 export interface TodoView {
   id: string
   title: string
@@ -100,6 +139,16 @@ export interface TodoView {
   findings: string[]
   /** Files the worker's latest report says it changed. */
   filesChanged?: string[]
+  /** The failed or cancelled todos this one waits on (its status is then `blocked`). */
+  blockedBy?: string[]
+  /** Times the user sent it back to the queue. */
+  retries?: number
+  /** Every review so far, oldest first: a failed review stays readable after the todo passes. */
+  reviews: ReviewView[]
+  /** This todo's finished agents (not in MissionView.agents), in the order they started. */
+  folded: FoldedAgentView[]
+  /** Why the todo failed, what blocks it, or that it never started. */
+  reason?: string
 }
 
 /** A permission request from any session of the mission, waiting for the user. */
@@ -132,8 +181,13 @@ export interface MissionView {
   endedAt?: number
   result?: string
   reason?: string
+  /** The check that gives the evidence (command null: none runs) and how it was chosen. */
+  check?: { command: string | null; source: string }
   tokens: number
   cost: number
+  /** Name of the workspace folder the mission works in. */
+  folder?: string
+  /** Agents shown in full: planners, and workers and reviewers whose todo's attempt is in flight. */
   agents: AgentView[]
   todos: TodoView[]
   inbox: PermissionView[]
@@ -171,6 +225,14 @@ export type WebviewToHost =
   | { type: 'agent.transcript'; sessionId: string }
   /** Opens a todo's file in the diff editor: the mission's base against the file now. */
   | { type: 'file.diff'; todoId: string; path: string }
+  /** Opens the first-run walkthrough (from the empty state). */
+  | { type: 'walkthrough.open' }
+  /** Cancels one todo: its sessions are aborted, its dependents wait as blocked. */
+  | { type: 'todo.cancel'; todoId: string }
+  /** Sends a failed or cancelled todo back to the queue. */
+  | { type: 'todo.retry'; todoId: string }
+  /** Queues a message for a running agent, delivered at its next idle. */
+  | { type: 'agent.steer'; sessionId: string; text: string }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null
 
@@ -190,6 +252,7 @@ export function isWebviewToHost(v: unknown): v is WebviewToHost {
     case 'mission.stop':
     case 'mission.pause':
     case 'mission.resume':
+    case 'walkthrough.open':
       return true
     case 'permission.reply':
       return isId(v.requestId) && isPermissionReply(v.reply)
@@ -197,6 +260,16 @@ export function isWebviewToHost(v: unknown): v is WebviewToHost {
       return isId(v.sessionId)
     case 'file.diff':
       return isId(v.todoId) && typeof v.path === 'string' && v.path.length > 0 && v.path.length <= 4096
+    case 'todo.cancel':
+    case 'todo.retry':
+      return isId(v.todoId)
+    case 'agent.steer':
+      return (
+        isId(v.sessionId) &&
+        typeof v.text === 'string' &&
+        v.text.trim() !== '' &&
+        v.text.length <= STEER_MAX_CHARS
+      )
     default:
       return false
   }

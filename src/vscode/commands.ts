@@ -13,8 +13,8 @@ export interface CommandDeps {
   server: ServerController
   log: Log
   secrets: vscode.SecretStorage
-  /** Runs a mission and reports its end; errors become messages. */
-  runMission(goal: string): void
+  /** Runs a mission (asking for its folder when there are several) and reports its end; errors become messages. */
+  runMission(goal: string, opts: { reveal: boolean }): Promise<void>
 }
 
 export function registerCommands(store: DisposableStore, deps: CommandDeps): void {
@@ -32,7 +32,8 @@ export function registerCommands(store: DisposableStore, deps: CommandDeps): voi
       void vscode.window.showWarningMessage('No mission started: the goal was empty.')
       return
     }
-    deps.runMission(goal)
+    // The dashboard comes into view: a mission started from the palette is watched there.
+    await deps.runMission(goal, { reveal: true })
   })
   register(Commands.stopMission, () => deps.missions.stop())
   register(Commands.showDashboard, () => vscode.commands.executeCommand(`${Views.dashboard}.focus`))

@@ -10,6 +10,9 @@ export function getConfig<K extends keyof Config>(key: K): Config[K] {
   return vscode.workspace.getConfiguration('orchestrator').get(key) as Config[K]
 }
 
+/** The checkCommand setting's word for "run no check" (empty: detect the project's own). */
+export const NO_CHECK_SETTING = 'none'
+
 /** Mission options from the `orchestrator.*` settings; throws naming the setting that is invalid. */
 export function missionSettings(): Pick<MissionOptions, 'check' | 'caps' | 'budgets' | 'models'> {
   const check = getConfig('checkCommand').trim()
@@ -25,7 +28,7 @@ export function missionSettings(): Pick<MissionOptions, 'check' | 'caps' | 'budg
   const maxCostUsd = budget('maxCostUsd')
   const models = parseRoleModels(getConfig('models'), 'Setting orchestrator.models')
   return {
-    ...(check && { check }),
+    ...(check && { check: check.toLowerCase() === NO_CHECK_SETTING ? (false as const) : check }),
     caps,
     ...(Object.keys(models).length && { models }),
     budgets: {

@@ -29,6 +29,11 @@ export interface DashboardHandlers {
   openTranscript(sessionId: string): Promise<void>
   /** Opens a todo's file against the mission's base; a file the todo neither changed nor owns is refused. */
   openDiff(todoId: string, path: string): Promise<void>
+  openWalkthrough(): void
+  /** The user's actions on one piece of the mission; refusals are shown and logged there. */
+  cancelTodo(todoId: string): Promise<void>
+  retryTodo(todoId: string): Promise<void>
+  steerAgent(sessionId: string, text: string): Promise<void>
 }
 
 /**
@@ -83,6 +88,11 @@ export class DashboardView implements vscode.WebviewViewProvider, vscode.Disposa
     )
   }
 
+  /** The dashboard is on screen: completion toasts would only repeat what it shows. */
+  get visible(): boolean {
+    return this.#view?.visible ?? false
+  }
+
   /** Tells the view that host state changed; it renders at most once per coalescing window. */
   changed(): void {
     if (this.#view?.visible && this.#ready) this.#coalescer.push(true)
@@ -120,6 +130,14 @@ export class DashboardView implements vscode.WebviewViewProvider, vscode.Disposa
         return void this.handlers.openTranscript(msg.sessionId)
       case 'file.diff':
         return void this.handlers.openDiff(msg.todoId, msg.path)
+      case 'walkthrough.open':
+        return this.handlers.openWalkthrough()
+      case 'todo.cancel':
+        return void this.handlers.cancelTodo(msg.todoId)
+      case 'todo.retry':
+        return void this.handlers.retryTodo(msg.todoId)
+      case 'agent.steer':
+        return void this.handlers.steerAgent(msg.sessionId, msg.text)
       default:
         return assertNever(msg)
     }

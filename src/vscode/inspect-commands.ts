@@ -4,7 +4,6 @@
 // message, never thrown.
 
 import * as vscode from 'vscode'
-import { errorMessage } from '../engine/util/error-message'
 import type { Logger } from '../engine/ports'
 import { MissionHistory } from '../node/mission-history'
 import { OpencodeTranscriptPort } from '../opencode/transcript-port'
@@ -12,6 +11,7 @@ import { Commands, Schemes } from '../shared/constants'
 import { diffTarget } from '../engine/record/diff-target'
 import { BaseDocuments, openBaseDiff } from './base-diff'
 import type { DisposableStore } from './disposable'
+import { guardedBy } from './guarded'
 import { HistoryDocuments, showHistory } from './history'
 import type { MissionController } from './mission-controller'
 import type { ServerController } from './server-controller'
@@ -62,13 +62,7 @@ export function registerInspect(
     if ('error' in target) return refuse(target.error)
     await openBaseDiff(target)
   }
-  const guarded =
-    <A extends unknown[]>(what: string, fn: (...args: A) => Promise<void>) =>
-    (...args: A) =>
-      fn(...args).catch((err: unknown) => {
-        log.error(`${what} failed: ${errorMessage(err)}`)
-        void vscode.window.showErrorMessage(`${what} failed: ${errorMessage(err)}`)
-      })
+  const guarded = guardedBy(log)
 
   store.add(
     vscode.commands.registerCommand(

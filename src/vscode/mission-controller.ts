@@ -5,6 +5,7 @@ import * as vscode from 'vscode'
 import { Emitter } from '../engine/util/emitter'
 import { MissionJournal, parseEntries, replay } from '../engine/record/journal'
 import { Mission } from '../engine/mission'
+import { withJournaledOptions } from '../engine/mission-options'
 import { isTerminal, type MissionState } from '../engine/record/mission-state'
 import { systemClock, type Logger } from '../engine/ports'
 import { ContextKeys } from '../shared/constants'
@@ -16,6 +17,9 @@ import type { Supervisor } from '../opencode/supervisor'
 import { OpencodePreflight } from '../opencode/preflight-port'
 import { preflight, PreflightError } from '../engine/preflight/preflight'
 import type { MissionOptions } from '../engine/mission-options'
+import type { Refusal } from '../engine/util/refusal'
+
+const NO_MISSION: Refusal = { refused: 'No mission is running. Start one with Orchestrator: Run Task.' }
 
 /** Starts and stops missions in the workspace and publishes their state; one mission at a time. */
 export class MissionController implements vscode.Disposable {
@@ -24,6 +28,8 @@ export class MissionController implements vscode.Disposable {
   #starting = false
   /** The folder the latest mission works in. */
   #dir: string | undefined
+  /** Name of the workspace folder of the current mission. */
+  #folder: string | undefined
   readonly changes = new Emitter<MissionState>()
 
   constructor(
@@ -45,6 +51,11 @@ export class MissionController implements vscode.Disposable {
   /** Where the journals live, one `<id>.jsonl` per mission. */
   get journalDir(): string {
     return join(this.storageDir, 'missions')
+  }
+
+  /** Name of the workspace folder the current mission works in. */
+  get folder(): string | undefined {
+    return this.#mission ? this.#folder : undefined
   }
 
   get running(): boolean {
@@ -97,12 +108,10 @@ export class MissionController implements vscode.Disposable {
    * Starts a mission, or resumes an interrupted one from its journal; resolves with its final state.
    * Throws a user-facing error when it cannot start.
    */
-  async start(goal: string, resumeId?: string): Promise<MissionState> {
+  async start(goal: string, folder: vscode.WorkspaceFolder, resumeId?: string): Promise<MissionState> {
     const trimmed = goal.trim()
     if (!trimmed) throw new Error('Type a goal for the mission.')
     if (this.running) throw new Error('A mission is already running. Stop it first.')
-    const folder = vscode.workspace.workspaceFolders?.[0]
-    if (!folder) throw new Error('Open a folder first: missions work on a workspace folder.')
     const dir = folder.uri.fsPath
     const settings = missionSettings() // before the server starts: a bad setting fails fast
     this.#starting = true
@@ -114,19 +123,24 @@ export class MissionController implements vscode.Disposable {
     }
     this.#mission?.dispose()
     const id = resumeId ?? randomUUID()
+    const journal = new JournalFile(this.#journalPath(id))
+    // A resumed mission runs with the options it started with, whatever the settings are now.
+    // The user is at hand: before the planner's retry bound ends the mission, ask them.
+    const options = { id, goal: trimmed, ...settings, askWhenStuck: true }
     const mission = new Mission(
       {
         sessions: connection,
         events: connection,
         workspace: new NodeWorkspace(dir),
-        journal: new JournalFile(this.#journalPath(id)),
+        journal,
         clock: systemClock,
         logger: this.log,
       },
-      { id, goal: trimmed, ...settings },
+      resumeId ? await withJournaledOptions(journal, options) : options,
     )
     this.#mission = mission
     this.#dir = dir
+    this.#folder = folder.name
     mission.onChange((s) => this.changes.emit(s))
     void vscode.commands.executeCommand('setContext', ContextKeys.missionRunning, true)
     const final = await mission.run()
@@ -182,9 +196,29 @@ export class MissionController implements vscode.Disposable {
     this.#mission?.resume()
   }
 
+  /** Answers the mission's "keep waiting?" question: one more retry bound. */
+  keepWaiting(): void {
+    this.#mission?.keepWaiting()
+  }
+
   replyPermission(requestId: string, reply: 'once' | 'always' | 'reject'): Promise<void> {
     if (!this.#mission) return Promise.reject(new Error('no mission'))
     return this.#mission.replyPermission(requestId, reply)
+  }
+
+  /** Cancels one todo of the running mission (see Mission.cancelTodo). */
+  async cancelTodo(todoId: string): Promise<Refusal | undefined> {
+    return this.#mission ? this.#mission.cancelTodo(todoId) : NO_MISSION
+  }
+
+  /** Sends a failed or cancelled todo of the running mission back to the queue. */
+  async retryTodo(todoId: string): Promise<Refusal | undefined> {
+    return this.#mission ? this.#mission.retryTodo(todoId) : NO_MISSION
+  }
+
+  /** Queues a message for a running agent, delivered at its next idle. */
+  steer(sessionId: string, text: string): Refusal | undefined {
+    return this.#mission ? this.#mission.steer(sessionId, text) : NO_MISSION
   }
 
   /**

@@ -1,21 +1,34 @@
+// The toasts themselves; whether one is shown is notification-policy.ts's call.
 import * as vscode from 'vscode'
-import type { MissionState, PermissionAsk } from '../engine/record/mission-state'
+import { NO_CHECK } from '../engine/mission'
+import type { MissionState, NeedsYou, PermissionAsk } from '../engine/record/mission-state'
 import { Commands } from '../shared/constants'
 
-/** One toast per mission end: completion, failure with its reason, or stop. */
-export function notifyMissionEnd(state: MissionState): void {
+/** One toast per mission end (completion, failure with its reason, or stop) when the policy allows. */
+export function notifyMissionEnd(state: MissionState, allowed: boolean): void {
+  if (!allowed) return
   const goal = state.goal.length > 60 ? `${state.goal.slice(0, 59)}…` : state.goal
   const open = 'Open Dashboard'
   const follow = (choice: string | undefined) => {
     if (choice === open) void vscode.commands.executeCommand(Commands.showDashboard)
   }
-  if (state.phase === 'completed')
+  if (state.phase === 'completed' && !state.check?.command)
+    void vscode.window.showWarningMessage(`Mission ${NO_CHECK}: ${goal}`, open).then(follow)
+  else if (state.phase === 'completed')
     void vscode.window.showInformationMessage(`Mission completed: ${goal}`, open).then(follow)
   else if (state.phase === 'failed')
     void vscode.window
       .showErrorMessage(`Mission failed: ${state.reason ?? 'unknown reason'}`, open)
       .then(follow)
   else if (state.phase === 'stopped') void vscode.window.showWarningMessage(`Mission stopped: ${goal}`)
+}
+
+/** An agent waits on the user (a provider stuck in retry, a stall): say so, with the dashboard at hand. */
+export function notifyNeedsYou(message: string): void {
+  const open = 'Open Dashboard'
+  void vscode.window.showWarningMessage(message, open).then((choice) => {
+    if (choice === open) void vscode.commands.executeCommand(Commands.showDashboard)
+  })
 }
 
 /** A permission request needs the user: say who asks for what, with the answers at hand. */
@@ -36,5 +49,23 @@ export function notifyPermission(
       if (choice === 'Allow Once') reply(ask.requestId, 'once')
       else if (choice === 'Reject') reply(ask.requestId, 'reject')
       else if (choice === 'Open Dashboard') void vscode.commands.executeCommand(Commands.showDashboard)
+    })
+}
+
+/**
+ * The mission is about to give up on an agent stuck in provider retry: offer one more bound or a
+ * stop. Without an answer the mission ends by itself at the deadline.
+ */
+export function notifyStuck(ask: NeedsYou, answer: (choice: 'keep' | 'stop') => void): void {
+  const secs = Math.max(0, Math.round((ask.deadline - Date.now()) / 1000))
+  void vscode.window
+    .showWarningMessage(
+      `The mission needs you: ${ask.reason}. It stops in ${secs} s unless you keep waiting.`,
+      'Keep Waiting',
+      'Stop',
+    )
+    .then((choice) => {
+      if (choice === 'Keep Waiting') answer('keep')
+      else if (choice === 'Stop') answer('stop')
     })
 }

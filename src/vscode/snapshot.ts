@@ -1,10 +1,11 @@
-import type {
-  AgentState,
-  BudgetView,
-  EvidenceState,
-  MissionState,
-  PermissionAsk,
-  TodoState,
+import {
+  isTerminal,
+  type AgentState,
+  type BudgetView,
+  type EvidenceState,
+  type MissionState,
+  type PermissionAsk,
+  type TodoState,
 } from '../engine/record/mission-state'
 import { pushSpan, type TimelineLane } from '../engine/record/timeline'
 import {
@@ -14,12 +15,14 @@ import {
   type BudgetsView,
   type DashboardSnapshot,
   type EvidenceView,
+  type FoldedAgentView,
   type MissionView,
   type PermissionView,
   type TimelineLaneView,
   type TimelineSpanView,
   type TodoView,
 } from '../shared/protocol'
+import { foldAgents } from './agent-folding'
 import type { ServerState } from './server-controller'
 
 /** Longest evidence tail sent to the view, whatever its line count (one huge line stays bounded). */
@@ -28,8 +31,9 @@ const EVIDENCE_TAIL_CHARS = 4_000
 // Every view type is built field by field: the engine state may grow fields the view must not
 // carry (session ids of asks, full check output), and a spread would leak them.
 
-export function toMissionView(m: MissionState): MissionView {
+export function toMissionView(m: MissionState, folder?: string): MissionView {
   const evidence = m.evidence.at(-1)
+  const { shown, folded } = foldAgents(m.agents, m.todos)
   return {
     id: m.id,
     goal: m.goal,
@@ -40,10 +44,12 @@ export function toMissionView(m: MissionState): MissionView {
     ...(m.endedAt !== undefined && { endedAt: m.endedAt }),
     ...(m.result !== undefined && { result: m.result }),
     ...(m.reason !== undefined && { reason: m.reason }),
+    ...(m.check && { check: { command: m.check.command, source: m.check.source } }),
     tokens: m.tokens,
     cost: m.cost,
-    agents: m.agents.map((a) => cached(views.agent, a, toAgentView)),
-    todos: cached(views.todos, m.todos, (ts) => ts.map(toTodoView)),
+    ...(folder !== undefined && { folder }),
+    agents: shown.map((a) => cached(views.agent, a, toAgentView)),
+    todos: m.todos.map((t) => toTodoView(t, folded.get(t.id) ?? [], isTerminal(m.phase))),
     inbox: cached(views.inbox, m.inbox, (ps) => ps.map(toPermissionView)),
     ...(evidence && { evidence: cached(views.evidence, evidence, toEvidenceView) }),
     budgets: cached(views.budgets, m.budgets, (b) => ({
@@ -103,18 +109,39 @@ function toAgentView(a: AgentState): AgentView {
     cost: a.cost,
     startedAt: a.startedAt,
     lastActivityAt: a.lastActivityAt,
+    busyMs: a.busyMs,
+    ...(a.busySince !== undefined && { busySince: a.busySince }),
     ...(a.todoId !== undefined && { todoId: a.todoId }),
     ...(a.tool !== undefined && { tool: a.tool }),
     ...(a.text !== undefined && { text: a.text }),
     ...(a.error !== undefined && { error: a.error }),
-    ...(a.retry !== undefined && { retry: { attempt: a.retry.attempt, message: a.retry.message } }),
+    ...(a.provider !== undefined && { provider: a.provider }),
+    ...(a.retry !== undefined && {
+      retry: { attempt: a.retry.attempt, message: a.retry.message, next: a.retry.next },
+    }),
     ...(a.contextTokens !== undefined && { contextTokens: a.contextTokens }),
     ...(a.contextLimit !== undefined && { contextLimit: a.contextLimit }),
     ...(a.compactions !== undefined && { compactions: a.compactions }),
+    ...(a.steering !== undefined && {
+      steering: a.steering.map((m) => ({
+        id: m.id,
+        text: m.text,
+        status: m.status,
+        queuedAt: m.queuedAt,
+        ...(m.deliveredAt !== undefined && { deliveredAt: m.deliveredAt }),
+        ...(m.note !== undefined && { note: m.note }),
+      })),
+    }),
   }
 }
 
-function toTodoView(t: TodoState): TodoView {
+function toFoldedView(a: AgentState): FoldedAgentView {
+  return { role: a.role, status: a.status, tokens: a.tokens, cost: a.cost }
+}
+
+function toTodoView(t: TodoState, folded: AgentState[], ended: boolean): TodoView {
+  // "Never started" is what became of a pending todo once the mission is over; until then it is news.
+  const reason = t.status === 'pending' && !ended ? undefined : t.reason
   return {
     id: t.id,
     title: t.title,
@@ -125,6 +152,11 @@ function toTodoView(t: TodoState): TodoView {
     ...(t.summary !== undefined && { summary: t.summary }),
     findings: t.findings,
     ...(t.filesChanged.length > 0 && { filesChanged: t.filesChanged }),
+    reviews: t.reviews.map((r) => ({ attempt: r.attempt, verdict: r.verdict, findings: r.findings })),
+    folded: folded.map(toFoldedView),
+    ...(reason !== undefined && { reason }),
+    ...(t.blockedBy !== undefined && { blockedBy: t.blockedBy }),
+    ...(t.retries !== undefined && { retries: t.retries }),
   }
 }
 
@@ -158,6 +190,8 @@ export function buildSnapshot(
   server: ServerState,
   mission: MissionState | undefined,
   blocked: string | undefined,
+  /** Name of the mission's workspace folder. */
+  folder?: string,
 ): DashboardSnapshot {
   return {
     server: {
@@ -165,7 +199,7 @@ export function buildSnapshot(
       ...(server.url && { url: server.url }),
       ...(server.error && { error: server.error }),
     },
-    ...(mission && { mission: toMissionView(mission) }),
+    ...(mission && { mission: toMissionView(mission, folder) }),
     ...(blocked && { blocked }),
   }
 }

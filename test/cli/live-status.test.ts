@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { LiveStatus, statusBlock } from '../../src/cli/live-status'
-import type { AgentState, MissionState, TodoState } from '../../src/engine/record/mission-state'
+import type { TodoState } from '../../src/engine/record/mission-state'
+import { agentState, missionState, todoState } from '../fixtures/mission-state'
 
 /** Enough of a terminal to replay what the status block writes: text, \n, \r, ESC[nA, ESC[0J, ESC[2K. */
 class Screen {
@@ -34,48 +35,9 @@ class Screen {
   }
 }
 
-const todo = (id: string, status: TodoState['status'], extra: Partial<TodoState> = {}): TodoState => ({
-  id,
-  title: `do ${id}`,
-  status,
-  attempts: 1,
-  files: [],
-  dependsOn: [],
-  findings: [],
-  filesChanged: [],
-  ...extra,
-})
-
-const agent = (sessionId: string, extra: Partial<AgentState>): AgentState => ({
-  sessionId,
-  role: 'worker',
-  title: sessionId,
-  status: 'busy',
-  tokens: 0,
-  cost: 0,
-  startedAt: 0,
-  lastActivityAt: 0,
-  ...extra,
-})
-
-const state = (extra: Partial<MissionState>): MissionState => ({
-  id: 'm',
-  goal: 'g',
-  phase: 'working',
-  iteration: 1,
-  paused: false,
-  startedAt: 0,
-  agents: [],
-  todos: [],
-  evidence: [],
-  inbox: [],
-  tokens: 0,
-  cost: 0,
-  modelCalls: 0,
-  budgets: {},
-  timeline: [],
-  ...extra,
-})
+const todo = (id: string, status: TodoState['status']) => todoState(id, status, { title: `do ${id}` })
+const agent = agentState
+const state = missionState
 
 describe('LiveStatus (terminal progress)', () => {
   beforeEach(() => void vi.useFakeTimers())
@@ -171,10 +133,17 @@ describe('LiveStatus (terminal progress)', () => {
     const s = state({
       tokens: 52_000,
       cost: 1.5,
-      agents: [agent('s1', { status: 'retry', todoId: 'api', retry: { attempt: 3, message: 'Overloaded' } })],
+      agents: [
+        agent('s1', {
+          status: 'retry',
+          todoId: 'api',
+          provider: 'anthropic',
+          retry: { attempt: 3, message: 'Overloaded', next: 95_000 },
+        }),
+      ],
     })
     const lines = statusBlock(s, { maxTokens: 200_000, maxCostUsd: 5, maxWallMs: 3_600_000 }, 90_000)
     expect(lines[0]).toBe('working · 52k/200k tokens · $1.50/$5.00 · 1:30/60:00')
-    expect(lines[1]).toBe('  worker api · waiting on the provider: Overloaded (retry 3)')
+    expect(lines[1]).toBe('  worker api · waiting on anthropic: Overloaded — retry 3 in 5 s')
   })
 })

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { foldAgentEvent, UsageLedger } from '../../src/engine/record/agent-fold'
+import { foldAgentEvent, UsageLedger, withBusySpan } from '../../src/engine/record/agent-fold'
+import { AgentRoster } from '../../src/engine/record/agent-roster'
 import type { AgentState } from '../../src/engine/record/mission-state'
 import type { HostEvent } from '../../src/engine/ports'
 
@@ -12,6 +13,7 @@ const agent = (patch: Partial<AgentState> = {}): AgentState => ({
   cost: 0,
   startedAt: 0,
   lastActivityAt: 0,
+  busyMs: 0,
   ...patch,
 })
 const fold = (events: HostEvent[], start = agent()) => {
@@ -114,5 +116,32 @@ describe('foldAgentEvent', () => {
       ({ ...usage('m1', 0), error: { name, message: `${name} happened`, retryable: false } }) as HostEvent
     expect(fold([err('APIError')]).error).toBe('APIError happened')
     expect(fold([err('MessageAbortedError')]).error).toBeUndefined()
+  })
+})
+
+describe('busy spans', () => {
+  it('counts only the time an agent is active, not the idle wait between attempts', () => {
+    const roster = new AgentRoster(() => now)
+    let now = 0
+    roster.add(agent({ status: 'starting', startedAt: 0, lastActivityAt: 0 }))
+    now = 5_000
+    roster.fold({ type: 'session.idle', sessionId: 's1' }, now)
+    expect(roster.list[0]).toMatchObject({ status: 'idle', busyMs: 5_000, busySince: undefined })
+    now = 65_000 // a minute waiting for the review
+    roster.patch('s1', { status: 'busy' })
+    expect(roster.list[0]).toMatchObject({ busyMs: 5_000, busySince: 65_000 })
+    now = 68_000
+    roster.fold({ type: 'session.status', sessionId: 's1', status: { type: 'idle' } }, now)
+    expect(roster.list[0]?.busyMs).toBe(8_000)
+    now = 90_000
+    roster.endAll(new Set(), 'aborted')
+    expect(roster.list[0]).toMatchObject({ status: 'done', busyMs: 8_000 })
+  })
+
+  it('closes an open span when the mission ends the agent', () => {
+    const open = agent({ status: 'busy', busySince: 1_000 })
+    expect(withBusySpan(open, 4_000)).toBe(open)
+    const ended = withBusySpan({ ...agent({ status: 'busy', busySince: 1_000 }), status: 'aborted' }, 4_000)
+    expect(ended).toMatchObject({ busyMs: 3_000, busySince: undefined })
   })
 })

@@ -141,6 +141,11 @@ describe('journal replay', () => {
     expect(api(10)).toMatchObject({ status: 'pending', requeueReason: 'review failed', sessionId: 'w1' })
     expect(api(11)).toMatchObject({ status: 'running', attempts: 2 })
     expect(api(14)).toMatchObject({ status: 'passed', verdict: 'pass', findings: [] })
+    // The failed review of attempt 1 stays on record after the pass.
+    expect(api(14)?.reviews).toEqual([
+      { attempt: 1, verdict: 'fail', findings: ['no test for logout'] },
+      { attempt: 2, verdict: 'pass', findings: [] },
+    ])
     expect(states[17]?.todos.ui?.status).toBe('blocked')
   })
 

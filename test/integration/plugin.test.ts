@@ -32,9 +32,9 @@ const script: Script = (req) => {
   const step = req.messages.filter((m) => m.role === 'tool').length
   const call = (name: string, args: unknown) => ({ toolCalls: [{ name, args }] })
   if (scenario === 'plan') {
-    const { files: _files, ...noFiles } = todo('a')
+    // `files` is optional, but when given it must be a list.
     const steps = [
-      call('orchestrator_plan', { todos: [noFiles] }),
+      call('orchestrator_plan', { todos: [{ ...todo('a'), files: 'src/a.ts' }] }),
       call('orchestrator_plan', { todos: [todo('a'), todo('a')] }),
       call('orchestrator_plan', { todos: [todo('a'), todo('b', ['a'])] }),
     ]

@@ -35,8 +35,8 @@ function attach(conn: Connection, env: NodeJS.ProcessEnv, dir: string, ...extra:
       dir,
       '--server-url',
       conn.url,
-      '--password',
-      conn.process?.password ?? '',
+      // One argument: a generated password may start with a dash.
+      `--password=${conn.process?.password ?? ''}`,
       ...extra,
     ],
     env,

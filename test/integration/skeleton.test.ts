@@ -38,9 +38,11 @@ describe('the walking skeleton against the real OpenCode server', () => {
     expect(final.phase, final.reason).toBe('completed')
     expect(final.result).toContain('Say hello — wrote hello.txt')
     const sessions = (await conn.client.session.list()).data ?? []
+    // The mission's root session (titled with the goal) and its three agents.
     expect(sessions.map((s) => s.title).sort()).toEqual([
       'Planner: Say hello in a file',
       'Reviewer: Say hello',
+      'Say hello in a file',
       'Worker: Say hello',
     ])
     expect(sandbox.provider.requests.filter((r) => r.kind === 'title')).toEqual([])

@@ -47,8 +47,8 @@ describe('the mission base in git', () => {
 
     const base = await captureGitBase(dir, env)
     if (base.kind !== 'git') throw new Error(base.reason)
-    expect(base.untracked).toEqual(['loose.txt'])
-    expect(base.ref).not.toBe(git(dir, 'rev-parse', 'HEAD').trim()) // the dirty state, not HEAD
+    expect(base.untracked).toEqual([]) // untracked files are in the base too
+    expect(base.ref).not.toBe(git(dir, 'rev-parse', 'HEAD^{tree}').trim()) // the dirty state, not HEAD
 
     expect(readFileSync(join(dir, '.git/index')).equals(indexBefore)).toBe(true)
     expect(git(dir, 'stash', 'list')).toBe(stashBefore)
@@ -67,32 +67,36 @@ describe('the mission base in git', () => {
     expect(await contentAtBase(dir, base, 'staged.txt', env)).toBe('staged v1\n')
     expect(await contentAtBase(dir, base, 'gone.txt', env)).toBe('gone v1\n')
     expect(await contentAtBase(dir, base, 'src/new.ts', env)).toBe('') // did not exist
-    expect(await contentAtBase(dir, base, 'loose.txt', env)).toBe('') // untracked at the start
-    expect(await changedSinceBase(dir, base, env)).toEqual(['gone.txt', 'mod.txt', 'src/new.ts'])
+    expect(await contentAtBase(dir, base, 'loose.txt', env)).toBe('untracked at start\n')
+    expect(await changedSinceBase(dir, base, env)).toEqual(['gone.txt', 'loose.txt', 'mod.txt', 'src/new.ts'])
 
     expect(readFileSync(join(dir, '.git/index')).equals(indexBefore)).toBe(true)
     expect(git(dir, 'stash', 'list')).toBe(stashBefore)
   })
 
-  it('uses HEAD when the working tree is clean', async () => {
+  it("is HEAD's tree when the working tree is clean", async () => {
     const dir = repo()
     git(dir, 'add', '.')
     git(dir, 'commit', '-qm', 'all in')
     const base = await captureGitBase(dir, env)
-    expect(base).toEqual({ kind: 'git', ref: git(dir, 'rev-parse', 'HEAD').trim(), untracked: [] })
+    expect(base).toEqual({ kind: 'git', ref: git(dir, 'rev-parse', 'HEAD^{tree}').trim(), untracked: [] })
+    expect(await changedSinceBase(dir, base as Extract<typeof base, { kind: 'git' }>, env)).toEqual([])
   })
 
-  it('marks the base unknown outside git, and in a repository without a commit', async () => {
+  it('marks the base unknown outside git; a repository without a commit has one', async () => {
     const plain = mkdtempSync(join(tmpdir(), 'orch-nogit-'))
     dirs.push(plain)
     // GIT_CEILING_DIRECTORIES: a repository above the temp folder must not be found.
     const isolated = { ...env, GIT_CEILING_DIRECTORIES: tmpdir() }
     expect(await new NodeWorkspace(plain, isolated).captureBase()).toMatchObject({ kind: 'none' })
     git(plain, 'init', '-q')
-    expect(await captureGitBase(plain, isolated)).toEqual({
-      kind: 'none',
-      reason: 'the git repository has no commit yet',
-    })
+    writeFileSync(join(plain, 'a.txt'), 'a\n')
+    const base = await captureGitBase(plain, isolated)
+    if (base.kind !== 'git') throw new Error(base.reason)
+    writeFileSync(join(plain, 'a.txt'), 'a2\n')
+    expect(await contentAtBase(plain, base, 'a.txt', isolated)).toBe('a\n')
+    expect(await changedSinceBase(plain, base, isolated)).toEqual(['a.txt'])
+    expect(git(plain, 'status', '--porcelain')).toBe('?? a.txt\n') // nothing staged for the user
   })
 
   it('refuses paths outside the workspace with a message naming the path', async () => {

@@ -9,8 +9,8 @@ import {
 import { buildSnapshot, toMissionView } from '../../src/vscode/snapshot'
 
 describe('webview protocol guards', () => {
-  it('is at version 3', () => {
-    expect(PROTOCOL_VERSION).toBe(3)
+  it('is at version 4', () => {
+    expect(PROTOCOL_VERSION).toBe(4)
   })
 
   it('accepts the known webview messages', () => {
@@ -20,6 +20,7 @@ describe('webview protocol guards', () => {
       { type: 'mission.stop' },
       { type: 'mission.pause' },
       { type: 'mission.resume' },
+      { type: 'walkthrough.open' },
       { type: 'permission.reply', requestId: 'per_1', reply: 'once' },
       { type: 'permission.reply', requestId: 'per_1', reply: 'always' },
       { type: 'permission.reply', requestId: 'per_1', reply: 'reject' },
@@ -85,9 +86,10 @@ const state = (patch: Partial<MissionState> = {}): MissionState => ({
       tool: 'edit',
       tokens: 10,
       cost: 0.5,
-      retry: { attempt: 2, message: 'rate limited' },
+      retry: { attempt: 2, message: 'rate limited', next: 9_000 },
       startedAt: 1_000,
       lastActivityAt: 2_000,
+      busyMs: 0,
     },
   ],
   todos: [
@@ -100,6 +102,7 @@ const state = (patch: Partial<MissionState> = {}): MissionState => ({
       dependsOn: [],
       findings: ['no test'],
       filesChanged: ['src/api.ts'],
+      reviews: [{ attempt: 1, verdict: 'fail', findings: ['no test'] }],
     },
   ],
   evidence: [
@@ -144,12 +147,14 @@ describe('mission snapshot for the webview', () => {
         dependsOn: [],
         findings: ['no test'],
         filesChanged: ['src/api.ts'],
+        reviews: [{ attempt: 1, verdict: 'fail', findings: ['no test'] }],
+        folded: [],
       },
     ])
     expect(view.agents[0]).toMatchObject({
       todoId: 'api',
       tool: 'edit',
-      retry: { attempt: 2, message: 'rate limited' },
+      retry: { attempt: 2, message: 'rate limited', next: 9_000 },
     })
     // The view answers by request id; the session id stays in the host.
     expect(view.inbox).toEqual([

@@ -5,18 +5,11 @@ import App from '../../webview/App.svelte'
 import { PROTOCOL_VERSION } from '../../src/shared/protocol'
 import { agent, ask, mission, running, snapshot, todo } from './fixtures'
 import { posted, sendSnapshot } from './host-fake'
+import { show } from './show'
 
 beforeEach(() => {
   posted.length = 0
 })
-
-/** Renders the app, delivers one snapshot and forgets the `ready` post. */
-async function show(...args: Parameters<typeof snapshot>) {
-  render(App)
-  sendSnapshot(snapshot(...args))
-  await tick()
-  posted.length = 0
-}
 
 describe('dashboard webview', () => {
   it('says ready with the protocol version on mount', () => {
@@ -28,9 +21,24 @@ describe('dashboard webview', () => {
     await show(mission())
     expect(screen.getByTestId('mission-goal').textContent).toBe('Add a farewell function')
     expect(screen.getByTestId('mission-phase').textContent).toBe('completed')
-    expect(screen.getByTestId('mission-result').textContent).toBe('Done: farewell() added.')
+    expect(screen.getByTestId('mission-result').textContent).toContain('Done: farewell() added.')
     expect(screen.getAllByTestId('agent')).toHaveLength(1)
     expect(screen.getByText(/1\.2k tokens · \$0 · 2\.5 s/)).toBeTruthy()
+  })
+
+  it('says which check gives the evidence, and "completed — no check ran" when none ran', async () => {
+    await show(mission({ check: { command: 'npm test', source: 'package.json scripts.test' } }))
+    expect(screen.getByTestId('mission-phase').textContent).toBe('completed')
+    expect(screen.getByTestId('mission-check').textContent).toBe(
+      'check: npm test (package.json scripts.test)',
+    )
+    sendSnapshot(snapshot(mission({ check: { command: null, source: 'opted out' } })))
+    await tick()
+    expect(screen.getByTestId('mission-phase').textContent).toBe('completed — no check ran')
+    expect(screen.getByTestId('mission-check').textContent).toBe('no check: opted out')
+    sendSnapshot(snapshot(running({ check: { command: null, source: 'opted out' } })))
+    await tick()
+    expect(screen.getByTestId('mission-phase').textContent).toBe('working')
   })
 
   it('replaces the whole state on each snapshot', async () => {
@@ -230,6 +238,8 @@ describe('live agents', () => {
             tool: 'edit',
             tokens: 512,
             startedAt: T - 65_000,
+            busyMs: 0,
+            busySince: T - 65_000,
             lastActivityAt: T - 1_000,
           }),
           agent({
@@ -237,7 +247,8 @@ describe('live agents', () => {
             role: 'worker',
             status: 'retry',
             todoId: 'ui',
-            retry: { attempt: 3, message: 'rate limited' },
+            provider: 'anthropic',
+            retry: { attempt: 3, message: 'rate limited', next: T + 5_000 },
             startedAt: T - 5_000,
             lastActivityAt: T,
           }),
@@ -249,10 +260,12 @@ describe('live agents', () => {
     expect(within(w1).getByText('api')).toBeTruthy()
     expect(within(w1).getByText('busy · edit')).toBeTruthy()
     expect(w1.textContent).toContain('512 tokens · $0 · 1m 05s')
-    expect(within(w2).getByText('retry 3: rate limited')).toBeTruthy()
+    const waiting = within(w2).getByTestId('waiting')
+    expect(waiting.textContent).toBe('waiting on anthropic: rate limited — retry 3 in 5 s')
     vi.advanceTimersByTime(2_000)
     await tick()
     expect(w1.textContent).toContain('1m 07s')
+    expect(waiting.textContent).toBe('waiting on anthropic: rate limited — retry 3 in 3 s') // counts down
   })
 
   it('marks a busy agent stale after 60 s without activity, and only then', async () => {

@@ -17,6 +17,7 @@ export const agent = (patch: Partial<AgentView> = {}): AgentView => ({
   cost: 0,
   startedAt: 1_000,
   lastActivityAt: 3_000,
+  busyMs: 2_000,
   ...patch,
 })
 
@@ -28,6 +29,8 @@ export const todo = (patch: Partial<TodoView> = {}): TodoView => ({
   files: ['src/greet.ts'],
   dependsOn: [],
   findings: [],
+  reviews: [],
+  folded: [],
   ...patch,
 })
 

@@ -1,4 +1,4 @@
-import { fireEvent, render, screen } from '@testing-library/svelte'
+import { fireEvent, render, screen, within } from '@testing-library/svelte'
 import { tick } from 'svelte'
 import { beforeEach, describe, expect, it } from 'vitest'
 import App from '../../webview/App.svelte'
@@ -25,7 +25,7 @@ describe('changed files of a todo', () => {
     expect(screen.queryByTestId('changed-files')).toBeNull()
   })
 
-  it("shows on the dashboard under a todo with the worker's reported files", async () => {
+  it("shows in a todo's detail with the worker's reported files", async () => {
     render(App)
     sendSnapshot(
       snapshot(
@@ -33,6 +33,8 @@ describe('changed files of a todo', () => {
       ),
     )
     await tick()
+    expect(screen.queryByRole('button', { name: 'src/greet.ts' })).toBeNull() // until the row opens
+    await fireEvent.click(within(screen.getByTestId('todo')).getAllByRole('button')[0] as HTMLElement)
     posted.length = 0
     await fireEvent.click(screen.getByRole('button', { name: 'src/greet.ts' }))
     expect(posted).toEqual([{ type: 'file.diff', todoId: 'farewell', path: 'src/greet.ts' }])

@@ -12,3 +12,7 @@ export const openTranscript = (sessionId: string) => post({ type: 'agent.transcr
 export const openDiff = (todoId: string, path: string) => post({ type: 'file.diff', todoId, path })
 export const replyPermission = (requestId: string, reply: PermissionReply) =>
   post({ type: 'permission.reply', requestId, reply })
+export const openWalkthrough = () => post({ type: 'walkthrough.open' })
+export const cancelTodo = (todoId: string) => post({ type: 'todo.cancel', todoId })
+export const retryTodo = (todoId: string) => post({ type: 'todo.retry', todoId })
+export const steerAgent = (sessionId: string, text: string) => post({ type: 'agent.steer', sessionId, text })

@@ -12,6 +12,6 @@ export const isLive = (a: AgentView): boolean => LIVE.has(a.status)
 export const isStale = (a: AgentView, now: number): boolean =>
   (a.status === 'busy' || a.status === 'starting') && now - a.lastActivityAt > STALE_MS
 
-/** Time since the agent started; a finished agent stops at its last activity. */
+/** Time the agent spent active: its closed busy spans plus the open one; idle waits do not count. */
 export const elapsed = (a: AgentView, now: number): number =>
-  Math.max(0, (isLive(a) ? Math.max(now, a.lastActivityAt) : a.lastActivityAt) - a.startedAt)
+  a.busyMs + (a.busySince !== undefined ? Math.max(0, now - a.busySince) : 0)

@@ -1,3 +1,15 @@
+import type { MissionView } from '../../src/shared/protocol'
+
+/** The phase as the card shows it: a mission that completed without running a check says so. */
+export function phaseLabel(m: Pick<MissionView, 'phase' | 'check'>): string {
+  return m.phase === 'completed' && m.check?.command === null ? 'completed — no check ran' : m.phase
+}
+
+/** Which check gives the evidence, and why that one. */
+export function checkLabel(check: NonNullable<MissionView['check']>): string {
+  return check.command ? `check: ${check.command} (${check.source})` : `no check: ${check.source}`
+}
+
 /** 1234 → "1.2k"; keeps small numbers exact. */
 export function formatTokens(n: number): string {
   if (n < 1000) return String(n)

@@ -35,7 +35,8 @@ export class MissionBudgets {
     })
     for (const rec of Object.values(snap.sessions))
       this.#tracker.recordUsage(rec.sessionId, { tokens: rec.tokens, costUsd: rec.cost })
-    for (let i = 1; i < snap.iteration; i++) this.#tracker.recordIteration()
+    // The iteration under way (the first, for a new mission) has started too.
+    for (let i = 0; i < Math.max(1, snap.iteration); i++) this.#tracker.recordIteration()
     const remaining = this.#tracker.remainingMs()
     if (Number.isFinite(remaining)) this.d.timers.startWall(Math.max(0, remaining), this.d.onWallTime)
   }

@@ -85,6 +85,15 @@ export function reviewBrief(todo: PlanTodo, summary: string, filesChanged: strin
   ].join('\n')
 }
 
+/**
+ * A user's steering message, sent as the next prompt of an agent whose turn ended without its
+ * result, with a one-line reminder of what it is on and the tool that closes its turn.
+ */
+export function steerBrief(text: string, tool: string, todoId?: string): string {
+  const on = todoId !== undefined ? ` You are still on todoId "${todoId}";` : ''
+  return `Message from the user: ${text.trim()}\n\n(${on.trimStart() || 'Carry on;'} finish by calling ${tool}.)`
+}
+
 export function nudgeBrief(tool: string, todoId: string): string {
   return `${BRIEF.nudge} ${tool}. Call ${tool} now for todoId "${todoId}".`
 }

@@ -1,8 +1,23 @@
-import type { AgentState } from './mission-state'
+import type { AgentState, AgentStatus } from './mission-state'
 import type { HostEvent, ModelLimit } from '../ports'
 
 /** Activity times finer than this are not worth a republish (the view shows seconds). */
 export const ACTIVITY_RESOLUTION_MS = 1_000
+
+/** Statuses in which an agent's time counts: it works, waits on the provider or on the user. */
+const ACTIVE: ReadonlySet<AgentStatus> = new Set(['starting', 'busy', 'retry', 'waiting'])
+
+/**
+ * Opens or closes the agent's busy span when its status crosses between active and not, so its
+ * elapsed time leaves out the idle wait between attempts (e.g. a worker waiting for its review).
+ */
+export function withBusySpan(agent: AgentState, now: number): AgentState {
+  const active = ACTIVE.has(agent.status)
+  if (active && agent.busySince === undefined) return { ...agent, busySince: now }
+  if (!active && agent.busySince !== undefined)
+    return { ...agent, busyMs: agent.busyMs + Math.max(0, now - agent.busySince), busySince: undefined }
+  return agent
+}
 
 /**
  * Folds one host event into the state of the agent whose session it concerns. Pure: returns the
@@ -37,7 +52,7 @@ export function foldAgentEvent(
         return {
           ...agent,
           status: 'retry',
-          retry: { attempt: s.attempt, message: s.message },
+          retry: { attempt: s.attempt, message: s.message, next: s.next },
           lastActivityAt: now,
         }
       return { ...agent, status: 'idle', tool: undefined, retry: undefined, lastActivityAt: now }
@@ -84,6 +99,7 @@ function withUsage(
 ): AgentState {
   const { tokens, cost } = ledger.record(event.messageId, event.tokens, event.cost)
   const error = event.error && event.error.name !== 'MessageAbortedError' ? event.error.message : agent.error
+  const provider = event.providerId || agent.provider
   // A message starts with no usage: its context is known once the provider reported input tokens.
   const context = event.contextTokens ? event.contextTokens : agent.contextTokens
   const limit = limits[`${event.providerId}/${event.modelId}`]?.context ?? agent.contextLimit
@@ -91,6 +107,7 @@ function withUsage(
     tokens === 0 &&
     cost === 0 &&
     error === agent.error &&
+    provider === agent.provider &&
     context === agent.contextTokens &&
     limit === agent.contextLimit
   )
@@ -103,6 +120,7 @@ function withUsage(
     ...(error !== undefined && { error }),
     ...(context !== undefined && { contextTokens: context }),
     ...(limit !== undefined && { contextLimit: limit }),
+    ...(provider && { provider }),
   }
 }
 

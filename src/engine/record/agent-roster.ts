@@ -1,10 +1,11 @@
 // The agents as the dashboard shows them: one AgentState per session of the mission, the list
 // replaced (never mutated) on every change so that views can compare by identity, with the usage
-// totals folded from the host's events and the count of model calls answered in full. An agent's
+// totals folded from the host's events and the count of model calls answered in full. Every status
+// change passes withBusySpan, so each agent's busy time is kept whichever path changed it. An agent's
 // last text is shown as a bounded excerpt (an answer can be 50 KB); the whole of it stays here, for
 // the repeated-output breaker only.
 
-import { foldAgentEvent, UsageLedger } from './agent-fold'
+import { foldAgentEvent, UsageLedger, withBusySpan } from './agent-fold'
 import type { AgentState, AgentStatus } from './mission-state'
 import type { HostEvent, ModelLimit } from '../ports'
 import { excerpt } from '../util/excerpt'
@@ -27,6 +28,11 @@ export class AgentRoster {
     this.#limits = limits
   }
 
+  constructor(
+    /** The mission's clock: stamps the busy spans of status changes that carry no time. */
+    private readonly now: () => number,
+  ) {}
+
   get list(): AgentState[] {
     return this.#agents
   }
@@ -48,11 +54,14 @@ export class AgentRoster {
   }
 
   add(agent: AgentState): void {
-    this.#agents = [...this.#agents, agent]
+    this.#agents = [...this.#agents, withBusySpan(agent, this.now())]
   }
 
   patch(sessionId: string, patch: Partial<AgentState>): void {
-    this.#agents = this.#agents.map((a) => (a.sessionId === sessionId ? { ...a, ...patch } : a))
+    const now = this.now()
+    this.#agents = this.#agents.map((a) =>
+      a.sessionId === sessionId ? withBusySpan({ ...a, ...patch }, now) : a,
+    )
   }
 
   /** Folds a host event into the agent of its session; true when the agent changed. */
@@ -60,8 +69,11 @@ export class AgentRoster {
     const i = this.#agents.findIndex((a) => 'sessionId' in event && a.sessionId === event.sessionId)
     const agent = this.#agents[i]
     if (!agent) return false
-    let next = foldAgentEvent(agent, event, now, this.#ledger, this.#limits)
-    if (next === agent) return false
+    let folded = foldAgentEvent(agent, event, now, this.#ledger, this.#limits)
+    if (folded === agent) return false
+    // An aborted agent (its todo cancelled) stays aborted through the idle its abort brings.
+    if (agent.status === 'aborted' && folded.status !== 'aborted') folded = { ...folded, status: 'aborted' }
+    let next = withBusySpan(folded, now)
     if (next.text !== agent.text) {
       this.#fullText.delete(agent.sessionId)
       if (next.text !== undefined && next.text.length > AGENT_TEXT_MAX_CHARS) {
@@ -82,12 +94,22 @@ export class AgentRoster {
     return this.#fullText.get(sessionId) ?? this.#agents.find((a) => a.sessionId === sessionId)?.text
   }
 
-  /** At the mission's end: the agents of `cut` sessions were working and are `status`, the rest done. */
+  /**
+   * At the mission's end: the agents of `cut` sessions were working and are `status`, the rest done
+   * (those aborted earlier, with their cancelled todo, stay aborted).
+   */
   endAll(cut: ReadonlySet<string>, status: AgentStatus): void {
-    this.#agents = this.#agents.map((a) => ({
-      ...a,
-      status: cut.has(a.sessionId) ? status : 'done',
-      tool: undefined,
-    }))
+    const now = this.now()
+    this.#agents = this.#agents.map((a) =>
+      withBusySpan(
+        {
+          ...a,
+          status: a.status === 'aborted' ? 'aborted' : cut.has(a.sessionId) ? status : 'done',
+          tool: undefined,
+          retry: undefined,
+        },
+        now,
+      ),
+    )
   }
 }

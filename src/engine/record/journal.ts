@@ -15,7 +15,16 @@ import { entrySpans, pushSpan, type TimelineEntry, type TimelineLane } from './t
  * scheduler decides readiness itself from the dependencies.
  */
 export type TodoStatus =
-  'pending' | 'ready' | 'running' | 'reported' | 'reviewing' | 'passed' | 'failed' | 'blocked'
+  | 'pending'
+  | 'ready'
+  | 'running'
+  | 'reported'
+  | 'reviewing'
+  | 'passed'
+  | 'failed'
+  | 'blocked'
+  /** The user cancelled it: it does not progress (nor is re-planned) until the user retries it. */
+  | 'cancelled'
 
 export const JOURNAL_VERSION = 1
 /** Bytes of command output kept as evidence. */
@@ -33,9 +42,17 @@ export type JournalEntry = { at: number } & (
   | { type: 'todo.reported'; todoId: string; status: ReportStatus; summary: string; filesChanged: string[] }
   | { type: 'todo.verdict'; todoId: string; verdict: Verdict; findings: string[] }
   | { type: 'todo.requeued'; todoId: string; reason: string }
+  /** The user cancelled the todo (its sessions were aborted). */
+  | { type: 'todo.cancelled'; todoId: string; reason: string }
+  /** The user sent a failed or cancelled todo back to the queue; its history stays. */
+  | { type: 'todo.retried'; todoId: string }
+  /** The todo used its attempts under the current plan revision: it stays failed until a plan reopens it. */
+  | { type: 'todo.failed'; todoId: string; reason: string }
   | { type: 'evidence'; command: string; exitCode: number | null; durationMs: number; outputTail: string }
   | { type: 'usage'; sessionId: string; role: Role; tokens: number; cost: number }
   | { type: 'session.created'; sessionId: string; role: Role; todoId?: string }
+  /** The session the mission's agents are created under (never prompted): one entry per mission in OpenCode. */
+  | { type: 'mission.root'; sessionId: string }
   | { type: 'mission.ended'; status: MissionEndStatus; reason: string }
   /** The workspace as the mission started (diffs are taken against it). */
   | { type: 'mission.base'; base: WorkspaceBase }
@@ -85,7 +102,15 @@ export interface TodoRecord extends PlanTodo {
   filesChanged: string[]
   verdict?: Verdict
   findings: string[]
+  /** Every verdict with the attempt it judged, oldest first; a re-plan keeps them. */
+  reviews: { attempt: number; verdict: Verdict; findings: string[] }[]
   requeueReason?: string
+  /** Why the user cancelled it (while cancelled). */
+  cancelReason?: string
+  /** Times the user sent it back to the queue. */
+  retries?: number
+  /** Why the todo failed for good under its plan revision (cleared when a plan reopens it). */
+  failReason?: string
 }
 
 export interface SessionRecord {
@@ -110,6 +135,8 @@ export interface MissionSnapshot {
   status: 'new' | 'running' | MissionEndStatus
   goal: string
   options: { [key: string]: JsonValue }
+  /** The mission's root session in OpenCode, parent of every agent session created since it. */
+  rootSessionId?: string
   startedAt?: number
   endedAt?: number
   reason?: string
@@ -144,10 +171,13 @@ export const emptySnapshot = (): MissionSnapshot => ({
 /**
  * Applies one entry to a snapshot in place. Rules that the live mission must follow for replay to
  * match: `plan.accepted` upserts the listed todos (new ones, or existing ones reopened: back to
- * `pending` with the new definition, attempts kept) and leaves unlisted todos alone; a dispatch to a
+ * `pending` with the new definition, attempts kept; a cancelled one stays cancelled: that was the
+ * user's decision) and leaves unlisted todos alone; a dispatch to a
  * session created as `reviewer` moves the todo to `reviewing`, any other to `running`; a `done`
  * report moves it to `reported`, `blocked`/`failed` ones to those statuses; a verdict to `passed` or
- * `failed`; a requeue back to `pending`. Entries about unknown todos are ignored.
+ * `failed`; a requeue back to `pending`; `todo.failed` to `failed` with its reason. A cancelled todo
+ * ignores every entry but `todo.retried` (a late result of an aborted session changes nothing).
+ * Entries about unknown todos are ignored.
  */
 function apply(s: MissionSnapshot, e: JournalEntry): void {
   switch (e.type) {
@@ -166,23 +196,27 @@ function apply(s: MissionSnapshot, e: JournalEntry): void {
       for (const t of e.todos) {
         const prev = s.todos[t.id]
         if (!prev) s.todoOrder.push(t.id)
+        const cancelled = prev?.status === 'cancelled'
         s.todos[t.id] = {
           ...t,
           files: [...t.files],
           dependsOn: [...t.dependsOn],
           acceptance: [...t.acceptance],
-          status: 'pending',
+          status: cancelled ? 'cancelled' : 'pending',
           attempts: prev?.attempts ?? 0,
           iteration: e.iteration,
           ...(prev?.sessionId !== undefined ? { sessionId: prev.sessionId } : {}),
           filesChanged: [],
           findings: prev ? [...prev.findings] : [],
+          ...(cancelled && prev.cancelReason !== undefined && { cancelReason: prev.cancelReason }),
+          ...(prev?.retries !== undefined && { retries: prev.retries }),
+          reviews: prev ? [...prev.reviews] : [],
         }
       }
       return
     case 'todo.dispatched': {
       const t = s.todos[e.todoId]
-      if (!t) return
+      if (!t || t.status === 'cancelled') return
       if (s.sessions[e.sessionId]?.role === 'reviewer') {
         t.status = 'reviewing'
         t.reviewerSessionId = e.sessionId
@@ -195,7 +229,7 @@ function apply(s: MissionSnapshot, e: JournalEntry): void {
     }
     case 'todo.reported': {
       const t = s.todos[e.todoId]
-      if (!t) return
+      if (!t || t.status === 'cancelled') return
       t.status = e.status === 'done' ? 'reported' : e.status
       t.summary = e.summary
       t.filesChanged = [...e.filesChanged]
@@ -203,17 +237,42 @@ function apply(s: MissionSnapshot, e: JournalEntry): void {
     }
     case 'todo.verdict': {
       const t = s.todos[e.todoId]
-      if (!t) return
+      if (!t || t.status === 'cancelled') return
       t.status = e.verdict === 'pass' ? 'passed' : 'failed'
       t.verdict = e.verdict
       t.findings = [...e.findings]
+      t.reviews.push({ attempt: t.attempts, verdict: e.verdict, findings: [...e.findings] })
       return
     }
     case 'todo.requeued': {
       const t = s.todos[e.todoId]
-      if (!t) return
+      if (!t || t.status === 'cancelled') return
       t.status = 'pending'
       t.requeueReason = e.reason
+      return
+    }
+    case 'todo.cancelled': {
+      const t = s.todos[e.todoId]
+      if (!t) return
+      t.status = 'cancelled'
+      t.cancelReason = e.reason
+      return
+    }
+    case 'todo.retried': {
+      const t = s.todos[e.todoId]
+      if (!t || !(t.status === 'cancelled' || t.status === 'failed')) return
+      t.status = 'pending'
+      t.retries = (t.retries ?? 0) + 1
+      delete t.cancelReason
+      t.requeueReason = 'retried by the user'
+      delete t.failReason
+      return
+    }
+    case 'todo.failed': {
+      const t = s.todos[e.todoId]
+      if (!t || t.status === 'cancelled') return
+      t.status = 'failed'
+      t.failReason = e.reason
       return
     }
     case 'evidence':
@@ -252,6 +311,9 @@ function apply(s: MissionSnapshot, e: JournalEntry): void {
       }
       return
     }
+    case 'mission.root':
+      s.rootSessionId = e.sessionId
+      return
     case 'mission.ended':
       s.status = e.status
       s.reason = e.reason
@@ -347,9 +409,13 @@ const ENTRY_TYPES: ReadonlySet<string> = new Set<JournalEntryType>([
   'todo.reported',
   'todo.verdict',
   'todo.requeued',
+  'todo.cancelled',
+  'todo.retried',
+  'todo.failed',
   'evidence',
   'usage',
   'session.created',
+  'mission.root',
   'mission.ended',
   'mission.base',
   'timeline',

@@ -107,12 +107,16 @@ export class MissionRecord {
     }
   }
 
-  /** The answer of a completed mission: each todo with its summary, and the check that passed. */
-  summary(): string {
+  /**
+   * The answer of a completed mission: each todo with its summary, and the check that passed (or,
+   * when none ran, the `noCheck` line instead).
+   */
+  summary(noCheck?: string): string {
     const todos = this.todos().filter((t) => t !== undefined)
     const lines = todos.map((t) => `✓ ${t.title}${t.summary ? ` — ${t.summary}` : ''}`)
     const check = this.snap.evidence.at(-1)
-    if (check) lines.push(`Check \`${check.command}\` passed in ${check.durationMs} ms.`)
+    if (noCheck) lines.push(`${noCheck[0]?.toUpperCase()}${noCheck.slice(1)}.`)
+    else if (check) lines.push(`Check \`${check.command}\` passed in ${check.durationMs} ms.`)
     return lines.join('\n')
   }
 }

@@ -10,6 +10,20 @@ export type MissionPhase =
 
 export type AgentStatus = 'starting' | 'busy' | 'retry' | 'waiting' | 'idle' | 'done' | 'failed' | 'aborted'
 
+/**
+ * A user's message to a running agent: queued until the agent's turn reaches idle, then delivered as
+ * its next prompt; dropped (with the reason) when the agent finished or stopped before that.
+ */
+export interface SteeringMessage {
+  id: string
+  text: string
+  status: 'queued' | 'delivered' | 'dropped'
+  queuedAt: number
+  deliveredAt?: number
+  /** Why a dropped message was not delivered. */
+  note?: string
+}
+
 export interface AgentState {
   sessionId: string
   role: Role
@@ -23,7 +37,10 @@ export interface AgentState {
   /** Last text the agent wrote (final parts only). */
   text?: string
   error?: string
-  retry?: { attempt: number; message: string }
+  /** The provider the agent's model calls go to, once known (its model, or its first message). */
+  provider?: string
+  /** Set while OpenCode retries the agent's provider call: its attempt, message, and next try (epoch ms). */
+  retry?: RetryState
   startedAt: number
   lastActivityAt: number
   /** Tokens in the agent's context: its last assistant message's input and cache tokens. */
@@ -32,6 +49,28 @@ export interface AgentState {
   contextLimit?: number
   /** Times the session's context was compacted. */
   compactions?: number
+  /** Time spent in closed busy spans (starting, busy, retry, waiting); idle waits do not count. */
+  busyMs: number
+  /** Start of the open busy span, while the agent is active. */
+  busySince?: number
+  /** The user's steering messages to this agent, oldest first. */
+  steering?: SteeringMessage[]
+}
+
+/** One review of a todo: kept for every attempt, so a failed review stays readable after a pass. */
+export interface ReviewState {
+  /** The worker attempt the review judged. */
+  attempt: number
+  verdict: 'pass' | 'fail'
+  findings: string[]
+}
+
+/** OpenCode's retry of a failed provider call (`session.status` retry). */
+export interface RetryState {
+  attempt: number
+  message: string
+  /** When OpenCode tries again, in epoch ms. */
+  next: number
 }
 
 export interface TodoState {
@@ -45,6 +84,14 @@ export interface TodoState {
   findings: string[]
   /** From the worker's latest report. */
   filesChanged: string[]
+  /** Why the todo failed, what blocks it, or that it never started. */
+  reason?: string
+  /** The failed or cancelled todos that keep this one from starting. */
+  blockedBy?: string[]
+  /** Every review so far, oldest first. */
+  reviews: ReviewState[]
+  /** Times the user sent it back to the queue. */
+  retries?: number
 }
 
 export interface EvidenceState {
@@ -65,6 +112,20 @@ export interface PermissionAsk {
   patterns: string[]
 }
 
+/**
+ * The planner sat in provider retry past the bound: the mission ends as failed at `deadline` unless
+ * the user keeps waiting (or stops it first).
+ */
+export interface NeedsYou {
+  kind: 'stuck'
+  role: Role
+  sessionId: string
+  /** What the agent waits on, e.g. `waiting on fake: Internal Server Error — gave up after 3 retries / 60 s`. */
+  reason: string
+  /** When the mission gives up without an answer, in epoch ms. */
+  deadline: number
+}
+
 export const TERMINAL_PHASES: ReadonlySet<MissionPhase> = new Set(['completed', 'failed', 'stopped'])
 
 export interface MissionState {
@@ -79,10 +140,14 @@ export interface MissionState {
   result?: string
   /** Why the mission failed or stopped. */
   reason?: string
+  /** The check command that gives the evidence (null: none runs), and how it was chosen; set at start. */
+  check?: { command: string | null; source: string }
   agents: AgentState[]
   todos: TodoState[]
   evidence: EvidenceState[]
   inbox: PermissionAsk[]
+  /** Set while the mission waits for the user to decide whether it goes on (see `Mission.keepWaiting`). */
+  needsYou?: NeedsYou
   tokens: number
   cost: number
   /** Model calls made by the mission's sessions (one per assistant message). */

@@ -1,22 +1,31 @@
+// The journal's todos as the UI and the report show them.
+
 import type { MissionSnapshot } from './journal'
 import type { TodoState } from './mission-state'
+import { todoFate } from './todo-fate'
 
-/** The todos of a journal snapshot as the UI shows them, in plan order. */
+/** The todos of a journal snapshot as the UI shows them, in plan order, each with what became of it. */
 export function todoStates(snap: MissionSnapshot): TodoState[] {
+  const lookup = (id: string) => snap.todos[id]
   return snap.todoOrder.flatMap((id) => {
     const t = snap.todos[id]
     if (!t) return []
+    const fate = todoFate(t, lookup)
     return [
       {
         id,
         title: t.title,
-        status: t.status,
+        status: fate.status,
         attempts: t.attempts,
         files: t.files,
         dependsOn: t.dependsOn,
         findings: t.findings,
         filesChanged: t.filesChanged,
+        reviews: t.reviews.map((r) => ({ ...r, findings: [...r.findings] })),
         ...(t.summary !== undefined && { summary: t.summary }),
+        ...(fate.reason !== undefined && { reason: fate.reason }),
+        ...(fate.blockedBy !== undefined && { blockedBy: fate.blockedBy }),
+        ...(t.retries !== undefined && { retries: t.retries }),
       },
     ]
   })

@@ -4,7 +4,7 @@
 
 import type { AgentRoster } from './agent-roster'
 import type { MissionSnapshot } from './journal'
-import type { BudgetView, MissionState, PermissionAsk } from './mission-state'
+import type { BudgetView, MissionState, NeedsYou, PermissionAsk } from './mission-state'
 import type { Timeline } from './timeline'
 import { todoStates } from './mission-view'
 
@@ -38,6 +38,7 @@ export interface MissionParts {
   roster: AgentRoster
   inbox: PermissionAsk[]
   timeline: Timeline
+  needsYou: NeedsYou | undefined
   /** The journal's mission; undefined until it is read. */
   snap: MissionSnapshot | undefined
 }
@@ -52,11 +53,12 @@ function todos(snap: MissionSnapshot): MissionState['todos'] {
 }
 
 export function withParts(
-  state: MissionState,
-  { paused, roster, inbox, timeline, snap }: MissionParts,
+  { needsYou: _, ...state }: MissionState,
+  { paused, roster, inbox, timeline, needsYou, snap }: MissionParts,
 ): MissionState {
   return {
     ...state,
+    ...(needsYou && { needsYou }),
     paused,
     agents: roster.list,
     inbox,

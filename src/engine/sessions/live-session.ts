@@ -39,7 +39,10 @@ export interface Live {
   }
   /** Assistant messages of this session that are complete (their usage is final). */
   completedMessages: Set<string>
+  /** Cancels the bound on the provider retry the session is in (set only while in retry). */
   retryTimer?: () => void
+  /** The provider retry the session is in: OpenCode's latest attempt and message, and since when. */
+  retrying?: { attempt: number; message: string; since: number }
   /** Usage not yet written to the journal. */
   unjournaled: { tokens: number; cost: number }
 }

@@ -1,5 +1,8 @@
 // The mission's own sessions (one Live each, with its agent on the roster) and the children OpenCode
 // spawns inside them (the `task` tool), each mapped to the mission session at the root of its tree.
+// Every agent session is a child of one mission root session (titled with the goal, never prompted),
+// so OpenCode lists one entry per mission; the agents stay the roots of *our* trees (adopt, rootOf):
+// the mission root is not one of the mission's sessions, so nothing spawned under it is adopted.
 // Creates sessions, restores them from a resumed journal, frees them after a turn (waking whoever
 // waits for one to go idle) and aborts whole trees: abort does not cascade in OpenCode.
 
@@ -29,6 +32,9 @@ export class MissionSessions {
   readonly #rootOf = new Map<string, string>()
   /** Resolved whenever a session of the mission finishes a turn. */
   #idleWaiters: (() => void)[] = []
+  /** The mission root session, once created (or restored from the journal). */
+  #rootId: string | undefined
+  #rootCreating: Promise<string> | undefined
 
   constructor(private readonly d: MissionSessionsDeps) {}
 
@@ -73,9 +79,30 @@ export class MissionSessions {
     this.wake()
   }
 
+  /** The mission root session's id, when there is one. */
+  get rootId(): string | undefined {
+    return this.#rootId
+  }
+
+  /**
+   * The mission root session, created (and journaled) on first use: titled with the goal, so
+   * OpenCode makes no title call, and never prompted, so it costs no model call at all.
+   */
+  async ensureRoot(): Promise<string> {
+    if (this.#rootId) return this.#rootId
+    this.#rootCreating ??= (async () => {
+      const { id } = await this.d.sessions.create({ title: oneLineExcerpt(this.d.goal) })
+      await this.d.record.append({ type: 'mission.root', sessionId: id })
+      this.#rootId = id
+      return id
+    })().finally(() => (this.#rootCreating = undefined))
+    return this.#rootCreating
+  }
+
   async create(role: Role, todoId?: string, what?: string): Promise<Live | undefined> {
     const title = sessionTitle(role, what ?? this.d.goal)
-    const { id } = await this.d.sessions.create({ title })
+    const parentId = await this.ensureRoot()
+    const { id } = await this.d.sessions.create({ title, parentId })
     if (this.d.over()) {
       await this.abortTree(id)
       return undefined
@@ -101,11 +128,25 @@ export class MissionSessions {
   /** A new agent on the roster: no usage yet, active since now. */
   #agent(sessionId: string, role: Role, title: string, status: 'starting' | 'idle'): AgentState {
     const now = this.d.clock.now()
-    return { sessionId, role, title, status, tokens: 0, cost: 0, startedAt: now, lastActivityAt: now }
+    const provider = this.d.models?.[role]?.providerID
+    return {
+      sessionId,
+      role,
+      title,
+      status,
+      tokens: 0,
+      cost: 0,
+      startedAt: now,
+      lastActivityAt: now,
+      ...(provider && { provider }),
+      busyMs: 0,
+    }
   }
 
   /** Re-creates the sessions of a resumed journal, idle; returns the planner's session id. */
   restore(snap: MissionSnapshot): string | undefined {
+    // A journal from before mission roots has none: the sessions created from now on get one.
+    if (snap.rootSessionId) this.#rootId = snap.rootSessionId
     let plannerId: string | undefined
     for (const s of Object.values(snap.sessions)) {
       const live = this.add(s.sessionId, s.role)
@@ -154,9 +195,12 @@ export class MissionSessions {
 /** Longest goal excerpt used in a session title. */
 const TITLE_CHARS = 60
 
-/** An explicit title: an untitled session costs an extra title-generation model call. */
-export const sessionTitle = (role: Role, what: string) => {
+/** Text on one line, cut to a title's length. */
+export const oneLineExcerpt = (what: string) => {
   const oneLine = what.replace(/\s+/g, ' ').trim()
-  const excerpt = oneLine.length > TITLE_CHARS ? `${oneLine.slice(0, TITLE_CHARS - 1)}…` : oneLine
-  return `${role[0]?.toUpperCase()}${role.slice(1)}: ${excerpt}`
+  return oneLine.length > TITLE_CHARS ? `${oneLine.slice(0, TITLE_CHARS - 1)}…` : oneLine
 }
+
+/** An explicit title: an untitled session costs an extra title-generation model call. */
+export const sessionTitle = (role: Role, what: string) =>
+  `${role[0]?.toUpperCase()}${role.slice(1)}: ${oneLineExcerpt(what)}`

@@ -1,11 +1,18 @@
 // How a plan iteration ends, as pure functions: the next step once no dispatch is possible (run the
-// check, re-plan, or wait), and what a run of the check command leaves in the journal.
+// check, re-plan, or wait), the reason a mission with failed todos ends, and what a run of the check
+// command leaves in the journal.
 
 import { outputTail, type JournalEntryInput, type TodoRecord } from '../record/journal'
+import { failedDependencies, todoFate } from '../record/todo-fate'
 import type { CheckResult } from '../ports'
 import type { CheckFailure } from '../protocol/prompts'
 
-export type IterationStep = { next: 'check' } | { next: 'wait' } | { next: 'replan'; failed: string[] }
+export type IterationStep =
+  | { next: 'check' }
+  | { next: 'wait' }
+  | { next: 'replan'; failed: string[] }
+  /** Nothing else can progress: what is left was cancelled by the user or waits on a cancelled todo. */
+  | { next: 'end'; cancelled: string[]; blocked: string[] }
 
 export interface IterationActivity {
   /** A session of the mission is running a turn. */
@@ -16,9 +23,13 @@ export interface IterationActivity {
 
 /**
  * Every todo passed review: the check runs, even while agents write their closing words (the work is
- * in). Otherwise the iteration waits while anything is busy, pending a backoff or in flight, and
- * while pending todos wait for a breaker or the caps with none failed. Else the planner revises the
- * plan, told which todos failed or are blocked.
+ * in). Otherwise the iteration waits while anything is busy, pending a backoff or in flight (a
+ * reported todo is always reviewed), and while a pending todo can still start: its dependencies have
+ * not failed, so it only waits for them, a breaker that will half-open, or the caps. A failed todo
+ * does not end the iteration while others progress. When nothing can progress, the planner revises
+ * the plan, told which todos failed.
+ * Cancelled todos, and those waiting on them, will not progress and are not re-planned (the user
+ * decided): once only they are left besides passed todos, the mission ends.
  */
 export function iterationStep(
   todos: readonly (TodoRecord | undefined)[],
@@ -28,11 +39,41 @@ export function iterationStep(
   if (now.busy || now.waiting) return { next: 'wait' }
   const inFlight = todos.some((t) => t && ['running', 'reported', 'reviewing'].includes(t.status))
   if (inFlight) return { next: 'wait' }
+  const byId = new Map(todos.flatMap((t) => (t ? [[t.id, t] as const] : [])))
+  const lookup = (id: string) => byId.get(id)
+  const canStart = todos.some(
+    (t) => t && (t.status === 'pending' || t.status === 'ready') && !failedDependencies(t, lookup).length,
+  )
+  if (canStart) return { next: 'wait' }
   const failed = todos
     .filter((t) => t && (t.status === 'failed' || t.status === 'blocked'))
     .map((t) => t?.id ?? '')
-  if (failed.length === 0 && todos.some((t) => t?.status === 'pending')) return { next: 'wait' }
+  if (failed.length === 0) {
+    const cancelled = todos.filter((t) => t?.status === 'cancelled').map((t) => t?.id ?? '')
+    const blocked = todos
+      .filter((t) => t && (t.status === 'pending' || t.status === 'ready'))
+      .map((t) => t?.id ?? '')
+    if (cancelled.length > 0) return { next: 'end', cancelled, blocked }
+  }
   return { next: 'replan', failed }
+}
+
+/**
+ * Why a mission ends with failed todos and no plan iteration left to revise them: each failed todo
+ * with its reason, and the todos they block.
+ */
+export function failedTodosReason(todos: readonly (TodoRecord | undefined)[], budget: string): string {
+  const byId = new Map(todos.flatMap((t) => (t ? [[t.id, t] as const] : [])))
+  const lookup = (id: string) => byId.get(id)
+  const parts: string[] = []
+  for (const t of todos) {
+    if (!t) continue
+    const fate = todoFate(t, lookup)
+    if (fate.status === 'failed') parts.push(`${t.id} failed (${fate.reason ?? 'failed'})`)
+    else if (fate.status === 'cancelled') parts.push(`${t.id} cancelled by the user`)
+    else if (fate.blockedBy) parts.push(`${t.id} blocked by ${fate.blockedBy.join(', ')}`)
+  }
+  return `${parts.join('; ')} — no re-plan left (${budget})`
 }
 
 /** The evidence entry of a check run, and the failure the planner is told about unless it passed. */

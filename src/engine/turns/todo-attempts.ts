@@ -1,7 +1,8 @@
 // What becomes of a todo whose attempt failed: provider trouble waits out a backoff (honouring the
 // server's hint) and re-queues, as it is not the todo's fault; any other failure re-queues until the
 // todo used its attempts under the current plan revision, and then fails it for the planner to revise.
-// A review that ended without a verdict is asked again.
+// A review that ended without a verdict is asked again, as often as a todo has attempts. A failed todo
+// is that todo's fault alone: the mission goes on with the others.
 
 import type { CircuitBreaker } from '../guards/circuit-breaker'
 import type { MissionRecord } from '../record/mission-record'
@@ -22,12 +23,17 @@ export interface TodoAttemptsDeps {
 export class TodoAttempts {
   /** The attempts each todo had made when its current plan revision began. */
   readonly #base = new Map<string, number>()
+  /** Reviews in a row that ended without a verdict, per todo, under the current plan revision. */
+  readonly #unreviewed = new Map<string, number>()
 
   constructor(private readonly d: TodoAttemptsDeps) {}
 
   /** Counts the attempts of these todos afresh from here (a plan that lists them, or a resume). */
   rebase(todoIds: Iterable<string>): void {
-    for (const id of todoIds) this.#base.set(id, this.d.record.snap.todos[id]?.attempts ?? 0)
+    for (const id of todoIds) {
+      this.#base.set(id, this.d.record.snap.todos[id]?.attempts ?? 0)
+      this.#unreviewed.delete(id)
+    }
   }
 
   async failed(todoId: string, reason: string, error?: HostError): Promise<void> {
@@ -56,21 +62,31 @@ export class TodoAttempts {
       await this.d.record.requeue(todoId, reason)
       return
     }
-    // Bounded attempts exhausted: the todo stays failed, and the planner revises the plan.
-    if (todo.status !== 'failed')
-      await this.d.record.append({ type: 'todo.verdict', todoId, verdict: 'fail', findings: [reason] })
+    // Bounded attempts exhausted: the todo stays failed, and the planner may revise the plan.
+    await this.d.record.append({ type: 'todo.failed', todoId, reason: `${reason} (${used} attempts)` })
   }
 
-  /** A review ended without a verdict: the todo goes back to review (the work itself did not fail). */
-  async noVerdict(todoId: string): Promise<void> {
+  /**
+   * A review ended without a verdict: the todo goes back to review (the work itself did not fail),
+   * until it had as many reviews as it has attempts; then it fails with the reason.
+   */
+  async noVerdict(todoId: string, reason = 'the reviewer gave no verdict'): Promise<void> {
     this.d.breaker.recordFailure('reviewer')
     const todo = this.d.record.snap.todos[todoId]
+    if (!todo) return
+    const reviews = (this.#unreviewed.get(todoId) ?? 0) + 1
+    this.#unreviewed.set(todoId, reviews)
+    if (reviews >= this.d.maxAttempts) {
+      this.#unreviewed.delete(todoId)
+      await this.d.record.append({ type: 'todo.failed', todoId, reason: `${reason} (${reviews} reviews)` })
+      return
+    }
     await this.d.record.append({
       type: 'todo.reported',
       todoId,
       status: 'done',
-      summary: todo?.summary ?? '',
-      filesChanged: todo?.filesChanged ?? [],
+      summary: todo.summary ?? '',
+      filesChanged: todo.filesChanged,
     })
   }
 }
