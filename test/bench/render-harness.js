@@ -48,8 +48,13 @@
    * deltas, so it passes what the whole state implies: the agents' status texts, the progress text.
    */
   function shows(want) {
-    const shown = [...document.querySelectorAll('[data-testid="agent"] .status')].map((e) => e.textContent)
-    if (shown.length !== want.statuses.length || shown.some((s, i) => s !== want.statuses[i])) return false
+    // Rows are grouped under their todos (not in the state's order), and an idle worker whose todo
+    // awaits review says so: compare the status texts as a multiset, that one read as idle.
+    const shown = [...document.querySelectorAll('[data-testid="agent"] .status')]
+      .map((e) => (e.textContent === 'awaiting review' ? 'idle' : e.textContent))
+      .sort()
+    const statuses = [...want.statuses].sort()
+    if (shown.length !== statuses.length || shown.some((s, i) => s !== statuses[i])) return false
     if (want.progress === undefined) return true
     return document.querySelector('[data-testid="progress"]')?.textContent === want.progress
   }
