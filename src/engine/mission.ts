@@ -42,6 +42,7 @@ import { initialState, withParts } from './record/published-state'
 import { reconcile } from './turns/reconcile'
 import { RepeatBreaker } from './guards/repeat-breaker'
 import { classify } from './guards/retry'
+import { Timeline, timelineEntry } from './record/timeline'
 import { StuckAsk } from './guards/stuck-ask'
 import { TimerSet } from './util/timer-set'
 import { TodoActions } from './turns/todo-actions'
@@ -66,6 +67,7 @@ export const NO_CHECK = 'completed — no check ran'
 export class Mission {
   readonly #changes = new Emitter<MissionState>()
   readonly #roster: AgentRoster
+  readonly #timeline = new Timeline()
   readonly #record = new MissionRecord(() => this.#publish())
   readonly #sessions: MissionSessions
   readonly #inbox: PermissionInbox
@@ -188,7 +190,7 @@ export class Mission {
       progressed: () => this.#progressed(),
       publish: () => this.#publish(),
     })
-    this.#state = initialState(options.id, options.goal, now)
+    this.#state = initialState(options.id, options.goal, now, this.#budgets.view())
   }
 
   get state(): MissionState {
@@ -297,7 +299,9 @@ export class Mission {
     this.#record.sync()
     const snap = this.#record.snap
     this.#budgets.begin(snap)
+    this.#timeline.seed(snap.timeline)
     this.#dispatcher.readRoleModels()
+    this.#readModelLimits()
     if (snap.status === 'new') {
       const check = await this.#chooseCheck()
       // Before anything can edit the workspace; a base that cannot be taken is recorded as unknown.
@@ -406,12 +410,17 @@ export class Mission {
       return this.#sessions.adopt(event.sessionId, event.parentId)
     const rootId = this.#sessions.rootOf(event.sessionId)
     if (!rootId) return
+    // A child's permission ask holds its root's agent; the inbox's publish carries the lane's change.
+    const timelineChanged =
+      !this.#over() &&
+      (event.sessionId === rootId || event.type.startsWith('permission.')) &&
+      this.#timeline.fold(rootId, event, this.deps.clock.now())
     if (event.type === 'permission.asked') return this.#inbox.asked(event, rootId)
     if (event.type === 'permission.replied') return this.#inbox.answered(event.requestId, rootId)
     if (event.sessionId !== rootId) return // child sessions: only their permissions matter here
     const live = this.#sessions.live.get(rootId)
     if (!live) return
-    if (this.#roster.fold(event, this.deps.clock.now())) this.#publish()
+    if (this.#roster.fold(event, this.deps.clock.now()) || timelineChanged) this.#publish()
     if (this.#over()) return
     switch (event.type) {
       case 'message.assistant':
@@ -563,6 +572,7 @@ export class Mission {
     this.#inbox.dropTree(live.sessionId)
     await this.#deliver(live, turn) // a result whose completion event was missed (e.g. recovered after a restart)
     await this.#record.flushUsage(live)
+    await this.#flushTimeline(live.sessionId)
     if (this.#cancelledMeanwhile(live, turn)) return this.#requestTick()
     if (await this.#deliverSteering(live, turn)) return
     this.#roster.patch(live.sessionId, { status: 'idle' })
@@ -732,6 +742,7 @@ export class Mission {
     this.#clearTimers()
     for (const l of live) this.#steering.drop(l.sessionId, 'the mission ended')
     this.#roster.endAll(busy, phase === 'stopped' ? 'aborted' : 'failed')
+    this.#timeline.closeAll(this.deps.clock.now())
     this.#update({
       phase,
       endedAt: this.deps.clock.now(),
@@ -742,6 +753,8 @@ export class Mission {
     // Abort does not cascade in OpenCode: every session and every child, in parallel.
     if (phase !== 'completed') await this.#sessions.abortAll(1_000)
     for (const l of this.#sessions.live.values()) await this.#record.flushUsage(l).catch(() => undefined)
+    for (const batch of this.#timeline.take())
+      await this.#record.appendQuietly({ type: 'timeline', ...timelineEntry(batch) }).catch(() => undefined)
     const end = { status: phase, reason: reason ?? '', at: this.deps.clock.now() }
     await this.#record
       .appendQuietly({ type: 'mission.ended', status: end.status, reason: end.reason })
@@ -766,6 +779,20 @@ export class Mission {
   /** The history line of this mission: the journal's state with the end applied. */
   #summary(end: { status: 'completed' | 'failed' | 'stopped'; reason: string; at: number }) {
     return summarizeMission(this.#record.current ?? emptySnapshot(), end)
+  }
+
+  /** Journals what a lane gathered during the turn that just ended. */
+  async #flushTimeline(sessionId: string): Promise<void> {
+    for (const batch of this.#timeline.take(sessionId))
+      await this.#record.append({ type: 'timeline', ...timelineEntry(batch) })
+  }
+
+  /** Context windows for the agents' meters; a server that cannot tell leaves them without one. */
+  #readModelLimits(): void {
+    void this.deps.sessions
+      .modelLimits?.()
+      .then((limits) => this.#roster.setLimits(limits))
+      .catch((err: unknown) => this.deps.logger.warn(`no model limits: ${errorMessage(err)}`))
   }
 
   /** Looks for work to start (after the tick under way, if any). */
@@ -794,6 +821,7 @@ export class Mission {
       paused: this.#paused,
       roster: this.#roster,
       inbox: this.#inbox.asks,
+      timeline: this.#timeline,
       needsYou: this.#stuck.current,
       snap: this.#record.current,
     })

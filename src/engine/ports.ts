@@ -45,6 +45,8 @@ export type HostEvent =
       modelId: string
       /** Total tokens of this message (input + output + reasoning + cache). */
       tokens: number
+      /** Tokens the model read for this message (input + cache reads and writes): its context. */
+      contextTokens?: number
       cost: number
       completed: boolean
       error?: HostError
@@ -96,6 +98,16 @@ export interface SessionPort {
    * agent's own model, else the configured default); roles it cannot tell are left out.
    */
   roleModels(): Promise<Partial<Record<Role, ModelRef>>>
+  /**
+   * The context window (tokens) of each model the server lists, keyed `providerID/modelID`; models
+   * without a declared limit are left out. Optional: without it no context meter has a limit.
+   */
+  modelLimits?(): Promise<Record<string, ModelLimit>>
+}
+
+export interface ModelLimit {
+  /** Tokens of context the model accepts. */
+  context: number
 }
 
 export interface CheckResult {

@@ -70,6 +70,7 @@ export function toHostEvents(event: Event): HostEvent[] {
           providerId: info.providerID,
           modelId: info.modelID,
           tokens: t.total ?? t.input + t.output + t.reasoning + t.cache.read + t.cache.write,
+          contextTokens: t.input + t.cache.read + t.cache.write,
           cost: info.cost,
           completed: info.time.completed !== undefined,
           ...(info.error && { error: toHostError(info.error as SdkError) }),

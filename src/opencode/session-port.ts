@@ -4,6 +4,7 @@ import { parseModelRef } from '../engine/protocol/model-ref'
 import {
   ROLES,
   type CreateSessionInput,
+  type ModelLimit,
   type ModelRef,
   type Role,
   type PermissionReply,
@@ -59,6 +60,15 @@ export class OpencodeSessionPort implements SessionPort {
       if (model) models[role] = { providerID: model.providerID, modelID: model.modelID }
     }
     return models
+  }
+
+  async modelLimits(): Promise<Record<string, ModelLimit>> {
+    const { providers } = ok(await this.client.config.providers(), 'config providers')
+    const limits: Record<string, ModelLimit> = {}
+    for (const p of providers)
+      for (const [id, m] of Object.entries(p.models))
+        if (m.limit.context > 0) limits[`${p.id}/${id}`] = { context: m.limit.context }
+    return limits
   }
 
   async missionToolCalls(sessionId: string): Promise<ToolCallRecord[]> {

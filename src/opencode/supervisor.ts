@@ -5,6 +5,7 @@ import type {
   EventPort,
   HostEvent,
   Logger,
+  ModelLimit,
   ModelRef,
   PermissionReply,
   PromptInput,
@@ -153,6 +154,9 @@ export class Supervisor implements SessionPort, EventPort {
   }
   roleModels(): Promise<Partial<Record<Role, ModelRef>>> {
     return this.#current.sessions.roleModels()
+  }
+  modelLimits(): Promise<Record<string, ModelLimit>> {
+    return this.#current.sessions.modelLimits()
   }
 
   async dispose(): Promise<void> {

@@ -2,12 +2,15 @@
 // it passes isWebviewToHost before routing. Bump PROTOCOL_VERSION on any incompatible change.
 // Plain data only: these types cross postMessage (structured clone), so no functions, no classes.
 
+import type { MissionDelta } from './mission-delta'
+
 /**
  * 2: todos, inbox, evidence, iteration and pause state; pause/resume/permission messages.
  * 3: agents folded into their todos, review history, busy time, the mission's folder; walkthrough.open;
  * cancelled todos and what they block, steering receipts; todo.cancel, todo.retry, agent.steer.
+ * 4: mission deltas between snapshots; budgets, context meters and the timeline.
  */
-export const PROTOCOL_VERSION = 3
+export const PROTOCOL_VERSION = 4
 
 export type ServerStatus = 'stopped' | 'starting' | 'ready' | 'failed'
 
@@ -58,12 +61,54 @@ export interface AgentView {
   retry?: { attempt: number; message: string; next: number }
   startedAt: number
   lastActivityAt: number
+  /** Tokens in the agent's context (its last model call's input and cache tokens). */
+  contextTokens?: number
+  /** The model's context window, when the server declares one. */
+  contextLimit?: number
+  /** Times the session's context was compacted. */
+  compactions?: number
   /** Time in closed busy spans; the idle waits between attempts do not count. */
   busyMs: number
   /** Start of the open busy span, while the agent is active. */
   busySince?: number
   /** The user's steering messages to this agent, oldest first. */
   steering?: SteeringView[]
+}
+
+export type TimelineKind = 'thinking' | 'tool' | 'permission' | 'retry' | 'idle'
+
+export interface TimelineSpanView {
+  kind: TimelineKind
+  /** The tool of a `tool` span. */
+  name?: string
+  start: number
+  end: number
+  /** Spans merged into this one to keep the lane bounded. */
+  merged?: number
+}
+
+/** One agent's swimlane; it names its agent, which may have left the agent list. */
+export interface TimelineLaneView {
+  sessionId: string
+  role: AgentRole
+  title: string
+  todoId?: string
+  /** At most TIMELINE_VIEW_SPANS closed spans, oldest merged first. */
+  spans: TimelineSpanView[]
+  /** What the agent is doing now, since `start`. */
+  open?: { kind: TimelineKind; name?: string; start: number }
+  /** When its context was compacted. */
+  compactions: number[]
+}
+
+/** Closed spans per lane carried to the view (the engine keeps more, the journal all). */
+export const TIMELINE_VIEW_SPANS = 32
+
+/** The mission's finite budget limits; an absent one is unlimited. */
+export interface BudgetsView {
+  maxTokens?: number
+  maxCostUsd?: number
+  maxWallMs?: number
 }
 
 /** An agent whose part in its todo is over, folded into the todo's row: enough for one compact line. */
@@ -147,6 +192,9 @@ export interface MissionView {
   todos: TodoView[]
   inbox: PermissionView[]
   evidence?: EvidenceView
+  /** Always sent by this host; optional so that a view of a mission without them stays valid. */
+  budgets?: BudgetsView
+  timeline?: TimelineLaneView[]
 }
 
 export interface DashboardSnapshot {
@@ -156,8 +204,15 @@ export interface DashboardSnapshot {
   blocked?: string
 }
 
-/** The host always sends whole snapshots (coalesced): they are small and never go stale. */
-export type HostToWebview = { type: 'snapshot'; protocol: number; state: DashboardSnapshot }
+/**
+ * A whole snapshot on `ready` and whenever the view becomes visible (or the server, the blocked
+ * state or the mission changed); while visible, coalesced deltas of the mission in between. `seq`
+ * numbers the host's messages; a delta applies to the message numbered `base` only, and a view
+ * holding another asks for a snapshot (it posts `ready` again).
+ */
+export type HostToWebview =
+  | { type: 'snapshot'; protocol: number; seq?: number; state: DashboardSnapshot }
+  | { type: 'delta'; protocol: number; seq: number; base: number; mission: MissionDelta }
 
 export type WebviewToHost =
   | { type: 'ready'; protocol: number }
@@ -225,6 +280,14 @@ export function isHostToWebview(v: unknown): v is HostToWebview {
   switch (v.type) {
     case 'snapshot':
       return typeof v.protocol === 'number' && isObject(v.state)
+    case 'delta':
+      return (
+        typeof v.protocol === 'number' &&
+        typeof v.seq === 'number' &&
+        typeof v.base === 'number' &&
+        isObject(v.mission) &&
+        typeof v.mission.id === 'string'
+      )
     default:
       return false
   }

@@ -14,6 +14,7 @@ import {
 } from '../shared/protocol'
 import { dashboardHtml } from './dashboard-html'
 import { DisposableStore } from './disposable'
+import { SnapshotChannel } from './snapshot-channel'
 
 export interface DashboardHandlers {
   snapshot(): DashboardSnapshot
@@ -37,7 +38,7 @@ export interface DashboardHandlers {
 
 /**
  * The sidebar dashboard. The host owns the state: a full snapshot goes out on `ready` and whenever
- * the view becomes visible; while visible, changes go out as coalesced updates.
+ * the view becomes visible; while visible, changes go out as coalesced deltas.
  */
 export class DashboardView implements vscode.WebviewViewProvider, vscode.Disposable {
   static readonly viewType = Views.dashboard
@@ -46,6 +47,7 @@ export class DashboardView implements vscode.WebviewViewProvider, vscode.Disposa
   readonly #store = new DisposableStore()
   #viewStore: DisposableStore | undefined
   #coalescer: Coalescer<true>
+  readonly #channel = new SnapshotChannel()
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -59,7 +61,9 @@ export class DashboardView implements vscode.WebviewViewProvider, vscode.Disposa
       clock: systemClock,
       frameMs: coalesceMs,
       flush: () => {
-        if (this.#view?.visible && this.#ready) this.#sendSnapshot()
+        if (!this.#view?.visible || !this.#ready) return
+        const msg = this.#channel.next(this.handlers.snapshot())
+        if (msg) this.#post(msg)
       },
     })
   }
@@ -140,7 +144,7 @@ export class DashboardView implements vscode.WebviewViewProvider, vscode.Disposa
   }
 
   #sendSnapshot(): void {
-    this.#post({ type: 'snapshot', protocol: PROTOCOL_VERSION, state: this.handlers.snapshot() })
+    this.#post(this.#channel.full(this.handlers.snapshot()))
   }
 
   #post(msg: HostToWebview): void {

@@ -1,19 +1,25 @@
 import {
   isTerminal,
   type AgentState,
+  type BudgetView,
   type EvidenceState,
   type MissionState,
   type PermissionAsk,
   type TodoState,
 } from '../engine/record/mission-state'
+import { pushSpan, type TimelineLane } from '../engine/record/timeline'
 import {
   EVIDENCE_TAIL_LINES,
+  TIMELINE_VIEW_SPANS,
   type AgentView,
+  type BudgetsView,
   type DashboardSnapshot,
   type EvidenceView,
   type FoldedAgentView,
   type MissionView,
   type PermissionView,
+  type TimelineLaneView,
+  type TimelineSpanView,
   type TodoView,
 } from '../shared/protocol'
 import { foldAgents } from './agent-folding'
@@ -42,10 +48,54 @@ export function toMissionView(m: MissionState, folder?: string): MissionView {
     tokens: m.tokens,
     cost: m.cost,
     ...(folder !== undefined && { folder }),
-    agents: shown.map(toAgentView),
+    agents: shown.map((a) => cached(views.agent, a, toAgentView)),
     todos: m.todos.map((t) => toTodoView(t, folded.get(t.id) ?? [], isTerminal(m.phase))),
-    inbox: m.inbox.map(toPermissionView),
-    ...(evidence && { evidence: toEvidenceView(evidence) }),
+    inbox: cached(views.inbox, m.inbox, (ps) => ps.map(toPermissionView)),
+    ...(evidence && { evidence: cached(views.evidence, evidence, toEvidenceView) }),
+    budgets: cached(views.budgets, m.budgets, (b) => ({
+      ...(b.maxTokens !== undefined && { maxTokens: b.maxTokens }),
+      ...(b.maxCostUsd !== undefined && { maxCostUsd: b.maxCostUsd }),
+      ...(b.maxWallMs !== undefined && { maxWallMs: b.maxWallMs }),
+    })),
+    timeline: m.timeline.map((l) => cached(views.lane, l, (lane) => toLaneView(lane, m.agents))),
+  }
+}
+
+// The engine replaces what changes and keeps what does not, so views are kept by engine object: an
+// unchanged agent, list or lane yields the same view object, which is what deltas compare.
+const views = {
+  agent: new WeakMap<AgentState, AgentView>(),
+  todos: new WeakMap<TodoState[], TodoView[]>(),
+  inbox: new WeakMap<PermissionAsk[], PermissionView[]>(),
+  evidence: new WeakMap<EvidenceState, EvidenceView>(),
+  budgets: new WeakMap<BudgetView, BudgetsView>(),
+  lane: new WeakMap<TimelineLane, TimelineLaneView>(),
+}
+
+function cached<K extends object, V>(map: WeakMap<K, V>, key: K, build: (k: K) => V): V {
+  let v = map.get(key)
+  if (v === undefined) map.set(key, (v = build(key)))
+  return v
+}
+
+function toLaneView(l: TimelineLane, agents: readonly AgentState[]): TimelineLaneView {
+  const agent = agents.find((a) => a.sessionId === l.sessionId)
+  const spans: TimelineSpanView[] = []
+  for (const s of l.spans) pushSpan(spans, s, TIMELINE_VIEW_SPANS)
+  return {
+    sessionId: l.sessionId,
+    role: agent?.role ?? 'worker',
+    title: agent?.title ?? l.sessionId,
+    ...(agent?.todoId !== undefined && { todoId: agent.todoId }),
+    spans,
+    ...(l.open && {
+      open: {
+        kind: l.open.kind,
+        ...(l.open.name !== undefined && { name: l.open.name }),
+        start: l.open.start,
+      },
+    }),
+    compactions: l.compactions,
   }
 }
 
@@ -69,6 +119,9 @@ function toAgentView(a: AgentState): AgentView {
     ...(a.retry !== undefined && {
       retry: { attempt: a.retry.attempt, message: a.retry.message, next: a.retry.next },
     }),
+    ...(a.contextTokens !== undefined && { contextTokens: a.contextTokens }),
+    ...(a.contextLimit !== undefined && { contextLimit: a.contextLimit }),
+    ...(a.compactions !== undefined && { compactions: a.compactions }),
     ...(a.steering !== undefined && {
       steering: a.steering.map((m) => ({
         id: m.id,

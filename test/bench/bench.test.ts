@@ -189,6 +189,11 @@ describe('benchmarks', () => {
     expect(r.cspViolations).toEqual([])
     expect(r.offOrigin).toEqual([])
     expect(r.webviewPosted).toEqual([{ type: 'ready', protocol: PROTOCOL_VERSION }])
+    // The numbers hold with the timeline and the meters on screen, not beside them.
+    expect(r.onScreen.lanes).toBeGreaterThanOrEqual(6)
+    expect(r.onScreen.spans).toBeGreaterThan(r.onScreen.lanes)
+    expect(r.onScreen.meters).toBeGreaterThanOrEqual(3)
+    expect(r.onScreen.contextMeters).toBeGreaterThanOrEqual(6)
     const d = r.deliveries.slice(1) // the first one answers `ready`
     const waits = d.flatMap((x) => x.events.map((t) => x.posted - t))
     const transport = d.map((x) => x.received - x.posted)
@@ -198,13 +203,22 @@ describe('benchmarks', () => {
     const perSecond = (n: number) => (n * 1000) / r.elapsedMs
     record('render: host events sent (6 busy agents, 40 todos)', r.eventsSent, 'events', '')
     record('render: host event rate', perSecond(r.eventsSent), 'events/s', `${RATE}`)
-    record('render: snapshots posted per second', perSecond(d.length), 'msgs/s', '≤ 62.5 (16 ms frame)')
+    record('render: messages posted per second', perSecond(d.length), 'msgs/s', '≤ 62.5 (16 ms frame)')
     record('render: agent rows on screen at the end', r.agentRows, 'rows', '')
+    record('render: timeline lanes on screen at the end', r.onScreen.lanes, 'lanes', '')
+    record('render: timeline spans on screen at the end', r.onScreen.spans, 'spans', '')
+    record('render: meters on screen at the end (budgets + context)', r.onScreen.meters, 'meters', '')
     record('render: host events per snapshot', r.eventsSent / Math.max(1, d.length), 'events', '')
     // Node emit → the first frame after the DOM showed it (page clock aligned by round trips);
     // page.evaluate over CDP stands in for VS Code's webview postMessage.
     record('event → rendered dashboard p50', pct(r.latencies, 0.5), 'ms', '')
     record('event → rendered dashboard p99', pct(r.latencies, 0.99), 'ms', '< 50')
+    record(
+      'event → rendered dashboard p99 (timeline + meters on screen)',
+      pct(r.latencies, 0.99),
+      'ms',
+      '< 50',
+    )
     record('render: coalescing wait p99 (emit → post)', pct(waits, 0.99), 'ms', '≤ 16')
     record('render: transport p99 (post → message event, CDP)', pct(transport, 0.99), 'ms', '')
     record('render: in page p99 (message event → painted frame)', pct(inPage, 0.99), 'ms', '')
@@ -212,7 +226,12 @@ describe('benchmarks', () => {
     record('render: view frame cost at rest p50', pct(r.idleFrameMs, 0.5), 'ms', '')
     record('render: host CPU per event mean (engine + coalescer)', mean(r.eventMs), 'ms', '')
     record('render: host CPU per snapshot p99 (build + post)', pct(r.postMs, 0.99), 'ms', '')
-    record('render: largest snapshot message', Math.max(...d.map((x) => x.bytes)) / 1024, 'KB', '')
+    record(
+      'render: largest message after the first snapshot (deltas)',
+      Math.max(...d.map((x) => x.bytes)) / 1024,
+      'KB',
+      '',
+    )
     record('render: clock alignment uncertainty (±)', r.clockUncertaintyMs, 'ms', '')
     record(`render: machine load before (1 min avg, ${availableParallelism()} cores)`, load, 'load', '')
   }, 60_000)

@@ -43,20 +43,20 @@
     current.received = now()
   })
 
-  const statusText = (a) => `${a.status}${a.tool ? ` · ${a.tool}` : ''}`
-
-  /** Whether the dashboard shows what this snapshot says about agents and progress. */
-  function shows(msg) {
-    const m = msg.state.mission
-    if (!m) return true
-    const shown = [...document.querySelectorAll('[data-testid="agent"] .status')].map((e) => e.textContent)
-    const want = m.agents.map(statusText)
-    if (shown.length !== want.length || shown.some((s, i) => s !== want[i])) return false
-    if (m.todos.length === 0) return true
-    const done = m.todos.filter((t) => t.status === 'passed').length
-    return (
-      document.querySelector('[data-testid="progress"]')?.textContent === `${done}/${m.todos.length} todos`
-    )
+  /**
+   * Whether the dashboard shows what the host's state says about agents and progress. The host sends
+   * deltas, so it passes what the whole state implies: the agents' status texts, the progress text.
+   */
+  function shows(want) {
+    // Rows are grouped under their todos (not in the state's order), and an idle worker whose todo
+    // awaits review says so: compare the status texts as a multiset, that one read as idle.
+    const shown = [...document.querySelectorAll('[data-testid="agent"] .status')]
+      .map((e) => (e.textContent === 'awaiting review' ? 'idle' : e.textContent))
+      .sort()
+    const statuses = [...want.statuses].sort()
+    if (shown.length !== statuses.length || shown.some((s, i) => s !== statuses[i])) return false
+    if (want.progress === undefined) return true
+    return document.querySelector('[data-testid="progress"]')?.textContent === want.progress
   }
 
   function afterApp(e) {
@@ -64,7 +64,7 @@
     if (!r || e.source !== window) return
     current = undefined
     r.applied = now()
-    r.shown = shows(e.data)
+    r.shown = shows(r.want)
     requestAnimationFrame(() => {
       r.frame = now()
       const ch = new MessageChannel()
@@ -79,10 +79,10 @@
   window.__bench = {
     now,
     isReady: () => ready,
-    deliver(k, json) {
+    deliver(k, json, want) {
       if (k < lastK) reordered++
       lastK = Math.max(lastK, k)
-      records[k] = { k, arrived: now() }
+      records[k] = { k, arrived: now(), want }
       queue.push(k)
       window.postMessage(JSON.parse(json), '*')
     },
@@ -105,6 +105,11 @@
         next()
       }),
     painted: () => records.filter((r) => r.painted !== undefined).length,
-    result: () => ({ records, reordered, violations, posted }),
+    result: () => ({
+      records: records.map((r) => r && { ...r, want: undefined }),
+      reordered,
+      violations,
+      posted,
+    }),
   }
 })()

@@ -5,9 +5,10 @@ import { Coalescer } from '../../src/engine/util/coalesce'
 import type { PlanTodo } from '../../src/engine/protocol/mission-protocol'
 import { Mission } from '../../src/engine/mission'
 import { silentLogger, systemClock, type HostEvent } from '../../src/engine/ports'
-import { PROTOCOL_VERSION, type HostToWebview } from '../../src/shared/protocol'
+import type { DashboardSnapshot, HostToWebview } from '../../src/shared/protocol'
 import { dashboardHtml } from '../../src/vscode/dashboard-html'
 import { buildSnapshot } from '../../src/vscode/snapshot'
+import { SnapshotChannel } from '../../src/vscode/snapshot-channel'
 import { FakeOpencode, FakeWorkspace, flush } from '../fixtures/fake-opencode'
 import { MemoryStore } from '../fixtures/memory-journal'
 import { repoRoot } from '../support/sandbox'
@@ -69,6 +70,8 @@ export interface RenderResult {
   finalMarkerShown: boolean
   /** Agent rows on the dashboard at the end (finished sessions stay listed). */
   agentRows: number
+  /** Timeline lanes and spans, budget and context meters on the dashboard at the end. */
+  onScreen: { lanes: number; spans: number; meters: number; contextMeters: number }
   reordered: number
   cspViolations: string[]
   pageErrors: string[]
@@ -76,6 +79,21 @@ export interface RenderResult {
   offOrigin: string[]
   /** Messages the webview sent to the host. */
   webviewPosted: unknown[]
+}
+
+/** What the dashboard must show for a host state: each agent's status text, the progress text. */
+interface Expected {
+  statuses: string[]
+  progress?: string
+}
+
+function expected(state: DashboardSnapshot): Expected {
+  const m = state.mission
+  if (!m) return { statuses: [] }
+  const statuses = m.agents.map((a) => `${a.status}${a.tool ? ` · ${a.tool}` : ''}`)
+  if (m.todos.length === 0) return { statuses }
+  const done = m.todos.filter((t) => t.status === 'passed').length
+  return { statuses, progress: `${done}/${m.todos.length} todos` }
 }
 
 const nodeNow = () => performance.timeOrigin + performance.now()
@@ -86,7 +104,7 @@ interface BenchGlobal {
     now(): number
     isReady(): boolean
     idleFrames(n: number): Promise<number[]>
-    deliver(k: number, json: string): void
+    deliver(k: number, json: string, want: Expected): void
     painted(): number
     result(): {
       records: (Omit<Delivery, 'posted' | 'bytes' | 'events'> | null)[]
@@ -164,6 +182,8 @@ async function openWebview(browser: Browser) {
 
 export async function benchRender(o: RenderOptions): Promise<RenderResult> {
   const oc = new FakeOpencode()
+  // The agents' context meters need their model's window.
+  oc.limits = { 'bench/scripted': { context: 200_000 } }
   const mission = new Mission(
     {
       sessions: oc,
@@ -173,7 +193,13 @@ export async function benchRender(o: RenderOptions): Promise<RenderResult> {
       clock: systemClock,
       logger: silentLogger,
     },
-    { id: 'render', goal: 'Render benchmark', caps: { total: o.agents } },
+    {
+      id: 'render',
+      goal: 'Render benchmark',
+      caps: { total: o.agents },
+      // Limits, so the budget meters draw their bars.
+      budgets: { maxTokens: 1e12, maxCostUsd: 1e6 },
+    },
   )
   let browser: Browser | undefined
   let coalescer: Coalescer<true> | undefined
@@ -198,7 +224,7 @@ export async function benchRender(o: RenderOptions): Promise<RenderResult> {
     const { page, pageErrors, offOrigin } = await openWebview(browser)
     const before = await clockOffset(page)
 
-    // The host side of DashboardView: a snapshot on ready, then one coalesced snapshot per frame.
+    // The host side of DashboardView: a snapshot on ready, then one coalesced delta per frame.
     const server = { status: 'ready' as const, url: 'http://127.0.0.1:4096' }
     const deliveries: Pick<Delivery, 'k' | 'posted' | 'bytes' | 'events'>[] = []
     const inFlight: Promise<void>[] = []
@@ -207,23 +233,24 @@ export async function benchRender(o: RenderOptions): Promise<RenderResult> {
     let open = true
     const postMs: number[] = []
     const eventMs: number[] = []
+    const channel = new SnapshotChannel()
     const post = () => {
       if (!open) return
       const t = nodeNow()
-      const msg: HostToWebview = {
-        type: 'snapshot',
-        protocol: PROTOCOL_VERSION,
-        state: buildSnapshot(server, mission.state, undefined),
-      }
+      const state = buildSnapshot(server, mission.state, undefined)
+      const msg: HostToWebview | undefined =
+        deliveries.length === 0 ? channel.full(state) : channel.next(state)
+      if (!msg) return
       // VS Code serializes webview messages as JSON on their way out of the extension host.
       const json = JSON.stringify(msg)
       const k = deliveries.length
+      const want = expected(state)
       inFlight.push(
         page
-          .evaluate(([k, json]) => (globalThis as unknown as BenchGlobal).__bench.deliver(k, json), [
-            k,
-            json,
-          ] as const)
+          .evaluate(
+            ([k, json, want]) => (globalThis as unknown as BenchGlobal).__bench.deliver(k, json, want),
+            [k, json, want] as const,
+          )
           .catch((err: unknown) => void deliverErrors.push(String(err))),
       )
       postMs.push(nodeNow() - t)
@@ -263,6 +290,7 @@ export async function benchRender(o: RenderOptions): Promise<RenderResult> {
           providerId: 'bench',
           modelId: 'scripted',
           tokens: seq,
+          contextTokens: seq,
           cost: seq / 1e6,
           completed: false,
         })
@@ -332,6 +360,12 @@ export async function benchRender(o: RenderOptions): Promise<RenderResult> {
     const finalMarkerShown =
       (await page.locator('[data-testid="agent"] .status', { hasText: FINAL_TOOL }).count()) === 1
     const agentRows = await page.locator('[data-testid="agent"]').count()
+    const onScreen = {
+      lanes: await page.locator('[data-testid="timeline"] [data-lane]').count(),
+      spans: await page.locator('[data-testid="timeline"] [data-testid="span"]').count(),
+      meters: await page.locator('[data-testid="meters"] [role="meter"]').count(),
+      contextMeters: await page.locator('[data-testid="context"]').count(),
+    }
     const idleFrameMs = await page.evaluate(() =>
       (globalThis as unknown as BenchGlobal).__bench.idleFrames(60),
     )
@@ -364,6 +398,7 @@ export async function benchRender(o: RenderOptions): Promise<RenderResult> {
       clockDriftMs: after.offset - before.offset,
       finalMarkerShown,
       agentRows,
+      onScreen,
       reordered: got.reordered,
       cspViolations: got.violations,
       pageErrors,

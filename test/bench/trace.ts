@@ -31,6 +31,7 @@ export function traced(
     replyPermission: (a, b, c) => ports.replyPermission(a, b, c),
     missionToolCalls: (id) => ports.missionToolCalls(id),
     roleModels: () => ports.roleModels(),
+    modelLimits: () => ports.modelLimits?.() ?? Promise.resolve({}),
   }
   const describe = (e: HostEvent) => {
     const s = 'sessionId' in e && e.sessionId ? short(e.sessionId) : ''

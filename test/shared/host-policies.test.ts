@@ -162,5 +162,7 @@ function missionState(): MissionState {
     tokens: 0,
     cost: 0,
     modelCalls: 0,
+    budgets: {},
+    timeline: [],
   }
 }

@@ -9,8 +9,8 @@ import {
 import { buildSnapshot, toMissionView } from '../../src/vscode/snapshot'
 
 describe('webview protocol guards', () => {
-  it('is at version 3', () => {
-    expect(PROTOCOL_VERSION).toBe(3)
+  it('is at version 4', () => {
+    expect(PROTOCOL_VERSION).toBe(4)
   })
 
   it('accepts the known webview messages', () => {
@@ -63,6 +63,9 @@ describe('webview protocol guards', () => {
     )
     expect(isHostToWebview({ type: 'snapshot', protocol: 2 })).toBe(false)
     expect(isHostToWebview({ type: 'other' })).toBe(false)
+    expect(isHostToWebview({ type: 'delta', protocol: 3, seq: 2, base: 1, mission: { id: 'm' } })).toBe(true)
+    expect(isHostToWebview({ type: 'delta', protocol: 3, seq: 2, mission: { id: 'm' } })).toBe(false)
+    expect(isHostToWebview({ type: 'delta', protocol: 3, seq: 2, base: 1, mission: {} })).toBe(false)
   })
 })
 
@@ -125,6 +128,8 @@ const state = (patch: Partial<MissionState> = {}): MissionState => ({
   tokens: 10,
   cost: 0.5,
   modelCalls: 3,
+  budgets: {},
+  timeline: [],
   ...patch,
 })
 

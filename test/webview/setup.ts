@@ -12,4 +12,11 @@ let state: unknown
   setState: (s: unknown) => void (state = structuredClone(s)),
 })
 
+// jsdom lays nothing out and has no ResizeObserver (Svelte's bind:clientWidth uses one): sizes stay 0.
+globalThis.ResizeObserver ??= class {
+  observe() {}
+  unobserve() {}
+  disconnect() {}
+}
+
 afterEach(() => cleanup())

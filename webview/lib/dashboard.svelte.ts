@@ -1,11 +1,20 @@
+import { applyMissionDelta } from '../../src/shared/mission-delta'
 import { PROTOCOL_VERSION, type DashboardSnapshot, type HostToWebview } from '../../src/shared/protocol'
 import { isLive } from './agents'
 import { announcement } from './announce'
 
 const TERMINAL = ['completed', 'failed', 'stopped']
 
-/** Host-owned state, replaced whole on every snapshot; only apply() writes it. */
+/** Host-owned state, replaced on every message (parts a delta leaves alone are kept); only apply() writes it. */
 export class DashboardStore {
+  /** The host message the state is at; a delta for another base means one was missed. */
+  #seq: number | undefined
+  /** A snapshot was asked for: deltas until it comes are dropped without asking again. */
+  #resyncing = false
+
+  /** @param resync asks the host for a whole snapshot (a missed delta, another mission). */
+  constructor(private readonly resync: () => void = () => {}) {}
+
   snapshot = $state.raw<DashboardSnapshot | undefined>(undefined)
   /** Set when the host speaks another protocol version (a view left open across an update). */
   outdated = $state(false)
@@ -43,10 +52,29 @@ export class DashboardStore {
         {
           const prev = this.snapshot?.mission
           this.snapshot = this.outdated ? undefined : msg.state
+          this.#seq = msg.seq
+          this.#resyncing = false
           const said = announcement(prev, this.snapshot?.mission)
           if (said) this.announced = said
         }
         return
+      case 'delta': {
+        if (msg.protocol !== PROTOCOL_VERSION) {
+          this.outdated = true
+          this.snapshot = undefined
+          return
+        }
+        const snap = this.snapshot
+        if (!snap?.mission || snap.mission.id !== msg.mission.id || this.#seq !== msg.base) {
+          this.#seq = undefined
+          if (!this.#resyncing) this.resync()
+          this.#resyncing = true
+          return
+        }
+        this.#seq = msg.seq
+        this.snapshot = { ...snap, mission: applyMissionDelta(snap.mission, msg.mission) }
+        return
+      }
     }
   }
 

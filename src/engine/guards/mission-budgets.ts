@@ -5,6 +5,7 @@
 
 import { BudgetTracker, type BudgetExceeded, type BudgetLimits } from './budgets'
 import type { MissionSnapshot } from '../record/journal'
+import type { BudgetView } from '../record/mission-state'
 import type { Live } from '../sessions/live-session'
 import type { Clock, HostEvent } from '../ports'
 import type { TimerSet } from '../util/timer-set'
@@ -55,6 +56,16 @@ export class MissionBudgets {
   endIteration(progressed: boolean): void {
     this.#tracker.recordRound(progressed)
     this.#tracker.recordIteration()
+  }
+
+  /** The finite limits, as the mission publishes them. */
+  view(): BudgetView {
+    const l = this.#tracker.limits
+    return {
+      ...(Number.isFinite(l.maxTokens) && { maxTokens: l.maxTokens }),
+      ...(Number.isFinite(l.maxCostUsd) && { maxCostUsd: l.maxCostUsd }),
+      ...(Number.isFinite(l.maxWallMs) && { maxWallMs: l.maxWallMs }),
+    }
   }
 
   exceeded(): BudgetExceeded | undefined {

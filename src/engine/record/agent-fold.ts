@@ -1,5 +1,8 @@
 import type { AgentState, AgentStatus } from './mission-state'
-import type { HostEvent } from '../ports'
+import type { HostEvent, ModelLimit } from '../ports'
+
+/** Activity times finer than this are not worth a republish (the view shows seconds). */
+export const ACTIVITY_RESOLUTION_MS = 1_000
 
 /** Statuses in which an agent's time counts: it works, waits on the provider or on the user. */
 const ACTIVE: ReadonlySet<AgentStatus> = new Set(['starting', 'busy', 'retry', 'waiting'])
@@ -26,11 +29,12 @@ export function foldAgentEvent(
   event: HostEvent,
   now: number,
   ledger: UsageLedger,
+  limits: Readonly<Record<string, ModelLimit>> = {},
 ): AgentState {
   if (!('sessionId' in event) || event.sessionId !== agent.sessionId) return agent
   if (agent.status === 'aborted' || agent.status === 'done' || agent.status === 'failed') {
     // Usage can still arrive after the end; status cannot go back.
-    if (event.type === 'message.assistant') return withUsage(agent, event, now, ledger)
+    if (event.type === 'message.assistant') return withUsage(agent, event, now, ledger, limits)
     return agent
   }
   switch (event.type) {
@@ -63,11 +67,14 @@ export function foldAgentEvent(
         ? agent
         : { ...agent, error: event.error.message, lastActivityAt: now }
     case 'message.assistant':
-      return withUsage(agent, event, now, ledger)
+      return withUsage(agent, event, now, ledger, limits)
     case 'part.text':
-      return event.final && event.text.trim() !== ''
-        ? { ...agent, text: event.text, lastActivityAt: now }
-        : { ...agent, lastActivityAt: now }
+      if (event.final && event.text.trim() !== '') return { ...agent, text: event.text, lastActivityAt: now }
+      // A streaming delta shows nothing but activity, which the view reads to the second: a change
+      // per delta would republish the dashboard for nothing at every token.
+      return now - agent.lastActivityAt < ACTIVITY_RESOLUTION_MS ? agent : { ...agent, lastActivityAt: now }
+    case 'session.compacted':
+      return { ...agent, compactions: (agent.compactions ?? 0) + 1, lastActivityAt: now }
     case 'part.tool':
       return {
         ...agent,
@@ -88,17 +95,31 @@ function withUsage(
   event: Extract<HostEvent, { type: 'message.assistant' }>,
   now: number,
   ledger: UsageLedger,
+  limits: Readonly<Record<string, ModelLimit>>,
 ): AgentState {
   const { tokens, cost } = ledger.record(event.messageId, event.tokens, event.cost)
   const error = event.error && event.error.name !== 'MessageAbortedError' ? event.error.message : agent.error
   const provider = event.providerId || agent.provider
-  if (tokens === 0 && cost === 0 && error === agent.error && provider === agent.provider) return agent
+  // A message starts with no usage: its context is known once the provider reported input tokens.
+  const context = event.contextTokens ? event.contextTokens : agent.contextTokens
+  const limit = limits[`${event.providerId}/${event.modelId}`]?.context ?? agent.contextLimit
+  if (
+    tokens === 0 &&
+    cost === 0 &&
+    error === agent.error &&
+    provider === agent.provider &&
+    context === agent.contextTokens &&
+    limit === agent.contextLimit
+  )
+    return agent
   return {
     ...agent,
     tokens: agent.tokens + tokens,
     cost: agent.cost + cost,
     lastActivityAt: now,
     ...(error !== undefined && { error }),
+    ...(context !== undefined && { contextTokens: context }),
+    ...(limit !== undefined && { contextLimit: limit }),
     ...(provider && { provider }),
   }
 }

@@ -7,7 +7,7 @@
 
 import { foldAgentEvent, UsageLedger, withBusySpan } from './agent-fold'
 import type { AgentState, AgentStatus } from './mission-state'
-import type { HostEvent } from '../ports'
+import type { HostEvent, ModelLimit } from '../ports'
 import { excerpt } from '../util/excerpt'
 
 /** The most of an agent's last text the published state carries. */
@@ -20,6 +20,13 @@ export class AgentRoster {
   readonly #answered = new Set<string>()
   /** The whole last text of agents whose text is shown cut. */
   readonly #fullText = new Map<string, string>()
+  /** Context windows by `providerID/modelID`, once the server listed them. */
+  #limits: Readonly<Record<string, ModelLimit>> = {}
+
+  /** Takes the server's model limits; agents get theirs from their next assistant message. */
+  setLimits(limits: Readonly<Record<string, ModelLimit>>): void {
+    this.#limits = limits
+  }
 
   constructor(
     /** The mission's clock: stamps the busy spans of status changes that carry no time. */
@@ -62,7 +69,7 @@ export class AgentRoster {
     const i = this.#agents.findIndex((a) => 'sessionId' in event && a.sessionId === event.sessionId)
     const agent = this.#agents[i]
     if (!agent) return false
-    let folded = foldAgentEvent(agent, event, now, this.#ledger)
+    let folded = foldAgentEvent(agent, event, now, this.#ledger, this.#limits)
     if (folded === agent) return false
     // An aborted agent (its todo cancelled) stays aborted through the idle its abort brings.
     if (agent.status === 'aborted' && folded.status !== 'aborted') folded = { ...folded, status: 'aborted' }

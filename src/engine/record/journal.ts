@@ -8,6 +8,7 @@
 import type { Clock, Role, WorkspaceBase } from '../ports'
 import type { PlanTodo, ReportStatus, Verdict } from '../protocol/mission-protocol'
 import { REDACTED, scrubSecrets } from '../util/scrub-secrets'
+import { entrySpans, pushSpan, type TimelineEntry, type TimelineLane } from './timeline'
 
 /**
  * A todo's place in its life cycle. `ready` is accepted as input and treated like `pending`: the
@@ -55,6 +56,8 @@ export type JournalEntry = { at: number } & (
   | { type: 'mission.ended'; status: MissionEndStatus; reason: string }
   /** The workspace as the mission started (diffs are taken against it). */
   | { type: 'mission.base'; base: WorkspaceBase }
+  /** What an agent did since its lane was last journaled (batched at turn ends and at the end). */
+  | ({ type: 'timeline' } & TimelineEntry)
   /** Written after `mission.ended`, so a history lists a mission from its last line alone. */
   | { type: 'mission.summary'; summary: MissionSummary }
 )
@@ -147,6 +150,8 @@ export interface MissionSnapshot {
   cost: number
   /** The workspace at the start, when the mission recorded it. */
   base?: WorkspaceBase
+  /** One lane per root session that did something, with its journaled spans (capped like live). */
+  timeline: TimelineLane[]
 }
 
 export const emptySnapshot = (): MissionSnapshot => ({
@@ -160,6 +165,7 @@ export const emptySnapshot = (): MissionSnapshot => ({
   evidence: [],
   tokens: 0,
   cost: 0,
+  timeline: [],
 })
 
 /**
@@ -316,6 +322,13 @@ function apply(s: MissionSnapshot, e: JournalEntry): void {
     case 'mission.base':
       s.base = structuredClone(e.base)
       return
+    case 'timeline': {
+      let lane = s.timeline.find((l) => l.sessionId === e.sessionId)
+      if (!lane) s.timeline.push((lane = { sessionId: e.sessionId, spans: [], compactions: [] }))
+      for (const span of entrySpans(e)) pushSpan(lane.spans, span)
+      lane.compactions.push(...(e.compactions ?? []))
+      return
+    }
     case 'mission.summary':
       // Derived from the entries before it: nothing new for the state.
       return
@@ -405,6 +418,7 @@ const ENTRY_TYPES: ReadonlySet<string> = new Set<JournalEntryType>([
   'mission.root',
   'mission.ended',
   'mission.base',
+  'timeline',
   'mission.summary',
 ])
 

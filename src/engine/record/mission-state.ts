@@ -1,5 +1,6 @@
 import type { Role, WorkspaceBase } from '../ports'
 import type { TodoStatus } from './journal'
+import type { TimelineLane } from './timeline'
 
 // The state a mission exposes to the UI and the CLI. Plain data: it crosses postMessage as is, so it
 // holds no functions, no class instances and no raw tool output.
@@ -42,6 +43,12 @@ export interface AgentState {
   retry?: RetryState
   startedAt: number
   lastActivityAt: number
+  /** Tokens in the agent's context: its last assistant message's input and cache tokens. */
+  contextTokens?: number
+  /** The context window of the model that message ran on, when the server declares one. */
+  contextLimit?: number
+  /** Times the session's context was compacted. */
+  compactions?: number
   /** Time spent in closed busy spans (starting, busy, retry, waiting); idle waits do not count. */
   busyMs: number
   /** Start of the open busy span, while the agent is active. */
@@ -147,6 +154,16 @@ export interface MissionState {
   modelCalls: number
   /** The workspace as the mission started, once recorded (diffs are taken against it). */
   base?: WorkspaceBase
+  /** The finite limits of the mission's budgets (an absent one is unlimited). */
+  budgets: BudgetView
+  /** One lane per agent session that did something, in the order they started. */
+  timeline: TimelineLane[]
+}
+
+export interface BudgetView {
+  maxTokens?: number
+  maxCostUsd?: number
+  maxWallMs?: number
 }
 
 export const isTerminal = (phase: MissionPhase) => TERMINAL_PHASES.has(phase)

@@ -4,10 +4,16 @@
 
 import type { AgentRoster } from './agent-roster'
 import type { MissionSnapshot } from './journal'
-import type { MissionState, NeedsYou, PermissionAsk } from './mission-state'
+import type { BudgetView, MissionState, NeedsYou, PermissionAsk } from './mission-state'
+import type { Timeline } from './timeline'
 import { todoStates } from './mission-view'
 
-export function initialState(id: string, goal: string, startedAt: number): MissionState {
+export function initialState(
+  id: string,
+  goal: string,
+  startedAt: number,
+  budgets: BudgetView = {},
+): MissionState {
   return {
     id,
     goal,
@@ -22,6 +28,8 @@ export function initialState(id: string, goal: string, startedAt: number): Missi
     tokens: 0,
     cost: 0,
     modelCalls: 0,
+    budgets,
+    timeline: [],
   }
 }
 
@@ -29,14 +37,24 @@ export interface MissionParts {
   paused: boolean
   roster: AgentRoster
   inbox: PermissionAsk[]
+  timeline: Timeline
   needsYou: NeedsYou | undefined
   /** The journal's mission; undefined until it is read. */
   snap: MissionSnapshot | undefined
 }
 
+/** Todos by journal snapshot: the snapshot is replaced on every append, so a publish without one reuses the list. */
+const todosOf = new WeakMap<MissionSnapshot, MissionState['todos']>()
+
+function todos(snap: MissionSnapshot): MissionState['todos'] {
+  let list = todosOf.get(snap)
+  if (!list) todosOf.set(snap, (list = todoStates(snap)))
+  return list
+}
+
 export function withParts(
   { needsYou: _, ...state }: MissionState,
-  { paused, roster, inbox, needsYou, snap }: MissionParts,
+  { paused, roster, inbox, timeline, needsYou, snap }: MissionParts,
 ): MissionState {
   return {
     ...state,
@@ -47,9 +65,10 @@ export function withParts(
     tokens: roster.tokens,
     cost: roster.cost,
     modelCalls: roster.modelCalls,
+    timeline: timeline.lanes,
     ...(snap && {
       iteration: snap.iteration,
-      todos: todoStates(snap),
+      todos: todos(snap),
       evidence: snap.evidence,
       ...(snap.base && { base: snap.base }),
     }),

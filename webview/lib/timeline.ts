@@ -1,0 +1,81 @@
+// Layout of the timeline: where a span sits on its lane and what its tooltip says. Pure, for tests.
+
+import type { TimelineKind, TimelineLaneView, TimelineSpanView } from '../../src/shared/protocol'
+import { formatDuration } from './format'
+
+/**
+ * The least horizontal scale, in pixels per second of mission time: a mission short enough fits the
+ * view's width, a longer one is drawn at this scale and scrolls.
+ */
+export const PX_PER_SECOND = 2
+/** A span is never drawn narrower than this, so a short tool call stays visible and hoverable. */
+export const MIN_SPAN_PX = 2
+
+export const KIND_LABEL: Record<TimelineKind, string> = {
+  thinking: 'thinking',
+  tool: 'tool',
+  permission: 'waiting on permission',
+  retry: 'provider retry',
+  idle: 'idle',
+}
+
+export interface PlacedSpan {
+  kind: TimelineKind
+  left: number
+  width: number
+  title: string
+  open: boolean
+}
+
+export const toPx = (ms: number, pxPerSecond = PX_PER_SECOND): number => (ms / 1000) * pxPerSecond
+
+/**
+ * The scale that fits `durationMs` into `widthPx`, never below {@link PX_PER_SECOND}, in steps of
+ * doubling: every span moves when the scale changes, so it changes a few times a mission, not at
+ * every tick of the clock.
+ */
+export function fitScale(durationMs: number, widthPx: number): number {
+  const fit = durationMs > 0 ? widthPx / (durationMs / 1000) : 0
+  if (!(fit > PX_PER_SECOND)) return PX_PER_SECOND
+  return PX_PER_SECOND * 2 ** Math.floor(Math.log2(fit / PX_PER_SECOND))
+}
+
+export function spanTitle(s: Pick<TimelineSpanView, 'kind' | 'name' | 'merged'>, durationMs: number): string {
+  const what = s.kind === 'tool' && s.name ? `tool ${s.name}` : KIND_LABEL[s.kind]
+  const merged = s.merged && s.merged > 1 ? ` (${s.merged} spans merged)` : ''
+  return `${what} · ${formatDuration(durationMs)}${merged}`
+}
+
+/** The lane's spans placed from the mission's start; the open span runs to `end`. */
+export function placeLane(
+  lane: TimelineLaneView,
+  origin: number,
+  end: number,
+  pxPerSecond = PX_PER_SECOND,
+): PlacedSpan[] {
+  const px = (ms: number) => toPx(ms, pxPerSecond)
+  const placed = lane.spans.map((s) => ({
+    kind: s.kind,
+    left: px(s.start - origin),
+    width: Math.max(MIN_SPAN_PX, px(s.end - s.start)),
+    title: spanTitle(s, s.end - s.start),
+    open: false,
+  }))
+  if (lane.open) {
+    const until = Math.max(end, lane.open.start)
+    placed.push({
+      kind: lane.open.kind,
+      left: px(lane.open.start - origin),
+      width: Math.max(MIN_SPAN_PX, px(until - lane.open.start)),
+      title: `${spanTitle(lane.open, until - lane.open.start)} so far`,
+      open: true,
+    })
+  }
+  return placed
+}
+
+/** Within this many pixels of the right edge, the view counts as following the present. */
+export const FOLLOW_SLACK_PX = 8
+
+export const atRightEdge = (el: { scrollLeft: number; clientWidth: number; scrollWidth: number }): boolean =>
+  el.scrollLeft + el.clientWidth >= el.scrollWidth - FOLLOW_SLACK_PX
