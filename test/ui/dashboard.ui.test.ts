@@ -191,6 +191,14 @@ describe('the extension in a real VS Code workbench', () => {
       await view().locator('[data-testid="todo"] [data-testid="agent"][data-role="worker"]').count(),
     ).toBe(await view().locator('[data-testid="agent"][data-role="worker"]').count())
     await page.screenshot({ path: join(artifacts, '4-dashboard-running.png'), animations: 'disabled' })
+    // The timeline: a swimlane per agent (the planner and the workers so far), with named spans.
+    const timeline = view().locator('[data-testid="timeline"]')
+    await timeline.scrollIntoViewIfNeeded()
+    await expect.poll(() => timeline.locator('.lane').count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(3)
+    expect(
+      await timeline.locator('[data-testid="span"][title*="orchestrator_plan"]').count(),
+    ).toBeGreaterThan(0)
+    await page.screenshot({ path: join(artifacts, '4b-timeline-running.png'), animations: 'disabled' })
 
     // Reload the window mid-mission: the extension host restarts; the journal brings the mission back.
     await bench!.runCommand('Developer: Reload Window')
