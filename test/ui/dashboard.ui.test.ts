@@ -217,6 +217,11 @@ describe('the extension in a real VS Code workbench', () => {
     expect(slow.stats.log.filter((c) => c.role === 'planner' && c.step === 'fresh')).toHaveLength(1)
     await view().locator('[data-testid="mission-result"]').waitFor({ timeout: 30_000 })
     await page.screenshot({ path: join(artifacts, '6-dashboard-resumed.png'), animations: 'disabled' })
+    // The whole mission on the timeline, across the reload: the journal kept the lanes.
+    const lanes = view().locator('[data-testid="timeline"] .lane')
+    await lanes.first().scrollIntoViewIfNeeded()
+    expect(await lanes.count()).toBeGreaterThanOrEqual(7) // the planner, six workers, their reviewers
+    await page.screenshot({ path: join(artifacts, '6b-timeline-completed.png'), animations: 'disabled' })
 
     // After the reload the extension activated again, in a new extension host.
     const reloaded = await bench!.extensionActivation(
