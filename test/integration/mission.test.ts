@@ -3,7 +3,8 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { missionScript, parseBrief, type MissionScriptOptions } from '../../src/demo/mission-script'
 import type { ChatRequest } from '../../src/demo/scripted-provider'
-import type { MissionOptions } from '../../src/engine/mission-options'
+import { withJournaledOptions, type MissionOptions } from '../../src/engine/mission-options'
+import { JournalFile } from '../../src/node/journal-file'
 import { todo, writes } from '../support/file-todos'
 import { Sandbox } from '../support/sandbox'
 
@@ -174,6 +175,33 @@ describe('missions against the real OpenCode server', () => {
       (r) => r.lastUserText.startsWith('todoId: a') && r.toolResults.length === 0,
     )
     expect(aBriefs).toHaveLength(1) // a was not redone
+  })
+
+  it('a resumed mission runs with the options it journaled, not the ones given now', async () => {
+    const three = [todo('a'), todo('b'), todo('c')]
+    const { make, provider, script } = await start(
+      { plan: () => three, work: writes },
+      {
+        caps: { total: 1 },
+        check: 'echo first > check.txt',
+      },
+    )
+    const first = make()
+    void first.run()
+    await provider.waitFor((r) => r.lastUserText.startsWith('todoId: a'))
+    first.dispose()
+    const journal = new JournalFile(join(sandbox!.root, 'journal.jsonl'))
+    // The host goes away; the settings change meanwhile (more concurrency, another check).
+    const now = { goal: 'Write six files', caps: { total: 3 }, check: 'echo second > check.txt' }
+    const resumed = sandbox!.mission(
+      { sessions: sandbox!.supervisors[0]!, events: sandbox!.supervisors[0]! },
+      await withJournaledOptions(journal, { id: 'm', ...now }),
+    )
+    const final = await resumed.run()
+    resumed.dispose()
+    expect(final.phase, final.reason).toBe('completed')
+    expect(readFileSync(join(sandbox!.projectDir, 'check.txt'), 'utf8')).toBe('first\n')
+    expect(script.stats.maxConcurrentWorkers).toBe(1) // the journaled cap of 1, not 3
   })
 
   it('brings a nested permission ask to the inbox and goes on once it is answered', async () => {
