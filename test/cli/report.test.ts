@@ -2,19 +2,10 @@ import { describe, expect, it } from 'vitest'
 import { progressLine, toReport } from '../../src/cli/report'
 import type { AgentState, MissionState } from '../../src/engine/record/mission-state'
 import { initialState } from '../../src/engine/record/published-state'
+import { agentState } from '../fixtures/mission-state'
 
-const agent = (patch: Partial<AgentState>): AgentState => ({
-  sessionId: 's1',
-  role: 'planner',
-  title: 'Planner: x',
-  status: 'busy',
-  tokens: 0,
-  cost: 0,
-  startedAt: 0,
-  lastActivityAt: 0,
-  busyMs: 0,
-  ...patch,
-})
+const agent = (patch: Partial<AgentState>): AgentState =>
+  agentState('s1', { role: 'planner', title: 'Planner: x', ...patch })
 const state = (patch: Partial<MissionState>): MissionState => ({ ...initialState('m1', 'x', 0), ...patch })
 
 describe('CLI progress line', () => {

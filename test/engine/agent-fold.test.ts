@@ -3,19 +3,10 @@ import { foldAgentEvent, UsageLedger, withBusySpan } from '../../src/engine/reco
 import { AgentRoster } from '../../src/engine/record/agent-roster'
 import type { AgentState } from '../../src/engine/record/mission-state'
 import type { HostEvent } from '../../src/engine/ports'
+import { agentState } from '../fixtures/mission-state'
 
-const agent = (patch: Partial<AgentState> = {}): AgentState => ({
-  sessionId: 's1',
-  role: 'planner',
-  title: 'Planner: x',
-  status: 'starting',
-  tokens: 0,
-  cost: 0,
-  startedAt: 0,
-  lastActivityAt: 0,
-  busyMs: 0,
-  ...patch,
-})
+const agent = (patch: Partial<AgentState> = {}): AgentState =>
+  agentState('s1', { role: 'planner', title: 'Planner: x', status: 'starting', ...patch })
 const fold = (events: HostEvent[], start = agent()) => {
   const ledger = new UsageLedger()
   return events.reduce((a, e, i) => foldAgentEvent(a, e, i + 1, ledger), start)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { AgentState, MissionState, TodoState } from '../../src/engine/record/mission-state'
-import { agentState, todoState } from '../fixtures/mission-state'
+import { agentState, missionState as baseState, todoState } from '../fixtures/mission-state'
 import { foldAgents } from '../../src/vscode/agent-folding'
 import { orderFolders, pickFolder, rememberedFolder } from '../../src/vscode/folder-pick'
 import { needsYouNotices, shouldNotify } from '../../src/vscode/notification-policy'
@@ -148,21 +148,5 @@ describe('folder pick', () => {
 })
 
 function missionState(): MissionState {
-  return {
-    id: 'm',
-    goal: 'g',
-    phase: 'working',
-    iteration: 1,
-    paused: false,
-    startedAt: 0,
-    agents: [],
-    todos: [],
-    evidence: [],
-    inbox: [],
-    tokens: 0,
-    cost: 0,
-    modelCalls: 0,
-    budgets: {},
-    timeline: [],
-  }
+  return { ...baseState({ iteration: 1 }), budgets: {}, timeline: [] }
 }
