@@ -309,6 +309,9 @@ export class Mission {
       // The options it runs with, so that a resume runs the same way (mission-options.ts).
       const options = { ...optionsToJson(this.#o), check: check.command, checkSource: check.source }
       await this.#record.append({ type: 'mission.started', goal: this.#o.goal, options })
+      // The journaled start is the mission's start, for this instance and any that resumes it.
+      const at = this.#record.snap.startedAt
+      if (at !== undefined) this.#update({ startedAt: at })
       if (base) await this.#record.append({ type: 'mission.base', base })
       // The root first: every agent session is created under it.
       await this.#sessions.ensureRoot()
@@ -326,7 +329,12 @@ export class Mission {
     else await this.#chooseCheck() // a journal from before the check was journaled
     this.#plannerId = this.#sessions.restore(snap) ?? this.#plannerId
     this.#attempts.rebase(snap.todoOrder)
-    this.#update({ phase: snap.todoOrder.length ? 'working' : 'planning', iteration: snap.iteration })
+    this.#update({
+      phase: snap.todoOrder.length ? 'working' : 'planning',
+      iteration: snap.iteration,
+      // Its own start, not this instance's: durations and the timeline count from there.
+      ...(snap.startedAt !== undefined && { startedAt: snap.startedAt }),
+    })
     await this.#reconcile('resumed')
     if (this.#record.snap.todoOrder.length === 0) {
       await this.#plan(planBrief(this.#o.goal, await this.deps.workspace.listFiles().catch(() => [])))

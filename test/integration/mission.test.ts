@@ -164,9 +164,16 @@ describe('missions against the real OpenCode server', () => {
     void first.run()
     await provider.waitFor((r) => r.lastUserText.startsWith('todoId: b'))
     first.dispose() // the host goes away while b is being worked on
+    const startedAt = first.state.startedAt
     const second = make()
     const final = await second.run()
     expect(final.phase, final.reason).toBe('completed')
+    // The mission keeps its own start, so its timeline (the planner's lane included) starts there.
+    expect(final.startedAt).toBe(startedAt)
+    const planner = final.agents.find((a) => a.role === 'planner')?.sessionId
+    const lane = final.timeline.find((l) => l.sessionId === planner)
+    expect(lane?.spans.length).toBeGreaterThan(0)
+    expect(lane?.spans[0]?.start).toBeGreaterThanOrEqual(final.startedAt)
     expect(final.todos.map((t) => [t.id, t.status])).toEqual([
       ['a', 'passed'],
       ['b', 'passed'],
