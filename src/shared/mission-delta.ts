@@ -26,12 +26,14 @@ export interface MissionDelta {
 const LISTS: ReadonlySet<string> = new Set<keyof MissionView>(['agents', 'timeline', 'id'])
 
 /**
- * Whether a field changed. Most parts keep their identity while unchanged; a part the host rebuilds
- * each time (the todos, with the agents folded into them) is compared by value, so it is sent only
- * when it differs.
+ * Whether a field changed. Most parts keep their identity while unchanged, and a list whose items all
+ * do is unchanged; what the host rebuilt (the todos after a journal entry) is compared by value, so it
+ * is sent only when it differs.
  */
 const differs = (a: unknown, b: unknown): boolean =>
-  a !== b && (typeof a !== 'object' || typeof b !== 'object' || JSON.stringify(a) !== JSON.stringify(b))
+  a !== b &&
+  !(Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => x === b[i])) &&
+  (typeof a !== 'object' || typeof b !== 'object' || JSON.stringify(a) !== JSON.stringify(b))
 
 /** What turns `prev` into `next`, or undefined when nothing changed. Both must be of one mission. */
 export function missionDelta(prev: MissionView, next: MissionView): MissionDelta | undefined {

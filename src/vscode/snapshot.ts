@@ -49,7 +49,7 @@ export function toMissionView(m: MissionState, folder?: string): MissionView {
     cost: m.cost,
     ...(folder !== undefined && { folder }),
     agents: shown.map((a) => cached(views.agent, a, toAgentView)),
-    todos: m.todos.map((t) => toTodoView(t, folded.get(t.id) ?? [], isTerminal(m.phase))),
+    todos: m.todos.map((t) => todoView(t, folded.get(t.id) ?? [], isTerminal(m.phase))),
     inbox: cached(views.inbox, m.inbox, (ps) => ps.map(toPermissionView)),
     ...(evidence && { evidence: cached(views.evidence, evidence, toEvidenceView) }),
     budgets: cached(views.budgets, m.budgets, (b) => ({
@@ -138,6 +138,20 @@ function toAgentView(a: AgentState): AgentView {
 function toFoldedView(a: AgentState): FoldedAgentView {
   return { role: a.role, status: a.status, tokens: a.tokens, cost: a.cost }
 }
+
+/** A todo's view, kept while its state, its folded agents and the mission's end are the same. */
+const todoViews = new WeakMap<TodoState, { folded: readonly AgentState[]; ended: boolean; view: TodoView }>()
+
+function todoView(t: TodoState, folded: AgentState[], ended: boolean): TodoView {
+  const hit = todoViews.get(t)
+  if (hit && hit.ended === ended && sameItems(hit.folded, folded)) return hit.view
+  const view = toTodoView(t, folded, ended)
+  todoViews.set(t, { folded, ended, view })
+  return view
+}
+
+const sameItems = <T>(a: readonly T[], b: readonly T[]): boolean =>
+  a.length === b.length && a.every((x, i) => x === b[i])
 
 function toTodoView(t: TodoState, folded: AgentState[], ended: boolean): TodoView {
   // "Never started" is what became of a pending todo once the mission is over; until then it is news.

@@ -197,6 +197,8 @@ describe('benchmarks', () => {
     const d = r.deliveries.slice(1) // the first one answers `ready`
     const waits = d.flatMap((x) => x.events.map((t) => x.posted - t))
     const transport = d.map((x) => x.received - x.posted)
+    const cdp = d.map((x) => x.arrived - x.posted)
+    const queued = d.map((x) => x.received - x.arrived)
     const inPage = d.map((x) => x.painted - x.received)
     const apply = d.map((x) => x.applied - x.received)
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length)
@@ -221,6 +223,8 @@ describe('benchmarks', () => {
     )
     record('render: coalescing wait p99 (emit → post)', pct(waits, 0.99), 'ms', '≤ 16')
     record('render: transport p99 (post → message event, CDP)', pct(transport, 0.99), 'ms', '')
+    record('render: transport, CDP part p99 (post → evaluate runs in page)', pct(cdp, 0.99), 'ms', '')
+    record('render: transport, page queue p99 (evaluate → message event)', pct(queued, 0.99), 'ms', '')
     record('render: in page p99 (message event → painted frame)', pct(inPage, 0.99), 'ms', '')
     record('render: snapshot apply + DOM update max (in page)', Math.max(...apply), 'ms', '')
     record('render: view frame cost at rest p50', pct(r.idleFrameMs, 0.5), 'ms', '')

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { Session } from 'node:inspector/promises'
 import { join } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { Coalescer } from '../../src/engine/util/coalesce'
@@ -223,6 +224,24 @@ export async function benchRender(o: RenderOptions): Promise<RenderResult> {
     })
     const { page, pageErrors, offOrigin } = await openWebview(browser)
     const before = await clockOffset(page)
+    // BENCH_PROFILE=1: CPU profiles of the page and of the host side for DevTools, in artifacts/bench/.
+    const profiler = process.env.BENCH_PROFILE ? await page.context().newCDPSession(page) : undefined
+    const hostProfiler = process.env.BENCH_PROFILE ? new Session() : undefined
+    if (hostProfiler) {
+      hostProfiler.connect()
+      await hostProfiler.post('Profiler.enable')
+      await hostProfiler.post('Profiler.start')
+    }
+    if (process.env.BENCH_PROFILE === 'trace')
+      await browser.startTracing(page, {
+        path: join(repoRoot, 'artifacts', 'bench', 'render.trace.json'),
+        categories: ['devtools.timeline', 'blink', 'cc', 'v8'],
+      })
+    if (profiler) {
+      await profiler.send('Profiler.enable')
+      await profiler.send('Profiler.setSamplingInterval', { interval: 200 })
+      await profiler.send('Profiler.start')
+    }
 
     // The host side of DashboardView: a snapshot on ready, then one coalesced delta per frame.
     const server = { status: 'ready' as const, url: 'http://127.0.0.1:4096' }
@@ -357,6 +376,17 @@ export async function benchRender(o: RenderOptions): Promise<RenderResult> {
       deliveries.length,
       { timeout: 10_000 },
     )
+    if (process.env.BENCH_PROFILE === 'trace') await browser.stopTracing()
+    if (profiler) {
+      const { profile } = await profiler.send('Profiler.stop')
+      mkdirSync(join(repoRoot, 'artifacts', 'bench'), { recursive: true })
+      writeFileSync(join(repoRoot, 'artifacts', 'bench', 'render.cpuprofile'), JSON.stringify(profile))
+    }
+    if (hostProfiler) {
+      const { profile } = await hostProfiler.post('Profiler.stop')
+      writeFileSync(join(repoRoot, 'artifacts', 'bench', 'render-host.cpuprofile'), JSON.stringify(profile))
+      hostProfiler.disconnect()
+    }
     const finalMarkerShown =
       (await page.locator('[data-testid="agent"] .status', { hasText: FINAL_TOOL }).count()) === 1
     const agentRows = await page.locator('[data-testid="agent"]').count()

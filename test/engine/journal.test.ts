@@ -193,6 +193,30 @@ describe('journal replay', () => {
     expect(replay(entries.slice(2), base)).toStrictEqual(replay(entries))
   })
 
+  it('shares the timeline between snapshots, and never changes a lane a snapshot holds', async () => {
+    const { journal } = await MissionJournal.open({ store: new MemoryStore(), clock: new FakeClock(1_000) })
+    const lane = (sessionId: string, from: number): JournalEntryInput => ({
+      type: 'timeline',
+      sessionId,
+      from,
+      spans: [['thinking', 0, 100]],
+    })
+    await journal.append(script[0]!)
+    await journal.append(lane('w1', 1_000))
+    const before = journal.snapshot()
+    await journal.append({ type: 'session.created', sessionId: 'w1', role: 'worker' })
+    // No copy of the timeline per entry: it is the bulk of a long mission's state.
+    expect(journal.snapshot().timeline).toBe(before.timeline)
+    const held = structuredClone(before.timeline)
+    await journal.append(lane('w1', 1_500))
+    await journal.append(lane('w2', 2_000))
+    expect(before.timeline).toStrictEqual(held)
+    expect(journal.snapshot().timeline.map((l) => [l.sessionId, l.spans.length])).toEqual([
+      ['w1', 2],
+      ['w2', 1],
+    ])
+  })
+
   it('skips blank, torn and unknown lines', () => {
     const good = serializeEntry({ type: 'todo.requeued', at: 1, todoId: 'a', reason: 'x' })
     const { entries, skipped } = parseEntries([

@@ -6,6 +6,7 @@ import {
   isWebviewToHost,
   PROTOCOL_VERSION,
 } from '../../src/shared/protocol'
+import { missionDelta } from '../../src/shared/mission-delta'
 import { buildSnapshot, toMissionView } from '../../src/vscode/snapshot'
 
 describe('webview protocol guards', () => {
@@ -173,6 +174,19 @@ describe('mission snapshot for the webview', () => {
       state({ evidence: [{ ...state().evidence[0]!, outputTail: 'x'.repeat(1e6) }] }),
     )
     expect(huge.evidence!.tail.length).toBeLessThanOrEqual(4_000)
+  })
+
+  it('keeps a todo view while its state and folded agents are the same, so deltas skip the todos', () => {
+    const s = state()
+    const first = toMissionView(s)
+    const again = toMissionView({ ...s, tokens: 11 })
+    expect(again.todos[0]).toBe(first.todos[0])
+    expect(missionDelta(first, again)).toEqual({ id: first.id, fields: { tokens: 11 } })
+    // A changed todo is a new view, and the delta carries the list.
+    const todos = [{ ...s.todos[0]!, status: 'passed' as const }]
+    const changed = toMissionView({ ...s, todos })
+    expect(changed.todos[0]).not.toBe(first.todos[0])
+    expect(missionDelta(first, changed)?.fields?.todos?.[0]?.status).toBe('passed')
   })
 
   it('survives a structured clone, as postMessage does', () => {

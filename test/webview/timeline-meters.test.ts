@@ -8,7 +8,7 @@ import App from '../../webview/App.svelte'
 import Meters from '../../webview/components/Meters.svelte'
 import Timeline from '../../webview/components/Timeline.svelte'
 import { meter, METER_WARN } from '../../webview/lib/meters'
-import { fitScale, placeLane, PX_PER_SECOND, toPx } from '../../webview/lib/timeline'
+import { fitScale, placeOpen, placeSpan, PX_PER_SECOND, toPx } from '../../webview/lib/timeline'
 import { agent, running, snapshot } from './fixtures'
 import { sendSnapshot } from './host-fake'
 
@@ -103,14 +103,16 @@ describe('timeline', () => {
   })
 
   it('places spans from the mission start and never draws one narrower than 2 px', () => {
-    const placed = placeLane(
-      lane({ spans: [{ kind: 'tool', name: 'read', start: 2_000, end: 2_001 }] }),
-      1_000,
-      2_000,
-    )
-    expect(placed[0]).toMatchObject({ left: PX_PER_SECOND, width: 2 })
+    expect(placeSpan({ kind: 'tool', name: 'read', start: 2_000, end: 2_001 }, 1_000)).toMatchObject({
+      left: PX_PER_SECOND,
+      width: 2,
+    })
     // The open span starts after `end` (a stale clock): it still shows, at its minimum width.
-    expect(placed[1]).toMatchObject({ kind: 'retry', open: true, width: 2 })
+    expect(placeOpen({ kind: 'retry', start: 6_000 }, 1_000, 2_000)).toMatchObject({
+      kind: 'retry',
+      open: true,
+      width: 2,
+    })
   })
 
   it('fits a short mission into the width and scrolls a long one at the least scale', () => {

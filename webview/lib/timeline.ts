@@ -46,32 +46,32 @@ export function spanTitle(s: Pick<TimelineSpanView, 'kind' | 'name' | 'merged'>,
   return `${what} · ${formatDuration(durationMs)}${merged}`
 }
 
-/** The lane's spans placed from the mission's start; the open span runs to `end`. */
-export function placeLane(
-  lane: TimelineLaneView,
+/** A closed span placed from the mission's start. */
+export function placeSpan(s: TimelineSpanView, origin: number, pxPerSecond = PX_PER_SECOND): PlacedSpan {
+  return {
+    kind: s.kind,
+    left: toPx(s.start - origin, pxPerSecond),
+    width: Math.max(MIN_SPAN_PX, toPx(s.end - s.start, pxPerSecond)),
+    title: spanTitle(s, s.end - s.start),
+    open: false,
+  }
+}
+
+/** The open span, running from its start to `end` (never drawn before it starts). */
+export function placeOpen(
+  open: NonNullable<TimelineLaneView['open']>,
   origin: number,
   end: number,
   pxPerSecond = PX_PER_SECOND,
-): PlacedSpan[] {
-  const px = (ms: number) => toPx(ms, pxPerSecond)
-  const placed = lane.spans.map((s) => ({
-    kind: s.kind,
-    left: px(s.start - origin),
-    width: Math.max(MIN_SPAN_PX, px(s.end - s.start)),
-    title: spanTitle(s, s.end - s.start),
-    open: false,
-  }))
-  if (lane.open) {
-    const until = Math.max(end, lane.open.start)
-    placed.push({
-      kind: lane.open.kind,
-      left: px(lane.open.start - origin),
-      width: Math.max(MIN_SPAN_PX, px(until - lane.open.start)),
-      title: `${spanTitle(lane.open, until - lane.open.start)} so far`,
-      open: true,
-    })
+): PlacedSpan {
+  const until = Math.max(end, open.start)
+  return {
+    kind: open.kind,
+    left: toPx(open.start - origin, pxPerSecond),
+    width: Math.max(MIN_SPAN_PX, toPx(until - open.start, pxPerSecond)),
+    title: `${spanTitle(open, until - open.start)} so far`,
+    open: true,
   }
-  return placed
 }
 
 /** Within this many pixels of the right edge, the view counts as following the present. */

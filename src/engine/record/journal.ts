@@ -323,10 +323,16 @@ function apply(s: MissionSnapshot, e: JournalEntry): void {
       s.base = structuredClone(e.base)
       return
     case 'timeline': {
-      let lane = s.timeline.find((l) => l.sessionId === e.sessionId)
-      if (!lane) s.timeline.push((lane = { sessionId: e.sessionId, spans: [], compactions: [] }))
+      // Copy on write: snapshots share the timeline (its bulk), so a lane is replaced, never changed.
+      const at = s.timeline.findIndex((l) => l.sessionId === e.sessionId)
+      const prev = s.timeline[at]
+      const lane: TimelineLane = {
+        sessionId: e.sessionId,
+        spans: [...(prev?.spans ?? [])],
+        compactions: [...(prev?.compactions ?? []), ...(e.compactions ?? [])],
+      }
       for (const span of entrySpans(e)) pushSpan(lane.spans, span)
-      lane.compactions.push(...(e.compactions ?? []))
+      s.timeline = at < 0 ? [...s.timeline, lane] : s.timeline.with(at, lane)
       return
     }
     case 'mission.summary':
@@ -497,8 +503,13 @@ export class MissionJournal {
     return write
   }
 
-  /** A deep copy of the current mission state. */
+  /**
+   * A copy of the current mission state, deep but for the timeline: its lanes are replaced when they
+   * change, never changed in place, so the copy shares them (cloning them at every entry would make a
+   * long mission quadratic).
+   */
   snapshot(): MissionSnapshot {
-    return structuredClone(this.#state)
+    const { timeline, ...rest } = this.#state
+    return { ...structuredClone(rest), timeline }
   }
 }
