@@ -10,7 +10,7 @@ import type { MissionDelta } from './mission-delta'
  * cancelled todos and what they block, steering receipts; todo.cancel, todo.retry, agent.steer.
  * 4: mission deltas between snapshots; budgets, context meters and the timeline.
  */
-export const PROTOCOL_VERSION = 4
+export const PROTOCOL_VERSION = 5
 
 export type ServerStatus = 'stopped' | 'starting' | 'ready' | 'failed'
 
@@ -208,7 +208,8 @@ export interface DashboardSnapshot {
  * A whole snapshot on `ready` and whenever the view becomes visible (or the server, the blocked
  * state or the mission changed); while visible, coalesced deltas of the mission in between. `seq`
  * numbers the host's messages; a delta applies to the message numbered `base` only, and a view
- * holding another asks for a snapshot (it posts `ready` again).
+ * holding another asks for a snapshot (it posts `ready` again). The view acknowledges each message
+ * it drew with `rendered`; the host holds the next delta until then (see DashboardFeed).
  */
 export type HostToWebview =
   | { type: 'snapshot'; protocol: number; seq?: number; state: DashboardSnapshot }
@@ -216,6 +217,8 @@ export type HostToWebview =
 
 export type WebviewToHost =
   | { type: 'ready'; protocol: number }
+  /** The frame that shows host message `seq` is drawn: the host may send the next one. */
+  | { type: 'rendered'; seq: number }
   | { type: 'mission.start'; goal: string }
   | { type: 'mission.stop' }
   | { type: 'mission.pause' }
@@ -247,6 +250,8 @@ export function isWebviewToHost(v: unknown): v is WebviewToHost {
   switch (v.type) {
     case 'ready':
       return typeof v.protocol === 'number'
+    case 'rendered':
+      return typeof v.seq === 'number' && Number.isSafeInteger(v.seq)
     case 'mission.start':
       return typeof v.goal === 'string' && v.goal.length <= 20_000
     case 'mission.stop':

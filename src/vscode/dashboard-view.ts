@@ -1,5 +1,4 @@
 import * as vscode from 'vscode'
-import { Coalescer } from '../engine/util/coalesce'
 import { errorMessage } from '../engine/util/error-message'
 import { systemClock, type Logger } from '../engine/ports'
 import { Views } from '../shared/constants'
@@ -8,13 +7,12 @@ import {
   isWebviewToHost,
   PROTOCOL_VERSION,
   type DashboardSnapshot,
-  type HostToWebview,
   type PermissionReply,
   type WebviewToHost,
 } from '../shared/protocol'
 import { dashboardHtml } from './dashboard-html'
 import { DisposableStore } from './disposable'
-import { SnapshotChannel } from './snapshot-channel'
+import { DashboardFeed } from './dashboard-feed'
 
 export interface DashboardHandlers {
   snapshot(): DashboardSnapshot
@@ -38,7 +36,7 @@ export interface DashboardHandlers {
 
 /**
  * The sidebar dashboard. The host owns the state: a full snapshot goes out on `ready` and whenever
- * the view becomes visible; while visible, changes go out as coalesced deltas.
+ * the view becomes visible; while visible, changes go out as coalesced deltas (see DashboardFeed).
  */
 export class DashboardView implements vscode.WebviewViewProvider, vscode.Disposable {
   static readonly viewType = Views.dashboard
@@ -46,25 +44,23 @@ export class DashboardView implements vscode.WebviewViewProvider, vscode.Disposa
   #ready = false
   readonly #store = new DisposableStore()
   #viewStore: DisposableStore | undefined
-  #coalescer: Coalescer<true>
-  readonly #channel = new SnapshotChannel()
+  readonly #feed: DashboardFeed
 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly handlers: DashboardHandlers,
     private readonly log: Logger,
-    /** Longest delay before a change reaches a visible view. Default: 16 ms (a frame). */
+    /** Longest delay before a change reaches a visible view that keeps up. Default: 16 ms (a frame). */
     coalesceMs = 16,
   ) {
-    // A burst of SSE events becomes one snapshot per frame; no timer is pending while idle.
-    this.#coalescer = new Coalescer<true>({
+    // A burst of SSE events becomes one delta per frame, paced by the view's acknowledgements; no
+    // timer is pending while idle.
+    this.#feed = new DashboardFeed({
       clock: systemClock,
       frameMs: coalesceMs,
-      flush: () => {
-        if (!this.#view?.visible || !this.#ready) return
-        const msg = this.#channel.next(this.handlers.snapshot())
-        if (msg) this.#post(msg)
-      },
+      state: () => this.handlers.snapshot(),
+      open: () => (this.#view?.visible ?? false) && this.#ready,
+      post: (msg) => void this.#view?.webview.postMessage(msg),
     })
   }
 
@@ -78,7 +74,7 @@ export class DashboardView implements vscode.WebviewViewProvider, vscode.Disposa
     view.webview.options = { enableScripts: true, localResourceRoots: [dist, media] }
     view.webview.html = this.#html(view.webview, dist)
     store.add(view.webview.onDidReceiveMessage((m: unknown) => this.#onMessage(m)))
-    store.add(view.onDidChangeVisibility(() => view.visible && this.#ready && this.#sendSnapshot()))
+    store.add(view.onDidChangeVisibility(() => this.#feed.full()))
     store.add(
       view.onDidDispose(() => {
         this.#view = undefined
@@ -95,7 +91,7 @@ export class DashboardView implements vscode.WebviewViewProvider, vscode.Disposa
 
   /** Tells the view that host state changed; it renders at most once per coalescing window. */
   changed(): void {
-    if (this.#view?.visible && this.#ready) this.#coalescer.push(true)
+    if (this.#view?.visible && this.#ready) this.#feed.changed()
   }
 
   #onMessage(raw: unknown): void {
@@ -111,7 +107,9 @@ export class DashboardView implements vscode.WebviewViewProvider, vscode.Disposa
             `webview speaks protocol ${msg.protocol}, host ${PROTOCOL_VERSION}: it asks for a reload`,
           )
         this.#ready = true
-        return this.#sendSnapshot()
+        return this.#feed.full()
+      case 'rendered':
+        return this.#feed.rendered(msg.seq)
       case 'mission.start':
         return this.handlers.startMission(msg.goal)
       case 'mission.stop':
@@ -143,14 +141,6 @@ export class DashboardView implements vscode.WebviewViewProvider, vscode.Disposa
     }
   }
 
-  #sendSnapshot(): void {
-    this.#post(this.#channel.full(this.handlers.snapshot()))
-  }
-
-  #post(msg: HostToWebview): void {
-    if (this.#view?.visible) void this.#view.webview.postMessage(msg)
-  }
-
   #html(webview: vscode.Webview, dist: vscode.Uri): string {
     const uri = (...path: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(dist, ...path)).toString()
     return dashboardHtml({
@@ -162,7 +152,7 @@ export class DashboardView implements vscode.WebviewViewProvider, vscode.Disposa
   }
 
   dispose(): void {
-    this.#coalescer.dispose()
+    this.#feed.dispose()
     this.#viewStore?.dispose()
     this.#store.dispose()
   }

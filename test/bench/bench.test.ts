@@ -189,11 +189,15 @@ describe('benchmarks', () => {
     expect(r.cspViolations).toEqual([])
     expect(r.offOrigin).toEqual([])
     expect(r.webviewPosted).toEqual([{ type: 'ready', protocol: PROTOCOL_VERSION }])
+    // The view paced the host: it acknowledged what it drew.
+    expect(r.acks).toBeGreaterThan(0)
     // The numbers hold with the timeline and the meters on screen, not beside them.
     expect(r.onScreen.lanes).toBeGreaterThanOrEqual(6)
     expect(r.onScreen.spans).toBeGreaterThan(r.onScreen.lanes)
     expect(r.onScreen.meters).toBeGreaterThanOrEqual(3)
     expect(r.onScreen.contextMeters).toBeGreaterThanOrEqual(6)
+    const first = r.deliveries[0]
+    if (first) record('render: first snapshot → painted (cold open)', first.painted - first.posted, 'ms', '')
     const d = r.deliveries.slice(1) // the first one answers `ready`
     const waits = d.flatMap((x) => x.events.map((t) => x.posted - t))
     const transport = d.map((x) => x.received - x.posted)
@@ -206,6 +210,7 @@ describe('benchmarks', () => {
     record('render: host events sent (6 busy agents, 40 todos)', r.eventsSent, 'events', '')
     record('render: host event rate', perSecond(r.eventsSent), 'events/s', `${RATE}`)
     record('render: messages posted per second', perSecond(d.length), 'msgs/s', '≤ 62.5 (16 ms frame)')
+    record('render: acknowledgements from the view per second', perSecond(r.acks), 'acks/s', '')
     record('render: agent rows on screen at the end', r.agentRows, 'rows', '')
     record('render: timeline lanes on screen at the end', r.onScreen.lanes, 'lanes', '')
     record('render: timeline spans on screen at the end', r.onScreen.spans, 'spans', '')

@@ -9,10 +9,16 @@
 ;(() => {
   const now = () => performance.timeOrigin + performance.now()
   const posted = []
+  let acks = 0
   let viewState
   let ready = false
   window.acquireVsCodeApi = () => ({
     postMessage: (m) => {
+      if (m && m.type === 'rendered') {
+        acks++
+        window.__benchAck(m.seq)
+        return
+      }
       posted.push(structuredClone(m))
       if (m && m.type === 'ready' && !ready) {
         ready = true
@@ -110,6 +116,7 @@
       reordered,
       violations,
       posted,
+      acks,
     }),
   }
 })()

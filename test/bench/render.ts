@@ -2,25 +2,24 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { Session } from 'node:inspector/promises'
 import { join } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
-import { Coalescer } from '../../src/engine/util/coalesce'
 import type { PlanTodo } from '../../src/engine/protocol/mission-protocol'
 import { Mission } from '../../src/engine/mission'
 import { silentLogger, systemClock, type HostEvent } from '../../src/engine/ports'
-import type { DashboardSnapshot, HostToWebview } from '../../src/shared/protocol'
+import type { DashboardSnapshot } from '../../src/shared/protocol'
 import { dashboardHtml } from '../../src/vscode/dashboard-html'
 import { buildSnapshot } from '../../src/vscode/snapshot'
-import { SnapshotChannel } from '../../src/vscode/snapshot-channel'
+import { DashboardFeed } from '../../src/vscode/dashboard-feed'
 import { FakeOpencode, FakeWorkspace, flush } from '../fixtures/fake-opencode'
 import { MemoryStore } from '../fixtures/memory-journal'
 import { repoRoot } from '../support/sandbox'
 
 // "Event → rendered dashboard" end to end, as far as it goes without VS Code: host events from the
 // fake OpenCode ports drive the real engine Mission (system clock); every state change goes through
-// the dashboard's Coalescer with DashboardView's 16 ms frame; each flush posts a snapshot from the
-// real snapshot builder into the production webview bundle in Debian's Chromium, where the page
-// timestamps the first frame after the DOM shows it. Node and page clocks are aligned by round trips.
-// Not covered: VS Code's own postMessage hop (extension host → renderer → webview iframe); page
-// .evaluate over CDP stands in for it.
+// DashboardView's DashboardFeed (16 ms frame, paced by the view's acknowledgements); each message,
+// built by the real snapshot builder, goes into the production webview bundle in Debian's Chromium,
+// where the page timestamps the first frame after the DOM shows it. Node and page clocks are aligned
+// by round trips. Not covered: VS Code's own postMessage hop (extension host → renderer → webview
+// iframe); page.evaluate over CDP stands in for it, and a page binding for the way back.
 
 /** DashboardView's default coalescing window. */
 const FRAME_MS = 16
@@ -78,8 +77,10 @@ export interface RenderResult {
   pageErrors: string[]
   /** Requests the page made to anything but the stand-in webview origin (all refused). */
   offOrigin: string[]
-  /** Messages the webview sent to the host. */
+  /** Messages the webview sent to the host, but its acknowledgements. */
   webviewPosted: unknown[]
+  /** `rendered` acknowledgements the webview sent. */
+  acks: number
 }
 
 /** What the dashboard must show for a host state: each agent's status text, the progress text. */
@@ -112,6 +113,7 @@ interface BenchGlobal {
       reordered: number
       violations: string[]
       posted: unknown[]
+      acks: number
     }
   }
 }
@@ -156,8 +158,10 @@ const todo = (i: number): PlanTodo => ({
  * A page with the webview document and the built bundle, served by request interception: no request
  * reaches the network.
  */
-async function openWebview(browser: Browser) {
+async function openWebview(browser: Browser, onAck: (seq: number) => void) {
   const page = await browser.newPage({ viewport: { width: 380, height: 1000 } })
+  // The view's `rendered` acknowledgements, back to the host as VS Code's webview postMessage would.
+  await page.exposeBinding('__benchAck', (_source, seq: number) => onAck(seq))
   const pageErrors: string[] = []
   page.on('pageerror', (e) => pageErrors.push(e.message))
   page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()))
@@ -203,7 +207,8 @@ export async function benchRender(o: RenderOptions): Promise<RenderResult> {
     },
   )
   let browser: Browser | undefined
-  let coalescer: Coalescer<true> | undefined
+  let feed: DashboardFeed | undefined
+  let onAck: (seq: number) => void = () => {}
   try {
     // The mission first: planned, with its workers busy.
     void mission.run()
@@ -222,7 +227,7 @@ export async function benchRender(o: RenderOptions): Promise<RenderResult> {
       executablePath: '/usr/bin/chromium',
       args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'],
     })
-    const { page, pageErrors, offOrigin } = await openWebview(browser)
+    const { page, pageErrors, offOrigin } = await openWebview(browser, (seq) => onAck(seq))
     const before = await clockOffset(page)
     // BENCH_PROFILE=1: CPU profiles of the page and of the host side for DevTools, in artifacts/bench/.
     const profiler = process.env.BENCH_PROFILE ? await page.context().newCDPSession(page) : undefined
@@ -243,7 +248,8 @@ export async function benchRender(o: RenderOptions): Promise<RenderResult> {
       await profiler.send('Profiler.start')
     }
 
-    // The host side of DashboardView: a snapshot on ready, then one coalesced delta per frame.
+    // The host side of DashboardView: its DashboardFeed, a snapshot on ready, then coalesced deltas
+    // paced by the page's acknowledgements.
     const server = { status: 'ready' as const, url: 'http://127.0.0.1:4096' }
     const deliveries: Pick<Delivery, 'k' | 'posted' | 'bytes' | 'events'>[] = []
     const inFlight: Promise<void>[] = []
@@ -252,34 +258,41 @@ export async function benchRender(o: RenderOptions): Promise<RenderResult> {
     let open = true
     const postMs: number[] = []
     const eventMs: number[] = []
-    const channel = new SnapshotChannel()
-    const post = () => {
-      if (!open) return
-      const t = nodeNow()
-      const state = buildSnapshot(server, mission.state, undefined)
-      const msg: HostToWebview | undefined =
-        deliveries.length === 0 ? channel.full(state) : channel.next(state)
-      if (!msg) return
-      // VS Code serializes webview messages as JSON on their way out of the extension host.
-      const json = JSON.stringify(msg)
-      const k = deliveries.length
-      const want = expected(state)
-      inFlight.push(
-        page
-          .evaluate(
-            ([k, json, want]) => (globalThis as unknown as BenchGlobal).__bench.deliver(k, json, want),
-            [k, json, want] as const,
-          )
-          .catch((err: unknown) => void deliverErrors.push(String(err))),
-      )
-      postMs.push(nodeNow() - t)
-      deliveries.push({ k, posted: t, bytes: json.length, events: pending })
-      pending = []
-    }
-    coalescer = new Coalescer<true>({ clock: systemClock, frameMs: FRAME_MS, flush: post })
-    const c = coalescer
-    post()
-    mission.onChange(() => c.push(true))
+    let built = { at: 0, state: buildSnapshot(server, undefined, undefined) }
+    feed = new DashboardFeed({
+      clock: systemClock,
+      frameMs: FRAME_MS,
+      open: () => open,
+      state: () => {
+        built = { at: nodeNow(), state: buildSnapshot(server, mission.state, undefined) }
+        return built.state
+      },
+      post: (msg) => {
+        const t = built.at
+        // VS Code serializes webview messages as JSON on their way out of the extension host.
+        const json = JSON.stringify(msg)
+        const k = deliveries.length
+        const want = expected(built.state)
+        inFlight.push(
+          page
+            .evaluate(
+              ([k, json, want]) => (globalThis as unknown as BenchGlobal).__bench.deliver(k, json, want),
+              [k, json, want] as const,
+            )
+            .catch((err: unknown) => void deliverErrors.push(String(err))),
+        )
+        postMs.push(nodeNow() - t)
+        deliveries.push({ k, posted: t, bytes: json.length, events: pending })
+        pending = []
+      },
+    })
+    const f = feed
+    onAck = (seq) => f.rendered(seq)
+    // The view opens on the whole snapshot; the load starts once it shows (its first render is
+    // reported on its own: events waiting for it measure the cold open, not the view under load).
+    f.full()
+    await page.waitForFunction(() => (globalThis as unknown as BenchGlobal).__bench.painted() >= 1)
+    mission.onChange(() => f.changed())
 
     // Streaming load: text deltas, usage updates and tool calls of the busy agents, round robin;
     // every 200 events one busy agent ends its turn (report or verdict), so todos progress.
@@ -367,7 +380,9 @@ export async function benchRender(o: RenderOptions): Promise<RenderResult> {
         status: 'running',
         input: {},
       })
-    c.flushNow()
+    f.flushNow()
+    // The last change may wait for the view's acknowledgement of the one before.
+    for (let i = 0; i < 1000 && f.holding; i++) await sleep(2)
     open = false
     await Promise.all(inFlight)
     if (deliverErrors.length) throw new Error(`snapshots not delivered: ${deliverErrors.join('; ')}`)
@@ -416,6 +431,8 @@ export async function benchRender(o: RenderOptions): Promise<RenderResult> {
       }
     })
     const latencies = full.flatMap((d) => d.events.map((t) => d.painted - t))
+    if (process.env.BENCH_PROFILE)
+      writeFileSync(join(repoRoot, 'artifacts', 'bench', 'render-deliveries.json'), JSON.stringify(full))
     return {
       eventsSent,
       elapsedMs,
@@ -434,10 +451,11 @@ export async function benchRender(o: RenderOptions): Promise<RenderResult> {
       pageErrors,
       offOrigin,
       webviewPosted: got.posted,
+      acks: got.acks,
     }
   } finally {
     mission.dispose()
-    coalescer?.dispose()
+    feed?.dispose()
     await browser?.close()
   }
 }

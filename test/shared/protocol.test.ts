@@ -10,8 +10,8 @@ import { missionDelta } from '../../src/shared/mission-delta'
 import { buildSnapshot, toMissionView } from '../../src/vscode/snapshot'
 
 describe('webview protocol guards', () => {
-  it('is at version 4', () => {
-    expect(PROTOCOL_VERSION).toBe(4)
+  it('is at version 5', () => {
+    expect(PROTOCOL_VERSION).toBe(5)
   })
 
   it('accepts the known webview messages', () => {
@@ -27,6 +27,7 @@ describe('webview protocol guards', () => {
       { type: 'permission.reply', requestId: 'per_1', reply: 'reject' },
       { type: 'agent.transcript', sessionId: 'ses_1' },
       { type: 'file.diff', todoId: 'api', path: 'src/api.ts' },
+      { type: 'rendered', seq: 7 },
     ])
       expect(isWebviewToHost(ok), JSON.stringify(ok)).toBe(true)
   })
@@ -54,6 +55,9 @@ describe('webview protocol guards', () => {
       { type: 'file.diff', todoId: 'api' },
       { type: 'file.diff', todoId: 'api', path: '' },
       { type: 'file.diff', path: 'a.ts' },
+      { type: 'rendered' },
+      { type: 'rendered', seq: '3' },
+      { type: 'rendered', seq: 1.5 },
     ])
       expect(isWebviewToHost(bad), JSON.stringify(bad)).toBe(false)
   })

@@ -1,7 +1,7 @@
 import { PROTOCOL_VERSION, type DashboardSnapshot } from '../../src/shared/protocol'
-import { posted } from './setup'
+import { acks, posted } from './setup'
 
-export { posted }
+export { acks, posted }
 
 /** Delivers a snapshot the way the host does (a window message event). */
 export function sendSnapshot(state: DashboardSnapshot, protocol = PROTOCOL_VERSION): void {

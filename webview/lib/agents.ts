@@ -15,3 +15,20 @@ export const isStale = (a: AgentView, now: number): boolean =>
 /** Time the agent spent active: its closed busy spans plus the open one; idle waits do not count. */
 export const elapsed = (a: AgentView, now: number): number =>
   a.busyMs + (a.busySince !== undefined ? Math.max(0, now - a.busySince) : 0)
+
+/**
+ * The agents of each todo, in roster order. A todo whose agents are the same objects as in `prev`
+ * keeps its array from there, so what shows them needs no update.
+ */
+export function agentsByTodo(
+  agents: readonly AgentView[],
+  prev: Readonly<Record<string, AgentView[]>> = {},
+): Record<string, AgentView[]> {
+  const next: Record<string, AgentView[]> = {}
+  for (const a of agents) if (a.todoId !== undefined) (next[a.todoId] ??= []).push(a)
+  for (const [id, list] of Object.entries(next)) {
+    const old = prev[id]
+    if (old && old.length === list.length && old.every((a, i) => a === list[i])) next[id] = old
+  }
+  return next
+}

@@ -1,28 +1,44 @@
 import { applyMissionDelta } from '../../src/shared/mission-delta'
-import { PROTOCOL_VERSION, type DashboardSnapshot, type HostToWebview } from '../../src/shared/protocol'
+import {
+  PROTOCOL_VERSION,
+  type DashboardSnapshot,
+  type HostToWebview,
+  type MissionView,
+} from '../../src/shared/protocol'
 import { isLive } from './agents'
 import { announcement } from './announce'
+import { MissionFields } from './mission-fields.svelte'
 
 const TERMINAL = ['completed', 'failed', 'stopped']
 
-/** Host-owned state, replaced on every message (parts a delta leaves alone are kept); only apply() writes it. */
+/** Host-owned state, set by host messages only (through apply()). */
 export class DashboardStore {
   /** The host message the state is at; a delta for another base means one was missed. */
   #seq: number | undefined
   /** A snapshot was asked for: deltas until it comes are dropped without asking again. */
   #resyncing = false
+  /** The mission as plain data, what the next delta applies to; {@link mission} shows it. */
+  #view: MissionView | undefined
 
-  /** @param resync asks the host for a whole snapshot (a missed delta, another mission). */
-  constructor(private readonly resync: () => void = () => {}) {}
+  /**
+   * @param resync asks the host for a whole snapshot (a missed delta, another mission).
+   * @param applied is told the number of each host message once the state holds it.
+   */
+  constructor(
+    private readonly resync: () => void = () => {},
+    private readonly applied: (seq: number) => void = () => {},
+  ) {}
 
-  snapshot = $state.raw<DashboardSnapshot | undefined>(undefined)
+  /** The server and whether missions can run here: only whole snapshots change them. */
+  host = $state.raw<Omit<DashboardSnapshot, 'mission'> | undefined>(undefined)
+  /** The mission, a signal per field: deltas wake only what reads the fields they change. */
+  mission = $state.raw<MissionFields | undefined>(undefined)
   /** Set when the host speaks another protocol version (a view left open across an update). */
   outdated = $state(false)
   /** Rows the user expanded (webview-owned, by todo id or session id). */
   expanded = $state<Record<string, boolean>>({})
   /** The latest phase change and todo results, for the aria-live region; kept until the next one. */
   announced = $state('')
-  mission = $derived(this.snapshot?.mission)
   running = $derived(this.mission !== undefined && !TERMINAL.includes(this.mission.phase))
   /** Some agent's elapsed time is growing: the only time the view needs a ticking clock. */
   live = $derived(this.running && (this.mission?.agents.some(isLive) ?? false))
@@ -45,40 +61,57 @@ export class DashboardStore {
   })
 
   apply = (msg: HostToWebview): void => {
+    if (msg.protocol !== PROTOCOL_VERSION) {
+      // A message of another version has another shape: rendering it would throw.
+      this.outdated = true
+      this.host = undefined
+      this.#show(undefined)
+      return
+    }
+    this.outdated = false
     switch (msg.type) {
-      case 'snapshot':
-        // A snapshot of another version has another shape: rendering it would throw.
-        this.outdated = msg.protocol !== PROTOCOL_VERSION
-        {
-          const prev = this.snapshot?.mission
-          this.snapshot = this.outdated ? undefined : msg.state
-          this.#seq = msg.seq
-          this.#resyncing = false
-          const said = announcement(prev, this.snapshot?.mission)
-          if (said) this.announced = said
-        }
-        return
+      case 'snapshot': {
+        const { mission, ...host } = msg.state
+        this.host = host
+        this.#seq = msg.seq
+        this.#resyncing = false
+        this.#show(mission)
+        break
+      }
       case 'delta': {
-        if (msg.protocol !== PROTOCOL_VERSION) {
-          this.outdated = true
-          this.snapshot = undefined
-          return
-        }
-        const snap = this.snapshot
-        if (!snap?.mission || snap.mission.id !== msg.mission.id || this.#seq !== msg.base) {
+        const view = this.#view
+        if (!view || view.id !== msg.mission.id || this.#seq !== msg.base) {
           this.#seq = undefined
           if (!this.#resyncing) this.resync()
           this.#resyncing = true
           return
         }
         this.#seq = msg.seq
-        this.snapshot = { ...snap, mission: applyMissionDelta(snap.mission, msg.mission) }
-        return
+        this.#show(applyMissionDelta(view, msg.mission))
+        break
       }
     }
+    if (msg.seq !== undefined) this.applied(msg.seq)
   }
 
   toggle = (id: string): void => {
     this.expanded[id] = !this.expanded[id]
+  }
+
+  #show(next: MissionView | undefined): void {
+    const prev = this.#view
+    this.#view = next
+    if (!next) this.mission = undefined
+    else if (this.mission?.id === next.id) this.mission.assign(next)
+    else this.mission = new MissionFields(next)
+    // Only a phase, pause or todo change has anything to say.
+    if (
+      prev &&
+      next &&
+      (prev.phase !== next.phase || prev.paused !== next.paused || prev.todos !== next.todos)
+    ) {
+      const said = announcement(prev, next)
+      if (said) this.announced = said
+    }
   }
 }
