@@ -1,16 +1,12 @@
 // A past mission as a read-only Markdown report, from its replayed journal: the outcome, every todo
 // with its report and review, and the check command's evidence. Journal text is already scrubbed.
 
+import { formatDuration } from '../util/format-duration'
 import type { MissionSnapshot } from './journal'
 import { fenced } from './transcript-markdown'
 
 const when = (ms: number | undefined) =>
   ms === undefined ? '?' : new Date(ms).toISOString().replace('T', ' ').slice(0, 19)
-
-export const formatDuration = (ms: number) =>
-  ms < 60_000
-    ? `${(ms / 1000).toFixed(1)} s`
-    : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`
 
 /** Renders a mission's report (pure). */
 export function missionReport(id: string, snap: MissionSnapshot): string {
