@@ -51,6 +51,7 @@ describe("a past mission's report", () => {
       '  - no test for greet',
       '`npm test` → exit 1 in 1.5 s',
       '```\n1 failing\n```',
+      '## Timeline\n\n_No timeline was journaled for this mission._',
     ])
       expect(md).toContain(part)
   })

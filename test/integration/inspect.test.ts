@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process'
 import { afterEach, describe, expect, it } from 'vitest'
 import { missionScript } from '../../src/demo/mission-script'
+import { missionReport } from '../../src/engine/record/mission-report'
 import { renderTranscript } from '../../src/engine/record/transcript-markdown'
 import { changedSinceBase, contentAtBase } from '../../src/node/git-base'
 import { MissionHistory } from '../../src/node/mission-history'
@@ -14,7 +15,7 @@ afterEach(async () => {
 })
 
 describe('inspecting a mission against the real OpenCode server', () => {
-  it("renders a worker's real transcript, diffs against the recorded base, and lists the mission in history", async () => {
+  it("renders a worker's real transcript, diffs against the recorded base, and lists and reports the mission in history", async () => {
     const script = missionScript({
       plan: () => [
         {
@@ -67,6 +68,17 @@ describe('inspecting a mission against the real OpenCode server', () => {
     expect(await contentAtBase(dir, snap.base, 'hello.txt')).toBe('')
     expect(await contentAtBase(dir, snap.base, 'README.md')).toBe('# sample\n')
     expect(await changedSinceBase(dir, snap.base)).toContain('hello.txt')
+
+    // The history report (what "Show History" opens) draws every agent's journaled lane.
+    const report = missionReport('journal', snap)
+    const timeline = report.slice(report.indexOf('## Timeline'))
+    const lanes = [...timeline.matchAll(/^### (.+)$/gm)].map((h) => h[1])
+    expect(lanes.sort()).toEqual(
+      final.agents.map((a) => `${a.role}${a.todoId !== undefined ? ` · ${a.todoId}` : ''}`).sort(),
+    )
+    expect(lanes).toContain('worker · hello')
+    expect(timeline).toMatch(/^worker · hello +\|[~#?!. ]{60}\|$/m)
+    expect(timeline).toMatch(/^\| `write` \| \d+ \| /m)
 
     const [item] = await new MissionHistory(sandbox.root, sandbox.log).list()
     expect(item?.summary).toMatchObject({

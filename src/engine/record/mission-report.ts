@@ -1,16 +1,14 @@
 // A past mission as a read-only Markdown report, from its replayed journal: the outcome, every todo
-// with its report and review, and the check command's evidence. Journal text is already scrubbed.
+// with its report and review, the check command's evidence, and what each agent did over time.
+// Journal text is already scrubbed.
 
+import { formatDuration } from '../util/format-duration'
 import type { MissionSnapshot } from './journal'
+import { timelineMarkdown } from './timeline-markdown'
 import { fenced } from './transcript-markdown'
 
 const when = (ms: number | undefined) =>
   ms === undefined ? '?' : new Date(ms).toISOString().replace('T', ' ').slice(0, 19)
-
-export const formatDuration = (ms: number) =>
-  ms < 60_000
-    ? `${(ms / 1000).toFixed(1)} s`
-    : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`
 
 /** Renders a mission's report (pure). */
 export function missionReport(id: string, snap: MissionSnapshot): string {
@@ -45,5 +43,6 @@ export function missionReport(id: string, snap: MissionSnapshot): string {
     out.push('', `- Iteration ${e.iteration}: \`${e.command}\` → ${exit} in ${formatDuration(e.durationMs)}`)
     if (e.outputTail) out.push('', fenced(e.outputTail))
   }
+  out.push('', ...timelineMarkdown(snap))
   return `${out.join('\n')}\n`
 }
