@@ -192,6 +192,7 @@ describe('benchmarks', () => {
     // The view paced the host: it acknowledged what it drew.
     expect(r.acks).toBeGreaterThan(0)
     // The numbers hold with the timeline and the meters on screen, not beside them.
+    expect(r.onScreen.inViewport).toBe(true)
     expect(r.onScreen.lanes).toBeGreaterThanOrEqual(6)
     expect(r.onScreen.spans).toBeGreaterThan(r.onScreen.lanes)
     expect(r.onScreen.meters).toBeGreaterThanOrEqual(3)

@@ -71,7 +71,7 @@ export interface RenderResult {
   /** Agent rows on the dashboard at the end (finished sessions stay listed). */
   agentRows: number
   /** Timeline lanes and spans, budget and context meters on the dashboard at the end. */
-  onScreen: { lanes: number; spans: number; meters: number; contextMeters: number }
+  onScreen: { inViewport: boolean; lanes: number; spans: number; meters: number; contextMeters: number }
   reordered: number
   cspViolations: string[]
   pageErrors: string[]
@@ -292,6 +292,8 @@ export async function benchRender(o: RenderOptions): Promise<RenderResult> {
     // reported on its own: events waiting for it measure the cold open, not the view under load).
     f.full()
     await page.waitForFunction(() => (globalThis as unknown as BenchGlobal).__bench.painted() >= 1)
+    // The timeline and the meters in the viewport (they sit below the plan): drawn, not just in the DOM.
+    await page.locator('[data-testid="timeline"]').scrollIntoViewIfNeeded()
     mission.onChange(() => f.changed())
 
     // Streaming load: text deltas, usage updates and tool calls of the busy agents, round robin;
@@ -405,7 +407,14 @@ export async function benchRender(o: RenderOptions): Promise<RenderResult> {
     const finalMarkerShown =
       (await page.locator('[data-testid="agent"] .status', { hasText: FINAL_TOOL }).count()) === 1
     const agentRows = await page.locator('[data-testid="agent"]').count()
+    const height = page.viewportSize()?.height ?? 0
+    const visible = async (id: string) => {
+      const box = await page.locator(`[data-testid="${id}"]`).boundingBox()
+      return box !== null && box.y + box.height > 0 && box.y < height
+    }
+    const inViewport = (await visible('timeline')) && (await visible('meters'))
     const onScreen = {
+      inViewport,
       lanes: await page.locator('[data-testid="timeline"] [data-lane]').count(),
       spans: await page.locator('[data-testid="timeline"] [data-testid="span"]').count(),
       meters: await page.locator('[data-testid="meters"] [role="meter"]').count(),
