@@ -8,7 +8,7 @@ import App from '../../webview/App.svelte'
 import Meters from '../../webview/components/Meters.svelte'
 import Timeline from '../../webview/components/Timeline.svelte'
 import { meter, METER_WARN } from '../../webview/lib/meters'
-import { fitScale, placeOpen, placeSpan, PX_PER_SECOND, toPx } from '../../webview/lib/timeline'
+import { drawable, fitScale, placeOpen, placeSpan, PX_PER_SECOND, toPx } from '../../webview/lib/timeline'
 import { agent, running, snapshot } from './fixtures'
 import { sendSnapshot } from './host-fake'
 
@@ -113,6 +113,29 @@ describe('timeline', () => {
       open: true,
       width: 2,
     })
+  })
+
+  it('draws a burst of spans too short to tell apart as one, and leaves visible ones alone', () => {
+    // At 2 px/s a span under 1 s is under 2 px.
+    const burst = Array.from({ length: 50 }, (_, i) => ({
+      kind: i % 2 ? ('tool' as const) : ('thinking' as const),
+      ...(i % 2 && { name: 'grep' }),
+      start: 10_000 + i * 20,
+      end: 10_000 + i * 20 + (i % 2 ? 15 : 5),
+    }))
+    const wide = [
+      { kind: 'thinking' as const, start: 0, end: 4_000 },
+      { kind: 'tool' as const, name: 'edit', start: 4_000, end: 9_000 },
+    ]
+    const drawn = drawable([...wide, ...burst, { kind: 'thinking', start: 20_000, end: 25_000 }])
+    expect(drawn.slice(0, 2)).toEqual(wide)
+    // The burst: one span from its first start to its last end, named after its longer part.
+    expect(drawn[2]).toEqual({ kind: 'tool', name: 'grep', start: 10_000, end: 10_995, merged: 50 })
+    // A visible gap (10 s later) keeps the next span apart.
+    expect(drawn[3]).toEqual({ kind: 'thinking', start: 20_000, end: 25_000 })
+    expect(drawn).toHaveLength(4)
+    // Zoomed in, nothing merges.
+    expect(drawable(burst, 1_000)).toHaveLength(50)
   })
 
   it('fits a short mission into the width and scrolls a long one at the least scale', () => {

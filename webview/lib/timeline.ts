@@ -46,6 +46,36 @@ export function spanTitle(s: Pick<TimelineSpanView, 'kind' | 'name' | 'merged'>,
   return `${what} · ${formatDuration(durationMs)}${merged}`
 }
 
+/**
+ * The closed spans as drawn at `pxPerSecond`: a span narrower than {@link MIN_SPAN_PX} joins its
+ * neighbour when no visible gap parts them, taking the kind and name of the longer part and counting
+ * what it merged. A burst of short tool calls becomes one span of its width, never more elements
+ * than the lane has pixels.
+ */
+export function drawable(
+  spans: readonly TimelineSpanView[],
+  pxPerSecond = PX_PER_SECOND,
+): TimelineSpanView[] {
+  const out: TimelineSpanView[] = []
+  const wide = (ms: number) => toPx(ms, pxPerSecond) >= MIN_SPAN_PX
+  for (const s of spans) {
+    const last = out.at(-1)
+    if (!last || wide(s.start - last.end) || (wide(last.end - last.start) && wide(s.end - s.start))) {
+      out.push(s)
+      continue
+    }
+    const longer = s.end - s.start > last.end - last.start ? s : last
+    out[out.length - 1] = {
+      kind: longer.kind,
+      ...(longer.name !== undefined && { name: longer.name }),
+      start: last.start,
+      end: s.end,
+      merged: (last.merged ?? 1) + (s.merged ?? 1),
+    }
+  }
+  return out
+}
+
 /** A closed span placed from the mission's start. */
 export function placeSpan(s: TimelineSpanView, origin: number, pxPerSecond = PX_PER_SECOND): PlacedSpan {
   return {
