@@ -7,26 +7,16 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { missionScript, type MissionScriptOptions } from '../../src/demo/mission-script'
 import { scriptedProviderConfig } from '../../src/demo/scripted-provider'
-import type { PlanTodo } from '../../src/engine/protocol/mission-protocol'
 import type { MissionReport } from '../../src/cli/report'
 import { runCli } from '../support/run-cli'
 import { Sandbox } from '../support/sandbox'
+import { todo, writes } from '../support/file-todos'
 
 let sandbox: Sandbox | undefined
 afterEach(async () => {
   await sandbox?.dispose()
   sandbox = undefined
 })
-
-const todo = (id: string): PlanTodo => ({
-  id,
-  title: `Write ${id}`,
-  description: `Create ${id}.txt`,
-  files: [`${id}.txt`],
-  dependsOn: [],
-  acceptance: [`${id}.txt exists`],
-})
-const writes = (id: string) => ({ files: { [`${id}.txt`]: `${id}\n` }, summary: `wrote ${id}.txt` })
 
 /** A project whose own test script checks the mission's file and leaves a mark that it ran. */
 const NPM_PROJECT = {

@@ -6,9 +6,9 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { missionScript, parseBrief } from '../../src/demo/mission-script'
 import type { ChatRequest } from '../../src/demo/scripted-provider'
 import type { AgentState } from '../../src/engine/record/mission-state'
-import type { PlanTodo } from '../../src/engine/protocol/mission-protocol'
 import { progressLine, toReport } from '../../src/cli/report'
 import { Sandbox } from '../support/sandbox'
+import { todo } from '../support/file-todos'
 
 let sandbox: Sandbox | undefined
 afterEach(async () => {
@@ -16,14 +16,6 @@ afterEach(async () => {
   sandbox = undefined
 })
 
-const todo = (id: string): PlanTodo => ({
-  id,
-  title: `Write ${id}`,
-  description: `Create ${id}.txt`,
-  files: [`${id}.txt`],
-  dependsOn: [],
-  acceptance: [`${id}.txt exists`],
-})
 const SAME = 'I am still looking into it.'
 
 describe('faults against the real OpenCode server', () => {
