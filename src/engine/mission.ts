@@ -48,7 +48,7 @@ import { TimerSet } from './util/timer-set'
 import { TodoActions } from './turns/todo-actions'
 import { TodoAttempts } from './turns/todo-attempts'
 import type { Refusal } from './util/refusal'
-import { Steering, steerRefusal } from './sessions/steering'
+import { RELOAD_NOTE, Steering, steerRefusal } from './sessions/steering'
 import { TurnCutter } from './turns/turn-cut'
 import { captureResult, turnOutcome } from './turns/turn-results'
 
@@ -177,7 +177,7 @@ export class Mission {
       sessions: deps.sessions,
       logger: deps.logger,
     })
-    this.#steering = new Steering({ roster: this.#roster, now: () => deps.clock.now() })
+    this.#steering = new Steering({ roster: this.#roster, record: this.#record, logger: deps.logger })
     this.#actions = new TodoActions({
       record: this.#record,
       sessions: this.#sessions,
@@ -328,6 +328,7 @@ export class Mission {
       this.#setCheck({ command: journaled.check, source: String(journaled.checkSource ?? 'journaled') })
     else await this.#chooseCheck() // a journal from before the check was journaled
     this.#plannerId = this.#sessions.restore(snap) ?? this.#plannerId
+    this.#steering.resume()
     this.#attempts.rebase(snap.todoOrder)
     this.#update({
       phase: snap.todoOrder.length ? 'working' : 'planning',
@@ -335,7 +336,9 @@ export class Mission {
       // Its own start, not this instance's: durations and the timeline count from there.
       ...(snap.startedAt !== undefined && { startedAt: snap.startedAt }),
     })
-    await this.#reconcile('resumed')
+    // A message still waiting was meant for a turn of the instance that went away: it goes out only
+    // when that turn still runs on the server (its next idle is the one it waited for).
+    await this.#reconcile('resumed', (adopted) => this.#steering.dropAllBut(adopted, RELOAD_NOTE))
     if (this.#record.snap.todoOrder.length === 0) {
       await this.#plan(planBrief(this.#o.goal, await this.deps.workspace.listFiles().catch(() => [])))
       return
@@ -357,7 +360,7 @@ export class Mission {
   }
 
   /** Brings the journal in line with the server after a restart or a dropped event stream. */
-  #reconcile(why: string): Promise<void> {
+  #reconcile(why: string, adopted?: (sessionIds: ReadonlySet<string>) => void): Promise<void> {
     return reconcile(
       {
         port: this.deps.sessions,
@@ -366,6 +369,7 @@ export class Mission {
         seen: (callId) => this.#seenCalls.add(callId),
         capture: (live, tool, callId, input) => this.#capture(live, tool, callId, input),
         turnEnded: (live) => this.#onTurnEnd(live),
+        ...(adopted && { adopted }),
       },
       why,
     )

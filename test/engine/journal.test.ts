@@ -12,6 +12,7 @@ import {
 } from '../../src/engine/record/journal'
 import type { PlanTodo } from '../../src/engine/protocol/mission-protocol'
 import { scrubSecrets } from '../../src/engine/util/scrub-secrets'
+import { STEER_KEPT } from '../../src/engine/record/steering-receipts'
 import { FakeClock } from '../fixtures/fake-clock'
 import { MemoryStore } from '../fixtures/memory-journal'
 
@@ -88,6 +89,8 @@ const script: JournalEntryInput[] = [
   { type: 'todo.dispatched', todoId: 'ui', sessionId: 'r1', attempt: 2 },
   { type: 'todo.verdict', todoId: 'ui', verdict: 'pass', findings: [] },
   { type: 'evidence', command: 'npm test', exitCode: 0, durationMs: 3900, outputTail: 'all passed' },
+  { type: 'steering.queued', sessionId: 'w2', id: 'steer_1', text: 'use token: hunter2 for the API' },
+  { type: 'steering.delivered', sessionId: 'w2', ids: ['steer_1'] },
   { type: 'mission.ended', status: 'completed', reason: 'check passed' },
 ]
 
@@ -181,6 +184,55 @@ describe('journal replay', () => {
     expect(s.endedAt).toBeGreaterThan(s.startedAt ?? Infinity)
   })
 
+  it('folds steering receipts per session: queued, then delivered or dropped, only the messages named', async () => {
+    const { states, store } = await runScript([
+      { type: 'mission.started', goal: 'g', options: {} },
+      { type: 'session.created', sessionId: 'w1', role: 'worker', todoId: 'a' },
+      { type: 'steering.queued', sessionId: 'w1', id: 'steer_1', text: 'keep the API' },
+      { type: 'steering.queued', sessionId: 'w1', id: 'steer_2', text: 'and the docs' },
+      { type: 'steering.delivered', sessionId: 'w1', ids: ['steer_1'] },
+      // A settled message never changes again; the one still queued is dropped with the note.
+      { type: 'steering.dropped', sessionId: 'w1', ids: ['steer_1', 'steer_2'], note: 'the mission ended' },
+      { type: 'steering.queued', sessionId: 'w1', id: 'steer_3', text: 'one more' },
+      // Entries about an unknown session change nothing; a session journaled again keeps its receipts.
+      { type: 'steering.queued', sessionId: 'nobody', id: 'steer_4', text: 'lost' },
+      { type: 'session.created', sessionId: 'w1', role: 'worker', todoId: 'a' },
+    ])
+    const at = (i: number) => 1_700_000_000_000 + 250 * (i + 1)
+    const last = states.at(-1)
+    expect(last?.sessions.w1?.steering).toEqual([
+      { id: 'steer_1', text: 'keep the API', status: 'delivered', queuedAt: at(2), deliveredAt: at(4) },
+      { id: 'steer_2', text: 'and the docs', status: 'dropped', queuedAt: at(3), note: 'the mission ended' },
+      { id: 'steer_3', text: 'one more', status: 'queued', queuedAt: at(6) },
+    ])
+    expect(last?.sessions.nobody).toBeUndefined()
+    expect(states[2]?.sessions.w1?.steering?.map((m) => m.status)).toEqual(['queued'])
+    const { entries, skipped } = parseEntries(store.lines)
+    expect(skipped).toBe(0)
+    expect(replay(entries)).toStrictEqual(last)
+  })
+
+  it(`keeps at most ${STEER_KEPT} steering receipts per session, never dropping a queued one`, async () => {
+    const queued = (n: number): JournalEntryInput => ({
+      type: 'steering.queued',
+      sessionId: 'w1',
+      id: `steer_${n}`,
+      text: `m${n}`,
+    })
+    const { journal } = await runScript([
+      { type: 'mission.started', goal: 'g', options: {} },
+      { type: 'session.created', sessionId: 'w1', role: 'worker' },
+      ...Array.from({ length: STEER_KEPT }, (_, i) => queued(i + 1)),
+      { type: 'steering.delivered', sessionId: 'w1', ids: ['steer_1', 'steer_2', 'steer_3'] },
+      queued(STEER_KEPT + 1),
+      queued(STEER_KEPT + 2),
+    ])
+    const kept = journal.snapshot().sessions.w1?.steering ?? []
+    expect(kept).toHaveLength(STEER_KEPT)
+    expect(kept.map((m) => m.id).slice(0, 2)).toEqual(['steer_3', 'steer_4'])
+    expect(kept.at(-1)?.id).toBe(`steer_${STEER_KEPT + 2}`)
+  })
+
   it('is pure: replay does not touch its inputs', async () => {
     const { store } = await runScript(script)
     const entries = parseEntries(store.lines).entries
@@ -237,6 +289,7 @@ describe('journal hygiene', () => {
     const { store, journal } = await runScript(script)
     const disk = store.lines.join('\n')
     expect(disk).not.toContain('hunter2')
+    expect(journal.snapshot().sessions.w2?.steering?.[0]?.text).toBe('use token: [redacted]')
     expect(disk).not.toContain('sk-abcdefghijklmnopqrstuvwxyz')
     expect(journal.snapshot().options).toEqual({
       concurrency: 3,

@@ -1,9 +1,10 @@
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { missionScript, parseBrief, type MissionScriptOptions } from '../../src/demo/mission-script'
 import type { ChatRequest, Script } from '../../src/demo/scripted-provider'
 import type { Mission } from '../../src/engine/mission'
+import { OpencodeSessionPort } from '../../src/opencode/session-port'
 import type { MissionState } from '../../src/engine/record/mission-state'
 import { todo, writes } from '../support/file-todos'
 import { Sandbox } from '../support/sandbox'
@@ -135,6 +136,57 @@ describe('acting on one piece of a mission against the real OpenCode server', ()
     expect(final.agents.find((a) => a.sessionId === worker)?.steering?.map((s) => s.status)).toEqual([
       'delivered',
     ])
+    expect(final.todos[0]).toMatchObject({ status: 'passed', attempts: 1 })
+  })
+
+  it('a message queued before a reload goes out at the idle of the turn the server kept running', async () => {
+    const STEER = 'Steering: say it survived the reload'
+    const { script, release } = heldScript(
+      { plan: () => [todo('a')], work: (id, attempt) => (attempt === 1 ? { skipReport: true } : writes(id)) },
+      'a',
+    )
+    sandbox = await Sandbox.create({ script })
+    const conn = await sandbox.start()
+    const first = sandbox.mission(conn, { goal: 'Write a file' })
+    void first.run()
+    const heldCall = await sandbox.provider.waitFor((r) => r.lastUserText.startsWith('todoId: a'))
+    const running = await until(first, (s) =>
+      s.agents.some((a) => a.role === 'worker' && a.status === 'busy'),
+    )
+    const worker = running.agents.find((a) => a.role === 'worker')?.sessionId ?? ''
+    expect(first.steer(worker, STEER)).toBeUndefined()
+    const journal = join(sandbox.root, 'journal.jsonl')
+    await vi.waitFor(() => expect(readFileSync(journal, 'utf8')).toContain('"steering.queued"'))
+    first.dispose() // the window reloads; the server goes on with the held turn
+
+    // The held turn ends only once the resumed engine has asked the server which sessions are busy.
+    let statusesRead = () => {}
+    const read = new Promise<void>((r) => (statusesRead = r))
+    const sessions = new (class extends OpencodeSessionPort {
+      override async statuses() {
+        const statuses = await super.statuses()
+        statusesRead()
+        return statuses
+      }
+    })(conn.client)
+    const second = sandbox.mission({ sessions, events: conn.events }, { goal: 'Write a file' })
+    const done = second.run()
+    await read
+    expect(second.state.agents.find((a) => a.sessionId === worker)?.steering?.map((m) => m.status)).toEqual([
+      'queued',
+    ])
+    release()
+    const final = await done
+    second.dispose()
+    expect(final.phase, final.reason).toBe('completed')
+    const steered = sandbox.provider.requests.filter((r) => r.lastUserText.includes(STEER))
+    expect(steered).toHaveLength(1)
+    expect(steered[0]?.lastUserText).toContain(`Message from the user: ${STEER}`)
+    expect(steered[0]?.index).toBeGreaterThan(heldCall.index)
+    expect(final.agents.find((a) => a.sessionId === worker)?.steering).toMatchObject([
+      { text: STEER, status: 'delivered' },
+    ])
+    expect(readFileSync(journal, 'utf8')).toContain('"steering.delivered"')
     expect(final.todos[0]).toMatchObject({ status: 'passed', attempts: 1 })
   })
 })

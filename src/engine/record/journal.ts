@@ -8,6 +8,8 @@
 import type { Clock, Role, WorkspaceBase } from '../ports'
 import type { PlanTodo, ReportStatus, Verdict } from '../protocol/mission-protocol'
 import { REDACTED, scrubSecrets } from '../util/scrub-secrets'
+import type { SteeringMessage } from './mission-state'
+import { withQueued, withSettled } from './steering-receipts'
 import { entrySpans, pushSpan, type TimelineEntry, type TimelineLane } from './timeline'
 
 /**
@@ -60,6 +62,12 @@ export type JournalEntry = { at: number } & (
   | ({ type: 'timeline' } & TimelineEntry)
   /** Written after `mission.ended`, so a history lists a mission from its last line alone. */
   | { type: 'mission.summary'; summary: MissionSummary }
+  /** The user's message to a session's agent, waiting for the agent's next idle. */
+  | { type: 'steering.queued'; sessionId: string; id: string; text: string }
+  /** Those queued messages went out as the agent's next prompt. */
+  | { type: 'steering.delivered'; sessionId: string; ids: string[] }
+  /** Those queued messages will not go out, for the reason in `note`. */
+  | { type: 'steering.dropped'; sessionId: string; ids: string[]; note: string }
 )
 
 /** One line of a workspace's mission history. */
@@ -120,6 +128,8 @@ export interface SessionRecord {
   createdAt: number
   tokens: number
   cost: number
+  /** The user's steering messages to the session's agent, oldest first (capped like live). */
+  steering?: SteeringMessage[]
 }
 
 export interface EvidenceRecord {
@@ -177,7 +187,8 @@ export const emptySnapshot = (): MissionSnapshot => ({
  * report moves it to `reported`, `blocked`/`failed` ones to those statuses; a verdict to `passed` or
  * `failed`; a requeue back to `pending`; `todo.failed` to `failed` with its reason. A cancelled todo
  * ignores every entry but `todo.retried` (a late result of an aborted session changes nothing).
- * Entries about unknown todos are ignored.
+ * Steering entries settle only the queued messages they name. Entries about unknown todos or
+ * sessions are ignored.
  */
 function apply(s: MissionSnapshot, e: JournalEntry): void {
   switch (e.type) {
@@ -308,6 +319,7 @@ function apply(s: MissionSnapshot, e: JournalEntry): void {
         createdAt: e.at,
         tokens: prev?.tokens ?? 0,
         cost: prev?.cost ?? 0,
+        ...(prev?.steering && { steering: prev.steering }),
       }
       return
     }
@@ -338,6 +350,28 @@ function apply(s: MissionSnapshot, e: JournalEntry): void {
     case 'mission.summary':
       // Derived from the entries before it: nothing new for the state.
       return
+    case 'steering.queued': {
+      const rec = s.sessions[e.sessionId]
+      if (!rec) return
+      rec.steering = withQueued(rec.steering ?? [], {
+        id: e.id,
+        text: e.text,
+        status: 'queued',
+        queuedAt: e.at,
+      })
+      return
+    }
+    case 'steering.delivered': {
+      const rec = s.sessions[e.sessionId]
+      if (rec?.steering)
+        rec.steering = withSettled(rec.steering, e.ids, { status: 'delivered', deliveredAt: e.at })
+      return
+    }
+    case 'steering.dropped': {
+      const rec = s.sessions[e.sessionId]
+      if (rec?.steering) rec.steering = withSettled(rec.steering, e.ids, { status: 'dropped', note: e.note })
+      return
+    }
     default:
       // Entries of a newer journal version: ignore what this version does not know.
       return
@@ -426,6 +460,9 @@ const ENTRY_TYPES: ReadonlySet<string> = new Set<JournalEntryType>([
   'mission.base',
   'timeline',
   'mission.summary',
+  'steering.queued',
+  'steering.delivered',
+  'steering.dropped',
 ])
 
 export const serializeEntry = (entry: JournalEntry): string => JSON.stringify(entry)

@@ -6,6 +6,7 @@ import { formatDuration } from '../util/format-duration'
 import type { MissionSnapshot } from './journal'
 import { timelineMarkdown } from './timeline-markdown'
 import { fenced } from './transcript-markdown'
+import { steeringSection } from './steering-report'
 
 const when = (ms: number | undefined) =>
   ms === undefined ? '?' : new Date(ms).toISOString().replace('T', ' ').slice(0, 19)
@@ -36,6 +37,7 @@ export function missionReport(id: string, snap: MissionSnapshot): string {
     if (t.summary) out.push(`- Report: ${t.summary}`)
     if (t.findings.length) out.push(`- Review findings:`, ...t.findings.map((f) => `  - ${f}`))
   }
+  out.push(...steeringSection(snap))
   out.push('', '## Evidence')
   if (snap.evidence.length === 0) out.push('', '_The check command did not run._')
   for (const e of snap.evidence) {

@@ -1,21 +1,30 @@
 // The user's steering messages to running agents. A message is queued, never written into a busy
 // turn (a prompt to a busy session lands inside the running turn), and handed over when the agent's
-// turn reaches idle without its result. The messages live on the agents' published state, so the
-// receipt the user sees ('queued', then 'delivered') is the state itself.
+// turn reaches idle without its result. Every step is journaled and the receipts the agents show
+// ('queued', then 'delivered' or 'dropped') are read back from the journal's state, so a resumed
+// mission and the history show the same receipts as the live one.
 
+import type { Logger } from '../ports'
 import type { AgentRoster } from '../record/agent-roster'
+import type { JournalEntryInput } from '../record/journal'
+import type { MissionRecord } from '../record/mission-record'
 import type { SteeringMessage } from '../record/mission-state'
+import { lastSteeringNumber } from '../record/steering-receipts'
+import { errorMessage } from '../util/error-message'
 import type { Refusal } from '../util/refusal'
 import type { Live } from './live-session'
 
 /** The longest steering message accepted, in characters (the webview protocol's bound too). */
 export const STEER_MAX_CHARS = 4_000
-/** Receipts kept per agent: the oldest delivered or dropped ones go first (the state stays small). */
-export const STEER_KEPT = 20
+
+/** Why a message still waiting when the mission resumed is not sent: its turn ended unseen. */
+export const RELOAD_NOTE = 'the window reloaded before delivery'
 
 export interface SteeringDeps {
   roster: AgentRoster
-  now: () => number
+  /** Where the messages are journaled; their receipts are read from its state. */
+  record: MissionRecord
+  logger: Logger
 }
 
 /** Why a message cannot be queued for this session now, if it cannot. */
@@ -42,59 +51,69 @@ export function steerRefusal(
 
 export class Steering {
   #next = 0
+  /** Waiting messages as the user typed them: the journal keeps them scrubbed, the agent gets them whole. */
+  readonly #typed = new Map<string, string>()
 
   constructor(private readonly d: SteeringDeps) {}
 
-  /** Queues a message for the agent of a session; returns it as published. */
-  queue(sessionId: string, text: string): SteeringMessage {
-    const message: SteeringMessage = {
-      id: `steer_${++this.#next}`,
-      text: text.trim(),
-      status: 'queued',
-      queuedAt: this.d.now(),
-    }
-    const all = [...this.#messages(sessionId), message]
-    while (all.length > STEER_KEPT) {
-      const old = all.findIndex((m) => m.status !== 'queued')
-      if (old < 0) break
-      all.splice(old, 1)
-    }
-    this.#set(sessionId, all)
-    return message
+  /** Queues a message for the agent of a session. */
+  queue(sessionId: string, text: string): void {
+    const id = `steer_${++this.#next}`
+    this.#typed.set(id, text.trim())
+    this.#append(sessionId, { type: 'steering.queued', sessionId, id, text: text.trim() })
   }
 
   /** True when the session has messages waiting for its next idle. */
   has(sessionId: string): boolean {
-    return this.#messages(sessionId).some((m) => m.status === 'queued')
+    return this.#waiting(sessionId).length > 0
   }
 
   /** Marks the waiting messages delivered and returns their texts (in order) as one. */
   take(sessionId: string): string | undefined {
-    const all = this.#messages(sessionId)
-    const waiting = all.filter((m) => m.status === 'queued')
+    const waiting = this.#waiting(sessionId)
     if (waiting.length === 0) return undefined
-    const at = this.d.now()
-    this.#set(
-      sessionId,
-      all.map((m) => (m.status === 'queued' ? { ...m, status: 'delivered', deliveredAt: at } : m)),
-    )
-    return waiting.map((m) => m.text).join('\n\n')
+    const text = waiting.map((m) => this.#typed.get(m.id) ?? m.text).join('\n\n')
+    this.#append(sessionId, { type: 'steering.delivered', sessionId, ids: this.#settle(waiting) })
+    return text
   }
 
   /** The agent will not reach another idle on its work: waiting messages are dropped with `note`. */
   drop(sessionId: string, note: string): void {
-    if (!this.has(sessionId)) return
-    this.#set(
-      sessionId,
-      this.#messages(sessionId).map((m) => (m.status === 'queued' ? { ...m, status: 'dropped', note } : m)),
-    )
+    const waiting = this.#waiting(sessionId)
+    if (waiting.length === 0) return
+    this.#append(sessionId, { type: 'steering.dropped', sessionId, ids: this.#settle(waiting), note })
   }
 
-  #messages(sessionId: string): SteeringMessage[] {
-    return this.d.roster.list.find((a) => a.sessionId === sessionId)?.steering ?? []
+  /** After a resume from the journal: the agents show their receipts, new messages number on. */
+  resume(): void {
+    const sessions = Object.values(this.d.record.current?.sessions ?? {})
+    this.#next = lastSteeringNumber(sessions.map((s) => s.steering ?? []))
+    for (const s of sessions) if (s.steering) this.d.roster.patch(s.sessionId, { steering: s.steering })
   }
 
-  #set(sessionId: string, steering: SteeringMessage[]): void {
-    this.d.roster.patch(sessionId, { steering })
+  /** Drops, with `note`, the waiting messages of every session but those in `keep`. */
+  dropAllBut(keep: ReadonlySet<string>, note: string): void {
+    for (const sessionId of Object.keys(this.d.record.current?.sessions ?? {}))
+      if (!keep.has(sessionId)) this.drop(sessionId, note)
+  }
+
+  #waiting(sessionId: string): SteeringMessage[] {
+    const steering = this.d.record.current?.sessions[sessionId]?.steering ?? []
+    return steering.filter((m) => m.status === 'queued')
+  }
+
+  #settle(messages: SteeringMessage[]): string[] {
+    for (const m of messages) this.#typed.delete(m.id)
+    return messages.map((m) => m.id)
+  }
+
+  /** Journals a step and shows the session's receipts as the journal now holds them. */
+  #append(sessionId: string, entry: JournalEntryInput): void {
+    // A receipt that could not be written is logged; it does not stop the agent's work.
+    void this.d.record
+      .append(entry)
+      .catch((err: unknown) => this.d.logger.error(`journal write failed: ${errorMessage(err)}`))
+    const steering = this.d.record.current?.sessions[sessionId]?.steering
+    if (steering) this.d.roster.patch(sessionId, { steering })
   }
 }

@@ -18,6 +18,11 @@ export interface ReconcileDeps {
   capture: (live: Live, tool: string, callId: string, input: unknown) => boolean
   /** Finishes the session's turn. */
   turnEnded: (live: Live) => Promise<void>
+  /**
+   * Told which sessions are still busy on the server with their todo's turn (taken back as open),
+   * before any other turn here ends or starts.
+   */
+  adopted?: (sessionIds: ReadonlySet<string>) => void
 }
 
 /**
@@ -26,17 +31,19 @@ export interface ReconcileDeps {
  */
 export async function reconcile(d: ReconcileDeps, why: string): Promise<void> {
   const statuses = await d.port.statuses().catch(() => ({}) as Record<string, unknown>)
+  // The turns still running first, with no await: nothing can hand their sessions other work.
+  const adopted = new Set<string>()
   for (const todoId of d.record.snap.todoOrder) {
-    const todo = d.record.snap.todos[todoId]
-    if (!todo || (todo.status !== 'running' && todo.status !== 'reviewing')) continue
-    const kind = todo.status === 'running' ? 'work' : 'review'
-    const sessionId = kind === 'work' ? todo.sessionId : todo.reviewerSessionId
-    const live = sessionId ? d.sessions.live.get(sessionId) : undefined
-    if (live && sessionId && statuses[sessionId]) {
-      live.busy = true
-      live.turn ??= { kind, todoId, nudged: false }
-      continue
-    }
+    const { kind, sessionId, live } = working(d, todoId)
+    if (!kind || !live || !sessionId || !statuses[sessionId]) continue
+    live.busy = true
+    live.turn ??= { kind, todoId, nudged: false }
+    adopted.add(sessionId)
+  }
+  d.adopted?.(adopted)
+  for (const todoId of d.record.snap.todoOrder) {
+    const { kind, sessionId, live } = working(d, todoId)
+    if (!kind || (sessionId !== undefined && adopted.has(sessionId))) continue
     const calls = sessionId ? await d.port.missionToolCalls(sessionId).catch(() => undefined) : undefined
     if (live) d.sessions.release(live)
     const found = recoveredTurn(kind, todoId, calls, d.record.knownIds())
@@ -63,4 +70,13 @@ export async function reconcile(d: ReconcileDeps, why: string): Promise<void> {
     }
     await d.turnEnded(live)
   }
+}
+
+/** The turn a running or reviewing todo is in: its kind, its session and that session's Live. */
+function working(d: ReconcileDeps, todoId: string) {
+  const todo = d.record.snap.todos[todoId]
+  if (!todo || (todo.status !== 'running' && todo.status !== 'reviewing')) return {}
+  const kind = todo.status === 'running' ? ('work' as const) : ('review' as const)
+  const sessionId = kind === 'work' ? todo.sessionId : todo.reviewerSessionId
+  return { kind, sessionId, live: sessionId ? d.sessions.live.get(sessionId) : undefined }
 }
