@@ -29,8 +29,8 @@ export class DashboardFeed {
   readonly #o: DashboardFeedOptions
   readonly #channel = new SnapshotChannel()
   readonly #coalescer: Coalescer<true>
-  /** The message sent and not acknowledged yet. */
-  #unacked: { seq: number } | undefined
+  /** The number of the message sent and not acknowledged yet. */
+  #unacked: number | undefined
   /** Changes came while a message was unacknowledged. */
   #held = false
   #cancelTimeout: (() => void) | undefined
@@ -57,7 +57,7 @@ export class DashboardFeed {
 
   /** The view drew message `seq`: what gathered meanwhile goes out now. */
   rendered(seq: number): void {
-    if (!this.#unacked || seq < this.#unacked.seq) return
+    if (this.#unacked === undefined || seq < this.#unacked) return
     this.#unacked = undefined
     this.#cancelTimeout?.()
     this.#cancelTimeout = undefined
@@ -84,7 +84,7 @@ export class DashboardFeed {
 
   #send(): void {
     if (!this.#o.open()) return
-    if (this.#unacked) {
+    if (this.#unacked !== undefined) {
       this.#held = true
       return
     }
@@ -97,7 +97,7 @@ export class DashboardFeed {
     this.#held = false
     this.#cancelTimeout?.()
     const seq = msg.seq ?? 0
-    this.#unacked = { seq }
+    this.#unacked = seq
     this.#cancelTimeout = this.#o.clock.setTimeout(() => {
       this.#cancelTimeout = undefined
       this.rendered(seq)

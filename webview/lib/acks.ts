@@ -6,7 +6,7 @@ import { post } from './host'
 let latest: number | undefined
 let scheduled = false
 
-/** Acknowledges host message `seq` after the next frame (the latest one, when several came in it). */
+/** Acknowledges host message `seq` at the next frame, whose paint follows (one ack per frame, the latest). */
 export function ackRendered(seq: number): void {
   latest = seq
   if (scheduled) return
