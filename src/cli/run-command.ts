@@ -36,6 +36,25 @@ const USAGE = `usage: orchestrator run --goal "<text>" [--dir D] [--server-url U
        [--max-iterations N] [--max-tokens N] [--max-cost USD] [--max-minutes N] [--opencode PATH]
        [--json] [--demo]`
 
+const HELP = `${USAGE}
+
+Runs one mission: a planner splits the goal into todos, workers do them in parallel OpenCode
+sessions, a reviewer checks each, and the check command gives the evidence. Progress goes to
+stderr; the exit code is 0 only when the mission completed.
+
+  --goal "<text>"          what the mission should achieve
+  --demo                   the offline demo with the built-in scripted model (in a new project unless --dir)
+  --dir D                  the project folder (default: the current one)
+  --server-url URL         use a running OpenCode server (with --password P) instead of starting one
+  --opencode-config FILE   JSON merged into the started server's config (providers, models)
+  --opencode PATH          the opencode binary to start
+  --model role=p/m         the model of a role: planner, worker or reviewer (repeatable)
+  --concurrency N          agents at once; --cap narrows it per role, provider or model
+  --check "<cmd>"          the check command (default: detected from the project); --no-check: none
+  --max-iterations N, --max-tokens N, --max-cost USD, --max-minutes N   budgets
+  --json                   print the final report as JSON on stdout
+  --verbose                info log lines on stderr too (warnings and errors always show)`
+
 /** `orchestrator run`: one mission, live progress on stderr, the report on stdout with --json. */
 export async function runCommand(argv: string[], rawIo: CliIo): Promise<number> {
   // Every stderr line (progress, reasons, log lines) can carry a provider's error text, which may
@@ -64,12 +83,17 @@ export async function runCommand(argv: string[], rawIo: CliIo): Promise<number> 
         json: { type: 'boolean', default: false },
         demo: { type: 'boolean', default: false },
         verbose: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
     }).values
   } catch (err) {
     io.stderr(`${(err as Error).message}\n${USAGE}\n`)
     return 2
+  }
+  if (args.help) {
+    io.stdout(`${HELP}\n`)
+    return 0
   }
   const goal = (args.goal ?? (args.demo ? DEMO_GOAL : '')).trim()
   if (!goal) {

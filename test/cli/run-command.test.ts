@@ -17,6 +17,20 @@ function io(): CliIo & { err: string } {
   return out
 }
 
+describe('orchestrator run --help', () => {
+  it('prints the usage and what each option does on stdout, starts nothing and exits 0', async () => {
+    for (const flag of ['--help', '-h']) {
+      let out = ''
+      const o = { ...io(), stdout: (t: string) => void (out += t) }
+      expect(await runCommand([flag], o)).toBe(0)
+      expect(out).toContain('usage: orchestrator run --goal')
+      for (const option of ['--goal', '--demo', '--server-url', '--model', '--check', '--json'])
+        expect(out).toMatch(new RegExp(`^  ${option}\\b`, 'm'))
+      expect(o.err).toBe('')
+    }
+  })
+})
+
 describe('orchestrator run: bad arguments', () => {
   it('rejects a bad --cap with the reason and the usage, before starting anything', async () => {
     const o = io()
