@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -100,6 +100,13 @@ export async function runCommand(argv: string[], rawIo: CliIo): Promise<number> 
     io.stderr(`orchestrator run: --goal is required (or --demo)\n${USAGE}\n`)
     return 2
   }
+  if (args.dir !== undefined) {
+    const problem = folderProblem(resolve(io.cwd, args.dir))
+    if (problem) {
+      io.stderr(`orchestrator run: --dir ${args.dir} ${problem}\n`)
+      return 2
+    }
+  }
   let tuning: ReturnType<typeof parseTuning>
   try {
     tuning = parseTuning(args)
@@ -144,7 +151,7 @@ export async function runCommand(argv: string[], rawIo: CliIo): Promise<number> 
   process.on('SIGTERM', onSignal)
   try {
     let connection: Supervisor
-    let directory = resolve(args.dir ?? io.cwd)
+    let directory = resolve(io.cwd, args.dir ?? '.')
     if (args.demo) {
       const root = mkdtempSync(join(tmpdir(), 'orchestrator-demo-'))
       cleanup.push(() => rmSync(root, { recursive: true, force: true }))
@@ -331,6 +338,17 @@ function parseTuning(args: {
 /** Our plugin, shipped next to the CLI bundle, joins the server's config content (and the user's plugins). */
 const withPlugin = (io: CliIo, base: Record<string, unknown>) =>
   missionServerConfig({ pluginFile: join(io.packageRoot, 'dist', 'plugin.js'), base })
+
+/** Why `path` cannot be a mission's project folder, or undefined when it can. */
+function folderProblem(path: string): string | undefined {
+  try {
+    return statSync(path).isDirectory() ? undefined : 'is not a folder'
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ENOENT'
+      ? 'does not exist'
+      : `cannot be read: ${(err as Error).message}`
+  }
+}
 
 function cliLogger(write: (text: string) => void, verbose: boolean): Logger {
   const line = (level: string) => (m: string) => write(`[${level}] ${m}\n`)

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -32,6 +32,22 @@ describe('orchestrator run --help', () => {
 })
 
 describe('orchestrator run: bad arguments', () => {
+  it('refuses a --dir that is missing or not a folder, before starting a server', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'orchestrator-dir-'))
+    try {
+      const missing = io()
+      expect(await runCommand(['--goal', 'x', '--dir', join(root, 'nope')], missing)).toBe(2)
+      expect(missing.err).toBe(`orchestrator run: --dir ${join(root, 'nope')} does not exist\n`)
+      writeFileSync(join(root, 'file.txt'), 'x')
+      const file = io()
+      expect(await runCommand(['--goal', 'x', '--dir', join(root, 'file.txt')], file)).toBe(2)
+      expect(file.err).toContain('is not a folder')
+      expect(file.err).not.toContain('starting opencode')
+    } finally {
+      rmSync(root, { recursive: true, force: true })
+    }
+  })
+
   it('rejects a bad --cap with the reason and the usage, before starting anything', async () => {
     const o = io()
     expect(await runCommand(['--goal', 'x', '--cap', 'role:boss=2'], o)).toBe(2)
