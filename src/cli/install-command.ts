@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { installPlugin, uninstallPlugin, type InstallOutcome } from '../plugin-config/installer'
 import type { InstallScope } from '../plugin-config/locate'
+import { folderProblem } from './folder-problem'
 
 export interface InstallIo {
   stdout: { write(text: string): unknown }
@@ -49,6 +50,14 @@ export async function runInstall(argv: string[], io: InstallIo): Promise<number>
   if (values.global && values.dir !== undefined) {
     io.stderr.write(`orchestrator install: --dir and --global exclude each other\n${USAGE}`)
     return 2
+  }
+  if (values.dir !== undefined) {
+    // A typo must not become a new project folder with an opencode.json in it.
+    const problem = folderProblem(resolve(io.cwd, values.dir))
+    if (problem) {
+      io.stderr.write(`orchestrator install: --dir ${values.dir} ${problem}\n`)
+      return 2
+    }
   }
   const scope: InstallScope = values.global
     ? { kind: 'global' }

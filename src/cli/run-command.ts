@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -23,6 +23,7 @@ import { Supervisor } from '../opencode/supervisor'
 import { missionServerConfig } from '../plugin-config/server-config'
 import { JournalFile } from '../node/journal-file'
 import { NodeWorkspace } from '../node/workspace'
+import { folderProblem } from './folder-problem'
 import type { CliIo } from './io'
 import { answerPermissions } from './permission-prompt'
 import { LiveStatus } from './live-status'
@@ -338,17 +339,6 @@ function parseTuning(args: {
 /** Our plugin, shipped next to the CLI bundle, joins the server's config content (and the user's plugins). */
 const withPlugin = (io: CliIo, base: Record<string, unknown>) =>
   missionServerConfig({ pluginFile: join(io.packageRoot, 'dist', 'plugin.js'), base })
-
-/** Why `path` cannot be a mission's project folder, or undefined when it can. */
-function folderProblem(path: string): string | undefined {
-  try {
-    return statSync(path).isDirectory() ? undefined : 'is not a folder'
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'ENOENT'
-      ? 'does not exist'
-      : `cannot be read: ${(err as Error).message}`
-  }
-}
 
 function cliLogger(write: (text: string) => void, verbose: boolean): Logger {
   const line = (level: string) => (m: string) => write(`[${level}] ${m}\n`)

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -44,6 +44,17 @@ describe('orchestrator install', () => {
     const second = io()
     expect(await runInstall([], second)).toBe(0)
     expect(second.out.join('')).toMatch(/already installed/)
+  })
+
+  it('refuses a --dir that is missing or not a folder, and creates nothing', async () => {
+    const missing = io()
+    expect(await runInstall(['--dir', 'typo'], missing)).toBe(2)
+    expect(missing.err.join('')).toBe('orchestrator install: --dir typo does not exist\n')
+    expect(existsSync(join(project, 'typo'))).toBe(false)
+    writeFileSync(join(project, 'file.txt'), 'x')
+    const file = io()
+    expect(await runInstall(['--dir', 'file.txt'], file)).toBe(2)
+    expect(file.err.join('')).toContain('--dir file.txt is not a folder')
   })
 
   it('takes --dir relative to the working folder, and --uninstall removes the entry', async () => {
