@@ -6,19 +6,20 @@ import type { CliIo } from './io'
 
 /**
  * Runs preflight on a server before the mission creates any session; prints its warnings and, on
- * failure, every problem with its fix. Resolves to whether the mission may start.
+ * failure, every problem with its fix. Resolves to undefined when the mission may start, else to the
+ * reason it may not (for the `--json` report).
  */
 export async function cliPreflight(
   client: OpencodeClient,
   url: string,
   request: PreflightRequest,
   io: CliIo,
-): Promise<boolean> {
+): Promise<string | undefined> {
   const report = await preflight(new OpencodePreflight(client, url), request)
   for (const w of report.warnings) io.stderr(`[warn] ${w}\n`)
-  if (report.ok) return true
+  if (report.ok) return undefined
   io.stderr(
     `orchestrator run: preflight failed, no mission started:\n${report.problems.map((p) => `  - ${p.message}\n`).join('')}`,
   )
-  return false
+  return `preflight failed: ${report.problems.map((p) => p.message).join(' ')}`
 }

@@ -48,6 +48,25 @@ export function toReport(s: MissionState): MissionReport {
   }
 }
 
+/** The `--json` report of a mission that never started: a failed preflight, a server that would not start. */
+export function notStartedReport(
+  status: 'failed' | 'stopped',
+  reason: string,
+  durationMs: number,
+): MissionReport {
+  return {
+    status,
+    reason,
+    todos: [],
+    iterations: 0,
+    tokens: 0,
+    cost: 0,
+    durationMs,
+    modelCalls: 0,
+    checkCommand: null,
+  }
+}
+
 /** What proves a todo's state: the worker's report, the review, and the mission's last check. */
 function todoEvidence(s: MissionState, t: MissionState['todos'][number]): unknown[] {
   const check = s.evidence.at(-1)

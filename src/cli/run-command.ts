@@ -28,7 +28,7 @@ import type { CliIo } from './io'
 import { answerPermissions } from './permission-prompt'
 import { LiveStatus } from './live-status'
 import { cliPreflight } from './preflight-check'
-import { checkLine, endLine, progressLine, toReport } from './report'
+import { checkLine, endLine, notStartedReport, progressLine, toReport } from './report'
 import { answerStuck, terminalAsk } from './stuck-prompt'
 
 const USAGE = `usage: orchestrator run --goal "<text>" [--dir D] [--server-url URL --password P]
@@ -148,6 +148,12 @@ export async function runCommand(argv: string[], rawIo: CliIo): Promise<number> 
     io.stderr('\nstopping the mission…\n')
     void mission?.stop('stopped by the user (signal)')
   }
+  // With --json, a mission that never started still gets its one report line on stdout.
+  const began = Date.now()
+  const notStarted = (status: 'failed' | 'stopped', reason: string, code: number): number => {
+    if (args.json) io.stdout(`${JSON.stringify(notStartedReport(status, reason, Date.now() - began))}\n`)
+    return code
+  }
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
   try {
@@ -178,7 +184,8 @@ export async function runCommand(argv: string[], rawIo: CliIo): Promise<number> 
       const password = args.password ?? io.env.OPENCODE_SERVER_PASSWORD
       // Before connecting: an attached server may not answer, or lack our plugin or a provider.
       const client = createClient({ baseUrl: url, directory, ...(password && { password }) })
-      if (!(await cliPreflight(client, url, { attached: true, ...models(tuning) }, io))) return 2
+      const refused = await cliPreflight(client, url, { attached: true, ...models(tuning) }, io)
+      if (refused) return notStarted('failed', refused, 2)
       connection = await Supervisor.start({
         kind: 'attach',
         url,
@@ -198,14 +205,14 @@ export async function runCommand(argv: string[], rawIo: CliIo): Promise<number> 
       })
     }
     cleanup.push(() => connection.dispose())
-    if (
-      !args['server-url'] &&
-      !(await cliPreflight(connection.client, connection.url, { attached: false, ...models(tuning) }, io))
-    )
-      return 2
+    if (!args['server-url']) {
+      const request = { attached: false, ...models(tuning) }
+      const refused = await cliPreflight(connection.client, connection.url, request, io)
+      if (refused) return notStarted('failed', refused, 2)
+    }
     if (stopRequested) {
       io.stderr('orchestrator run: stopped before the mission started\n')
-      return 130
+      return notStarted('stopped', 'stopped before the mission started', 130)
     }
 
     const id = randomUUID()
@@ -263,7 +270,7 @@ export async function runCommand(argv: string[], rawIo: CliIo): Promise<number> 
     return final.phase === 'completed' ? 0 : 1
   } catch (err) {
     io.stderr(`orchestrator run: ${(err as Error).message}\n`)
-    return 1
+    return notStarted('failed', (err as Error).message, 1)
   } finally {
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -17,11 +18,33 @@ function io(): CliIo & { err: string } {
   return out
 }
 
+describe('orchestrator run --json before a mission starts', () => {
+  it('prints a failed report with the preflight reason when the server does not answer', async () => {
+    const port = await new Promise<number>((done) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as AddressInfo
+        server.close(() => done(port))
+      })
+    })
+    let out = ''
+    const o = io()
+    o.stdout = (t: string) => void (out += t)
+    const url = `http://127.0.0.1:${port}`
+    expect(await runCommand(['--goal', 'x', '--server-url', url, '--json'], o)).toBe(2)
+    const report = JSON.parse(out) as Record<string, unknown>
+    expect(report).toMatchObject({ status: 'failed', todos: [], modelCalls: 0, checkCommand: null })
+    expect(report.reason).toMatch(/^preflight failed: Nothing answers at http:\/\/127\.0\.0\.1:\d+/)
+    expect(out.trim().split('\n')).toHaveLength(1)
+    expect(o.err).toContain('preflight failed, no mission started')
+  })
+})
+
 describe('orchestrator run --help', () => {
   it('prints the usage and what each option does on stdout, starts nothing and exits 0', async () => {
     for (const flag of ['--help', '-h']) {
       let out = ''
-      const o = { ...io(), stdout: (t: string) => void (out += t) }
+      const o = io()
+      o.stdout = (t: string) => void (out += t)
       expect(await runCommand([flag], o)).toBe(0)
       expect(out).toContain('usage: orchestrator run --goal')
       for (const option of ['--goal', '--demo', '--server-url', '--model', '--check', '--json'])
