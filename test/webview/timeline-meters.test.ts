@@ -130,7 +130,22 @@ describe('timeline', () => {
     const drawn = drawable([...wide, ...burst, { kind: 'thinking', start: 20_000, end: 25_000 }])
     expect(drawn.slice(0, 2)).toEqual(wide)
     // The burst: one span from its first start to its last end, named after its longer part.
-    expect(drawn[2]).toEqual({ kind: 'tool', name: 'grep', start: 10_000, end: 10_995, merged: 50 })
+    expect(drawn[2]).toEqual({
+      kind: 'tool',
+      name: 'grep',
+      start: 10_000,
+      end: 10_995,
+      merged: 50,
+      tools: ['grep'],
+    })
+    // A tool call merged into thinking still shows by name in the tooltip.
+    const [plan] = drawable([
+      { kind: 'thinking', start: 0, end: 300 },
+      { kind: 'tool', name: 'orchestrator_plan', start: 300, end: 310 },
+      { kind: 'thinking', start: 310, end: 600 },
+    ])
+    expect(plan).toMatchObject({ kind: 'thinking', merged: 3, tools: ['orchestrator_plan'] })
+    expect(placeSpan(plan!, 0).title).toBe('thinking · 600 ms (3 spans merged; tools orchestrator_plan)')
     // A visible gap (10 s later) keeps the next span apart.
     expect(drawn[3]).toEqual({ kind: 'thinking', start: 20_000, end: 25_000 })
     expect(drawn).toHaveLength(4)

@@ -40,23 +40,33 @@ export function fitScale(durationMs: number, widthPx: number): number {
   return PX_PER_SECOND * 2 ** Math.floor(Math.log2(fit / PX_PER_SECOND))
 }
 
-export function spanTitle(s: Pick<TimelineSpanView, 'kind' | 'name' | 'merged'>, durationMs: number): string {
+export function spanTitle(
+  s: Pick<DrawnSpan, 'kind' | 'name' | 'merged' | 'tools'>,
+  durationMs: number,
+): string {
   const what = s.kind === 'tool' && s.name ? `tool ${s.name}` : KIND_LABEL[s.kind]
-  const merged = s.merged && s.merged > 1 ? ` (${s.merged} spans merged)` : ''
+  const tools = s.tools ?? []
+  const named = tools.length
+    ? `; tools ${tools.slice(0, MERGED_TOOLS_SHOWN).join(', ')}${tools.length > MERGED_TOOLS_SHOWN ? ', …' : ''}`
+    : ''
+  const merged = s.merged && s.merged > 1 ? ` (${s.merged} spans merged${named})` : ''
   return `${what} · ${formatDuration(durationMs)}${merged}`
 }
 
+/** A closed span as drawn: merged ones name the tools they hold. */
+export type DrawnSpan = TimelineSpanView & { tools?: string[] }
+
+/** Tools named in a merged span's tooltip, at most. */
+const MERGED_TOOLS_SHOWN = 4
+
 /**
  * The closed spans as drawn at `pxPerSecond`: a span narrower than {@link MIN_SPAN_PX} joins its
- * neighbour when no visible gap parts them, taking the kind and name of the longer part and counting
- * what it merged. A burst of short tool calls becomes one span of its width, never more elements
- * than the lane has pixels.
+ * neighbour when no visible gap parts them, taking the kind and name of the longer part, counting
+ * what it merged and naming the tools in it. A burst of short tool calls becomes one span of its
+ * width, never more elements than the lane has pixels.
  */
-export function drawable(
-  spans: readonly TimelineSpanView[],
-  pxPerSecond = PX_PER_SECOND,
-): TimelineSpanView[] {
-  const out: TimelineSpanView[] = []
+export function drawable(spans: readonly TimelineSpanView[], pxPerSecond = PX_PER_SECOND): DrawnSpan[] {
+  const out: DrawnSpan[] = []
   const wide = (ms: number) => toPx(ms, pxPerSecond) >= MIN_SPAN_PX
   for (const s of spans) {
     const last = out.at(-1)
@@ -65,19 +75,23 @@ export function drawable(
       continue
     }
     const longer = s.end - s.start > last.end - last.start ? s : last
+    const tools = [...new Set([...toolsOf(last), ...toolsOf(s)])]
     out[out.length - 1] = {
       kind: longer.kind,
       ...(longer.name !== undefined && { name: longer.name }),
       start: last.start,
       end: s.end,
       merged: (last.merged ?? 1) + (s.merged ?? 1),
+      ...(tools.length > 0 && { tools }),
     }
   }
   return out
 }
 
+const toolsOf = (s: DrawnSpan): string[] => s.tools ?? (s.kind === 'tool' && s.name ? [s.name] : [])
+
 /** A closed span placed from the mission's start. */
-export function placeSpan(s: TimelineSpanView, origin: number, pxPerSecond = PX_PER_SECOND): PlacedSpan {
+export function placeSpan(s: DrawnSpan, origin: number, pxPerSecond = PX_PER_SECOND): PlacedSpan {
   return {
     kind: s.kind,
     left: toPx(s.start - origin, pxPerSecond),
