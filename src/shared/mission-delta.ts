@@ -4,6 +4,7 @@
 // objects it has for the rest, which also lets Svelte skip their rows.
 
 import type { MissionView } from './protocol'
+import { sameItems } from './same-items'
 
 type Keyed = { sessionId: string }
 type ListKey = 'agents' | 'timeline'
@@ -32,7 +33,7 @@ const LISTS: ReadonlySet<string> = new Set<keyof MissionView>(['agents', 'timeli
  */
 const differs = (a: unknown, b: unknown): boolean =>
   a !== b &&
-  !(Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => x === b[i])) &&
+  !(Array.isArray(a) && Array.isArray(b) && sameItems(a, b)) &&
   (typeof a !== 'object' || typeof b !== 'object' || JSON.stringify(a) !== JSON.stringify(b))
 
 /** What turns `prev` into `next`, or undefined when nothing changed. Both must be of one mission. */

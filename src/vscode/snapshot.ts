@@ -22,6 +22,7 @@ import {
   type TimelineSpanView,
   type TodoView,
 } from '../shared/protocol'
+import { sameItems } from '../shared/same-items'
 import { foldAgents } from './agent-folding'
 import type { ServerState } from './server-controller'
 
@@ -149,9 +150,6 @@ function todoView(t: TodoState, folded: AgentState[], ended: boolean): TodoView 
   todoViews.set(t, { folded, ended, view })
   return view
 }
-
-const sameItems = <T>(a: readonly T[], b: readonly T[]): boolean =>
-  a.length === b.length && a.every((x, i) => x === b[i])
 
 function toTodoView(t: TodoState, folded: AgentState[], ended: boolean): TodoView {
   // "Never started" is what became of a pending todo once the mission is over; until then it is news.

@@ -1,4 +1,5 @@
 import type { AgentStatus, AgentView } from '../../src/shared/protocol'
+import { sameItems } from '../../src/shared/same-items'
 
 /** An agent this long without any event while it should be working is shown as stale. */
 export const STALE_MS = 60_000
@@ -28,7 +29,7 @@ export function agentsByTodo(
   for (const a of agents) if (a.todoId !== undefined) (next[a.todoId] ??= []).push(a)
   for (const [id, list] of Object.entries(next)) {
     const old = prev[id]
-    if (old && old.length === list.length && old.every((a, i) => a === list[i])) next[id] = old
+    if (old && sameItems(old, list)) next[id] = old
   }
   return next
 }
