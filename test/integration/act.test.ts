@@ -52,6 +52,27 @@ function heldScript(options: MissionScriptOptions, todoId: string) {
 const briefsFor = (requests: ChatRequest[], todoId: string) =>
   requests.filter((r) => r.lastUserText.startsWith(`todoId: ${todoId}`))
 
+/**
+ * A one-todo mission on the real server whose worker is held in its first turn (which then ends
+ * with text only: the idle a steering message waits for). Resolves once that worker is busy.
+ */
+async function heldWorker() {
+  const { script, release } = heldScript(
+    { plan: () => [todo('a')], work: (id, attempt) => (attempt === 1 ? { skipReport: true } : writes(id)) },
+    'a',
+  )
+  const box = (sandbox = await Sandbox.create({ script }))
+  const conn = await box.start()
+  const mission = box.mission(conn, { goal: 'Write a file' })
+  const done = mission.run()
+  const heldCall = await box.provider.waitFor((r) => r.lastUserText.startsWith('todoId: a'))
+  const running = await until(mission, (s) =>
+    s.agents.some((a) => a.role === 'worker' && a.status === 'busy'),
+  )
+  const worker = running.agents.find((a) => a.role === 'worker')?.sessionId ?? ''
+  return { box, conn, mission, done, heldCall, worker, release }
+}
+
 describe('acting on one piece of a mission against the real OpenCode server', () => {
   it('cancels one todo mid-work: its session is aborted, its dependent waits, the others pass', async () => {
     const plan = [todo('a'), todo('b'), todo('c', ['a']), todo('d')]
@@ -90,18 +111,7 @@ describe('acting on one piece of a mission against the real OpenCode server', ()
 
   it('delivers a steering message at the worker’s next idle, in a new request after its turn ended', async () => {
     const STEER = 'Steering: also mention the weather'
-    const { script, release } = heldScript(
-      // The first attempt ends its turn with text only: the idle the steering message waits for.
-      { plan: () => [todo('a')], work: (id, attempt) => (attempt === 1 ? { skipReport: true } : writes(id)) },
-      'a',
-    )
-    sandbox = await Sandbox.create({ script })
-    const conn = await sandbox.start()
-    const m = sandbox.mission(conn, { goal: 'Write a file' })
-    const done = m.run()
-    const heldCall = await sandbox.provider.waitFor((r) => r.lastUserText.startsWith('todoId: a'))
-    const running = await until(m, (s) => s.agents.some((a) => a.role === 'worker' && a.status === 'busy'))
-    const worker = running.agents.find((a) => a.role === 'worker')?.sessionId ?? ''
+    const { box, mission: m, done, heldCall, worker, release } = await heldWorker()
     expect(m.steer(worker, STEER)).toBeUndefined()
     const queued = m.state.agents.find((a) => a.sessionId === worker)?.steering
     expect(queued?.map((s) => s.status)).toEqual(['queued'])
@@ -114,7 +124,7 @@ describe('acting on one piece of a mission against the real OpenCode server', ()
     const final = await done
     m.dispose()
     expect(final.phase, final.reason).toBe('completed')
-    const requests = sandbox.provider.requests
+    const requests = box.provider.requests
     const withSteer = requests.filter((r) =>
       r.messages.some((msg) => JSON.stringify(msg.content ?? '').includes(STEER)),
     )
@@ -141,21 +151,9 @@ describe('acting on one piece of a mission against the real OpenCode server', ()
 
   it('a message queued before a reload goes out at the idle of the turn the server kept running', async () => {
     const STEER = 'Steering: say it survived the reload'
-    const { script, release } = heldScript(
-      { plan: () => [todo('a')], work: (id, attempt) => (attempt === 1 ? { skipReport: true } : writes(id)) },
-      'a',
-    )
-    sandbox = await Sandbox.create({ script })
-    const conn = await sandbox.start()
-    const first = sandbox.mission(conn, { goal: 'Write a file' })
-    void first.run()
-    const heldCall = await sandbox.provider.waitFor((r) => r.lastUserText.startsWith('todoId: a'))
-    const running = await until(first, (s) =>
-      s.agents.some((a) => a.role === 'worker' && a.status === 'busy'),
-    )
-    const worker = running.agents.find((a) => a.role === 'worker')?.sessionId ?? ''
+    const { box, conn, mission: first, heldCall, worker, release } = await heldWorker()
     expect(first.steer(worker, STEER)).toBeUndefined()
-    const journal = join(sandbox.root, 'journal.jsonl')
+    const journal = join(box.root, 'journal.jsonl')
     await vi.waitFor(() => expect(readFileSync(journal, 'utf8')).toContain('"steering.queued"'))
     first.dispose() // the window reloads; the server goes on with the held turn
 
@@ -169,7 +167,7 @@ describe('acting on one piece of a mission against the real OpenCode server', ()
         return statuses
       }
     })(conn.client)
-    const second = sandbox.mission({ sessions, events: conn.events }, { goal: 'Write a file' })
+    const second = box.mission({ sessions, events: conn.events }, { goal: 'Write a file' })
     const done = second.run()
     await read
     expect(second.state.agents.find((a) => a.sessionId === worker)?.steering?.map((m) => m.status)).toEqual([
@@ -179,7 +177,7 @@ describe('acting on one piece of a mission against the real OpenCode server', ()
     const final = await done
     second.dispose()
     expect(final.phase, final.reason).toBe('completed')
-    const steered = sandbox.provider.requests.filter((r) => r.lastUserText.includes(STEER))
+    const steered = box.provider.requests.filter((r) => r.lastUserText.includes(STEER))
     expect(steered).toHaveLength(1)
     expect(steered[0]?.lastUserText).toContain(`Message from the user: ${STEER}`)
     expect(steered[0]?.index).toBeGreaterThan(heldCall.index)
