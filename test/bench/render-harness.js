@@ -82,6 +82,23 @@
     })
   }
 
+  /** The floor: the message parsed and acknowledged at the next frame, as the webview does; nothing drawn. */
+  function ackOnly(r, json) {
+    const { seq } = JSON.parse(json)
+    r.received = r.applied = now()
+    r.shown = true
+    requestAnimationFrame(() => {
+      r.frame = now()
+      window.__benchAck(seq)
+      const ch = new MessageChannel()
+      ch.port1.onmessage = () => {
+        r.painted = now()
+        ch.port1.close()
+      }
+      ch.port2.postMessage(0)
+    })
+  }
+
   window.__bench = {
     now,
     isReady: () => ready,
@@ -89,6 +106,7 @@
       if (k < lastK) reordered++
       lastK = Math.max(lastK, k)
       records[k] = { k, arrived: now(), want }
+      if (window.__benchView === 'acks-only' && k > 0) return ackOnly(records[k], json)
       queue.push(k)
       window.postMessage(JSON.parse(json), '*')
     },

@@ -33,6 +33,12 @@ export interface RenderOptions {
   /** Concurrent agent sessions (the mission's `caps.total`). */
   agents: number
   todos: number
+  /**
+   * `dashboard`: the webview draws every message. `acks-only`: the floor under it — the same host,
+   * load and transport, and a page that draws the first snapshot and then only parses each message
+   * and acknowledges it at the next frame, as the webview does.
+   */
+  view?: 'dashboard' | 'acks-only'
 }
 
 /** One posted snapshot, timestamps in Node's clock (ms since the epoch, sub-millisecond). */
@@ -158,7 +164,7 @@ const todo = (i: number): PlanTodo => ({
  * A page with the webview document and the built bundle, served by request interception: no request
  * reaches the network.
  */
-async function openWebview(browser: Browser, onAck: (seq: number) => void) {
+async function openWebview(browser: Browser, view: RenderOptions['view'], onAck: (seq: number) => void) {
   const page = await browser.newPage({ viewport: { width: 380, height: 1000 } })
   // The view's `rendered` acknowledgements, back to the host as VS Code's webview postMessage would.
   await page.exposeBinding('__benchAck', (_source, seq: number) => onAck(seq))
@@ -179,6 +185,7 @@ async function openWebview(browser: Browser, onAck: (seq: number) => void) {
       return route.fulfill({ status: 404 })
     return route.fulfill({ contentType: type, body: readFileSync(join(repoRoot, url.pathname)) })
   })
+  await page.addInitScript(`window.__benchView = ${JSON.stringify(view ?? 'dashboard')}`)
   await page.addInitScript({ path: join(repoRoot, 'test/bench/render-harness.js') })
   await page.goto(`${ORIGIN}/`)
   await page.waitForFunction(() => (globalThis as unknown as BenchGlobal).__bench.isReady())
@@ -227,7 +234,7 @@ export async function benchRender(o: RenderOptions): Promise<RenderResult> {
       executablePath: '/usr/bin/chromium',
       args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'],
     })
-    const { page, pageErrors, offOrigin } = await openWebview(browser, (seq) => onAck(seq))
+    const { page, pageErrors, offOrigin } = await openWebview(browser, o.view, (seq) => onAck(seq))
     const before = await clockOffset(page)
     // BENCH_PROFILE=1: CPU profiles of the page and of the host side for DevTools, in artifacts/bench/.
     const profiler = process.env.BENCH_PROFILE ? await page.context().newCDPSession(page) : undefined
