@@ -5,7 +5,7 @@
 import * as vscode from 'vscode'
 import { errorMessage } from '../engine/util/error-message'
 import { missionReport } from '../engine/record/mission-report'
-import { formatDuration } from '../engine/util/format-duration'
+import { formatDuration } from '../shared/format-duration'
 import type { HistoryItem, MissionHistory } from '../node/mission-history'
 import { Schemes } from '../shared/constants'
 import { documentName } from './document-name'

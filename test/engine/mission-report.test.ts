@@ -42,7 +42,7 @@ describe("a past mission's report", () => {
     for (const part of [
       '# Greet people',
       '- Status: **failed** — budget',
-      '- Duration: 1 min 5 s',
+      '- Duration: 1m 05s',
       '- Todos: 0/1 passed',
       '- Base: git `deadbeefcafe`',
       '### Add greet (`greet`): failed',

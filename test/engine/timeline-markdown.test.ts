@@ -112,7 +112,7 @@ describe("a past mission's timeline in its report", () => {
       'worker · api',
       'reviewer · api',
     ])
-    expect(timeline).toContain('_3 lanes over 1 min 0 s; one column ≈ 1.0 s;')
+    expect(timeline).toContain('_3 lanes over 1m 00s; one column ≈ 1.0 s;')
     // 10 s of the worker's 31 s were the permission wait and the retry: active, not idle.
     expect(timeline).toContain(
       '- Active: 31.0 s over 10 spans (thinking 8.8 s · tool 12.2 s · permission wait 8.0 s · provider retry 2.0 s)',
@@ -153,7 +153,7 @@ describe("a past mission's timeline in its report", () => {
         '| --- | ---: | ---: |',
         '| `bash` | 2 | 11.0 s |',
         '| `orchestrator_report` | 1 | 1.0 s |',
-        '| `read` | 1 | 0.2 s |',
+        '| `read` | 1 | 200 ms |',
       ].join('\n'),
     )
     expect(worker).toContain(

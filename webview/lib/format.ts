@@ -1,5 +1,7 @@
 import type { MissionView } from '../../src/shared/protocol'
 
+export { formatDuration } from '../../src/shared/format-duration'
+
 /** The phase as the card shows it: a mission that completed without running a check says so. */
 export function phaseLabel(m: Pick<MissionView, 'phase' | 'check'>): string {
   return m.phase === 'completed' && m.check?.command === null ? 'completed — no check ran' : m.phase
@@ -19,15 +21,6 @@ export function formatTokens(n: number): string {
 
 export function formatCost(usd: number): string {
   return usd === 0 ? '$0' : usd < 0.01 ? '<$0.01' : `$${usd.toFixed(2)}`
-}
-
-/** Milliseconds → "850 ms", "12.3 s", "4m 05s". */
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`
-  const m = Math.floor(ms / 60_000)
-  const s = Math.floor((ms % 60_000) / 1000)
-  return `${m}m ${String(s).padStart(2, '0')}s`
 }
 
 /** Milliseconds → "0s", "42s", "4m 05s", "1h 02m": whole seconds, for live counters. */

@@ -2,7 +2,7 @@
 // with its report and review, the check command's evidence, and what each agent did over time.
 // Journal text is already scrubbed.
 
-import { formatDuration } from '../util/format-duration'
+import { formatDuration } from '../../shared/format-duration'
 import type { MissionSnapshot } from './journal'
 import { timelineMarkdown } from './timeline-markdown'
 import { fenced } from './transcript-markdown'

@@ -3,7 +3,7 @@
 // preview), then per lane its active time, compactions, tools and longest spans. Bounded in lanes
 // and rows, so a mission of many agents stays readable.
 
-import { formatDuration } from '../util/format-duration'
+import { formatDuration } from '../../shared/format-duration'
 import type { MissionSnapshot } from './journal'
 import { TIMELINE_KINDS, type TimelineKind, type TimelineLane, type TimelineSpan } from './timeline'
 import { fenced } from './transcript-markdown'
