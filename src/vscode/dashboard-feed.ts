@@ -23,6 +23,8 @@ export interface DashboardFeedOptions {
   /** Longest delay before a change goes out to a view that is keeping up. Default: 16 ms (a frame). */
   frameMs?: number
   ackTimeoutMs?: number
+  /** A view that could take messages let message `seq` go unacknowledged past the timeout. */
+  unacknowledged?: (seq: number) => void
 }
 
 export class DashboardFeed {
@@ -100,6 +102,7 @@ export class DashboardFeed {
     this.#unacked = seq
     this.#cancelTimeout = this.#o.clock.setTimeout(() => {
       this.#cancelTimeout = undefined
+      if (this.#o.open()) this.#o.unacknowledged?.(seq)
       this.rendered(seq)
     }, this.#o.ackTimeoutMs ?? ACK_TIMEOUT_MS)
   }

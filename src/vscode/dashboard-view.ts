@@ -12,7 +12,7 @@ import {
 } from '../shared/protocol'
 import { dashboardHtml } from './dashboard-html'
 import { DisposableStore } from './disposable'
-import { DashboardFeed } from './dashboard-feed'
+import { ACK_TIMEOUT_MS, DashboardFeed } from './dashboard-feed'
 
 export interface DashboardHandlers {
   snapshot(): DashboardSnapshot
@@ -61,6 +61,9 @@ export class DashboardView implements vscode.WebviewViewProvider, vscode.Disposa
       state: () => this.handlers.snapshot(),
       open: () => (this.#view?.visible ?? false) && this.#ready,
       post: (msg) => void this.#view?.webview.postMessage(msg),
+      // A visible view that draws nothing for this long is stuck, or its acknowledgements are lost.
+      unacknowledged: (seq) =>
+        this.log.info(`message ${seq} not acknowledged by the view within ${ACK_TIMEOUT_MS} ms; sending on`),
     })
   }
 

@@ -11,11 +11,13 @@ function setup() {
   const sent: HostToWebview[] = []
   let mission: MissionView = running({ id: 'm', tokens: 0 })
   let open = true
+  const unacknowledged: number[] = []
   const feed = new DashboardFeed({
     clock,
     state: (): DashboardSnapshot => snapshot(mission),
     open: () => open,
     post: (m) => void sent.push(m),
+    unacknowledged: (seq) => void unacknowledged.push(seq),
   })
   const change = (tokens: number) => {
     mission = { ...mission, tokens }
@@ -23,7 +25,7 @@ function setup() {
   }
   const tokensOf = (m: HostToWebview | undefined) =>
     m?.type === 'delta' ? m.mission.fields?.tokens : m?.state.mission?.tokens
-  return { clock, sent, feed, change, tokensOf, setOpen: (o: boolean) => void (open = o) }
+  return { clock, sent, feed, change, tokensOf, unacknowledged, setOpen: (o: boolean) => void (open = o) }
 }
 
 describe('dashboard feed', () => {
@@ -55,14 +57,24 @@ describe('dashboard feed', () => {
     expect(feed.holding).toBe(false)
   })
 
-  it('takes an ack that never comes as lost, and sends again', () => {
-    const { clock, sent, feed, change } = setup()
+  it('takes an ack that never comes as lost, says so, and sends again', () => {
+    const { clock, sent, feed, change, unacknowledged } = setup()
     feed.full()
     change(1)
     clock.advance(ACK_TIMEOUT_MS - 1)
     expect(sent).toHaveLength(1)
+    expect(unacknowledged).toEqual([])
     clock.advance(1)
     expect(sent.map((m) => m.type)).toEqual(['snapshot', 'delta'])
+    expect(unacknowledged).toEqual([sent[0]!.seq])
+  })
+
+  it('does not report the ack of a view that was hidden meanwhile as lost', () => {
+    const { clock, feed, setOpen, unacknowledged } = setup()
+    feed.full()
+    setOpen(false)
+    clock.advance(ACK_TIMEOUT_MS)
+    expect(unacknowledged).toEqual([])
   })
 
   it('sends nothing to a view that cannot take it, and a snapshot when it can again', () => {

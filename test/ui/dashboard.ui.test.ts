@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -355,4 +355,18 @@ describe('the extension in a real VS Code workbench', () => {
       animations: 'disabled',
     })
   }, 180_000)
+
+  it('paced the dashboard by its acknowledgements throughout: the log names none lost', () => {
+    // The extension's log channel, as the workbench wrote it under the user data folder.
+    const userData = join(sandbox, 'user-data')
+    const logs = readdirSync(userData, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('Orchestrator.log'))
+      .map((f) => readFileSync(join(userData, f), 'utf8'))
+      .join('\n')
+    expect(logs).toContain('steering delivered to') // the log of the missions above
+    // A view that drew but whose acknowledgements never came back would log one per message sent
+    // (dozens over these missions); a frame slowed past 500 ms by the machine may log one or two.
+    const lost = logs.split('\n').filter((l) => l.includes('not acknowledged by the view'))
+    expect(lost.length, lost.join('\n')).toBeLessThanOrEqual(2)
+  })
 })
