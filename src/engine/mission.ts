@@ -48,7 +48,7 @@ import { TimerSet } from './util/timer-set'
 import { TodoActions } from './turns/todo-actions'
 import { TodoAttempts } from './turns/todo-attempts'
 import type { Refusal } from './util/refusal'
-import { RELOAD_NOTE, Steering, steerRefusal } from './sessions/steering'
+import { LOST_TURN_NOTE, RELOAD_NOTE, Steering, steerRefusal } from './sessions/steering'
 import { TurnCutter } from './turns/turn-cut'
 import { captureResult, turnOutcome } from './turns/turn-results'
 
@@ -369,6 +369,8 @@ export class Mission {
         seen: (callId) => this.#seenCalls.add(callId),
         capture: (live, tool, callId, input) => this.#capture(live, tool, callId, input),
         turnEnded: (live) => this.#onTurnEnd(live),
+        // What waits for that turn's idle has no turn to go to: its todo starts over.
+        lost: (sessionId) => this.#steering.drop(sessionId, LOST_TURN_NOTE),
         ...(adopted && { adopted }),
       },
       why,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { parseEntries, replay } from '../../src/engine/record/journal'
-import { RELOAD_NOTE } from '../../src/engine/sessions/steering'
+import { LOST_TURN_NOTE, RELOAD_NOTE } from '../../src/engine/sessions/steering'
 import { fakeMission } from '../fixtures/fake-mission'
 import { flush } from '../fixtures/fake-opencode'
 import { MemoryStore } from '../fixtures/memory-journal'
@@ -64,5 +64,27 @@ describe('steering across a resume', () => {
       'Message from the user: and the docs\n\n(You are still on todoId "a"; finish by calling orchestrator_report.)',
     ])
     expect(steeringOf(second.mission, worker)?.map((m) => m.status)).toEqual(['delivered', 'delivered'])
+  })
+})
+
+describe('steering across a reconnect', () => {
+  it('drops a queued message whose turn ended unseen while the server was out of reach; the todo starts over without it', async () => {
+    const { mission, oc } = fakeMission({ caps: { total: 3 } }, new MemoryStore())
+    await planned(mission, oc, [todo('a', ['a.ts'])])
+    const worker = agentOn(mission, 'worker', 'a')
+    expect(mission.steer(worker, 'mind the tests')).toBeUndefined()
+    oc.emit({ type: 'disconnected', permanent: false, reason: 'event stream dropped' })
+    await flush()
+    // Meanwhile the worker's turn ended on the server without a report (no status: idle there).
+    oc.emit({ type: 'connected' })
+    await flush()
+    expect(steeringOf(mission, worker)).toMatchObject([
+      { text: 'mind the tests', status: 'dropped', note: LOST_TURN_NOTE },
+    ])
+    const next = agentOn(mission, 'worker', 'a') // a went back to the queue and started again
+    oc.turn(next, undefined)
+    await flush()
+    expect(oc.prompts.some((p) => p.text.includes('mind the tests'))).toBe(false)
+    expect(promptsTo(oc, next).at(-1)).toMatch(/^You ended your turn without calling/)
   })
 })

@@ -19,6 +19,8 @@ export const STEER_MAX_CHARS = 4_000
 
 /** Why a message still waiting when the mission resumed is not sent: its turn ended unseen. */
 export const RELOAD_NOTE = 'the window reloaded before delivery'
+/** Why a message is dropped whose turn ended unseen while the server was out of reach. */
+export const LOST_TURN_NOTE = 'its turn ended unseen while the server was out of reach'
 
 export interface SteeringDeps {
   roster: AgentRoster

@@ -23,6 +23,8 @@ export interface ReconcileDeps {
    * before any other turn here ends or starts.
    */
   adopted?: (sessionIds: ReadonlySet<string>) => void
+  /** Told of a session whose turn ended unseen without a result: its todo went back to the queue. */
+  lost?: (sessionId: string) => void
 }
 
 /**
@@ -56,6 +58,7 @@ export async function reconcile(d: ReconcileDeps, why: string): Promise<void> {
         live.retired = live.retired || !calls
         live.turn = undefined
       }
+      if (sessionId) d.lost?.(sessionId)
       await d.record.requeue(todoId, `${why}: its session had no result`)
     }
   }
