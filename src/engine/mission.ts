@@ -303,6 +303,7 @@ export class Mission {
     this.#dispatcher.readRoleModels()
     this.#readModelLimits()
     if (snap.status === 'new') {
+      this.#sessions.prepareRoot()
       const check = await this.#chooseCheck()
       // Before anything can edit the workspace; a base that cannot be taken is recorded as unknown.
       const base = await this.#captureBase()

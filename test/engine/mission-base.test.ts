@@ -68,3 +68,24 @@ describe('the mission base and summary in the journal', () => {
     expect(entries.some((e) => e.type === 'mission.base')).toBe(false)
   })
 })
+
+describe('the mission start', () => {
+  it('creates the root session on the server while the base is taken, and journals it after the start', async () => {
+    const m = fakeMission()
+    let createsWhenBaseTaken = -1
+    Object.assign(m.workspace, {
+      captureBase: async (): Promise<WorkspaceBase> => {
+        createsWhenBaseTaken = m.oc.created.length
+        return { kind: 'none', reason: 'not a repository' }
+      },
+    })
+    void m.mission.run()
+    await flush()
+    expect(createsWhenBaseTaken).toBe(1) // the root's create was on its way, not after the base
+    expect(m.oc.created[0]?.title).toBe('Build the thing')
+    const types = parseEntries(m.store.lines).entries.map((e) => e.type)
+    expect(types.indexOf('mission.root')).toBeGreaterThan(types.indexOf('mission.base'))
+    expect(types.indexOf('session.created')).toBeGreaterThan(types.indexOf('mission.root'))
+    m.mission.dispose()
+  })
+})

@@ -32,6 +32,8 @@ export class MissionSessions {
   readonly #rootOf = new Map<string, string>()
   /** Resolved whenever a session of the mission finishes a turn. */
   #idleWaiters: (() => void)[] = []
+  /** The root session's creation on the server, started ahead by prepareRoot (not journaled yet). */
+  #rootOnServer: Promise<{ id: string }> | undefined
   /** The mission root session, once created (or restored from the journal). */
   #rootId: string | undefined
   #rootCreating: Promise<string> | undefined
@@ -85,13 +87,27 @@ export class MissionSessions {
   }
 
   /**
+   * Starts creating the root session on the server ahead of {@link ensureRoot}, which journals it: a
+   * session touches no file, so it can be made while the mission still chooses its check and takes
+   * its base. A failure surfaces in ensureRoot.
+   */
+  prepareRoot(): void {
+    if (this.#rootId || this.#rootCreating || this.#rootOnServer) return
+    const created = this.d.sessions.create({ title: oneLineExcerpt(this.d.goal) })
+    created.catch(() => {})
+    this.#rootOnServer = created
+  }
+
+  /**
    * The mission root session, created (and journaled) on first use: titled with the goal, so
    * OpenCode makes no title call, and never prompted, so it costs no model call at all.
    */
   async ensureRoot(): Promise<string> {
     if (this.#rootId) return this.#rootId
     this.#rootCreating ??= (async () => {
-      const { id } = await this.d.sessions.create({ title: oneLineExcerpt(this.d.goal) })
+      const early = this.#rootOnServer
+      this.#rootOnServer = undefined
+      const { id } = await (early ?? this.d.sessions.create({ title: oneLineExcerpt(this.d.goal) }))
       await this.d.record.append({ type: 'mission.root', sessionId: id })
       this.#rootId = id
       return id
