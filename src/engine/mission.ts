@@ -101,6 +101,10 @@ export class Mission {
     options: MissionOptions,
   ) {
     if (options.goal.trim() === '') throw new TypeError('Expected a non-empty `goal`')
+    // No session could ever start under a total of 0: refused here, before a model call is spent.
+    const total = options.caps?.total ?? MISSION_DEFAULTS.caps.total
+    if (!(total === Infinity || (Number.isInteger(total) && total >= 1)))
+      throw new TypeError(`Expected \`caps.total\` to be a whole number >= 1, got ${String(total)}`)
     this.#roster = new AgentRoster(() => deps.clock.now())
     this.#o = { ...MISSION_DEFAULTS, ...options }
     const now = deps.clock.now()

@@ -4,6 +4,7 @@ import type { MissionOptions } from '../engine/mission-options'
 import { parseRoleModels } from '../engine/preflight/role-models'
 import type { SchedulerCaps } from '../engine/schedule/scheduler'
 import type { Config } from '../shared/constants'
+import { numberSetting } from './setting-checks'
 
 /** Typed read of an `orchestrator.*` setting. */
 export function getConfig<K extends keyof Config>(key: K): Config[K] {
@@ -16,7 +17,7 @@ export const NO_CHECK_SETTING = 'none'
 /** Mission options from the `orchestrator.*` settings; throws naming the setting that is invalid. */
 export function missionSettings(): Pick<MissionOptions, 'check' | 'caps' | 'budgets' | 'models'> {
   const check = getConfig('checkCommand').trim()
-  let caps: SchedulerCaps = { total: getConfig('maxConcurrency') }
+  let caps: SchedulerCaps = { total: whole('maxConcurrency') }
   for (const [key, limit] of Object.entries(getConfig('concurrencyLimits') ?? {})) {
     try {
       caps = withCap(caps, key, limit)
@@ -32,19 +33,18 @@ export function missionSettings(): Pick<MissionOptions, 'check' | 'caps' | 'budg
     caps,
     ...(Object.keys(models).length && { models }),
     budgets: {
-      maxIterations: getConfig('maxIterations'),
-      maxWallMs: getConfig('maxMinutes') * 60_000,
+      maxIterations: whole('maxIterations'),
+      maxWallMs: whole('maxMinutes') * 60_000,
       ...(maxTokens && { maxTokens }),
       ...(maxCostUsd && { maxCostUsd }),
     },
   }
 }
 
+const whole = (key: 'maxConcurrency' | 'maxIterations' | 'maxMinutes') =>
+  numberSetting(key, getConfig(key), { integer: true, min: 1 })
+
 function budget(key: 'maxTokens' | 'maxCostUsd'): number | undefined {
-  const v = getConfig(key) ?? 0
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
-    throw new Error(
-      `Setting orchestrator.${key} must be a number >= 0 (0: no budget), got ${JSON.stringify(v)}`,
-    )
+  const v = numberSetting(key, getConfig(key) ?? 0, { integer: false, min: 0, note: '0: no budget' })
   return v > 0 ? v : undefined
 }

@@ -89,3 +89,9 @@ describe('the mission start', () => {
     m.mission.dispose()
   })
 })
+
+describe('mission options', () => {
+  it.each([0, -1, 1.5, Number.NaN])('refuses a total of %s sessions before anything starts', (total) => {
+    expect(() => fakeMission({ caps: { total } })).toThrow(/caps\.total.*whole number >= 1/)
+  })
+})
