@@ -2,6 +2,7 @@ import * as vscode from 'vscode'
 import { errorMessage } from './engine/util/error-message'
 import { PreflightError, type PreflightFix } from './engine/preflight/preflight'
 import { isTerminal } from './engine/record/mission-state'
+import type { Refusal } from './engine/util/refusal'
 import { Commands, LAST_FOLDER_KEY, Views, WALKTHROUGH_ID } from './shared/constants'
 import { registerCommands } from './vscode/commands'
 import { registerAct } from './vscode/act-commands'
@@ -93,6 +94,8 @@ export function activate(context: vscode.ExtensionContext): void {
 
   const inspect = registerInspect(store, { missions, server: srv, log: log.for('inspect') })
   const act = registerAct(store, { missions, log: log.for('act') })
+  const dashboardLog = log.for('dashboard')
+  const logRefusal = (refusal: Refusal | undefined) => void (refusal && dashboardLog.info(refusal.refused))
   const dashboard = store.add(
     new DashboardView(
       context.extensionUri,
@@ -100,8 +103,9 @@ export function activate(context: vscode.ExtensionContext): void {
         snapshot: () => buildSnapshot(srv.state, missions.current, blocked(), missions.folder),
         startMission: (goal) => void runMission(goal),
         stopMission: () => void missions.stop(),
-        pauseMission: () => missions.pause(),
-        resumeMission: () => missions.resume(),
+        // A view a step behind (Pause clicked twice, say) is refused in the log, not in a toast.
+        pauseMission: () => logRefusal(missions.pause()),
+        resumeMission: () => logRefusal(missions.resume()),
         replyPermission: reply,
         openTranscript: inspect.openTranscript,
         openDiff: inspect.openDiff,
@@ -111,7 +115,7 @@ export function activate(context: vscode.ExtensionContext): void {
         openWalkthrough: () =>
           void vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false),
       },
-      log.for('dashboard'),
+      dashboardLog,
     ),
   )
   store.add(vscode.window.registerWebviewViewProvider(DashboardView.viewType, dashboard))

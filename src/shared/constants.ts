@@ -11,6 +11,8 @@ export const EXTENSION_ID = `${PUBLISHER}.${PACKAGE_NAME}`
 export const Commands = {
   runTask: 'orchestrator.runTask',
   stopMission: 'orchestrator.stopMission',
+  pauseMission: 'orchestrator.pauseMission',
+  resumeMission: 'orchestrator.resumeMission',
   showDashboard: 'orchestrator.showDashboard',
   installPlugin: 'orchestrator.installPlugin',
   uninstallPlugin: 'orchestrator.uninstallPlugin',
@@ -48,6 +50,7 @@ export const LAST_FOLDER_KEY = 'orchestrator.lastFolder'
 
 export const ContextKeys = {
   missionRunning: 'orchestrator.missionRunning',
+  missionPaused: 'orchestrator.missionPaused',
 } as const
 
 /** Settings under `orchestrator.*`, with the type each one holds. */

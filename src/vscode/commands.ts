@@ -36,6 +36,11 @@ export function registerCommands(store: DisposableStore, deps: CommandDeps): voi
     await deps.runMission(goal, { reveal: true })
   })
   register(Commands.stopMission, () => deps.missions.stop())
+  const refusedIf = (refusal: { refused: string } | undefined) => {
+    if (refusal) void vscode.window.showInformationMessage(refusal.refused)
+  }
+  register(Commands.pauseMission, () => refusedIf(deps.missions.pause()))
+  register(Commands.resumeMission, () => refusedIf(deps.missions.resume()))
   register(Commands.showDashboard, () => vscode.commands.executeCommand(`${Views.dashboard}.focus`))
   register(Commands.showLogs, () => deps.log.channel.show())
   const failed = (what: string) => (err: unknown) =>

@@ -141,10 +141,18 @@ export class MissionController implements vscode.Disposable {
     this.#mission = mission
     this.#dir = dir
     this.#folder = folder.name
-    mission.onChange((s) => this.changes.emit(s))
-    void vscode.commands.executeCommand('setContext', ContextKeys.missionRunning, true)
+    let paused = false
+    const setContext = (key: string, value: boolean) =>
+      void vscode.commands.executeCommand('setContext', key, value)
+    mission.onChange((s) => {
+      // The palette offers Pause or Resume, whichever applies.
+      if (s.paused !== paused) setContext(ContextKeys.missionPaused, (paused = s.paused))
+      this.changes.emit(s)
+    })
+    setContext(ContextKeys.missionRunning, true)
     const final = await mission.run()
-    void vscode.commands.executeCommand('setContext', ContextKeys.missionRunning, false)
+    setContext(ContextKeys.missionRunning, false)
+    setContext(ContextKeys.missionPaused, false)
     return final
   }
 
@@ -188,12 +196,21 @@ export class MissionController implements vscode.Disposable {
     await this.#mission?.stop()
   }
 
-  pause(): void {
-    this.#mission?.pause()
+  /** Pauses the running mission: no new turn starts; running ones finish. */
+  pause(): Refusal | undefined {
+    const m = this.#mission
+    if (!m || isTerminal(m.state.phase)) return NO_MISSION
+    if (m.state.paused) return { refused: 'The mission is already paused.' }
+    m.pause()
+    return undefined
   }
 
-  resume(): void {
-    this.#mission?.resume()
+  resume(): Refusal | undefined {
+    const m = this.#mission
+    if (!m || isTerminal(m.state.phase)) return NO_MISSION
+    if (!m.state.paused) return { refused: 'The mission is not paused.' }
+    m.resume()
+    return undefined
   }
 
   /** Answers the mission's "keep waiting?" question: one more retry bound. */

@@ -191,6 +191,12 @@ describe('the extension in a real VS Code workbench', () => {
       await view().locator('[data-testid="todo"] [data-testid="agent"][data-role="worker"]').count(),
     ).toBe(await view().locator('[data-testid="agent"][data-role="worker"]').count())
     await page.screenshot({ path: join(artifacts, '4-dashboard-running.png'), animations: 'disabled' })
+    // Pause and resume from the palette, which offers whichever of the two applies.
+    await bench!.runCommand('Orchestrator: Pause Mission')
+    const paused = view().locator('.badge.paused')
+    await paused.waitFor({ timeout: 15_000 })
+    await bench!.runCommand('Orchestrator: Resume Mission')
+    await paused.waitFor({ state: 'detached', timeout: 15_000 })
     // The timeline: a swimlane per agent (the planner and the workers so far), with named spans.
     const timeline = view().locator('[data-testid="timeline"]')
     await timeline.scrollIntoViewIfNeeded()
