@@ -18,6 +18,19 @@ function expectNoDevelopmentFiles(files: string[]): void {
   }
 }
 
+/** Files the manifest names: the extension's icon, view container icons, walkthrough step media. */
+function manifestFiles(m: Record<string, unknown>): string[] {
+  const c = m.contributes as {
+    viewsContainers?: Record<string, { icon?: string }[]>
+    walkthroughs?: { steps: { media: Record<string, unknown> }[] }[]
+  }
+  const icons = Object.values(c.viewsContainers ?? {}).flatMap((list) => list.map((v) => v.icon))
+  const media = (c.walkthroughs ?? []).flatMap((w) =>
+    w.steps.flatMap((s) => Object.values(s.media).filter((v) => typeof v === 'string')),
+  )
+  return [m.icon, ...icons, ...media].filter((f): f is string => typeof f === 'string')
+}
+
 let vsix: Packed
 let tarball: Packed
 beforeAll(async () => {
@@ -44,6 +57,13 @@ describe('the .vsix', () => {
       expect(inside, f).toContain(f)
     expectNoDevelopmentFiles(vsix.files)
     expect(vsix.size).toBeLessThan(MB)
+  })
+
+  it('holds every file the manifest points to: icons and the walkthrough steps', () => {
+    const inside = new Set(vsix.files.map((f) => f.replace(/^extension\//, '')))
+    const pointed = manifestFiles(manifest)
+    expect(pointed.length).toBeGreaterThanOrEqual(6) // the icon, the activity bar's, four steps
+    for (const f of pointed) expect(inside.has(f), f).toBe(true)
   })
 
   it('is the extension users address by its id', () => {
