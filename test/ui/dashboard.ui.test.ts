@@ -278,8 +278,34 @@ describe('the extension in a real VS Code workbench', () => {
     // system asks for forced colours, and VS Code follows it (window.autoDetectHighContrast).
     await page.emulateMedia({ forcedColors: 'active', colorScheme: 'dark' })
     await page.locator('.monaco-workbench.hc-black').waitFor({ timeout: 30_000 })
-    await view().locator('[data-testid="mission-phase"]').waitFor()
+    const phase = view().locator('[data-testid="mission-phase"]')
+    await phase.scrollIntoViewIfNeeded()
     await page.screenshot({ path: join(artifacts, '11-dashboard-high-contrast.png'), animations: 'disabled' })
+    // The timeline's spans are drawn in system colours, not as the canvas that empties the lanes.
+    const timeline = view().locator('[data-testid="timeline"]')
+    await timeline.scrollIntoViewIfNeeded()
+    const backgrounds = await timeline.evaluate((t) => {
+      // Typed by hand: this repository's TypeScript has no DOM types.
+      type Styled = { style: { background: string }; remove(): void }
+      const doc = t.ownerDocument as unknown as {
+        createElement(tag: string): Styled
+        defaultView: { getComputedStyle(e: unknown): { backgroundColor: string } }
+      }
+      const colour = (e: unknown) => doc.defaultView.getComputedStyle(e).backgroundColor
+      const probe = doc.createElement('span')
+      probe.style.background = 'Canvas'
+      ;(t as unknown as { append(e: Styled): void }).append(probe)
+      const canvas = colour(probe)
+      probe.remove()
+      return { canvas, spans: [...t.querySelectorAll('[data-testid="span"]')].map(colour) }
+    })
+    expect(backgrounds.spans.length).toBeGreaterThan(5)
+    const invisible = [backgrounds.canvas, 'rgba(0, 0, 0, 0)']
+    expect(backgrounds.spans.filter((b) => invisible.includes(b))).toEqual([])
+    await page.screenshot({
+      path: join(artifacts, '11b-timeline-high-contrast.png'),
+      animations: 'disabled',
+    })
     await page.emulateMedia({ forcedColors: 'none', colorScheme: 'light' })
   }, 180_000)
 
@@ -370,9 +396,10 @@ describe('the extension in a real VS Code workbench', () => {
       .map((f) => readFileSync(join(userData, f), 'utf8'))
       .join('\n')
     expect(logs).toContain('steering delivered to') // the log of the missions above
-    // A view that drew but whose acknowledgements never came back would log one per message sent
-    // (dozens over these missions); a frame slowed past 500 ms by the machine may log one or two.
+    // A view that drew but whose acknowledgements never came back would log one line per 500 ms of
+    // activity (hundreds over these missions); a view busy past 500 ms on a loaded machine (a new
+    // view after the reload, the switch to high contrast) logs a few.
     const lost = logs.split('\n').filter((l) => l.includes('not acknowledged by the view'))
-    expect(lost.length, lost.join('\n')).toBeLessThanOrEqual(2)
+    expect(lost.length, lost.join('\n')).toBeLessThanOrEqual(10)
   })
 })

@@ -2,7 +2,7 @@
 // is announced like a snapshot, and every message the state holds is acknowledged.
 import { render } from '@testing-library/svelte'
 import { flushSync } from 'svelte'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import type { MissionDelta } from '../../src/shared/mission-delta'
 import { PROTOCOL_VERSION, type HostToWebview } from '../../src/shared/protocol'
 import App from '../../webview/App.svelte'
@@ -96,6 +96,34 @@ describe('acknowledgements', () => {
     sendSnapshot(snapshot(running())) // a message without a number asks for no ack
     await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)))
     expect(acks).toEqual([5])
+  })
+})
+
+describe('acknowledgements of a hidden document', () => {
+  const hide = (hidden: boolean) => {
+    Object.defineProperty(document, 'visibilityState', {
+      configurable: true,
+      get: () => (hidden ? 'hidden' : 'visible'),
+    })
+    document.dispatchEvent(new Event('visibilitychange'))
+  }
+  afterEach(() => hide(false))
+
+  it('acknowledges at once while hidden (no frame comes), and a pending one when it hides', () => {
+    acks.length = 0
+    render(App)
+    const send = (seq: number) =>
+      window.dispatchEvent(
+        new MessageEvent('message', {
+          data: { type: 'snapshot', protocol: PROTOCOL_VERSION, seq, state: snapshot(running()) },
+        }),
+      )
+    send(7)
+    expect(acks).toEqual([]) // visible: at the next frame
+    hide(true)
+    expect(acks).toEqual([7]) // the frame it waited for will not come
+    send(8)
+    expect(acks).toEqual([7, 8])
   })
 })
 
