@@ -68,7 +68,10 @@ export class Mission {
   readonly #changes = new Emitter<MissionState>()
   readonly #roster: AgentRoster
   readonly #timeline = new Timeline()
-  readonly #record = new MissionRecord(() => this.#publish())
+  readonly #record = new MissionRecord(
+    () => this.#publish(),
+    (sessionId) => this.#roster.list.find((a) => a.sessionId === sessionId),
+  )
   readonly #sessions: MissionSessions
   readonly #inbox: PermissionInbox
   readonly #timers: TimerSet
@@ -552,7 +555,11 @@ export class Mission {
     )
     this.#inbox.dropTree(live.sessionId)
     const next: Turn = { ...turn, compacted: false, rebriefed: true }
-    return this.#record.flushUsage(live).then(() => this.#dispatcher.prompt(live, next, brief))
+    // Its turn ended like any other: its usage and lane are journaled before the brief goes out.
+    return this.#record
+      .flushUsage(live)
+      .then(() => this.#flushTimeline(live.sessionId))
+      .then(() => this.#dispatcher.prompt(live, next, brief))
   }
 
   // --- turn ends ---------------------------------------------------------------------------------

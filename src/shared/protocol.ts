@@ -126,6 +126,18 @@ export interface ReviewView {
   findings: string[]
 }
 
+/** One worker attempt at a todo: which agents, the worker's report, the reviewer's findings. */
+export interface AttemptView {
+  attempt: number
+  /** The worker's session (its transcript). */
+  sessionId: string
+  report?: { status: 'done' | 'blocked' | 'failed'; summary: string; filesChanged: string[] }
+  reviewerSessionId?: string
+  review?: { verdict: 'pass' | 'fail'; findings: string[] }
+  /** Why the attempt went back to the queue. */
+  requeued?: string
+}
+
 export interface TodoView {
   id: string
   title: string
@@ -145,6 +157,8 @@ export interface TodoView {
   retries?: number
   /** Every review so far, oldest first: a failed review stays readable after the todo passes. */
   reviews: ReviewView[]
+  /** Every worker attempt, oldest first. Optional: a view of a mission without them stays valid. */
+  history?: AttemptView[]
   /** This todo's finished agents (not in MissionView.agents), in the order they started. */
   folded: FoldedAgentView[]
   /** Why the todo failed, what blocks it, or that it never started. */

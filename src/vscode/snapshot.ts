@@ -165,6 +165,7 @@ function toTodoView(t: TodoState, folded: AgentState[], ended: boolean): TodoVie
     findings: t.findings,
     ...(t.filesChanged.length > 0 && { filesChanged: t.filesChanged }),
     reviews: t.reviews.map((r) => ({ attempt: r.attempt, verdict: r.verdict, findings: r.findings })),
+    ...(t.history.length > 0 && { history: t.history }),
     folded: folded.map(toFoldedView),
     ...(reason !== undefined && { reason }),
     ...(t.blockedBy !== undefined && { blockedBy: t.blockedBy }),

@@ -46,7 +46,15 @@ describe('CLI progress line', () => {
 
 describe('CLI --json report', () => {
   it('keeps id, status, attempts and evidence per todo, and adds why it failed or what blocks it', () => {
-    const base = { title: 't', files: [], dependsOn: [], findings: [], filesChanged: [], reviews: [] }
+    const base = {
+      title: 't',
+      files: [],
+      dependsOn: [],
+      findings: [],
+      filesChanged: [],
+      reviews: [],
+      history: [],
+    }
     const r = toReport(
       state({
         phase: 'failed',

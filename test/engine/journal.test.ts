@@ -152,6 +152,35 @@ describe('journal replay', () => {
     expect(states[17]?.todos.ui?.status).toBe('blocked')
   })
 
+  it('keeps every attempt: its worker, report, reviewer, findings and requeue, across a re-plan', async () => {
+    const { states } = await runScript(script)
+    const last = states.at(-1)
+    expect(last?.todos.api?.history).toEqual([
+      {
+        attempt: 1,
+        sessionId: 'w1',
+        report: { status: 'done', summary: 'added login route', filesChanged: ['src/api.ts'] },
+        reviewerSessionId: 'r1',
+        review: { verdict: 'fail', findings: ['no test for logout'] },
+        requeued: 'review failed',
+      },
+      {
+        attempt: 2,
+        sessionId: 'w1',
+        report: { status: 'done', summary: 'added logout test', filesChanged: ['src/api.ts'] },
+        reviewerSessionId: 'r1',
+        review: { verdict: 'pass', findings: [] },
+      },
+    ])
+    expect(
+      last?.todos.ui?.history.map((a) => [a.attempt, a.report?.status, a.requeued, a.review?.verdict]),
+    ).toEqual([
+      [1, 'blocked', 'blocked', undefined],
+      [2, 'done', undefined, 'pass'],
+      [3, 'done', undefined, 'pass'], // the re-plan kept the earlier attempts
+    ])
+  })
+
   it('reopens only the todos a revised plan lists, keeping their attempts', async () => {
     const { states } = await runScript(script)
     const before = states[23]

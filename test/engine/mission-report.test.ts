@@ -57,6 +57,48 @@ describe("a past mission's report", () => {
   })
 })
 
+describe("a past mission's report of a todo tried twice", () => {
+  it('lists every attempt: its worker, report, review and why it went back to the queue', () => {
+    const [started, , plan] = entries
+    const md = missionReport(
+      'm2',
+      replay([
+        started!,
+        plan!,
+        { at: 3, type: 'session.created', sessionId: 'w1', role: 'worker', todoId: 'greet' },
+        { at: 3, type: 'todo.dispatched', todoId: 'greet', sessionId: 'w1', attempt: 1 },
+        {
+          at: 4,
+          type: 'todo.reported',
+          todoId: 'greet',
+          status: 'done',
+          summary: 'greet added',
+          filesChanged: [],
+        },
+        { at: 5, type: 'todo.verdict', todoId: 'greet', verdict: 'fail', findings: ['no test', 'no docs'] },
+        { at: 6, type: 'todo.requeued', todoId: 'greet', reason: 'review failed' },
+        { at: 7, type: 'todo.dispatched', todoId: 'greet', sessionId: 'w2', attempt: 2 },
+        {
+          at: 8,
+          type: 'todo.reported',
+          todoId: 'greet',
+          status: 'done',
+          summary: 'test added',
+          filesChanged: [],
+        },
+        { at: 9, type: 'todo.verdict', todoId: 'greet', verdict: 'pass', findings: [] },
+      ]),
+    )
+    expect(md).toContain(
+      [
+        '- Every attempt:',
+        '  - 1 (worker `w1`): done: greet added · review failed: no test; no docs · back to the queue: review failed',
+        '  - 2 (worker `w2`): done: test added · review passed',
+      ].join('\n'),
+    )
+  })
+})
+
 describe('which file a diff may open', () => {
   const state = (() => {
     const snap = replay(entries)

@@ -204,4 +204,40 @@ describe('timeline in the mission', () => {
     expect(second.mission.state.timeline.map((l) => l.spans)).toEqual(lanes.map((l) => l.spans))
     second.mission.dispose()
   })
+
+  it("a resumed mission shows each agent's busy time, context meter and compactions as before", async () => {
+    const first = fakeMission()
+    first.oc.limits = { 'p/m': { context: 1000 } }
+    const done = first.mission.run()
+    await flush()
+    const planner = first.mission.state.agents[0]?.sessionId ?? ''
+    first.oc.emit({ type: 'session.status', sessionId: planner, status: { type: 'busy' } })
+    first.clock.advance(300)
+    first.oc.emit({
+      type: 'message.assistant',
+      sessionId: planner,
+      messageId: 'msg1',
+      providerId: 'p',
+      modelId: 'm',
+      tokens: 700,
+      contextTokens: 640,
+      cost: 0,
+      completed: true,
+    })
+    first.oc.emit({ type: 'session.compacted', sessionId: planner })
+    first.clock.advance(100)
+    first.oc.emit({ type: 'session.idle', sessionId: planner })
+    await flush()
+    const before = first.mission.state.agents.find((a) => a.sessionId === planner)
+    expect(before).toMatchObject({ busyMs: 400, contextTokens: 640, contextLimit: 1000, compactions: 1 })
+    first.mission.dispose()
+    void done
+
+    const second = fakeMission({}, first.store)
+    void second.mission.run()
+    await flush()
+    const after = second.mission.state.agents.find((a) => a.sessionId === planner)
+    expect(after).toMatchObject({ busyMs: 400, contextTokens: 640, contextLimit: 1000, compactions: 1 })
+    second.mission.dispose()
+  })
 })

@@ -108,6 +108,17 @@ const state = (patch: Partial<MissionState> = {}): MissionState => ({
       findings: ['no test'],
       filesChanged: ['src/api.ts'],
       reviews: [{ attempt: 1, verdict: 'fail', findings: ['no test'] }],
+      history: [
+        {
+          attempt: 1,
+          sessionId: 'ses_w1',
+          report: { status: 'done', summary: 'added the API', filesChanged: ['src/api.ts'] },
+          reviewerSessionId: 'ses_r1',
+          review: { verdict: 'fail', findings: ['no test'] },
+          requeued: 'review failed',
+        },
+        { attempt: 2, sessionId: 'ses_w2' },
+      ],
     },
   ],
   evidence: [
@@ -153,6 +164,7 @@ describe('mission snapshot for the webview', () => {
         findings: ['no test'],
         filesChanged: ['src/api.ts'],
         reviews: [{ attempt: 1, verdict: 'fail', findings: ['no test'] }],
+        history: state().todos[0]?.history,
         folded: [],
       },
     ])

@@ -4,6 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import App from '../../webview/App.svelte'
 import ChangedFiles from '../../webview/components/ChangedFiles.svelte'
 import TranscriptButton from '../../webview/components/TranscriptButton.svelte'
+import type { AttemptView } from '../../src/shared/protocol'
 import { agent, running, snapshot, todo } from './fixtures'
 import { posted, sendSnapshot } from './host-fake'
 
@@ -69,5 +70,52 @@ describe('open transcript', () => {
     expect(buttons).toHaveLength(2)
     await fireEvent.click(buttons[1]!)
     expect(posted).toEqual([{ type: 'agent.transcript', sessionId: 'a2' }])
+  })
+})
+
+describe("a todo's attempts", () => {
+  const history: AttemptView[] = [
+    {
+      attempt: 1,
+      sessionId: 'w1',
+      report: { status: 'done', summary: 'added greet', filesChanged: ['src/greet.ts'] },
+      reviewerSessionId: 'r1',
+      review: { verdict: 'fail', findings: ['no test'] },
+      requeued: 'review failed',
+    },
+    {
+      attempt: 2,
+      sessionId: 'w2',
+      report: { status: 'done', summary: 'added the test', filesChanged: ['test/greet.test.ts'] },
+      reviewerSessionId: 'r2',
+      review: { verdict: 'pass', findings: [] },
+    },
+  ]
+
+  it("shows every attempt with its worker's report and its review, and opens each agent's transcript", async () => {
+    render(App)
+    sendSnapshot(
+      snapshot(running({ todos: [todo({ id: 'greet', status: 'passed', attempts: 2, history })] })),
+    )
+    await tick()
+    await fireEvent.click(within(screen.getByTestId('todo')).getAllByRole('button')[0]!)
+    const attempts = screen.getAllByTestId('attempt')
+    expect(attempts.map((a) => within(a).getByTestId('attempt-report').textContent?.trim())).toEqual([
+      'Report added greet (src/greet.ts)',
+      'Report added the test (test/greet.test.ts)',
+    ])
+    expect(screen.getAllByTestId('review').map((r) => r.textContent?.trim())).toEqual([
+      'Review of attempt 1 failed: no test',
+      'Review of attempt 2 passed',
+    ])
+    expect(attempts[0]?.textContent).toContain('Back to the queue: review failed')
+    posted.length = 0
+    // The agents of the first attempt finished long ago: their transcripts are still a click away.
+    await fireEvent.click(within(attempts[0]!).getByRole('button', { name: /reviewer of attempt 1/ }))
+    await fireEvent.click(within(attempts[1]!).getByRole('button', { name: /worker of attempt 2/ }))
+    expect(posted).toEqual([
+      { type: 'agent.transcript', sessionId: 'r1' },
+      { type: 'agent.transcript', sessionId: 'w2' },
+    ])
   })
 })

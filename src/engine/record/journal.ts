@@ -51,7 +51,16 @@ export type JournalEntry = { at: number } & (
   /** The todo used its attempts under the current plan revision: it stays failed until a plan reopens it. */
   | { type: 'todo.failed'; todoId: string; reason: string }
   | { type: 'evidence'; command: string; exitCode: number | null; durationMs: number; outputTail: string }
-  | { type: 'usage'; sessionId: string; role: Role; tokens: number; cost: number }
+  | {
+      type: 'usage'
+      sessionId: string
+      role: Role
+      tokens: number
+      cost: number
+      /** The agent's context at the flush, and its model's window: the context meter after a reload. */
+      contextTokens?: number
+      contextLimit?: number
+    }
   | { type: 'session.created'; sessionId: string; role: Role; todoId?: string }
   /** The session the mission's agents are created under (never prompted): one entry per mission in OpenCode. */
   | { type: 'mission.root'; sessionId: string }
@@ -96,6 +105,19 @@ export interface JournalStore {
   readAll(): Promise<string[]>
 }
 
+/** One worker attempt at a todo and what came of it, for the todo's detail. */
+export interface AttemptRecord {
+  attempt: number
+  /** The worker's session. */
+  sessionId: string
+  report?: { status: ReportStatus; summary: string; filesChanged: string[] }
+  /** The reviewer's session, once the attempt went to review. */
+  reviewerSessionId?: string
+  review?: { verdict: Verdict; findings: string[] }
+  /** Why the attempt went back to the queue, when it did. */
+  requeued?: string
+}
+
 export interface TodoRecord extends PlanTodo {
   status: TodoStatus
   /** Worker dispatches so far (the attempt number of the latest). */
@@ -112,6 +134,8 @@ export interface TodoRecord extends PlanTodo {
   findings: string[]
   /** Every verdict with the attempt it judged, oldest first; a re-plan keeps them. */
   reviews: { attempt: number; verdict: Verdict; findings: string[] }[]
+  /** Every worker attempt, oldest first; a re-plan keeps them. */
+  history: AttemptRecord[]
   requeueReason?: string
   /** Why the user cancelled it (while cancelled). */
   cancelReason?: string
@@ -128,6 +152,9 @@ export interface SessionRecord {
   createdAt: number
   tokens: number
   cost: number
+  /** The latest context the session's usage was journaled with, and its model's window. */
+  contextTokens?: number
+  contextLimit?: number
   /** The user's steering messages to the session's agent, oldest first (capped like live). */
   steering?: SteeringMessage[]
 }
@@ -222,19 +249,25 @@ function apply(s: MissionSnapshot, e: JournalEntry): void {
           ...(cancelled && prev.cancelReason !== undefined && { cancelReason: prev.cancelReason }),
           ...(prev?.retries !== undefined && { retries: prev.retries }),
           reviews: prev ? [...prev.reviews] : [],
+          history: prev?.history ?? [],
         }
       }
       return
     case 'todo.dispatched': {
       const t = s.todos[e.todoId]
       if (!t || t.status === 'cancelled') return
+      const last = t.history.at(-1)
       if (s.sessions[e.sessionId]?.role === 'reviewer') {
         t.status = 'reviewing'
         t.reviewerSessionId = e.sessionId
+        if (last) last.reviewerSessionId = e.sessionId
       } else {
         t.status = 'running'
         t.sessionId = e.sessionId
         t.attempts = Math.max(t.attempts, e.attempt)
+        // The same attempt dispatched again (a resume) stays one attempt, on its latest session.
+        if (last?.attempt === e.attempt) last.sessionId = e.sessionId
+        else t.history.push({ attempt: e.attempt, sessionId: e.sessionId })
       }
       return
     }
@@ -244,6 +277,8 @@ function apply(s: MissionSnapshot, e: JournalEntry): void {
       t.status = e.status === 'done' ? 'reported' : e.status
       t.summary = e.summary
       t.filesChanged = [...e.filesChanged]
+      const last = t.history.at(-1)
+      if (last) last.report = { status: e.status, summary: e.summary, filesChanged: [...e.filesChanged] }
       return
     }
     case 'todo.verdict': {
@@ -253,6 +288,8 @@ function apply(s: MissionSnapshot, e: JournalEntry): void {
       t.verdict = e.verdict
       t.findings = [...e.findings]
       t.reviews.push({ attempt: t.attempts, verdict: e.verdict, findings: [...e.findings] })
+      const last = t.history.at(-1)
+      if (last) last.review = { verdict: e.verdict, findings: [...e.findings] }
       return
     }
     case 'todo.requeued': {
@@ -260,6 +297,8 @@ function apply(s: MissionSnapshot, e: JournalEntry): void {
       if (!t || t.status === 'cancelled') return
       t.status = 'pending'
       t.requeueReason = e.reason
+      const last = t.history.at(-1)
+      if (last) last.requeued = e.reason
       return
     }
     case 'todo.cancelled': {
@@ -306,6 +345,8 @@ function apply(s: MissionSnapshot, e: JournalEntry): void {
       })
       rec.tokens += e.tokens
       rec.cost += e.cost
+      if (e.contextTokens !== undefined) rec.contextTokens = e.contextTokens
+      if (e.contextLimit !== undefined) rec.contextLimit = e.contextLimit
       s.tokens += e.tokens
       s.cost += e.cost
       return
@@ -319,6 +360,8 @@ function apply(s: MissionSnapshot, e: JournalEntry): void {
         createdAt: e.at,
         tokens: prev?.tokens ?? 0,
         cost: prev?.cost ?? 0,
+        ...(prev?.contextTokens !== undefined && { contextTokens: prev.contextTokens }),
+        ...(prev?.contextLimit !== undefined && { contextLimit: prev.contextLimit }),
         ...(prev?.steering && { steering: prev.steering }),
       }
       return

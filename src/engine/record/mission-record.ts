@@ -17,8 +17,14 @@ export class MissionRecord {
   #journal: MissionJournal | undefined
   #snap: MissionSnapshot | undefined
 
-  /** @param onAppend runs after each append, once the snapshot holds the entry and before it is written. */
-  constructor(private readonly onAppend: () => void) {}
+  /**
+   * @param onAppend runs after each append, once the snapshot holds the entry and before it is written.
+   * @param contextOf a session's context and its model's window now, journaled with its usage.
+   */
+  constructor(
+    private readonly onAppend: () => void,
+    private readonly contextOf: (sessionId: string) => SessionContext | undefined = () => undefined,
+  ) {}
 
   /** Opens the journal; {@link sync} then reads the mission it holds. */
   async open(store: JournalStore, clock: Clock): Promise<void> {
@@ -68,7 +74,16 @@ export class MissionRecord {
     const { tokens, cost } = live.unjournaled
     if (tokens === 0 && cost === 0) return
     live.unjournaled = { tokens: 0, cost: 0 }
-    await this.append({ type: 'usage', sessionId: live.sessionId, role: live.role, tokens, cost })
+    const context = this.contextOf(live.sessionId)
+    await this.append({
+      type: 'usage',
+      sessionId: live.sessionId,
+      role: live.role,
+      tokens,
+      cost,
+      ...(context?.contextTokens !== undefined && { contextTokens: context.contextTokens }),
+      ...(context?.contextLimit !== undefined && { contextLimit: context.contextLimit }),
+    })
   }
 
   /** The todos in plan order (undefined for an id the journal does not hold). */
@@ -119,6 +134,12 @@ export class MissionRecord {
     else if (check) lines.push(`Check \`${check.command}\` passed in ${check.durationMs} ms.`)
     return lines.join('\n')
   }
+}
+
+/** An agent's context tokens and its model's context window, as far as they are known. */
+export interface SessionContext {
+  contextTokens?: number
+  contextLimit?: number
 }
 
 /** A session with usage the journal has not recorded yet (the session's `Live`, seen from here). */

@@ -1,15 +1,28 @@
 // A past mission as a read-only Markdown report, from its replayed journal: the outcome, every todo
-// with its report and review, the check command's evidence, and what each agent did over time.
+// with its report and review (and each attempt when there were several), the check command's
+// evidence, and what each agent did over time.
 // Journal text is already scrubbed.
 
 import { formatDuration } from '../../shared/format-duration'
-import type { MissionSnapshot } from './journal'
+import type { AttemptRecord, MissionSnapshot } from './journal'
 import { timelineMarkdown } from './timeline-markdown'
 import { fenced } from './transcript-markdown'
 import { steeringSection } from './steering-report'
 
 const when = (ms: number | undefined) =>
   ms === undefined ? '?' : new Date(ms).toISOString().replace('T', ' ').slice(0, 19)
+
+/** One attempt in a line: what the worker reported, what the review found, why it went back. */
+function attemptLine(a: AttemptRecord): string {
+  const parts = [a.report ? `${a.report.status}: ${a.report.summary}` : 'no report']
+  if (a.review)
+    parts.push(
+      `review ${a.review.verdict === 'pass' ? 'passed' : 'failed'}` +
+        (a.review.findings.length ? `: ${a.review.findings.join('; ')}` : ''),
+    )
+  if (a.requeued) parts.push(`back to the queue: ${a.requeued}`)
+  return `  - ${a.attempt} (worker \`${a.sessionId}\`): ${parts.join(' · ')}`
+}
 
 /** Renders a mission's report (pure). */
 export function missionReport(id: string, snap: MissionSnapshot): string {
@@ -36,6 +49,7 @@ export function missionReport(id: string, snap: MissionSnapshot): string {
     if (t.filesChanged.length) out.push(`- Changed: ${t.filesChanged.join(', ')}`)
     if (t.summary) out.push(`- Report: ${t.summary}`)
     if (t.findings.length) out.push(`- Review findings:`, ...t.findings.map((f) => `  - ${f}`))
+    if (t.history.length > 1) out.push('- Every attempt:', ...t.history.map(attemptLine))
   }
   out.push(...steeringSection(snap))
   out.push('', '## Evidence')

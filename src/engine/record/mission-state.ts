@@ -65,6 +65,18 @@ export interface ReviewState {
   findings: string[]
 }
 
+/** One worker attempt at a todo: its agents, the worker's report, the review, a requeue. */
+export interface AttemptState {
+  attempt: number
+  /** The worker's session. */
+  sessionId: string
+  report?: { status: 'done' | 'blocked' | 'failed'; summary: string; filesChanged: string[] }
+  reviewerSessionId?: string
+  review?: { verdict: 'pass' | 'fail'; findings: string[] }
+  /** Why the attempt went back to the queue, when it did. */
+  requeued?: string
+}
+
 /** OpenCode's retry of a failed provider call (`session.status` retry). */
 export interface RetryState {
   attempt: number
@@ -90,6 +102,8 @@ export interface TodoState {
   blockedBy?: string[]
   /** Every review so far, oldest first. */
   reviews: ReviewState[]
+  /** Every worker attempt, oldest first. */
+  history: AttemptState[]
   /** Times the user sent it back to the queue. */
   retries?: number
 }

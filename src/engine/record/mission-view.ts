@@ -22,6 +22,7 @@ export function todoStates(snap: MissionSnapshot): TodoState[] {
         findings: t.findings,
         filesChanged: t.filesChanged,
         reviews: t.reviews.map((r) => ({ ...r, findings: [...r.findings] })),
+        history: t.history.map((a) => structuredClone(a)),
         ...(t.summary !== undefined && { summary: t.summary }),
         ...(fate.reason !== undefined && { reason: fate.reason }),
         ...(fate.blockedBy !== undefined && { blockedBy: fate.blockedBy }),

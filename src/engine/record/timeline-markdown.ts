@@ -5,7 +5,7 @@
 
 import { formatDuration } from '../../shared/format-duration'
 import type { MissionSnapshot } from './journal'
-import { TIMELINE_KINDS, type TimelineKind, type TimelineLane, type TimelineSpan } from './timeline'
+import { TIMELINE_KINDS, activeMs, type TimelineKind, type TimelineLane, type TimelineSpan } from './timeline'
 import { fenced } from './transcript-markdown'
 
 /** Columns of a swimlane: the mission's duration in equal slices. */
@@ -93,7 +93,7 @@ function labelled(snap: MissionSnapshot): Lane[] {
       label: n === 1 ? name : `${name} #${n}`,
       lane,
       count: lane.spans.reduce((sum, sp) => sum + (sp.merged ?? 1), 0),
-      active: lane.spans.reduce((sum, sp) => sum + (sp.kind === 'idle' ? 0 : sp.end - sp.start), 0),
+      active: activeMs(lane),
       byKind,
     }
   })

@@ -29,6 +29,10 @@ export interface TimelineLane {
   compactions: number[]
 }
 
+/** The time a lane's closed spans spent on anything but idling (ms). */
+export const activeMs = (lane: Pick<TimelineLane, 'spans'>): number =>
+  lane.spans.reduce((sum, s) => sum + (s.kind === 'idle' ? 0 : s.end - s.start), 0)
+
 /** The most spans a lane keeps; past it the shortest adjacent pair merges (long spans stay visible). */
 export const TIMELINE_LANE_MAX = 120
 

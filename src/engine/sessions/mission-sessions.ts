@@ -11,6 +11,7 @@ import type { MissionSnapshot } from '../record/journal'
 import { newLive, type Live } from './live-session'
 import type { MissionRecord } from '../record/mission-record'
 import type { AgentState } from '../record/mission-state'
+import { activeMs } from '../record/timeline'
 import type { Clock, Logger, ModelRef, Role, SessionPort } from '../ports'
 
 export interface MissionSessionsDeps {
@@ -164,15 +165,22 @@ export class MissionSessions {
     // A journal from before mission roots has none: the sessions created from now on get one.
     if (snap.rootSessionId) this.#rootId = snap.rootSessionId
     let plannerId: string | undefined
+    const lanes = new Map(snap.timeline.map((l) => [l.sessionId, l]))
     for (const s of Object.values(snap.sessions)) {
       const live = this.add(s.sessionId, s.role)
       const todo = s.todoId !== undefined ? snap.todos[s.todoId] : undefined
+      const lane = lanes.get(s.sessionId)
       this.d.roster.patch(s.sessionId, {
         title: sessionTitle(s.role, todo?.title ?? this.d.goal),
         tokens: s.tokens,
         cost: s.cost,
         startedAt: s.createdAt,
         ...(s.todoId !== undefined && { todoId: s.todoId }),
+        // What the meters showed before the reload: busy time from the journaled lane, the context.
+        ...(lane && { busyMs: activeMs(lane) }),
+        ...(lane?.compactions.length && { compactions: lane.compactions.length }),
+        ...(s.contextTokens !== undefined && { contextTokens: s.contextTokens }),
+        ...(s.contextLimit !== undefined && { contextLimit: s.contextLimit }),
       })
       if (s.role === 'planner') plannerId = s.sessionId
       const todosOf = Object.values(snap.todos).filter((t) => t.sessionId === s.sessionId)
