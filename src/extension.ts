@@ -106,6 +106,7 @@ export function activate(context: vscode.ExtensionContext): void {
         // A view a step behind (Pause clicked twice, say) is refused in the log, not in a toast.
         pauseMission: () => logRefusal(missions.pause()),
         resumeMission: () => logRefusal(missions.resume()),
+        keepWaiting: () => missions.keepWaiting(),
         replyPermission: reply,
         openTranscript: inspect.openTranscript,
         openDiff: inspect.openDiff,
@@ -146,6 +147,8 @@ export function activate(context: vscode.ExtensionContext): void {
         const key = ask && `${ask.sessionId}@${ask.deadline}`
         if (!ask || key === asked) return
         asked = key
+        // The dashboard asks too, so "none" can leave the toast out.
+        if (!allowed('needsYou')) return
         notifyStuck(ask, (choice) => {
           if (missions.current?.needsYou?.deadline !== ask.deadline) return
           if (choice === 'keep') missions.keepWaiting()

@@ -174,6 +174,15 @@ export interface PermissionView {
   patterns: string[]
 }
 
+/** The mission waits on the user's answer: keep waiting for a stuck agent, or stop by the deadline. */
+export interface NeedsYouView {
+  role: AgentRole
+  /** What the agent waits on, e.g. the provider's error and how long it has retried. */
+  reason: string
+  /** When the mission stops without an answer, in epoch ms. */
+  deadline: number
+}
+
 /** The latest run of the check command. */
 export interface EvidenceView {
   iteration: number
@@ -205,6 +214,8 @@ export interface MissionView {
   agents: AgentView[]
   todos: TodoView[]
   inbox: PermissionView[]
+  /** A question only the user can answer; the mission stops at its deadline without one. */
+  needsYou?: NeedsYouView
   evidence?: EvidenceView
   /** Always sent by this host; optional so that a view of a mission without them stays valid. */
   budgets?: BudgetsView
@@ -237,6 +248,8 @@ export type WebviewToHost =
   | { type: 'mission.stop' }
   | { type: 'mission.pause' }
   | { type: 'mission.resume' }
+  /** Answers `needsYou`: the stuck agent gets one more retry bound. */
+  | { type: 'mission.keepWaiting' }
   | { type: 'permission.reply'; requestId: string; reply: PermissionReply }
   /** Opens the transcript of one of the mission's sessions. */
   | { type: 'agent.transcript'; sessionId: string }
@@ -271,6 +284,7 @@ export function isWebviewToHost(v: unknown): v is WebviewToHost {
     case 'mission.stop':
     case 'mission.pause':
     case 'mission.resume':
+    case 'mission.keepWaiting':
     case 'walkthrough.open':
       return true
     case 'permission.reply':

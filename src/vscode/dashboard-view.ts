@@ -21,6 +21,8 @@ export interface DashboardHandlers {
   /** Stops dispatching new work; running turns finish. */
   pauseMission(): void
   resumeMission(): void
+  /** Answers the mission's "keep waiting?" question with yes. */
+  keepWaiting(): void
   /** Answers a permission ask from the inbox; a rejection is logged here. */
   replyPermission(requestId: string, reply: PermissionReply): Promise<void>
   /** Opens a session's transcript; an id that is not the mission's is refused with a message. */
@@ -121,6 +123,8 @@ export class DashboardView implements vscode.WebviewViewProvider, vscode.Disposa
         return this.handlers.pauseMission()
       case 'mission.resume':
         return this.handlers.resumeMission()
+      case 'mission.keepWaiting':
+        return this.handlers.keepWaiting()
       case 'permission.reply':
         return void this.handlers.replyPermission(msg.requestId, msg.reply).catch((err: unknown) => {
           this.log.error(`permission ${msg.requestId} not answered: ${errorMessage(err)}`)

@@ -26,7 +26,7 @@ function describeItem(item: HistoryItem): vscode.QuickPickItem & { id: string } 
   const started = new Date(item.startedAt).toLocaleString()
   const s = item.summary
   if (!s) return { id: item.id, label: item.goal, description: `not finished · ${started}` }
-  const check = s.check ? ` · check ${s.check.exitCode === 0 ? 'passed' : 'failed'}` : ''
+  const check = s.check ? ` · check ${s.check.exitCode === 0 ? 'passed' : 'failed'}` : ' · no check ran'
   return {
     id: item.id,
     label: item.goal,

@@ -57,6 +57,32 @@ describe("a past mission's report", () => {
   })
 })
 
+describe("a past mission's status", () => {
+  it('says when a completed mission ran no check, so it never reads as a checked success', () => {
+    const [started] = entries
+    const ended = (withEvidence: boolean): JournalEntry[] => [
+      started!,
+      ...(withEvidence
+        ? [
+            {
+              at: 2,
+              type: 'evidence',
+              command: 'npm test',
+              exitCode: 0,
+              durationMs: 5,
+              outputTail: '',
+            } as const,
+          ]
+        : []),
+      { at: 3, type: 'mission.ended', status: 'completed', reason: 'done' },
+    ]
+    expect(missionReport('m', replay(ended(false)))).toContain(
+      '- Status: **completed** (no check ran) — done',
+    )
+    expect(missionReport('m', replay(ended(true)))).toContain('- Status: **completed** — done')
+  })
+})
+
 describe("a past mission's report of a todo tried twice", () => {
   it('lists every attempt: its worker, report, review and why it went back to the queue', () => {
     const [started, , plan] = entries

@@ -21,6 +21,7 @@ describe('webview protocol guards', () => {
       { type: 'mission.stop' },
       { type: 'mission.pause' },
       { type: 'mission.resume' },
+      { type: 'mission.keepWaiting' },
       { type: 'walkthrough.open' },
       { type: 'permission.reply', requestId: 'per_1', reply: 'once' },
       { type: 'permission.reply', requestId: 'per_1', reply: 'always' },
@@ -150,6 +151,22 @@ const state = (patch: Partial<MissionState> = {}): MissionState => ({
 })
 
 describe('mission snapshot for the webview', () => {
+  it("carries the mission's question to the user without the session it is about", () => {
+    const needsYou = {
+      kind: 'stuck',
+      role: 'planner',
+      sessionId: 'ses_p',
+      reason: 'waiting on p',
+      deadline: 9,
+    } as const
+    expect(toMissionView(state({ needsYou })).needsYou).toEqual({
+      role: 'planner',
+      reason: 'waiting on p',
+      deadline: 9,
+    })
+    expect(toMissionView(state()).needsYou).toBeUndefined()
+  })
+
   it('carries todos, iteration, pause, inbox, agents with todo and retry', () => {
     const view = toMissionView(state())
     expect(view).toMatchObject({ iteration: 2, paused: true })

@@ -251,6 +251,11 @@ describe('the extension in a real VS Code workbench', () => {
       .first()
       .click()
     await one.locator('[data-testid="todo-detail"]').waitFor()
+    // Every attempt, with its agents' transcripts (its first attempt was cut by the reload).
+    expect(await one.locator('[data-testid="attempt"]').count()).toBeGreaterThanOrEqual(1)
+    expect(
+      await one.locator('[data-testid="attempt"] [data-testid="open-transcript"]').count(),
+    ).toBeGreaterThanOrEqual(2)
     await one.getByRole('button', { name: 'one.txt', exact: true }).click()
     const diff = page.locator('.monaco-diff-editor')
     await diff.waitFor({ timeout: 20_000 })
@@ -270,6 +275,8 @@ describe('the extension in a real VS Code workbench', () => {
     await expect
       .poll(() => rows.allTextContents())
       .toEqual([expect.stringContaining('Write three files'), expect.stringContaining(GOAL)])
+    // Neither ran a check: the list says so rather than a bare "completed".
+    for (const row of await rows.allTextContents()) expect(row).toContain('no check ran')
     await page.screenshot({ path: join(artifacts, '10-history.png'), animations: 'disabled' })
     await rows.nth(1).click()
     await page.locator('.monaco-editor', { hasText: SUMMARY }).last().waitFor({ timeout: 15_000 })

@@ -86,6 +86,22 @@ describe('dashboard webview', () => {
     expect(screen.queryByRole('button', { name: /Pause|Resume/ })).toBeNull()
   })
 
+  it('asks "keep waiting?" when the mission needs the user, and posts the answer', async () => {
+    const deadline = Date.now() + 30_000
+    await show(
+      running({ needsYou: { role: 'planner', reason: 'waiting on fake: 500 — 3 retries', deadline } }),
+    )
+    const ask = screen.getByTestId('needs-you')
+    expect(ask.textContent).toContain('The planner is stuck: waiting on fake: 500 — 3 retries.')
+    expect(Number(within(ask).getByTestId('needs-you-secs').textContent)).toBeGreaterThan(25)
+    await fireEvent.click(within(ask).getByRole('button', { name: 'Keep waiting' }))
+    await fireEvent.click(within(ask).getByRole('button', { name: 'Stop' }))
+    expect(posted).toEqual([{ type: 'mission.keepWaiting' }, { type: 'mission.stop' }])
+    sendSnapshot(snapshot(running()))
+    await tick()
+    expect(screen.queryByTestId('needs-you')).toBeNull() // answered: the question is gone
+  })
+
   it('shows why missions are blocked instead of the form', async () => {
     await show(undefined, { blocked: 'This workspace is not trusted.' })
     expect(screen.getByRole('alert').textContent).toContain('This workspace is not trusted.')

@@ -149,6 +149,12 @@ describe('keyboard and screen readers', () => {
     )
     await tick()
     expect(live.textContent).toBe('Mission checking. Todo Add the button failed')
+    const docs = plan.todos[2]!
+    sendSnapshot(
+      snapshot({ ...plan, phase: 'checking', todos: [plan.todos[0]!, ui, { ...docs, status: 'cancelled' }] }),
+    )
+    await tick()
+    expect(live.textContent).toBe(`Todo ${docs.title} cancelled`)
   })
 
   it('hides every icon from screen readers', async () => {

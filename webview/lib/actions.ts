@@ -8,6 +8,7 @@ export const startMission = (goal: string) => post({ type: 'mission.start', goal
 export const stopMission = () => post({ type: 'mission.stop' })
 export const pauseMission = () => post({ type: 'mission.pause' })
 export const resumeMission = () => post({ type: 'mission.resume' })
+export const keepWaiting = () => post({ type: 'mission.keepWaiting' })
 export const openTranscript = (sessionId: string) => post({ type: 'agent.transcript', sessionId })
 export const openDiff = (todoId: string, path: string) => post({ type: 'file.diff', todoId, path })
 export const replyPermission = (requestId: string, reply: PermissionReply) =>

@@ -4,7 +4,7 @@ import type { MissionView } from '../../src/shared/protocol'
 // results, compared with the previous snapshot. Nothing on the first snapshot of a mission, which
 // would read the whole board at once.
 
-const RESULTS = new Set(['passed', 'failed', 'blocked'])
+const RESULTS = new Set(['passed', 'failed', 'blocked', 'cancelled'])
 
 export function announcement(prev: MissionView | undefined, next: MissionView | undefined): string {
   if (!next || !prev || prev.id !== next.id) return ''

@@ -22,6 +22,7 @@ export class MissionFields implements MissionView {
   agents = $state.raw<MissionView['agents']>([])
   todos = $state.raw<MissionView['todos']>([])
   inbox = $state.raw<MissionView['inbox']>([])
+  needsYou = $state.raw<MissionView['needsYou']>()
   evidence = $state.raw<MissionView['evidence']>()
   budgets = $state.raw<MissionView['budgets']>()
   timeline = $state.raw<MissionView['timeline']>()
@@ -48,6 +49,7 @@ export class MissionFields implements MissionView {
     this.agents = view.agents
     this.todos = view.todos
     this.inbox = view.inbox
+    this.needsYou = view.needsYou
     this.evidence = view.evidence
     this.budgets = view.budgets
     this.timeline = view.timeline

@@ -29,7 +29,9 @@ export function missionReport(id: string, snap: MissionSnapshot): string {
   const todos = snap.todoOrder.map((t) => snap.todos[t]).filter((t) => t !== undefined)
   const passed = todos.filter((t) => t.status === 'passed').length
   const out = [`# ${snap.goal || `Mission ${id}`}`, '']
-  out.push(`- Status: **${snap.status}**${snap.reason ? ` — ${snap.reason}` : ''}`)
+  // A completed mission without evidence must not read as a checked success.
+  const unchecked = snap.status === 'completed' && snap.evidence.length === 0 ? ' (no check ran)' : ''
+  out.push(`- Status: **${snap.status}**${unchecked}${snap.reason ? ` — ${snap.reason}` : ''}`)
   out.push(`- Started: ${when(snap.startedAt)} UTC`)
   if (snap.startedAt !== undefined && snap.endedAt !== undefined)
     out.push(`- Duration: ${formatDuration(snap.endedAt - snap.startedAt)}`)
