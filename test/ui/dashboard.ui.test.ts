@@ -319,17 +319,19 @@ describe('the extension in a real VS Code workbench', () => {
   it('steers one agent (queued, then delivered) and cancels one todo while the others pass', async () => {
     const page = bench!.page
     const view = () => page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame')
-    const fileTodo = (id: string) => ({
+    const fileTodo = (id: string, dependsOn: string[] = []) => ({
       id,
       title: `Write ${id}.txt`,
       description: '',
       files: [`${id}.txt`],
-      dependsOn: [],
+      dependsOn,
       acceptance: [],
     })
+    // Six todos: one steered, one cancelled, one waiting on the cancelled one, three left alone.
+    const OTHERS = ['keep', 'four', 'five']
     const base = missionScript({
       latencyMs: 300,
-      plan: () => ['steer', 'keep', 'drop'].map(fileTodo),
+      plan: () => [...['steer', ...OTHERS, 'drop'].map((id) => fileTodo(id)), fileTodo('after', ['drop'])],
       // The steered worker's first turn ends with text only: the idle its message waits for.
       work: (id, attempt) =>
         id === 'steer' && attempt === 1
@@ -382,9 +384,15 @@ describe('the extension in a real VS Code workbench', () => {
       .poll(() => view().locator('[data-testid="mission-phase"]').textContent(), { timeout: 60_000 })
       .toBe('stopped')
     expect(await todoRow('steer').getAttribute('data-status')).toBe('passed')
-    expect(await todoRow('keep').getAttribute('data-status')).toBe('passed')
-    expect(readFileSync(join(workspace, 'keep.txt'), 'utf8')).toBe('keep\n')
+    for (const id of OTHERS) {
+      expect(await todoRow(id).getAttribute('data-status')).toBe('passed')
+      expect(readFileSync(join(workspace, `${id}.txt`), 'utf8')).toBe(`${id}\n`)
+    }
     expect(existsSync(join(workspace, 'drop.txt'))).toBe(false)
+    // The todo that depends on the cancelled one shows as blocked by it, and never ran.
+    expect(await todoRow('after').getAttribute('data-status')).toBe('blocked')
+    expect(await todoRow('after').locator('[data-testid="todo-reason"]').textContent()).toContain('drop')
+    expect(existsSync(join(workspace, 'after.txt'))).toBe(false)
     // The steering text reached the model once, as the latest message of a request after the turn.
     expect(
       provider.requests.filter((r) => r.lastUserText.includes('Also add a trailing newline')),
