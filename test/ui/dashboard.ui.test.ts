@@ -376,9 +376,24 @@ describe('the extension in a real VS Code workbench', () => {
       .poll(() => todoRow('drop').locator('[data-testid="agent"]', { hasText: 'busy' }).count())
       .toBe(0)
     await page.screenshot({ path: join(artifacts, '12-steer-queued-cancelled.png'), animations: 'disabled' })
+    // The steered worker's transcript, open while it runs: it follows the session live.
+    await worker('steer').locator('[data-testid="open-transcript"]').click()
+    const live = page.locator('.editor-group-container.active .monaco-editor').last()
+    // Monaco draws only the lines in view (spaces as no-break spaces): the end is read scrolled down.
+    const text = async () => ((await live.textContent()) ?? '').replace(/\u00a0/g, ' ')
+    await expect.poll(text, { timeout: 20_000 }).toContain('# Worker: Write steer.txt')
+    const tail = async () => {
+      await live.hover()
+      await page.mouse.wheel(0, 10_000)
+      return text()
+    }
+    expect(await tail()).not.toContain('Also add a trailing newline')
     gates.get('steer')?.()
     gates.get('drop')?.()
     await expect.poll(() => receipt.getAttribute('data-status'), { timeout: 30_000 }).toBe('delivered')
+    // The steering message went out as the session's next prompt: the open transcript shows it.
+    await expect.poll(tail, { timeout: 20_000 }).toContain('Also add a trailing newline')
+    await page.screenshot({ path: join(artifacts, '13b-transcript-live.png'), animations: 'disabled' })
     await page.screenshot({ path: join(artifacts, '13-steer-delivered.png'), animations: 'disabled' })
     await expect
       .poll(() => view().locator('[data-testid="mission-phase"]').textContent(), { timeout: 60_000 })
