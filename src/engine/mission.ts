@@ -50,7 +50,14 @@ import { TodoAttempts } from './turns/todo-attempts'
 import type { Refusal } from './util/refusal'
 import { LOST_TURN_NOTE, RELOAD_NOTE, Steering, steerRefusal } from './sessions/steering'
 import { TurnCutter } from './turns/turn-cut'
-import { captureResult, turnOutcome } from './turns/turn-results'
+import {
+  captureResult,
+  MAX_REFUSED_CALLS,
+  noResultReason,
+  recordRefusal,
+  refusalOf,
+  turnOutcome,
+} from './turns/turn-results'
 
 /** Identical turns in a row that mark a session as looping. */
 const REPEATS = 3
@@ -445,6 +452,7 @@ export class Mission {
       case 'message.assistant':
         return this.#onUsage(live, event)
       case 'part.tool':
+        if (this.#refused(live, event)) return
         if (event.status === 'completed' && this.#capture(live, event.tool, event.callId, event.input)) {
           if (live.turn) live.turn.resultMessageId = event.messageId
           this.#orFail(this.#deliver(live))
@@ -483,6 +491,25 @@ export class Mission {
     if (this.#seenCalls.has(callId) || !live.turn || live.turn.delivered) return false
     this.#seenCalls.add(callId)
     return captureResult(live.turn, tool, input, this.#record.knownIds())
+  }
+
+  /**
+   * Records a refused tool call of the open turn; true when the call was one. A turn that reaches
+   * the bound of refusals is ended (its agent loops on them): it fails like one without its result.
+   */
+  #refused(live: Live, call: Extract<HostEvent, { type: 'part.tool' }>): boolean {
+    const refusal = refusalOf(call)
+    if (refusal === undefined) return false
+    const turn = live.turn
+    if (this.#seenCalls.has(call.callId) || !turn || turn.delivered) return true
+    this.#seenCalls.add(call.callId)
+    if (!recordRefusal(turn, refusal)) return true
+    turn.nudged = true // ended, not nudged: the attempt fails at its idle
+    this.deps.logger.warn(
+      `${live.role} ${live.sessionId}: ${MAX_REFUSED_CALLS} refused tool calls: ending its turn`,
+    )
+    this.#orFail(this.deps.sessions.abort(live.sessionId))
+    return true
   }
 
   /**
@@ -611,10 +638,8 @@ export class Mission {
     this.#sessions.release(live)
     live.todosDone++
     live.lastFiles = this.#record.snap.todos[todoId]?.files ?? []
-    if (!turn.delivered) {
-      const why = turn.kind === 'work' ? 'no report' : 'the reviewer gave no verdict'
-      await this.#attemptFailed(turn, error ? `${error.name}: ${error.message}` : why, error)
-    }
+    if (!turn.delivered)
+      await this.#attemptFailed(turn, error ? `${error.name}: ${error.message}` : noResultReason(turn), error)
     await this.#progressed()
   }
 

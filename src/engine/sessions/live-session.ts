@@ -26,6 +26,8 @@ export interface Live {
     rebriefed?: boolean
     plan?: PlanArgs
     planErrors?: string[]
+    /** Why each refused tool call of the turn was refused (see turn-results.ts). */
+    refusals?: string[]
     report?: ReportArgs
     verdict?: VerdictArgs
     /** The provider or host error that ended the turn, if any. */
