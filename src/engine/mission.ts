@@ -18,6 +18,7 @@ import { errorMessage } from './util/error-message'
 import { checkOutcome, failedTodosReason, iterationStep } from './turns/iteration-end'
 import type { Live, Turn } from './sessions/live-session'
 import { MissionBudgets } from './guards/mission-budgets'
+import { countEmptyStep, EMPTY_STEPS_REASON } from './guards/empty-steps'
 import { MISSION_DEFAULTS, optionsToJson, type MissionDeps, type MissionOptions } from './mission-options'
 import { chooseCheck, type CheckChoice } from './project/check-command'
 import { TOOL_PLAN, TOOL_REPORT, TOOL_VERDICT, type PlanArgs } from './protocol/mission-protocol'
@@ -52,9 +53,9 @@ import { LOST_TURN_NOTE, RELOAD_NOTE, Steering, steerRefusal } from './sessions/
 import { TurnCutter } from './turns/turn-cut'
 import {
   captureResult,
-  MAX_REFUSED_CALLS,
   noResultReason,
   recordRefusal,
+  refusedReason,
   refusalOf,
   turnOutcome,
 } from './turns/turn-results'
@@ -478,7 +479,9 @@ export class Mission {
   #onUsage(live: Live, e: Extract<HostEvent, { type: 'message.assistant' }>): void {
     if (e.providerId) live.provider = e.providerId
     if (e.completed) {
+      const first = !live.completedMessages.has(e.messageId)
       live.completedMessages.add(e.messageId)
+      if (first && live.turn && countEmptyStep(live.turn, e)) this.#cutShort(live, EMPTY_STEPS_REASON)
       if (e.error?.name !== 'MessageAbortedError') this.#roster.recordAnswer(e.messageId)
       this.#cutter.messageCompleted(live, e.messageId)
     }
@@ -503,13 +506,18 @@ export class Mission {
     const turn = live.turn
     if (this.#seenCalls.has(call.callId) || !turn || turn.delivered) return true
     this.#seenCalls.add(call.callId)
-    if (!recordRefusal(turn, refusal)) return true
-    turn.nudged = true // ended, not nudged: the attempt fails at its idle
-    this.deps.logger.warn(
-      `${live.role} ${live.sessionId}: ${MAX_REFUSED_CALLS} refused tool calls: ending its turn`,
-    )
-    this.#orFail(this.deps.sessions.abort(live.sessionId))
+    if (recordRefusal(turn, refusal)) this.#cutShort(live, refusedReason(turn))
     return true
+  }
+
+  /** Ends a turn its agent would not end (it loops): the attempt fails at its idle, with the reason. */
+  #cutShort(live: Live, reason: string): void {
+    const turn = live.turn
+    if (!turn || turn.cutShort !== undefined) return
+    turn.cutShort = reason
+    turn.nudged = true // ended, not nudged
+    this.deps.logger.warn(`${live.role} ${live.sessionId}: ${reason}: ending its turn`)
+    this.#orFail(this.deps.sessions.abort(live.sessionId))
   }
 
   /**
@@ -701,7 +709,7 @@ export class Mission {
 
   async #onPlanTurn(turn: Turn, error?: HostError): Promise<void> {
     if (error && !classify(error).retry) return void this.#end('failed', `planner: ${error.message}`)
-    const reasons = turn.planErrors ?? [NO_PLAN_CALL]
+    const reasons = turn.planErrors ?? [turn.cutShort ?? NO_PLAN_CALL]
     if (this.#planAttempts >= this.#o.maxPlanAttempts)
       return void this.#end(
         'failed',

@@ -175,6 +175,47 @@ describe('faults stay with their todo', () => {
     expect(final.phase).toBe('failed')
     expect(final.reason).toMatch(/no valid plan after 3 attempts: the planner repeated the same output/)
   })
+
+  it('a provider whose answers come back empty (a 200 that is no chat completion) fails the attempt, not the mission', async () => {
+    const { oc, mission, store } = fakeMission({ budgets: { maxIterations: 1 } })
+    void mission.run()
+    await flush()
+    oc.turn(sessionsOf(mission, 'planner')[0]!, 'orchestrator_plan', { todos: [todo('a', ['a.ts'])] })
+    await flush()
+    const worker = sessionsOf(mission, 'worker')[0]!
+    // OpenCode asks again after every such step, without end and without an error.
+    const empty = (n: number, finish = 'unknown') =>
+      oc.emit({
+        type: 'message.assistant',
+        sessionId: worker,
+        messageId: `msg_empty_${n}`,
+        providerId: 'fake',
+        modelId: 'm',
+        tokens: 0,
+        cost: 0,
+        completed: true,
+        finish,
+      })
+    empty(1)
+    empty(1) // the same message again counts once
+    empty(2)
+    empty(3, 'stop') // a real answer in between starts the count again
+    empty(4)
+    empty(5)
+    await flush()
+    expect(oc.aborted).not.toContain(worker)
+    empty(6)
+    await flush()
+    expect(oc.aborted).toContain(worker)
+    oc.emit({ type: 'session.idle', sessionId: worker })
+    await flush()
+    const requeued = store.lines
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((e) => e.type === 'todo.requeued')
+    expect(requeued?.reason).toMatch(/^no report: the provider's answers were empty 3 times in a row/)
+    expect(oc.prompts.filter((p) => p.text.startsWith('You ended your turn'))).toEqual([]) // not nudged
+    await mission.stop()
+  })
 })
 
 describe('waiting is visible and bounded for every role', () => {

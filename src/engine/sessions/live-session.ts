@@ -28,6 +28,10 @@ export interface Live {
     planErrors?: string[]
     /** Why each refused tool call of the turn was refused (see turn-results.ts). */
     refusals?: string[]
+    /** Steps in a row that came back empty (see guards/empty-steps.ts). */
+    emptySteps?: number
+    /** Why the engine ended the turn before its agent did (it looped). */
+    cutShort?: string
     report?: ReportArgs
     verdict?: VerdictArgs
     /** The provider or host error that ended the turn, if any. */

@@ -97,16 +97,19 @@ export function recordRefusal(turn: Turn, refusal: RefusedCall): boolean {
   return turn.refusals.length >= MAX_REFUSED_CALLS
 }
 
-/** Why a work or review turn ended without its result: none given, or the calls refused. */
+/** Why a work or review turn ended without its result: none given, the calls refused, or cut short. */
 export function noResultReason(turn: Turn): string {
   const why = turn.kind === 'work' ? 'no report' : 'the reviewer gave no verdict'
+  if (turn.cutShort !== undefined) return `${why}: ${turn.cutShort}`
   const refusals = turn.refusals ?? []
   const last = refusals.at(-1)
   if (last === undefined) return why
-  return refusals.length >= MAX_REFUSED_CALLS
-    ? `${why}: ${refusals.length} tool calls refused in one turn, the last: ${last}`
-    : `${why}: its last tool call was refused: ${last}`
+  return `${why}: its last tool call was refused: ${last}`
 }
+
+/** Why a turn is cut short after {@link MAX_REFUSED_CALLS} refusals. */
+export const refusedReason = (turn: Turn) =>
+  `${turn.refusals?.length ?? 0} tool calls refused in one turn, the last: ${turn.refusals?.at(-1) ?? ''}`
 
 /** The last completed call of a tool among stored calls. */
 export function lastCompleted(calls: readonly ToolCallRecord[] | undefined, tool: string) {
