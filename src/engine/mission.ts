@@ -709,7 +709,8 @@ export class Mission {
 
   async #onPlanTurn(turn: Turn, error?: HostError): Promise<void> {
     if (error && !classify(error).retry) return void this.#end('failed', `planner: ${error.message}`)
-    const reasons = turn.planErrors ?? [turn.cutShort ?? NO_PLAN_CALL]
+    const failure = turn.cutShort ?? (error && `${error.name}: ${error.message}`)
+    const reasons = turn.planErrors ?? [failure || NO_PLAN_CALL]
     if (this.#planAttempts >= this.#o.maxPlanAttempts)
       return void this.#end(
         'failed',

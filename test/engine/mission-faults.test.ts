@@ -216,6 +216,61 @@ describe('faults stay with their todo', () => {
     expect(oc.prompts.filter((p) => p.text.startsWith('You ended your turn'))).toEqual([]) // not nudged
     await mission.stop()
   })
+  it('a todo whose provider answers 429 every time waits it out a bounded number of times, then fails naming it', async () => {
+    const { oc, mission, clock } = fakeMission({ budgets: { maxIterations: 1 } })
+    const done = mission.run()
+    await flush()
+    oc.turn(sessionsOf(mission, 'planner')[0]!, 'orchestrator_plan', { todos: [todo('a', ['a.ts'])] })
+    await flush()
+    for (let i = 0; i < 12 && mission.state.phase === 'working'; i++) {
+      await flush()
+      const worker = oc.prompts.filter((p) => p.text.startsWith('todoId: a')).at(-1)!.sessionId
+      oc.emit(
+        {
+          type: 'session.error',
+          sessionId: worker,
+          error: {
+            name: 'APIError',
+            message: 'Too many requests',
+            statusCode: 429,
+            retryable: true,
+            retryAfterMs: 1_000,
+          },
+        },
+        { type: 'session.idle', sessionId: worker },
+      )
+      await flush()
+      await flush()
+      clock.advance(1_000) // the server's hint
+    }
+    expect(mission.state.phase).toBe('failed')
+    const final = await done
+    expect(final.todos[0]).toMatchObject({
+      status: 'failed',
+      reason: 'APIError: Too many requests (6 attempts)',
+      attempts: 6, // five waited out, then one that counts
+    })
+  })
+  it('a planner whose turns end with a provider error is retried, and the mission ends naming that error', async () => {
+    const { oc, mission } = fakeMission({ maxPlanAttempts: 2 })
+    const done = mission.run()
+    for (let i = 0; i < 2; i++) {
+      await flush()
+      const planner = sessionsOf(mission, 'planner')[0]!
+      oc.emit(
+        {
+          type: 'session.error',
+          sessionId: planner,
+          error: { name: 'APIError', message: 'Too many requests', statusCode: 429, retryable: true },
+        },
+        { type: 'session.idle', sessionId: planner },
+      )
+      await flush()
+    }
+    const final = await done
+    expect(final.phase).toBe('failed')
+    expect(final.reason).toBe('no valid plan after 2 attempts: APIError: Too many requests')
+  })
 })
 
 describe('waiting is visible and bounded for every role', () => {
