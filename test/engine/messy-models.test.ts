@@ -294,4 +294,27 @@ describe('messy models at the engine ports', () => {
     expect(oc.prompts.filter((p) => p.text.startsWith('Review todoId: a'))).toHaveLength(2)
     expect(mission.state.todos[0]).toMatchObject({ status: 'reviewing', attempts: 1 })
   })
+  it('refuses a plan with an id like constructor (it crashed the mission), then takes the one named', async () => {
+    const { oc, mission } = fakeMission({ check: false })
+    const done = mission.run()
+    await flush()
+    const planner = sessionsOf(mission, 'planner')[0]!
+    oc.turn(planner, 'orchestrator_plan', { todos: [todo('constructor'), todo('toString', ['constructor'])] })
+    await flush()
+    expect(promptsTo(oc, planner).at(-1)).toContain('id "constructor" is reserved: use "constructor-todo"')
+    expect(mission.state.phase).toBe('planning')
+    oc.turn(planner, 'orchestrator_plan', {
+      todos: [todo('constructor-todo'), todo('toString-todo', ['constructor-todo'])],
+    })
+    await flush()
+    for (const id of ['constructor-todo', 'toString-todo']) {
+      oc.passTurn(mission.state.agents.find((a) => a.role === 'worker' && a.status === 'busy')!)
+      await flush()
+      oc.passTurn(mission.state.agents.find((a) => a.role === 'reviewer' && a.status === 'busy')!)
+      await flush()
+      expect(mission.state.todos.find((t) => t.id === id)?.status).toBe('passed')
+    }
+    const final = await done
+    expect(final.phase, final.reason).toBe('completed')
+  })
 })
