@@ -19,6 +19,7 @@ import { checkOutcome, failedTodosReason, iterationStep } from './turns/iteratio
 import type { Live, Turn } from './sessions/live-session'
 import { MissionBudgets } from './guards/mission-budgets'
 import { countEmptyStep, EMPTY_STEPS_REASON } from './guards/empty-steps'
+import { repeatedCall } from './guards/repeated-calls'
 import { MISSION_DEFAULTS, optionsToJson, type MissionDeps, type MissionOptions } from './mission-options'
 import { chooseCheck, type CheckChoice } from './project/check-command'
 import { TOOL_PLAN, TOOL_REPORT, TOOL_VERDICT, type PlanArgs } from './protocol/mission-protocol'
@@ -453,7 +454,7 @@ export class Mission {
       case 'message.assistant':
         return this.#onUsage(live, event)
       case 'part.tool':
-        if (this.#refused(live, event)) return
+        if (this.#refused(live, event) || this.#repeatsCall(live, event)) return
         if (event.status === 'completed' && this.#capture(live, event.tool, event.callId, event.input)) {
           if (live.turn) live.turn.resultMessageId = event.messageId
           this.#orFail(this.#deliver(live))
@@ -508,6 +509,15 @@ export class Mission {
     this.#seenCalls.add(call.callId)
     if (recordRefusal(turn, refusal)) this.#cutShort(live, refusedReason(turn))
     return true
+  }
+
+  /** Counts a finished call of the open turn; true when it ended the turn (the same call again and again). */
+  #repeatsCall(live: Live, call: Extract<HostEvent, { type: 'part.tool' }>): boolean {
+    const turn = live.turn
+    if ((call.status !== 'completed' && call.status !== 'error') || !turn || turn.delivered) return false
+    const reason = repeatedCall(turn, call, live.role)
+    if (reason !== undefined) this.#cutShort(live, reason)
+    return reason !== undefined
   }
 
   /** Ends a turn its agent would not end (it loops): the attempt fails at its idle, with the reason. */

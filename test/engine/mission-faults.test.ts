@@ -271,6 +271,42 @@ describe('faults stay with their todo', () => {
     expect(final.phase).toBe('failed')
     expect(final.reason).toBe('no valid plan after 2 attempts: APIError: Too many requests')
   })
+  it('a worker making the same tool call again and again has its turn ended, and only its attempt fails', async () => {
+    const { oc, mission, store } = fakeMission({ budgets: { maxIterations: 1 } })
+    void mission.run()
+    await flush()
+    oc.turn(sessionsOf(mission, 'planner')[0]!, 'orchestrator_plan', { todos: [todo('a', ['a.ts'])] })
+    await flush()
+    const worker = sessionsOf(mission, 'worker')[0]!
+    const read = (n: number, filePath = 'README.md') =>
+      oc.emit({
+        type: 'part.tool',
+        sessionId: worker,
+        messageId: `msg_read_${n}`,
+        callId: `call_read_${n}`,
+        tool: 'read',
+        status: 'completed',
+        input: { filePath },
+      })
+    oc.emit({ type: 'session.status', sessionId: worker, status: { type: 'busy' } })
+    read(1)
+    read(2, 'a.ts') // another call in between starts the count again
+    for (const n of [3, 4, 5, 6]) read(n)
+    read(6) // the same call's event again counts once
+    await flush()
+    expect(oc.aborted).not.toContain(worker)
+    read(7)
+    await flush()
+    expect(oc.aborted).toContain(worker)
+    oc.emit({ type: 'session.idle', sessionId: worker })
+    await flush()
+    const requeued = store.lines
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((e) => e.type === 'todo.requeued')
+    expect(requeued?.reason).toBe('no report: the worker made the same read call 5 times in a row')
+    expect(oc.prompts.filter((p) => p.text.startsWith('You ended your turn'))).toEqual([]) // not nudged
+    await mission.stop()
+  })
 })
 
 describe('waiting is visible and bounded for every role', () => {

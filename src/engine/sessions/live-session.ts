@@ -30,6 +30,8 @@ export interface Live {
     refusals?: string[]
     /** Steps in a row that came back empty (see guards/empty-steps.ts). */
     emptySteps?: number
+    /** The turn's latest finished tool call, and how many identical ones came in a row. */
+    lastCall?: { callId: string; key: string; count: number }
     /** Why the engine ended the turn before its agent did (it looped). */
     cutShort?: string
     report?: ReportArgs
