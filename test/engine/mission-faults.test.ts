@@ -307,6 +307,22 @@ describe('faults stay with their todo', () => {
     expect(oc.prompts.filter((p) => p.text.startsWith('You ended your turn'))).toEqual([]) // not nudged
     await mission.stop()
   })
+  it('a review failed without findings says so in the todo’s reason', async () => {
+    const { oc, mission } = fakeMission({ maxAttempts: 1, budgets: { maxIterations: 1 } })
+    const done = mission.run()
+    await flush()
+    oc.turn(sessionsOf(mission, 'planner')[0]!, 'orchestrator_plan', { todos: [todo('a', ['a.ts'])] })
+    await flush()
+    oc.passTurn(mission.state.agents.find((a) => a.role === 'worker')!)
+    await flush()
+    const reviewer = sessionsOf(mission, 'reviewer')[0]!
+    oc.turn(reviewer, 'orchestrator_verdict', { todoId: 'a', verdict: 'fail', findings: [] })
+    const final = await done
+    expect(final.todos[0]).toMatchObject({
+      status: 'failed',
+      reason: 'review failed, with no findings given (1 attempts)',
+    })
+  })
 })
 
 describe('waiting is visible and bounded for every role', () => {

@@ -158,7 +158,11 @@ export function turnOutcome(turn: Turn): TurnOutcome | undefined {
     return {
       role: 'reviewer',
       entry: { type: 'todo.verdict', ...verdict },
-      ...(verdict.verdict !== 'pass' && { failure: `review failed: ${verdict.findings.join('; ')}` }),
+      ...(verdict.verdict !== 'pass' && {
+        failure: verdict.findings.length
+          ? `review failed: ${verdict.findings.join('; ')}`
+          : 'review failed, with no findings given',
+      }),
     }
   }
   return undefined
