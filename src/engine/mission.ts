@@ -527,7 +527,12 @@ export class Mission {
     turn.cutShort = reason
     turn.nudged = true // ended, not nudged
     this.deps.logger.warn(`${live.role} ${live.sessionId}: ${reason}: ending its turn`)
-    this.#orFail(this.deps.sessions.abort(live.sessionId))
+    // A server out of reach keeps the turn: the reconcile after the reconnect finds how it ended.
+    void this.deps.sessions
+      .abort(live.sessionId)
+      .catch((err: unknown) =>
+        this.deps.logger.warn(`could not end the turn of ${live.sessionId}: ${errorMessage(err)}`),
+      )
   }
 
   /**

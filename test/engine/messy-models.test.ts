@@ -265,6 +265,19 @@ describe('messy models at the engine ports', () => {
     expect(mission.state.todos[0]).toMatchObject({ id: 'a', status: 'running', attempts: 2 })
   })
 
+  it('a looping turn whose abort fails is left to the server, and the mission goes on', async () => {
+    const { oc, mission } = await planned([todo('a')])
+    const [wa] = sessionsOf(mission, 'worker')
+    oc.abort = () => Promise.reject(new Error('fetch failed'))
+    refusedCalls(oc, wa!, 'orchestrator_report', 'orchestrator_report: invalid arguments', 3)
+    await flush()
+    await flush()
+    expect(mission.state.phase).toBe('working')
+    idle(oc, wa!)
+    await flush()
+    expect(mission.state.todos[0]).toMatchObject({ id: 'a', status: 'running', attempts: 2 })
+  })
+
   it('counts calls of a tool the role does not have as refused, for workers and reviewers alike', async () => {
     const { oc, mission } = await planned([todo('a')])
     const [wa] = sessionsOf(mission, 'worker')
