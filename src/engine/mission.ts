@@ -646,6 +646,8 @@ export class Mission {
     if (await this.#deliverSteering(live, turn)) return
     this.#roster.patch(live.sessionId, { status: 'idle' })
     if (this.#repeating(live, turn)) return this.#onRepeating(live, turn)
+    // A turn the engine ended holds the loop in its history: the next attempt gets a fresh session.
+    if (turn.cutShort !== undefined) live.retired = true
     const error = turn.error
     if (turn.kind === 'plan') {
       this.#sessions.release(live)

@@ -305,6 +305,9 @@ describe('faults stay with their todo', () => {
       .find((e) => e.type === 'todo.requeued')
     expect(requeued?.reason).toBe('no report: the worker made the same read call 5 times in a row')
     expect(oc.prompts.filter((p) => p.text.startsWith('You ended your turn'))).toEqual([]) // not nudged
+    // The loop is in that session's history: the next attempt starts in a fresh one.
+    const next = oc.prompts.filter((p) => p.text.startsWith('todoId: a')).at(-1)
+    expect(next?.sessionId).not.toBe(worker)
     await mission.stop()
   })
   it('a review failed without findings says so in the todo’s reason', async () => {
