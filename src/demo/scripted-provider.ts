@@ -35,7 +35,14 @@ export interface ChatRequest {
 export type ScriptStep =
   | { text: string; delayMs?: number }
   | { toolCalls: { name: string; args: unknown }[]; text?: string; delayMs?: number }
-  | { status: number; message?: string; headers?: Record<string, string>; delayMs?: number }
+  | {
+      status: number
+      message?: string
+      headers?: Record<string, string>
+      /** The body as it is, in place of the JSON error (e.g. a 200 that is no chat completion). */
+      body?: string
+      delayMs?: number
+    }
 
 export type Script = (request: ChatRequest) => ScriptStep | Promise<ScriptStep>
 
@@ -142,7 +149,7 @@ export class ScriptedProvider {
       if ('status' in step) {
         const message = step.message ?? `scripted error ${step.status}`
         res.writeHead(step.status, { 'content-type': 'application/json', ...step.headers })
-        res.end(JSON.stringify({ error: { message, type: 'scripted', code: step.status } }))
+        res.end(step.body ?? JSON.stringify({ error: { message, type: 'scripted', code: step.status } }))
         return
       }
       writeStream(res, request, step)

@@ -18,6 +18,8 @@ import { errorMessage } from './util/error-message'
 import { checkOutcome, failedTodosReason, iterationStep } from './turns/iteration-end'
 import type { Live, Turn } from './sessions/live-session'
 import { MissionBudgets } from './guards/mission-budgets'
+import { countEmptyStep, EMPTY_STEPS_REASON } from './guards/empty-steps'
+import { repeatedCall } from './guards/repeated-calls'
 import { MISSION_DEFAULTS, optionsToJson, type MissionDeps, type MissionOptions } from './mission-options'
 import { chooseCheck, type CheckChoice } from './project/check-command'
 import { TOOL_PLAN, TOOL_REPORT, TOOL_VERDICT, type PlanArgs } from './protocol/mission-protocol'
@@ -50,7 +52,14 @@ import { TodoAttempts } from './turns/todo-attempts'
 import type { Refusal } from './util/refusal'
 import { LOST_TURN_NOTE, RELOAD_NOTE, Steering, steerRefusal } from './sessions/steering'
 import { TurnCutter } from './turns/turn-cut'
-import { captureResult, turnOutcome } from './turns/turn-results'
+import {
+  captureResult,
+  noResultReason,
+  recordRefusal,
+  refusedReason,
+  refusalOf,
+  turnOutcome,
+} from './turns/turn-results'
 
 /** Identical turns in a row that mark a session as looping. */
 const REPEATS = 3
@@ -448,6 +457,7 @@ export class Mission {
       case 'message.assistant':
         return this.#onUsage(live, event)
       case 'part.tool':
+        if (this.#refused(live, event) || this.#repeatsCall(live, event)) return
         if (event.status === 'completed' && this.#capture(live, event.tool, event.callId, event.input)) {
           if (live.turn) live.turn.resultMessageId = event.messageId
           this.#orFail(this.#deliver(live))
@@ -473,7 +483,9 @@ export class Mission {
   #onUsage(live: Live, e: Extract<HostEvent, { type: 'message.assistant' }>): void {
     if (e.providerId) live.provider = e.providerId
     if (e.completed) {
+      const first = !live.completedMessages.has(e.messageId)
       live.completedMessages.add(e.messageId)
+      if (first && live.turn && countEmptyStep(live.turn, e)) this.#cutShort(live, EMPTY_STEPS_REASON)
       if (e.error?.name !== 'MessageAbortedError') this.#roster.recordAnswer(e.messageId)
       this.#cutter.messageCompleted(live, e.messageId)
     }
@@ -486,6 +498,44 @@ export class Mission {
     if (this.#seenCalls.has(callId) || !live.turn || live.turn.delivered) return false
     this.#seenCalls.add(callId)
     return captureResult(live.turn, tool, input, this.#record.knownIds())
+  }
+
+  /**
+   * Records a refused tool call of the open turn; true when the call was one. A turn that reaches
+   * the bound of refusals is ended (its agent loops on them): it fails like one without its result.
+   */
+  #refused(live: Live, call: Extract<HostEvent, { type: 'part.tool' }>): boolean {
+    const refusal = refusalOf(call)
+    if (refusal === undefined) return false
+    const turn = live.turn
+    if (this.#seenCalls.has(call.callId) || !turn || turn.delivered) return true
+    this.#seenCalls.add(call.callId)
+    if (recordRefusal(turn, refusal)) this.#cutShort(live, refusedReason(turn))
+    return true
+  }
+
+  /** Counts a finished call of the open turn; true when it ended the turn (the same call again and again). */
+  #repeatsCall(live: Live, call: Extract<HostEvent, { type: 'part.tool' }>): boolean {
+    const turn = live.turn
+    if ((call.status !== 'completed' && call.status !== 'error') || !turn || turn.delivered) return false
+    const reason = repeatedCall(turn, call, live.role)
+    if (reason !== undefined) this.#cutShort(live, reason)
+    return reason !== undefined
+  }
+
+  /** Ends a turn its agent would not end (it loops): the attempt fails at its idle, with the reason. */
+  #cutShort(live: Live, reason: string): void {
+    const turn = live.turn
+    if (!turn || turn.cutShort !== undefined) return
+    turn.cutShort = reason
+    turn.nudged = true // ended, not nudged
+    this.deps.logger.warn(`${live.role} ${live.sessionId}: ${reason}: ending its turn`)
+    // A server out of reach keeps the turn: the reconcile after the reconnect finds how it ended.
+    void this.deps.sessions
+      .abort(live.sessionId)
+      .catch((err: unknown) =>
+        this.deps.logger.warn(`could not end the turn of ${live.sessionId}: ${errorMessage(err)}`),
+      )
   }
 
   /**
@@ -603,6 +653,8 @@ export class Mission {
     if (await this.#deliverSteering(live, turn)) return
     this.#roster.patch(live.sessionId, { status: 'idle' })
     if (this.#repeating(live, turn)) return this.#onRepeating(live, turn)
+    // A turn the engine ended holds the loop in its history: the next attempt gets a fresh session.
+    if (turn.cutShort !== undefined) live.retired = true
     const error = turn.error
     if (turn.kind === 'plan') {
       this.#sessions.release(live)
@@ -618,10 +670,8 @@ export class Mission {
     this.#sessions.release(live)
     live.todosDone++
     live.lastFiles = this.#record.snap.todos[todoId]?.files ?? []
-    if (!turn.delivered) {
-      const why = turn.kind === 'work' ? 'no report' : 'the reviewer gave no verdict'
-      await this.#attemptFailed(turn, error ? `${error.name}: ${error.message}` : why, error)
-    }
+    if (!turn.delivered)
+      await this.#attemptFailed(turn, error ? `${error.name}: ${error.message}` : noResultReason(turn), error)
     await this.#progressed()
   }
 
@@ -683,7 +733,8 @@ export class Mission {
 
   async #onPlanTurn(turn: Turn, error?: HostError): Promise<void> {
     if (error && !classify(error).retry) return void this.#end('failed', `planner: ${error.message}`)
-    const reasons = turn.planErrors ?? [NO_PLAN_CALL]
+    const failure = turn.cutShort ?? (error && `${error.name}: ${error.message}`)
+    const reasons = turn.planErrors ?? [failure || NO_PLAN_CALL]
     if (this.#planAttempts >= this.#o.maxPlanAttempts)
       return void this.#end(
         'failed',

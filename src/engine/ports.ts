@@ -49,6 +49,8 @@ export type HostEvent =
       contextTokens?: number
       cost: number
       completed: boolean
+      /** How the step ended, as OpenCode says (`stop`, `tool-calls`, `unknown`, …), once known. */
+      finish?: string
       error?: HostError
     }
   | { type: 'part.text'; sessionId: string; messageId: string; partId: string; text: string; final: boolean }

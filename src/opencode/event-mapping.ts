@@ -73,6 +73,7 @@ export function toHostEvents(event: Event): HostEvent[] {
           contextTokens: t.input + t.cache.read + t.cache.write,
           cost: info.cost,
           completed: info.time.completed !== undefined,
+          ...(info.finish !== undefined && { finish: info.finish }),
           ...(info.error && { error: toHostError(info.error as SdkError) }),
         },
       ]

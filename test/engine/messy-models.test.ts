@@ -58,6 +58,30 @@ function parallelTurn(oc: FakeOpencode, sessionId: string, calls: { tool: string
   )
 }
 
+let refusedCall = 0
+/** Tool calls the plugin refused (status error, its error text), in one busy step without idle. */
+function refusedCalls(oc: FakeOpencode, sessionId: string, tool: string, error: string, count: number) {
+  oc.emit({ type: 'session.status', sessionId, status: { type: 'busy' } })
+  for (let i = 0; i < count; i++)
+    oc.emit({
+      type: 'part.tool',
+      sessionId,
+      messageId: `msg_refused_${i}`,
+      callId: `call_refused_${++refusedCall}`,
+      tool,
+      status: 'error',
+      input: {},
+      error,
+    })
+}
+const idle = (oc: FakeOpencode, sessionId: string) =>
+  oc.emit(
+    { type: 'session.status', sessionId, status: { type: 'idle' } },
+    { type: 'session.idle', sessionId },
+  )
+const planError =
+  'orchestrator_plan: invalid arguments:\n- the plan is empty: give at least one todo\nFix these and call orchestrator_plan again.'
+
 describe('messy models at the engine ports', () => {
   it('asks again when the planner answers in prose, saying that no tool call was made', async () => {
     const { oc, mission } = fakeMission()
@@ -200,5 +224,110 @@ describe('messy models at the engine ports', () => {
     await flush()
     expect(promptsTo(oc, wa!)).toHaveLength(1)
     expect(mission.state.todos[0]?.status).toBe('reviewing')
+  })
+
+  it('a planner whose plan calls the plugin refused is told their errors, and the mission ends naming them', async () => {
+    const { oc, mission } = fakeMission({ maxPlanAttempts: 2 })
+    const done = mission.run()
+    await flush()
+    const planner = sessionsOf(mission, 'planner')[0]!
+    refusedCalls(oc, planner, 'orchestrator_plan', planError, 1)
+    oc.turn(planner, undefined, undefined, 'I submitted the plan.')
+    await flush()
+    const retry = promptsTo(oc, planner).at(-1) ?? ''
+    expect(retry).toContain('Your plan was not accepted.\n- the plan is empty: give at least one todo')
+    expect(retry).not.toContain('no orchestrator_plan tool call was made')
+    refusedCalls(oc, planner, 'orchestrator_plan', planError, 1)
+    oc.turn(planner, undefined, undefined, 'Submitted again.')
+    const final = await done
+    expect(final.phase).toBe('failed')
+    expect(final.reason).toBe('no valid plan after 2 attempts: the plan is empty: give at least one todo')
+  })
+
+  it('ends the turn of a worker that keeps calling its tool the wrong way, and fails the attempt naming why', async () => {
+    const { oc, mission, store } = await planned([todo('a')])
+    const [wa] = sessionsOf(mission, 'worker')
+    const error =
+      'orchestrator_report: invalid arguments:\n- report: "status" must be one of done, blocked, failed\nFix these and call orchestrator_report again.'
+    refusedCalls(oc, wa!, 'orchestrator_report', error, 2)
+    await flush()
+    expect(oc.aborted).not.toContain(wa)
+    refusedCalls(oc, wa!, 'orchestrator_report', error, 1)
+    await flush()
+    expect(oc.aborted).toContain(wa) // the model would loop on it forever: the engine ends the turn
+    idle(oc, wa!)
+    await flush()
+    expect(oc.prompts.filter((p) => p.text.startsWith('You ended your turn'))).toEqual([]) // failed, not nudged
+    const requeued = journal(store).find((e) => e.type === 'todo.requeued')
+    expect(requeued?.reason).toBe(
+      'no report: 3 tool calls refused in one turn, the last: orchestrator_report: report: "status" must be one of done, blocked, failed',
+    )
+    expect(mission.state.todos[0]).toMatchObject({ id: 'a', status: 'running', attempts: 2 })
+  })
+
+  it('a looping turn whose abort fails is left to the server, and the mission goes on', async () => {
+    const { oc, mission } = await planned([todo('a')])
+    const [wa] = sessionsOf(mission, 'worker')
+    oc.abort = () => Promise.reject(new Error('fetch failed'))
+    refusedCalls(oc, wa!, 'orchestrator_report', 'orchestrator_report: invalid arguments', 3)
+    await flush()
+    await flush()
+    expect(mission.state.phase).toBe('working')
+    idle(oc, wa!)
+    await flush()
+    expect(mission.state.todos[0]).toMatchObject({ id: 'a', status: 'running', attempts: 2 })
+  })
+
+  it('counts calls of a tool the role does not have as refused, for workers and reviewers alike', async () => {
+    const { oc, mission } = await planned([todo('a')])
+    const [wa] = sessionsOf(mission, 'worker')
+    oc.turn(wa!, 'orchestrator_report', report('a'))
+    await flush()
+    const reviewer = sessionsOf(mission, 'reviewer')[0]!
+    oc.emit({ type: 'session.status', sessionId: reviewer, status: { type: 'busy' } })
+    for (let i = 0; i < 3; i++)
+      oc.emit({
+        type: 'part.tool',
+        sessionId: reviewer,
+        messageId: `msg_inv_${i}`,
+        callId: `call_inv_${i}`,
+        tool: 'invalid',
+        status: 'completed',
+        input: {
+          tool: 'write',
+          error: "Model tried to call unavailable tool 'write'. Available tools: glob, grep, read.",
+        },
+      })
+    await flush()
+    expect(oc.aborted).toContain(reviewer)
+    idle(oc, reviewer)
+    await flush()
+    expect(oc.prompts.filter((p) => p.text.startsWith('You ended your turn'))).toEqual([])
+    // Reviewed again (the work did not fail), not nudged.
+    expect(oc.prompts.filter((p) => p.text.startsWith('Review todoId: a'))).toHaveLength(2)
+    expect(mission.state.todos[0]).toMatchObject({ status: 'reviewing', attempts: 1 })
+  })
+  it('refuses a plan with an id like constructor (it crashed the mission), then takes the one named', async () => {
+    const { oc, mission } = fakeMission({ check: false })
+    const done = mission.run()
+    await flush()
+    const planner = sessionsOf(mission, 'planner')[0]!
+    oc.turn(planner, 'orchestrator_plan', { todos: [todo('constructor'), todo('toString', ['constructor'])] })
+    await flush()
+    expect(promptsTo(oc, planner).at(-1)).toContain('id "constructor" is reserved: use "constructor-todo"')
+    expect(mission.state.phase).toBe('planning')
+    oc.turn(planner, 'orchestrator_plan', {
+      todos: [todo('constructor-todo'), todo('toString-todo', ['constructor-todo'])],
+    })
+    await flush()
+    for (const id of ['constructor-todo', 'toString-todo']) {
+      oc.passTurn(mission.state.agents.find((a) => a.role === 'worker' && a.status === 'busy')!)
+      await flush()
+      oc.passTurn(mission.state.agents.find((a) => a.role === 'reviewer' && a.status === 'busy')!)
+      await flush()
+      expect(mission.state.todos.find((t) => t.id === id)?.status).toBe('passed')
+    }
+    const final = await done
+    expect(final.phase, final.reason).toBe('completed')
   })
 })

@@ -175,6 +175,157 @@ describe('faults stay with their todo', () => {
     expect(final.phase).toBe('failed')
     expect(final.reason).toMatch(/no valid plan after 3 attempts: the planner repeated the same output/)
   })
+
+  it('a provider whose answers come back empty (a 200 that is no chat completion) fails the attempt, not the mission', async () => {
+    const { oc, mission, store } = fakeMission({ budgets: { maxIterations: 1 } })
+    void mission.run()
+    await flush()
+    oc.turn(sessionsOf(mission, 'planner')[0]!, 'orchestrator_plan', { todos: [todo('a', ['a.ts'])] })
+    await flush()
+    const worker = sessionsOf(mission, 'worker')[0]!
+    // OpenCode asks again after every such step, without end and without an error.
+    const empty = (n: number, finish = 'unknown') =>
+      oc.emit({
+        type: 'message.assistant',
+        sessionId: worker,
+        messageId: `msg_empty_${n}`,
+        providerId: 'fake',
+        modelId: 'm',
+        tokens: 0,
+        cost: 0,
+        completed: true,
+        finish,
+      })
+    empty(1)
+    empty(1) // the same message again counts once
+    empty(2)
+    empty(3, 'stop') // a real answer in between starts the count again
+    empty(4)
+    empty(5)
+    await flush()
+    expect(oc.aborted).not.toContain(worker)
+    empty(6)
+    await flush()
+    expect(oc.aborted).toContain(worker)
+    oc.emit({ type: 'session.idle', sessionId: worker })
+    await flush()
+    const requeued = store.lines
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((e) => e.type === 'todo.requeued')
+    expect(requeued?.reason).toMatch(/^no report: the provider's answers were empty 3 times in a row/)
+    expect(oc.prompts.filter((p) => p.text.startsWith('You ended your turn'))).toEqual([]) // not nudged
+    await mission.stop()
+  })
+  it('a todo whose provider answers 429 every time waits it out a bounded number of times, then fails naming it', async () => {
+    const { oc, mission, clock } = fakeMission({ budgets: { maxIterations: 1 } })
+    const done = mission.run()
+    await flush()
+    oc.turn(sessionsOf(mission, 'planner')[0]!, 'orchestrator_plan', { todos: [todo('a', ['a.ts'])] })
+    await flush()
+    for (let i = 0; i < 12 && mission.state.phase === 'working'; i++) {
+      await flush()
+      const worker = oc.prompts.filter((p) => p.text.startsWith('todoId: a')).at(-1)!.sessionId
+      oc.emit(
+        {
+          type: 'session.error',
+          sessionId: worker,
+          error: {
+            name: 'APIError',
+            message: 'Too many requests',
+            statusCode: 429,
+            retryable: true,
+            retryAfterMs: 1_000,
+          },
+        },
+        { type: 'session.idle', sessionId: worker },
+      )
+      await flush()
+      await flush()
+      clock.advance(1_000) // the server's hint
+    }
+    expect(mission.state.phase).toBe('failed')
+    const final = await done
+    expect(final.todos[0]).toMatchObject({
+      status: 'failed',
+      reason: 'APIError: Too many requests (6 attempts)',
+      attempts: 6, // five waited out, then one that counts
+    })
+  })
+  it('a planner whose turns end with a provider error is retried, and the mission ends naming that error', async () => {
+    const { oc, mission } = fakeMission({ maxPlanAttempts: 2 })
+    const done = mission.run()
+    for (let i = 0; i < 2; i++) {
+      await flush()
+      const planner = sessionsOf(mission, 'planner')[0]!
+      oc.emit(
+        {
+          type: 'session.error',
+          sessionId: planner,
+          error: { name: 'APIError', message: 'Too many requests', statusCode: 429, retryable: true },
+        },
+        { type: 'session.idle', sessionId: planner },
+      )
+      await flush()
+    }
+    const final = await done
+    expect(final.phase).toBe('failed')
+    expect(final.reason).toBe('no valid plan after 2 attempts: APIError: Too many requests')
+  })
+  it('a worker making the same tool call again and again has its turn ended, and only its attempt fails', async () => {
+    const { oc, mission, store } = fakeMission({ budgets: { maxIterations: 1 } })
+    void mission.run()
+    await flush()
+    oc.turn(sessionsOf(mission, 'planner')[0]!, 'orchestrator_plan', { todos: [todo('a', ['a.ts'])] })
+    await flush()
+    const worker = sessionsOf(mission, 'worker')[0]!
+    const read = (n: number, filePath = 'README.md') =>
+      oc.emit({
+        type: 'part.tool',
+        sessionId: worker,
+        messageId: `msg_read_${n}`,
+        callId: `call_read_${n}`,
+        tool: 'read',
+        status: 'completed',
+        input: { filePath },
+      })
+    oc.emit({ type: 'session.status', sessionId: worker, status: { type: 'busy' } })
+    read(1)
+    read(2, 'a.ts') // another call in between starts the count again
+    for (const n of [3, 4, 5, 6]) read(n)
+    read(6) // the same call's event again counts once
+    await flush()
+    expect(oc.aborted).not.toContain(worker)
+    read(7)
+    await flush()
+    expect(oc.aborted).toContain(worker)
+    oc.emit({ type: 'session.idle', sessionId: worker })
+    await flush()
+    const requeued = store.lines
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((e) => e.type === 'todo.requeued')
+    expect(requeued?.reason).toBe('no report: the worker made the same read call 5 times in a row')
+    expect(oc.prompts.filter((p) => p.text.startsWith('You ended your turn'))).toEqual([]) // not nudged
+    // The loop is in that session's history: the next attempt starts in a fresh one.
+    const next = oc.prompts.filter((p) => p.text.startsWith('todoId: a')).at(-1)
+    expect(next?.sessionId).not.toBe(worker)
+    await mission.stop()
+  })
+  it('a review failed without findings says so in the todo’s reason', async () => {
+    const { oc, mission } = fakeMission({ maxAttempts: 1, budgets: { maxIterations: 1 } })
+    const done = mission.run()
+    await flush()
+    oc.turn(sessionsOf(mission, 'planner')[0]!, 'orchestrator_plan', { todos: [todo('a', ['a.ts'])] })
+    await flush()
+    oc.passTurn(mission.state.agents.find((a) => a.role === 'worker')!)
+    await flush()
+    const reviewer = sessionsOf(mission, 'reviewer')[0]!
+    oc.turn(reviewer, 'orchestrator_verdict', { todoId: 'a', verdict: 'fail', findings: [] })
+    const final = await done
+    expect(final.todos[0]).toMatchObject({
+      status: 'failed',
+      reason: 'review failed, with no findings given (1 attempts)',
+    })
+  })
 })
 
 describe('waiting is visible and bounded for every role', () => {

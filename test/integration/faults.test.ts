@@ -1,6 +1,8 @@
 // Faults against the real OpenCode server and the scripted provider: a provider that answers 500 to
 // every planner call ends the mission in bounded time with its own message, shown while it waits;
-// one worker that repeats itself fails only its todo while the others are reviewed and pass.
+// one worker that repeats itself fails only its todo while the others are reviewed and pass; a provider
+// that answers one todo's worker with a 200 that is no chat completion fails only that todo, and so
+// does a worker that reads the same file again and again.
 
 import { afterEach, describe, expect, it } from 'vitest'
 import { missionScript, parseBrief } from '../../src/demo/mission-script'
@@ -98,6 +100,63 @@ describe('faults against the real OpenCode server', () => {
     expect(final.reason).toMatch(/^d failed \(the worker repeated the same output 3 turns running/)
     expect(base.stats.reviewAttempts).toMatchObject({ a: 1, b: 1, c: 1 })
     expect(tookMs).toBeLessThan(60_000)
+    expect(await sup.statuses()).toEqual({})
+  })
+
+  it('a provider answering 200 with an HTML page to one worker fails only that todo, in bounded time', async () => {
+    const base = missionScript({ plan: () => [todo('a'), todo('b')] })
+    // OpenCode reads such an answer as an empty step and asks again, forever, without an error.
+    const script = (req: ChatRequest) => {
+      const brief = parseBrief(req.lastUserText)
+      if ((brief.kind === 'work' || brief.kind === 'nudge') && brief.todoId === 'a')
+        return { status: 200, headers: { 'content-type': 'text/html' }, body: '<html>Welcome</html>' }
+      return base(req)
+    }
+    sandbox = await Sandbox.create({ script })
+    const sup = await sandbox.supervise()
+    const mission = sandbox.mission(
+      { sessions: sup, events: sup },
+      { goal: 'Write two files', check: false, budgets: { maxIterations: 1 } },
+    )
+    const started = Date.now()
+    const final = await mission.run()
+    expect(Date.now() - started).toBeLessThan(60_000)
+    expect(final.phase).toBe('failed')
+    expect(final.todos.map((t) => [t.id, t.status])).toEqual([
+      ['a', 'failed'],
+      ['b', 'passed'],
+    ])
+    expect(final.todos[0]?.reason).toMatch(/^no report: the provider's answers were empty 3 times in a row/)
+    expect(await sup.statuses()).toEqual({})
+  })
+
+  it('a worker reading the same file again and again fails only its todo, in bounded time', async () => {
+    const base = missionScript({ plan: () => [todo('a'), todo('b')] })
+    // OpenCode runs every call and asks the model again: the turn would never end by itself.
+    const script = (req: ChatRequest) => {
+      const brief = parseBrief(req.lastUserText)
+      const dir = /Working directory: (.+)/.exec(req.system)?.[1]?.trim() ?? ''
+      if ((brief.kind === 'work' || brief.kind === 'nudge') && brief.todoId === 'a')
+        return { toolCalls: [{ name: 'read', args: { filePath: `${dir}/README.md` } }] }
+      return base(req)
+    }
+    sandbox = await Sandbox.create({ script })
+    const sup = await sandbox.supervise()
+    const mission = sandbox.mission(
+      { sessions: sup, events: sup },
+      { goal: 'Write two files', check: false, budgets: { maxIterations: 1 } },
+    )
+    const started = Date.now()
+    const final = await mission.run()
+    expect(Date.now() - started).toBeLessThan(60_000)
+    expect(final.phase).toBe('failed')
+    expect(final.todos.map((t) => [t.id, t.status])).toEqual([
+      ['a', 'failed'],
+      ['b', 'passed'],
+    ])
+    expect(final.todos[0]?.reason).toBe(
+      'no report: the worker made the same read call 5 times in a row (2 attempts)',
+    )
     expect(await sup.statuses()).toEqual({})
   })
 })

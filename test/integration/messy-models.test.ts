@@ -1,7 +1,8 @@
 // What real models do with the mission protocol, on the real OpenCode server and the scripted
 // provider: a plan in Markdown, a plan with extra or missing fields and ids with spaces, reports about
 // another todo or given twice beside an edit, a reviewer that tries to edit, a verdict about another
-// todo, 50 KB answers, and a session compacted while its todo is open.
+// todo, 50 KB answers, a session compacted while its todo is open, and a report called the wrong way
+// over and over.
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -317,5 +318,39 @@ describe('messy models against the real OpenCode server', () => {
     expect(
       sandbox!.log.lines.some((l) => l.includes('compacted before its result: sending its brief again')),
     ).toBe(true)
+  })
+  it('a worker that calls its report the wrong way forever fails its todo in bounded time; the other passes', async () => {
+    const base = missionScript({ plan: () => [todo('a'), todo('b')], work: writes })
+    // a's worker answers every brief, nudge and tool error with the same invalid report: OpenCode
+    // would keep that turn going forever.
+    const { mission, sup } = await run(
+      withBase((req) => {
+        const brief = latest(req)
+        if ((brief.kind !== 'work' && brief.kind !== 'nudge') || brief.todoId !== 'a') return undefined
+        return {
+          toolCalls: [
+            tool('orchestrator_report', {
+              todoId: 'a',
+              status: 'complete',
+              summary: 'done',
+              filesChanged: [],
+            }),
+          ],
+        }
+      }, base),
+      { check: false, budgets: { maxIterations: 1 } },
+    )
+    const started = Date.now()
+    const final = await mission.run()
+    expect(Date.now() - started).toBeLessThan(60_000)
+    expect(final.phase).toBe('failed')
+    expect(final.todos.map((t) => [t.id, t.status])).toEqual([
+      ['a', 'failed'],
+      ['b', 'passed'],
+    ])
+    expect(final.todos[0]?.reason).toBe(
+      'no report: 3 tool calls refused in one turn, the last: orchestrator_report: report: "status" must be one of done, blocked, failed (2 attempts)',
+    )
+    expect(await sup.statuses()).toEqual({})
   })
 })

@@ -127,6 +127,16 @@ describe('mission tools', () => {
     )
   })
 
+  it('refuses ids that name a member of every object (constructor, toString), naming another', async () => {
+    const error = await failure('orchestrator_plan', {
+      todos: [todo('constructor'), todo('toString', ['constructor'])],
+    })
+    expect(error).toContain(
+      '- todos[0]: id "constructor" is reserved: use "constructor-todo", and the same in dependsOn',
+    )
+    expect(error).toContain('- todos[1]: id "toString" is reserved: use "toString-todo"')
+  })
+
   it('records a 50 KB summary and says that only its head is kept', async () => {
     const summary = 'x'.repeat(50_000)
     expect(await call('orchestrator_report', { todoId: 'a', status: 'done', summary })).toBe(

@@ -51,6 +51,13 @@ export const FINDING_MAX_CHARS = 1_000
  */
 const TODO_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/
 
+/**
+ * Slugs that name a member every plain object has (`constructor`, `toString`, …): todos are keyed by
+ * id in plain objects (the journal's snapshot, the published state), where such an id would find the
+ * member instead of its todo. They are refused with another id to use.
+ */
+const isReservedId = (id: string): boolean => Object.hasOwn(Object.prototype, id)
+
 /** The slug a planner could use instead of `id` (for the error message). */
 export function suggestedId(id: string): string {
   return (
@@ -115,6 +122,8 @@ export function checkPlan(input: unknown, options: PlanCheckOptions = {}): Check
       errors.push(
         `${where}: id "${todo.id}" must be a slug (letters, digits, ".", "_", "-"; no spaces): use "${suggestedId(todo.id)}", and the same in dependsOn`,
       )
+    else if (isReservedId(todo.id))
+      errors.push(`${where}: id "${todo.id}" is reserved: use "${todo.id}-todo", and the same in dependsOn`)
     if (options.relativeFilesOnly !== false) {
       for (const f of todo.files)
         if (!isRelativeInside(f)) errors.push(`${where}: file "${f}" must be relative to the workspace`)

@@ -26,6 +26,14 @@ export interface Live {
     rebriefed?: boolean
     plan?: PlanArgs
     planErrors?: string[]
+    /** Why each refused tool call of the turn was refused (see turn-results.ts). */
+    refusals?: string[]
+    /** Steps in a row that came back empty (see guards/empty-steps.ts). */
+    emptySteps?: number
+    /** The turn's latest finished tool call, and how many identical ones came in a row. */
+    lastCall?: { callId: string; key: string; count: number }
+    /** Why the engine ended the turn before its agent did (it looped). */
+    cutShort?: string
     report?: ReportArgs
     verdict?: VerdictArgs
     /** The provider or host error that ended the turn, if any. */

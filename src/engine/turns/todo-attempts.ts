@@ -1,5 +1,6 @@
 // What becomes of a todo whose attempt failed: provider trouble waits out a backoff (honouring the
-// server's hint) and re-queues, as it is not the todo's fault; any other failure re-queues until the
+// server's hint) and re-queues, as it is not the todo's fault, a bounded number of times (a provider
+// that never recovers would hold the todo forever); any other failure re-queues until the
 // todo used its attempts under the current plan revision, and then fails it for the planner to revise.
 // A review that ended without a verdict is asked again, as often as a todo has attempts. A failed todo
 // is that todo's fault alone: the mission goes on with the others.
@@ -9,6 +10,9 @@ import type { MissionRecord } from '../record/mission-record'
 import type { HostError } from '../ports'
 import { backoff, classify } from '../guards/retry'
 import type { TimerSet } from '../util/timer-set'
+
+/** Provider errors (429, 5xx) a todo waits out per plan revision; later ones count as failed attempts. */
+export const MAX_PROVIDER_WAITS = 5
 
 export interface TodoAttemptsDeps {
   record: MissionRecord
@@ -25,6 +29,8 @@ export class TodoAttempts {
   readonly #base = new Map<string, number>()
   /** Reviews in a row that ended without a verdict, per todo, under the current plan revision. */
   readonly #unreviewed = new Map<string, number>()
+  /** Provider errors each todo waited out under the current plan revision. */
+  readonly #waits = new Map<string, number>()
 
   constructor(private readonly d: TodoAttemptsDeps) {}
 
@@ -33,6 +39,7 @@ export class TodoAttempts {
     for (const id of todoIds) {
       this.#base.set(id, this.d.record.snap.todos[id]?.attempts ?? 0)
       this.#unreviewed.delete(id)
+      this.#waits.delete(id)
     }
   }
 
@@ -40,7 +47,9 @@ export class TodoAttempts {
     const todo = this.d.record.snap.todos[todoId]
     if (!todo) return
     const decision = error ? classify(error) : undefined
-    if (decision?.retry) {
+    const waits = decision?.retry ? (this.#waits.get(todoId) ?? 0) + 1 : 0
+    if (decision?.retry && waits <= MAX_PROVIDER_WAITS) {
+      this.#waits.set(todoId, waits)
       const delay = backoff(todo.attempts, decision.delayMs)
       this.d.timers.start(
         delay,

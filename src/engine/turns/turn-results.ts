@@ -5,10 +5,12 @@
 
 import type { JournalEntryInput } from '../record/journal'
 import type { Turn } from '../sessions/live-session'
+import { excerpt } from '../util/excerpt'
 import {
   checkPlan,
   checkReport,
   checkVerdict,
+  MISSION_TOOLS,
   TOOL_PLAN,
   TOOL_REPORT,
   TOOL_VERDICT,
@@ -39,6 +41,75 @@ export function captureResult(
   }
   return Boolean(turn.plan ?? turn.report ?? turn.verdict)
 }
+
+/**
+ * Refused calls in one turn after which the agent counts as looping on them (a model that keeps
+ * calling a tool the same wrong way never ends its turn by itself): the engine ends the turn.
+ */
+export const MAX_REFUSED_CALLS = 3
+
+/** OpenCode's stand-in for a call of a tool the agent does not have; its input names the error. */
+const UNAVAILABLE_TOOL = 'invalid'
+const REFUSAL_MAX_CHARS = 300
+
+/** A refused tool call: the tool and why, in one line per problem. */
+export interface RefusedCall {
+  tool: string
+  reasons: string[]
+}
+
+/**
+ * Why a tool call was refused: a mission tool call that failed its checks (the plugin's error lists
+ * the problems as "- " lines), or a call of a tool the agent does not have (OpenCode's first
+ * sentence names it). Undefined for any other call.
+ */
+export function refusalOf(call: {
+  tool: string
+  status: string
+  input: unknown
+  error?: string
+}): RefusedCall | undefined {
+  if (call.status === 'error' && (MISSION_TOOLS as readonly string[]).includes(call.tool)) {
+    const error = call.error ?? `${call.tool} was refused`
+    const listed = error.split('\n').flatMap((l) => (l.startsWith('- ') ? [l.slice(2)] : []))
+    return { tool: call.tool, reasons: (listed.length ? listed : [error]).map(short) }
+  }
+  if (call.status !== 'completed' || call.tool !== UNAVAILABLE_TOOL) return undefined
+  const error = (call.input as { error?: unknown } | undefined)?.error
+  const first = typeof error === 'string' ? error.split(/\.\s/)[0] : undefined
+  return { tool: call.tool, reasons: [short(first || 'a call of an unavailable tool')] }
+}
+
+const short = (text: string) => excerpt(text.replace(/\s+/g, ' ').trim(), REFUSAL_MAX_CHARS)
+
+/**
+ * Records a refused call on the open turn; a refused plan's reasons become the turn's plan errors
+ * (what the planner's retry and the mission's end name). True once the turn had
+ * {@link MAX_REFUSED_CALLS} refusals.
+ */
+export function recordRefusal(turn: Turn, refusal: RefusedCall): boolean {
+  const line =
+    refusal.tool === UNAVAILABLE_TOOL
+      ? refusal.reasons.join('; ')
+      : `${refusal.tool}: ${refusal.reasons.join('; ')}`
+  turn.refusals = [...(turn.refusals ?? []), line]
+  if (turn.kind === 'plan' && refusal.tool === TOOL_PLAN) turn.planErrors = refusal.reasons
+  return turn.refusals.length >= MAX_REFUSED_CALLS
+}
+
+/** Why a work or review turn ended without its result: none given, the calls refused, or cut short. */
+export function noResultReason(turn: Turn): string {
+  const why = turn.kind === 'work' ? 'no report' : 'the reviewer gave no verdict'
+  if (turn.cutShort !== undefined) return `${why}: ${turn.cutShort}`
+  const refusals = turn.refusals ?? []
+  const last = refusals.at(-1)
+  if (last === undefined) return why
+  return `${why}: its last tool call was refused: ${last}`
+}
+
+/** Why a turn is cut short after {@link MAX_REFUSED_CALLS} refusals. */
+export const refusedReason = (turn: Turn) =>
+  `${turn.refusals?.length ?? 0} tool calls refused in one turn, the last: ${turn.refusals?.at(-1) ?? ''}`
 
 /** The last completed call of a tool among stored calls. */
 export function lastCompleted(calls: readonly ToolCallRecord[] | undefined, tool: string) {
@@ -87,7 +158,11 @@ export function turnOutcome(turn: Turn): TurnOutcome | undefined {
     return {
       role: 'reviewer',
       entry: { type: 'todo.verdict', ...verdict },
-      ...(verdict.verdict !== 'pass' && { failure: `review failed: ${verdict.findings.join('; ')}` }),
+      ...(verdict.verdict !== 'pass' && {
+        failure: verdict.findings.length
+          ? `review failed: ${verdict.findings.join('; ')}`
+          : 'review failed, with no findings given',
+      }),
     }
   }
   return undefined

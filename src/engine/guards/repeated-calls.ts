@@ -1,0 +1,30 @@
+// A model that makes the same tool call over and over (same tool, same input) never ends its turn by
+// itself: OpenCode runs each call and asks the model again. That many identical calls in a row end
+// the turn, so the attempt fails with the reason instead of the mission waiting for its wall time.
+
+import type { Turn } from '../sessions/live-session'
+
+/** Identical tool calls in a row after which a turn is ended. */
+export const MAX_SAME_CALLS = 5
+
+/** A finished tool call of the open turn (completed or failed). */
+export interface FinishedCall {
+  callId: string
+  tool: string
+  input: unknown
+}
+
+/**
+ * Counts a finished call of the open turn (a repeated event of the same call counts once); the reason
+ * to end the turn once {@link MAX_SAME_CALLS} identical calls came in a row, else undefined.
+ */
+export function repeatedCall(turn: Turn, call: FinishedCall, role: string): string | undefined {
+  const last = turn.lastCall
+  if (last?.callId === call.callId) return undefined
+  const key = `${call.tool}\u0000${JSON.stringify(call.input) ?? ''}`
+  const count = last?.key === key ? last.count + 1 : 1
+  turn.lastCall = { callId: call.callId, key, count }
+  return count >= MAX_SAME_CALLS
+    ? `the ${role} made the same ${call.tool} call ${count} times in a row`
+    : undefined
+}
