@@ -22,7 +22,8 @@ export function todoStates(snap: MissionSnapshot): TodoState[] {
         findings: t.findings,
         filesChanged: t.filesChanged,
         reviews: t.reviews.map((r) => ({ ...r, findings: [...r.findings] })),
-        history: t.history.map((a) => structuredClone(a)),
+        // The snapshot is a fresh copy per journal entry: its attempts are shared, not copied again.
+        history: t.history,
         ...(t.summary !== undefined && { summary: t.summary }),
         ...(fate.reason !== undefined && { reason: fate.reason }),
         ...(fate.blockedBy !== undefined && { blockedBy: fate.blockedBy }),
