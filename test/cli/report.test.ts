@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { progressLine, toReport } from '../../src/cli/report'
 import type { AgentState, MissionState } from '../../src/engine/record/mission-state'
 import { initialState } from '../../src/engine/record/published-state'
-import { agentState } from '../fixtures/mission-state'
+import { agentState, todoState } from '../fixtures/mission-state'
 
 const agent = (patch: Partial<AgentState>): AgentState =>
   agentState('s1', { role: 'planner', title: 'Planner: x', ...patch })
@@ -46,31 +46,15 @@ describe('CLI progress line', () => {
 
 describe('CLI --json report', () => {
   it('keeps id, status, attempts and evidence per todo, and adds why it failed or what blocks it', () => {
-    const base = {
-      title: 't',
-      files: [],
-      dependsOn: [],
-      findings: [],
-      filesChanged: [],
-      reviews: [],
-      history: [],
-    }
     const r = toReport(
       state({
         phase: 'failed',
         reason: 'd failed',
         endedAt: 5,
         todos: [
-          { ...base, id: 'a', status: 'passed', attempts: 1 },
-          { ...base, id: 'd', status: 'failed', attempts: 2, reason: 'the worker repeated itself' },
-          {
-            ...base,
-            id: 'e',
-            status: 'blocked',
-            attempts: 0,
-            reason: 'blocked by failed d',
-            blockedBy: ['d'],
-          },
+          todoState('a', 'passed', { attempts: 1 }),
+          todoState('d', 'failed', { attempts: 2, reason: 'the worker repeated itself' }),
+          todoState('e', 'blocked', { attempts: 0, reason: 'blocked by failed d', blockedBy: ['d'] }),
         ],
       }),
     )

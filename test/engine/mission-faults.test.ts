@@ -8,6 +8,16 @@ import { flush, type FakeOpencode } from '../fixtures/fake-opencode'
 import { lastPrompt, play, report, sessionsOf, todo } from '../fixtures/mission-play'
 
 const SAME = 'I am still thinking about it.'
+
+/** A one-iteration mission planned as one todo `a` (owning a.ts), its worker dispatched. */
+async function workingOnA() {
+  const m = fakeMission({ budgets: { maxIterations: 1 } })
+  const done = m.mission.run()
+  await flush()
+  m.oc.turn(sessionsOf(m.mission, 'planner')[0]!, 'orchestrator_plan', { todos: [todo('a', ['a.ts'])] })
+  await flush()
+  return { ...m, done, worker: sessionsOf(m.mission, 'worker')[0]! }
+}
 const todoOf = (m: Mission, id: string) => m.state.todos.find((t) => t.id === id)
 const retry = (oc: FakeOpencode, sessionId: string, attempt: number, next = 0) =>
   oc.emit({
@@ -177,12 +187,7 @@ describe('faults stay with their todo', () => {
   })
 
   it('a provider whose answers come back empty (a 200 that is no chat completion) fails the attempt, not the mission', async () => {
-    const { oc, mission, store } = fakeMission({ budgets: { maxIterations: 1 } })
-    void mission.run()
-    await flush()
-    oc.turn(sessionsOf(mission, 'planner')[0]!, 'orchestrator_plan', { todos: [todo('a', ['a.ts'])] })
-    await flush()
-    const worker = sessionsOf(mission, 'worker')[0]!
+    const { oc, mission, store, worker } = await workingOnA()
     // OpenCode asks again after every such step, without end and without an error.
     const empty = (n: number, finish = 'unknown') =>
       oc.emit({
@@ -217,11 +222,7 @@ describe('faults stay with their todo', () => {
     await mission.stop()
   })
   it('a todo whose provider answers 429 every time waits it out a bounded number of times, then fails naming it', async () => {
-    const { oc, mission, clock } = fakeMission({ budgets: { maxIterations: 1 } })
-    const done = mission.run()
-    await flush()
-    oc.turn(sessionsOf(mission, 'planner')[0]!, 'orchestrator_plan', { todos: [todo('a', ['a.ts'])] })
-    await flush()
+    const { oc, mission, clock, done } = await workingOnA()
     for (let i = 0; i < 12 && mission.state.phase === 'working'; i++) {
       await flush()
       const worker = oc.prompts.filter((p) => p.text.startsWith('todoId: a')).at(-1)!.sessionId
@@ -272,12 +273,7 @@ describe('faults stay with their todo', () => {
     expect(final.reason).toBe('no valid plan after 2 attempts: APIError: Too many requests')
   })
   it('a worker making the same tool call again and again has its turn ended, and only its attempt fails', async () => {
-    const { oc, mission, store } = fakeMission({ budgets: { maxIterations: 1 } })
-    void mission.run()
-    await flush()
-    oc.turn(sessionsOf(mission, 'planner')[0]!, 'orchestrator_plan', { todos: [todo('a', ['a.ts'])] })
-    await flush()
-    const worker = sessionsOf(mission, 'worker')[0]!
+    const { oc, mission, store, worker } = await workingOnA()
     const read = (n: number, filePath = 'README.md') =>
       oc.emit({
         type: 'part.tool',

@@ -6,7 +6,7 @@
 
 import { afterEach, describe, expect, it } from 'vitest'
 import { missionScript, parseBrief } from '../../src/demo/mission-script'
-import type { ChatRequest } from '../../src/demo/scripted-provider'
+import type { ChatRequest, ScriptStep } from '../../src/demo/scripted-provider'
 import type { AgentState } from '../../src/engine/record/mission-state'
 import { progressLine, toReport } from '../../src/cli/report'
 import { Sandbox } from '../support/sandbox'
@@ -19,6 +19,34 @@ afterEach(async () => {
 })
 
 const SAME = 'I am still looking into it.'
+
+/**
+ * Todos a and b, where every work or nudge request of a is answered by `answerA`: the mission must
+ * end within a minute, a failed and b passed.
+ */
+async function runWithTodoA(answerA: (req: ChatRequest) => ScriptStep) {
+  const base = missionScript({ plan: () => [todo('a'), todo('b')] })
+  const script = (req: ChatRequest) => {
+    const brief = parseBrief(req.lastUserText)
+    if ((brief.kind === 'work' || brief.kind === 'nudge') && brief.todoId === 'a') return answerA(req)
+    return base(req)
+  }
+  sandbox = await Sandbox.create({ script })
+  const sup = await sandbox.supervise()
+  const mission = sandbox.mission(
+    { sessions: sup, events: sup },
+    { goal: 'Write two files', check: false, budgets: { maxIterations: 1 } },
+  )
+  const started = Date.now()
+  const final = await mission.run()
+  expect(Date.now() - started).toBeLessThan(60_000)
+  expect(final.phase).toBe('failed')
+  expect(final.todos.map((t) => [t.id, t.status])).toEqual([
+    ['a', 'failed'],
+    ['b', 'passed'],
+  ])
+  return { final, sup }
+}
 
 describe('faults against the real OpenCode server', () => {
   it('a provider that answers 500 to every planner call ends the mission with its message, in bounded time', async () => {
@@ -104,56 +132,22 @@ describe('faults against the real OpenCode server', () => {
   })
 
   it('a provider answering 200 with an HTML page to one worker fails only that todo, in bounded time', async () => {
-    const base = missionScript({ plan: () => [todo('a'), todo('b')] })
     // OpenCode reads such an answer as an empty step and asks again, forever, without an error.
-    const script = (req: ChatRequest) => {
-      const brief = parseBrief(req.lastUserText)
-      if ((brief.kind === 'work' || brief.kind === 'nudge') && brief.todoId === 'a')
-        return { status: 200, headers: { 'content-type': 'text/html' }, body: '<html>Welcome</html>' }
-      return base(req)
-    }
-    sandbox = await Sandbox.create({ script })
-    const sup = await sandbox.supervise()
-    const mission = sandbox.mission(
-      { sessions: sup, events: sup },
-      { goal: 'Write two files', check: false, budgets: { maxIterations: 1 } },
-    )
-    const started = Date.now()
-    const final = await mission.run()
-    expect(Date.now() - started).toBeLessThan(60_000)
-    expect(final.phase).toBe('failed')
-    expect(final.todos.map((t) => [t.id, t.status])).toEqual([
-      ['a', 'failed'],
-      ['b', 'passed'],
-    ])
+    const { final, sup } = await runWithTodoA(() => ({
+      status: 200,
+      headers: { 'content-type': 'text/html' },
+      body: '<html>Welcome</html>',
+    }))
     expect(final.todos[0]?.reason).toMatch(/^no report: the provider's answers were empty 3 times in a row/)
     expect(await sup.statuses()).toEqual({})
   })
 
   it('a worker reading the same file again and again fails only its todo, in bounded time', async () => {
-    const base = missionScript({ plan: () => [todo('a'), todo('b')] })
     // OpenCode runs every call and asks the model again: the turn would never end by itself.
-    const script = (req: ChatRequest) => {
-      const brief = parseBrief(req.lastUserText)
+    const { final, sup } = await runWithTodoA((req) => {
       const dir = /Working directory: (.+)/.exec(req.system)?.[1]?.trim() ?? ''
-      if ((brief.kind === 'work' || brief.kind === 'nudge') && brief.todoId === 'a')
-        return { toolCalls: [{ name: 'read', args: { filePath: `${dir}/README.md` } }] }
-      return base(req)
-    }
-    sandbox = await Sandbox.create({ script })
-    const sup = await sandbox.supervise()
-    const mission = sandbox.mission(
-      { sessions: sup, events: sup },
-      { goal: 'Write two files', check: false, budgets: { maxIterations: 1 } },
-    )
-    const started = Date.now()
-    const final = await mission.run()
-    expect(Date.now() - started).toBeLessThan(60_000)
-    expect(final.phase).toBe('failed')
-    expect(final.todos.map((t) => [t.id, t.status])).toEqual([
-      ['a', 'failed'],
-      ['b', 'passed'],
-    ])
+      return { toolCalls: [{ name: 'read', args: { filePath: `${dir}/README.md` } }] }
+    })
     expect(final.todos[0]?.reason).toBe(
       'no report: the worker made the same read call 5 times in a row (2 attempts)',
     )
