@@ -1,5 +1,5 @@
 import type { Role, WorkspaceBase } from '../ports'
-import type { TodoStatus } from './journal'
+import type { AttemptRecord, TodoStatus } from './journal'
 import type { TimelineLane } from './timeline'
 
 // The state a mission exposes to the UI and the CLI. Plain data: it crosses postMessage as is, so it
@@ -66,16 +66,7 @@ export interface ReviewState {
 }
 
 /** One worker attempt at a todo: its agents, the worker's report, the review, a requeue. */
-export interface AttemptState {
-  attempt: number
-  /** The worker's session. */
-  sessionId: string
-  report?: { status: 'done' | 'blocked' | 'failed'; summary: string; filesChanged: string[] }
-  reviewerSessionId?: string
-  review?: { verdict: 'pass' | 'fail'; findings: string[] }
-  /** Why the attempt went back to the queue, when it did. */
-  requeued?: string
-}
+export type AttemptState = AttemptRecord
 
 /** OpenCode's retry of a failed provider call (`session.status` retry). */
 export interface RetryState {
