@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { addPluginEntry, pluginList, removePluginEntries, type EditOutcome, type OwnsSpecifier } from './edit'
-import { locateConfig, type InstallScope } from './locate'
+import { backupDirFor, locateConfig, type InstallScope } from './locate'
 import {
   isOurSpecifier,
   jsonEqual,
@@ -162,6 +162,7 @@ async function apply(
       fs,
       now: options.now,
       expectOriginal: read.bytes,
+      backupDir: backupDirFor(options.scope, env),
       verify: (text) => {
         const list = pluginList(text)
         if (!list.ok) return `it no longer parses (${list.error.message})`

@@ -39,3 +39,15 @@ export function locateConfig(scope: InstallScope, options: LocateOptions = {}): 
   }
   return { path: join(dir, scope.kind === 'project' ? 'opencode.json' : 'opencode.jsonc'), exists: false }
 }
+
+/**
+ * Where backups of a scope's config go, never where they could be committed (a config may hold API
+ * keys): the project's `.opencode/orchestrator/backups/` (safeWrite puts a `.gitignore` of `*` there),
+ * and for the global config the user's state folder ($XDG_STATE_HOME, else ~/.local/state), since the
+ * global config folder itself is often a dotfiles repository.
+ */
+export function backupDirFor(scope: InstallScope, env: NodeJS.ProcessEnv = process.env): string {
+  if (scope.kind === 'project') return join(scope.dir, '.opencode', 'orchestrator', 'backups')
+  const state = env.XDG_STATE_HOME || join(env.HOME || homedir(), '.local', 'state')
+  return join(state, 'opencode-orchestrator', 'backups')
+}

@@ -1,5 +1,18 @@
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -49,7 +62,9 @@ const canMakeReadOnly = (() => {
 const scope = () => ({ kind: 'project' as const, dir: project })
 const env = { HOME: '/nonexistent' }
 const read = (name: string) => readFileSync(join(project, name), 'utf8')
-const backups = () => readdirSync(project).filter((n) => n.endsWith('.bak'))
+const backupDir = () => join(project, '.opencode', 'orchestrator', 'backups')
+const backups = () =>
+  existsSync(backupDir()) ? readdirSync(backupDir()).filter((n) => n.endsWith('.bak')) : []
 function ok(outcome: InstallOutcome) {
   if (!outcome.ok) throw outcome.error
   return outcome
@@ -139,6 +154,7 @@ describe('installPlugin (project scope)', () => {
     if (r.ok) return
     expect(r.error.reason).toBe('parse-error')
     expect(r.error.details).toEqual({ line: 6, column: 1 })
+    expect(existsSync(join(project, '.opencode'))).toBe(false)
     expect(r.error.message).toBe(`${join(project, 'opencode.json')}:6:1: comma expected`)
     expect(readFileSync(join(project, 'opencode.json')).equals(bad)).toBe(true)
     expect(backups()).toEqual([])
@@ -180,9 +196,9 @@ describe('installPlugin (project scope)', () => {
     writeFileSync(join(project, 'opencode.json'), JSONC)
     const fs: SafeWriteFs = {
       ...nodeSafeWriteFs,
-      copyFile: async (from, to) => {
-        await nodeSafeWriteFs.copyFile(from, to)
-        setImmutable(project, true)
+      createFile: async (path, data, mode) => {
+        await nodeSafeWriteFs.createFile(path, data, mode)
+        if (path.endsWith('.bak')) setImmutable(project, true)
       },
     }
     try {
@@ -250,7 +266,7 @@ describe('installPlugin (project scope)', () => {
     expect(names).toHaveLength(5)
     expect(names[0]).toBe('opencode.json.orchestrator-20260101T000003000Z.bak')
     expect(names[4]).toBe('opencode.json.orchestrator-20260101T000007000Z.bak')
-    expect(readFileSync(join(project, names[4] as string), 'utf8')).toContain('p/m5')
+    expect(readFileSync(join(backupDir(), names[4] as string), 'utf8')).toContain('p/m5')
   })
 
   it('skips an automatic install when CI is set, but not an explicit one', async () => {
@@ -262,6 +278,88 @@ describe('installPlugin (project scope)', () => {
     rmSync(join(project, 'opencode.json'))
     const explicit = ok(await installPlugin({ scope: scope(), pluginFile, env: ci }))
     expect(explicit.changed).toBe(true)
+  })
+})
+
+describe('config writes on real files', () => {
+  const modeOf = (path: string) => statSync(path).mode & 0o777
+
+  it('writes through a symlinked config (a dotfile manager): the link stays a link, its target is edited', async () => {
+    const dotfiles = join(root, 'dotfiles')
+    mkdirSync(dotfiles)
+    writeFileSync(join(dotfiles, 'opencode.jsonc'), JSONC)
+    symlinkSync('../dotfiles/opencode.jsonc', join(project, 'opencode.jsonc'))
+    const r = ok(await installPlugin({ scope: scope(), pluginFile, env }))
+    expect(r.path).toBe(join(project, 'opencode.jsonc'))
+    expect(lstatSync(join(project, 'opencode.jsonc')).isSymbolicLink()).toBe(true)
+    expect(readlinkSync(join(project, 'opencode.jsonc'))).toBe('../dotfiles/opencode.jsonc')
+    expect(readFileSync(join(dotfiles, 'opencode.jsonc'), 'utf8')).toContain(`"${url}"`)
+    // No backup or temp file lands in the dotfiles repository.
+    expect(readdirSync(dotfiles)).toEqual(['opencode.jsonc'])
+    expect(readFileSync(r.backup as string, 'utf8')).toBe(JSONC)
+    ok(await uninstallPlugin({ scope: scope(), pluginFile, env }))
+    expect(lstatSync(join(project, 'opencode.jsonc')).isSymbolicLink()).toBe(true)
+    expect(readFileSync(join(dotfiles, 'opencode.jsonc'), 'utf8')).toBe(JSONC)
+  })
+
+  it('refuses a symlink to a missing file, naming it, and leaves the link alone', async () => {
+    symlinkSync(join(root, 'dotfiles', 'opencode.json'), join(project, 'opencode.json'))
+    const r = await installPlugin({ scope: scope(), pluginFile, env })
+    expect(r).toMatchObject({ ok: false, error: { reason: 'broken-link' } })
+    if (r.ok) return
+    expect(r.error.message).toContain(`is a symbolic link to ${join(root, 'dotfiles', 'opencode.json')}`)
+    expect(readlinkSync(join(project, 'opencode.json'))).toBe(join(root, 'dotfiles', 'opencode.json'))
+    expect(existsSync(join(root, 'dotfiles'))).toBe(false)
+    expect(readdirSync(project)).toEqual(['opencode.json'])
+  })
+
+  it('creates the temp file with the original mode, backups 0600, and a new config 0600', async () => {
+    const file = join(project, 'opencode.json')
+    writeFileSync(file, '{}\n')
+    chmodSync(file, 0o640)
+    const created: Record<string, number> = {}
+    const fs: SafeWriteFs = {
+      ...nodeSafeWriteFs,
+      createFile: async (path, data, mode) => {
+        await nodeSafeWriteFs.createFile(path, data, mode)
+        created[path.slice(root.length + 1)] = modeOf(path)
+      },
+    }
+    const r = ok(await installPlugin({ scope: scope(), pluginFile, env, fs }))
+    // The mode each file had the moment it came into existence, before any chmod.
+    expect(created[`project/opencode.json.${process.pid}.tmp`]).toBe(0o640)
+    expect(modeOf(file)).toBe(0o640)
+    expect(modeOf(r.backup as string)).toBe(0o600)
+    expect(created[(r.backup as string).slice(root.length + 1)]).toBe(0o600)
+
+    rmSync(file)
+    ok(await installPlugin({ scope: scope(), pluginFile, env, fs }))
+    expect(modeOf(file)).toBe(0o600)
+  })
+
+  it('keeps project backups out of version control, and global ones in the state folder', async () => {
+    execFileSync('git', ['init', '-q', project])
+    writeFileSync(join(project, 'opencode.json'), '{"provider": {"x": {"options": {"apiKey": "sk-1"}}}}\n')
+    const r = ok(await installPlugin({ scope: scope(), pluginFile, env }))
+    expect(r.backup).toBe(join(backupDir(), backups()[0] as string))
+    expect(readFileSync(join(backupDir(), '.gitignore'), 'utf8')).toBe('*\n')
+    const status = execFileSync('git', ['status', '--porcelain', '--untracked-files=all'], {
+      cwd: project,
+      encoding: 'utf8',
+    })
+    expect(status.trim().split('\n')).toEqual(['?? opencode.json'])
+
+    const cfg = join(root, 'cfg')
+    const state = join(root, 'state')
+    mkdirSync(cfg)
+    writeFileSync(join(cfg, 'opencode.jsonc'), '{}\n')
+    const genv = { OPENCODE_CONFIG_DIR: cfg, XDG_STATE_HOME: state }
+    const g = ok(await installPlugin({ scope: { kind: 'global' }, pluginFile, env: genv }))
+    expect(readdirSync(cfg)).toEqual(['opencode.jsonc'])
+    expect(g.backup?.startsWith(join(state, 'opencode-orchestrator', 'backups', 'opencode.jsonc.'))).toBe(
+      true,
+    )
+    expect(readFileSync(g.backup as string, 'utf8')).toBe('{}\n')
   })
 })
 
