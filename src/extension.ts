@@ -16,6 +16,8 @@ import { pickFolder, rememberedFolder } from './vscode/folder-pick'
 import { needsYouNotices, shouldNotify } from './vscode/notification-policy'
 import { notifyMissionEnd, notifyNeedsYou, notifyPermission, notifyStuck } from './vscode/notifications'
 import { registerPluginCommands } from './vscode/plugin-commands'
+import { registerInstallOpencode } from './vscode/install-opencode'
+import { OpencodeVersionError } from './opencode/binary-version'
 import { ServerController } from './vscode/server-controller'
 import { buildSnapshot } from './vscode/snapshot'
 import { StatusBar } from './vscode/status-bar'
@@ -28,7 +30,14 @@ const UNTRUSTED = 'This workspace is not trusted: missions (which run an OpenCod
 export function activate(context: vscode.ExtensionContext): void {
   const store = (root = new DisposableStore())
   const log = store.add(new Log())
-  server = store.add(new ServerController(context.extensionUri, log.for('server'), context.secrets))
+  server = store.add(
+    new ServerController(
+      context.extensionUri,
+      log.for('server'),
+      context.secrets,
+      context.globalStorageUri.fsPath,
+    ),
+  )
   const missions = store.add(
     // Journals are per workspace: an interrupted mission is only offered where it ran.
     new MissionController(
@@ -187,6 +196,7 @@ export function activate(context: vscode.ExtensionContext): void {
   store.add(vscode.workspace.onDidGrantWorkspaceTrust(render))
   registerCommands(store, { missions, server: srv, log, secrets: context.secrets, runMission })
   registerPluginCommands(store, { extensionUri: context.extensionUri, log: log.for('plugin') })
+  registerInstallOpencode(store, { storageDir: context.globalStorageUri.fsPath, log: log.for('opencode') })
   if (vscode.workspace.isTrusted) void offerResume(missions, runMission)
 }
 
@@ -197,10 +207,13 @@ const FIX_BUTTONS: Record<PreflightFix, [string, string]> = {
   showLogs: ['Show Logs', Commands.showLogs],
 }
 
-/** The buttons of a failed start: the fix of each preflight problem, then Show Logs. */
+/** The buttons of a failed start: the fix of each preflight problem (or the OpenCode install), then Show Logs. */
 function fixActions(err: unknown): Map<string, string> {
   const fixes = PreflightError.is(err) ? err.report.problems.flatMap((p) => (p.fix ? [p.fix] : [])) : []
-  return new Map([...fixes, 'showLogs' as const].map((f) => FIX_BUTTONS[f]))
+  const install: [string, string][] = OpencodeVersionError.is(err)
+    ? [['Install OpenCode 1.x', Commands.installOpencode]]
+    : []
+  return new Map([...install, ...[...fixes, 'showLogs' as const].map((f) => FIX_BUTTONS[f])])
 }
 
 /** A mission the host left running (a reload, a crash) is offered for resumption from its journal. */

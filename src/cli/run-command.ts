@@ -17,6 +17,7 @@ import { ROLES, systemClock, type Logger, type Role } from '../engine/ports'
 import type { SchedulerCaps } from '../engine/schedule/scheduler'
 import { serverUrlProblem } from '../engine/preflight/server-url'
 import { resolveOpencodeBinary } from '../opencode/binary'
+import { checkOpencodeBinary } from '../opencode/binary-version'
 import { PACKAGE_NAME } from '../shared/constants'
 import { createClient } from '../opencode/client'
 import { Supervisor } from '../opencode/supervisor'
@@ -168,7 +169,7 @@ export async function runCommand(argv: string[], rawIo: CliIo): Promise<number> 
       io.stderr(`demo: scripted model on ${provider.baseUrl}, project ${directory}\n`)
       connection = await Supervisor.start({
         kind: 'spawn',
-        binary: resolveCliBinary(args.opencode, directory, io),
+        binary: await resolveCliBinary(args.opencode, directory, io),
         directory,
         env: offlineEnv(root, io.env),
         configContent: withPlugin(io, { ...scriptedProviderConfig(provider), permission: { '*': 'allow' } }),
@@ -197,7 +198,7 @@ export async function runCommand(argv: string[], rawIo: CliIo): Promise<number> 
       io.stderr('starting opencode serve…\n')
       connection = await Supervisor.start({
         kind: 'spawn',
-        binary: resolveCliBinary(args.opencode, directory, io),
+        binary: await resolveCliBinary(args.opencode, directory, io),
         directory,
         env: { ...io.env, OPENCODE_CLIENT: 'sdk' },
         configContent: withPlugin(io, extraConfig),
@@ -357,13 +358,28 @@ function cliLogger(write: (text: string) => void, verbose: boolean): Logger {
   }
 }
 
-/** `--opencode`, else `opencode-ai` from the project or from this package's optional dependency, else PATH. */
-function resolveCliBinary(configured: string | undefined, directory: string, io: CliIo): string {
-  return resolveOpencodeBinary({
+/**
+ * `--opencode`, else `opencode-ai` from the project or from this package's optional dependency, else
+ * PATH; refused before it is started unless it is an OpenCode this build drives.
+ */
+async function resolveCliBinary(
+  configured: string | undefined,
+  directory: string,
+  io: CliIo,
+): Promise<string> {
+  const binary = resolveOpencodeBinary({
     searchFrom: [directory, io.packageRoot],
     settingName: '--opencode',
     reinstallHint: `reinstall the CLI with its optional dependencies (npm install -g ${PACKAGE_NAME}, without --omit=optional)`,
     pathEnv: io.env.PATH ?? '',
     ...(configured !== undefined && { configured }),
   })
+  const { warning } = await checkOpencodeBinary(binary, { fixes: CLI_OPENCODE_FIXES, env: io.env })
+  if (warning) io.stderr(`[warn] ${warning}\n`)
+  return binary
 }
+
+const CLI_OPENCODE_FIXES = [
+  'pass `--opencode <path of an OpenCode 1.x binary>`',
+  'run `npm i opencode-ai@1` in the project (or `npm i -g opencode-ai@1`)',
+]

@@ -1,4 +1,5 @@
 import { createOpencodeClient, type OpencodeClient } from '@opencode-ai/sdk/v2'
+import { PreflightError, serverVersionProblem } from '../engine/preflight/preflight'
 import { healthAnswer } from './preflight-port'
 
 export interface ClientOptions {
@@ -21,14 +22,20 @@ export function createClient(options: ClientOptions): OpencodeClient {
   return createOpencodeClient({ baseUrl: options.baseUrl, directory: options.directory, headers })
 }
 
-/** Resolves when /global/health answers healthy, or throws naming the URL and why it did not. */
+/**
+ * Resolves when /global/health answers healthy, or throws naming the URL and why it did not (a
+ * PreflightError when the server is not an OpenCode this build can drive).
+ */
 export async function checkHealth(
   client: OpencodeClient,
   url: string,
-  timeoutMs = 10_000,
+  options: { timeoutMs?: number; attached?: boolean } = {},
 ): Promise<{ version: string }> {
+  const timeoutMs = options.timeoutMs ?? 10_000
   const res = await client.global.health({ signal: AbortSignal.timeout(timeoutMs) })
   const answer = healthAnswer(res, timeoutMs)
+  const wrong = serverVersionProblem(url, answer, options.attached ?? false)
+  if (wrong) throw new PreflightError({ ok: false, url, problems: [wrong], warnings: [] })
   if (!answer.ok)
     throw new Error(`The OpenCode server at ${url} did not answer its health check: ${answer.detail}`)
   return { version: answer.version }

@@ -51,7 +51,7 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
   const client = createClient({ baseUrl: url, directory: options.directory, ...(password && { password }) })
   let events: OpencodeEventStream | undefined
   try {
-    const health = await checkHealth(client, url)
+    const health = await checkHealth(client, url, { attached: options.kind === 'attach' })
     log.info(`connected to OpenCode ${health.version} at ${url}`)
     // Boot the project's instance (config, plugins, providers, tools) now rather than inside the
     // first prompt: it takes seconds, and the first mission would otherwise wait for it. A file

@@ -70,6 +70,7 @@ export function healthAnswer(
 ): HealthAnswer {
   const status = res.response?.status
   if (status === 401) return { ok: false, why: 'unauthorized', detail: 'HTTP 401' }
+  if (status === 404) return { ok: false, why: 'not-found', detail: 'HTTP 404' }
   if (res.data?.healthy && res.error === undefined) return { ok: true, version: res.data.version ?? '' }
   if (status !== undefined) return { ok: false, why: 'unhealthy', detail: `HTTP ${status}` }
   const name = (res.error as { name?: unknown } | undefined)?.name

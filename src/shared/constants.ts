@@ -17,6 +17,7 @@ export const Commands = {
   installPlugin: 'orchestrator.installPlugin',
   uninstallPlugin: 'orchestrator.uninstallPlugin',
   restartServer: 'orchestrator.restartServer',
+  installOpencode: 'orchestrator.installOpencode',
   showLogs: 'orchestrator.showLogs',
   chooseModels: 'orchestrator.chooseModels',
   attachServer: 'orchestrator.attachServer',

@@ -3,12 +3,15 @@ import type { Logger } from '../engine/ports'
 import { Emitter } from '../engine/util/emitter'
 import { errorMessage } from '../engine/util/error-message'
 import { resolveOpencodeBinary } from '../opencode/binary'
+import { checkOpencodeBinary } from '../opencode/binary-version'
+import { opencodeSearchFrom } from '../opencode/managed-opencode'
 import type { Supervisor } from '../opencode/supervisor'
 import { missionServerConfig } from '../plugin-config/server-config'
 import type { ServerStatus } from '../shared/protocol'
 import { serverUrlProblem } from '../engine/preflight/server-url'
 import { SERVER_PASSWORD_SECRET } from '../shared/constants'
 import { getConfig } from './config'
+import { VSCODE_OPENCODE_FIXES } from './install-opencode'
 
 export interface ServerState {
   status: ServerStatus
@@ -32,6 +35,8 @@ export class ServerController implements vscode.Disposable {
     private readonly log: Logger,
     /** Holds the attach password ("Orchestrator: Attach to Server…"); never the settings. */
     private readonly secrets: vscode.SecretStorage,
+    /** The extension's global storage, where "Install OpenCode 1.x" puts OpenCode. */
+    private readonly storageDir?: string,
   ) {}
 
   /** True when missions run on a server the user runs (`orchestrator.serverUrl`), not one we start. */
@@ -100,10 +105,7 @@ export class ServerController implements vscode.Disposable {
           })
         : await Supervisor.start({
             kind: 'spawn',
-            binary: resolveOpencodeBinary({
-              configured: getConfig('opencodePath').trim() || undefined,
-              searchFrom: [directory, this.extensionUri.fsPath],
-            }),
+            binary: await this.#checkedBinary(directory),
             directory,
             env: { ...process.env, OPENCODE_CLIENT: 'sdk' },
             configContent: this.#serverConfig(),
@@ -129,6 +131,25 @@ export class ServerController implements vscode.Disposable {
       this.#set({ status: 'failed', error })
       throw err
     }
+  }
+
+  /**
+   * The binary to spawn: the setting, the installed OpenCode 1.x, the workspace's or the extension's
+   * `opencode-ai`, PATH; refused (an OpencodeVersionError) unless it is an OpenCode this build drives.
+   */
+  async #checkedBinary(directory: string): Promise<string> {
+    const binary = resolveOpencodeBinary({
+      configured: getConfig('opencodePath').trim() || undefined,
+      searchFrom: opencodeSearchFrom({
+        ...(this.storageDir && { storageDir: this.storageDir }),
+        workspace: directory,
+        extension: this.extensionUri.fsPath,
+      }),
+    })
+    const { version, warning } = await checkOpencodeBinary(binary, { fixes: VSCODE_OPENCODE_FIXES })
+    if (warning) this.log.warn(warning)
+    else this.log.info(`OpenCode ${version} at ${binary}`)
+    return binary
   }
 
   /**

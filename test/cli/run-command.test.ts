@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer as createHttpServer } from 'node:http'
 import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -36,6 +37,27 @@ describe('orchestrator run --json before a mission starts', () => {
     expect(report.reason).toMatch(/^preflight failed: Nothing answers at http:\/\/127\.0\.0\.1:\d+/)
     expect(out.trim().split('\n')).toHaveLength(1)
     expect(o.err).toContain('preflight failed, no mission started')
+  })
+})
+
+describe('orchestrator run --server-url on a server without OpenCode 1 routes', () => {
+  it('reports a health route that 404s (as on OpenCode 2) as not OpenCode 1.x, with the fixes', async () => {
+    const server = createHttpServer((_, res) => res.writeHead(404).end('Not Found'))
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done))
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    try {
+      const o = io()
+      const started = Date.now()
+      expect(await runCommand(['--goal', 'x', '--server-url', url], o)).toBe(2)
+      expect(Date.now() - started).toBeLessThan(5_000)
+      expect(o.err).toContain(
+        `OpenCode 2 or later (it has no /global/health route: HTTP 404) (the server at ${url}) is not a version this build can drive`,
+      )
+      expect(o.err).toContain('attach to an OpenCode 1.x server')
+      expect(o.err).not.toMatch(/^\s+at /m)
+    } finally {
+      server.close()
+    }
   })
 })
 
@@ -116,6 +138,39 @@ describe('orchestrator run: no opencode binary', () => {
       expect(o.err).toContain('on PATH (not there)')
       expect(o.err).toContain('"--opencode" (not set)')
       expect(o.err).toContain('npm install -g opencode-orchestrator-vscode, without --omit=optional')
+    } finally {
+      rmSync(root, { recursive: true, force: true })
+    }
+  })
+})
+
+describe.skipIf(process.platform === 'win32')('orchestrator run: an OpenCode it cannot drive', () => {
+  it('refuses `--opencode <OpenCode 2.4.0>` within seconds: the version, the path and the fixes, no stack trace', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'orch-cli-v2-'))
+    try {
+      const fake = join(root, 'opencode')
+      writeFileSync(
+        fake,
+        '#!/bin/sh\n[ "$1" = "--version" ] && echo 2.4.0 && exit 0\ntouch "$0.served"\nsleep 60\n',
+      )
+      chmodSync(fake, 0o755)
+      let out = ''
+      const o = Object.assign(io(), { cwd: root, packageRoot: root, env: { PATH: '/usr/bin:/bin' } })
+      o.stdout = (t: string) => void (out += t)
+      const started = Date.now()
+      expect(await runCommand(['--goal', 'x', '--opencode', fake, '--json'], o)).toBe(1)
+      expect(Date.now() - started).toBeLessThan(5_000)
+      expect(o.err).toContain(`OpenCode 2.4.0 (found at ${fake}) is not a version this build can drive`)
+      expect(o.err).toContain('>=1.18.0 <2.0.0')
+      expect(o.err).toContain('pass `--opencode <path of an OpenCode 1.x binary>`')
+      expect(o.err).toContain('run `npm i opencode-ai@1` in the project')
+      expect(o.err).not.toMatch(/^\s+at /m)
+      expect(JSON.parse(out)).toMatchObject({
+        status: 'failed',
+        reason: expect.stringContaining('OpenCode 2.4.0'),
+      })
+      // Never started as a server.
+      expect(existsSync(`${fake}.served`)).toBe(false)
     } finally {
       rmSync(root, { recursive: true, force: true })
     }

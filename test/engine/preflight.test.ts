@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { isTestedVersion, TESTED_OPENCODE } from '../../src/engine/preflight/opencode-version'
+import {
+  isTestedVersion,
+  TESTED_OPENCODE,
+  versionInOutput,
+} from '../../src/engine/preflight/opencode-version'
 import { modelChoices, preflight } from '../../src/engine/preflight/preflight'
 import type { HealthAnswer, PreflightPort, ServerFacts } from '../../src/engine/preflight/preflight-port'
 
@@ -136,11 +140,40 @@ describe('preflight', () => {
     expect(started.problems[0]?.message).toContain('did not load the companion plugin')
   })
 
-  it('warns (without failing) on a version outside the tested range, and fails when the server cannot describe itself', async () => {
-    const old = await preflight(new FakePreflightPort({ ok: true, version: '1.4.2' }), { attached: true })
-    expect(old.ok).toBe(true)
-    expect(old.warnings[0]).toContain('OpenCode 1.4.2')
-    expect(old.warnings[0]).toContain('>=1.18.0 <2.0.0')
+  it('refuses an OpenCode outside the tested range (2.x, or older than 1.18), naming the version, the URL and the fixes', async () => {
+    for (const version of ['2.4.0', '1.4.2']) {
+      const port = new FakePreflightPort({ ok: true, version })
+      const report = await preflight(port, { attached: true })
+      expect(report.ok).toBe(false)
+      expect(report.problems).toHaveLength(1)
+      const problem = report.problems[0]
+      expect(problem?.message).toContain(`OpenCode ${version} (the server at ${URL})`)
+      expect(problem?.message).toContain('>=1.18.0 <2.0.0')
+      expect(problem?.message).toContain('attach to an OpenCode 1.x server (`npm i -g opencode-ai@1`')
+      expect(problem?.fix).toBe('attachServer')
+      expect(port.factsCalls).toBe(0)
+    }
+    const spawned = await preflight(new FakePreflightPort({ ok: true, version: '2.4.0' }), {
+      attached: false,
+    })
+    expect(spawned.problems[0]?.message).toContain('`orchestrator.opencodePath` setting, `--opencode`')
+  })
+
+  it('reports a server without the health route (HTTP 404, as on OpenCode 2) as not OpenCode 1.x', async () => {
+    const port = new FakePreflightPort({ ok: false, why: 'not-found', detail: 'HTTP 404' })
+    const report = await preflight(port, { attached: true })
+    expect(report.ok).toBe(false)
+    expect(report.problems[0]?.message).toContain(
+      `OpenCode 2 or later (it has no /global/health route: HTTP 404) (the server at ${URL}) is not a version this build can drive`,
+    )
+    expect(report.problems[0]?.fix).toBe('attachServer')
+  })
+
+  it('warns (without failing) on a version that is not a version number, and fails when the server cannot describe itself', async () => {
+    const local = await preflight(new FakePreflightPort({ ok: true, version: 'local' }), { attached: true })
+    expect(local.ok).toBe(true)
+    expect(local.warnings[0]).toContain('gives "local" as its version')
+    expect(local.warnings[0]).toContain('>=1.18.0 <2.0.0')
     const broken = await preflight(new FakePreflightPort(undefined, new Error('agents: HTTP 500')), {
       attached: true,
     })
@@ -158,6 +191,8 @@ describe('the tested OpenCode range', () => {
     expect(m, 'opencode-ai is pinned as ^major.minor.patch').not.toBeNull()
     expect(TESTED_OPENCODE.min).toBe(`${m?.[1]}.${m?.[2]}.0`)
     expect(TESTED_OPENCODE.below).toBe(`${Number(m?.[1]) + 1}.0.0`)
+    // "Install OpenCode 1.x" installs exactly the version package.json pins.
+    expect(`^${TESTED_OPENCODE.install}`).toBe(pkg.optionalDependencies['opencode-ai'])
   })
 
   it('accepts versions inside it only', () => {
@@ -166,6 +201,13 @@ describe('the tested OpenCode range', () => {
     expect(isTestedVersion('1.17.9')).toBe(false)
     expect(isTestedVersion('2.0.0')).toBe(false)
     expect(isTestedVersion('local')).toBe(false)
+  })
+
+  it('finds the version in a --version output', () => {
+    expect(versionInOutput('1.18.33\n')).toBe('1.18.33')
+    expect(versionInOutput('opencode v2.4.0')).toBe('2.4.0')
+    expect(versionInOutput('2.0.0-beta.3')).toBe('2.0.0-beta.3')
+    expect(versionInOutput('local')).toBeUndefined()
   })
 
   it('lists model choices with the anonymous tier last', () => {

@@ -1,7 +1,11 @@
-// The OpenCode versions this build is tested against: the `opencode-ai` line package.json pins
-// (a unit test keeps the two in step). Outside it, missions may still work: preflight only warns.
+// The OpenCode versions this build drives: the `opencode-ai` line package.json pins (a unit test
+// keeps the two in step). OpenCode 2 has another plugin API and server API: our companion plugin
+// does not load there and the SDK cannot drive it, so a version outside the range is refused before
+// a server is started or a mission runs on it. A version that is not a version at all (a build
+// from source says `local`) cannot be judged: it is let through with a warning.
 
-export const TESTED_OPENCODE = { min: '1.18.0', below: '2.0.0' } as const
+/** `install`: the version "Install OpenCode 1.x" puts in the extension's storage (package.json's pin). */
+export const TESTED_OPENCODE = { min: '1.18.0', below: '2.0.0', install: '1.18.33' } as const
 
 export const testedRangeText = `>=${TESTED_OPENCODE.min} <${TESTED_OPENCODE.below}`
 
@@ -22,4 +26,25 @@ export function isTestedVersion(version: string): boolean {
   const min = parts(TESTED_OPENCODE.min)
   const below = parts(TESTED_OPENCODE.below)
   return !!v && !!min && !!below && compare(v, min) >= 0 && compare(v, below) < 0
+}
+
+/** True when the text is a version (`1.18.33`, `v2.4.0-beta.1`) rather than a name such as `local`. */
+export const isVersion = (version: string): boolean => parts(version) !== undefined
+
+/** The version in a `--version` output (`1.18.33`, `opencode 2.4.0`, `v1.18.33`), or undefined. */
+export function versionInOutput(output: string): string | undefined {
+  return /(?:^|[\s v])(\d+\.\d+\.\d+(?:-[\w.]+)?)(?:\s|$)/.exec(output.trim())?.[1]
+}
+
+const WHY = 'OpenCode 2 changed the plugin and server APIs: the companion plugin does not load there'
+
+/**
+ * The message for an OpenCode this build cannot drive: the version found, where it was found (a
+ * binary's path or a server's URL), and each fix, in the host's words.
+ */
+export function untestedOpencodeMessage(found: { version: string; where: string; fixes: string[] }): string {
+  return (
+    `OpenCode ${found.version} (${found.where}) is not a version this build can drive: it needs OpenCode ` +
+    `${testedRangeText} (tested with ${TESTED_OPENCODE.install}; ${WHY}). Fix one: ${found.fixes.join('; or ')}.`
+  )
 }

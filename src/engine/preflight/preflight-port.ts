@@ -8,8 +8,11 @@ export type HealthAnswer =
   | { ok: true; version: string }
   | {
       ok: false
-      /** refused: nothing listens; unauthorized: HTTP 401; unhealthy: it answered, but not healthy. */
-      why: 'refused' | 'timeout' | 'unauthorized' | 'unhealthy' | 'unreachable'
+      /**
+       * refused: nothing listens; unauthorized: HTTP 401; not-found: HTTP 404, no health route (as on
+       * OpenCode 2); unhealthy: it answered, but not healthy.
+       */
+      why: 'refused' | 'timeout' | 'unauthorized' | 'not-found' | 'unhealthy' | 'unreachable'
       detail: string
     }
 

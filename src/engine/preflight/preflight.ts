@@ -1,8 +1,14 @@
 import type { ModelRef, Role } from '../ports'
 import { MISSION_TOOLS } from '../protocol/mission-protocol'
 import { errorMessage } from '../util/error-message'
-import { isTestedVersion, testedRangeText } from './opencode-version'
-import type { PreflightPort, PreflightRequest, ProviderFacts, ServerFacts } from './preflight-port'
+import { isTestedVersion, isVersion, testedRangeText, untestedOpencodeMessage } from './opencode-version'
+import type {
+  HealthAnswer,
+  PreflightPort,
+  PreflightRequest,
+  ProviderFacts,
+  ServerFacts,
+} from './preflight-port'
 
 // Preflight: before a mission creates any session, make sure the server can run one. Each problem
 // is a message that names what is missing and how to fix it, and the action that fixes it where the
@@ -23,7 +29,7 @@ export interface PreflightReport {
   url: string
   version?: string
   problems: PreflightProblem[]
-  /** Not blocking (a version outside the tested range). */
+  /** Not blocking (a server whose version is not a version number, such as a build from source). */
   warnings: string[]
 }
 
@@ -49,11 +55,13 @@ export class PreflightError extends Error {
 export async function preflight(port: PreflightPort, request: PreflightRequest): Promise<PreflightReport> {
   const url = port.url
   const health = await port.health()
+  const wrong = serverVersionProblem(url, health, request.attached)
+  if (wrong) return failed(url, [wrong])
   if (!health.ok) return failed(url, [{ check: 'server', ...unreachable(url, health.why, health.detail) }])
-  const warnings = isTestedVersion(health.version)
+  const warnings = isVersion(health.version)
     ? []
     : [
-        `OpenCode ${health.version} at ${url} is outside the versions this build is tested with (${testedRangeText}): missions may misbehave. Install a tested version (npm i -g opencode-ai@1).`,
+        `The OpenCode server at ${url} gives "${health.version}" as its version: missions may misbehave unless it is OpenCode ${testedRangeText}.`,
       ]
   let facts: ServerFacts
   try {
@@ -69,6 +77,44 @@ export async function preflight(port: PreflightPort, request: PreflightRequest):
   }
   const problems = [...providerProblems(url, facts, request), ...pluginProblems(url, facts, request)]
   return { ok: problems.length === 0, url, version: health.version, problems, warnings }
+}
+
+/**
+ * The problem with a server that is not an OpenCode this build can drive: its version is outside the
+ * tested range, or it lacks OpenCode 1's health route (HTTP 404, as on OpenCode 2). Undefined otherwise.
+ */
+export function serverVersionProblem(
+  url: string,
+  health: HealthAnswer,
+  attached: boolean,
+): PreflightProblem | undefined {
+  const fixes = attached
+    ? [
+        'attach to an OpenCode 1.x server (`npm i -g opencode-ai@1`, then `opencode serve`)',
+        'clear the server URL (the `orchestrator.serverUrl` setting, `--server-url`) so the orchestrator starts OpenCode 1.x itself',
+      ]
+    : [
+        'set the OpenCode binary (the `orchestrator.opencodePath` setting, `--opencode`) to OpenCode 1.x',
+        'run `npm i opencode-ai@1` in the workspace',
+      ]
+  const fix = attached ? ('attachServer' as const) : ('showLogs' as const)
+  if (!health.ok && health.why === 'not-found')
+    return {
+      check: 'server',
+      message: untestedOpencodeMessage({
+        version: '2 or later (it has no /global/health route: HTTP 404)',
+        where: `the server at ${url}`,
+        fixes,
+      }),
+      fix,
+    }
+  if (health.ok && isVersion(health.version) && !isTestedVersion(health.version))
+    return {
+      check: 'server',
+      message: untestedOpencodeMessage({ version: health.version, where: `the server at ${url}`, fixes }),
+      fix,
+    }
+  return undefined
 }
 
 const failed = (url: string, problems: PreflightProblem[]): PreflightReport => ({
