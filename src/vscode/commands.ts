@@ -2,6 +2,7 @@ import * as vscode from 'vscode'
 import { Commands, Views } from '../shared/constants'
 import type { DisposableStore } from './disposable'
 import { errorMessage } from '../engine/util/error-message'
+import { OpencodeVersionError } from '../opencode/binary-version'
 import { attachServer } from './attach-server'
 import { chooseModels } from './choose-models'
 import type { Log } from './log'
@@ -58,7 +59,10 @@ export function registerCommands(store: DisposableStore, deps: CommandDeps): voi
     try {
       await deps.server.restart(folder.uri.fsPath)
     } catch (err) {
-      void vscode.window.showErrorMessage(`OpenCode server failed to start: ${(err as Error).message}`)
+      const install = OpencodeVersionError.is(err) ? ['Install OpenCode 1.x'] : []
+      void vscode.window
+        .showErrorMessage(`OpenCode server failed to start: ${(err as Error).message}`, ...install)
+        .then((c) => c && vscode.commands.executeCommand(Commands.installOpencode))
     }
   })
 }
