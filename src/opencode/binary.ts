@@ -57,7 +57,7 @@ export function resolveOpencodeBinary(options: ResolveBinaryOptions = {}): strin
       `(1) the "opencode-ai" package, an optional dependency (not installed under ${searchFrom.join(', ') || 'any folder'}); ` +
       `(2) "${exe}" on PATH (not there); (3) "${setting}" (not set). ` +
       `Fix one: ${options.reinstallHint ? `${options.reinstallHint}, or ` : ''}` +
-      `npm install -g opencode-ai to put opencode on PATH, or set "${setting}" to the opencode binary.`,
+      `npm install -g opencode-ai@1 to put OpenCode 1.x on PATH, or set "${setting}" to the opencode binary.`,
   )
 }
 

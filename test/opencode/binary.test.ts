@@ -57,7 +57,9 @@ describe('resolveOpencodeBinary', () => {
     expect(err.message).toContain(project)
     expect(err.message).toContain(`"${exe}" on PATH`)
     expect(err.message).toContain('"--opencode" (not set)')
-    expect(err.message).toContain('reinstall the CLI, or npm install -g opencode-ai')
+    expect(err.message).toContain(
+      'reinstall the CLI, or npm install -g opencode-ai@1 to put OpenCode 1.x on PATH',
+    )
     expect(err.message).toContain('set "--opencode" to the opencode binary')
   })
 
