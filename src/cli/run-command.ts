@@ -217,7 +217,7 @@ export async function runCommand(argv: string[], rawIo: CliIo): Promise<number> 
 
     const id = randomUUID()
     const interactive = process.stdin.isTTY === true
-    const journal = new JournalFile(join(directory, '.opencode', 'orchestrator', `${id}.jsonl`))
+    const journal = new JournalFile(join(directory, '.opencode', 'orchestrator', `${id}.jsonl`), { logger })
     mission = new Mission(
       {
         sessions: connection,

@@ -94,7 +94,7 @@ export class MissionController implements vscode.Disposable {
   /** Marks an interrupted mission as stopped, so it is not offered again. */
   async discard(id: string): Promise<void> {
     const { journal } = await MissionJournal.open({
-      store: new JournalFile(this.#journalPath(id)),
+      store: new JournalFile(this.#journalPath(id), { logger: this.log }),
       clock: systemClock,
     })
     await journal.append({
@@ -123,7 +123,7 @@ export class MissionController implements vscode.Disposable {
     }
     this.#mission?.dispose()
     const id = resumeId ?? randomUUID()
-    const journal = new JournalFile(this.#journalPath(id))
+    const journal = new JournalFile(this.#journalPath(id), { logger: this.log })
     // A resumed mission runs with the options it started with, whatever the settings are now.
     // The user is at hand: before the planner's retry bound ends the mission, ask them.
     const options = { id, goal: trimmed, ...settings, askWhenStuck: true }
