@@ -187,6 +187,7 @@ export class Mission {
       breaker: this.#breaker,
       maxAttempts: this.#o.maxAttempts,
       onRequeued: () => this.#requestTick(),
+      fail: (reason) => void this.#end('failed', reason),
     })
     this.#cutter = new TurnCutter({
       enabled: this.#o.endTurnOnResult,
