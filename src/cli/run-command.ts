@@ -22,6 +22,7 @@ import { createClient } from '../opencode/client'
 import { Supervisor } from '../opencode/supervisor'
 import { missionServerConfig } from '../plugin-config/server-config'
 import { JournalFile } from '../node/journal-file'
+import { VerbatimFile } from '../node/verbatim-file'
 import { NodeWorkspace } from '../node/workspace'
 import { folderProblem } from './folder-problem'
 import type { CliIo } from './io'
@@ -224,6 +225,7 @@ export async function runCommand(argv: string[], rawIo: CliIo): Promise<number> 
         events: connection,
         workspace: new NodeWorkspace(directory, io.env),
         journal,
+        verbatim: VerbatimFile.beside(journal.path),
         clock: systemClock,
         logger,
       },

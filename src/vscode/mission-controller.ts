@@ -10,6 +10,7 @@ import { isTerminal, type MissionState } from '../engine/record/mission-state'
 import { systemClock, type Logger } from '../engine/ports'
 import { ContextKeys } from '../shared/constants'
 import { JournalFile } from '../node/journal-file'
+import { VerbatimFile } from '../node/verbatim-file'
 import { NodeWorkspace } from '../node/workspace'
 import { missionSettings } from './config'
 import type { ServerController } from './server-controller'
@@ -102,6 +103,7 @@ export class MissionController implements vscode.Disposable {
       status: 'stopped',
       reason: 'discarded after an interruption',
     })
+    await VerbatimFile.beside(this.#journalPath(id)).write({})
   }
 
   /**
@@ -133,6 +135,7 @@ export class MissionController implements vscode.Disposable {
         events: connection,
         workspace: new NodeWorkspace(dir),
         journal,
+        verbatim: VerbatimFile.beside(journal.path),
         clock: systemClock,
         logger: this.log,
       },
