@@ -49,6 +49,7 @@ import { StuckAsk } from './guards/stuck-ask'
 import { TimerSet } from './util/timer-set'
 import { CHECK_KEY, VerbatimTexts } from './record/verbatim'
 import { resumedCheck } from './project/resumed-check'
+import { scrubSecrets } from './util/scrub-secrets'
 import { TodoActions } from './turns/todo-actions'
 import { TodoAttempts } from './turns/todo-attempts'
 import type { Refusal } from './util/refusal'
@@ -386,8 +387,10 @@ export class Mission {
 
   #setCheck(check: CheckChoice): void {
     this.#check = check
-    this.deps.logger.info(`mission ${this.#o.id}: check: ${check.command ?? 'none'} (${check.source})`)
-    this.#update({ check: { command: check.command, source: check.source } })
+    // What is shown and reported is scrubbed like the journal; the command as given only runs.
+    const shown = check.command === null ? null : scrubSecrets(check.command)
+    this.deps.logger.info(`mission ${this.#o.id}: check: ${shown ?? 'none'} (${check.source})`)
+    this.#update({ check: { command: shown, source: check.source } })
   }
 
   /** Brings the journal in line with the server after a restart or a dropped event stream. */

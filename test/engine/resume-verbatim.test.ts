@@ -35,7 +35,10 @@ async function resumed(store: MemoryStore, settings: Partial<MissionOptions>, ve
 describe('a resumed check runs the command as given', () => {
   it('runs the kept command, though the journal holds it redacted; the kept text goes when the mission ends', async () => {
     const verbatim = new MemoryVerbatim()
-    const { store } = await interrupted(DB_CHECK, verbatim)
+    const { store, first } = await interrupted(DB_CHECK, verbatim)
+    expect(first.mission.state.check?.command).toBe(
+      'DATABASE_URL=postgres://app:[redacted]@db:5432/app npm test',
+    )
     expect(store.lines.join('\n')).not.toContain('s3cret')
     expect(store.lines.join('\n')).toContain('postgres://app:[redacted]@db')
     expect(verbatim.texts).toEqual({ check: DB_CHECK })
@@ -45,6 +48,8 @@ describe('a resumed check runs the command as given', () => {
     const final = await second.done
     expect(second.workspace.checks).toEqual([DB_CHECK])
     expect(final.phase).toBe('completed')
+    // Shown and reported as the journal reads it.
+    expect(final.check?.command).toBe('DATABASE_URL=postgres://app:[redacted]@db:5432/app npm test')
     expect(verbatim.texts).toEqual({})
   })
 
