@@ -23,6 +23,7 @@ import { createClient } from '../opencode/client'
 import { Supervisor } from '../opencode/supervisor'
 import { missionServerConfig } from '../plugin-config/server-config'
 import { JournalFile } from '../node/journal-file'
+import { VerbatimFile } from '../node/verbatim-file'
 import { NodeWorkspace } from '../node/workspace'
 import { folderProblem } from './folder-problem'
 import type { CliIo } from './io'
@@ -218,13 +219,14 @@ export async function runCommand(argv: string[], rawIo: CliIo): Promise<number> 
 
     const id = randomUUID()
     const interactive = process.stdin.isTTY === true
-    const journal = new JournalFile(join(directory, '.opencode', 'orchestrator', `${id}.jsonl`))
+    const journal = new JournalFile(join(directory, '.opencode', 'orchestrator', `${id}.jsonl`), { logger })
     mission = new Mission(
       {
         sessions: connection,
         events: connection,
         workspace: new NodeWorkspace(directory, io.env),
         journal,
+        verbatim: VerbatimFile.beside(journal.path),
         clock: systemClock,
         logger,
       },

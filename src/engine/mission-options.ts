@@ -4,6 +4,8 @@ import type { BudgetLimits } from './guards/budgets'
 import { parseEntries, replay, type JournalStore, type JsonValue } from './record/journal'
 import type { Clock, EventPort, Logger, ModelRef, Role, SessionPort, WorkspacePort } from './ports'
 import type { SchedulerCaps } from './schedule/scheduler'
+import type { VerbatimStore } from './record/verbatim'
+import { REDACTED } from './util/scrub-secrets'
 
 export interface MissionDeps {
   sessions: SessionPort
@@ -12,6 +14,11 @@ export interface MissionDeps {
   journal: JournalStore
   clock: Clock
   logger: Logger
+  /**
+   * Where the texts a resume must use whole are kept (record/verbatim.ts). Without one, a resume runs
+   * a check the journal holds redacted only when the configured check is that same command.
+   */
+  verbatim?: VerbatimStore
 }
 
 /** Mission options; every bound is a true upper bound that the engine never raises. */
@@ -142,6 +149,10 @@ export async function withJournaledOptions(
   return {
     ...options,
     ...kept,
-    ...(check !== undefined && { check: typeof check === 'string' ? check : false }),
+    // A check journaled redacted is not a command: the mission takes it from what it kept whole.
+    ...(check !== undefined &&
+      !(typeof check === 'string' && check.includes(REDACTED)) && {
+        check: typeof check === 'string' ? check : false,
+      }),
   }
 }

@@ -47,6 +47,9 @@ import { classify } from './guards/retry'
 import { Timeline, timelineEntry } from './record/timeline'
 import { StuckAsk } from './guards/stuck-ask'
 import { TimerSet } from './util/timer-set'
+import { CHECK_KEY, VerbatimTexts } from './record/verbatim'
+import { resumedCheck } from './project/resumed-check'
+import { scrubSecrets } from './util/scrub-secrets'
 import { TodoActions } from './turns/todo-actions'
 import { TodoAttempts } from './turns/todo-attempts'
 import type { Refusal } from './util/refusal'
@@ -90,6 +93,8 @@ export class Mission {
   readonly #attempts: TodoAttempts
   readonly #cutter: TurnCutter
   readonly #steering: Steering
+  /** The check command and steering messages as given: the journal keeps them scrubbed. */
+  readonly #verbatim: VerbatimTexts
   readonly #actions: TodoActions
   readonly #seenCalls = new Set<string>()
   readonly #abort = new AbortController()
@@ -187,13 +192,20 @@ export class Mission {
       breaker: this.#breaker,
       maxAttempts: this.#o.maxAttempts,
       onRequeued: () => this.#requestTick(),
+      fail: (reason) => void this.#end('failed', reason),
     })
     this.#cutter = new TurnCutter({
       enabled: this.#o.endTurnOnResult,
       sessions: deps.sessions,
       logger: deps.logger,
     })
-    this.#steering = new Steering({ roster: this.#roster, record: this.#record, logger: deps.logger })
+    this.#verbatim = new VerbatimTexts(deps.verbatim, deps.logger)
+    this.#steering = new Steering({
+      roster: this.#roster,
+      record: this.#record,
+      verbatim: this.#verbatim,
+      logger: deps.logger,
+    })
     this.#actions = new TodoActions({
       record: this.#record,
       sessions: this.#sessions,
@@ -321,6 +333,7 @@ export class Mission {
     if (snap.status === 'new') {
       this.#sessions.prepareRoot()
       const check = await this.#chooseCheck()
+      if (check.command !== null) await this.#verbatim.set(CHECK_KEY, check.command)
       // Before anything can edit the workspace; a base that cannot be taken is recorded as unknown.
       const base = await this.#captureBase()
       // The options it runs with, so that a resume runs the same way (mission-options.ts).
@@ -340,10 +353,12 @@ export class Mission {
       return
     }
     this.deps.logger.info(`mission ${this.#o.id}: resuming from the journal at iteration ${snap.iteration}`)
-    const journaled = snap.options
-    if (typeof journaled.check === 'string' || journaled.check === null)
-      this.#setCheck({ command: journaled.check, source: String(journaled.checkSource ?? 'journaled') })
-    else await this.#chooseCheck() // a journal from before the check was journaled
+    await this.#verbatim.load()
+    const check = await resumedCheck(snap.options, this.#verbatim.get(CHECK_KEY), () =>
+      chooseCheck(this.#o.check, this.deps.workspace),
+    )
+    if ('refused' in check) return void this.#end('failed', check.refused)
+    this.#setCheck(check)
     this.#plannerId = this.#sessions.restore(snap) ?? this.#plannerId
     this.#steering.resume()
     this.#attempts.rebase(snap.todoOrder)
@@ -372,8 +387,10 @@ export class Mission {
 
   #setCheck(check: CheckChoice): void {
     this.#check = check
-    this.deps.logger.info(`mission ${this.#o.id}: check: ${check.command ?? 'none'} (${check.source})`)
-    this.#update({ check: { command: check.command, source: check.source } })
+    // What is shown and reported is scrubbed like the journal; the command as given only runs.
+    const shown = check.command === null ? null : scrubSecrets(check.command)
+    this.deps.logger.info(`mission ${this.#o.id}: check: ${shown ?? 'none'} (${check.source})`)
+    this.#update({ check: { command: shown, source: check.source } })
   }
 
   /** Brings the journal in line with the server after a restart or a dropped event stream. */
@@ -724,7 +741,8 @@ export class Mission {
       )
       return false
     }
-    const text = this.#steering.take(live.sessionId) ?? ''
+    const text = this.#steering.take(live.sessionId)
+    if (text === undefined) return false
     const tool = turn.kind === 'plan' ? TOOL_PLAN : turn.kind === 'work' ? TOOL_REPORT : TOOL_VERDICT
     this.deps.logger.info(`steering delivered to ${live.role} ${live.sessionId}`)
     await this.#dispatcher.prompt(live, { ...turn }, steerBrief(text, tool, turn.todoId))
@@ -835,6 +853,8 @@ export class Mission {
     const end = { status: phase, reason: reason ?? '', at: this.deps.clock.now() }
     await this.#record
       .appendQuietly({ type: 'mission.ended', status: end.status, reason: end.reason })
+      // Once the end is journaled no resume can come: the whole texts go (not before, a resume needs them).
+      .then(() => (this.#record.opened ? this.#verbatim.clear() : undefined))
       .then(() => this.#record.appendQuietly({ type: 'mission.summary', summary: this.#summary(end) }))
       .catch((err: unknown) => this.deps.logger.error(`journal write failed: ${errorMessage(err)}`))
     await this.deps.workspace.publishOwnership(undefined).catch(() => undefined)

@@ -1,31 +1,40 @@
 // The journal store on disk: one JSON-lines file per mission. Node-only, so it lives outside the engine;
 // it implements the engine's JournalStore port (imports go node → engine, never back).
 
-import { appendFile, mkdir, readFile } from 'node:fs/promises'
+import { appendFile, mkdir, open, readFile, type FileHandle } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import type { JournalStore } from '../engine/record/journal'
+import type { Logger } from '../engine/ports'
+
+/** Bytes read at a time while looking back for the last line end. */
+const CHUNK = 64 * 1024
 
 /**
  * Appends lines to a file, creating its folder on first write. Appends are serialised, so lines land in
- * call order even when callers do not await; a failed append rejects that call only.
+ * call order even when callers do not await; a failed append rejects that call only. Before its first
+ * append it repairs a torn tail (a last line without its '\n', left by a crash or a full disk), so the
+ * next line cannot be glued onto it.
  */
 export class JournalFile implements JournalStore {
   readonly path: string
+  readonly #log: Pick<Logger, 'warn'> | undefined
   #tail: Promise<void> = Promise.resolve()
-  #dirReady = false
+  #ready = false
 
-  constructor(path: string) {
+  constructor(path: string, options: { logger?: Pick<Logger, 'warn'> } = {}) {
     if (typeof path !== 'string' || path === '')
       throw new TypeError(`Expected \`path\` to be a non-empty string, got ${String(path)}`)
     this.path = path
+    this.#log = options.logger
   }
 
   append(line: string): Promise<void> {
     if (line.includes('\n')) return Promise.reject(new TypeError('A journal line must not contain a newline'))
     const write = this.#tail.then(async () => {
-      if (!this.#dirReady) {
+      if (!this.#ready) {
         await mkdir(dirname(this.path), { recursive: true })
-        this.#dirReady = true
+        await this.#repairTail()
+        this.#ready = true
       }
       await appendFile(this.path, `${line}\n`, { encoding: 'utf8', mode: 0o600 })
     })
@@ -44,5 +53,58 @@ export class JournalFile implements JournalStore {
       throw err
     }
     return text.split('\n').filter((l) => l !== '')
+  }
+
+  /**
+   * A last line without its '\n' is ended with one when it is a whole JSON value (it was read back as
+   * an entry, so keeping it keeps the file equal to what a reader replayed), and cut back to the last
+   * '\n' otherwise (a torn write: no reader could use it).
+   */
+  async #repairTail(): Promise<void> {
+    let file
+    try {
+      file = await open(this.path, 'r+')
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return
+      throw err
+    }
+    try {
+      const { size } = await file.stat()
+      const last = Buffer.alloc(1)
+      if (size === 0 || ((await file.read(last, 0, 1, size - 1)).bytesRead === 1 && last[0] === 0x0a)) return
+      const lineStart = (await lastLineEnd(file, size)) + 1
+      const torn = Buffer.alloc(size - lineStart)
+      await file.read(torn, 0, torn.length, lineStart)
+      if (isJson(torn.toString('utf8'))) {
+        await file.write('\n', size)
+        this.#log?.warn(`journal ${this.path}: its last line had no line end; ended it`)
+        return
+      }
+      await file.truncate(lineStart)
+      this.#log?.warn(`journal ${this.path}: cut a torn last line (${size - lineStart} bytes)`)
+    } finally {
+      await file.close()
+    }
+  }
+}
+
+/** The offset of the last '\n' before `size`, or -1 when there is none. */
+async function lastLineEnd(file: FileHandle, size: number): Promise<number> {
+  const buf = Buffer.alloc(CHUNK)
+  for (let end = size; end > 0; end -= CHUNK) {
+    const start = Math.max(0, end - CHUNK)
+    const { bytesRead } = await file.read(buf, 0, end - start, start)
+    const at = buf.subarray(0, bytesRead).lastIndexOf(0x0a)
+    if (at >= 0) return start + at
+  }
+  return -1
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text)
+    return true
+  } catch {
+    return false
   }
 }

@@ -10,6 +10,7 @@ import { isTerminal, type MissionState } from '../engine/record/mission-state'
 import { systemClock, type Logger } from '../engine/ports'
 import { ContextKeys } from '../shared/constants'
 import { JournalFile } from '../node/journal-file'
+import { VerbatimFile } from '../node/verbatim-file'
 import { NodeWorkspace } from '../node/workspace'
 import { missionSettings } from './config'
 import type { ServerController } from './server-controller'
@@ -94,7 +95,7 @@ export class MissionController implements vscode.Disposable {
   /** Marks an interrupted mission as stopped, so it is not offered again. */
   async discard(id: string): Promise<void> {
     const { journal } = await MissionJournal.open({
-      store: new JournalFile(this.#journalPath(id)),
+      store: new JournalFile(this.#journalPath(id), { logger: this.log }),
       clock: systemClock,
     })
     await journal.append({
@@ -102,6 +103,7 @@ export class MissionController implements vscode.Disposable {
       status: 'stopped',
       reason: 'discarded after an interruption',
     })
+    await VerbatimFile.beside(this.#journalPath(id)).write({})
   }
 
   /**
@@ -123,7 +125,7 @@ export class MissionController implements vscode.Disposable {
     }
     this.#mission?.dispose()
     const id = resumeId ?? randomUUID()
-    const journal = new JournalFile(this.#journalPath(id))
+    const journal = new JournalFile(this.#journalPath(id), { logger: this.log })
     // A resumed mission runs with the options it started with, whatever the settings are now.
     // The user is at hand: before the planner's retry bound ends the mission, ask them.
     const options = { id, goal: trimmed, ...settings, askWhenStuck: true }
@@ -133,6 +135,7 @@ export class MissionController implements vscode.Disposable {
         events: connection,
         workspace: new NodeWorkspace(dir),
         journal,
+        verbatim: VerbatimFile.beside(journal.path),
         clock: systemClock,
         logger: this.log,
       },

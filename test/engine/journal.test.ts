@@ -1,3 +1,6 @@
+import { appendFile, mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import {
   MissionJournal,
@@ -15,6 +18,7 @@ import { scrubSecrets } from '../../src/engine/util/scrub-secrets'
 import { STEER_KEPT } from '../../src/engine/record/steering-receipts'
 import { FakeClock } from '../fixtures/fake-clock'
 import { MemoryStore } from '../fixtures/memory-journal'
+import { JournalFile } from '../../src/node/journal-file'
 
 const planTodo = (id: string, files: string[], dependsOn: string[] = []): PlanTodo => ({
   id,
@@ -298,18 +302,48 @@ describe('journal replay', () => {
     ])
   })
 
-  it('skips blank, torn and unknown lines', () => {
+  it('skips blank, unknown and misshapen lines, and counts them', () => {
     const good = serializeEntry({ type: 'todo.requeued', at: 1, todoId: 'a', reason: 'x' })
     const { entries, skipped } = parseEntries([
       good,
       '',
-      '{"type":"todo.requ',
       '{"type":"nope","at":1}',
       '[1]',
+      '{"type":"todo.requeued","todoId":"a","reason":"x"}', // no `at`
+      '{"type":"plan.accepted","at":1,"iteration":2}', // no todos: the reducer would throw
+      '{"type":"todo.reported","at":1,"todoId":"a","status":"done","summary":"s","filesChanged":"a.ts"}',
       good,
     ])
     expect(entries).toHaveLength(2)
-    expect(skipped).toBe(3)
+    expect(skipped).toBe(5)
+    expect(() => replay(entries)).not.toThrow()
+  })
+
+  it('resumes over a torn tail as a crash leaves it on disk, and the next entry is not glued onto it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'journal-torn-'))
+    try {
+      const path = join(dir, 'm.jsonl')
+      const { journal: first } = await MissionJournal.open({
+        store: new JournalFile(path),
+        clock: new FakeClock(1),
+      })
+      for (const e of script.slice(0, 4)) await first.append(e)
+      // The crash: the first bytes of the next line, no line end after them.
+      const next = serializeEntry({ type: 'todo.requeued', at: 2, todoId: 'api', reason: 'lost' })
+      await appendFile(path, next.slice(0, next.length / 2))
+      const { journal: resumed, skipped } = await MissionJournal.open({
+        store: new JournalFile(path),
+        clock: new FakeClock(10),
+      })
+      expect(skipped).toBe(1)
+      await resumed.append(script[5]!) // the todo reported
+      const reread = parseEntries(await new JournalFile(path).readAll())
+      expect(reread).toMatchObject({ skipped: 0, entries: { length: 5 } })
+      expect(replay(reread.entries)).toStrictEqual(resumed.snapshot())
+      expect(resumed.snapshot().todos.api?.status).toBe('reported')
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
   })
 })
 

@@ -5,6 +5,7 @@ import { parseEntries, replay } from '../../src/engine/record/journal'
 import { MissionRecord } from '../../src/engine/record/mission-record'
 import { STEER_KEPT } from '../../src/engine/record/steering-receipts'
 import { Steering } from '../../src/engine/sessions/steering'
+import { VerbatimTexts } from '../../src/engine/record/verbatim'
 import { FakeClock } from '../fixtures/fake-clock'
 import { flush } from '../fixtures/fake-opencode'
 import { MemoryStore } from '../fixtures/memory-journal'
@@ -19,7 +20,12 @@ async function steeringOn(clock = new FakeClock(5)) {
   await record.append({ type: 'session.created', sessionId: 's', role: 'worker', todoId: 'a' })
   const roster = new AgentRoster(() => clock.now())
   roster.add(agentState('s', { title: 'Worker: a' }))
-  const steering = new Steering({ roster, record, logger: silentLogger })
+  const steering = new Steering({
+    roster,
+    record,
+    verbatim: new VerbatimTexts(undefined, silentLogger),
+    logger: silentLogger,
+  })
   const shown = () => roster.list[0]?.steering
   return { store, record, roster, steering, shown, clock }
 }

@@ -8,6 +8,7 @@
 import type { Clock, Role, WorkspaceBase } from '../ports'
 import type { PlanTodo, ReportStatus, Verdict } from '../protocol/mission-protocol'
 import { REDACTED, scrubSecrets } from '../util/scrub-secrets'
+import { ENTRY_SHAPES, hasEntryShape } from './entry-shape'
 import type { SteeringMessage } from './mission-state'
 import { withQueued, withSettled } from './steering-receipts'
 import { entrySpans, pushSpan, type TimelineEntry, type TimelineLane } from './timeline'
@@ -485,34 +486,14 @@ export function sanitizeEntry(entry: JournalEntry): JournalEntry {
 
 // --- Lines -----------------------------------------------------------------------------------
 
-const ENTRY_TYPES: ReadonlySet<string> = new Set<JournalEntryType>([
-  'mission.started',
-  'plan.accepted',
-  'todo.dispatched',
-  'todo.reported',
-  'todo.verdict',
-  'todo.requeued',
-  'todo.cancelled',
-  'todo.retried',
-  'todo.failed',
-  'evidence',
-  'usage',
-  'session.created',
-  'mission.root',
-  'mission.ended',
-  'mission.base',
-  'timeline',
-  'mission.summary',
-  'steering.queued',
-  'steering.delivered',
-  'steering.dropped',
-])
+// Every entry type has its shape: a type added without one does not compile.
+const _everyTypeShaped: Record<JournalEntryType, unknown> = ENTRY_SHAPES
 
 export const serializeEntry = (entry: JournalEntry): string => JSON.stringify(entry)
 
 /**
  * Parses stored lines. Blank lines are skipped; a line that is not a known entry (e.g. the torn last
- * line of a crash) is skipped and counted.
+ * line of a crash, or a known type without the fields it requires) is skipped and counted.
  */
 export function parseEntries(lines: readonly string[]): { entries: JournalEntry[]; skipped: number } {
   const entries: JournalEntry[] = []
@@ -521,19 +502,30 @@ export function parseEntries(lines: readonly string[]): { entries: JournalEntry[
     if (line.trim() === '') continue
     try {
       const v: unknown = JSON.parse(line)
-      if (
-        typeof v === 'object' &&
-        v !== null &&
-        ENTRY_TYPES.has(String((v as { type?: unknown }).type)) &&
-        typeof (v as { at?: unknown }).at === 'number'
-      )
-        entries.push(v as JournalEntry)
+      if (hasEntryShape(v)) entries.push(v as JournalEntry)
       else skipped++
     } catch {
       skipped++
     }
   }
   return { entries, skipped }
+}
+
+/** The version of the journal's mission: that of its last start (a start without one is version 1). */
+export function journalVersion(entries: readonly JournalEntry[]): number {
+  const start = entries.findLast((e) => e.type === 'mission.started')
+  return start?.type === 'mission.started' && typeof start.version === 'number' ? start.version : 1
+}
+
+/** A journal written by a newer version than this one: this one cannot tell what resuming it would do. */
+export class JournalVersionError extends Error {
+  constructor(readonly version: number) {
+    super(
+      `This mission's journal was written by a newer version of the orchestrator (journal version ${version}; ` +
+        `this one reads up to ${JOURNAL_VERSION}). Update the orchestrator to resume it.`,
+    )
+    this.name = 'JournalVersionError'
+  }
 }
 
 // --- The live journal ----------------------------------------------------------------------------
@@ -559,9 +551,14 @@ export class MissionJournal {
     this.#state = state
   }
 
-  /** Reads the store and rebuilds the mission; `skipped` counts lines that were not valid entries. */
+  /**
+   * Reads the store and rebuilds the mission; `skipped` counts lines that were not valid entries.
+   * Rejects with {@link JournalVersionError} for a journal a newer version wrote (nothing is written to it).
+   */
   static async open(options: MissionJournalOptions): Promise<{ journal: MissionJournal; skipped: number }> {
     const { entries, skipped } = parseEntries(await options.store.readAll())
+    const version = journalVersion(entries)
+    if (version > JOURNAL_VERSION) throw new JournalVersionError(version)
     return { journal: new MissionJournal(options, replay(entries)), skipped }
   }
 

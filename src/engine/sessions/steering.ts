@@ -2,13 +2,16 @@
 // turn (a prompt to a busy session lands inside the running turn), and handed over when the agent's
 // turn reaches idle without its result. Every step is journaled and the receipts the agents show
 // ('queued', then 'delivered' or 'dropped') are read back from the journal's state, so a resumed
-// mission and the history show the same receipts as the live one.
+// mission and the history show the same receipts as the live one. The agent gets a message as the
+// user typed it: the journal's copy is scrubbed of secrets, so the whole text is kept apart
+// (record/verbatim.ts), and a message whose whole text is gone is dropped, never sent redacted.
 
 import type { Logger } from '../ports'
 import type { AgentRoster } from '../record/agent-roster'
 import type { JournalEntryInput } from '../record/journal'
 import type { MissionRecord } from '../record/mission-record'
 import type { SteeringMessage } from '../record/mission-state'
+import { redactedInJournal, type VerbatimTexts } from '../record/verbatim'
 import { lastSteeringNumber } from '../record/steering-receipts'
 import { errorMessage } from '../util/error-message'
 import type { Refusal } from '../util/refusal'
@@ -21,11 +24,15 @@ export const STEER_MAX_CHARS = 4_000
 export const RELOAD_NOTE = 'the window reloaded before delivery'
 /** Why a message is dropped whose turn ended unseen while the server was out of reach. */
 export const LOST_TURN_NOTE = 'its turn ended unseen while the server was out of reach'
+/** Why a message is not sent whose journal copy is redacted and whose whole text was not kept. */
+export const UNKEPT_NOTE = 'its text was kept only with a secret redacted'
 
 export interface SteeringDeps {
   roster: AgentRoster
   /** Where the messages are journaled; their receipts are read from its state. */
   record: MissionRecord
+  /** The messages as the user typed them, by id (the journal keeps them scrubbed). */
+  verbatim: VerbatimTexts
   logger: Logger
 }
 
@@ -53,15 +60,13 @@ export function steerRefusal(
 
 export class Steering {
   #next = 0
-  /** Waiting messages as the user typed them: the journal keeps them scrubbed, the agent gets them whole. */
-  readonly #typed = new Map<string, string>()
 
   constructor(private readonly d: SteeringDeps) {}
 
   /** Queues a message for the agent of a session. */
   queue(sessionId: string, text: string): void {
     const id = `steer_${++this.#next}`
-    this.#typed.set(id, text.trim())
+    void this.d.verbatim.set(id, text.trim())
     this.#append(sessionId, { type: 'steering.queued', sessionId, id, text: text.trim() })
   }
 
@@ -70,12 +75,24 @@ export class Steering {
     return this.#waiting(sessionId).length > 0
   }
 
-  /** Marks the waiting messages delivered and returns their texts (in order) as one. */
+  /**
+   * Marks the waiting messages delivered and returns their texts (in order) as one; undefined when
+   * none can go out (a message known only redacted is dropped instead).
+   */
   take(sessionId: string): string | undefined {
     const waiting = this.#waiting(sessionId)
-    if (waiting.length === 0) return undefined
-    const text = waiting.map((m) => this.#typed.get(m.id) ?? m.text).join('\n\n')
-    this.#append(sessionId, { type: 'steering.delivered', sessionId, ids: this.#settle(waiting) })
+    const unkept = waiting.filter((m) => this.#whole(m) === undefined)
+    if (unkept.length > 0)
+      this.#append(sessionId, {
+        type: 'steering.dropped',
+        sessionId,
+        ids: this.#settle(unkept),
+        note: UNKEPT_NOTE,
+      })
+    const sendable = waiting.filter((m) => !unkept.includes(m))
+    if (sendable.length === 0) return undefined
+    const text = sendable.map((m) => this.#whole(m)).join('\n\n')
+    this.#append(sessionId, { type: 'steering.delivered', sessionId, ids: this.#settle(sendable) })
     return text
   }
 
@@ -104,9 +121,15 @@ export class Steering {
     return steering.filter((m) => m.status === 'queued')
   }
 
+  /** A message as the user typed it, if that is known. */
+  #whole(m: SteeringMessage): string | undefined {
+    return this.d.verbatim.get(m.id) ?? (redactedInJournal(m.text) ? undefined : m.text)
+  }
+
   #settle(messages: SteeringMessage[]): string[] {
-    for (const m of messages) this.#typed.delete(m.id)
-    return messages.map((m) => m.id)
+    const ids = messages.map((m) => m.id)
+    void this.d.verbatim.delete(ids)
+    return ids
   }
 
   /** Journals a step and shows the session's receipts as the journal now holds them. */

@@ -10,6 +10,7 @@ import type { MissionRecord } from '../record/mission-record'
 import type { HostError } from '../ports'
 import { backoff, classify } from '../guards/retry'
 import type { TimerSet } from '../util/timer-set'
+import { errorMessage } from '../util/error-message'
 
 /** Provider errors (429, 5xx) a todo waits out per plan revision; later ones count as failed attempts. */
 export const MAX_PROVIDER_WAITS = 5
@@ -22,6 +23,8 @@ export interface TodoAttemptsDeps {
   maxAttempts: number
   /** A todo that waited out a provider backoff is pending again. */
   onRequeued: () => void
+  /** Ends the mission as failed: a timer has no caller to hand a failed journal write to. */
+  fail: (reason: string) => void
 }
 
 export class TodoAttempts {
@@ -51,10 +54,12 @@ export class TodoAttempts {
     if (decision?.retry && waits <= MAX_PROVIDER_WAITS) {
       this.#waits.set(todoId, waits)
       const delay = backoff(todo.attempts, decision.delayMs)
-      this.d.timers.start(
-        delay,
-        () => void this.d.record.requeue(todoId, reason).then(() => this.d.onRequeued()),
-      )
+      this.d.timers.start(delay, () => {
+        void this.d.record.requeue(todoId, reason).then(
+          () => this.d.onRequeued(),
+          (err: unknown) => this.d.fail(`journal write failed: ${errorMessage(err)}`),
+        )
+      })
       // Not dispatchable until the backoff timer re-queues it.
       await this.d.record.append({
         type: 'todo.reported',
