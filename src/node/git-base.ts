@@ -6,7 +6,7 @@ import { copyFile, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { WorkspaceBase } from '../engine/ports'
-import { checkRelativePath } from '../engine/record/diff-target'
+import { checkRelativePath, isObjectId } from '../engine/record/diff-target'
 
 interface GitResult {
   code: number
@@ -80,6 +80,12 @@ export async function captureGitBase(
   })
 }
 
+/** The base's id, checked: it reaches git's command line, where a `-` would make it an option. */
+function objectId(ref: string): string {
+  if (!isObjectId(ref)) throw new Error(`"${ref.slice(0, 80)}" is not a git object id (40 or 64 hex digits)`)
+  return ref
+}
+
 /** The file at the base: empty when it did not exist then (untracked, or added since). */
 export async function contentAtBase(
   dir: string,
@@ -88,8 +94,9 @@ export async function contentAtBase(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<string> {
   const rel = checkRelativePath(path)
+  const ref = objectId(base.ref)
   if (base.untracked.includes(rel)) return ''
-  const shown = await git(dir, ['show', `${base.ref}:./${rel}`], env)
+  const shown = await git(dir, ['show', '--end-of-options', `${ref}:./${rel}`], env)
   if (shown.code === 0) return shown.stdout.toString('utf8')
   if (/does not exist|exists on disk, but not in/.test(shown.stderr)) return ''
   throw new Error(`git show ${base.ref}:${rel} failed: ${shown.stderr.trim()}`)
@@ -101,10 +108,15 @@ export async function changedSinceBase(
   base: Extract<WorkspaceBase, { kind: 'git' }>,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<string[]> {
+  const ref = objectId(base.ref)
   // The working state staged in a copy of the index, compared with the base tree.
   const diff = await withIndexCopy(dir, env, async (copyEnv) => {
     await git(dir, ['add', '-A', '--', '.'], copyEnv)
-    return git(dir, ['diff', '--cached', '-z', '--name-only', '--relative', base.ref, '--'], copyEnv)
+    return git(
+      dir,
+      ['diff', '--cached', '-z', '--name-only', '--relative', '--end-of-options', ref, '--'],
+      copyEnv,
+    )
   })
   if (diff.code !== 0) throw new Error(`git diff ${base.ref} failed: ${diff.stderr.trim()}`)
   const before = new Set(base.untracked)

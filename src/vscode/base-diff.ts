@@ -8,27 +8,21 @@ import type { WorkspaceBase } from '../engine/ports'
 import type { MissionState } from '../engine/record/mission-state'
 import { contentAtBase } from '../node/git-base'
 import { Schemes } from '../shared/constants'
+import { baseQuery, readBaseQuery } from './base-query'
 
 type GitBase = Extract<WorkspaceBase, { kind: 'git' }>
 
 /** `absent`: the side shows an empty file (it did not exist at the base, or no longer exists). */
 export function baseUri(dir: string, path: string, base: GitBase | 'absent'): vscode.Uri {
-  const query = new URLSearchParams(
-    base === 'absent'
-      ? { dir, absent: '1' }
-      : { dir, ref: base.ref, ...(base.untracked.includes(path) && { absent: '1' }) },
-  )
-  return vscode.Uri.from({ scheme: Schemes.base, path: `/${path}`, query: query.toString() })
+  return vscode.Uri.from({ scheme: Schemes.base, path: `/${path}`, query: baseQuery(dir, path, base) })
 }
 
 export class BaseDocuments implements vscode.TextDocumentContentProvider {
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
-    const q = new URLSearchParams(uri.query)
-    const dir = q.get('dir')
-    const ref = q.get('ref')
-    if (q.get('absent') === '1') return ''
-    if (!dir || !ref) throw new Error(`${uri.toString()} names no mission base`)
-    return contentAtBase(dir, { kind: 'git', ref, untracked: [] }, uri.path.replace(/^\//, ''))
+    const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath)
+    const req = readBaseQuery(uri.query, uri.path, folders)
+    if (req.absent) return ''
+    return contentAtBase(req.dir, { kind: 'git', ref: req.ref, untracked: [] }, req.path)
   }
 }
 

@@ -20,6 +20,10 @@ export function dashboardHtml(r: DashboardResources): string {
     `font-src ${r.cspSource}`,
     `img-src ${r.cspSource} data:`,
     `script-src 'nonce-${nonce}'`,
+    // default-src does not cover these: no <base> may redirect the document's relative URLs, no form
+    // may submit anywhere.
+    "base-uri 'none'",
+    "form-action 'none'",
   ].join('; ')
   return `<!DOCTYPE html>
 <html lang="en">

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode'
+import { boundedJson } from '../engine/util/bounded-json'
 import { errorMessage } from '../engine/util/error-message'
 import { systemClock, type Logger } from '../engine/ports'
 import { Views } from '../shared/constants'
@@ -101,7 +102,7 @@ export class DashboardView implements vscode.WebviewViewProvider, vscode.Disposa
 
   #onMessage(raw: unknown): void {
     if (!isWebviewToHost(raw)) {
-      this.log.warn(`dropped an unknown webview message: ${JSON.stringify(raw)?.slice(0, 200)}`)
+      this.log.warn(`dropped an unknown webview message: ${boundedJson(raw, 200)}`)
       return
     }
     const msg: WebviewToHost = raw

@@ -16,8 +16,11 @@ import { repoRoot, Sandbox } from '../support/sandbox'
 import { benchRender } from './render'
 import { traced } from './trace'
 
-// Performance targets from product.md, measured as numbers and ratios within one run (never as
-// timed assertions). `npm run bench` prints a table and writes artifacts/bench/bench.json.
+// Performance targets from product.md, measured as numbers and ratios within one run. Timings are
+// reported, never asserted (they depend on the machine's load); facts are asserted: the missions
+// complete, no model call beyond plan + work + review, the bundles within their sizes. The assertions
+// are soft, so the table is whole even when one fails. `npm run bench` prints the table and writes
+// artifacts/bench/bench.json.
 
 const rows: { metric: string; value: number; unit: string; target: string }[] = []
 const record = (metric: string, value: number, unit: string, target: string) =>
@@ -121,38 +124,36 @@ describe('benchmarks', () => {
             `P ${r.receivedAt % 100000}\t${r.receivedAt - t0}\t${(r.finishedAt ?? 0) - t0}\t${r.kind}:${r.toolResults.length ? 'cont' : 'fresh'}\t${r.lastUserText.split('\n')[0]?.slice(0, 40)}`,
           )
       record('mission status completed', final.phase === 'completed' ? 1 : 0, 'bool', '1')
+      expect.soft(final.phase, 'the 6-todo mission').toBe('completed')
       record('mission makespan', makespan, 'ms', '≤ 4300')
       record('mission start → first model call', (chat[0]?.receivedAt ?? t0) - t0, 'ms', '')
       // A bound of model latency alone is below what any client of the server reaches (product.md).
       record('makespan / model-latency bound', makespan / bound, '×', '')
       const answered = chat.filter((r) => !r.aborted)
       record('model calls answered', answered.length, 'calls', `= ${1 + 6 * 2} (plan+work+review)`)
-      record(
-        'closing calls that reached the provider',
-        chat.filter((r) => r.toolResults.some((t) => /^(Plan accepted|Report|Verdict)/.test(t))).length,
-        'calls',
-        '0',
-      )
+      expect.soft(answered.length, 'model calls answered (plan + work + review)').toBe(1 + 6 * 2)
+      // A turn's call after its mission tool result (the model closing the turn) is cut by the engine.
+      const closing = chat.filter((r) =>
+        r.toolResults.some((t) => /^(Plan accepted|Report|Verdict)/.test(t)),
+      ).length
+      record('closing calls that reached the provider', closing, 'calls', '0')
+      expect.soft(closing, 'closing calls that reached the provider').toBe(0)
       record(
         'engine-counted model calls = provider-answered',
         final.modelCalls === answered.length ? 1 : 0,
         'bool',
         '1',
       )
-      record(
-        'title-generation calls',
-        sandbox.provider.requests.filter((r) => r.kind === 'title').length,
-        'calls',
-        '0',
-      )
-      record(
-        'characters sent to the model',
-        chat.reduce((n, r) => n + r.chars, 0),
-        'chars',
-        '≤ 420000',
-      )
+      expect.soft(final.modelCalls, 'engine-counted model calls').toBe(answered.length)
+      const titles = sandbox.provider.requests.filter((r) => r.kind === 'title').length
+      record('title-generation calls', titles, 'calls', '0')
+      expect.soft(titles, 'title-generation calls').toBe(0)
+      const chars = chat.reduce((n, r) => n + r.chars, 0)
+      record('characters sent to the model', chars, 'chars', '≤ 420000')
+      expect.soft(chars, 'characters sent to the model').toBeLessThanOrEqual(420_000)
       record('mission notifications', notifications.length, 'toasts', '≤ 3')
       record('max model calls in flight', sandbox.provider.maxInFlight, 'calls', '≤ 6 (cap)')
+      expect.soft(sandbox.provider.maxInFlight, 'max model calls in flight').toBeLessThanOrEqual(6)
       // The host-aware bound: the critical path's steps at the model's latency plus OpenCode's own
       // floor per hop at that step's width: the plan, f's work and f's review run alone; a's work and
       // review run in waves of five (⌈6/6⌉ = 1 wave of each).
@@ -220,11 +221,15 @@ describe('benchmarks', () => {
     gc?.()
     const heapBefore = process.memoryUsage().heapUsed
     // Everything the mission touched is created inside run1000 and dropped when it returns.
+    const t0 = Date.now()
     const { completed, perEvent, events } = await run1000()
+    const elapsed = Date.now() - t0
     gc?.()
     await flush()
     gc?.()
     record('1000-todo mission (fakes) completed', completed ? 1 : 0, 'bool', '1')
+    expect.soft(completed, 'the 1000-todo mission completed').toBe(true)
+    record('1000-todo mission (fakes) duration', elapsed, 'ms', '< 30000')
     record('engine handling per host event p99', pct(perEvent, 0.99), 'ms', '< 50 (incl. render)')
     record('host events handled', events, 'events', '')
     record(
@@ -280,19 +285,15 @@ describe('benchmarks', () => {
     // page.evaluate over CDP stands in for VS Code's webview postMessage.
     record('event → rendered dashboard p50', pct(r.latencies, 0.5), 'ms', '')
     dashboardP99 = pct(r.latencies, 0.99)
-    record('event → rendered dashboard p99', dashboardP99, 'ms', '< 50')
-    record(
-      'event → rendered dashboard p99 (timeline + meters on screen)',
-      pct(r.latencies, 0.99),
-      'ms',
-      '< 50',
-    )
+    // The end-to-end figure is information; the targets are the in-page cost and the cost above the floor.
+    record('event → rendered dashboard p99', dashboardP99, 'ms', '')
+    record('event → rendered dashboard p99 (timeline + meters on screen)', pct(r.latencies, 0.99), 'ms', '')
     // Coalescing (≤ 16 ms) and, while the view has not drawn the last message, holding for its ack.
     record('render: host wait p99 (emit → post)', pct(waits, 0.99), 'ms', '')
     record('render: transport p99 (post → message event, CDP)', pct(transport, 0.99), 'ms', '')
     record('render: transport, CDP part p99 (post → evaluate runs in page)', pct(cdp, 0.99), 'ms', '')
     record('render: transport, page queue p99 (evaluate → message event)', pct(queued, 0.99), 'ms', '')
-    record('render: in page p99 (message event → painted frame)', pct(inPage, 0.99), 'ms', '')
+    record('render: in page p99 (message event → painted frame)', pct(inPage, 0.99), 'ms', '≤ 20')
     record('render: snapshot apply + DOM update max (in page)', Math.max(...apply), 'ms', '')
     record('render: view frame cost at rest p50', pct(r.idleFrameMs, 0.5), 'ms', '')
     record('render: host CPU per event mean (engine + coalescer)', mean(r.eventMs), 'ms', '')
@@ -308,8 +309,8 @@ describe('benchmarks', () => {
   }, 60_000)
 
   it('render floor: the same load and transport to a page that only acknowledges', async () => {
-    // What the 50 ms budget leaves the dashboard on this machine: host coalescing, the CDP hop and
-    // the wait for the page's next frame, with nothing drawn after the first snapshot.
+    // What any page costs on this machine, the dashboard's own cost being what lies above it: host
+    // coalescing, the CDP hop and the wait for the page's next frame, nothing drawn after the first snapshot.
     const r = await benchRender({ ...RENDER_LOAD, view: 'acks-only' })
     expect(r.pageErrors).toEqual([])
     expect(r.acks).toBeGreaterThan(0)
@@ -322,25 +323,26 @@ describe('benchmarks', () => {
     )
     record('render floor: event → acknowledged frame p99 (page draws nothing)', floor, 'ms', '')
     if (dashboardP99 !== undefined)
-      record('render: dashboard p99 above the floor', dashboardP99 - floor, 'ms', '')
+      record('render: dashboard p99 above the floor', dashboardP99 - floor, 'ms', '≤ 16')
   }, 60_000)
 
   it('bundle sizes', () => {
     const dist = join(repoRoot, 'dist')
-    record('extension bundle', statSync(join(dist, 'extension.js')).size / 1024, 'KB', '< 400')
-    record(
-      'webview bundle min+gz',
-      gzipSync(readFileSync(join(dist, 'webview.js'))).length / 1024,
-      'KB',
-      '< 60',
-    )
+    const extension = statSync(join(dist, 'extension.js')).size / 1024
+    const webview = gzipSync(readFileSync(join(dist, 'webview.js'))).length / 1024
+    record('extension bundle', extension, 'KB', '< 400')
+    record('webview bundle min+gz', webview, 'KB', '< 60')
     record('plugin bundle', statSync(join(dist, 'plugin.js')).size / 1024, 'KB', '')
+    expect.soft(extension, 'extension bundle, KB').toBeLessThan(400)
+    expect.soft(webview, 'webview bundle min+gz, KB').toBeLessThan(60)
   })
 
   it('package sizes (what users download)', async () => {
     const [vsix, tarball] = await Promise.all([packVsix(), packNpm()])
     record('.vsix package', vsix.size / 1024, 'KB', '< 1024')
     record('CLI npm tarball', tarball.size / 1024, 'KB', '< 1024')
+    expect.soft(vsix.size / 1024, '.vsix package, KB').toBeLessThan(1024)
+    expect.soft(tarball.size / 1024, 'CLI npm tarball, KB').toBeLessThan(1024)
   }, 60_000)
 })
 

@@ -1,5 +1,14 @@
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  unlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -108,5 +117,19 @@ describe('the mission base in git', () => {
     )
     expect(() => checkRelativePath('/etc/passwd')).toThrow('not a path inside the workspace')
     expect(checkRelativePath('./src/a.ts')).toBe('src/a.ts')
+  })
+
+  it('gives git only an object id as the base, never an option or a revision expression', async () => {
+    const dir = repo()
+    // `git show --output=<out>:./mod.txt` would write HEAD's diff into <out>:./mod.txt.
+    const out = join(dir, 'out')
+    mkdirSync(`${out}:.`)
+    for (const ref of [`--output=${out}`, 'HEAD', 'HEAD~1', 'main'])
+      for (const run of [
+        () => contentAtBase(dir, { kind: 'git', ref, untracked: [] }, 'mod.txt', env),
+        () => changedSinceBase(dir, { kind: 'git', ref, untracked: [] }, env),
+      ])
+        await expect(run(), ref).rejects.toThrow(`"${ref}" is not a git object id (40 or 64 hex digits)`)
+    expect(existsSync(`${out}:./mod.txt`)).toBe(false)
   })
 })

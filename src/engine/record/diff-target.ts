@@ -17,6 +17,11 @@ export function checkRelativePath(path: string): string {
   return p.replace(/^(\.\/)+/, '')
 }
 
+/** A git object id as git prints it (SHA-1 or SHA-256): never a revision expression or an option. */
+export function isObjectId(ref: string): boolean {
+  return /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(ref)
+}
+
 export type DiffTarget = { error: string } | { dir: string; path: string; base: MissionState['base'] }
 
 /** What to open for a todo's file, or a message saying why not. */
