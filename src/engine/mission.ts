@@ -837,7 +837,7 @@ export class Mission {
       .appendQuietly({ type: 'mission.ended', status: end.status, reason: end.reason })
       .then(() => this.#record.appendQuietly({ type: 'mission.summary', summary: this.#summary(end) }))
       .catch((err: unknown) => this.deps.logger.error(`journal write failed: ${errorMessage(err)}`))
-    await this.deps.workspace.publishOwnership(undefined).catch(() => undefined)
+    await this.deps.workspace.publishOwnership(undefined, this.#o.id).catch(() => undefined)
     this.#finish?.(this.#state)
   }
 
@@ -879,7 +879,7 @@ export class Mission {
 
   async #publishOwnership(): Promise<void> {
     await this.deps.workspace
-      .publishOwnership(this.#record.ownership(this.#o.id, this.#o.endTurnOnResult))
+      .publishOwnership(this.#record.ownership(this.#o.id, this.#o.endTurnOnResult), this.#o.id)
       .catch((err: unknown) => this.deps.logger.warn(`ownership not published: ${errorMessage(err)}`))
   }
 
