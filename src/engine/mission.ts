@@ -325,7 +325,13 @@ export class Mission {
       const base = await this.#captureBase()
       // The options it runs with, so that a resume runs the same way (mission-options.ts).
       const options = { ...optionsToJson(this.#o), check: check.command, checkSource: check.source }
-      await this.#record.append({ type: 'mission.started', goal: this.#o.goal, options })
+      const { directory } = this.deps.workspace
+      await this.#record.append({
+        type: 'mission.started',
+        goal: this.#o.goal,
+        options,
+        ...(directory !== undefined && { directory }),
+      })
       // The journaled start is the mission's start, for this instance and any that resumes it.
       const at = this.#record.snap.startedAt
       if (at !== undefined) this.#update({ startedAt: at })

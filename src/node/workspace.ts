@@ -16,6 +16,10 @@ export class NodeWorkspace implements WorkspacePort {
     private readonly env: NodeJS.ProcessEnv = process.env,
   ) {}
 
+  get directory(): string {
+    return this.dir
+  }
+
   captureBase(): Promise<WorkspaceBase> {
     return captureGitBase(this.dir, this.env)
   }
