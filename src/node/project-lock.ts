@@ -140,6 +140,15 @@ export class ProjectLock {
     throw new ProjectLockedError(projectDir, await readLock(projectDir))
   }
 
+  /** Removes the lock a mission's dead host left (a discarded mission); a live holder's stays. */
+  static async clearStale(projectDir: string, missionId: string, log: Logger): Promise<void> {
+    const holder = await readLock(projectDir)
+    if (holder?.missionId !== missionId || holder.host !== hostname() || alive(holder.pid)) return
+    await rm(lockPath(projectDir), { force: true })
+    log.info(`removed the lock ${lockPath(projectDir)} of mission ${missionId} (pid ${holder.pid} is gone)`)
+    await tidyOrchestratorFolder(projectDir)
+  }
+
   /** Lets the project go, unless another mission took the lock over meanwhile. */
   async release(): Promise<void> {
     if (this.#released) return
