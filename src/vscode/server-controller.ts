@@ -1,3 +1,4 @@
+import { resolve } from 'node:path'
 import * as vscode from 'vscode'
 import type { Logger } from '../engine/ports'
 import { Emitter } from '../engine/util/emitter'
@@ -51,7 +52,7 @@ export class ServerController implements vscode.Disposable {
    * folder. Rejects with a user-facing message.
    */
   ensure(directory: string, signal?: AbortSignal): Promise<Supervisor> {
-    this.#shown = directory
+    this.#shown = resolve(directory)
     const live = this.#folders.get(directory)
     if (live && (this.#state.status !== 'ready' || this.#state.url !== live.url))
       this.#set({ status: 'ready', url: live.url })
