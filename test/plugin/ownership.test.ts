@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -58,6 +59,16 @@ describe('ownership file', () => {
     writeFileSync(join(orchestrator(), '.gitignore'), '*\n!keep\n')
     await writeOwnership(dir, { ...data, missionId: 'm2' })
     expect(readFileSync(join(orchestrator(), '.gitignore'), 'utf8')).toBe('*\n!keep\n')
+  })
+
+  it('leaves git status clean: git ignores what the orchestrator writes into a repository', async () => {
+    execFileSync('git', ['init', '-q', dir])
+    await writeOwnership(dir, data)
+    expect(
+      execFileSync('git', ['-C', dir, 'status', '--porcelain', '--untracked-files=all'], {
+        encoding: 'utf8',
+      }),
+    ).toBe('')
   })
 
   it('refuses a mission id that is not a file name', async () => {
