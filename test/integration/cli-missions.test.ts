@@ -132,4 +132,19 @@ describe('the CLI: one mission per project, and --resume', () => {
     }[]
     expect(listed.map((i) => i.summary?.status)).toEqual(['completed'])
   })
+
+  it('treats a closed terminal (SIGHUP) like SIGTERM: the mission is interrupted, not stopped', async () => {
+    const { dir, env, conn } = await setup()
+    const first = startCli(['run', '--goal', 'Write two files', '--dir', dir, ...attach(conn)], env)
+    await until('a worker at work', () => {
+      if (!existsSync(journalDir(dir))) return false
+      return journalEntries(dir).some((j) => j.entries.some((e) => e.type === 'todo.dispatched'))
+    })
+    first.child.kill('SIGHUP')
+    expect(await first.exit, first.out.stderr).toBe(129)
+    expect(first.out.stderr).toContain('interrupted by SIGHUP: continue it with orchestrator run --resume')
+    const [journal] = journalEntries(dir)
+    expect(journal?.entries.some((e) => e.type === 'mission.ended')).toBe(false)
+    expect(existsSync(lockPath(dir))).toBe(false)
+  })
 })
