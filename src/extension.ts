@@ -12,7 +12,7 @@ import { DisposableStore, toDisposable } from './vscode/disposable'
 import { Log } from './vscode/log'
 import { MissionController } from './vscode/mission-controller'
 import { getConfig } from './vscode/config'
-import { pickFolder, rememberedFolder } from './vscode/folder-pick'
+import { pickFolder, resumeFolder } from './vscode/folder-pick'
 import { needsYouNotices, shouldNotify } from './vscode/notification-policy'
 import { notifyMissionEnd, notifyNeedsYou, notifyPermission, notifyStuck } from './vscode/notifications'
 import { registerPluginCommands } from './vscode/plugin-commands'
@@ -54,29 +54,43 @@ export function activate(context: vscode.ExtensionContext): void {
   const allowed = (kind: 'end' | 'needsYou') =>
     shouldNotify(kind, getConfig('notifications'), dashboard.visible)
 
-  /** The mission's folder: asked for when there are several, the last one when resuming. */
-  const chooseFolder = async (resuming: boolean): Promise<vscode.WorkspaceFolder | undefined> => {
+  /**
+   * The mission's folder: asked for when there are several; for a resume, the one its journal names
+   * (asked when that one is not open any more).
+   */
+  const chooseFolder = async (resume?: {
+    directory?: string
+  }): Promise<vscode.WorkspaceFolder | undefined> => {
     const open = vscode.workspace.workspaceFolders ?? []
-    const folders = open.map((f) => ({ name: f.name, uri: f.uri.toString() }))
+    const folders = open.map((f) => ({ name: f.name, uri: f.uri.toString(), path: f.uri.fsPath }))
     const last = context.workspaceState.get<string>(LAST_FOLDER_KEY)
-    const choice = resuming
-      ? rememberedFolder(folders, last)
+    const pick = (items: { label: string; uri: string }[], options: vscode.QuickPickOptions) =>
+      vscode.window.showQuickPick(items, options)
+    const choice = resume
+      ? await resumeFolder({ folders, last, journaled: resume.directory, pick })
       : await pickFolder({
           folders,
           last,
           remember: (uri) => context.workspaceState.update(LAST_FOLDER_KEY, uri),
-          pick: (items, options) => vscode.window.showQuickPick(items, options),
+          pick,
         })
     return choice && open.find((f) => f.uri.toString() === choice.uri)
   }
 
-  const runMission = async (goal: string, opts: { resumeId?: string; reveal?: boolean } = {}) => {
+  const runMission = async (
+    goal: string,
+    opts: { resumeId?: string; directory?: string; reveal?: boolean } = {},
+  ) => {
     if (!vscode.workspace.isTrusted) return void vscode.window.showWarningMessage(UNTRUSTED)
     if (!vscode.workspace.workspaceFolders?.length)
       return void vscode.window.showWarningMessage(
         'Open a folder first: missions work on a workspace folder.',
       )
-    const folder = await chooseFolder(opts.resumeId !== undefined)
+    const folder = await chooseFolder(
+      opts.resumeId !== undefined
+        ? { ...(opts.directory !== undefined && { directory: opts.directory }) }
+        : undefined,
+    )
     if (!folder) return // the pick was dismissed
     // After the pick: moving the focus earlier would close the quick pick.
     if (opts.reveal) void vscode.commands.executeCommand(`${Views.dashboard}.focus`)
@@ -219,7 +233,7 @@ function fixActions(err: unknown): Map<string, string> {
 /** A mission the host left running (a reload, a crash) is offered for resumption from its journal. */
 async function offerResume(
   missions: MissionController,
-  runMission: (goal: string, opts: { resumeId: string }) => Promise<void>,
+  runMission: (goal: string, opts: { resumeId: string; directory?: string }) => Promise<void>,
 ): Promise<void> {
   const found = await missions.interrupted().catch(() => undefined)
   if (!found || missions.running) return
@@ -228,7 +242,11 @@ async function offerResume(
     'Resume',
     'Discard',
   )
-  if (choice === 'Resume') void runMission(found.goal, { resumeId: found.id })
+  if (choice === 'Resume')
+    void runMission(found.goal, {
+      resumeId: found.id,
+      ...(found.directory !== undefined && { directory: found.directory }),
+    })
   else if (choice === 'Discard') await missions.discard(found.id)
 }
 

@@ -1,4 +1,5 @@
 import { dirname, join } from 'node:path'
+import { historyCommand } from './history-command'
 import { runCommand } from './run-command'
 import { runInstall } from './install-command'
 import type { CliIo } from './io'
@@ -6,7 +7,9 @@ import type { CliIo } from './io'
 const USAGE = `usage: orchestrator <command> [options]
 
 commands:
-  run       run a mission (orchestrator run --goal "<text>" | --demo)
+  run       run a mission (orchestrator run --goal "<text>" | --demo), or continue an interrupted
+            one (orchestrator run --resume [<mission id>])
+  history   the project's past missions, newest first (orchestrator history [--dir D] [--json])
   install   add the companion plugin to an OpenCode config (--dir D | --global) [--uninstall]
 `
 
@@ -23,6 +26,8 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'run':
       return runCommand(rest, io)
+    case 'history':
+      return historyCommand(rest, io)
     case 'install':
       return runInstall(rest, {
         stdout: process.stdout,
@@ -41,6 +46,10 @@ async function main(argv: string[]): Promise<number> {
       return 2
   }
 }
+
+// A closed terminal (SIGHUP) takes stdout and stderr with it: a write there fails, and the run
+// must still interrupt its mission and clean up rather than die of the write error.
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {})
 
 void main(process.argv.slice(2)).then((code) => {
   process.exitCode = code

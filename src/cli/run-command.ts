@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { constants as osConstants, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { DEMO_CHECK, DEMO_FILES, DEMO_GOAL, demoScript } from '../demo/demo-script'
@@ -9,7 +9,8 @@ import { writeProject } from '../demo/sample-project'
 import { ScriptedProvider, scriptedProviderConfig } from '../demo/scripted-provider'
 import { withCapSpec } from '../engine/schedule/caps'
 import { Mission } from '../engine/mission'
-import { MISSION_DEFAULTS, type MissionOptions } from '../engine/mission-options'
+import { MISSION_DEFAULTS, withJournaledOptions, type MissionOptions } from '../engine/mission-options'
+import type { JournalStore } from '../engine/record/journal'
 import { parseModelRef } from '../engine/protocol/model-ref'
 import type { MissionState } from '../engine/record/mission-state'
 import { scrubSecrets } from '../engine/util/scrub-secrets'
@@ -25,6 +26,10 @@ import { missionServerConfig } from '../plugin-config/server-config'
 import { JournalFile } from '../node/journal-file'
 import { VerbatimFile } from '../node/verbatim-file'
 import { NodeWorkspace } from '../node/workspace'
+import type { InterruptedMission } from '../node/interrupted-missions'
+import { ProjectLock, ProjectLockedError } from '../node/project-lock'
+import { orchestratorFolder } from '../plugin/orchestrator-folder'
+import { findResumable } from './resume-target'
 import { folderProblem } from './folder-problem'
 import type { CliIo } from './io'
 import { answerPermissions } from './permission-prompt'
@@ -37,15 +42,19 @@ const USAGE = `usage: orchestrator run --goal "<text>" [--dir D] [--server-url U
        [--opencode-config FILE] [--model role=provider/model]... [--concurrency N]
        [--check "<cmd>" | --no-check] [--cap role:worker=N | provider:ID=N | model:PROVIDER/MODEL=N]...
        [--max-iterations N] [--max-tokens N] [--max-cost USD] [--max-minutes N] [--opencode PATH]
-       [--json] [--demo]`
+       [--json] [--demo]
+       orchestrator run --resume [<mission id>] [--dir D] [--server-url URL --password P] [--json]`
 
 const HELP = `${USAGE}
 
 Runs one mission: a planner splits the goal into todos, workers do them in parallel OpenCode
 sessions, a reviewer checks each, and the check command gives the evidence. Progress goes to
-stderr; the exit code is 0 only when the mission completed.
+stderr; the exit code is 0 only when the mission completed. One mission per project at a time.
+Ctrl-C stops the mission; SIGTERM or a closed terminal (SIGHUP) interrupts it: --resume continues it.
 
   --goal "<text>"          what the mission should achieve
+  --resume [<mission id>]  continue an interrupted mission of the project (default: the latest one),
+                           with the options it started with (see orchestrator history)
   --demo                   the offline demo with the built-in scripted model (in a new project unless --dir)
   --dir D                  the project folder (default: the current one)
   --server-url URL         use a running OpenCode server (with --password P) instead of starting one
@@ -63,9 +72,9 @@ export async function runCommand(argv: string[], rawIo: CliIo): Promise<number> 
   // Every stderr line (progress, reasons, log lines) can carry a provider's error text, which may
   // echo a key: it passes the journal's scrubber.
   const io: CliIo = { ...rawIo, stderr: (text) => rawIo.stderr(scrubSecrets(text)) }
-  let args
+  let parsed
   try {
-    args = parseArgs({
+    parsed = parseArgs({
       args: argv,
       options: {
         goal: { type: 'string' },
@@ -86,21 +95,33 @@ export async function runCommand(argv: string[], rawIo: CliIo): Promise<number> 
         json: { type: 'boolean', default: false },
         demo: { type: 'boolean', default: false },
         verbose: { type: 'boolean', default: false },
+        resume: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
-    }).values
+      allowPositionals: true,
+    })
   } catch (err) {
     io.stderr(`${(err as Error).message}\n${USAGE}\n`)
     return 2
   }
+  const args = parsed.values
   if (args.help) {
     io.stdout(`${HELP}\n`)
     return 0
   }
+  const [resumeId, extra] = args.resume ? parsed.positionals : [undefined, ...parsed.positionals]
+  if (extra !== undefined) {
+    io.stderr(`orchestrator run: unexpected argument "${extra}"\n${USAGE}\n`)
+    return 2
+  }
+  if (args.resume && (args.goal !== undefined || args.demo)) {
+    io.stderr('orchestrator run: --resume continues a mission with its own goal: give no --goal or --demo\n')
+    return 2
+  }
   const goal = (args.goal ?? (args.demo ? DEMO_GOAL : '')).trim()
-  if (!goal) {
-    io.stderr(`orchestrator run: --goal is required (or --demo)\n${USAGE}\n`)
+  if (!goal && !args.resume) {
+    io.stderr(`orchestrator run: --goal is required (or --resume, --demo)\n${USAGE}\n`)
     return 2
   }
   if (args.dir !== undefined) {
@@ -139,14 +160,23 @@ export async function runCommand(argv: string[], rawIo: CliIo): Promise<number> 
   const cleanup: (() => Promise<void> | void)[] = []
   let mission: Mission | undefined
   let stopRequested = false
-  // First signal: stop the mission (or do not start it) and clean up. A second one: clean up now.
-  const onSignal = () => {
+  let interruptedBy: (signal: NodeJS.Signals) => void = () => {}
+  const interrupted = new Promise<NodeJS.Signals>((resolve) => (interruptedBy = resolve))
+  // First signal: Ctrl-C stops the mission; SIGTERM and SIGHUP (the terminal closed) interrupt it,
+  // leaving it to its journal for --resume. Before the mission starts, either one starts nothing.
+  // A second signal: clean up now.
+  const onSignal = (signal: NodeJS.Signals) => {
     if (stopRequested) {
       io.stderr('\nstopping now\n')
       void Promise.allSettled(cleanup.reverse().map((c) => c())).then(() => process.exit(130))
       return
     }
     stopRequested = true
+    if (mission && signal !== 'SIGINT') {
+      io.stderr(`\n${signal}: interrupting the mission (its journal keeps it for --resume)…\n`)
+      interruptedBy(signal)
+      return
+    }
     io.stderr('\nstopping the mission…\n')
     void mission?.stop('stopped by the user (signal)')
   }
@@ -156,15 +186,40 @@ export async function runCommand(argv: string[], rawIo: CliIo): Promise<number> 
     if (args.json) io.stdout(`${JSON.stringify(notStartedReport(status, reason, Date.now() - began))}\n`)
     return code
   }
-  process.on('SIGINT', onSignal)
-  process.on('SIGTERM', onSignal)
+  for (const signal of SIGNALS) process.on(signal, onSignal)
   try {
     let connection: Supervisor
     let directory = resolve(io.cwd, args.dir ?? '.')
+    const journalDir = () => orchestratorFolder(directory)
+    let resumed: InterruptedMission | undefined
+    if (args.resume) {
+      const found = await findResumable(journalDir(), resumeId, logger)
+      if (typeof found === 'string') {
+        io.stderr(`orchestrator run: ${found}\n`)
+        return notStarted('failed', found, 2)
+      }
+      resumed = found
+      io.stderr(`resuming mission ${found.id}: ${found.goal}\n`)
+    }
+    let demoRoot = ''
     if (args.demo) {
-      const root = mkdtempSync(join(tmpdir(), 'orchestrator-demo-'))
+      const root = (demoRoot = mkdtempSync(join(tmpdir(), 'orchestrator-demo-')))
       cleanup.push(() => rmSync(root, { recursive: true, force: true }))
       if (!args.dir) directory = writeProject(join(root, 'greeter'), DEMO_FILES)
+    }
+    const id = resumed?.id ?? randomUUID()
+    // Before the server: a project another mission holds is refused at once, naming that mission.
+    let lock: ProjectLock
+    try {
+      lock = await ProjectLock.acquire(directory, { missionId: id, runner: 'cli' }, logger)
+    } catch (err) {
+      if (!(err instanceof ProjectLockedError)) throw err
+      io.stderr(`orchestrator run: ${err.message}\n`)
+      return notStarted('failed', err.message, 2)
+    }
+    cleanup.push(() => lock.release())
+    if (args.demo) {
+      const root = demoRoot
       const provider = await ScriptedProvider.start({ script: demoScript, latencyMs: 150 })
       cleanup.push(() => provider.close())
       io.stderr(`demo: scripted model on ${provider.baseUrl}, project ${directory}\n`)
@@ -217,26 +272,35 @@ export async function runCommand(argv: string[], rawIo: CliIo): Promise<number> 
       return notStarted('stopped', 'stopped before the mission started', 130)
     }
 
-    const id = randomUUID()
     const interactive = process.stdin.isTTY === true
-    const journal = new JournalFile(join(directory, '.opencode', 'orchestrator', `${id}.jsonl`), { logger })
+    const file = new JournalFile(join(journalDir(), `${id}.jsonl`), { logger })
+    // Once interrupted, nothing more is journaled: what the ended server does to the mission's turns
+    // is not the mission's story, and the resume picks up from the last entry written before.
+    let sealed = false
+    void interrupted.then(() => (sealed = true))
+    const journal: JournalStore = {
+      append: (line) => (sealed ? Promise.resolve() : file.append(line)),
+      readAll: () => file.readAll(),
+    }
+    const options: MissionOptions = {
+      id,
+      goal: resumed?.goal ?? goal,
+      ...tuning,
+      ...(args.demo && tuning.check === undefined && { check: DEMO_CHECK }),
+      askWhenStuck: interactive,
+    }
     mission = new Mission(
       {
         sessions: connection,
         events: connection,
         workspace: new NodeWorkspace(directory, io.env),
         journal,
-        verbatim: VerbatimFile.beside(journal.path),
+        verbatim: VerbatimFile.beside(file.path),
         clock: systemClock,
         logger,
       },
-      {
-        id,
-        goal,
-        ...tuning,
-        ...(args.demo && tuning.check === undefined && { check: DEMO_CHECK }),
-        askWhenStuck: interactive,
-      },
+      // A resumed mission runs with the options it started with, whatever the flags say now.
+      resumed ? await withJournaledOptions(file, options) : options,
     )
     let last = ''
     let checkSaid = false
@@ -262,11 +326,19 @@ export async function runCommand(argv: string[], rawIo: CliIo): Promise<number> 
       }
     }
     const stopAsking = interactive ? answerStuck(mission, askAbove) : () => {}
-    const final: MissionState = await mission.run()
+    const final: MissionState | NodeJS.Signals = await Promise.race([mission.run(), interrupted])
     stopAnswering()
     stopAsking()
     live?.finish()
     mission.dispose()
+    if (typeof final === 'string') {
+      const resume = `orchestrator run --resume ${id}${args.dir !== undefined ? ` --dir ${directory}` : ''}`
+      const reason = `interrupted by ${final}: continue it with ${resume}`
+      io.stderr(`${reason}\n`)
+      if (args.json)
+        io.stdout(`${JSON.stringify(toReport({ ...mission.state, phase: 'stopped', reason }))}\n`)
+      return 128 + (osConstants.signals[final] ?? 0)
+    }
     if (final.result) io.stderr(`\n${final.result}\n\n`)
     if (args.json) io.stdout(`${JSON.stringify(toReport(final))}\n`)
     else io.stderr(`${endLine(final)}\n`)
@@ -275,11 +347,12 @@ export async function runCommand(argv: string[], rawIo: CliIo): Promise<number> 
     io.stderr(`orchestrator run: ${(err as Error).message}\n`)
     return notStarted('failed', (err as Error).message, 1)
   } finally {
-    process.off('SIGINT', onSignal)
-    process.off('SIGTERM', onSignal)
+    for (const signal of SIGNALS) process.off(signal, onSignal)
     for (const c of cleanup.reverse()) await c()
   }
 }
+
+const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP']
 
 function positiveInt(name: string, raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined

@@ -338,7 +338,13 @@ export class Mission {
       const base = await this.#captureBase()
       // The options it runs with, so that a resume runs the same way (mission-options.ts).
       const options = { ...optionsToJson(this.#o), check: check.command, checkSource: check.source }
-      await this.#record.append({ type: 'mission.started', goal: this.#o.goal, options })
+      const { directory } = this.deps.workspace
+      await this.#record.append({
+        type: 'mission.started',
+        goal: this.#o.goal,
+        options,
+        ...(directory !== undefined && { directory }),
+      })
       // The journaled start is the mission's start, for this instance and any that resumes it.
       const at = this.#record.snap.startedAt
       if (at !== undefined) this.#update({ startedAt: at })
@@ -857,7 +863,7 @@ export class Mission {
       .then(() => (this.#record.opened ? this.#verbatim.clear() : undefined))
       .then(() => this.#record.appendQuietly({ type: 'mission.summary', summary: this.#summary(end) }))
       .catch((err: unknown) => this.deps.logger.error(`journal write failed: ${errorMessage(err)}`))
-    await this.deps.workspace.publishOwnership(undefined).catch(() => undefined)
+    await this.deps.workspace.publishOwnership(undefined, this.#o.id).catch(() => undefined)
     this.#finish?.(this.#state)
   }
 
@@ -899,7 +905,7 @@ export class Mission {
 
   async #publishOwnership(): Promise<void> {
     await this.deps.workspace
-      .publishOwnership(this.#record.ownership(this.#o.id, this.#o.endTurnOnResult))
+      .publishOwnership(this.#record.ownership(this.#o.id, this.#o.endTurnOnResult), this.#o.id)
       .catch((err: unknown) => this.deps.logger.warn(`ownership not published: ${errorMessage(err)}`))
   }
 

@@ -122,10 +122,12 @@ export interface CheckResult {
 
 /** The workspace the mission works in; `readFile` reads its top-level files (to detect its check). */
 export interface WorkspacePort extends ProjectFiles {
+  /** The folder the workspace is, as the host names it; journaled so a resume happens there only. */
+  readonly directory?: string
   /** Runs the check command (tests, build) in the workspace, ending its process group on timeout or abort. */
   runCheck(command: string, options: { timeoutMs: number; signal: AbortSignal }): Promise<CheckResult>
-  /** Publishes which worker session owns which files (undefined: no mission, no guard). */
-  publishOwnership(ownership: Ownership | undefined): Promise<void>
+  /** Publishes which worker session of the mission owns which files (undefined: its guard ends). */
+  publishOwnership(ownership: Ownership | undefined, missionId: string): Promise<void>
   /** Top-level entries of the workspace, for the planner's brief. */
   listFiles(): Promise<string[]>
   /**

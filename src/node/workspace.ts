@@ -16,6 +16,10 @@ export class NodeWorkspace implements WorkspacePort {
     private readonly env: NodeJS.ProcessEnv = process.env,
   ) {}
 
+  get directory(): string {
+    return this.dir
+  }
+
   captureBase(): Promise<WorkspaceBase> {
     return captureGitBase(this.dir, this.env)
   }
@@ -77,9 +81,9 @@ export class NodeWorkspace implements WorkspacePort {
     })
   }
 
-  async publishOwnership(ownership: Ownership | undefined): Promise<void> {
+  async publishOwnership(ownership: Ownership | undefined, missionId: string): Promise<void> {
     if (ownership) await writeOwnership(this.dir, ownership)
-    else await clearOwnership(this.dir)
+    else await clearOwnership(this.dir, missionId)
   }
 
   /** A top-level file of the workspace; undefined when it is missing or not a readable file. */

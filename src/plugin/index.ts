@@ -20,7 +20,7 @@ export const OrchestratorPlugin: Plugin = async (input, options) => {
       addAgents(config, opts)
     },
     tool: missionTools(
-      () => ownership.current(),
+      (sessionID) => ownership.forSession(sessionID),
       (sessionID, mission) => {
         if (mission?.endsTurnOnResult) hold.mark(sessionID)
       },
@@ -35,7 +35,7 @@ export const OrchestratorPlugin: Plugin = async (input, options) => {
     // Runs before OpenCode validates arguments against the tool's schema, so a malformed mission call
     // gets our precise message instead of a generic schema error.
     'tool.execute.before': async (call, output) => {
-      const current = await ownership.current()
+      const current = await ownership.forSession(call.sessionID)
       if (isMissionTool(call.tool))
         assertMissionCall(call.tool, output.args, { ownership: current, sessionID: call.sessionID })
       guardEdit({

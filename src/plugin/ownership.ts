@@ -1,54 +1,91 @@
-// Reading and writing the mission's ownership file (format in src/engine/ownership.ts). The plugin
-// reads it inside the OpenCode server; the host writes it. Plain node:fs so both runtimes work.
-import { mkdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises'
+// Reading and writing the missions' ownership files (format in src/engine/protocol/ownership.ts), one
+// per mission. The plugin reads them inside the OpenCode server; the host writes them. Plain node:fs
+// so both runtimes work.
+import { mkdir, readdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
-import { OWNERSHIP_FILE, parseOwnership, type Ownership } from '../engine/protocol/ownership'
+import { isMissionId, OWNERSHIP_DIR, parseOwnership, type Ownership } from '../engine/protocol/ownership'
+import { ensureOrchestratorFolder, tidyOrchestratorFolder } from './orchestrator-folder'
 
-/** Absolute path of the ownership file of a project directory. */
-export const ownershipPath = (projectDir: string): string => join(projectDir, ...OWNERSHIP_FILE.split('/'))
+/** Absolute path of the folder holding a project's ownership files. */
+export const ownershipDir = (projectDir: string): string => join(projectDir, ...OWNERSHIP_DIR.split('/'))
+
+/** Absolute path of one mission's ownership file. */
+export function ownershipPath(projectDir: string, missionId: string): string {
+  if (!isMissionId(missionId)) throw new Error(`"${missionId}" is not a mission id`)
+  return join(ownershipDir(projectDir), `${missionId}.json`)
+}
+
+interface Cached {
+  key: string
+  mtimeMs: number
+  value: Ownership | undefined
+}
 
 /**
- * Returns the current ownership of a project, re-reading the file only when its identity (mtime,
- * size, inode) changed since the last call. One stat per call; no watcher, no timer. A missing or
- * malformed file reads as undefined (no mission, so no guard).
+ * The ownership of the missions running in a project, each file re-read only when its identity
+ * (mtime, size, inode) changed since the last call: one listing and one stat per file per call; no
+ * watcher, no timer. Missing or malformed files read as no mission (no guard).
  */
 export class OwnershipReader {
-  readonly path: string
-  #key = ''
-  #value: Ownership | undefined
+  readonly dir: string
+  readonly #cache = new Map<string, Cached>()
 
   constructor(projectDir: string) {
-    this.path = ownershipPath(projectDir)
+    this.dir = ownershipDir(projectDir)
   }
 
-  async current(): Promise<Ownership | undefined> {
+  /** Every mission's ownership, the most recently published first. */
+  async all(): Promise<Ownership[]> {
+    const names = (await readdir(this.dir).catch(() => [] as string[])).filter((n) => n.endsWith('.json'))
+    for (const name of this.#cache.keys()) if (!names.includes(name)) this.#cache.delete(name)
+    const read = await Promise.all(names.map((n) => this.#read(n)))
+    return read
+      .filter((c) => c?.value !== undefined)
+      .sort((a, b) => (b as Cached).mtimeMs - (a as Cached).mtimeMs)
+      .map((c) => (c as Cached).value as Ownership)
+  }
+
+  /**
+   * The ownership of the mission a session works for (as a worker or a reviewer); for a session no
+   * mission lists (a planner, the user's own), the most recently published one.
+   */
+  async forSession(sessionID: string): Promise<Ownership | undefined> {
+    const all = await this.all()
+    return all.find((o) => o.sessions[sessionID] || o.reviews?.[sessionID] !== undefined) ?? all[0]
+  }
+
+  async #read(name: string): Promise<Cached | undefined> {
+    const path = join(this.dir, name)
     let key: string
+    let mtimeMs: number
     try {
-      const s = await stat(this.path)
+      const s = await stat(path)
       key = `${s.mtimeMs}:${s.size}:${s.ino}`
+      mtimeMs = s.mtimeMs
     } catch {
-      this.#key = ''
-      this.#value = undefined
+      this.#cache.delete(name)
       return undefined
     }
-    if (key === this.#key) return this.#value
+    const cached = this.#cache.get(name)
+    if (cached?.key === key) return cached
     let text: string
     try {
-      text = await readFile(this.path, 'utf8')
+      text = await readFile(path, 'utf8')
     } catch {
       return undefined
     }
-    this.#key = key
-    this.#value = parseOwnership(text)
-    return this.#value
+    const fresh = { key, mtimeMs, value: parseOwnership(text) }
+    this.#cache.set(name, fresh)
+    return fresh
   }
 }
 
 let tempCounter = 0
 
-/** Publishes ownership atomically (temp file + rename), so a reader never sees a half-written file. */
+/** Publishes a mission's ownership atomically (temp file + rename): a reader never sees half a file. */
 export async function writeOwnership(projectDir: string, data: Ownership): Promise<void> {
-  const target = ownershipPath(projectDir)
+  const target = ownershipPath(projectDir, data.missionId)
+  await ensureOrchestratorFolder(projectDir)
   await mkdir(dirname(target), { recursive: true })
   const temp = `${target}.${process.pid}-${tempCounter++}.tmp`
   try {
@@ -61,18 +98,16 @@ export async function writeOwnership(projectDir: string, data: Ownership): Promi
 }
 
 /**
- * Removes the ownership file, then the `orchestrator` folder and the project's `.opencode` folder
- * when they are left empty: OpenCode treats every `.opencode` folder as a config folder and runs
- * an npm install into it on the next start, so an empty one must not be left behind.
+ * Removes one mission's ownership file (another mission's stays), then the folders it left empty
+ * (see {@link tidyOrchestratorFolder}).
  */
-export async function clearOwnership(projectDir: string): Promise<void> {
-  const target = ownershipPath(projectDir)
+export async function clearOwnership(projectDir: string, missionId: string): Promise<void> {
+  const target = ownershipPath(projectDir, missionId)
   await rm(target, { force: true })
-  for (const dir of [dirname(target), dirname(dirname(target))]) {
-    try {
-      await rmdir(dir)
-    } catch {
-      return // not empty (the user's own .opencode content) or already gone
-    }
+  try {
+    await rmdir(dirname(target))
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') return // another mission's file is there
   }
+  await tidyOrchestratorFolder(projectDir)
 }

@@ -122,15 +122,15 @@ export function assertMissionCall(name: MissionTool, args: unknown, ctx: Mission
 }
 
 /**
- * The tools, keyed by name. `mission` reads the current ownership (called once per tool call);
- * `accepted` hears of every valid call, after its checks passed.
+ * The tools, keyed by name. `mission` reads the ownership of the calling session's mission (called
+ * once per tool call); `accepted` hears of every valid call, after its checks passed.
  */
 export function missionTools(
-  mission: () => Promise<Ownership | undefined>,
+  mission: (sessionID: string) => Promise<Ownership | undefined>,
   accepted: (sessionID: string, ownership: Ownership | undefined) => void = () => {},
 ): Record<string, ToolDefinition> {
   const check = async (name: MissionTool, args: unknown, sessionID: string) => {
-    const ctx: MissionContext = { ownership: await mission(), sessionID }
+    const ctx: MissionContext = { ownership: await mission(sessionID), sessionID }
     assertMissionCall(name, args, ctx)
     accepted(sessionID, ctx.ownership)
   }

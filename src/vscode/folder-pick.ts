@@ -6,6 +6,8 @@ export interface FolderChoice {
   name: string
   /** The folder's URI as a string: the remembered key, stable across renames of the label. */
   uri: string
+  /** The folder on disk, as a mission's journal names it. */
+  path?: string
 }
 
 export interface FolderPickDeps {
@@ -51,4 +53,27 @@ export function rememberedFolder(
   last: string | undefined,
 ): FolderChoice | undefined {
   return folders.find((f) => f.uri === last) ?? folders[0]
+}
+
+/**
+ * The folder to resume an interrupted mission in: the one its journal names, when it is open; the
+ * remembered one for a journal that names none (written before folders were journaled). When the
+ * journal's folder is not open any more the user is asked, the folder named; a dismissal resumes
+ * nothing.
+ */
+export async function resumeFolder(
+  d: Pick<FolderPickDeps, 'folders' | 'last' | 'pick'> & { journaled: string | undefined },
+): Promise<FolderChoice | undefined> {
+  if (d.journaled === undefined) return rememberedFolder(d.folders, d.last)
+  const there = d.folders.find((f) => f.path === d.journaled)
+  if (there) return there
+  if (d.folders.length === 0) return undefined
+  const chosen = await d.pick(
+    d.folders.map((f) => ({ label: f.name, uri: f.uri, ...(f.path && { description: f.path }) })),
+    {
+      title: `Orchestrator: the interrupted mission worked in ${d.journaled}, which is not open`,
+      placeHolder: 'Resume it in which folder? (Esc: not now)',
+    },
+  )
+  return chosen && d.folders.find((f) => f.uri === chosen.uri)
 }

@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto'
-import { readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import * as vscode from 'vscode'
 import { Emitter } from '../engine/util/emitter'
-import { MissionJournal, parseEntries, replay } from '../engine/record/journal'
 import { Mission } from '../engine/mission'
 import { withJournaledOptions } from '../engine/mission-options'
 import { isTerminal, type MissionState } from '../engine/record/mission-state'
@@ -11,6 +9,8 @@ import { systemClock, type Logger } from '../engine/ports'
 import { ContextKeys } from '../shared/constants'
 import { JournalFile } from '../node/journal-file'
 import { VerbatimFile } from '../node/verbatim-file'
+import { discardMission, newestIfInterrupted, type InterruptedMission } from '../node/interrupted-missions'
+import { ProjectLock } from '../node/project-lock'
 import { NodeWorkspace } from '../node/workspace'
 import { missionSettings } from './config'
 import type { ServerController } from './server-controller'
@@ -31,6 +31,8 @@ export class MissionController implements vscode.Disposable {
   #dir: string | undefined
   /** Name of the workspace folder of the current mission. */
   #folder: string | undefined
+  /** The project lock of the running mission: one mission per project, across windows and the CLI. */
+  #lock: ProjectLock | undefined
   readonly changes = new Emitter<MissionState>()
 
   constructor(
@@ -69,40 +71,16 @@ export class MissionController implements vscode.Disposable {
   }
 
   /**
-   * The newest mission, when its journal has no end: the host went away while it ran. Only that
-   * journal is read (older missions were followed by a newer one), so the cost stays flat however
-   * many missions the workspace has run.
+   * The newest mission, when its journal has no end: the host went away while it ran (with the
+   * folder it worked in, when its journal names it).
    */
-  async interrupted(): Promise<{ id: string; goal: string } | undefined> {
-    const dir = join(this.storageDir, 'missions')
-    const files = await readdir(dir).catch(() => [] as string[])
-    const dated = await Promise.all(
-      files
-        .filter((f) => f.endsWith('.jsonl'))
-        .map(async (f) => ({ f, at: (await stat(join(dir, f))).mtimeMs })),
-    )
-    const newest = dated.reduce<{ f: string; at: number } | undefined>(
-      (best, d) => (!best || d.at > best.at ? d : best),
-      undefined,
-    )
-    if (!newest) return undefined
-    const snap = replay(parseEntries(await new JournalFile(join(dir, newest.f)).readAll()).entries)
-    return snap.status === 'running'
-      ? { id: newest.f.slice(0, -'.jsonl'.length), goal: snap.goal }
-      : undefined
+  interrupted(): Promise<InterruptedMission | undefined> {
+    return newestIfInterrupted(this.journalDir)
   }
 
-  /** Marks an interrupted mission as stopped, so it is not offered again. */
+  /** Marks an interrupted mission as stopped, so it is not offered again, and clears its edit guard. */
   async discard(id: string): Promise<void> {
-    const { journal } = await MissionJournal.open({
-      store: new JournalFile(this.#journalPath(id), { logger: this.log }),
-      clock: systemClock,
-    })
-    await journal.append({
-      type: 'mission.ended',
-      status: 'stopped',
-      reason: 'discarded after an interruption',
-    })
+    await discardMission(this.journalDir, id, { clock: systemClock, log: this.log })
     await VerbatimFile.beside(this.#journalPath(id)).write({})
   }
 
@@ -116,31 +94,44 @@ export class MissionController implements vscode.Disposable {
     if (this.running) throw new Error('A mission is already running. Stop it first.')
     const dir = folder.uri.fsPath
     const settings = missionSettings() // before the server starts: a bad setting fails fast
+    const id = resumeId ?? randomUUID()
     this.#starting = true
     let connection
+    let lock: ProjectLock | undefined
     try {
+      // Before the server: a project another mission holds is refused at once, naming that mission.
+      lock = await ProjectLock.acquire(dir, { missionId: id, runner: 'vscode' }, this.log)
       connection = await this.#readyServer(dir, settings.models)
+    } catch (err) {
+      await lock?.release()
+      throw err
     } finally {
       this.#starting = false
     }
-    this.#mission?.dispose()
-    const id = resumeId ?? randomUUID()
     const journal = new JournalFile(this.#journalPath(id), { logger: this.log })
     // A resumed mission runs with the options it started with, whatever the settings are now.
     // The user is at hand: before the planner's retry bound ends the mission, ask them.
     const options = { id, goal: trimmed, ...settings, askWhenStuck: true }
-    const mission = new Mission(
-      {
-        sessions: connection,
-        events: connection,
-        workspace: new NodeWorkspace(dir),
-        journal,
-        verbatim: VerbatimFile.beside(journal.path),
-        clock: systemClock,
-        logger: this.log,
-      },
-      resumeId ? await withJournaledOptions(journal, options) : options,
-    )
+    let mission: Mission
+    try {
+      mission = new Mission(
+        {
+          sessions: connection,
+          events: connection,
+          workspace: new NodeWorkspace(dir),
+          journal,
+          verbatim: VerbatimFile.beside(journal.path),
+          clock: systemClock,
+          logger: this.log,
+        },
+        resumeId ? await withJournaledOptions(journal, options) : options,
+      )
+    } catch (err) {
+      await lock.release()
+      throw err
+    }
+    this.#mission?.dispose()
+    this.#lock = lock
     this.#mission = mission
     this.#dir = dir
     this.#folder = folder.name
@@ -154,6 +145,8 @@ export class MissionController implements vscode.Disposable {
     })
     setContext(ContextKeys.missionRunning, true)
     const final = await mission.run()
+    if (this.#lock === lock) this.#lock = undefined
+    await lock.release().catch((err: unknown) => this.log.warn(`project lock not released: ${String(err)}`))
     setContext(ContextKeys.missionRunning, false)
     setContext(ContextKeys.missionPaused, false)
     return final
@@ -247,6 +240,7 @@ export class MissionController implements vscode.Disposable {
    */
   dispose(): void {
     this.#mission?.dispose()
+    this.#lock?.releaseSync()
     this.changes.clear()
   }
 }

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path'
 import * as vscode from 'vscode'
 import type { Logger } from '../engine/ports'
 import { Emitter } from '../engine/util/emitter'
@@ -5,6 +6,7 @@ import { errorMessage } from '../engine/util/error-message'
 import { resolveOpencodeBinary } from '../opencode/binary'
 import { checkOpencodeBinary } from '../opencode/binary-version'
 import { opencodeSearchFrom } from '../opencode/managed-opencode'
+import { FolderConnections } from '../opencode/folder-connections'
 import type { Supervisor } from '../opencode/supervisor'
 import { missionServerConfig } from '../plugin-config/server-config'
 import type { ServerStatus } from '../shared/protocol'
@@ -20,14 +22,16 @@ export interface ServerState {
 }
 
 /**
- * Owns the connection to OpenCode: spawns `opencode serve` for the workspace (or attaches to
- * `orchestrator.serverUrl`), shares it between missions, and ends it on dispose.
+ * Owns the connections to OpenCode, one per workspace folder: spawns `opencode serve` in the folder
+ * (or attaches to `orchestrator.serverUrl` with the folder named in every request), shares it
+ * between that folder's missions, and ends them all on dispose. The state shown is that of the
+ * folder asked for last.
  */
 export class ServerController implements vscode.Disposable {
   #state: ServerState = { status: 'stopped' }
-  #connecting: Promise<Supervisor> | undefined
-  #connection: Supervisor | undefined
-  #closing: Promise<void> = Promise.resolve()
+  readonly #folders = new FolderConnections<Supervisor>((dir, signal) => this.#connect(dir, signal))
+  /** The folder asked for last: its connection's state is the one shown. */
+  #shown: string | undefined
   readonly changes = new Emitter<ServerState>()
 
   constructor(
@@ -48,11 +52,16 @@ export class ServerController implements vscode.Disposable {
     return this.#state
   }
 
-  /** The live connection, started on first use. Rejects with a user-facing message. */
+  /**
+   * The folder's live connection, started on first use: its sessions, tools and plugin work in that
+   * folder. Rejects with a user-facing message.
+   */
   ensure(directory: string, signal?: AbortSignal): Promise<Supervisor> {
-    if (this.#connection) return Promise.resolve(this.#connection)
-    this.#connecting ??= this.#connect(directory, signal).finally(() => (this.#connecting = undefined))
-    return this.#connecting
+    this.#shown = resolve(directory)
+    const live = this.#folders.get(directory)
+    if (live && (this.#state.status !== 'ready' || this.#state.url !== live.url))
+      this.#set({ status: 'ready', url: live.url })
+    return this.#folders.ensure(directory, signal)
   }
 
   async restart(directory: string): Promise<Supervisor> {
@@ -60,13 +69,9 @@ export class ServerController implements vscode.Disposable {
     return this.ensure(directory)
   }
 
-  /** Ends the server (awaiting a start in progress first); resolves once its process group is gone. */
+  /** Ends every server (awaiting starts in progress first); resolves once their process groups are gone. */
   async stop(): Promise<void> {
-    await this.#connecting?.catch(() => undefined)
-    const c = this.#connection
-    this.#connection = undefined
-    if (c) this.#closing = this.#closing.then(() => c.dispose())
-    await this.#closing
+    await this.#folders.stopAll()
     if (this.#state.status !== 'stopped') this.#set({ status: 'stopped' })
   }
 
@@ -82,7 +87,8 @@ export class ServerController implements vscode.Disposable {
   async #connect(directory: string, signal?: AbortSignal): Promise<Supervisor> {
     if (!vscode.workspace.isTrusted)
       throw new Error('Missions run only in a trusted workspace: no OpenCode server is started here.')
-    this.#set({ status: 'starting' })
+    const shown = () => this.#shown === directory
+    if (shown()) this.#set({ status: 'starting' })
     try {
       // Loaded on first use, not at activation: the OpenCode SDK builds its default client when its
       // module is evaluated, and that first `new Headers()` makes Node load its fetch implementation
@@ -114,21 +120,21 @@ export class ServerController implements vscode.Disposable {
           })
       // A server that dies is restarted by the supervisor; a mission keeps its ports and resumes.
       connection.onState((s) => {
+        if (s.status === 'failed') {
+          this.#folders.forget(directory, connection)
+          void connection.dispose()
+        }
+        if (!shown()) return
         if (s.status === 'ready') this.#set({ status: 'ready', url: s.url })
         else if (s.status === 'restarting')
           this.#set({ status: 'starting', error: 'the OpenCode server exited: restarting' })
-        else {
-          if (this.#connection === connection) this.#connection = undefined
-          void connection.dispose()
-          this.#set({ status: 'failed', error: s.error })
-        }
+        else this.#set({ status: 'failed', error: s.error })
       })
-      this.#connection = connection
-      this.#set({ status: 'ready', url: connection.url })
+      if (shown()) this.#set({ status: 'ready', url: connection.url })
       return connection
     } catch (err) {
       const error = errorMessage(err)
-      this.#set({ status: 'failed', error })
+      if (shown()) this.#set({ status: 'failed', error })
       throw err
     }
   }

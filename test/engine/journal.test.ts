@@ -302,6 +302,14 @@ describe('journal replay', () => {
     ])
   })
 
+  it('keeps the folder a mission started in, and replays a start that names none', () => {
+    const start = { type: 'mission.started', version: 1, goal: 'g', options: {} } as const
+    expect(replay([{ ...start, at: 1, directory: '/work/a' }]).directory).toBe('/work/a')
+    const old = replay([{ ...start, at: 1 }])
+    expect(old.status).toBe('running')
+    expect(old.directory).toBeUndefined()
+  })
+
   it('skips blank, unknown and misshapen lines, and counts them', () => {
     const good = serializeEntry({ type: 'todo.requeued', at: 1, todoId: 'a', reason: 'x' })
     const { entries, skipped } = parseEntries([

@@ -55,6 +55,16 @@ describe('the mission base and summary in the journal', () => {
     expect(last.summary.durationMs).toBe(last.summary.endedAt - last.summary.startedAt)
   })
 
+  it('records the folder the workspace names in the start, for a resume to find', async () => {
+    const m = fakeMission()
+    Object.assign(m.workspace, { directory: '/work/project-b' })
+    void m.mission.run()
+    await flush()
+    const start = parseEntries(m.store.lines).entries[0]
+    expect(start).toMatchObject({ type: 'mission.started', directory: '/work/project-b' })
+    await m.mission.stop()
+  })
+
   it('records an unknown base with the reason when taking it fails, and still runs', async () => {
     const { final, entries } = await oneTodoMission(async () => {
       throw new Error('git exploded')

@@ -86,10 +86,31 @@ describe('edit guard', () => {
       sessions: { ses_worker: { todoId: 'api-auth', files: ['src/db.ts'] } },
     })
     expect(await before(hooks, 'write', 'ses_worker', write)).toBeUndefined()
-    await clearOwnership(dir)
+    await clearOwnership(dir, 'm1')
     expect(
       await before(hooks, 'write', 'ses_worker', { filePath: join(dir, 'elsewhere.ts') }),
     ).toBeUndefined()
+  })
+
+  it('guards each mission’s workers by its own file: one mission’s end leaves the other’s guard on', async () => {
+    await mission()
+    await writeOwnership(dir, {
+      missionId: 'm2',
+      todos: ['css'],
+      sessions: { ses_css: { todoId: 'css', files: ['style.css'] } },
+    })
+    // The newer mission does not hide the older one's workers, nor the other way round.
+    expect(await before(hooks, 'write', 'ses_worker', { filePath: join(dir, 'style.css') })).toMatch(
+      /^Refused: todo "api-auth"/,
+    )
+    expect(await before(hooks, 'write', 'ses_css', { filePath: join(dir, 'src/auth.ts') })).toMatch(
+      /^Refused: todo "css"/,
+    )
+    await clearOwnership(dir, 'm2')
+    expect(await before(hooks, 'write', 'ses_worker', { filePath: join(dir, 'style.css') })).toMatch(
+      /^Refused: todo "api-auth"/,
+    )
+    expect(await before(hooks, 'write', 'ses_css', { filePath: join(dir, 'src/auth.ts') })).toBeUndefined()
   })
 })
 

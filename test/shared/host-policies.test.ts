@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { AgentState, MissionState, TodoState } from '../../src/engine/record/mission-state'
 import { agentState, missionState as baseState, todoState } from '../fixtures/mission-state'
 import { foldAgents } from '../../src/vscode/agent-folding'
-import { orderFolders, pickFolder, rememberedFolder } from '../../src/vscode/folder-pick'
+import { orderFolders, pickFolder, rememberedFolder, resumeFolder } from '../../src/vscode/folder-pick'
 import { needsYouNotices, shouldNotify } from '../../src/vscode/notification-policy'
 import { toMissionView } from '../../src/vscode/snapshot'
 
@@ -144,6 +144,30 @@ describe('folder pick', () => {
     expect(orderFolders(folders, 'file:///gone').map((f) => f.name)).toEqual(['api', 'web'])
     expect(rememberedFolder(folders, 'file:///w/web')?.name).toBe('web')
     expect(rememberedFolder(folders, 'file:///gone')?.name).toBe('api')
+  })
+
+  it('resumes in the folder the journal names, whatever was used last; asks when it is not open', async () => {
+    const onDisk = folders.map((f) => ({ ...f, path: f.uri.slice('file://'.length) }))
+    const asked: string[] = []
+    const pick: Parameters<typeof resumeFolder>[0]['pick'] = (items, options) => {
+      asked.push(options.title)
+      return Promise.resolve(items[1])
+    }
+    const resume = (journaled: string | undefined) =>
+      resumeFolder({ folders: onDisk, last: 'file:///w/api', journaled, pick })
+    expect((await resume('/w/web'))?.name).toBe('web')
+    expect(asked).toEqual([])
+    // A journal from before folders were journaled: the remembered folder, as before.
+    expect((await resume(undefined))?.name).toBe('api')
+    expect((await resume('/w/gone'))?.name).toBe('web')
+    expect(asked).toEqual(['Orchestrator: the interrupted mission worked in /w/gone, which is not open'])
+    const dismissed = await resumeFolder({
+      folders: onDisk,
+      last: undefined,
+      journaled: '/w/gone',
+      pick: () => Promise.resolve(undefined),
+    })
+    expect(dismissed).toBeUndefined()
   })
 })
 

@@ -1,9 +1,19 @@
 // The file ownership of a running mission: which worker session may edit which files. The engine
-// publishes it as a JSON file in the project; the companion plugin reads it to refuse edits outside
-// a worker's files. This module holds the format and the pure helpers both sides share (no fs here).
+// publishes it as a JSON file in the project, one per mission; the companion plugin reads them to
+// refuse edits outside a worker's files. This module holds the format and the pure helpers both
+// sides share (no fs here).
 
-/** Where the ownership file lives, relative to the project directory (POSIX separators). */
-export const OWNERSHIP_FILE = '.opencode/orchestrator/ownership.json'
+/** The orchestrator's folder in a project (ownership, the project lock, the CLI's journals). */
+export const ORCHESTRATOR_DIR = '.opencode/orchestrator'
+
+/**
+ * Where the ownership files live, relative to the project directory (POSIX separators): one
+ * `<missionId>.json` per mission, so that one mission's end never changes another's guard.
+ */
+export const OWNERSHIP_DIR = `${ORCHESTRATOR_DIR}/ownership`
+
+/** Mission ids are file names here: a journal, an ownership file. */
+export const isMissionId = (id: string): boolean => /^[\w-]{1,128}$/.test(id)
 
 /** One worker session's claim: the todo it works on and the files it may edit. */
 export interface SessionOwnership {
@@ -15,7 +25,7 @@ export interface SessionOwnership {
   files: string[]
 }
 
-/** The ownership file's content. Present while a mission runs; absent means "no guard". */
+/** An ownership file's content. Present while its mission runs; absent means "no guard". */
 export interface Ownership {
   missionId: string
   /** Every todo id of the current plan (used to reject reports about unknown todos). */

@@ -39,7 +39,14 @@ export type MissionEndStatus = 'completed' | 'failed' | 'stopped'
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue }
 
 export type JournalEntry = { at: number } & (
-  | { type: 'mission.started'; version: number; goal: string; options: { [key: string]: JsonValue } }
+  | {
+      type: 'mission.started'
+      version: number
+      goal: string
+      options: { [key: string]: JsonValue }
+      /** The folder the mission works in: a resume happens there only. Absent in older journals. */
+      directory?: string
+    }
   | { type: 'plan.accepted'; iteration: number; todos: PlanTodo[] }
   | { type: 'todo.dispatched'; todoId: string; sessionId: string; attempt: number }
   | { type: 'todo.reported'; todoId: string; status: ReportStatus; summary: string; filesChanged: string[] }
@@ -176,6 +183,8 @@ export interface MissionSnapshot {
   /** The mission's root session in OpenCode, parent of every agent session created since it. */
   rootSessionId?: string
   startedAt?: number
+  /** The folder the mission works in, when its start recorded it. */
+  directory?: string
   endedAt?: number
   reason?: string
   iteration: number
@@ -228,6 +237,7 @@ function apply(s: MissionSnapshot, e: JournalEntry): void {
         goal: e.goal,
         options: e.options,
         startedAt: e.at,
+        ...(typeof e.directory === 'string' && { directory: e.directory }),
       })
       return
     case 'plan.accepted':
