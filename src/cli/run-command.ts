@@ -23,6 +23,7 @@ import { Supervisor } from '../opencode/supervisor'
 import { missionServerConfig } from '../plugin-config/server-config'
 import { JournalFile } from '../node/journal-file'
 import { NodeWorkspace } from '../node/workspace'
+import { ProcessRegistry } from '../node/process-registry'
 import { folderProblem } from './folder-problem'
 import type { CliIo } from './io'
 import { answerPermissions } from './permission-prompt'
@@ -134,6 +135,9 @@ export async function runCommand(argv: string[], rawIo: CliIo): Promise<number> 
     : undefined
   const say = live ? (t: string) => live.print(t) : io.stderr
   const logger = cliLogger(say, args.verbose)
+  // What an earlier run that was killed outright left running (its server, its check) ends first.
+  const processes = ProcessRegistry.forUser(io.env, logger)
+  await processes.reap()
   const cleanup: (() => Promise<void> | void)[] = []
   let mission: Mission | undefined
   let stopRequested = false
@@ -173,6 +177,7 @@ export async function runCommand(argv: string[], rawIo: CliIo): Promise<number> 
         env: offlineEnv(root, io.env),
         configContent: withPlugin(io, { ...scriptedProviderConfig(provider), permission: { '*': 'allow' } }),
         logger,
+        processes,
       })
     } else if (args['server-url']) {
       const url = args['server-url'].trim()
@@ -202,6 +207,7 @@ export async function runCommand(argv: string[], rawIo: CliIo): Promise<number> 
         env: { ...io.env, OPENCODE_CLIENT: 'sdk' },
         configContent: withPlugin(io, extraConfig),
         logger,
+        processes,
       })
     }
     cleanup.push(() => connection.dispose())
@@ -222,7 +228,7 @@ export async function runCommand(argv: string[], rawIo: CliIo): Promise<number> 
       {
         sessions: connection,
         events: connection,
-        workspace: new NodeWorkspace(directory, io.env),
+        workspace: new NodeWorkspace(directory, io.env, processes),
         journal,
         clock: systemClock,
         logger,

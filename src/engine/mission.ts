@@ -93,6 +93,8 @@ export class Mission {
   readonly #actions: TodoActions
   readonly #seenCalls = new Set<string>()
   readonly #abort = new AbortController()
+  /** Aborted by dispose(): the host goes away, the mission is left to its journal. */
+  readonly #disposed = new AbortController()
   readonly #repeat = new RepeatBreaker({ repeats: REPEATS })
   readonly #breaker: CircuitBreaker
   readonly #budgets: MissionBudgets
@@ -291,8 +293,9 @@ export class Mission {
     return undefined
   }
 
-  /** Stops listening to host events and clears timers. */
+  /** Stops listening to host events, clears timers and ends a running check. */
   dispose(): void {
+    this.#disposed.abort()
     this.#unsubscribe?.()
     this.#clearTimers()
     this.#breaker.dispose()
@@ -765,11 +768,13 @@ export class Mission {
     const command = this.#check?.command
     this.#update({ phase: 'checking' })
     if (!command) return this.#complete()
+    // A check still running when the host goes away is ended, and its cut-short result not recorded:
+    // the resumed mission runs it again.
     const result = await this.deps.workspace.runCheck(command, {
       timeoutMs: this.#o.checkTimeoutMs,
-      signal: this.#abort.signal,
+      signal: AbortSignal.any([this.#abort.signal, this.#disposed.signal]),
     })
-    if (this.#over()) return
+    if (this.#over() || this.#disposed.signal.aborted) return
     const { evidence, failure } = checkOutcome(command, result)
     await this.#record.append(evidence)
     if (!failure) return this.#complete()

@@ -11,6 +11,7 @@ import { systemClock, type Logger } from '../engine/ports'
 import { ContextKeys } from '../shared/constants'
 import { JournalFile } from '../node/journal-file'
 import { NodeWorkspace } from '../node/workspace'
+import type { ProcessRegistry } from '../node/process-registry'
 import { missionSettings } from './config'
 import type { ServerController } from './server-controller'
 import type { Supervisor } from '../opencode/supervisor'
@@ -37,6 +38,8 @@ export class MissionController implements vscode.Disposable {
     /** The extension's storage folder: journals live there, one file per mission. */
     private readonly storageDir: string,
     private readonly log: Logger,
+    /** Where a running check's process group is recorded. */
+    private readonly processes?: ProcessRegistry,
   ) {}
 
   get current(): MissionState | undefined {
@@ -131,7 +134,7 @@ export class MissionController implements vscode.Disposable {
       {
         sessions: connection,
         events: connection,
-        workspace: new NodeWorkspace(dir),
+        workspace: new NodeWorkspace(dir, process.env, this.processes),
         journal,
         clock: systemClock,
         logger: this.log,

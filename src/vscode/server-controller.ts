@@ -4,6 +4,7 @@ import { Emitter } from '../engine/util/emitter'
 import { errorMessage } from '../engine/util/error-message'
 import { resolveOpencodeBinary } from '../opencode/binary'
 import type { Supervisor } from '../opencode/supervisor'
+import type { ProcessRegistry } from '../node/process-registry'
 import { missionServerConfig } from '../plugin-config/server-config'
 import type { ServerStatus } from '../shared/protocol'
 import { serverUrlProblem } from '../engine/preflight/server-url'
@@ -32,6 +33,8 @@ export class ServerController implements vscode.Disposable {
     private readonly log: Logger,
     /** Holds the attach password ("Orchestrator: Attach to Server…"); never the settings. */
     private readonly secrets: vscode.SecretStorage,
+    /** Where the started server's process group is recorded while it runs. */
+    private readonly processes?: ProcessRegistry,
   ) {}
 
   /** True when missions run on a server the user runs (`orchestrator.serverUrl`), not one we start. */
@@ -109,6 +112,7 @@ export class ServerController implements vscode.Disposable {
             configContent: this.#serverConfig(),
             logger: this.log,
             ...(signal && { signal }),
+            ...(this.processes && { processes: this.processes }),
           })
       // A server that dies is restarted by the supervisor; a mission keeps its ports and resumes.
       connection.onState((s) => {
