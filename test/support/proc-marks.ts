@@ -33,3 +33,12 @@ export async function eventually(check: () => boolean, ms: number): Promise<bool
   }
   return true
 }
+
+/** The command line of a process ('' once it is gone). */
+export function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim()
+  } catch {
+    return ''
+  }
+}
