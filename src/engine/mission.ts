@@ -326,6 +326,8 @@ export class Mission {
       const check = await this.#chooseCheck()
       // Before anything can edit the workspace; a base that cannot be taken is recorded as unknown.
       const base = await this.#captureBase()
+      // Stopped while the base was taken: the end is recorded, nothing starts.
+      if (this.#over()) return
       // The options it runs with, so that a resume runs the same way (mission-options.ts).
       const options = { ...optionsToJson(this.#o), check: check.command, checkSource: check.source }
       await this.#record.append({ type: 'mission.started', goal: this.#o.goal, options })
@@ -851,7 +853,9 @@ export class Mission {
   async #captureBase(): Promise<WorkspaceBase | undefined> {
     if (!this.deps.workspace.captureBase) return undefined
     try {
-      return await this.deps.workspace.captureBase()
+      const base = await this.deps.workspace.captureBase({ signal: this.#abort.signal })
+      if (base.kind === 'git' && base.leftOut) this.deps.logger.warn(`mission ${this.#o.id}: ${base.leftOut}`)
+      return base
     } catch (err) {
       this.deps.logger.warn(`mission ${this.#o.id}: no base recorded: ${errorMessage(err)}`)
       return { kind: 'none', reason: errorMessage(err) }

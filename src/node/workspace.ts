@@ -25,8 +25,8 @@ export class NodeWorkspace implements WorkspacePort {
     private readonly processes?: ProcessRegistry,
   ) {}
 
-  captureBase(): Promise<WorkspaceBase> {
-    return captureGitBase(this.dir, this.env)
+  captureBase(options: { signal?: AbortSignal } = {}): Promise<WorkspaceBase> {
+    return captureGitBase(this.dir, this.env, options)
   }
 
   runCheck(command: string, options: { timeoutMs: number; signal: AbortSignal }): Promise<CheckResult> {
