@@ -42,6 +42,9 @@ export function userStateDir(env: NodeJS.ProcessEnv, platform: NodeJS.Platform):
   return join(base, 'opencode-orchestrator')
 }
 
+/** The groups this process recorded, per registry folder: registries on one folder share one file. */
+const recorded = new Map<string, Map<string, GroupRecord>>()
+
 /** Time given to a survivor between SIGTERM and SIGKILL. */
 const REAP_GRACE_MS = 1_500
 
@@ -51,7 +54,7 @@ const REAP_GRACE_MS = 1_500
  * that was recorded, or a process that inherited a dead owner's tag.
  */
 export class ProcessRegistry {
-  readonly #groups = new Map<string, GroupRecord>()
+  readonly #groups: Map<string, GroupRecord>
   readonly #file: string
 
   constructor(
@@ -60,6 +63,9 @@ export class ProcessRegistry {
     private readonly plan: KillPlan = killPlan(process.platform),
   ) {
     this.#file = join(dir, `${ownerKey()}.json`)
+    const shared = recorded.get(this.#file) ?? new Map<string, GroupRecord>()
+    recorded.set(this.#file, shared)
+    this.#groups = shared
   }
 
   /** The registry in the user's state folder, shared by every window and CLI run of the user. */

@@ -38,6 +38,7 @@ export class NodeWorkspace implements WorkspacePort {
         env: { ...this.env, [GROUP_TAG_ENV]: tag },
         shell: true,
         detached: true,
+        windowsHide: true,
         stdio: ['ignore', 'pipe', 'pipe'],
       })
       const pid = child.pid

@@ -74,6 +74,7 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
     cwd: options.cwd,
     env: { ...env, [GROUP_TAG_ENV]: tag },
     detached: true,
+    windowsHide: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   const pid = child.pid

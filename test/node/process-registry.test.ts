@@ -133,6 +133,22 @@ describe.runIf(process.platform === 'linux')('processes left by a run that died'
   })
 })
 
+describe.runIf(process.platform === 'linux')('two registries of one process on one folder', () => {
+  it('keep one file with the groups of both', () => {
+    const dir = registryDir()
+    const [a, b] = [new ProcessRegistry(dir), new ProcessRegistry(dir)]
+    const [ta, tb] = [tree(), tree()]
+    a.add('server', ta.pid, `${ownerKey()}/a`)
+    b.add('check', tb.pid, `${ownerKey()}/b`)
+    a.remove(`${ownerKey()}/a`)
+    const file = join(dir, `${ownerKey()}.json`)
+    const record = JSON.parse(readFileSync(file, 'utf8')) as { groups: GroupRecord[] }
+    expect(record.groups.map((g) => g.pgid)).toEqual([tb.pid])
+    b.remove(`${ownerKey()}/b`)
+    expect(existsSync(file)).toBe(false)
+  })
+})
+
 describe('the state folder', () => {
   it('follows XDG_STATE_HOME, else the system’s place for per-user state', () => {
     expect(userStateDir({ XDG_STATE_HOME: '/s', HOME: '/h' }, 'linux')).toBe('/s/opencode-orchestrator')
