@@ -14,6 +14,11 @@ export const BASE_FILE_LIMIT_BYTES = 5 * 1024 * 1024
 /** Bound of every git call; one that takes longer is ended and fails. */
 export const GIT_TIMEOUT_MS = 60_000
 
+const megabytes = (bytes: number) => `${(bytes / (1024 * 1024)).toFixed(1)} MB`
+
+/** Output of one git call kept at most (a file's content at the base, a diff's names). */
+const GIT_OUTPUT_MAX_BYTES = 64 * 1024 * 1024
+
 /** Bounds of the git calls: a time limit each, and Stop (the signal) ends the one running. */
 export interface GitLimits {
   signal?: AbortSignal
@@ -53,7 +58,12 @@ function git(
     })
     const out: Buffer[] = []
     let err = ''
-    child.stdout.on('data', (d: Buffer) => out.push(d))
+    let size = 0
+    child.stdout.on('data', (d: Buffer) => {
+      out.push(d)
+      size += d.length
+      if (size > GIT_OUTPUT_MAX_BYTES) end(`${name} printed more than ${megabytes(GIT_OUTPUT_MAX_BYTES)}`)
+    })
     child.stderr.on('data', (d: Buffer) => (err = (err + d.toString('utf8')).slice(-16_000)))
     let ended: string | undefined
     const end = (why: string) => {
@@ -146,8 +156,6 @@ async function addAll(
   await writeFile(specs, ['.', ...leaveOut.map((p) => `:(exclude,literal)${p}`)].join('\0'))
   return git(dir, ['add', '-A', `--pathspec-from-file=${specs}`, '--pathspec-file-nul'], env, limits)
 }
-
-const megabytes = (bytes: number) => `${(bytes / (1024 * 1024)).toFixed(1)} MB`
 
 /**
  * Records the workspace as it is now: every file git would track (modified, staged, untracked but not
