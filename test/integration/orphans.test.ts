@@ -9,14 +9,14 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { missionScript } from '../../src/demo/mission-script'
 import { scriptedProviderConfig } from '../../src/demo/scripted-provider'
 import { todo, writes } from '../support/file-todos'
-import { commandLine, eventually, markedProcesses, MARK_ENV } from '../support/proc-marks'
+import { commandLine, endMarked, eventually, markedProcesses, MARK_ENV } from '../support/proc-marks'
 import { cliPath, runCli } from '../support/run-cli'
 import { Sandbox } from '../support/sandbox'
 
 let sandbox: Sandbox | undefined
 const marks: string[] = []
 afterEach(async () => {
-  for (const mark of marks.splice(0)) for (const pid of markedProcesses(mark)) process.kill(pid, 'SIGKILL')
+  await endMarked(marks.splice(0))
   await sandbox?.dispose()
   sandbox = undefined
 })

@@ -12,13 +12,13 @@ import {
   contentAtBase,
 } from '../../src/node/git-base'
 import { NodeWorkspace } from '../../src/node/workspace'
-import { commandLine, eventually, markedProcesses, MARK_ENV } from '../support/proc-marks'
+import { commandLine, endMarked, eventually, markedProcesses, MARK_ENV } from '../support/proc-marks'
 
 const dirs: string[] = []
 const marks: string[] = []
-afterEach(() => {
+afterEach(async () => {
   dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true }))
-  for (const mark of marks.splice(0)) for (const pid of markedProcesses(mark)) process.kill(pid, 'SIGKILL')
+  await endMarked(marks.splice(0))
 })
 
 const env = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', HOME: tmpdir() }

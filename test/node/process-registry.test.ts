@@ -7,15 +7,15 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { bootId, procEntry } from '../../src/node/proc-table'
 import { ProcessRegistry, userStateDir, type GroupRecord } from '../../src/node/process-registry'
 import { GROUP_TAG_ENV, ownerKey } from '../../src/node/process-tree'
-import { eventually, markedProcesses, MARK_ENV } from '../support/proc-marks'
+import { endMarked, eventually, markedProcesses, MARK_ENV } from '../support/proc-marks'
 
 const dirs: string[] = []
 const marks: string[] = []
 const children: ChildProcess[] = []
-afterEach(() => {
+afterEach(async () => {
   dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true }))
-  for (const mark of marks.splice(0)) for (const pid of markedProcesses(mark)) process.kill(pid, 'SIGKILL')
   for (const c of children.splice(0)) c.kill('SIGKILL')
+  await endMarked(marks.splice(0))
 })
 
 function registryDir(): string {

@@ -4,14 +4,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { CHECK_KILL_GRACE_MS, NodeWorkspace } from '../../src/node/workspace'
-import { eventually, markedProcesses, MARK_ENV } from '../support/proc-marks'
+import { endMarked, eventually, markedProcesses, MARK_ENV } from '../support/proc-marks'
 
 const dir = mkdtempSync(join(tmpdir(), 'orch-ws-'))
 const marks: string[] = []
-afterAll(() => {
+afterAll(async () => {
   rmSync(dir, { recursive: true, force: true })
   // A failing test must not leave its tree running.
-  for (const mark of marks) for (const pid of markedProcesses(mark)) process.kill(pid, 'SIGKILL')
+  await endMarked(marks)
 })
 const ws = new NodeWorkspace(dir)
 const run = (cmd: string, timeoutMs = 10_000) =>

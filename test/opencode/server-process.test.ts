@@ -6,14 +6,14 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { ProcessRegistry } from '../../src/node/process-registry'
 import { ownerKey } from '../../src/node/process-tree'
 import { ServerStartError, startServerProcess } from '../../src/opencode/server-process'
-import { eventually, markedProcesses, MARK_ENV } from '../support/proc-marks'
+import { endMarked, eventually, markedProcesses, MARK_ENV } from '../support/proc-marks'
 import { testLogger } from '../support/sandbox'
 
 const dir = mkdtempSync(join(tmpdir(), 'orch-srv-'))
 const marks: string[] = []
-afterAll(() => {
+afterAll(async () => {
   rmSync(dir, { recursive: true, force: true })
-  for (const mark of marks) for (const pid of markedProcesses(mark)) process.kill(pid, 'SIGKILL')
+  await endMarked(marks)
 })
 
 /** An executable script standing in for `opencode`. */

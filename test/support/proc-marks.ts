@@ -42,3 +42,17 @@ export function commandLine(pid: number): string {
     return ''
   }
 }
+
+/** Test cleanup: SIGKILLs every process carrying one of the marks, again until none is left (a tree may still be forking). */
+export async function endMarked(marks: string[]): Promise<void> {
+  await eventually(() => {
+    const pids = marks.flatMap((mark) => markedProcesses(mark))
+    for (const pid of pids)
+      try {
+        process.kill(pid, 'SIGKILL')
+      } catch {
+        // exited meanwhile
+      }
+    return pids.length === 0
+  }, 2_000)
+}
