@@ -4,6 +4,7 @@ import { PreflightError, type PreflightFix } from './engine/preflight/preflight'
 import { isTerminal } from './engine/record/mission-state'
 import type { Refusal } from './engine/util/refusal'
 import { Commands, LAST_FOLDER_KEY, Views, WALKTHROUGH_ID } from './shared/constants'
+import { ProcessRegistry } from './node/process-registry'
 import { registerCommands } from './vscode/commands'
 import { registerAct } from './vscode/act-commands'
 import { registerInspect } from './vscode/inspect-commands'
@@ -30,12 +31,16 @@ const UNTRUSTED = 'This workspace is not trusted: missions (which run an OpenCod
 export function activate(context: vscode.ExtensionContext): void {
   const store = (root = new DisposableStore())
   const log = store.add(new Log())
+  // Servers and checks that a host killed outright (a crash, a reload that did not wait) left running.
+  const processes = ProcessRegistry.forUser(process.env, log.for('processes'))
+  void processes.reap()
   server = store.add(
     new ServerController(
       context.extensionUri,
       log.for('server'),
       context.secrets,
       context.globalStorageUri.fsPath,
+      processes,
     ),
   )
   const missions = store.add(
@@ -44,6 +49,7 @@ export function activate(context: vscode.ExtensionContext): void {
       server,
       (context.storageUri ?? context.globalStorageUri).fsPath,
       log.for('mission'),
+      processes,
     ),
   )
   const statusBar = store.add(new StatusBar())

@@ -30,6 +30,7 @@ import type { InterruptedMission } from '../node/interrupted-missions'
 import { ProjectLock, ProjectLockedError } from '../node/project-lock'
 import { orchestratorFolder } from '../plugin/orchestrator-folder'
 import { findResumable } from './resume-target'
+import { ProcessRegistry } from '../node/process-registry'
 import { folderProblem } from './folder-problem'
 import type { CliIo } from './io'
 import { answerPermissions } from './permission-prompt'
@@ -157,6 +158,9 @@ export async function runCommand(argv: string[], rawIo: CliIo): Promise<number> 
     : undefined
   const say = live ? (t: string) => live.print(t) : io.stderr
   const logger = cliLogger(say, args.verbose)
+  // What an earlier run that was killed outright left running (its server, its check) ends first.
+  const processes = ProcessRegistry.forUser(io.env, logger)
+  await processes.reap()
   const cleanup: (() => Promise<void> | void)[] = []
   let mission: Mission | undefined
   let stopRequested = false
@@ -230,6 +234,7 @@ export async function runCommand(argv: string[], rawIo: CliIo): Promise<number> 
         env: offlineEnv(root, io.env),
         configContent: withPlugin(io, { ...scriptedProviderConfig(provider), permission: { '*': 'allow' } }),
         logger,
+        processes,
       })
     } else if (args['server-url']) {
       const url = args['server-url'].trim()
@@ -259,6 +264,7 @@ export async function runCommand(argv: string[], rawIo: CliIo): Promise<number> 
         env: { ...io.env, OPENCODE_CLIENT: 'sdk' },
         configContent: withPlugin(io, extraConfig),
         logger,
+        processes,
       })
     }
     cleanup.push(() => connection.dispose())
@@ -293,7 +299,7 @@ export async function runCommand(argv: string[], rawIo: CliIo): Promise<number> 
       {
         sessions: connection,
         events: connection,
-        workspace: new NodeWorkspace(directory, io.env),
+        workspace: new NodeWorkspace(directory, io.env, processes),
         journal,
         verbatim: VerbatimFile.beside(file.path),
         clock: systemClock,

@@ -98,6 +98,8 @@ export class Mission {
   readonly #actions: TodoActions
   readonly #seenCalls = new Set<string>()
   readonly #abort = new AbortController()
+  /** Aborted by dispose(): the host goes away, the mission is left to its journal. */
+  readonly #disposed = new AbortController()
   readonly #repeat = new RepeatBreaker({ repeats: REPEATS })
   readonly #breaker: CircuitBreaker
   readonly #budgets: MissionBudgets
@@ -303,8 +305,9 @@ export class Mission {
     return undefined
   }
 
-  /** Stops listening to host events and clears timers. */
+  /** Stops listening to host events, clears timers and ends a running check. */
   dispose(): void {
+    this.#disposed.abort()
     this.#unsubscribe?.()
     this.#clearTimers()
     this.#breaker.dispose()
@@ -336,6 +339,8 @@ export class Mission {
       if (check.command !== null) await this.#verbatim.set(CHECK_KEY, check.command)
       // Before anything can edit the workspace; a base that cannot be taken is recorded as unknown.
       const base = await this.#captureBase()
+      // Stopped while the base was taken: the end is recorded, nothing starts.
+      if (this.#over()) return
       // The options it runs with, so that a resume runs the same way (mission-options.ts).
       const options = { ...optionsToJson(this.#o), check: check.command, checkSource: check.source }
       const { directory } = this.deps.workspace
@@ -789,11 +794,13 @@ export class Mission {
     const command = this.#check?.command
     this.#update({ phase: 'checking' })
     if (!command) return this.#complete()
+    // A check still running when the host goes away is ended, and its cut-short result not recorded:
+    // the resumed mission runs it again.
     const result = await this.deps.workspace.runCheck(command, {
       timeoutMs: this.#o.checkTimeoutMs,
-      signal: this.#abort.signal,
+      signal: AbortSignal.any([this.#abort.signal, this.#disposed.signal]),
     })
-    if (this.#over()) return
+    if (this.#over() || this.#disposed.signal.aborted) return
     const { evidence, failure } = checkOutcome(command, result)
     await this.#record.append(evidence)
     if (!failure) return this.#complete()
@@ -872,7 +879,9 @@ export class Mission {
   async #captureBase(): Promise<WorkspaceBase | undefined> {
     if (!this.deps.workspace.captureBase) return undefined
     try {
-      return await this.deps.workspace.captureBase()
+      const base = await this.deps.workspace.captureBase({ signal: this.#abort.signal })
+      if (base.kind === 'git' && base.leftOut) this.deps.logger.warn(`mission ${this.#o.id}: ${base.leftOut}`)
+      return base
     } catch (err) {
       this.deps.logger.warn(`mission ${this.#o.id}: no base recorded: ${errorMessage(err)}`)
       return { kind: 'none', reason: errorMessage(err) }

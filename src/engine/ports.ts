@@ -134,15 +134,16 @@ export interface WorkspacePort extends ProjectFiles {
    * The workspace as the mission starts, for diffs later; must not change the user's index or
    * stash list. Optional: a workspace without it records no base.
    */
-  captureBase?(): Promise<WorkspaceBase>
+  captureBase?(options?: { signal?: AbortSignal }): Promise<WorkspaceBase>
 }
 
 /**
  * What the workspace was when a mission started. `git`: `ref` is a commit of the working state (or
- * HEAD when clean); files in `untracked` were untracked then and count as not existing at the base.
+ * HEAD when clean); files in `untracked` were untracked then and count as not existing at the base;
+ * `leftOut` says why they were left out (too large) and names them.
  */
 export type WorkspaceBase =
-  { kind: 'git'; ref: string; untracked: string[] } | { kind: 'none'; reason: string }
+  { kind: 'git'; ref: string; untracked: string[]; leftOut?: string } | { kind: 'none'; reason: string }
 
 /** A mission tool call found in a session's stored messages (used to recover after a restart). */
 export interface ToolCallRecord {

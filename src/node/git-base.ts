@@ -1,12 +1,32 @@
 // The mission's base in git: a tree of the working state at the start, taken without touching the
 // user's index or stash list, and the content of a file at that base for the diff editor.
 
-import { execFile } from 'node:child_process'
-import { copyFile, mkdtemp, rm } from 'node:fs/promises'
+import { spawn } from 'node:child_process'
+import { copyFile, lstat, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { WorkspaceBase } from '../engine/ports'
 import { checkRelativePath, isObjectId } from '../engine/record/diff-target'
+import { signalTree } from './process-tree'
+
+/** Untracked files larger than this are left out of the base (and named): each would be copied into .git. */
+export const BASE_FILE_LIMIT_BYTES = 5 * 1024 * 1024
+/** Bound of every git call; one that takes longer is ended and fails. */
+export const GIT_TIMEOUT_MS = 60_000
+
+const megabytes = (bytes: number) => `${(bytes / (1024 * 1024)).toFixed(1)} MB`
+
+/** Output of one git call kept at most (a file's content at the base, a diff's names). */
+const GIT_OUTPUT_MAX_BYTES = 64 * 1024 * 1024
+
+/** Bounds of the git calls: a time limit each, and Stop (the signal) ends the one running. */
+export interface GitLimits {
+  signal?: AbortSignal
+  /** Default: {@link GIT_TIMEOUT_MS}. */
+  timeoutMs?: number
+  /** Default: {@link BASE_FILE_LIMIT_BYTES}. */
+  maxFileBytes?: number
+}
 
 interface GitResult {
   code: number
@@ -14,17 +34,61 @@ interface GitResult {
   stderr: string
 }
 
-function git(dir: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<GitResult> {
-  return new Promise((done) => {
-    execFile(
-      'git',
-      ['--no-optional-locks', ...args],
-      { cwd: dir, env, encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 },
-      (err, stdout, stderr) => {
-        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0
-        done({ code, stdout, stderr: stderr.toString('utf8') })
-      },
-    )
+/**
+ * One git call in a process group of its own: on timeout or Stop the whole group is killed (a clean
+ * filter or hook that git started too), and the call fails with a message saying which.
+ */
+function git(
+  dir: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  limits: GitLimits = {},
+): Promise<GitResult> {
+  const timeoutMs = limits.timeoutMs ?? GIT_TIMEOUT_MS
+  const name = `git ${args[0] ?? ''}`
+  const signal = limits.signal
+  return new Promise((done, fail) => {
+    if (signal?.aborted) return fail(new Error(`${name} was not run: the mission was stopped`))
+    const child = spawn('git', ['--no-optional-locks', ...args], {
+      cwd: dir,
+      env,
+      detached: true,
+      windowsHide: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    const out: Buffer[] = []
+    let err = ''
+    let size = 0
+    child.stdout.on('data', (d: Buffer) => {
+      out.push(d)
+      size += d.length
+      if (size > GIT_OUTPUT_MAX_BYTES) end(`${name} printed more than ${megabytes(GIT_OUTPUT_MAX_BYTES)}`)
+    })
+    child.stderr.on('data', (d: Buffer) => (err = (err + d.toString('utf8')).slice(-16_000)))
+    let ended: string | undefined
+    const end = (why: string) => {
+      ended ??= why
+      if (child.pid !== undefined) signalTree(child.pid, 'SIGKILL')
+      // A grandchild holding the pipes must not keep the call open.
+      child.stdout.destroy()
+      child.stderr.destroy()
+      finish(null)
+    }
+    const timer = setTimeout(() => end(`${name} did not finish within ${timeoutMs / 1000} s`), timeoutMs)
+    const onAbort = () => end(`${name} was ended: the mission was stopped`)
+    signal?.addEventListener('abort', onAbort, { once: true })
+    let settled = false
+    const finish = (code: number | null, spawnError?: Error) => {
+      if (settled) return
+      settled = true
+      clearTimeout(timer)
+      signal?.removeEventListener('abort', onAbort)
+      if (ended) fail(new Error(ended))
+      else if (spawnError) fail(new Error(`git could not be run: ${spawnError.message}`))
+      else done({ code: code ?? 1, stdout: Buffer.concat(out), stderr: err })
+    }
+    child.once('error', (e) => finish(null, e))
+    child.once('close', (code) => finish(code))
   })
 }
 
@@ -41,21 +105,56 @@ const lines = (b: Buffer, sep = '\n') =>
 async function withIndexCopy<T>(
   dir: string,
   env: NodeJS.ProcessEnv,
-  fn: (env: NodeJS.ProcessEnv) => Promise<T>,
+  limits: GitLimits,
+  fn: (env: NodeJS.ProcessEnv, scratch: string) => Promise<T>,
 ): Promise<T> {
   const indexPath = resolve(
     dir,
-    (await git(dir, ['rev-parse', '--git-path', 'index'], env)).stdout.toString().trim(),
+    (await git(dir, ['rev-parse', '--git-path', 'index'], env, limits)).stdout.toString().trim(),
   )
   const scratch = await mkdtemp(join(tmpdir(), 'orch-base-'))
   try {
     const copy = join(scratch, 'index')
     // A repository that never staged anything has no index: git then starts from an empty one.
     await copyFile(indexPath, copy).catch(() => undefined)
-    return await fn({ ...env, GIT_INDEX_FILE: copy })
+    return await fn({ ...env, GIT_INDEX_FILE: copy }, scratch)
   } finally {
     await rm(scratch, { recursive: true, force: true })
   }
+}
+
+/** Untracked, not ignored files (relative to `dir`) over the size limit, with their sizes. */
+async function largeUntracked(
+  dir: string,
+  env: NodeJS.ProcessEnv,
+  limits: GitLimits,
+): Promise<{ path: string; bytes: number }[]> {
+  const listed = await git(dir, ['ls-files', '-z', '--others', '--exclude-standard'], env, limits)
+  if (listed.code !== 0) throw new Error(`git ls-files failed: ${listed.stderr.trim()}`)
+  const max = limits.maxFileBytes ?? BASE_FILE_LIMIT_BYTES
+  const large: { path: string; bytes: number }[] = []
+  for (const path of lines(listed.stdout, '\0')) {
+    const info = await lstat(join(dir, path)).catch(() => undefined)
+    if (info?.isFile() && info.size > max) large.push({ path, bytes: info.size })
+  }
+  return large.sort((a, b) => (a.path < b.path ? -1 : 1))
+}
+
+/**
+ * `git add -A` of the workspace into the index copy, but for the paths in `leaveOut` (never hashed
+ * into .git). The pathspecs go through a file: there may be more than a command line holds.
+ */
+async function addAll(
+  dir: string,
+  env: NodeJS.ProcessEnv,
+  limits: GitLimits,
+  scratch: string,
+  leaveOut: string[],
+): Promise<GitResult> {
+  if (leaveOut.length === 0) return git(dir, ['add', '-A', '--', '.'], env, limits)
+  const specs = join(scratch, 'pathspecs')
+  await writeFile(specs, ['.', ...leaveOut.map((p) => `:(exclude,literal)${p}`)].join('\0'))
+  return git(dir, ['add', '-A', `--pathspec-from-file=${specs}`, '--pathspec-file-nul'], env, limits)
 }
 
 /**
@@ -66,17 +165,29 @@ async function withIndexCopy<T>(
 export async function captureGitBase(
   dir: string,
   env: NodeJS.ProcessEnv = process.env,
+  limits: GitLimits = {},
 ): Promise<WorkspaceBase> {
-  const inside = await git(dir, ['rev-parse', '--is-inside-work-tree'], env)
+  const inside = await git(dir, ['rev-parse', '--is-inside-work-tree'], env, limits)
   if (inside.code !== 0 || inside.stdout.toString().trim() !== 'true')
     return { kind: 'none', reason: `${dir} is not in a git repository` }
-  return withIndexCopy(dir, env, async (copyEnv) => {
+  return withIndexCopy(dir, env, limits, async (copyEnv, scratch) => {
+    const large = await largeUntracked(dir, copyEnv, limits)
+    const leftOut = large.map((f) => f.path)
     // The whole repository's tree: `<tree>:./path` then resolves from the workspace folder.
-    const added = await git(dir, ['add', '-A', '--', '.'], copyEnv)
+    const added = await addAll(dir, copyEnv, limits, scratch, leftOut)
     if (added.code !== 0) throw new Error(`git add (on a copy of the index) failed: ${added.stderr.trim()}`)
-    const tree = await git(dir, ['write-tree'], copyEnv)
+    const tree = await git(dir, ['write-tree'], copyEnv, limits)
     if (tree.code !== 0) throw new Error(`git write-tree failed: ${tree.stderr.trim()}`)
-    return { kind: 'git', ref: tree.stdout.toString().trim(), untracked: [] }
+    const ref = tree.stdout.toString().trim()
+    if (!large.length) return { kind: 'git', ref, untracked: [] }
+    const limit = megabytes(limits.maxFileBytes ?? BASE_FILE_LIMIT_BYTES)
+    const named = large.map((f) => `${f.path} (${megabytes(f.bytes)})`).join(', ')
+    return {
+      kind: 'git',
+      ref,
+      untracked: leftOut,
+      leftOut: `untracked files over ${limit} left out of the base: ${named}`,
+    }
   })
 }
 
@@ -92,11 +203,12 @@ export async function contentAtBase(
   base: Extract<WorkspaceBase, { kind: 'git' }>,
   path: string,
   env: NodeJS.ProcessEnv = process.env,
+  limits: GitLimits = {},
 ): Promise<string> {
   const rel = checkRelativePath(path)
   const ref = objectId(base.ref)
   if (base.untracked.includes(rel)) return ''
-  const shown = await git(dir, ['show', '--end-of-options', `${ref}:./${rel}`], env)
+  const shown = await git(dir, ['show', '--end-of-options', `${ref}:./${rel}`], env, limits)
   if (shown.code === 0) return shown.stdout.toString('utf8')
   if (/does not exist|exists on disk, but not in/.test(shown.stderr)) return ''
   throw new Error(`git show ${base.ref}:${rel} failed: ${shown.stderr.trim()}`)
@@ -107,20 +219,23 @@ export async function changedSinceBase(
   dir: string,
   base: Extract<WorkspaceBase, { kind: 'git' }>,
   env: NodeJS.ProcessEnv = process.env,
+  limits: GitLimits = {},
 ): Promise<string[]> {
   const ref = objectId(base.ref)
-  // The working state staged in a copy of the index, compared with the base tree.
-  const diff = await withIndexCopy(dir, env, async (copyEnv) => {
-    await git(dir, ['add', '-A', '--', '.'], copyEnv)
-    return git(
+  // The working state staged in a copy of the index, compared with the base tree; large untracked
+  // files are not hashed for it: one that was not left out of the base is new since.
+  const { diff, large } = await withIndexCopy(dir, env, limits, async (copyEnv, scratch) => {
+    const large = (await largeUntracked(dir, copyEnv, limits)).map((f) => f.path)
+    await addAll(dir, copyEnv, limits, scratch, large)
+    const diff = await git(
       dir,
       ['diff', '--cached', '-z', '--name-only', '--relative', '--end-of-options', ref, '--'],
       copyEnv,
+      limits,
     )
+    return { diff, large }
   })
   if (diff.code !== 0) throw new Error(`git diff ${base.ref} failed: ${diff.stderr.trim()}`)
   const before = new Set(base.untracked)
-  return lines(diff.stdout, '\0')
-    .filter((f) => !before.has(f))
-    .sort()
+  return [...new Set([...lines(diff.stdout, '\0'), ...large])].filter((f) => !before.has(f)).sort()
 }

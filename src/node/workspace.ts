@@ -5,35 +5,55 @@ import type { Ownership } from '../engine/protocol/ownership'
 import type { CheckResult, WorkspaceBase, WorkspacePort } from '../engine/ports'
 import { captureGitBase } from './git-base'
 import { clearOwnership, writeOwnership } from '../plugin/ownership'
+import type { ProcessRegistry } from './process-registry'
+import { endTree, GROUP_TAG_ENV, newGroupTag, signalTree } from './process-tree'
 
 /** Keeps this much of a check command's output in memory (the journal keeps a smaller tail). */
 const OUTPUT_KEEP = 64 * 1024
+/** Between SIGTERM and SIGKILL when a check is stopped, times out or its mission is disposed. */
+export const CHECK_KILL_GRACE_MS = 2_000
 
-/** The workspace on the local disk: check command in its own process group, ownership file, listing. */
+/**
+ * The workspace on the local disk: the check command (its own process group, ended whole on stop,
+ * timeout, dispose or exit), the ownership file, the listing.
+ */
 export class NodeWorkspace implements WorkspacePort {
   constructor(
     private readonly dir: string,
     private readonly env: NodeJS.ProcessEnv = process.env,
+    /** Records the check's process group, so a run that dies leaves it to the next to end. */
+    private readonly processes?: ProcessRegistry,
   ) {}
 
   get directory(): string {
     return this.dir
   }
 
-  captureBase(): Promise<WorkspaceBase> {
-    return captureGitBase(this.dir, this.env)
+  captureBase(options: { signal?: AbortSignal } = {}): Promise<WorkspaceBase> {
+    return captureGitBase(this.dir, this.env, options)
   }
 
   runCheck(command: string, options: { timeoutMs: number; signal: AbortSignal }): Promise<CheckResult> {
     const started = Date.now()
     return new Promise((resolve) => {
+      const tag = newGroupTag()
       const child = spawn(command, {
         cwd: this.dir,
-        env: this.env,
+        env: { ...this.env, [GROUP_TAG_ENV]: tag },
         shell: true,
         detached: true,
+        windowsHide: true,
         stdio: ['ignore', 'pipe', 'pipe'],
       })
+      const pid = child.pid
+      if (pid !== undefined) this.processes?.add('check', pid, tag)
+      const exited = new Promise<void>((r) => child.once('exit', () => r()))
+      // A host that exits without ending the check (process.exit, an uncaught error) takes it along.
+      const onHostExit = () => {
+        if (pid !== undefined) signalTree(pid, 'SIGKILL', tag)
+        this.processes?.remove(tag)
+      }
+      process.once('exit', onHostExit)
       let output = ''
       const keep = (d: Buffer) => {
         output = (output + d.toString()).slice(-OUTPUT_KEEP)
@@ -41,32 +61,34 @@ export class NodeWorkspace implements WorkspacePort {
       child.stdout?.on('data', keep)
       child.stderr?.on('data', keep)
       let timedOut = false
-      const killGroup = () => {
-        try {
-          if (child.pid) process.kill(-child.pid, 'SIGKILL')
-        } catch {
-          // already gone
-        }
+      let ending: Promise<unknown> | undefined
+      const end = () => {
+        if (pid === undefined) return
+        const running = child.exitCode === null && child.signalCode === null
+        ending ??= endTree(pid, { exited, running, graceMs: CHECK_KILL_GRACE_MS, tag })
       }
       const timer = setTimeout(() => {
         timedOut = true
-        killGroup()
+        end()
       }, options.timeoutMs)
-      options.signal.addEventListener('abort', killGroup, { once: true })
+      options.signal.addEventListener('abort', end, { once: true })
+      if (options.signal.aborted) end()
       let finished = false
       const done = (exitCode: number | null, extra = '') => {
         if (finished) return
         finished = true
         clearTimeout(timer)
-        options.signal.removeEventListener('abort', killGroup)
+        options.signal.removeEventListener('abort', end)
+        process.off('exit', onHostExit)
+        this.processes?.remove(tag)
         resolve({ exitCode, durationMs: Date.now() - started, output: output + extra, timedOut })
       }
       child.once('error', (err) => done(null, `\n${err.message}`))
       // 'exit', not 'close': a background process the check left behind keeps the pipes open. It is
-      // ended with the rest of the group, and its pipes are let go.
+      // ended with the rest of the tree, and its pipes are let go.
       child.once('exit', (code) => {
         const finish = () => {
-          killGroup()
+          if (pid !== undefined) signalTree(pid, 'SIGKILL', tag)
           child.stdout?.destroy()
           child.stderr?.destroy()
           done(code)

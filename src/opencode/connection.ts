@@ -1,5 +1,6 @@
 import type { OpencodeClient } from '@opencode-ai/sdk/v2'
 import type { Logger } from '../engine/ports'
+import type { ProcessRegistry } from '../node/process-registry'
 import { checkHealth, createClient } from './client'
 import { OpencodeEventStream } from './event-stream'
 import { startServerProcess, type ServerProcess } from './server-process'
@@ -17,6 +18,8 @@ export type ConnectOptions =
       logger: Logger
       /** Abandons the start (the process is ended). Restarts after a crash do not use it. */
       signal?: AbortSignal
+      /** Where the server's process group is recorded while it runs. */
+      processes?: ProcessRegistry
     }
   | { kind: 'attach'; url: string; password?: string; directory: string; logger: Logger }
 
@@ -44,6 +47,7 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
           ...(options.startTimeoutMs !== undefined && { startTimeoutMs: options.startTimeoutMs }),
           logger: log,
           ...(options.signal && { signal: options.signal }),
+          ...(options.processes && { processes: options.processes }),
         })
       : undefined
   const url = proc?.url ?? (options.kind === 'attach' ? options.url : '')

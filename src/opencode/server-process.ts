@@ -3,6 +3,9 @@ import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { createServer } from 'node:net'
 import type { Logger } from '../engine/ports'
+import { scrubSecrets } from '../engine/util/scrub-secrets'
+import type { ProcessRegistry } from '../node/process-registry'
+import { endTree, GROUP_TAG_ENV, newGroupTag, signalTree } from '../node/process-tree'
 
 /** Options of {@link startServerProcess}. */
 export interface ServerProcessOptions {
@@ -20,6 +23,8 @@ export interface ServerProcessOptions {
   logger: Logger
   /** Abandons the start: the process group is ended and the promise rejects. */
   signal?: AbortSignal
+  /** Records the server's process group, so a host that dies leaves it to the next to end. */
+  processes?: ProcessRegistry
 }
 
 export interface ServerProcess {
@@ -64,10 +69,12 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
     '--hostname=127.0.0.1',
     `--port=${port}`,
   ])
+  const tag = newGroupTag()
   const child = spawn(command, args, {
     cwd: options.cwd,
-    env,
+    env: { ...env, [GROUP_TAG_ENV]: tag },
     detached: true,
+    windowsHide: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   const pid = child.pid
@@ -75,14 +82,24 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
     const err = await new Promise<Error>((resolve) => child.once('error', resolve))
     throw new ServerStartError(`Could not start ${options.binary}: ${err.message}`, '')
   }
+  options.processes?.add('opencode server', pid, tag)
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   )
   // From the spawn on: if our host process exits without dispose() (a crash, process.exit), still
-  // end the group.
-  const onHostExit = () => signalGroup(pid, 'SIGKILL')
+  // end the group (children of the server outlive it: this stays until the group is ended).
+  const onHostExit = () => {
+    signalTree(pid, 'SIGKILL', tag)
+    options.processes?.remove(tag)
+  }
   process.once('exit', onHostExit)
-  void exited.then(() => process.off('exit', onHostExit))
+  const stop = async () => {
+    const running = child.exitCode === null && child.signalCode === null
+    const seen = await endTree(pid, { exited, running, graceMs: options.killGraceMs ?? 3_000, tag })
+    if (!seen) options.logger.warn(`opencode server ${pid} did not exit after SIGKILL`)
+    process.off('exit', onHostExit)
+    options.processes?.remove(tag)
+  }
   let output = ''
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-8_000)
@@ -95,12 +112,18 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
   try {
     url = await waitForUrl(child, () => output, options.startTimeoutMs ?? 30_000, options.signal)
   } catch (err) {
-    await killGroup(child, pid, exited, options.killGraceMs ?? 3_000)
+    await stop()
+    // What the server printed is the only clue to why it did not start (a bad config, a port).
+    const printed = scrubSecrets(output.trim())
+    const line = `opencode server ${pid} did not start: ${(err as Error).message}`
+    if (options.signal?.aborted) log.info(line)
+    else log.error(printed ? `${line}; its output:\n${printed}` : `${line}; it printed nothing`)
     throw err
   }
   log.info(`opencode server ${pid} listening on ${url}`)
 
   let disposed = false
+  let stopping: Promise<void> | undefined
   const exitListeners: ((info: { code: number | null; signal: NodeJS.Signals | null }) => void)[] = []
   void exited.then((info) => {
     if (disposed) return
@@ -113,11 +136,10 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
     pid,
     exited,
     onUnexpectedExit: (l) => void exitListeners.push(l),
-    dispose: async () => {
-      if (disposed) return exited.then(() => undefined)
+    dispose: () => {
       disposed = true
-      await killGroup(child, pid, exited, options.killGraceMs ?? 3_000)
-      log.info(`opencode server ${pid} stopped`)
+      stopping ??= stop().then(() => log.info(`opencode server ${pid} stopped`))
+      return stopping
     },
   }
 }
@@ -168,35 +190,6 @@ function waitForUrl(
     if (signal?.aborted) onAbort()
     else signal?.addEventListener('abort', onAbort)
   })
-}
-
-async function killGroup(
-  child: ChildProcess,
-  pid: number,
-  exited: Promise<unknown>,
-  graceMs: number,
-): Promise<void> {
-  if (child.exitCode === null && child.signalCode === null) {
-    signalGroup(pid, 'SIGTERM')
-    let timer: NodeJS.Timeout | undefined
-    const timedOut = await Promise.race([
-      exited.then(() => false),
-      new Promise<boolean>((r) => (timer = setTimeout(() => r(true), graceMs))),
-    ])
-    clearTimeout(timer)
-    if (timedOut) signalGroup(pid, 'SIGKILL')
-    await exited
-  }
-  // Children of the server (tools, LSPs) may outlive it in the group: end them too.
-  signalGroup(pid, 'SIGKILL')
-}
-
-function signalGroup(pid: number, sig: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, sig)
-  } catch {
-    // the group is already gone
-  }
 }
 
 const SETPRIV = '/usr/bin/setpriv'

@@ -12,6 +12,7 @@ import { VerbatimFile } from '../node/verbatim-file'
 import { discardMission, newestIfInterrupted, type InterruptedMission } from '../node/interrupted-missions'
 import { ProjectLock } from '../node/project-lock'
 import { NodeWorkspace } from '../node/workspace'
+import type { ProcessRegistry } from '../node/process-registry'
 import { missionSettings } from './config'
 import type { ServerController } from './server-controller'
 import type { Supervisor } from '../opencode/supervisor'
@@ -40,6 +41,8 @@ export class MissionController implements vscode.Disposable {
     /** The extension's storage folder: journals live there, one file per mission. */
     private readonly storageDir: string,
     private readonly log: Logger,
+    /** Where a running check's process group is recorded. */
+    private readonly processes?: ProcessRegistry,
   ) {}
 
   get current(): MissionState | undefined {
@@ -118,7 +121,7 @@ export class MissionController implements vscode.Disposable {
         {
           sessions: connection,
           events: connection,
-          workspace: new NodeWorkspace(dir),
+          workspace: new NodeWorkspace(dir, process.env, this.processes),
           journal,
           verbatim: VerbatimFile.beside(journal.path),
           clock: systemClock,

@@ -8,6 +8,7 @@ import { checkOpencodeBinary } from '../opencode/binary-version'
 import { opencodeSearchFrom } from '../opencode/managed-opencode'
 import { FolderConnections } from '../opencode/folder-connections'
 import type { Supervisor } from '../opencode/supervisor'
+import type { ProcessRegistry } from '../node/process-registry'
 import { missionServerConfig } from '../plugin-config/server-config'
 import type { ServerStatus } from '../shared/protocol'
 import { serverUrlProblem } from '../engine/preflight/server-url'
@@ -41,6 +42,8 @@ export class ServerController implements vscode.Disposable {
     private readonly secrets: vscode.SecretStorage,
     /** The extension's global storage, where "Install OpenCode 1.x" puts OpenCode. */
     private readonly storageDir?: string,
+    /** Where the started server's process group is recorded while it runs. */
+    private readonly processes?: ProcessRegistry,
   ) {}
 
   /** True when missions run on a server the user runs (`orchestrator.serverUrl`), not one we start. */
@@ -117,6 +120,7 @@ export class ServerController implements vscode.Disposable {
             configContent: this.#serverConfig(),
             logger: this.log,
             ...(signal && { signal }),
+            ...(this.processes && { processes: this.processes }),
           })
       // A server that dies is restarted by the supervisor; a mission keeps its ports and resumes.
       connection.onState((s) => {

@@ -100,6 +100,32 @@ describe('the mission start', () => {
   })
 })
 
+describe('Stop while the base is taken', () => {
+  it('ends the git calls (the signal) and starts nothing', async () => {
+    const m = fakeMission()
+    let signal: AbortSignal | undefined
+    Object.assign(m.workspace, {
+      captureBase: (options: { signal: AbortSignal }) =>
+        new Promise<WorkspaceBase>((_, reject) => {
+          signal = options.signal
+          signal.addEventListener('abort', () =>
+            reject(new Error('git add was ended: the mission was stopped')),
+          )
+        }),
+    })
+    const done = m.mission.run()
+    await flush()
+    expect(signal?.aborted).toBe(false)
+    await m.mission.stop()
+    expect(signal?.aborted).toBe(true)
+    expect((await done).phase).toBe('stopped')
+    await flush()
+    const types = parseEntries(m.store.lines).entries.map((e) => e.type)
+    expect(types).not.toContain('mission.started')
+    expect(m.oc.prompts).toEqual([])
+  })
+})
+
 describe('mission options', () => {
   it.each([0, -1, 1.5, Number.NaN])('refuses a total of %s sessions before anything starts', (total) => {
     expect(() => fakeMission({ caps: { total } })).toThrow(/caps\.total.*whole number >= 1/)

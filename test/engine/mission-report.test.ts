@@ -58,6 +58,13 @@ describe("a past mission's report", () => {
 })
 
 describe("a past mission's status", () => {
+  it('names the untracked files left out of the base', () => {
+    const leftOut = 'untracked files over 5.0 MB left out of the base: data.bin (30.0 MB)'
+    const base = { kind: 'git' as const, ref: 'deadbeefcafe1234', untracked: ['data.bin'], leftOut }
+    const md = missionReport('m1', replay([entries[0]!, { at: 1, type: 'mission.base', base }]))
+    expect(md).toContain(`- Base: git \`deadbeefcafe\` (${leftOut})`)
+  })
+
   it('says when a completed mission ran no check, so it never reads as a checked success', () => {
     const [started] = entries
     const ended = (withEvidence: boolean): JournalEntry[] => [

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
 import {
   existsSync,
   mkdirSync,
@@ -13,11 +14,21 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { checkRelativePath } from '../../src/engine/record/diff-target'
-import { captureGitBase, changedSinceBase, contentAtBase } from '../../src/node/git-base'
+import {
+  BASE_FILE_LIMIT_BYTES,
+  captureGitBase,
+  changedSinceBase,
+  contentAtBase,
+} from '../../src/node/git-base'
 import { NodeWorkspace } from '../../src/node/workspace'
+import { commandLine, endMarked, eventually, markedProcesses, MARK_ENV } from '../support/proc-marks'
 
 const dirs: string[] = []
-afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })))
+const marks: string[] = []
+afterEach(async () => {
+  dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true }))
+  await endMarked(marks.splice(0))
+})
 
 const env = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', HOME: tmpdir() }
 const git = (dir: string, ...args: string[]) => execFileSync('git', args, { cwd: dir, env }).toString()
@@ -132,4 +143,61 @@ describe('the mission base in git', () => {
         await expect(run(), ref).rejects.toThrow(`"${ref}" is not a git object id (40 or 64 hex digits)`)
     expect(existsSync(`${out}:./mod.txt`)).toBe(false)
   })
+
+  it('leaves large untracked files out of the base, names them, and never copies them into .git', async () => {
+    const dir = repo()
+    const big = 'big file [1].bin' // pathspec magic characters are taken literally
+    writeFileSync(join(dir, big), Buffer.alloc(BASE_FILE_LIMIT_BYTES + 1024 * 1024, 1))
+    const hash = git(dir, 'hash-object', '--', big).trim() // computed, not written
+    const base = await captureGitBase(dir, env)
+    if (base.kind !== 'git') throw new Error(base.reason)
+    expect(base.untracked).toEqual([big])
+    expect(base.leftOut).toBe(`untracked files over 5.0 MB left out of the base: ${big} (6.0 MB)`)
+    expect(await contentAtBase(dir, base, 'loose.txt', env)).toBe('untracked at start\n') // small ones are in
+    expect(await contentAtBase(dir, base, big, env)).toBe('')
+
+    // The agents add another large file: it is new since the base, and not hashed either.
+    writeFileSync(join(dir, 'new-big.bin'), Buffer.alloc(BASE_FILE_LIMIT_BYTES + 1, 2))
+    const newHash = git(dir, 'hash-object', 'new-big.bin').trim()
+    expect(await changedSinceBase(dir, base, env)).toEqual(['new-big.bin'])
+    for (const h of [hash, newHash])
+      expect(() => execFileSync('git', ['cat-file', '-e', h], { cwd: dir, env, stdio: 'ignore' })).toThrow()
+  })
+
+  it('ends a git call that hangs, with its children, and the base is unknown with the reason', async () => {
+    const dir = repo()
+    const mark = slowFilter(dir)
+    const t0 = Date.now()
+    // The mission records a base that cannot be taken as unknown, with this message.
+    await expect(captureGitBase(dir, { ...env, [MARK_ENV]: mark }, { timeoutMs: 500 })).rejects.toThrow(
+      'git add did not finish within 0.5 s',
+    )
+    expect(Date.now() - t0).toBeLessThan(5_000)
+    expect(await eventually(() => markedProcesses(mark).length === 0, 1_000)).toBe(true)
+  })
+
+  it('ends a git call when the mission is stopped', async () => {
+    const dir = repo()
+    const mark = slowFilter(dir)
+    const stop = new AbortController()
+    const taking = new NodeWorkspace(dir, { ...env, [MARK_ENV]: mark }).captureBase({ signal: stop.signal })
+    expect(
+      await eventually(() => markedProcesses(mark).some((p) => commandLine(p).includes('sleep')), 5_000),
+    ).toBe(true)
+    const t0 = Date.now()
+    stop.abort()
+    await expect(taking).rejects.toThrow('git add was ended: the mission was stopped')
+    expect(Date.now() - t0).toBeLessThan(1_000)
+    expect(await eventually(() => markedProcesses(mark).length === 0, 1_000)).toBe(true)
+  })
 })
+
+/** A clean filter that hangs on the repository's untracked .slow file; returns the mark of its processes. */
+function slowFilter(dir: string): string {
+  git(dir, 'config', 'filter.slow.clean', 'sleep 30; cat')
+  writeFileSync(join(dir, '.gitattributes'), '*.slow filter=slow\n')
+  writeFileSync(join(dir, 'data.slow'), 'x\n')
+  const mark = randomUUID()
+  marks.push(mark)
+  return mark
+}

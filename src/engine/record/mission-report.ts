@@ -39,7 +39,7 @@ export function missionReport(id: string, snap: MissionSnapshot): string {
   out.push(`- Tokens: ${snap.tokens} · cost: $${snap.cost.toFixed(4)}`)
   if (snap.base)
     out.push(
-      `- Base: ${snap.base.kind === 'git' ? `git \`${snap.base.ref.slice(0, 12)}\`` : `unknown (${snap.base.reason})`}`,
+      `- Base: ${snap.base.kind === 'git' ? `git \`${snap.base.ref.slice(0, 12)}\`${snap.base.leftOut ? ` (${snap.base.leftOut})` : ''}` : `unknown (${snap.base.reason})`}`,
     )
   out.push('', '## Todos')
   if (todos.length === 0) out.push('', '_No plan was accepted._')
