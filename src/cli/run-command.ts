@@ -31,7 +31,7 @@ import { cliPreflight } from './preflight-check'
 import { checkLine, endLine, notStartedReport, progressLine, toReport } from './report'
 import { answerStuck, terminalAsk } from './stuck-prompt'
 
-const USAGE = `usage: orchestrator run --goal "<text>" [--dir D] [--server-url URL --password P]
+const USAGE = `usage: orchestrator run --goal "<text>" [--dir D] [--server-url URL [--password-file F | --password P]]
        [--opencode-config FILE] [--model role=provider/model]... [--concurrency N]
        [--check "<cmd>" | --no-check] [--cap role:worker=N | provider:ID=N | model:PROVIDER/MODEL=N]...
        [--max-iterations N] [--max-tokens N] [--max-cost USD] [--max-minutes N] [--opencode PATH]
@@ -46,7 +46,9 @@ stderr; the exit code is 0 only when the mission completed.
   --goal "<text>"          what the mission should achieve
   --demo                   the offline demo with the built-in scripted model (in a new project unless --dir)
   --dir D                  the project folder (default: the current one)
-  --server-url URL         use a running OpenCode server (with --password P) instead of starting one
+  --server-url URL         use a running OpenCode server instead of starting one
+  --password-file F        that server's password: the first line of F (else OPENCODE_SERVER_PASSWORD)
+  --password P             the same on the command line, where every local user can read it (\`ps\`)
   --opencode-config FILE   JSON merged into the started server's config (providers, models)
   --opencode PATH          the opencode binary to start
   --model role=p/m         the model of a role: planner, worker or reviewer (repeatable)
@@ -70,6 +72,7 @@ export async function runCommand(argv: string[], rawIo: CliIo): Promise<number> 
         dir: { type: 'string' },
         'server-url': { type: 'string' },
         password: { type: 'string' },
+        'password-file': { type: 'string' },
         'opencode-config': { type: 'string' },
         opencode: { type: 'string' },
         model: { type: 'string', multiple: true, default: [] },
@@ -181,7 +184,14 @@ export async function runCommand(argv: string[], rawIo: CliIo): Promise<number> 
         io.stderr(`orchestrator run: --server-url ${bad}\n`)
         return 2
       }
-      const password = args.password ?? io.env.OPENCODE_SERVER_PASSWORD
+      let password: string | undefined
+      try {
+        const file = args['password-file']
+        password = serverPassword(args.password, file && resolve(io.cwd, file), io.env)
+      } catch (err) {
+        io.stderr(`orchestrator run: ${(err as Error).message}\n`)
+        return 2
+      }
       // Before connecting: an attached server may not answer, or lack our plugin or a provider.
       const client = createClient({ baseUrl: url, directory, ...(password && { password }) })
       const refused = await cliPreflight(client, url, { attached: true, ...models(tuning) }, io)
@@ -276,6 +286,29 @@ export async function runCommand(argv: string[], rawIo: CliIo): Promise<number> 
     process.off('SIGTERM', onSignal)
     for (const c of cleanup.reverse()) await c()
   }
+}
+
+/**
+ * The attached server's password: from --password-file (its first line), --password, else
+ * OPENCODE_SERVER_PASSWORD. The file and the variable keep it out of the argv that `ps` shows.
+ */
+function serverPassword(
+  flag: string | undefined,
+  file: string | undefined,
+  env: NodeJS.ProcessEnv,
+): string | undefined {
+  if (flag !== undefined && file !== undefined)
+    throw new Error('give --password-file or --password, not both')
+  if (file === undefined) return flag ?? env.OPENCODE_SERVER_PASSWORD
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (err) {
+    throw new Error(`cannot read --password-file: ${(err as Error).message}`)
+  }
+  const password = text.split(/\r?\n/, 1)[0] ?? ''
+  if (!password) throw new Error(`--password-file ${file} is empty: its first line is the password`)
+  return password
 }
 
 function positiveInt(name: string, raw: string | undefined): number | undefined {

@@ -121,3 +121,26 @@ describe('orchestrator run: no opencode binary', () => {
     }
   })
 })
+
+describe('orchestrator run: the attached server’s password', () => {
+  it('refuses --password with --password-file, and an unreadable or empty file, before connecting', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'orchestrator-pw-'))
+    try {
+      const url = ['--goal', 'x', '--server-url', 'http://127.0.0.1:1']
+      const both = io()
+      writeFileSync(join(root, 'pw'), 'from-file\n')
+      expect(await runCommand([...url, '--password', 'p', '--password-file', join(root, 'pw')], both)).toBe(2)
+      expect(both.err).toContain('give --password-file or --password, not both')
+      const missing = io()
+      expect(await runCommand([...url, '--password-file', join(root, 'nope')], missing)).toBe(2)
+      expect(missing.err).toContain('cannot read --password-file: ENOENT')
+      const empty = io()
+      writeFileSync(join(root, 'empty'), '\n')
+      expect(await runCommand([...url, '--password-file', join(root, 'empty')], empty)).toBe(2)
+      expect(empty.err).toContain('is empty: its first line is the password')
+      for (const o of [both, missing, empty]) expect(o.err).not.toContain('preflight')
+    } finally {
+      rmSync(root, { recursive: true, force: true })
+    }
+  })
+})
