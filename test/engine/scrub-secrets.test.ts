@@ -24,6 +24,7 @@ const secretLines: [line: string, secrets: string[], kept: string[]][] = [
     ['SECRET_KEY_BASE='],
   ],
   ['PRIVATE_KEY=MIIEvQIBADANBgkqhkiG9w0BAQEFAASC', ['MIIEvQIBADANBgkq'], ['PRIVATE_KEY=']],
+  ['DB_PWD=Tr0ub4dor&3x', ['Tr0ub4dor'], ['DB_PWD=']],
   ['DB_PASS=Tr0ub4dor&3', ['Tr0ub4dor'], ['DB_PASS=']],
   ['CREDENTIALS={"user":"ci","key":"c2VjcmV0LWtleQ"}', ['c2VjcmV0LWtleQ'], ['CREDENTIALS=']],
   ['export GITHUB_TOKEN=not-a-real-shape-but-secret-01', ['not-a-real-shape'], ['export GITHUB_TOKEN=']],
@@ -166,6 +167,9 @@ const lookAlikes = [
   'keyboard layout: us',
   'mission completed — no check ran',
   'Error: ENOENT: no such file or directory, open /tmp/x.json',
+  'worker ses_1: ProviderAuthError: the provider rejected the request',
+  'AUTH_FAILED: sign in again',
+  'PWD=/home/dev/project',
 ]
 
 describe('scrubSecrets on a corpus of log lines', () => {

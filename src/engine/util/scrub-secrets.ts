@@ -31,7 +31,10 @@ const SECRET_WORDS = new Set([
 ])
 /** Two words that together name a secret: `API_KEY`, `privateKey`, `x-access-key`… */
 const SECRET_PAIRS = new Set(['api key', 'private key', 'access key', 'signing key', 'encryption key'])
-/** A name ending in one of these names something about a secret, not the secret: `token_count`, `--password-file`. */
+/**
+ * A name ending in one of these names something about a secret, not the secret: `token_count`,
+ * `--password-file`, `ProviderAuthError: …` (whose message says what went wrong).
+ */
 const NOT_THE_SECRET = new Set([
   'count',
   'counts',
@@ -46,6 +49,11 @@ const NOT_THE_SECRET = new Set([
   'ttl',
   'expiry',
   'expires',
+  'error',
+  'errors',
+  'exception',
+  'failed',
+  'failure',
 ])
 
 /** True for a name like `STRIPE_SECRET_KEY`, `apiKey`, `--password`, `Set-Cookie`, `DB_PASS`. */
@@ -56,6 +64,8 @@ export function isSecretName(name: string): boolean {
     .split(/[^a-z0-9]+/)
     .filter(Boolean)
   if (words.length === 0 || NOT_THE_SECRET.has(words[words.length - 1] as string)) return false
+  // `PWD` alone is the shell's working directory; `DB_PWD` is a password.
+  if (words.length === 1 && words[0] === 'pwd') return false
   return words.some((w, i) => SECRET_WORDS.has(w) || SECRET_PAIRS.has(`${w} ${words[i + 1]}`))
 }
 
