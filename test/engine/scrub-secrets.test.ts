@@ -39,6 +39,8 @@ const secretLines: [line: string, secrets: string[], kept: string[]][] = [
     ['OPENCODE_SERVER_PASSWORD='],
   ],
   ['db:\n  password: hunter2\n  host: db.local', ['hunter2'], ['host: db.local']],
+  // An empty value ends at its line: the next line's field survives.
+  ['settings:\n  password:\n  user: bob', [], ['settings:\n', '\n  user: bob']],
   [
     'config {"apiKey":"abc123def456","baseURL":"http://127.0.0.1:4096/v1"}',
     ['abc123def456'],

@@ -71,7 +71,7 @@ export function isSecretName(name: string): boolean {
 
 // A field name, then `:` or `=`. Names are matched whole and then judged by isSecretName (one
 // linear pass: a pattern that searched names for secret words backtracked quadratically on long runs).
-const NAME_AND_SEPARATOR = /(?<![\w.-])(-{0,2}[A-Za-z_][\w.-]*)(["']?\s*[:=]\s*)/g
+const NAME_AND_SEPARATOR = /(?<![\w.-])(-{0,2}[A-Za-z_][\w.-]*)(["']?[ \t]*[:=][ \t]*)/g
 /** A secret field's value: a quoted string, else the rest of the line (a header's value holds spaces). */
 const FIELD_VALUE = /"[^"\n]*"?|'[^'\n]*'?|[^\n]*/y
 // A command-line flag and its separate value: `--password hunter2`, `--api-key sk-…`.
