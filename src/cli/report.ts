@@ -2,6 +2,7 @@
 
 import { NO_CHECK } from '../engine/mission'
 import type { MissionState } from '../engine/record/mission-state'
+import { scrubStrings } from '../engine/util/scrub-secrets'
 import { waitingText } from '../shared/waiting'
 
 /** The `--json` report (a contract: product.md). */
@@ -27,8 +28,9 @@ export interface MissionReport {
   checkCommand: string | null
 }
 
+/** The report of a mission, every string in it scrubbed: reasons and summaries can echo a provider's key. */
 export function toReport(s: MissionState): MissionReport {
-  return {
+  return scrubStrings({
     status: s.phase === 'completed' ? 'completed' : s.phase === 'stopped' ? 'stopped' : 'failed',
     reason: s.reason ?? null,
     todos: s.todos.map((t) => ({
@@ -45,7 +47,7 @@ export function toReport(s: MissionState): MissionReport {
     durationMs: (s.endedAt ?? s.startedAt) - s.startedAt,
     modelCalls: s.modelCalls,
     checkCommand: s.check?.command ?? null,
-  }
+  })
 }
 
 /** The `--json` report of a mission that never started: a failed preflight, a server that would not start. */
@@ -56,7 +58,7 @@ export function notStartedReport(
 ): MissionReport {
   return {
     status,
-    reason,
+    reason: scrubStrings(reason),
     todos: [],
     iterations: 0,
     tokens: 0,

@@ -39,7 +39,7 @@ import { cliPreflight } from './preflight-check'
 import { checkLine, endLine, notStartedReport, progressLine, toReport } from './report'
 import { answerStuck, terminalAsk } from './stuck-prompt'
 
-const USAGE = `usage: orchestrator run --goal "<text>" [--dir D] [--server-url URL --password P]
+const USAGE = `usage: orchestrator run --goal "<text>" [--dir D] [--server-url URL [--password-file F | --password P]]
        [--opencode-config FILE] [--model role=provider/model]... [--concurrency N]
        [--check "<cmd>" | --no-check] [--cap role:worker=N | provider:ID=N | model:PROVIDER/MODEL=N]...
        [--max-iterations N] [--max-tokens N] [--max-cost USD] [--max-minutes N] [--opencode PATH]
@@ -58,7 +58,9 @@ Ctrl-C stops the mission; SIGTERM or a closed terminal (SIGHUP) interrupts it: -
                            with the options it started with (see orchestrator history)
   --demo                   the offline demo with the built-in scripted model (in a new project unless --dir)
   --dir D                  the project folder (default: the current one)
-  --server-url URL         use a running OpenCode server (with --password P) instead of starting one
+  --server-url URL         use a running OpenCode server instead of starting one
+  --password-file F        that server's password: the first line of F (else OPENCODE_SERVER_PASSWORD)
+  --password P             the same on the command line, where every local user can read it (\`ps\`)
   --opencode-config FILE   JSON merged into the started server's config (providers, models)
   --opencode PATH          the opencode binary to start
   --model role=p/m         the model of a role: planner, worker or reviewer (repeatable)
@@ -82,6 +84,7 @@ export async function runCommand(argv: string[], rawIo: CliIo): Promise<number> 
         dir: { type: 'string' },
         'server-url': { type: 'string' },
         password: { type: 'string' },
+        'password-file': { type: 'string' },
         'opencode-config': { type: 'string' },
         opencode: { type: 'string' },
         model: { type: 'string', multiple: true, default: [] },
@@ -243,7 +246,14 @@ export async function runCommand(argv: string[], rawIo: CliIo): Promise<number> 
         io.stderr(`orchestrator run: --server-url ${bad}\n`)
         return 2
       }
-      const password = args.password ?? io.env.OPENCODE_SERVER_PASSWORD
+      let password: string | undefined
+      try {
+        const file = args['password-file']
+        password = serverPassword(args.password, file && resolve(io.cwd, file), io.env)
+      } catch (err) {
+        io.stderr(`orchestrator run: ${(err as Error).message}\n`)
+        return 2
+      }
       // Before connecting: an attached server may not answer, or lack our plugin or a provider.
       const client = createClient({ baseUrl: url, directory, ...(password && { password }) })
       const refused = await cliPreflight(client, url, { attached: true, ...models(tuning) }, io)
@@ -359,6 +369,29 @@ export async function runCommand(argv: string[], rawIo: CliIo): Promise<number> 
 }
 
 const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP']
+
+/**
+ * The attached server's password: from --password-file (its first line), --password, else
+ * OPENCODE_SERVER_PASSWORD. The file and the variable keep it out of the argv that `ps` shows.
+ */
+function serverPassword(
+  flag: string | undefined,
+  file: string | undefined,
+  env: NodeJS.ProcessEnv,
+): string | undefined {
+  if (flag !== undefined && file !== undefined)
+    throw new Error('give --password-file or --password, not both')
+  if (file === undefined) return flag ?? env.OPENCODE_SERVER_PASSWORD
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (err) {
+    throw new Error(`cannot read --password-file: ${(err as Error).message}`)
+  }
+  const password = text.split(/\r?\n/, 1)[0] ?? ''
+  if (!password) throw new Error(`--password-file ${file} is empty: its first line is the password`)
+  return password
+}
 
 function positiveInt(name: string, raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined

@@ -59,6 +59,8 @@ const LISTENING = /opencode server listening on (http:\/\/\S+)/
  */
 export async function startServerProcess(options: ServerProcessOptions): Promise<ServerProcess> {
   const password = randomBytes(24).toString('base64url')
+  // Both secrets travel in the server's environment (OpenCode 1.18 reads its password from there only);
+  // the companion plugin's `shell.env` hook keeps them out of the agents' tool shells.
   const env: NodeJS.ProcessEnv = { ...options.env, OPENCODE_SERVER_PASSWORD: password }
   if (options.configContent) env.OPENCODE_CONFIG_CONTENT = JSON.stringify(options.configContent)
   // `--port=0` means "4096 if free": a fixed port collides across servers and lets a client reuse a

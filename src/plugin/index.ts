@@ -8,6 +8,7 @@ import type { Event } from '@opencode-ai/sdk'
 import { addAgents, parsePluginOptions } from './agents'
 import { guardEdit } from './edit-guard'
 import { OwnershipReader } from './ownership'
+import { hideServerSecrets } from './shell-env'
 import { assertMissionCall, isMissionTool, missionTools } from './tools'
 import { TurnHold } from './turn-hold'
 
@@ -27,6 +28,10 @@ export const OrchestratorPlugin: Plugin = async (input, options) => {
     ),
     'chat.params': async (call) => {
       await hold.beforeModelCall(call.sessionID, call.message.id)
+    },
+    // Agents' shell commands do not inherit the server's password and config content.
+    'shell.env': async (_call, output) => {
+      hideServerSecrets(output.env)
     },
     event: async ({ event }) => {
       const sessionID = settledSession(event)

@@ -1,5 +1,8 @@
 import type { AgentState, MissionState } from '../engine/record/mission-state'
 import type { Config } from '../shared/constants'
+import { NO_CHECK } from '../engine/mission'
+import type { NeedsYou } from '../engine/record/mission-state'
+import { scrubSecrets } from '../engine/util/scrub-secrets'
 
 // When a toast is shown. Pure, so the rules are tested without a workbench: a mission's end is news
 // only when the dashboard is not on screen; what needs the user (a permission ask, a provider stuck in
@@ -48,7 +51,7 @@ export function needsYouNotices(state: MissionState, now: number): NeedsYouNotic
     if (a.status === 'retry' && a.retry && a.retry.attempt >= STUCK_RETRY_ATTEMPTS)
       out.push({
         key: `retry:${a.sessionId}:${a.busySince ?? a.startedAt}`,
-        message: `${who(a)} is stuck: its provider keeps failing (retry ${a.retry.attempt}: ${a.retry.message}).`,
+        message: `${who(a)} is stuck: its provider keeps failing (retry ${a.retry.attempt}: ${scrubSecrets(a.retry.message)}).`,
       })
     else if ((a.status === 'busy' || a.status === 'starting') && now - a.lastActivityAt > STALL_MS)
       out.push({
@@ -57,4 +60,30 @@ export function needsYouNotices(state: MissionState, now: number): NeedsYouNotic
       })
   }
   return out
+}
+
+/** The toast of a mission's end: how it ended, a failure with its reason (scrubbed of secrets). */
+export function missionEndToast(
+  state: MissionState,
+): { level: 'info' | 'warning' | 'error'; text: string; dashboard: boolean } | undefined {
+  const goal = state.goal.length > 60 ? `${state.goal.slice(0, 59)}…` : state.goal
+  if (state.phase === 'completed' && !state.check?.command)
+    return { level: 'warning', text: `Mission ${NO_CHECK}: ${goal}`, dashboard: true }
+  if (state.phase === 'completed')
+    return { level: 'info', text: `Mission completed: ${goal}`, dashboard: true }
+  if (state.phase === 'failed')
+    return {
+      level: 'error',
+      text: `Mission failed: ${scrubSecrets(state.reason ?? 'unknown reason')}`,
+      dashboard: true,
+    }
+  if (state.phase === 'stopped')
+    return { level: 'warning', text: `Mission stopped: ${goal}`, dashboard: false }
+  return undefined
+}
+
+/** The keep-waiting question's text, with the seconds left at `now`. */
+export function stuckToastText(ask: NeedsYou, now: number): string {
+  const secs = Math.max(0, Math.round((ask.deadline - now) / 1000))
+  return `The mission needs you: ${scrubSecrets(ask.reason)}. It stops in ${secs} s unless you keep waiting.`
 }

@@ -1,26 +1,24 @@
 // The toasts themselves; whether one is shown is notification-policy.ts's call.
 import * as vscode from 'vscode'
-import { NO_CHECK } from '../engine/mission'
 import type { MissionState, NeedsYou, PermissionAsk } from '../engine/record/mission-state'
 import { Commands } from '../shared/constants'
+import { missionEndToast, stuckToastText } from './notification-policy'
 
 /** One toast per mission end (completion, failure with its reason, or stop) when the policy allows. */
 export function notifyMissionEnd(state: MissionState, allowed: boolean): void {
-  if (!allowed) return
-  const goal = state.goal.length > 60 ? `${state.goal.slice(0, 59)}…` : state.goal
+  const toast = allowed ? missionEndToast(state) : undefined
+  if (!toast) return
+  const show = (text: string, ...items: string[]) =>
+    toast.level === 'error'
+      ? vscode.window.showErrorMessage(text, ...items)
+      : toast.level === 'warning'
+        ? vscode.window.showWarningMessage(text, ...items)
+        : vscode.window.showInformationMessage(text, ...items)
+  if (!toast.dashboard) return void show(toast.text)
   const open = 'Open Dashboard'
-  const follow = (choice: string | undefined) => {
+  void show(toast.text, open).then((choice) => {
     if (choice === open) void vscode.commands.executeCommand(Commands.showDashboard)
-  }
-  if (state.phase === 'completed' && !state.check?.command)
-    void vscode.window.showWarningMessage(`Mission ${NO_CHECK}: ${goal}`, open).then(follow)
-  else if (state.phase === 'completed')
-    void vscode.window.showInformationMessage(`Mission completed: ${goal}`, open).then(follow)
-  else if (state.phase === 'failed')
-    void vscode.window
-      .showErrorMessage(`Mission failed: ${state.reason ?? 'unknown reason'}`, open)
-      .then(follow)
-  else if (state.phase === 'stopped') void vscode.window.showWarningMessage(`Mission stopped: ${goal}`)
+  })
 }
 
 /** An agent waits on the user (a provider stuck in retry, a stall): say so, with the dashboard at hand. */
@@ -57,13 +55,8 @@ export function notifyPermission(
  * stop. Without an answer the mission ends by itself at the deadline.
  */
 export function notifyStuck(ask: NeedsYou, answer: (choice: 'keep' | 'stop') => void): void {
-  const secs = Math.max(0, Math.round((ask.deadline - Date.now()) / 1000))
   void vscode.window
-    .showWarningMessage(
-      `The mission needs you: ${ask.reason}. It stops in ${secs} s unless you keep waiting.`,
-      'Keep Waiting',
-      'Stop',
-    )
+    .showWarningMessage(stuckToastText(ask, Date.now()), 'Keep Waiting', 'Stop')
     .then((choice) => {
       if (choice === 'Keep Waiting') answer('keep')
       else if (choice === 'Stop') answer('stop')

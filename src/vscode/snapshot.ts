@@ -23,6 +23,7 @@ import {
   type TodoView,
 } from '../shared/protocol'
 import { sameItems } from '../shared/same-items'
+import { scrubSecrets } from '../engine/util/scrub-secrets'
 import { foldAgents } from './agent-folding'
 import type { ServerState } from './server-controller'
 
@@ -30,7 +31,8 @@ import type { ServerState } from './server-controller'
 const EVIDENCE_TAIL_CHARS = 4_000
 
 // Every view type is built field by field: the engine state may grow fields the view must not
-// carry (session ids of asks, full check output), and a spread would leak them.
+// carry (session ids of asks, full check output), and a spread would leak them. Reasons, results and
+// provider errors are scrubbed of secrets: they can quote what a provider echoed.
 
 export function toMissionView(m: MissionState, folder?: string): MissionView {
   const evidence = m.evidence.at(-1)
@@ -43,8 +45,8 @@ export function toMissionView(m: MissionState, folder?: string): MissionView {
     paused: m.paused,
     startedAt: m.startedAt,
     ...(m.endedAt !== undefined && { endedAt: m.endedAt }),
-    ...(m.result !== undefined && { result: m.result }),
-    ...(m.reason !== undefined && { reason: m.reason }),
+    ...(m.result !== undefined && { result: scrubSecrets(m.result) }),
+    ...(m.reason !== undefined && { reason: scrubSecrets(m.reason) }),
     ...(m.check && { check: { command: m.check.command, source: m.check.source } }),
     tokens: m.tokens,
     cost: m.cost,
@@ -53,7 +55,11 @@ export function toMissionView(m: MissionState, folder?: string): MissionView {
     todos: m.todos.map((t) => todoView(t, folded.get(t.id) ?? [], isTerminal(m.phase))),
     inbox: cached(views.inbox, m.inbox, (ps) => ps.map(toPermissionView)),
     ...(m.needsYou && {
-      needsYou: { role: m.needsYou.role, reason: m.needsYou.reason, deadline: m.needsYou.deadline },
+      needsYou: {
+        role: m.needsYou.role,
+        reason: scrubSecrets(m.needsYou.reason),
+        deadline: m.needsYou.deadline,
+      },
     }),
     ...(evidence && { evidence: cached(views.evidence, evidence, toEvidenceView) }),
     budgets: cached(views.budgets, m.budgets, (b) => ({
@@ -118,10 +124,10 @@ function toAgentView(a: AgentState): AgentView {
     ...(a.todoId !== undefined && { todoId: a.todoId }),
     ...(a.tool !== undefined && { tool: a.tool }),
     ...(a.text !== undefined && { text: a.text }),
-    ...(a.error !== undefined && { error: a.error }),
+    ...(a.error !== undefined && { error: scrubSecrets(a.error) }),
     ...(a.provider !== undefined && { provider: a.provider }),
     ...(a.retry !== undefined && {
-      retry: { attempt: a.retry.attempt, message: a.retry.message, next: a.retry.next },
+      retry: { attempt: a.retry.attempt, message: scrubSecrets(a.retry.message), next: a.retry.next },
     }),
     ...(a.contextTokens !== undefined && { contextTokens: a.contextTokens }),
     ...(a.contextLimit !== undefined && { contextLimit: a.contextLimit }),
@@ -170,7 +176,7 @@ function toTodoView(t: TodoState, folded: AgentState[], ended: boolean): TodoVie
     reviews: t.reviews.map((r) => ({ attempt: r.attempt, verdict: r.verdict, findings: r.findings })),
     ...(t.history.length > 0 && { history: t.history }),
     folded: folded.map(toFoldedView),
-    ...(reason !== undefined && { reason }),
+    ...(reason !== undefined && { reason: scrubSecrets(reason) }),
     ...(t.blockedBy !== undefined && { blockedBy: t.blockedBy }),
     ...(t.retries !== undefined && { retries: t.retries }),
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { progressLine, toReport } from '../../src/cli/report'
+import { notStartedReport, progressLine, toReport } from '../../src/cli/report'
 import type { AgentState, MissionState } from '../../src/engine/record/mission-state'
 import { initialState } from '../../src/engine/record/published-state'
 import { agentState, todoState } from '../fixtures/mission-state'
@@ -76,5 +76,29 @@ describe('CLI --json report', () => {
       },
     ])
     expect(r).toMatchObject({ status: 'failed', reason: 'd failed', durationMs: 5 })
+  })
+
+  it('carries no key that a provider echoed into a reason, a summary or a finding', () => {
+    const KEY = 'sk-proj-0123456789abcdefghij'
+    const r = toReport(
+      state({
+        phase: 'failed',
+        reason: `worker failed: Incorrect API key provided: ${KEY}`,
+        todos: [
+          todoState('a', 'failed', {
+            reason: `provider said 401 (Authorization: Bearer ${KEY})`,
+            summary: 'set DB_PASS=hunter2 in .env',
+            findings: ['the test prints --password hunter2'],
+          }),
+        ],
+      }),
+    )
+    const json = JSON.stringify(r)
+    expect(json).not.toContain(KEY)
+    expect(json).not.toContain('hunter2')
+    expect(r.reason).toBe('worker failed: Incorrect API key provided: [redacted]')
+    expect(r.todos[0]?.reason).toContain('provider said 401')
+    const early = notStartedReport('failed', `preflight failed: key ${KEY} refused`, 1)
+    expect(early.reason).toBe('preflight failed: key [redacted] refused')
   })
 })

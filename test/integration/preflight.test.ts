@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { readdirSync, readFileSync } from 'node:fs'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { missionScript } from '../../src/demo/mission-script'
 import { connect, type Connection, type ConnectOptions } from '../../src/opencode/connection'
 import { freePort } from '../../src/opencode/server-process'
@@ -125,8 +126,29 @@ describe('preflight from the CLI', () => {
   })
 })
 
+describe('the attached server’s password, kept out of argv', () => {
+  it('comes from --password-file or OPENCODE_SERVER_PASSWORD and is accepted by the server', async () => {
+    sandbox = await Sandbox.create({ script: idleScript, plugin: false })
+    const conn = await sandbox.start()
+    const password = conn.process?.password ?? ''
+    const file = join(sandbox.root, 'server-password')
+    writeFileSync(file, `${password}\n`, { mode: 0o600 })
+    const base = ['run', '--goal', 'x', '--dir', sandbox.projectDir, '--server-url', conn.url]
+    const fromFile = await runCli([...base, '--password-file', file], sandbox.env)
+    const fromEnv = await runCli(base, { ...sandbox.env, OPENCODE_SERVER_PASSWORD: password })
+    const without = await runCli(base, sandbox.env)
+    // Past the password check, the preflight stops at the missing plugin (no session is made).
+    for (const run of [fromFile, fromEnv]) {
+      expect(run.code).toBe(2)
+      expect(run.stderr).toContain("lacks the orchestrator's companion plugin")
+      expect(run.stderr).not.toContain('refused our password')
+    }
+    expect(without.stderr).toContain('refused our password (HTTP 401)')
+  })
+})
+
 describe('nothing secret in the CLI log lines', () => {
-  it('a provider error echoing a key and an Authorization header reaches stderr redacted', async () => {
+  it('a provider error echoing a key and an Authorization header reaches stderr and the --json report redacted', async () => {
     const KEY = 'sk-live-0123456789abcdefXYZ'
     const TOKEN = 'eyJhbGciOiJIUzI1NiJ9secretpart'
     sandbox = await Sandbox.create({
@@ -139,16 +161,22 @@ describe('nothing secret in the CLI log lines', () => {
           : { text: 'ok' },
     })
     const conn = await sandbox.start()
-    const run = await attach(conn, sandbox.env, sandbox.projectDir, '--verbose')
+    const run = await attach(conn, sandbox.env, sandbox.projectDir, '--verbose', '--json')
     expect(run.code).toBe(1)
     expect(sandbox.provider.chatRequests.length).toBeGreaterThan(0)
-    // The provider's message did reach the log lines (so the scrubber had something to do)...
-    expect(run.stderr).toContain('Incorrect API key provided')
-    expect(run.stderr).toContain('[redacted]')
+    // The provider's message did reach the log lines and the --json report's reason (so the
+    // scrubber had something to do in both)...
+    const report = JSON.parse(run.stdout) as { status: string; reason: string }
+    for (const text of [run.stderr, report.reason]) {
+      expect(text).toContain('Incorrect API key provided')
+      expect(text).toContain('[redacted]')
+    }
+    expect(report.status).toBe('failed')
     // ...without the key or the token.
-    expect(run.stderr).not.toContain(KEY)
-    expect(run.stderr).not.toContain(TOKEN)
-    expect(run.stdout).not.toContain(KEY)
+    for (const text of [run.stderr, run.stdout]) {
+      expect(text).not.toContain(KEY)
+      expect(text).not.toContain(TOKEN)
+    }
   })
 })
 

@@ -14,9 +14,23 @@ describe('plugin module', () => {
       'chat.params',
       'config',
       'event',
+      'shell.env',
       'tool',
       'tool.execute.before',
     ])
+  })
+
+  it('unsets the server password and config content for tool shells, and nothing else', async () => {
+    const hooks = await loadPlugin('/tmp/project')
+    const output = { env: { KEEP: '1', OPENCODE_SERVER_PASSWORD: 'set-by-an-earlier-plugin' } }
+    await hooks['shell.env']?.({ cwd: '/tmp/project', sessionID: 's', callID: 'c' }, output)
+    // Undefined, not absent: OpenCode spreads this over its own environment, where they are set.
+    expect(output.env).toStrictEqual({
+      KEEP: '1',
+      OPENCODE_SERVER_PASSWORD: undefined,
+      OPENCODE_SERVER_USERNAME: undefined,
+      OPENCODE_CONFIG_CONTENT: undefined,
+    })
   })
 
   it('fails to load with a clear message on invalid options', async () => {
