@@ -3,7 +3,13 @@
 // their project (their ownership file, a lock of their dead host) removed.
 import { readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import { MissionJournal, parseEntries, replay } from '../engine/record/journal'
+import {
+  JOURNAL_VERSION,
+  MissionJournal,
+  journalVersion,
+  parseEntries,
+  replay,
+} from '../engine/record/journal'
 import { isMissionId } from '../engine/protocol/ownership'
 import type { Clock, Logger } from '../engine/ports'
 import { clearOwnership } from '../plugin/ownership'
@@ -20,13 +26,18 @@ export interface InterruptedMission {
 
 const journalPath = (journalDir: string, id: string) => join(journalDir, `${id}.jsonl`)
 
-/** The mission of one journal, if it is interrupted (started and never ended). */
+/**
+ * The mission of one journal, if it is interrupted (started and never ended). A journal a newer
+ * version wrote is not offered: this version can neither resume nor discard it.
+ */
 export async function interruptedMission(
   journalDir: string,
   id: string,
 ): Promise<InterruptedMission | undefined> {
   if (!isMissionId(id)) return undefined
-  const snap = replay(parseEntries(await new JournalFile(journalPath(journalDir, id)).readAll()).entries)
+  const { entries } = parseEntries(await new JournalFile(journalPath(journalDir, id)).readAll())
+  if (journalVersion(entries) > JOURNAL_VERSION) return undefined
+  const snap = replay(entries)
   if (snap.status !== 'running') return undefined
   return { id, goal: snap.goal, ...(snap.directory !== undefined && { directory: snap.directory }) }
 }

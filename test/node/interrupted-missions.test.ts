@@ -55,6 +55,14 @@ describe('interrupted missions', () => {
     })
   })
 
+  it('does not offer a journal a newer version wrote (it could neither be resumed nor discarded)', async () => {
+    journal('future', [{ ...started('goal', 1, project), version: 99 } as JournalEntry], 1_000)
+    expect(await newestIfInterrupted(journals)).toBeUndefined()
+    expect(await latestInterrupted(journals, testLogger())).toBeUndefined()
+    journal('now', [started('goal', 2, project)], 2_000)
+    expect(await newestIfInterrupted(journals)).toEqual({ id: 'now', goal: 'goal', directory: project })
+  })
+
   it('a discard marks the mission stopped and removes its ownership file and its dead host’s lock', async () => {
     journal('m1', [started('goal', 1, project)], 1_000)
     await writeOwnership(project, {
