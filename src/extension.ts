@@ -107,6 +107,7 @@ export function activate(context: vscode.ExtensionContext): void {
         pauseMission: () => logRefusal(missions.pause()),
         resumeMission: () => logRefusal(missions.resume()),
         keepWaiting: () => missions.keepWaiting(),
+        answerBaseline: (answer) => void missions.answerBaseline(answer),
         replyPermission: reply,
         openTranscript: inspect.openTranscript,
         openDiff: inspect.openDiff,
@@ -143,14 +144,15 @@ export function activate(context: vscode.ExtensionContext): void {
   store.add(
     toDisposable(
       missions.changes.on((s) => {
-        const ask = s.needsYou
+        const ask = s.needsYou?.kind === 'stuck' ? s.needsYou : undefined
         const key = ask && `${ask.sessionId}@${ask.deadline}`
         if (!ask || key === asked) return
         asked = key
         // The dashboard asks too, so "none" can leave the toast out.
         if (!allowed('needsYou')) return
         notifyStuck(ask, (choice) => {
-          if (missions.current?.needsYou?.deadline !== ask.deadline) return
+          const current = missions.current?.needsYou
+          if (current?.kind !== 'stuck' || current.deadline !== ask.deadline) return
           if (choice === 'keep') missions.keepWaiting()
           else void missions.stop()
         })

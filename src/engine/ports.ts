@@ -122,8 +122,14 @@ export interface CheckResult {
 
 /** The workspace the mission works in; `readFile` reads its top-level files (to detect its check). */
 export interface WorkspacePort extends ProjectFiles {
-  /** Runs the check command (tests, build) in the workspace, ending its process group on timeout or abort. */
-  runCheck(command: string, options: { timeoutMs: number; signal: AbortSignal }): Promise<CheckResult>
+  /**
+   * Runs the check command (tests, build) in the workspace, or in `cwd` (relative to it, e.g. `..`
+   * for a check found in a parent folder), ending its process group on timeout or abort.
+   */
+  runCheck(
+    command: string,
+    options: { timeoutMs: number; signal: AbortSignal; cwd?: string },
+  ): Promise<CheckResult>
   /** Publishes which worker session owns which files (undefined: no mission, no guard). */
   publishOwnership(ownership: Ownership | undefined): Promise<void>
   /** Top-level entries of the workspace, for the planner's brief. */

@@ -250,6 +250,11 @@ export type WebviewToHost =
   | { type: 'mission.resume' }
   /** Answers `needsYou`: the stuck agent gets one more retry bound. */
   | { type: 'mission.keepWaiting' }
+  /**
+   * Answers a `baseline` question (the check fails on the base because the project is not set up):
+   * go on, stop, or change the check (`command`; without one the host asks for it).
+   */
+  | { type: 'mission.answerBaseline'; answer: BaselineAnswerKind; command?: string }
   | { type: 'permission.reply'; requestId: string; reply: PermissionReply }
   /** Opens the transcript of one of the mission's sessions. */
   | { type: 'agent.transcript'; sessionId: string }
@@ -263,6 +268,12 @@ export type WebviewToHost =
   | { type: 'todo.retry'; todoId: string }
   /** Queues a message for a running agent, delivered at its next idle. */
   | { type: 'agent.steer'; sessionId: string; text: string }
+
+export const BASELINE_ANSWERS = ['continue', 'stop', 'changeCheck'] as const
+export type BaselineAnswerKind = (typeof BASELINE_ANSWERS)[number]
+
+/** Longest check command a view may send. */
+export const CHECK_COMMAND_MAX_CHARS = 4096
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null
 
@@ -287,6 +298,14 @@ export function isWebviewToHost(v: unknown): v is WebviewToHost {
     case 'mission.keepWaiting':
     case 'walkthrough.open':
       return true
+    case 'mission.answerBaseline':
+      return (
+        (BASELINE_ANSWERS as readonly unknown[]).includes(v.answer) &&
+        (v.command === undefined ||
+          (typeof v.command === 'string' &&
+            v.command.trim() !== '' &&
+            v.command.length <= CHECK_COMMAND_MAX_CHARS))
+      )
     case 'permission.reply':
       return isId(v.requestId) && isPermissionReply(v.reply)
     case 'agent.transcript':

@@ -1,7 +1,7 @@
 // The toasts themselves; whether one is shown is notification-policy.ts's call.
 import * as vscode from 'vscode'
 import { NO_CHECK } from '../engine/mission'
-import type { MissionState, NeedsYou, PermissionAsk } from '../engine/record/mission-state'
+import type { MissionState, PermissionAsk, StuckQuestion } from '../engine/record/mission-state'
 import { Commands } from '../shared/constants'
 
 /** One toast per mission end (completion, failure with its reason, or stop) when the policy allows. */
@@ -56,7 +56,7 @@ export function notifyPermission(
  * The mission is about to give up on an agent stuck in provider retry: offer one more bound or a
  * stop. Without an answer the mission ends by itself at the deadline.
  */
-export function notifyStuck(ask: NeedsYou, answer: (choice: 'keep' | 'stop') => void): void {
+export function notifyStuck(ask: StuckQuestion, answer: (choice: 'keep' | 'stop') => void): void {
   const secs = Math.max(0, Math.round((ask.deadline - Date.now()) / 1000))
   void vscode.window
     .showWarningMessage(

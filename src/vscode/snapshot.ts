@@ -52,7 +52,7 @@ export function toMissionView(m: MissionState, folder?: string): MissionView {
     agents: shown.map((a) => cached(views.agent, a, toAgentView)),
     todos: m.todos.map((t) => todoView(t, folded.get(t.id) ?? [], isTerminal(m.phase))),
     inbox: cached(views.inbox, m.inbox, (ps) => ps.map(toPermissionView)),
-    ...(m.needsYou && {
+    ...(m.needsYou?.kind === 'stuck' && {
       needsYou: { role: m.needsYou.role, reason: m.needsYou.reason, deadline: m.needsYou.deadline },
     }),
     ...(evidence && { evidence: cached(views.evidence, evidence, toEvidenceView) }),

@@ -22,6 +22,10 @@ describe('webview protocol guards', () => {
       { type: 'mission.pause' },
       { type: 'mission.resume' },
       { type: 'mission.keepWaiting' },
+      { type: 'mission.answerBaseline', answer: 'continue' },
+      { type: 'mission.answerBaseline', answer: 'stop' },
+      { type: 'mission.answerBaseline', answer: 'changeCheck' },
+      { type: 'mission.answerBaseline', answer: 'changeCheck', command: 'npm run test:unit' },
       { type: 'walkthrough.open' },
       { type: 'permission.reply', requestId: 'per_1', reply: 'once' },
       { type: 'permission.reply', requestId: 'per_1', reply: 'always' },
@@ -59,6 +63,11 @@ describe('webview protocol guards', () => {
       { type: 'rendered' },
       { type: 'rendered', seq: '3' },
       { type: 'rendered', seq: 1.5 },
+      { type: 'mission.answerBaseline' },
+      { type: 'mission.answerBaseline', answer: 'yes' },
+      { type: 'mission.answerBaseline', answer: 'changeCheck', command: '  ' },
+      { type: 'mission.answerBaseline', answer: 'changeCheck', command: 7 },
+      { type: 'mission.answerBaseline', answer: 'changeCheck', command: 'x'.repeat(4097) },
     ])
       expect(isWebviewToHost(bad), JSON.stringify(bad)).toBe(false)
   })
@@ -132,6 +141,7 @@ const state = (patch: Partial<MissionState> = {}): MissionState => ({
       outputTail: Array.from({ length: 100 }, (_, i) => `line ${i}`).join('\n') + '\n',
     },
   ],
+  checks: [],
   inbox: [
     {
       requestId: 'per_1',

@@ -24,6 +24,7 @@ export function initialState(
     agents: [],
     todos: [],
     evidence: [],
+    checks: [],
     inbox: [],
     tokens: 0,
     cost: 0,
