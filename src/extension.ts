@@ -1,7 +1,7 @@
 import * as vscode from 'vscode'
 import { errorMessage } from './engine/util/error-message'
 import { PreflightError, type PreflightFix } from './engine/preflight/preflight'
-import { isTerminal } from './engine/record/mission-state'
+import { isTerminal, type BaselineAnswer, type MissionState } from './engine/record/mission-state'
 import type { Refusal } from './engine/util/refusal'
 import { Commands, LAST_FOLDER_KEY, Views, WALKTHROUGH_ID } from './shared/constants'
 import { registerCommands } from './vscode/commands'
@@ -16,6 +16,7 @@ import { pickFolder, rememberedFolder } from './vscode/folder-pick'
 import { needsYouNotices, shouldNotify } from './vscode/notification-policy'
 import { notifyMissionEnd, notifyNeedsYou, notifyPermission, notifyStuck } from './vscode/notifications'
 import { registerPluginCommands } from './vscode/plugin-commands'
+import { answerBaselineChoice, watchBaselineQuestion } from './vscode/baseline-question'
 import { ServerController } from './vscode/server-controller'
 import { buildSnapshot } from './vscode/snapshot'
 import { StatusBar } from './vscode/status-bar'
@@ -92,6 +93,13 @@ export function activate(context: vscode.ExtensionContext): void {
       void vscode.window.showErrorMessage(`Permission reply failed: ${(err as Error).message}`)
     })
 
+  const baseline = {
+    onChange: (listener: (s: MissionState) => void) => missions.changes.on(listener),
+    current: () => missions.current,
+    answer: (answer: BaselineAnswer) => missions.answerBaseline(answer),
+    toastAllowed: () => allowed('needsYou'),
+    log: log.for('mission'),
+  }
   const inspect = registerInspect(store, { missions, server: srv, log: log.for('inspect') })
   const act = registerAct(store, { missions, log: log.for('act') })
   const dashboardLog = log.for('dashboard')
@@ -107,7 +115,8 @@ export function activate(context: vscode.ExtensionContext): void {
         pauseMission: () => logRefusal(missions.pause()),
         resumeMission: () => logRefusal(missions.resume()),
         keepWaiting: () => missions.keepWaiting(),
-        answerBaseline: (answer) => void missions.answerBaseline(answer),
+        answerBaseline: (answer) => void missions.answerBaseline(answer).then(logRefusal),
+        askCheckCommand: () => void answerBaselineChoice(baseline, 'changeCheck'),
         replyPermission: reply,
         openTranscript: inspect.openTranscript,
         openDiff: inspect.openDiff,
@@ -159,6 +168,7 @@ export function activate(context: vscode.ExtensionContext): void {
       }),
     ),
   )
+  store.add(watchBaselineQuestion(baseline))
   // A provider stuck in retry or a stalled agent: one toast per episode. A stall shows no event, so
   // a timer looks while a mission runs (and only then).
   const noticed = new Set<string>()

@@ -72,6 +72,8 @@ export interface Config {
   opencodeSnapshots: boolean
   /** Which toasts to show: `all`, only those that need the user (`needsYou`), or `none`. */
   notifications: 'all' | 'needsYou' | 'none'
+  /** What a mission does when the check fails on its base because the project is not set up. */
+  ifCheckFails: 'ask' | 'continue' | 'stop'
 }
 
 export const STATUS_BAR_ID = 'orchestrator.status'

@@ -26,6 +26,8 @@ export interface DashboardHandlers {
   keepWaiting(): void
   /** Answers the mission's baseline question (the check fails because the project is not set up). */
   answerBaseline(answer: BaselineAnswer): void
+  /** Asks the user for the command of a changed check, then answers the baseline question with it. */
+  askCheckCommand(): void
   /** Answers a permission ask from the inbox; a rejection is logged here. */
   replyPermission(requestId: string, reply: PermissionReply): Promise<void>
   /** Opens a session's transcript; an id that is not the mission's is refused with a message. */
@@ -130,8 +132,7 @@ export class DashboardView implements vscode.WebviewViewProvider, vscode.Disposa
         return this.handlers.keepWaiting()
       case 'mission.answerBaseline':
         if (msg.answer === 'changeCheck') {
-          // Without a command there is nothing to change to: the question stays open.
-          if (msg.command === undefined) return
+          if (msg.command === undefined) return this.handlers.askCheckCommand()
           return this.handlers.answerBaseline({ kind: 'changeCheck', command: msg.command })
         }
         return this.handlers.answerBaseline({ kind: msg.answer })

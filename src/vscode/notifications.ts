@@ -1,7 +1,13 @@
 // The toasts themselves; whether one is shown is notification-policy.ts's call.
 import * as vscode from 'vscode'
 import { NO_CHECK } from '../engine/mission'
-import type { MissionState, PermissionAsk, StuckQuestion } from '../engine/record/mission-state'
+import type {
+  BaselineQuestion,
+  MissionState,
+  PermissionAsk,
+  StuckQuestion,
+} from '../engine/record/mission-state'
+import type { BaselineAnswerKind } from '../shared/protocol'
 import { Commands } from '../shared/constants'
 
 /** One toast per mission end (completion, failure with its reason, or stop) when the policy allows. */
@@ -67,5 +73,27 @@ export function notifyStuck(ask: StuckQuestion, answer: (choice: 'keep' | 'stop'
     .then((choice) => {
       if (choice === 'Keep Waiting') answer('keep')
       else if (choice === 'Stop') answer('stop')
+    })
+}
+
+const BASELINE_BUTTONS: Record<string, BaselineAnswerKind> = {
+  Continue: 'continue',
+  Stop: 'stop',
+  'Change Check…': 'changeCheck',
+}
+
+/**
+ * The check fails before any change because the project is not set up: no worker starts until the
+ * user goes on anyway, stops, or changes the check.
+ */
+export function notifyBaseline(ask: BaselineQuestion, answer: (choice: BaselineAnswerKind) => void): void {
+  void vscode.window
+    .showWarningMessage(
+      `The mission needs you: the check fails before any change (${ask.reason}). No worker starts until you answer.`,
+      ...Object.keys(BASELINE_BUTTONS),
+    )
+    .then((choice) => {
+      const kind = choice && BASELINE_BUTTONS[choice]
+      if (kind) answer(kind)
     })
 }
