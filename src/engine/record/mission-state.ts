@@ -1,5 +1,6 @@
 import type { Role, WorkspaceBase } from '../ports'
-import type { AttemptRecord, TodoStatus } from './journal'
+import type { BaselineClass } from '../project/check-baseline'
+import type { AttemptRecord, BaselineComparison, TodoStatus } from './journal'
 import type { TimelineLane } from './timeline'
 
 // The state a mission exposes to the UI and the CLI. Plain data: it crosses postMessage as is, so it
@@ -159,13 +160,13 @@ export type BaselineAnswer =
  * pass); or the project's environment is not set up (command not found, a missing module, a test
  * collection error), which no plan can be trusted to fix.
  */
-export type BaselineClass = 'passes' | 'fails' | 'not-set-up'
+export type { BaselineClass }
 
 /**
  * A round's check against the baseline: the failure is gone (`fixed`), the same normalized failure
  * (`unchanged`), or it fails in a way the baseline did not (`new-failures`); `passes` when both pass.
  */
-export type BaselineComparison = 'passes' | 'fixed' | 'unchanged' | 'new-failures'
+export type { BaselineComparison }
 
 /** One run of the check: the baseline on the mission's base, or the end of a plan round. */
 export interface CheckRunState {
