@@ -1,6 +1,6 @@
 import * as vscode from 'vscode'
 import { withCap } from '../engine/schedule/caps'
-import type { MissionOptions } from '../engine/mission-options'
+import { IF_CHECK_FAILS, type MissionOptions } from '../engine/mission-options'
 import { parseRoleModels } from '../engine/preflight/role-models'
 import type { SchedulerCaps } from '../engine/schedule/scheduler'
 import type { Config } from '../shared/constants'
@@ -15,8 +15,12 @@ export function getConfig<K extends keyof Config>(key: K): Config[K] {
 export const NO_CHECK_SETTING = 'none'
 
 /** Mission options from the `orchestrator.*` settings; throws naming the setting that is invalid. */
-export function missionSettings(): Pick<MissionOptions, 'check' | 'caps' | 'budgets' | 'models'> {
+export function missionSettings(): Pick<
+  MissionOptions,
+  'check' | 'caps' | 'budgets' | 'models' | 'ifCheckFails'
+> {
   const check = getConfig('checkCommand').trim()
+  const ifCheckFails = getConfig('ifCheckFails')
   let caps: SchedulerCaps = { total: whole('maxConcurrency') }
   for (const [key, limit] of Object.entries(getConfig('concurrencyLimits') ?? {})) {
     try {
@@ -31,6 +35,7 @@ export function missionSettings(): Pick<MissionOptions, 'check' | 'caps' | 'budg
   return {
     ...(check && { check: check.toLowerCase() === NO_CHECK_SETTING ? (false as const) : check }),
     caps,
+    ...(IF_CHECK_FAILS.includes(ifCheckFails) && { ifCheckFails }),
     ...(Object.keys(models).length && { models }),
     budgets: {
       maxIterations: whole('maxIterations'),

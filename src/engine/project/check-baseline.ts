@@ -13,7 +13,7 @@ export interface BaselineRun {
 
 export interface BaselineVerdict {
   classification: BaselineClass
-  /** Why the environment counts as not set up, e.g. "command not found (exit 127)". */
+  /** Why the environment counts as not set up, e.g. "command not found". */
   diagnosis?: string
 }
 
@@ -25,7 +25,7 @@ const NOT_SET_UP: readonly { test: (run: BaselineRun) => string | undefined }[] 
   {
     test: (r) =>
       r.exitCode === 127 || /is not recognized as an internal or external command/.test(r.output)
-        ? `command not found (exit ${r.exitCode ?? 'none'})`
+        ? 'command not found'
         : undefined,
   },
   {
@@ -47,7 +47,7 @@ const NOT_SET_UP: readonly { test: (run: BaselineRun) => string | undefined }[] 
     // pytest: 2 = interrupted (collection errors), 4 = usage error.
     test: (r) =>
       (r.exitCode === 2 || r.exitCode === 4) && /ERROR collecting|ImportError while importing/.test(r.output)
-        ? `a test collection error (exit ${r.exitCode})`
+        ? 'a test collection error'
         : undefined,
   },
 ]

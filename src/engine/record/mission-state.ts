@@ -141,7 +141,7 @@ export interface BaselineQuestion {
   kind: 'baseline'
   /** The baseline run, `classification: 'not-set-up'`. */
   baseline: CheckRunState
-  /** What the user is told, e.g. `npm test: command not found (exit 127) — the project's environment is not set up`. */
+  /** What the user is told: the check, its exit, the diagnosis and the output's last line. */
   reason: string
 }
 
@@ -186,7 +186,7 @@ export interface CheckRunState {
   passed: boolean
   /** The baseline only. */
   classification?: BaselineClass
-  /** Why the baseline counts as not set up, e.g. "command not found (exit 127)". */
+  /** Why the baseline counts as not set up, e.g. "command not found". */
   diagnosis?: string
   /** A round after a failing or passing baseline: how it compares. */
   vsBaseline?: BaselineComparison

@@ -17,6 +17,8 @@ const CLOCK = /\b\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?\b/g
 /** A number with a time unit: `12ms`, `0.53 s`, `1m 2s`, `(5 ms)`, `2.1 sec`, `3 seconds`. */
 const DURATION =
   /\b\d+(?:[.,]\d+)?\s*(?:ns|µs|us|ms|milliseconds?|s|secs?|seconds?|m|mins?|minutes?|h|hours?)\b/gi
+/** A number under a time key: TAP's `duration_ms: 12.5` and `# duration_ms 15.2`, `time=0.3`, `"elapsed": 41`. */
+const KEYED_DURATION = /\b(duration(?:_?ms)?|time|elapsed|took)(["']?\s*[:=]\s*|[ \t]+)\d+(?:[.,]\d+)?/gi
 const TEMP_PATH =
   /(?:\/(?:private\/)?(?:tmp|var\/folders|var\/tmp)\/[^\s'"`:)]*|[A-Za-z]:\\(?:[^\s\\]+\\)*?(?:Temp|tmp)\\[^\s'"`:)]*)/g
 const HEX_ADDRESS = /\b0x[0-9a-f]{6,}\b/gi
@@ -35,6 +37,7 @@ export function normalizeCheckOutput(output: string): string {
       .replace(CLOCK, '<time>')
       .replace(TEMP_PATH, '<tmp>')
       .replace(DURATION, '<duration>')
+      .replace(KEYED_DURATION, '$1$2<duration>')
       .replace(HEX_ADDRESS, '<addr>')
       .replace(PID, '$1 <pid>'),
   ).replace(/\n{3,}/g, '\n\n')
