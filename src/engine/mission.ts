@@ -15,8 +15,9 @@ import { CircuitBreaker } from './guards/circuit-breaker'
 import { Dispatcher } from './schedule/dispatcher'
 import { Emitter } from './util/emitter'
 import { errorMessage } from './util/error-message'
-import { checkOutcome, failedTodosReason, iterationStep } from './turns/iteration-end'
-import type { Live, Turn } from './sessions/live-session'
+import { baselineEntry, checkOutcome, failedTodosReason, iterationStep } from './turns/iteration-end'
+import { checkProgress, lastCheckNote, noProgressReason, notSetUpReason } from './turns/check-progress'
+import { agentName, type Live, type Turn } from './sessions/live-session'
 import { MissionBudgets } from './guards/mission-budgets'
 import { countEmptyStep, EMPTY_STEPS_REASON } from './guards/empty-steps'
 import { repeatedCall } from './guards/repeated-calls'
@@ -24,10 +25,17 @@ import { MISSION_DEFAULTS, optionsToJson, type MissionDeps, type MissionOptions 
 import { chooseCheck, type CheckChoice } from './project/check-command'
 import { TOOL_PLAN, TOOL_REPORT, TOOL_VERDICT, type PlanArgs } from './protocol/mission-protocol'
 import { MissionRecord } from './record/mission-record'
-import { emptySnapshot } from './record/journal'
+import { emptySnapshot, type BaselineRecord } from './record/journal'
+import { baselineState } from './record/check-runs'
+import { excerpt } from './util/excerpt'
 import { summarizeMission } from './record/mission-summary'
 import { MissionSessions } from './sessions/mission-sessions'
-import { isTerminal, type BaselineAnswer, type MissionState } from './record/mission-state'
+import {
+  isTerminal,
+  type BaselineAnswer,
+  type BaselineQuestion,
+  type MissionState,
+} from './record/mission-state'
 import { PermissionInbox } from './sessions/permission-inbox'
 import type { HostError, HostEvent, PermissionReply, WorkspaceBase } from './ports'
 import {
@@ -63,6 +71,12 @@ import {
 
 /** Identical turns in a row that mark a session as looping. */
 const REPEATS = 3
+
+/**
+ * How long the first plan brief waits for the check's run on the base, so that the planner learns of
+ * a failing check; past it the planner starts without it (it learns at the first re-plan).
+ */
+const BASELINE_HEAD_START_MS = 3_000
 
 /** What a mission that ran no check says when it completes: never plain verified success. */
 export const NO_CHECK = 'completed — no check ran'
@@ -101,6 +115,11 @@ export class Mission {
   #plannerId: string | undefined
   /** The check this mission runs, chosen (or read back from the journal) when it begins. */
   #check: CheckChoice | undefined
+  /** The check's run on the mission's base, while it runs; no worker starts before it settled. */
+  #baseline: Promise<void> | undefined
+  #baselineSettled = false
+  /** Open while the user decides whether a mission whose project is not set up goes on. */
+  #baselineAsk: BaselineQuestion | undefined
   #planAttempts = 0
   #paused = false
   #disconnected = false
@@ -175,7 +194,12 @@ export class Mission {
       maxTodosPerSession: this.#o.maxTodosPerSession,
       models: this.#o.models,
       over: () => this.#over(),
-      ready: () => !this.#over() && !this.#paused && !this.#disconnected && this.#state.phase === 'working',
+      ready: () =>
+        !this.#over() &&
+        !this.#paused &&
+        !this.#disconnected &&
+        this.#baselineSettled &&
+        this.#state.phase === 'working',
       publish: () => this.#publish(),
       publishOwnership: () => this.#publishOwnership(),
       idle: () => this.#maybeIterationEnd(),
@@ -260,9 +284,26 @@ export class Mission {
    * starting with its own baseline. Resolves with the refusal when no such question is open or the
    * command is empty.
    */
-  answerBaseline(answer: BaselineAnswer): Promise<Refusal | undefined> {
-    void answer
-    return Promise.resolve({ refused: 'No question about the check is open.' })
+  async answerBaseline(answer: BaselineAnswer): Promise<Refusal | undefined> {
+    if (!this.#baselineAsk || this.#over()) return { refused: 'No question about the check is open.' }
+    const command = answer.kind === 'changeCheck' ? answer.command.trim() : ''
+    if (answer.kind === 'changeCheck' && command === '')
+      return { refused: 'Give the command to run as the check (e.g. npm test).' }
+    this.#baselineAsk = undefined
+    this.#publish()
+    if (answer.kind === 'stop') {
+      await this.stop('stopped by the user: the project is not set up for its check')
+      return undefined
+    }
+    if (answer.kind === 'continue') {
+      await this.#record.append({ type: 'check.continued' })
+      this.#settleBaseline()
+      return undefined
+    }
+    this.#setCheck({ command, source: 'changed by the user' })
+    this.#baseline = this.#runBaseline()
+    await this.#baseline
+    return undefined
   }
 
   /** Answers a permission request from the inbox. */
@@ -335,7 +376,12 @@ export class Mission {
       // Before anything can edit the workspace; a base that cannot be taken is recorded as unknown.
       const base = await this.#captureBase()
       // The options it runs with, so that a resume runs the same way (mission-options.ts).
-      const options = { ...optionsToJson(this.#o), check: check.command, checkSource: check.source }
+      const options = {
+        ...optionsToJson(this.#o),
+        check: check.command,
+        checkSource: check.source,
+        ...(check.cwd !== undefined && { checkCwd: check.cwd }),
+      }
       await this.#record.append({ type: 'mission.started', goal: this.#o.goal, options })
       // The journaled start is the mission's start, for this instance and any that resumes it.
       const at = this.#record.snap.startedAt
@@ -343,7 +389,11 @@ export class Mission {
       if (base) await this.#record.append({ type: 'mission.base', base })
       // The root first: every agent session is created under it.
       await this.#sessions.ensureRoot()
-      await this.#plan(planBrief(this.#o.goal, await this.deps.workspace.listFiles().catch(() => [])))
+      // The check runs on the base while the planner plans; the planner waits for it a little.
+      this.#baseline = this.#runBaseline()
+      await this.#baselineOrAfter(BASELINE_HEAD_START_MS)
+      const files = await this.deps.workspace.listFiles().catch(() => [])
+      await this.#plan(planBrief(this.#o.goal, files, this.#baselineFailure()))
       return
     }
     if (snap.status !== 'running') {
@@ -352,9 +402,17 @@ export class Mission {
     }
     this.deps.logger.info(`mission ${this.#o.id}: resuming from the journal at iteration ${snap.iteration}`)
     const journaled = snap.options
-    if (typeof journaled.check === 'string' || journaled.check === null)
-      this.#setCheck({ command: journaled.check, source: String(journaled.checkSource ?? 'journaled') })
+    if (snap.baseline)
+      this.#setCheck(checkOf(snap.baseline)) // the latest, if the user changed it
+    else if (typeof journaled.check === 'string' || journaled.check === null)
+      this.#setCheck({
+        command: journaled.check,
+        source: String(journaled.checkSource ?? 'journaled'),
+        ...(typeof journaled.checkCwd === 'string' && { cwd: journaled.checkCwd }),
+      })
     else await this.#chooseCheck() // a journal from before the check was journaled
+    await this.#resumeBaseline()
+    if (this.#over()) return
     this.#plannerId = this.#sessions.restore(snap) ?? this.#plannerId
     this.#steering.resume()
     this.#attempts.rebase(snap.todoOrder)
@@ -383,8 +441,94 @@ export class Mission {
 
   #setCheck(check: CheckChoice): void {
     this.#check = check
-    this.deps.logger.info(`mission ${this.#o.id}: check: ${check.command ?? 'none'} (${check.source})`)
-    this.#update({ check: { command: check.command, source: check.source } })
+    const where = check.cwd ? `, runs in ${check.cwd}` : ''
+    this.deps.logger.info(
+      `mission ${this.#o.id}: check: ${check.command ?? 'none'} (${check.source}${where})`,
+    )
+    this.#update({
+      check: {
+        command: check.command,
+        source: check.source,
+        ...(check.cwd !== undefined && { cwd: check.cwd }),
+      },
+    })
+  }
+
+  // --- the baseline: the check on the mission's base -----------------------------------------------
+
+  /**
+   * Runs the check once on the base, before any worker edits it (dispatch waits for it), journals
+   * the result and acts on it: a project whose environment is not set up asks, stops or goes on as
+   * `ifCheckFails` says; any other result lets the workers start.
+   */
+  async #runBaseline(): Promise<void> {
+    const check = this.#check
+    try {
+      if (!check?.command) return this.#settleBaseline()
+      const result = await this.deps.workspace.runCheck(check.command, {
+        timeoutMs: this.#o.checkTimeoutMs,
+        signal: this.#abort.signal,
+        ...(check.cwd !== undefined && { cwd: check.cwd }),
+      })
+      if (this.#over()) return
+      await this.#record.append(baselineEntry({ ...check, command: check.command }, result))
+      const baseline = this.#record.snap.baseline
+      if (baseline) await this.#afterBaseline(baseline)
+    } catch (err) {
+      await this.#end('failed', `the check \`${check?.command ?? ''}\` could not run: ${errorMessage(err)}`)
+    }
+  }
+
+  async #afterBaseline(b: BaselineRecord): Promise<void> {
+    const exit = b.exitCode === null ? 'timed out' : `exit ${b.exitCode}`
+    this.deps.logger.info(`mission ${this.#o.id}: baseline: ${b.command} ${exit}: ${b.classification}`)
+    if (b.classification !== 'not-set-up' || b.continued) return this.#settleBaseline()
+    if (this.#o.ifCheckFails === 'continue') {
+      await this.#record.append({ type: 'check.continued' })
+      return this.#settleBaseline()
+    }
+    const reason = notSetUpReason(b)
+    if (this.#o.ifCheckFails === 'stop') return void this.#end('failed', reason)
+    this.#baselineAsk = { kind: 'baseline', baseline: baselineState(b), reason }
+    this.#publish()
+  }
+
+  /** The workers may start (the plan, if in, is worked on). */
+  #settleBaseline(): void {
+    if (this.#over()) return
+    this.#baselineSettled = true
+    this.#publish()
+    this.#requestTick()
+  }
+
+  /** Resolves when the baseline settled, or after `ms`, whichever comes first. */
+  async #baselineOrAfter(ms: number): Promise<void> {
+    let cancel: (() => void) | undefined
+    await Promise.race([
+      this.#baseline,
+      new Promise<void>((resolve) => (cancel = this.#timers.start(ms, resolve))),
+    ])
+    cancel?.()
+  }
+
+  /**
+   * A resumed mission's baseline: the journaled one is acted on again (an unanswered question is
+   * asked again); a mission with no baseline journaled runs it unless a worker may have edited the
+   * base already.
+   */
+  async #resumeBaseline(): Promise<void> {
+    const snap = this.#record.snap
+    if (snap.baseline) return this.#afterBaseline(snap.baseline)
+    const dispatched = Object.values(snap.todos).some((t) => t.attempts > 0)
+    if (dispatched || !this.#check?.command) return this.#settleBaseline()
+    this.#baseline = this.#runBaseline()
+  }
+
+  /** The baseline's failure, for the planner, when the check in use failed on the base. */
+  #baselineFailure(): CheckFailure | undefined {
+    const b = this.#record.snap.baseline
+    if (!b || b.classification === 'passes' || b.command !== this.#check?.command) return undefined
+    return { command: b.command, exitCode: b.exitCode, outputTail: b.outputTail }
   }
 
   /** Brings the journal in line with the server after a restart or a dropped event stream. */
@@ -421,6 +565,8 @@ export class Mission {
   }
 
   async #acceptPlan(plan: PlanArgs): Promise<void> {
+    if (plan.cannotPlan !== undefined)
+      return void this.#end('failed', `the planner cannot plan: ${plan.cannotPlan}`)
     const iteration = this.#record.snap.iteration + 1
     this.#attempts.rebase(plan.todos.map((t) => t.id))
     await this.#record.append({ type: 'plan.accepted', iteration, todos: plan.todos })
@@ -540,12 +686,12 @@ export class Mission {
     if (!turn || turn.cutShort !== undefined) return
     turn.cutShort = reason
     turn.nudged = true // ended, not nudged
-    this.deps.logger.warn(`${live.role} ${live.sessionId}: ${reason}: ending its turn`)
+    this.deps.logger.warn(`${agentName(live)}: ${reason}: ending its turn`)
     // A server out of reach keeps the turn: the reconcile after the reconnect finds how it ended.
     void this.deps.sessions
       .abort(live.sessionId)
       .catch((err: unknown) =>
-        this.deps.logger.warn(`could not end the turn of ${live.sessionId}: ${errorMessage(err)}`),
+        this.deps.logger.warn(`could not end the turn of the ${agentName(live)}: ${errorMessage(err)}`),
       )
   }
 
@@ -562,7 +708,7 @@ export class Mission {
       if (this.#o.askWhenStuck) return this.#stuck.open(live, reason)
       return void this.#end('failed', reason)
     }
-    this.deps.logger.warn(`${live.sessionId} ${reason}: aborting, trying ${turn.todoId ?? ''} again`)
+    this.deps.logger.warn(`${agentName(live)}: ${reason}: aborting, trying ${turn.todoId ?? ''} again`)
     live.turn = undefined
     live.retired = true
     this.#steering.drop(live.sessionId, 'its provider kept retrying')
@@ -590,7 +736,7 @@ export class Mission {
   async #onError(live: Live, error: HostError): Promise<void> {
     const decision = classify(error)
     if (decision.retry === false && decision.reason === 'aborted') return
-    this.deps.logger.warn(`${live.role} ${live.sessionId}: ${error.name}: ${error.message}`)
+    this.deps.logger.warn(`${agentName(live)}: ${error.name}: ${error.message}`)
     if (live.turn) {
       live.turn.nudged = true // a failed turn gets no nudge: it is retried or failed below
       live.turn.error = error
@@ -701,7 +847,7 @@ export class Mission {
    */
   async #onRepeating(live: Live, turn: Turn): Promise<void> {
     const reason = `the ${live.role} repeated the same output ${REPEATS} turns running`
-    this.deps.logger.warn(`${live.sessionId}: ${reason}`)
+    this.deps.logger.warn(`${agentName(live, turn.todoId)}: ${reason}`)
     live.retired = true
     this.#sessions.release(live)
     if (turn.kind === 'plan') {
@@ -749,7 +895,7 @@ export class Mission {
     if (this.#planAttempts >= this.#o.maxPlanAttempts)
       return void this.#end(
         'failed',
-        `no valid plan after ${this.#planAttempts} attempts: ${reasons.join('; ')}`,
+        `no valid plan after ${this.#planAttempts} attempts: ${reasons.join('; ')}${this.#plannerWords()}`,
       )
     await this.#plan(planRetryBrief(reasons))
   }
@@ -773,17 +919,32 @@ export class Mission {
 
   async #runCheck(): Promise<void> {
     if (this.#over()) return
-    const command = this.#check?.command
+    const check = this.#check
+    const command = check?.command
     this.#update({ phase: 'checking' })
     if (!command) return this.#complete()
     const result = await this.deps.workspace.runCheck(command, {
       timeoutMs: this.#o.checkTimeoutMs,
       signal: this.#abort.signal,
+      ...(check.cwd !== undefined && { cwd: check.cwd }),
     })
     if (this.#over()) return
-    const { evidence, failure } = checkOutcome(command, result)
+    const previous = this.#record.snap.evidence.findLast((e) => e.command === command)
+    const { evidence, failure } = checkOutcome(command, result, {
+      source: check.source,
+      ...(check.cwd !== undefined && { cwd: check.cwd }),
+    })
     await this.#record.append(evidence)
     if (!failure) return this.#complete()
+    const baseline = this.#record.snap.baseline
+    const progress = checkProgress(failure, {
+      ...(previous && { previous }),
+      ...(baseline?.command === command && { baseline }),
+    })
+    if (progress.next === 'stop') {
+      this.#budgets.endIteration(false)
+      return void this.#end('failed', noProgressReason(command, failure, progress.since))
+    }
     await this.#replan(failure, [])
   }
 
@@ -802,8 +963,16 @@ export class Mission {
         'failed',
         failedTodosReason(this.#record.todos(), `budget exhausted (${exceeded.reason}): ${exceeded.message}`),
       )
+    // The check is why the round did not end the mission: the reason names its last result.
+    const overBudget = failure && this.#budgets.exceeded()
+    if (overBudget && !this.#over())
+      return void this.#end(
+        'failed',
+        `budget exhausted (${overBudget.reason}): ${overBudget.message}; ${lastCheckNote(this.#record.snap)}`,
+      )
     if (this.#checkBudgets()) return
-    await this.#plan(replanBrief(this.#record.snap.iteration + 1, failure, failedTodos))
+    const baseline = this.#baselineFailure()
+    await this.#plan(replanBrief(this.#record.snap.iteration + 1, failure, failedTodos, baseline))
   }
 
   // --- budgets, stop, end -------------------------------------------------------------------------
@@ -864,6 +1033,12 @@ export class Mission {
     }
   }
 
+  /** What the planner last wrote, for a reason that ends the mission without a plan. */
+  #plannerWords(): string {
+    const text = this.#plannerId && this.#roster.text(this.#plannerId)?.trim()
+    return text ? `; the planner's last words: "${excerpt(text, 600)}"` : ''
+  }
+
   /** The history line of this mission: the journal's state with the end applied. */
   #summary(end: { status: 'completed' | 'failed' | 'stopped'; reason: string; at: number }) {
     return summarizeMission(this.#record.current ?? emptySnapshot(), end)
@@ -910,7 +1085,7 @@ export class Mission {
       roster: this.#roster,
       inbox: this.#inbox.asks,
       timeline: this.#timeline,
-      needsYou: this.#stuck.current,
+      needsYou: this.#stuck.current ?? this.#baselineAsk,
       snap: this.#record.current,
     })
     this.#changes.emit(this.#state)
@@ -923,4 +1098,9 @@ function cancelledReason(cancelled: string[], blocked: string[]): string {
     ? `; ${blocked.join(', ')} waited on ${cancelled.length > 1 ? 'them' : 'it'}`
     : ''
   return `cancelled by the user: ${cancelled.join(', ')}${waiting}`
+}
+
+/** The check a baseline ran (the latest one, when the user changed the check). */
+function checkOf(b: BaselineRecord): CheckChoice {
+  return { command: b.command, source: b.source, ...(b.cwd !== undefined && { cwd: b.cwd }) }
 }

@@ -58,6 +58,8 @@ export interface Config {
   opencodePath: string
   serverUrl: string
   checkCommand: string
+  /** When the check cannot run on the base (the project is not set up): ask, continue or stop. */
+  ifCheckFails: 'ask' | 'continue' | 'stop'
   maxConcurrency: number
   /** Caps beyond the total, e.g. `{ "role:reviewer": 1, "provider:anthropic": 2 }`. */
   concurrencyLimits: Record<string, number>
@@ -72,8 +74,6 @@ export interface Config {
   opencodeSnapshots: boolean
   /** Which toasts to show: `all`, only those that need the user (`needsYou`), or `none`. */
   notifications: 'all' | 'needsYou' | 'none'
-  /** What a mission does when the check fails on its base because the project is not set up. */
-  ifCheckFails: 'ask' | 'continue' | 'stop'
 }
 
 export const STATUS_BAR_ID = 'orchestrator.status'

@@ -1,5 +1,6 @@
 import type { Role, WorkspaceBase } from '../ports'
-import type { AttemptRecord, TodoStatus } from './journal'
+import type { BaselineClass } from '../project/check-baseline'
+import type { AttemptRecord, BaselineComparison, TodoStatus } from './journal'
 import type { TimelineLane } from './timeline'
 
 // The state a mission exposes to the UI and the CLI. Plain data: it crosses postMessage as is, so it
@@ -140,7 +141,7 @@ export interface BaselineQuestion {
   kind: 'baseline'
   /** The baseline run, `classification: 'not-set-up'`. */
   baseline: CheckRunState
-  /** What the user is told, e.g. `npm test: command not found (exit 127) — the project's environment is not set up`. */
+  /** What the user is told: the check, its exit, the diagnosis and the output's last line. */
   reason: string
 }
 
@@ -159,13 +160,13 @@ export type BaselineAnswer =
  * pass); or the project's environment is not set up (command not found, a missing module, a test
  * collection error), which no plan can be trusted to fix.
  */
-export type BaselineClass = 'passes' | 'fails' | 'not-set-up'
+export type { BaselineClass }
 
 /**
  * A round's check against the baseline: the failure is gone (`fixed`), the same normalized failure
  * (`unchanged`), or it fails in a way the baseline did not (`new-failures`); `passes` when both pass.
  */
-export type BaselineComparison = 'passes' | 'fixed' | 'unchanged' | 'new-failures'
+export type { BaselineComparison }
 
 /** One run of the check: the baseline on the mission's base, or the end of a plan round. */
 export interface CheckRunState {
@@ -185,7 +186,7 @@ export interface CheckRunState {
   passed: boolean
   /** The baseline only. */
   classification?: BaselineClass
-  /** Why the baseline counts as not set up, e.g. "command not found (exit 127)". */
+  /** Why the baseline counts as not set up, e.g. "command not found". */
   diagnosis?: string
   /** A round after a failing or passing baseline: how it compares. */
   vsBaseline?: BaselineComparison
