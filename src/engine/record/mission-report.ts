@@ -1,13 +1,12 @@
 // A past mission as a read-only Markdown report, from its replayed journal: the outcome, every todo
-// with its report and review (and each attempt when there were several), the check command's
-// evidence, and what each agent did over time.
+// with its report and review (and each attempt when there were several), every run of the check, and
+// what each agent did over time.
 // Journal text is already scrubbed.
 
 import { formatDuration } from '../../shared/format-duration'
 import type { AttemptRecord, MissionSnapshot } from './journal'
-import { compareToBaseline } from './check-runs'
+import { checkSection } from './check-report'
 import { timelineMarkdown } from './timeline-markdown'
-import { fenced } from './transcript-markdown'
 import { steeringSection } from './steering-report'
 
 const when = (ms: number | undefined) =>
@@ -24,19 +23,6 @@ function attemptLine(a: AttemptRecord): string {
   if (a.requeued) parts.push(`back to the queue: ${a.requeued}`)
   return `  - ${a.attempt} (worker \`${a.sessionId}\`): ${parts.join(' · ')}`
 }
-
-const BASELINE_WORDS = {
-  passes: 'passed',
-  fails: 'already failed',
-  'not-set-up': "the project's environment is not set up",
-} as const
-
-const VS_BASELINE = {
-  passes: 'passes, as before the mission',
-  fixed: 'fixed (it failed before the mission)',
-  unchanged: 'unchanged from before the mission',
-  'new-failures': 'new failures (not those before the mission)',
-} as const
 
 /** Renders a mission's report (pure). */
 export function missionReport(id: string, snap: MissionSnapshot): string {
@@ -68,28 +54,7 @@ export function missionReport(id: string, snap: MissionSnapshot): string {
     if (t.history.length > 1) out.push('- Every attempt:', ...t.history.map(attemptLine))
   }
   out.push(...steeringSection(snap))
-  out.push('', '## Evidence')
-  const b = snap.baseline
-  if (b) {
-    const exit = b.exitCode === null ? 'killed' : `exit ${b.exitCode}`
-    const where = b.cwd ? ` (in ${b.cwd})` : ''
-    out.push(
-      '',
-      `- Before the mission: \`${b.command}\`${where} → ${exit} in ${formatDuration(b.durationMs)}: ${BASELINE_WORDS[b.classification]}${b.diagnosis ? ` (${b.diagnosis})` : ''}${b.continued ? '; the mission went on' : ''}`,
-    )
-    if (b.outputTail && b.classification !== 'passes') out.push('', fenced(b.outputTail))
-  }
-  if (snap.evidence.length === 0)
-    out.push('', b ? '_The check did not run after a round._' : '_The check command did not run._')
-  for (const e of snap.evidence) {
-    const exit = e.exitCode === null ? 'killed' : `exit ${e.exitCode}`
-    const vs = b?.command === e.command ? ` — ${VS_BASELINE[compareToBaseline(b, e)]}` : ''
-    out.push(
-      '',
-      `- Iteration ${e.iteration}: \`${e.command}\` → ${exit} in ${formatDuration(e.durationMs)}${vs}`,
-    )
-    if (e.outputTail) out.push('', fenced(e.outputTail))
-  }
+  out.push(...checkSection(snap))
   out.push('', ...timelineMarkdown(snap))
   return `${out.join('\n')}\n`
 }
