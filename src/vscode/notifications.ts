@@ -89,7 +89,7 @@ const BASELINE_BUTTONS: Record<string, BaselineAnswerKind> = {
 export function notifyBaseline(ask: BaselineQuestion, answer: (choice: BaselineAnswerKind) => void): void {
   void vscode.window
     .showWarningMessage(
-      `The mission needs you: the check fails before any change (${ask.reason}). No worker starts until you answer.`,
+      `The mission needs you: ${ask.reason}. No worker starts until you answer.`,
       ...Object.keys(BASELINE_BUTTONS),
     )
     .then((choice) => {

@@ -19,7 +19,7 @@ const notSetUp = baselineCheck({
   durationMs: 40,
   tail: 'sh: 1: nonexistent-tool-xyz: not found',
   classification: 'not-set-up',
-  diagnosis: 'command not found (exit 127)',
+  diagnosis: 'command not found',
 })
 const question: BaselineQuestionView = {
   kind: 'baseline',
@@ -32,7 +32,7 @@ describe('the baseline question', () => {
     await show(running({ phase: 'starting', needsYou: question, checks: [notSetUp] }))
     const ask = screen.getByTestId('baseline-question')
     expect(ask.textContent).toContain(
-      'The check fails before any change: nonexistent-tool-xyz --run: command not found (exit 127).',
+      "The check fails before any change: the project's environment is not set up (command not found).",
     )
     expect(within(ask).getByText('nonexistent-tool-xyz --run')).toBeTruthy()
     expect(within(ask).getByTestId('baseline-meta').textContent).toBe('exit 127 · 40 ms')
@@ -97,7 +97,7 @@ describe('the check result', () => {
     expect(within(checks).getByTestId('check-verdict').textContent).toMatch(
       /Check before any change: the project's environment is not set up/,
     )
-    expect(within(checks).getByTestId('check-diagnosis').textContent).toBe('command not found (exit 127)')
+    expect(within(checks).getByTestId('check-diagnosis').textContent).toBe('command not found')
     expect(within(checks).getByTestId('check-meta').textContent).toBe('exit 127 · 40 ms · in api')
     expect(within(checks).getByText('sh: 1: nonexistent-tool-xyz: not found')).toBeTruthy()
   })
