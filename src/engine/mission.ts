@@ -411,8 +411,6 @@ export class Mission {
         ...(typeof journaled.checkCwd === 'string' && { cwd: journaled.checkCwd }),
       })
     else await this.#chooseCheck() // a journal from before the check was journaled
-    await this.#resumeBaseline()
-    if (this.#over()) return
     this.#plannerId = this.#sessions.restore(snap) ?? this.#plannerId
     this.#steering.resume()
     this.#attempts.rebase(snap.todoOrder)
@@ -425,6 +423,9 @@ export class Mission {
     // A message still waiting was meant for a turn of the instance that went away: it goes out only
     // when that turn still runs on the server (its next idle is the one it waited for).
     await this.#reconcile('resumed', (adopted) => this.#steering.dropAllBut(adopted, RELOAD_NOTE))
+    // Once the sessions still running are adopted: only then may the workers start again.
+    await this.#resumeBaseline()
+    if (this.#over()) return
     if (this.#record.snap.todoOrder.length === 0) {
       await this.#plan(planBrief(this.#o.goal, await this.deps.workspace.listFiles().catch(() => [])))
       return
