@@ -15,8 +15,9 @@ import { CircuitBreaker } from './guards/circuit-breaker'
 import { Dispatcher } from './schedule/dispatcher'
 import { Emitter } from './util/emitter'
 import { errorMessage } from './util/error-message'
-import { baselineEntry, checkOutcome, failedTodosReason, iterationStep } from './turns/iteration-end'
-import { checkProgress, lastCheckNote, noProgressReason, notSetUpReason } from './turns/check-progress'
+import { checkOutcome, failedTodosReason, iterationStep } from './turns/iteration-end'
+import { checkProgress, lastCheckNote, noProgressReason } from './turns/check-progress'
+import { BaselineGate, checkOf } from './turns/baseline-gate'
 import { agentName, type Live, type Turn } from './sessions/live-session'
 import { MissionBudgets } from './guards/mission-budgets'
 import { countEmptyStep, EMPTY_STEPS_REASON } from './guards/empty-steps'
@@ -25,17 +26,11 @@ import { MISSION_DEFAULTS, optionsToJson, type MissionDeps, type MissionOptions 
 import { chooseCheck, type CheckChoice } from './project/check-command'
 import { TOOL_PLAN, TOOL_REPORT, TOOL_VERDICT, type PlanArgs } from './protocol/mission-protocol'
 import { MissionRecord } from './record/mission-record'
-import { emptySnapshot, type BaselineRecord } from './record/journal'
-import { baselineState } from './record/check-runs'
+import { emptySnapshot } from './record/journal'
 import { excerpt } from './util/excerpt'
 import { summarizeMission } from './record/mission-summary'
 import { MissionSessions } from './sessions/mission-sessions'
-import {
-  isTerminal,
-  type BaselineAnswer,
-  type BaselineQuestion,
-  type MissionState,
-} from './record/mission-state'
+import { isTerminal, type BaselineAnswer, type MissionState } from './record/mission-state'
 import { PermissionInbox } from './sessions/permission-inbox'
 import type { HostError, HostEvent, PermissionReply, WorkspaceBase } from './ports'
 import {
@@ -105,6 +100,8 @@ export class Mission {
   readonly #cutter: TurnCutter
   readonly #steering: Steering
   readonly #actions: TodoActions
+  /** The check's run on the base: no worker starts before it settled. */
+  readonly #baseline: BaselineGate
   readonly #seenCalls = new Set<string>()
   readonly #abort = new AbortController()
   readonly #repeat = new RepeatBreaker({ repeats: REPEATS })
@@ -115,11 +112,6 @@ export class Mission {
   #plannerId: string | undefined
   /** The check this mission runs, chosen (or read back from the journal) when it begins. */
   #check: CheckChoice | undefined
-  /** The check's run on the mission's base, while it runs; no worker starts before it settled. */
-  #baseline: Promise<void> | undefined
-  #baselineSettled = false
-  /** Open while the user decides whether a mission whose project is not set up goes on. */
-  #baselineAsk: BaselineQuestion | undefined
   #planAttempts = 0
   #paused = false
   #disconnected = false
@@ -198,7 +190,7 @@ export class Mission {
         !this.#over() &&
         !this.#paused &&
         !this.#disconnected &&
-        this.#baselineSettled &&
+        this.#baseline.settled &&
         this.#state.phase === 'working',
       publish: () => this.#publish(),
       publishOwnership: () => this.#publishOwnership(),
@@ -229,6 +221,22 @@ export class Mission {
       over: () => this.#over(),
       progressed: () => this.#progressed(),
       publish: () => this.#publish(),
+    })
+    this.#baseline = new BaselineGate({
+      record: this.#record,
+      workspace: deps.workspace,
+      timers: this.#timers,
+      logger: deps.logger,
+      checkTimeoutMs: this.#o.checkTimeoutMs,
+      ifCheckFails: this.#o.ifCheckFails,
+      signal: this.#abort.signal,
+      check: () => this.#check,
+      setCheck: (check) => this.#setCheck(check),
+      over: () => this.#over(),
+      fail: (reason) => this.#end('failed', reason),
+      stop: (reason) => this.stop(reason),
+      publish: () => this.#publish(),
+      settled: () => this.#requestTick(),
     })
     this.#state = initialState(options.id, options.goal, now, this.#budgets.view())
   }
@@ -284,26 +292,8 @@ export class Mission {
    * starting with its own baseline. Resolves with the refusal when no such question is open or the
    * command is empty.
    */
-  async answerBaseline(answer: BaselineAnswer): Promise<Refusal | undefined> {
-    if (!this.#baselineAsk || this.#over()) return { refused: 'No question about the check is open.' }
-    const command = answer.kind === 'changeCheck' ? answer.command.trim() : ''
-    if (answer.kind === 'changeCheck' && command === '')
-      return { refused: 'Give the command to run as the check (e.g. npm test).' }
-    this.#baselineAsk = undefined
-    this.#publish()
-    if (answer.kind === 'stop') {
-      await this.stop('stopped by the user: the project is not set up for its check')
-      return undefined
-    }
-    if (answer.kind === 'continue') {
-      await this.#record.append({ type: 'check.continued' })
-      this.#settleBaseline()
-      return undefined
-    }
-    this.#setCheck({ command, source: 'changed by the user' })
-    this.#baseline = this.#runBaseline()
-    await this.#baseline
-    return undefined
+  answerBaseline(answer: BaselineAnswer): Promise<Refusal | undefined> {
+    return this.#baseline.answer(answer)
   }
 
   /** Answers a permission request from the inbox. */
@@ -390,10 +380,10 @@ export class Mission {
       // The root first: every agent session is created under it.
       await this.#sessions.ensureRoot()
       // The check runs on the base while the planner plans; the planner waits for it a little.
-      this.#baseline = this.#runBaseline()
-      await this.#baselineOrAfter(BASELINE_HEAD_START_MS)
+      this.#baseline.start()
+      await this.#baseline.settledOrAfter(BASELINE_HEAD_START_MS)
       const files = await this.deps.workspace.listFiles().catch(() => [])
-      await this.#plan(planBrief(this.#o.goal, files, this.#baselineFailure()))
+      await this.#plan(planBrief(this.#o.goal, files, this.#baseline.failure()))
       return
     }
     if (snap.status !== 'running') {
@@ -411,8 +401,6 @@ export class Mission {
         ...(typeof journaled.checkCwd === 'string' && { cwd: journaled.checkCwd }),
       })
     else await this.#chooseCheck() // a journal from before the check was journaled
-    await this.#resumeBaseline()
-    if (this.#over()) return
     this.#plannerId = this.#sessions.restore(snap) ?? this.#plannerId
     this.#steering.resume()
     this.#attempts.rebase(snap.todoOrder)
@@ -425,6 +413,9 @@ export class Mission {
     // A message still waiting was meant for a turn of the instance that went away: it goes out only
     // when that turn still runs on the server (its next idle is the one it waited for).
     await this.#reconcile('resumed', (adopted) => this.#steering.dropAllBut(adopted, RELOAD_NOTE))
+    // Once the sessions still running are adopted: only then may the workers start again.
+    await this.#baseline.resume()
+    if (this.#over()) return
     if (this.#record.snap.todoOrder.length === 0) {
       await this.#plan(planBrief(this.#o.goal, await this.deps.workspace.listFiles().catch(() => [])))
       return
@@ -452,83 +443,6 @@ export class Mission {
         ...(check.cwd !== undefined && { cwd: check.cwd }),
       },
     })
-  }
-
-  // --- the baseline: the check on the mission's base -----------------------------------------------
-
-  /**
-   * Runs the check once on the base, before any worker edits it (dispatch waits for it), journals
-   * the result and acts on it: a project whose environment is not set up asks, stops or goes on as
-   * `ifCheckFails` says; any other result lets the workers start.
-   */
-  async #runBaseline(): Promise<void> {
-    const check = this.#check
-    try {
-      if (!check?.command) return this.#settleBaseline()
-      const result = await this.deps.workspace.runCheck(check.command, {
-        timeoutMs: this.#o.checkTimeoutMs,
-        signal: this.#abort.signal,
-        ...(check.cwd !== undefined && { cwd: check.cwd }),
-      })
-      if (this.#over()) return
-      await this.#record.append(baselineEntry({ ...check, command: check.command }, result))
-      const baseline = this.#record.snap.baseline
-      if (baseline) await this.#afterBaseline(baseline)
-    } catch (err) {
-      await this.#end('failed', `the check \`${check?.command ?? ''}\` could not run: ${errorMessage(err)}`)
-    }
-  }
-
-  async #afterBaseline(b: BaselineRecord): Promise<void> {
-    const exit = b.exitCode === null ? 'timed out' : `exit ${b.exitCode}`
-    this.deps.logger.info(`mission ${this.#o.id}: baseline: ${b.command} ${exit}: ${b.classification}`)
-    if (b.classification !== 'not-set-up' || b.continued) return this.#settleBaseline()
-    if (this.#o.ifCheckFails === 'continue') {
-      await this.#record.append({ type: 'check.continued' })
-      return this.#settleBaseline()
-    }
-    const reason = notSetUpReason(b)
-    if (this.#o.ifCheckFails === 'stop') return void this.#end('failed', reason)
-    this.#baselineAsk = { kind: 'baseline', baseline: baselineState(b), reason }
-    this.#publish()
-  }
-
-  /** The workers may start (the plan, if in, is worked on). */
-  #settleBaseline(): void {
-    if (this.#over()) return
-    this.#baselineSettled = true
-    this.#publish()
-    this.#requestTick()
-  }
-
-  /** Resolves when the baseline settled, or after `ms`, whichever comes first. */
-  async #baselineOrAfter(ms: number): Promise<void> {
-    let cancel: (() => void) | undefined
-    await Promise.race([
-      this.#baseline,
-      new Promise<void>((resolve) => (cancel = this.#timers.start(ms, resolve))),
-    ])
-    cancel?.()
-  }
-
-  /**
-   * A resumed mission's baseline: the journaled one is acted on again (an unanswered question is
-   * asked again); a mission with no baseline journaled runs it unless a worker may have edited the
-   * base already.
-   */
-  async #resumeBaseline(): Promise<void> {
-    const snap = this.#record.snap
-    if (snap.baseline) return this.#afterBaseline(snap.baseline)
-    const dispatched = Object.values(snap.todos).some((t) => t.attempts > 0)
-    if (dispatched || !this.#check?.command) return this.#settleBaseline()
-    this.#baseline = this.#runBaseline()
-  }
-
-  /** The baseline's failure, for the planner, when the check in use failed on the base. */
-  #baselineFailure(): CheckFailure | undefined {
-    const b = this.#record.snap.baseline
-    if (!b || b.classification === 'passes' || b.command !== this.#check?.command) return undefined
-    return { command: b.command, exitCode: b.exitCode, outputTail: b.outputTail }
   }
 
   /** Brings the journal in line with the server after a restart or a dropped event stream. */
@@ -971,7 +885,7 @@ export class Mission {
         `budget exhausted (${overBudget.reason}): ${overBudget.message}; ${lastCheckNote(this.#record.snap)}`,
       )
     if (this.#checkBudgets()) return
-    const baseline = this.#baselineFailure()
+    const baseline = this.#baseline.failure()
     await this.#plan(replanBrief(this.#record.snap.iteration + 1, failure, failedTodos, baseline))
   }
 
@@ -1085,7 +999,7 @@ export class Mission {
       roster: this.#roster,
       inbox: this.#inbox.asks,
       timeline: this.#timeline,
-      needsYou: this.#stuck.current ?? this.#baselineAsk,
+      needsYou: this.#stuck.current ?? this.#baseline.question,
       snap: this.#record.current,
     })
     this.#changes.emit(this.#state)
@@ -1098,9 +1012,4 @@ function cancelledReason(cancelled: string[], blocked: string[]): string {
     ? `; ${blocked.join(', ')} waited on ${cancelled.length > 1 ? 'them' : 'it'}`
     : ''
   return `cancelled by the user: ${cancelled.join(', ')}${waiting}`
-}
-
-/** The check a baseline ran (the latest one, when the user changed the check). */
-function checkOf(b: BaselineRecord): CheckChoice {
-  return { command: b.command, source: b.source, ...(b.cwd !== undefined && { cwd: b.cwd }) }
 }

@@ -218,3 +218,26 @@ describe('the check on the mission base', () => {
     expect(f.workspace.cwds).toEqual(['../..', '../..'])
   })
 })
+
+describe('a mission that runs out of rounds on a failing check', () => {
+  it('names the last check result in its reason', async () => {
+    const f = fakeMission({ check: 'npm test', budgets: { maxIterations: 2 } })
+    f.workspace.results = [
+      {},
+      { exitCode: 1, output: 'expected 1 got 2' },
+      { exitCode: 1, output: 'expected 1 got 3' },
+    ]
+    const done = f.mission.run()
+    await flush()
+    const planner = sessionsOf(f.mission, 'planner')[0]!
+    f.oc.turn(planner, 'orchestrator_plan', { todos: [todo('a', ['a.ts'])] })
+    await play(f.mission, f.oc)
+    f.oc.turn(planner, 'orchestrator_plan', { todos: [todo('b', ['b.ts'])] })
+    await play(f.mission, f.oc)
+    const final = await done
+    expect(final.phase).toBe('failed')
+    expect(final.reason).toMatch(
+      /^budget exhausted \(iterations\): .*; the last check `npm test` failed \(exit 1\) — a failure the base did not have — expected 1 got 3$/,
+    )
+  })
+})

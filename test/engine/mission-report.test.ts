@@ -3,6 +3,7 @@ import { diffTarget } from '../../src/engine/record/diff-target'
 import type { JournalEntry } from '../../src/engine/record/journal'
 import { replay } from '../../src/engine/record/journal'
 import { missionReport } from '../../src/engine/record/mission-report'
+import { summarizeMission } from '../../src/engine/record/mission-summary'
 import { initialState } from '../../src/engine/record/published-state'
 
 const entries: JournalEntry[] = [
@@ -245,5 +246,36 @@ describe("a past mission's check runs", () => {
     )
     expect(md).toContain('```\nsh: 1: nonexistent-tool-xyz: not found\n```')
     expect(md).toContain('_The check did not run after a round._')
+  })
+})
+
+describe('the check before the mission, in the report and the history line', () => {
+  const withBaseline: JournalEntry[] = [
+    entries[0]!,
+    {
+      at: 1,
+      type: 'check.baseline',
+      command: 'npm test',
+      source: 'package.json scripts.test',
+      cwd: '..',
+      exitCode: 1,
+      durationMs: 900,
+      outputTail: '1 failing',
+      classification: 'fails',
+    },
+    ...entries.slice(2, 6),
+    { at: 65_000, type: 'mission.ended', status: 'failed', reason: 'no progress' },
+  ]
+
+  it('shows the baseline and how each round compares with it', () => {
+    const md = missionReport('m1', replay(withBaseline))
+    expect(md).toContain('- Before the mission: `npm test` (in ..) → exit 1 in 900 ms: already failed')
+    expect(md).toContain('- Round 1: `npm test` → exit 1 in 1.5 s: failed, unchanged from before the mission')
+  })
+
+  it('keeps the baseline and the comparison in the history summary', () => {
+    const summary = summarizeMission(replay(withBaseline), { status: 'failed', reason: 'x', at: 65_000 })
+    expect(summary.baseline).toEqual({ command: 'npm test', exitCode: 1, classification: 'fails' })
+    expect(summary.check).toEqual({ command: 'npm test', exitCode: 1, vsBaseline: 'unchanged' })
   })
 })
