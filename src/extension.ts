@@ -1,7 +1,7 @@
 import * as vscode from 'vscode'
 import { errorMessage } from './engine/util/error-message'
 import { PreflightError, type PreflightFix } from './engine/preflight/preflight'
-import { isTerminal } from './engine/record/mission-state'
+import { isTerminal, type BaselineAnswer, type MissionState } from './engine/record/mission-state'
 import type { Refusal } from './engine/util/refusal'
 import { Commands, LAST_FOLDER_KEY, Views, WALKTHROUGH_ID } from './shared/constants'
 import { ProcessRegistry } from './node/process-registry'
@@ -19,6 +19,7 @@ import { notifyMissionEnd, notifyNeedsYou, notifyPermission, notifyStuck } from 
 import { registerPluginCommands } from './vscode/plugin-commands'
 import { registerInstallOpencode } from './vscode/install-opencode'
 import { OpencodeVersionError } from './opencode/binary-version'
+import { answerBaselineChoice, watchBaselineQuestion } from './vscode/baseline-question'
 import { ServerController } from './vscode/server-controller'
 import { buildSnapshot } from './vscode/snapshot'
 import { StatusBar } from './vscode/status-bar'
@@ -121,6 +122,13 @@ export function activate(context: vscode.ExtensionContext): void {
       void vscode.window.showErrorMessage(`Permission reply failed: ${(err as Error).message}`)
     })
 
+  const baseline = {
+    onChange: (listener: (s: MissionState) => void) => missions.changes.on(listener),
+    current: () => missions.current,
+    answer: (answer: BaselineAnswer) => missions.answerBaseline(answer),
+    toastAllowed: () => allowed('needsYou'),
+    log: log.for('mission'),
+  }
   const inspect = registerInspect(store, { missions, server: srv, log: log.for('inspect') })
   const act = registerAct(store, { missions, log: log.for('act') })
   const dashboardLog = log.for('dashboard')
@@ -136,6 +144,8 @@ export function activate(context: vscode.ExtensionContext): void {
         pauseMission: () => logRefusal(missions.pause()),
         resumeMission: () => logRefusal(missions.resume()),
         keepWaiting: () => missions.keepWaiting(),
+        answerBaseline: (answer) => void missions.answerBaseline(answer).then(logRefusal),
+        askCheckCommand: () => void answerBaselineChoice(baseline, 'changeCheck'),
         replyPermission: reply,
         openTranscript: inspect.openTranscript,
         openDiff: inspect.openDiff,
@@ -172,20 +182,22 @@ export function activate(context: vscode.ExtensionContext): void {
   store.add(
     toDisposable(
       missions.changes.on((s) => {
-        const ask = s.needsYou
+        const ask = s.needsYou?.kind === 'stuck' ? s.needsYou : undefined
         const key = ask && `${ask.sessionId}@${ask.deadline}`
         if (!ask || key === asked) return
         asked = key
         // The dashboard asks too, so "none" can leave the toast out.
         if (!allowed('needsYou')) return
         notifyStuck(ask, (choice) => {
-          if (missions.current?.needsYou?.deadline !== ask.deadline) return
+          const current = missions.current?.needsYou
+          if (current?.kind !== 'stuck' || current.deadline !== ask.deadline) return
           if (choice === 'keep') missions.keepWaiting()
           else void missions.stop()
         })
       }),
     ),
   )
+  store.add(watchBaselineQuestion(baseline))
   // A provider stuck in retry or a stalled agent: one toast per episode. A stall shows no event, so
   // a timer looks while a mission runs (and only then).
   const noticed = new Set<string>()

@@ -1,7 +1,7 @@
 // The CLI's words for a mission: the `--json` report, the check line at start, progress and end lines.
 
 import { NO_CHECK } from '../engine/mission'
-import type { MissionState } from '../engine/record/mission-state'
+import type { CheckRunState, MissionState } from '../engine/record/mission-state'
 import { scrubStrings } from '../engine/util/scrub-secrets'
 import { waitingText } from '../shared/waiting'
 
@@ -26,10 +26,31 @@ export interface MissionReport {
   modelCalls: number
   /** The check command that gave the evidence; null when none ran ("completed — no check ran"). */
   checkCommand: string | null
+  /** The last run of the check (after a round, else the baseline); null when it never ran. */
+  check: ReportCheck | null
+  /** The check's run on the mission's base, before any change; null when it did not run. */
+  baseline: (ReportCheck & { classification: string; diagnosis?: string }) | null
+}
+
+/** One run of the check in the report. */
+export interface ReportCheck {
+  command: string
+  source: string
+  /** Where it ran, relative to the mission's folder, when not there. */
+  cwd?: string
+  /** null: it timed out. */
+  exitCode: number | null
+  durationMs: number
+  outputTail: string
+  /** After a round: how it compares with the baseline, when the same command ran both. */
+  vsBaseline?: string
 }
 
 /** The report of a mission, every string in it scrubbed: reasons and summaries can echo a provider's key. */
 export function toReport(s: MissionState): MissionReport {
+  const checks = s.checks
+  const lastCheck = checks.at(-1)
+  const baseline = checks.find((c) => c.kind === 'baseline')
   return scrubStrings({
     status: s.phase === 'completed' ? 'completed' : s.phase === 'stopped' ? 'stopped' : 'failed',
     reason: s.reason ?? null,
@@ -37,7 +58,7 @@ export function toReport(s: MissionState): MissionReport {
       id: t.id,
       status: t.status,
       attempts: t.attempts,
-      evidence: todoEvidence(s, t),
+      evidence: todoEvidence(t),
       ...(t.reason !== undefined && { reason: t.reason }),
       ...(t.blockedBy !== undefined && { blockedBy: t.blockedBy }),
     })),
@@ -47,7 +68,27 @@ export function toReport(s: MissionState): MissionReport {
     durationMs: (s.endedAt ?? s.startedAt) - s.startedAt,
     modelCalls: s.modelCalls,
     checkCommand: s.check?.command ?? null,
+    check: lastCheck ? reportCheck(lastCheck) : null,
+    baseline: baseline
+      ? {
+          ...reportCheck(baseline),
+          classification: baseline.classification ?? (baseline.passed ? 'passes' : 'fails'),
+          ...(baseline.diagnosis !== undefined && { diagnosis: baseline.diagnosis }),
+        }
+      : null,
   })
+}
+
+function reportCheck(run: CheckRunState): ReportCheck {
+  return {
+    command: run.command,
+    source: run.source,
+    ...(run.cwd !== undefined && { cwd: run.cwd }),
+    exitCode: run.exitCode,
+    durationMs: run.durationMs,
+    outputTail: run.outputTail,
+    ...(run.vsBaseline !== undefined && { vsBaseline: run.vsBaseline }),
+  }
 }
 
 /** The `--json` report of a mission that never started: a failed preflight, a server that would not start. */
@@ -66,12 +107,13 @@ export function notStartedReport(
     durationMs,
     modelCalls: 0,
     checkCommand: null,
+    check: null,
+    baseline: null,
   }
 }
 
-/** What proves a todo's state: the worker's report, the review, and the mission's last check. */
-function todoEvidence(s: MissionState, t: MissionState['todos'][number]): unknown[] {
-  const check = s.evidence.at(-1)
+/** What proves a todo's state: its worker's report and its review (the check is the mission's, at the top). */
+function todoEvidence(t: MissionState['todos'][number]): unknown[] {
   return [
     ...(t.summary ? [{ type: 'report', summary: t.summary }] : []),
     ...(t.status === 'passed'
@@ -79,9 +121,6 @@ function todoEvidence(s: MissionState, t: MissionState['todos'][number]): unknow
       : t.findings.length
         ? [{ type: 'review', verdict: 'fail', findings: t.findings }]
         : []),
-    ...(check
-      ? [{ type: 'check', command: check.command, exitCode: check.exitCode, durationMs: check.durationMs }]
-      : []),
   ]
 }
 
@@ -101,12 +140,6 @@ export function progressLine(s: MissionState, now = Date.now()): string {
   const progress = s.todos.length ? ` ${passed}/${s.todos.length} todos` : ''
   const ask = s.needsYou ? ` · needs you: ${s.needsYou.reason}` : ''
   return `[${s.phase}${s.iteration > 1 ? ` #${s.iteration}` : ''}]${progress}${agents ? ` · ${agents}` : ''}${ask}`
-}
-
-/** Which check gives the evidence, and why that one: said once, when the mission starts. */
-export function checkLine(check: NonNullable<MissionState['check']>): string {
-  if (check.command) return `check: ${check.command} (${check.source})`
-  return `check: none, ${check.source}: the mission can only end "${NO_CHECK}"`
 }
 
 /** The last stderr line: how the mission ended, never a plain success when no check ran. */

@@ -9,7 +9,13 @@ import { writeProject } from '../demo/sample-project'
 import { ScriptedProvider, scriptedProviderConfig } from '../demo/scripted-provider'
 import { withCapSpec } from '../engine/schedule/caps'
 import { Mission } from '../engine/mission'
-import { MISSION_DEFAULTS, withJournaledOptions, type MissionOptions } from '../engine/mission-options'
+import {
+  IF_CHECK_FAILS,
+  MISSION_DEFAULTS,
+  withJournaledOptions,
+  type IfCheckFails,
+  type MissionOptions,
+} from '../engine/mission-options'
 import type { JournalStore } from '../engine/record/journal'
 import { parseModelRef } from '../engine/protocol/model-ref'
 import type { MissionState } from '../engine/record/mission-state'
@@ -36,12 +42,14 @@ import type { CliIo } from './io'
 import { answerPermissions } from './permission-prompt'
 import { LiveStatus } from './live-status'
 import { cliPreflight } from './preflight-check'
-import { checkLine, endLine, notStartedReport, progressLine, toReport } from './report'
+import { endLine, notStartedReport, progressLine, toReport } from './report'
+import { checkLine, checkRunLines } from './check-lines'
+import { answerBaseline } from './baseline-prompt'
 import { answerStuck, terminalAsk } from './stuck-prompt'
 
 const USAGE = `usage: orchestrator run --goal "<text>" [--dir D] [--server-url URL [--password-file F | --password P]]
        [--opencode-config FILE] [--model role=provider/model]... [--concurrency N]
-       [--check "<cmd>" | --no-check] [--cap role:worker=N | provider:ID=N | model:PROVIDER/MODEL=N]...
+       [--check "<cmd>" | --no-check] [--if-check-fails ask|continue|stop] [--cap role:worker=N | provider:ID=N | model:PROVIDER/MODEL=N]...
        [--max-iterations N] [--max-tokens N] [--max-cost USD] [--max-minutes N] [--opencode PATH]
        [--json] [--demo]
        orchestrator run --resume [<mission id>] [--dir D] [--server-url URL --password P] [--json]`
@@ -66,6 +74,8 @@ Ctrl-C stops the mission; SIGTERM or a closed terminal (SIGHUP) interrupts it: -
   --model role=p/m         the model of a role: planner, worker or reviewer (repeatable)
   --concurrency N          agents at once; --cap narrows it per role, provider or model
   --check "<cmd>"          the check command (default: detected from the project); --no-check: none
+  --if-check-fails X       when the check cannot run before any change (the project is not set up):
+                           ask (the default on a terminal), stop (the default otherwise) or continue
   --max-iterations N, --max-tokens N, --max-cost USD, --max-minutes N   budgets
   --json                   print the final report as JSON on stdout
   --verbose                info log lines on stderr too (warnings and errors always show)`
@@ -92,6 +102,7 @@ export async function runCommand(argv: string[], rawIo: CliIo): Promise<number> 
         cap: { type: 'string', multiple: true, default: [] },
         check: { type: 'string' },
         'no-check': { type: 'boolean', default: false },
+        'if-check-fails': { type: 'string' },
         'max-iterations': { type: 'string' },
         'max-tokens': { type: 'string' },
         'max-cost': { type: 'string' },
@@ -289,6 +300,10 @@ export async function runCommand(argv: string[], rawIo: CliIo): Promise<number> 
     }
 
     const interactive = process.stdin.isTTY === true
+    // Without anyone to ask (no terminal, or --json for a program), a question becomes a stop.
+    const canAsk = interactive && !args.json
+    const askable = (choice: IfCheckFails | undefined): IfCheckFails =>
+      choice === 'ask' || choice === undefined ? (canAsk ? 'ask' : 'stop') : choice
     const file = new JournalFile(join(journalDir(), `${id}.jsonl`), { logger })
     // Once interrupted, nothing more is journaled: what the ended server does to the mission's turns
     // is not the mission's story, and the resume picks up from the last entry written before.
@@ -304,7 +319,12 @@ export async function runCommand(argv: string[], rawIo: CliIo): Promise<number> 
       ...tuning,
       ...(args.demo && tuning.check === undefined && { check: DEMO_CHECK }),
       askWhenStuck: interactive,
+      ifCheckFails: askable(tuning.ifCheckFails),
     }
+    // A resumed mission runs with the options it started with, whatever the flags say now; whether
+    // it can ask depends on this run.
+    const runWith = resumed ? await withJournaledOptions(file, options) : options
+    const ifCheckFails = askable(runWith.ifCheckFails)
     mission = new Mission(
       {
         sessions: connection,
@@ -315,16 +335,20 @@ export async function runCommand(argv: string[], rawIo: CliIo): Promise<number> 
         clock: systemClock,
         logger,
       },
-      // A resumed mission runs with the options it started with, whatever the flags say now.
-      resumed ? await withJournaledOptions(file, options) : options,
+      { ...runWith, ifCheckFails },
     )
     let last = ''
-    let checkSaid = false
+    let checkSaid: string | undefined
+    let checksSaid = 0
     mission.onChange((s) => {
-      if (s.check && !checkSaid) {
-        checkSaid = true
-        say(`${checkLine(s.check)}\n`)
+      const check = s.check && checkLine(s.check)
+      if (check && check !== checkSaid) {
+        checkSaid = check
+        say(`${check}\n`)
       }
+      // Every run of the check, at once: before the planner's next step, not only in the report.
+      for (const run of s.checks.slice(checksSaid)) say(`${checkRunLines(run).join('\n')}\n`)
+      checksSaid = s.checks.length
       if (live) return live.update(s)
       const line = progressLine(s)
       if (line !== last) io.stderr(`${line}\n`)
@@ -342,9 +366,11 @@ export async function runCommand(argv: string[], rawIo: CliIo): Promise<number> 
       }
     }
     const stopAsking = interactive ? answerStuck(mission, askAbove) : () => {}
+    const stopAskingCheck = ifCheckFails === 'ask' ? answerBaseline(mission, askAbove, say) : () => {}
     const final: MissionState | NodeJS.Signals = await Promise.race([mission.run(), interrupted])
     stopAnswering()
     stopAsking()
+    stopAskingCheck()
     live?.finish()
     mission.dispose()
     if (typeof final === 'string') {
@@ -417,11 +443,12 @@ function parseTuning(args: {
   cap?: string[]
   check?: string
   'no-check'?: boolean
+  'if-check-fails'?: string
   'max-iterations'?: string
   'max-tokens'?: string
   'max-cost'?: string
   'max-minutes'?: string
-}): Pick<MissionOptions, 'models' | 'caps' | 'check' | 'budgets'> {
+}): Pick<MissionOptions, 'models' | 'caps' | 'check' | 'budgets' | 'ifCheckFails'> {
   const models: NonNullable<MissionOptions['models']> = {}
   for (const spec of args.model ?? []) {
     const m = /^(\w+)=(.*)$/.exec(spec)
@@ -437,6 +464,9 @@ function parseTuning(args: {
     throw new Error('--check and --no-check contradict each other: give one of them')
   if (args.check !== undefined && args.check.trim() === '')
     throw new Error('--check needs a command (e.g. --check "npm test"); --no-check runs none')
+  const ifCheckFails = args['if-check-fails']
+  if (ifCheckFails !== undefined && !(IF_CHECK_FAILS as readonly string[]).includes(ifCheckFails))
+    throw new Error(`--if-check-fails must be one of ${IF_CHECK_FAILS.join(', ')}, got "${ifCheckFails}"`)
   const concurrency = positiveInt('concurrency', args.concurrency)
   const maxIterations = positiveInt('max-iterations', args['max-iterations'])
   const maxTokens = positiveInt('max-tokens', args['max-tokens'])
@@ -449,6 +479,7 @@ function parseTuning(args: {
     ...((concurrency !== undefined || args.cap?.length) && { caps }),
     ...(args.check !== undefined && { check: args.check }),
     ...(args['no-check'] && { check: false as const }),
+    ...(ifCheckFails !== undefined && { ifCheckFails: ifCheckFails as IfCheckFails }),
     budgets: {
       ...(maxIterations !== undefined && { maxIterations }),
       ...(maxTokens !== undefined && { maxTokens }),

@@ -3,7 +3,7 @@
 
 import { createInterface } from 'node:readline/promises'
 import type { Mission } from '../engine/mission'
-import type { NeedsYou } from '../engine/record/mission-state'
+import type { StuckQuestion } from '../engine/record/mission-state'
 
 /** Asks one question; rejects when `signal` aborts (the question was withdrawn). */
 export type Ask = (question: string, signal: AbortSignal) => Promise<string>
@@ -25,23 +25,24 @@ export const terminalAsk: Ask = async (question, signal) => {
  */
 export function answerStuck(mission: Mission, ask: Ask): () => void {
   let open: { key: string; abort: AbortController } | undefined
-  const keyOf = (n: NeedsYou) => `${n.sessionId}@${n.deadline}`
+  const keyOf = (n: StuckQuestion) => `${n.sessionId}@${n.deadline}`
   const withdraw = () => {
     open?.abort.abort()
     open = undefined
   }
   const off = mission.onChange((s) => {
-    if (!s.needsYou) return withdraw()
-    const key = keyOf(s.needsYou)
+    const stuck = s.needsYou?.kind === 'stuck' ? s.needsYou : undefined
+    if (!stuck) return withdraw()
+    const key = keyOf(stuck)
     if (open?.key === key) return
     withdraw()
     const abort = new AbortController()
     open = { key, abort }
-    const secs = Math.round((s.needsYou.deadline - Date.now()) / 1000)
-    ask(`${s.needsYou.reason}\nKeep waiting? [y]es / [s]top (gives up in ${secs} s): `, abort.signal).then(
+    const secs = Math.round((stuck.deadline - Date.now()) / 1000)
+    ask(`${stuck.reason}\nKeep waiting? [y]es / [s]top (gives up in ${secs} s): `, abort.signal).then(
       (text) => {
         const current = mission.state.needsYou
-        if (!current || keyOf(current) !== key) return
+        if (current?.kind !== 'stuck' || keyOf(current) !== key) return
         const answer = text.trim().toLowerCase()
         if (answer === 'y' || answer === 'yes') mission.keepWaiting()
         else if (answer === 's' || answer === 'stop')

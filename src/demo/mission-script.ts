@@ -33,11 +33,11 @@ export interface ReviewResult {
 
 export interface MissionScriptOptions {
   /**
-   * The planner's answer: todos for `orchestrator_plan`, or `{ invalid }` to send those arguments
-   * as they are (to exercise rejection). `iteration` counts the planner briefs of the session, 1 for
+   * The planner's answer: todos for `orchestrator_plan`, `{ invalid }` to send those arguments as
+   * they are (to exercise rejection or a `cannotPlan`), or `{ text }` to answer in words only. `iteration` counts the planner briefs of the session, 1 for
    * the first. Default: one todo named after the goal.
    */
-  plan?: (iteration: number, brief: string) => PlanTodo[] | { invalid: unknown }
+  plan?: (iteration: number, brief: string) => PlanTodo[] | { invalid: unknown } | { text: string }
   /**
    * The worker's answer. `attempt` counts the work briefs seen for that todo across all sessions,
    * 1-based. Called once per attempt (the result is reused for the continuation and any nudge).
@@ -159,7 +159,8 @@ export function missionScript(options: MissionScriptOptions = {}): MissionScript
       ).length
       if (called.includes(TOOL_PLAN)) return { text: `Plan submitted (iteration ${iteration}).` }
       const plan = options.plan?.(iteration, brief) ?? defaultPlan(brief)
-      return toolCall(TOOL_PLAN, Array.isArray(plan) ? { todos: plan } : plan.invalid)
+      if (Array.isArray(plan)) return toolCall(TOOL_PLAN, { todos: plan })
+      return 'text' in plan ? { text: plan.text } : toolCall(TOOL_PLAN, plan.invalid)
     }
     if (kind === 'work' && todoId !== undefined) {
       const counts = stats.workAttempts

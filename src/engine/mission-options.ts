@@ -35,6 +35,14 @@ export interface MissionOptions {
   check?: string | false
   /** Default: 300 000 ms. */
   checkTimeoutMs?: number
+  /**
+   * What a mission does when the check fails on its base because the project's environment is not
+   * set up (command not found, a missing module, a test collection error): `ask` publishes
+   * `MissionState.needsYou` (kind `baseline`) and waits for `answerBaseline()`, for hosts that can ask
+   * their user; `stop` ends the mission before any worker starts; `continue` goes on. A check that
+   * merely fails on the base never stops the mission. Default: 'stop'.
+   */
+  ifCheckFails?: IfCheckFails
   /** Concurrent sessions: in all, per role, per provider, per `provider/model`. Default: { total: 3 }. */
   caps?: SchedulerCaps
   /** Todos one worker session may take before it is retired. Default: 3. */
@@ -65,9 +73,14 @@ export interface MissionOptions {
   endTurnOnResult?: boolean
 }
 
+export type IfCheckFails = 'ask' | 'continue' | 'stop'
+
+export const IF_CHECK_FAILS: readonly IfCheckFails[] = ['ask', 'continue', 'stop']
+
 /** Defaults of the bounds in {@link MissionOptions}. */
 export const MISSION_DEFAULTS = {
   checkTimeoutMs: 300_000,
+  ifCheckFails: 'stop' as IfCheckFails,
   caps: { total: 3 } as SchedulerCaps,
   maxTodosPerSession: 3,
   maxAttempts: 2,
@@ -83,6 +96,7 @@ type KeptOptions = Omit<MissionOptions, 'id' | 'goal' | 'check'>
 const KEPT_KEYS = [
   'models',
   'checkTimeoutMs',
+  'ifCheckFails',
   'caps',
   'maxTodosPerSession',
   'maxAttempts',
@@ -123,6 +137,7 @@ export function optionsFromJson(json: { [key: string]: JsonValue }): Partial<Kep
 const MISSION_SHAPES: Record<(typeof KEPT_KEYS)[number], unknown> = {
   models: {},
   checkTimeoutMs: 0,
+  ifCheckFails: '',
   caps: {},
   maxTodosPerSession: 0,
   maxAttempts: 0,

@@ -16,7 +16,9 @@ import { Dispatcher } from './schedule/dispatcher'
 import { Emitter } from './util/emitter'
 import { errorMessage } from './util/error-message'
 import { checkOutcome, failedTodosReason, iterationStep } from './turns/iteration-end'
-import type { Live, Turn } from './sessions/live-session'
+import { checkProgress, lastCheckNote, noProgressReason } from './turns/check-progress'
+import { BaselineGate } from './turns/baseline-gate'
+import { agentName, type Live, type Turn } from './sessions/live-session'
 import { MissionBudgets } from './guards/mission-budgets'
 import { countEmptyStep, EMPTY_STEPS_REASON } from './guards/empty-steps'
 import { repeatedCall } from './guards/repeated-calls'
@@ -25,9 +27,10 @@ import { chooseCheck, type CheckChoice } from './project/check-command'
 import { TOOL_PLAN, TOOL_REPORT, TOOL_VERDICT, type PlanArgs } from './protocol/mission-protocol'
 import { MissionRecord } from './record/mission-record'
 import { emptySnapshot } from './record/journal'
+import { excerpt } from './util/excerpt'
 import { summarizeMission } from './record/mission-summary'
 import { MissionSessions } from './sessions/mission-sessions'
-import { isTerminal, type MissionState } from './record/mission-state'
+import { isTerminal, type BaselineAnswer, type MissionState } from './record/mission-state'
 import { PermissionInbox } from './sessions/permission-inbox'
 import type { HostError, HostEvent, PermissionReply, WorkspaceBase } from './ports'
 import {
@@ -67,6 +70,12 @@ import {
 /** Identical turns in a row that mark a session as looping. */
 const REPEATS = 3
 
+/**
+ * How long the first plan brief waits for the check's run on the base, so that the planner learns of
+ * a failing check; past it the planner starts without it (it learns at the first re-plan).
+ */
+const BASELINE_HEAD_START_MS = 3_000
+
 /** What a mission that ran no check says when it completes: never plain verified success. */
 export const NO_CHECK = 'completed — no check ran'
 
@@ -96,6 +105,8 @@ export class Mission {
   /** The check command and steering messages as given: the journal keeps them scrubbed. */
   readonly #verbatim: VerbatimTexts
   readonly #actions: TodoActions
+  /** The check's run on the base: no worker starts before it settled. */
+  readonly #baseline: BaselineGate
   readonly #seenCalls = new Set<string>()
   readonly #abort = new AbortController()
   /** Aborted by dispose(): the host goes away, the mission is left to its journal. */
@@ -182,7 +193,12 @@ export class Mission {
       maxTodosPerSession: this.#o.maxTodosPerSession,
       models: this.#o.models,
       over: () => this.#over(),
-      ready: () => !this.#over() && !this.#paused && !this.#disconnected && this.#state.phase === 'working',
+      ready: () =>
+        !this.#over() &&
+        !this.#paused &&
+        !this.#disconnected &&
+        this.#baseline.settled &&
+        this.#state.phase === 'working',
       publish: () => this.#publish(),
       publishOwnership: () => this.#publishOwnership(),
       idle: () => this.#maybeIterationEnd(),
@@ -219,6 +235,27 @@ export class Mission {
       over: () => this.#over(),
       progressed: () => this.#progressed(),
       publish: () => this.#publish(),
+    })
+    this.#baseline = new BaselineGate({
+      record: this.#record,
+      workspace: deps.workspace,
+      timers: this.#timers,
+      logger: deps.logger,
+      checkTimeoutMs: this.#o.checkTimeoutMs,
+      ifCheckFails: this.#o.ifCheckFails,
+      // Ended by a stop, and by the host going away (its cut-short result is not recorded).
+      signal: AbortSignal.any([this.#abort.signal, this.#disposed.signal]),
+      check: () => this.#check,
+      setCheck: (check) => {
+        this.#setCheck(check)
+        // The user's command, kept whole: a resume runs it as given, not as the journal scrubs it.
+        if (check.command !== null) void this.#verbatim.set(CHECK_KEY, check.command)
+      },
+      over: () => this.#over(),
+      fail: (reason) => this.#end('failed', reason),
+      stop: (reason) => this.stop(reason),
+      publish: () => this.#publish(),
+      settled: () => this.#requestTick(),
     })
     this.#state = initialState(options.id, options.goal, now, this.#budgets.view())
   }
@@ -266,6 +303,16 @@ export class Mission {
     const ask = this.#stuck.close()
     const live = ask && this.#sessions.live.get(ask.sessionId)
     if (live) this.#cooling.extend(live)
+  }
+
+  /**
+   * Answers a `baseline` question (`state.needsYou.kind === 'baseline'`): `continue` lets the workers
+   * start, `stop` ends the mission, `changeCheck` runs the given command as the check from now on,
+   * starting with its own baseline. Resolves with the refusal when no such question is open or the
+   * command is empty.
+   */
+  answerBaseline(answer: BaselineAnswer): Promise<Refusal | undefined> {
+    return this.#baseline.answer(answer)
   }
 
   /** Answers a permission request from the inbox. */
@@ -342,7 +389,12 @@ export class Mission {
       // Stopped while the base was taken: the end is recorded, nothing starts.
       if (this.#over()) return
       // The options it runs with, so that a resume runs the same way (mission-options.ts).
-      const options = { ...optionsToJson(this.#o), check: check.command, checkSource: check.source }
+      const options = {
+        ...optionsToJson(this.#o),
+        check: check.command,
+        checkSource: check.source,
+        ...(check.cwd !== undefined && { checkCwd: check.cwd }),
+      }
       const { directory } = this.deps.workspace
       await this.#record.append({
         type: 'mission.started',
@@ -356,7 +408,11 @@ export class Mission {
       if (base) await this.#record.append({ type: 'mission.base', base })
       // The root first: every agent session is created under it.
       await this.#sessions.ensureRoot()
-      await this.#plan(planBrief(this.#o.goal, await this.deps.workspace.listFiles().catch(() => [])))
+      // The check runs on the base while the planner plans; the planner waits for it a little.
+      this.#baseline.start()
+      await this.#baseline.settledOrAfter(BASELINE_HEAD_START_MS)
+      const files = await this.deps.workspace.listFiles().catch(() => [])
+      await this.#plan(planBrief(this.#o.goal, files, this.#baseline.failure()))
       return
     }
     if (snap.status !== 'running') {
@@ -365,11 +421,16 @@ export class Mission {
     }
     this.deps.logger.info(`mission ${this.#o.id}: resuming from the journal at iteration ${snap.iteration}`)
     await this.#verbatim.load()
-    const check = await resumedCheck(snap.options, this.#verbatim.get(CHECK_KEY), () =>
+    // The check in use: the latest baseline's when the user changed it, else the one it started with;
+    // either way the whole text kept beside the journal, never the journal's scrubbed copy.
+    const b = snap.baseline
+    const journaled = b ? { check: b.command, checkSource: b.source } : snap.options
+    const check = await resumedCheck(journaled, this.#verbatim.get(CHECK_KEY), () =>
       chooseCheck(this.#o.check, this.deps.workspace),
     )
     if ('refused' in check) return void this.#end('failed', check.refused)
-    this.#setCheck(check)
+    const cwd = b ? b.cwd : typeof snap.options.checkCwd === 'string' ? snap.options.checkCwd : undefined
+    this.#setCheck({ ...check, ...(check.cwd === undefined && cwd !== undefined && { cwd }) })
     this.#plannerId = this.#sessions.restore(snap) ?? this.#plannerId
     this.#steering.resume()
     this.#attempts.rebase(snap.todoOrder)
@@ -382,6 +443,9 @@ export class Mission {
     // A message still waiting was meant for a turn of the instance that went away: it goes out only
     // when that turn still runs on the server (its next idle is the one it waited for).
     await this.#reconcile('resumed', (adopted) => this.#steering.dropAllBut(adopted, RELOAD_NOTE))
+    // Once the sessions still running are adopted: only then may the workers start again.
+    await this.#baseline.resume()
+    if (this.#over()) return
     if (this.#record.snap.todoOrder.length === 0) {
       await this.#plan(planBrief(this.#o.goal, await this.deps.workspace.listFiles().catch(() => [])))
       return
@@ -400,8 +464,15 @@ export class Mission {
     this.#check = check
     // What is shown and reported is scrubbed like the journal; the command as given only runs.
     const shown = check.command === null ? null : scrubSecrets(check.command)
-    this.deps.logger.info(`mission ${this.#o.id}: check: ${shown ?? 'none'} (${check.source})`)
-    this.#update({ check: { command: shown, source: check.source } })
+    const where = check.cwd ? `, runs in ${check.cwd}` : ''
+    this.deps.logger.info(`mission ${this.#o.id}: check: ${shown ?? 'none'} (${check.source}${where})`)
+    this.#update({
+      check: {
+        command: shown,
+        source: check.source,
+        ...(check.cwd !== undefined && { cwd: check.cwd }),
+      },
+    })
   }
 
   /** Brings the journal in line with the server after a restart or a dropped event stream. */
@@ -438,6 +509,8 @@ export class Mission {
   }
 
   async #acceptPlan(plan: PlanArgs): Promise<void> {
+    if (plan.cannotPlan !== undefined)
+      return void this.#end('failed', `the planner cannot plan: ${plan.cannotPlan}`)
     const iteration = this.#record.snap.iteration + 1
     this.#attempts.rebase(plan.todos.map((t) => t.id))
     await this.#record.append({ type: 'plan.accepted', iteration, todos: plan.todos })
@@ -557,12 +630,12 @@ export class Mission {
     if (!turn || turn.cutShort !== undefined) return
     turn.cutShort = reason
     turn.nudged = true // ended, not nudged
-    this.deps.logger.warn(`${live.role} ${live.sessionId}: ${reason}: ending its turn`)
+    this.deps.logger.warn(`${agentName(live)}: ${reason}: ending its turn`)
     // A server out of reach keeps the turn: the reconcile after the reconnect finds how it ended.
     void this.deps.sessions
       .abort(live.sessionId)
       .catch((err: unknown) =>
-        this.deps.logger.warn(`could not end the turn of ${live.sessionId}: ${errorMessage(err)}`),
+        this.deps.logger.warn(`could not end the turn of the ${agentName(live)}: ${errorMessage(err)}`),
       )
   }
 
@@ -579,7 +652,7 @@ export class Mission {
       if (this.#o.askWhenStuck) return this.#stuck.open(live, reason)
       return void this.#end('failed', reason)
     }
-    this.deps.logger.warn(`${live.sessionId} ${reason}: aborting, trying ${turn.todoId ?? ''} again`)
+    this.deps.logger.warn(`${agentName(live)}: ${reason}: aborting, trying ${turn.todoId ?? ''} again`)
     live.turn = undefined
     live.retired = true
     this.#steering.drop(live.sessionId, 'its provider kept retrying')
@@ -607,7 +680,7 @@ export class Mission {
   async #onError(live: Live, error: HostError): Promise<void> {
     const decision = classify(error)
     if (decision.retry === false && decision.reason === 'aborted') return
-    this.deps.logger.warn(`${live.role} ${live.sessionId}: ${error.name}: ${error.message}`)
+    this.deps.logger.warn(`${agentName(live)}: ${error.name}: ${error.message}`)
     if (live.turn) {
       live.turn.nudged = true // a failed turn gets no nudge: it is retried or failed below
       live.turn.error = error
@@ -718,7 +791,7 @@ export class Mission {
    */
   async #onRepeating(live: Live, turn: Turn): Promise<void> {
     const reason = `the ${live.role} repeated the same output ${REPEATS} turns running`
-    this.deps.logger.warn(`${live.sessionId}: ${reason}`)
+    this.deps.logger.warn(`${agentName(live, turn.todoId)}: ${reason}`)
     live.retired = true
     this.#sessions.release(live)
     if (turn.kind === 'plan') {
@@ -767,7 +840,7 @@ export class Mission {
     if (this.#planAttempts >= this.#o.maxPlanAttempts)
       return void this.#end(
         'failed',
-        `no valid plan after ${this.#planAttempts} attempts: ${reasons.join('; ')}`,
+        `no valid plan after ${this.#planAttempts} attempts: ${reasons.join('; ')}${this.#plannerWords()}`,
       )
     await this.#plan(planRetryBrief(reasons))
   }
@@ -791,7 +864,8 @@ export class Mission {
 
   async #runCheck(): Promise<void> {
     if (this.#over()) return
-    const command = this.#check?.command
+    const check = this.#check
+    const command = check?.command
     this.#update({ phase: 'checking' })
     if (!command) return this.#complete()
     // A check still running when the host goes away is ended, and its cut-short result not recorded:
@@ -799,11 +873,27 @@ export class Mission {
     const result = await this.deps.workspace.runCheck(command, {
       timeoutMs: this.#o.checkTimeoutMs,
       signal: AbortSignal.any([this.#abort.signal, this.#disposed.signal]),
+      ...(check.cwd !== undefined && { cwd: check.cwd }),
     })
     if (this.#over() || this.#disposed.signal.aborted) return
-    const { evidence, failure } = checkOutcome(command, result)
+    // The journal holds commands scrubbed: runs of this check are found by its scrubbed text.
+    const journaled = scrubSecrets(command)
+    const previous = this.#record.snap.evidence.findLast((e) => e.command === journaled)
+    const { evidence, failure } = checkOutcome(command, result, {
+      source: check.source,
+      ...(check.cwd !== undefined && { cwd: check.cwd }),
+    })
     await this.#record.append(evidence)
     if (!failure) return this.#complete()
+    const baseline = this.#record.snap.baseline
+    const progress = checkProgress(failure, {
+      ...(previous && { previous }),
+      ...(baseline?.command === journaled && { baseline }),
+    })
+    if (progress.next === 'stop') {
+      this.#budgets.endIteration(false)
+      return void this.#end('failed', noProgressReason(command, failure, progress.since))
+    }
     await this.#replan(failure, [])
   }
 
@@ -822,8 +912,16 @@ export class Mission {
         'failed',
         failedTodosReason(this.#record.todos(), `budget exhausted (${exceeded.reason}): ${exceeded.message}`),
       )
+    // The check is why the round did not end the mission: the reason names its last result.
+    const overBudget = failure && this.#budgets.exceeded()
+    if (overBudget && !this.#over())
+      return void this.#end(
+        'failed',
+        `budget exhausted (${overBudget.reason}): ${overBudget.message}; ${lastCheckNote(this.#record.snap)}`,
+      )
     if (this.#checkBudgets()) return
-    await this.#plan(replanBrief(this.#record.snap.iteration + 1, failure, failedTodos))
+    const baseline = this.#baseline.failure()
+    await this.#plan(replanBrief(this.#record.snap.iteration + 1, failure, failedTodos, baseline))
   }
 
   // --- budgets, stop, end -------------------------------------------------------------------------
@@ -888,6 +986,12 @@ export class Mission {
     }
   }
 
+  /** What the planner last wrote, for a reason that ends the mission without a plan. */
+  #plannerWords(): string {
+    const text = this.#plannerId && this.#roster.text(this.#plannerId)?.trim()
+    return text ? `; the planner's last words: "${excerpt(text, 600)}"` : ''
+  }
+
   /** The history line of this mission: the journal's state with the end applied. */
   #summary(end: { status: 'completed' | 'failed' | 'stopped'; reason: string; at: number }) {
     return summarizeMission(this.#record.current ?? emptySnapshot(), end)
@@ -934,7 +1038,7 @@ export class Mission {
       roster: this.#roster,
       inbox: this.#inbox.asks,
       timeline: this.#timeline,
-      needsYou: this.#stuck.current,
+      needsYou: this.#stuck.current ?? this.#baseline.question,
       snap: this.#record.current,
     })
     this.#changes.emit(this.#state)

@@ -124,8 +124,14 @@ export interface CheckResult {
 export interface WorkspacePort extends ProjectFiles {
   /** The folder the workspace is, as the host names it; journaled so a resume happens there only. */
   readonly directory?: string
-  /** Runs the check command (tests, build) in the workspace, ending its process group on timeout or abort. */
-  runCheck(command: string, options: { timeoutMs: number; signal: AbortSignal }): Promise<CheckResult>
+  /**
+   * Runs the check command (tests, build) in the workspace, or in `cwd` (relative to it, e.g. `..`
+   * for a check found in a parent folder), ending its process group on timeout or abort.
+   */
+  runCheck(
+    command: string,
+    options: { timeoutMs: number; signal: AbortSignal; cwd?: string },
+  ): Promise<CheckResult>
   /** Publishes which worker session of the mission owns which files (undefined: its guard ends). */
   publishOwnership(ownership: Ownership | undefined, missionId: string): Promise<void>
   /** Top-level entries of the workspace, for the planner's brief. */

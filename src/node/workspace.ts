@@ -1,12 +1,15 @@
 import { spawn } from 'node:child_process'
-import { readdir, readFile } from 'node:fs/promises'
-import { basename, join } from 'node:path'
+import { readdir, readFile, stat } from 'node:fs/promises'
+import { basename, dirname, join, resolve as resolvePath } from 'node:path'
 import type { Ownership } from '../engine/protocol/ownership'
 import type { CheckResult, WorkspaceBase, WorkspacePort } from '../engine/ports'
 import { captureGitBase } from './git-base'
 import { clearOwnership, writeOwnership } from '../plugin/ownership'
 import type { ProcessRegistry } from './process-registry'
 import { endTree, GROUP_TAG_ENV, newGroupTag, signalTree } from './process-tree'
+
+/** `.`, or `..` repeated: the folders `readFile` may read. */
+const PARENT_FOLDER = /^(?:\.|\.\.(?:\/\.\.)*)$/
 
 /** Keeps this much of a check command's output in memory (the journal keeps a smaller tail). */
 const OUTPUT_KEEP = 64 * 1024
@@ -33,12 +36,15 @@ export class NodeWorkspace implements WorkspacePort {
     return captureGitBase(this.dir, this.env, options)
   }
 
-  runCheck(command: string, options: { timeoutMs: number; signal: AbortSignal }): Promise<CheckResult> {
+  runCheck(
+    command: string,
+    options: { timeoutMs: number; signal: AbortSignal; cwd?: string },
+  ): Promise<CheckResult> {
     const started = Date.now()
     return new Promise((resolve) => {
       const tag = newGroupTag()
       const child = spawn(command, {
-        cwd: this.dir,
+        cwd: options.cwd === undefined ? this.dir : resolvePath(this.dir, options.cwd),
         env: { ...this.env, [GROUP_TAG_ENV]: tag },
         shell: true,
         detached: true,
@@ -108,10 +114,32 @@ export class NodeWorkspace implements WorkspacePort {
     else await clearOwnership(this.dir, missionId)
   }
 
-  /** A top-level file of the workspace; undefined when it is missing or not a readable file. */
-  async readFile(name: string): Promise<string | undefined> {
+  /**
+   * A top-level file of the workspace, or of a folder above it (`..`, `../..`); undefined when it is
+   * missing or not a readable file.
+   */
+  async readFile(name: string, folder = '.'): Promise<string | undefined> {
     if (basename(name) !== name) throw new Error(`readFile takes a top-level file name, got "${name}"`)
-    return readFile(join(this.dir, name), 'utf8').catch(() => undefined)
+    if (!PARENT_FOLDER.test(folder))
+      throw new Error(`readFile reads the workspace or a folder above it, got "${folder}"`)
+    return readFile(join(this.dir, folder, name), 'utf8').catch(() => undefined)
+  }
+
+  /** Folders from the workspace up to the nearest one holding `.git` (a folder, or a worktree's file). */
+  async repositoryDepth(): Promise<number | undefined> {
+    let dir = resolvePath(this.dir)
+    for (let depth = 0; ; depth++) {
+      if (
+        await stat(join(dir, '.git')).then(
+          () => true,
+          () => false,
+        )
+      )
+        return depth
+      const up = dirname(dir)
+      if (up === dir) return undefined
+      dir = up
+    }
   }
 
   async listFiles(): Promise<string[]> {

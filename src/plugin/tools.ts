@@ -34,7 +34,13 @@ const planArgs = {
         acceptance: z.array(z.string()).optional().describe('Checks the reviewer applies'),
       }),
     )
-    .describe('At least one todo; ids unique, dependencies known and acyclic'),
+    .describe('At least one todo; ids unique, dependencies known and acyclic (empty with cannotPlan)'),
+  cannotPlan: z
+    .string()
+    .optional()
+    .describe(
+      'Only when no plan can reach the goal (e.g. the check fails for a cause outside the project): why, with "todos": []. Ends the mission',
+    ),
 }
 const reportArgs = {
   todoId: z.string().describe('The todo id from your brief'),
@@ -141,6 +147,7 @@ export function missionTools(
       args: planArgs,
       async execute(args, ctx) {
         await check(TOOL_PLAN, args, ctx.sessionID)
+        if (args.cannotPlan !== undefined) return 'Recorded: no plan. The mission ends with your reason.'
         const ids = args.todos.map((t) => t.id)
         return `Plan accepted: ${ids.length} todo${ids.length === 1 ? '' : 's'} (${ids.join(', ')}).`
       },

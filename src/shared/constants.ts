@@ -59,6 +59,8 @@ export interface Config {
   opencodePath: string
   serverUrl: string
   checkCommand: string
+  /** When the check cannot run on the base (the project is not set up): ask, continue or stop. */
+  ifCheckFails: 'ask' | 'continue' | 'stop'
   maxConcurrency: number
   /** Caps beyond the total, e.g. `{ "role:reviewer": 1, "provider:anthropic": 2 }`. */
   concurrencyLimits: Record<string, number>

@@ -9,8 +9,10 @@ import type { MissionDelta } from './mission-delta'
  * 3: agents folded into their todos, review history, busy time, the mission's folder; walkthrough.open;
  * cancelled todos and what they block, steering receipts; todo.cancel, todo.retry, agent.steer.
  * 4: mission deltas between snapshots; budgets, context meters and the timeline.
+ * 6: every run of the check (checks, the baseline first) in place of the last evidence; needsYou has a
+ * kind, and the baseline question.
  */
-export const PROTOCOL_VERSION = 5
+export const PROTOCOL_VERSION = 6
 
 export type ServerStatus = 'stopped' | 'starting' | 'ready' | 'failed'
 
@@ -175,7 +177,8 @@ export interface PermissionView {
 }
 
 /** The mission waits on the user's answer: keep waiting for a stuck agent, or stop by the deadline. */
-export interface NeedsYouView {
+export interface StuckQuestionView {
+  kind: 'stuck'
   role: AgentRole
   /** What the agent waits on, e.g. the provider's error and how long it has retried. */
   reason: string
@@ -183,15 +186,51 @@ export interface NeedsYouView {
   deadline: number
 }
 
-/** The latest run of the check command. */
-export interface EvidenceView {
+/**
+ * The check fails on the mission's base because the project's environment is not set up: no worker
+ * starts until the user goes on, stops, or changes the check. It has no deadline.
+ */
+export interface BaselineQuestionView {
+  kind: 'baseline'
+  /** What the user is told, e.g. "npm test: command not found (exit 127)". */
+  reason: string
+  /** The baseline run, with its output's last lines. */
+  check: CheckRunView
+}
+
+export type NeedsYouView = StuckQuestionView | BaselineQuestionView
+
+/** How the check fared on the mission's base, before any worker edited it. */
+export type BaselineClassView = 'passes' | 'fails' | 'not-set-up'
+
+/** A round's check against the baseline (both passed, the failure is gone, the same, or another one). */
+export type BaselineComparisonView = 'passes' | 'fixed' | 'unchanged' | 'new-failures'
+
+/** One run of the check: the baseline on the mission's base, or the end of a plan round. */
+export interface CheckRunView {
+  kind: 'baseline' | 'round'
+  /** The plan iteration it ended (0 for the baseline). */
   iteration: number
   command: string
+  /** How the command was chosen, e.g. "package.json scripts.test". */
+  source: string
+  /** Where it ran, relative to the mission's folder ('.' there). */
+  cwd?: string
   /** null: the command did not exit by itself (killed or timed out). */
   exitCode: number | null
   durationMs: number
-  /** At most the last EVIDENCE_TAIL_LINES lines of output. */
-  tail: string
+  passed: boolean
+  /**
+   * At most the last EVIDENCE_TAIL_LINES lines of output; carried for the baseline and the latest run
+   * only (the others are one line each in the view).
+   */
+  tail?: string
+  /** The baseline only. */
+  classification?: BaselineClassView
+  /** Why the baseline counts as not set up, e.g. "command not found (exit 127)". */
+  diagnosis?: string
+  /** A round after a baseline of the same command: how it compares. */
+  vsBaseline?: BaselineComparisonView
 }
 
 export interface MissionView {
@@ -214,9 +253,10 @@ export interface MissionView {
   agents: AgentView[]
   todos: TodoView[]
   inbox: PermissionView[]
-  /** A question only the user can answer; the mission stops at its deadline without one. */
+  /** A question only the user can answer (a stuck agent, a project that is not set up). */
   needsYou?: NeedsYouView
-  evidence?: EvidenceView
+  /** Every run of the check, oldest first: the baseline (when it ran), then one per round. */
+  checks?: CheckRunView[]
   /** Always sent by this host; optional so that a view of a mission without them stays valid. */
   budgets?: BudgetsView
   timeline?: TimelineLaneView[]
@@ -250,6 +290,11 @@ export type WebviewToHost =
   | { type: 'mission.resume' }
   /** Answers `needsYou`: the stuck agent gets one more retry bound. */
   | { type: 'mission.keepWaiting' }
+  /**
+   * Answers a `baseline` question (the check fails on the base because the project is not set up):
+   * go on, stop, or change the check (`command`; without one the host asks for it).
+   */
+  | { type: 'mission.answerBaseline'; answer: BaselineAnswerKind; command?: string }
   | { type: 'permission.reply'; requestId: string; reply: PermissionReply }
   /** Opens the transcript of one of the mission's sessions. */
   | { type: 'agent.transcript'; sessionId: string }
@@ -263,6 +308,12 @@ export type WebviewToHost =
   | { type: 'todo.retry'; todoId: string }
   /** Queues a message for a running agent, delivered at its next idle. */
   | { type: 'agent.steer'; sessionId: string; text: string }
+
+export const BASELINE_ANSWERS = ['continue', 'stop', 'changeCheck'] as const
+export type BaselineAnswerKind = (typeof BASELINE_ANSWERS)[number]
+
+/** Longest check command a view may send. */
+export const CHECK_COMMAND_MAX_CHARS = 4096
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null
 
@@ -287,6 +338,14 @@ export function isWebviewToHost(v: unknown): v is WebviewToHost {
     case 'mission.keepWaiting':
     case 'walkthrough.open':
       return true
+    case 'mission.answerBaseline':
+      return (
+        (BASELINE_ANSWERS as readonly unknown[]).includes(v.answer) &&
+        (v.command === undefined ||
+          (typeof v.command === 'string' &&
+            v.command.trim() !== '' &&
+            v.command.length <= CHECK_COMMAND_MAX_CHARS))
+      )
     case 'permission.reply':
       return isId(v.requestId) && isPermissionReply(v.reply)
     case 'agent.transcript':

@@ -1,10 +1,10 @@
 import * as vscode from 'vscode'
 import { withCap } from '../engine/schedule/caps'
-import type { MissionOptions } from '../engine/mission-options'
+import { IF_CHECK_FAILS, type MissionOptions } from '../engine/mission-options'
 import { parseRoleModels } from '../engine/preflight/role-models'
 import type { SchedulerCaps } from '../engine/schedule/scheduler'
 import type { Config } from '../shared/constants'
-import { numberSetting } from './setting-checks'
+import { choiceSetting, numberSetting } from './setting-checks'
 
 /** Typed read of an `orchestrator.*` setting. */
 export function getConfig<K extends keyof Config>(key: K): Config[K] {
@@ -15,7 +15,10 @@ export function getConfig<K extends keyof Config>(key: K): Config[K] {
 export const NO_CHECK_SETTING = 'none'
 
 /** Mission options from the `orchestrator.*` settings; throws naming the setting that is invalid. */
-export function missionSettings(): Pick<MissionOptions, 'check' | 'caps' | 'budgets' | 'models'> {
+export function missionSettings(): Pick<
+  MissionOptions,
+  'check' | 'ifCheckFails' | 'caps' | 'budgets' | 'models'
+> {
   const check = getConfig('checkCommand').trim()
   let caps: SchedulerCaps = { total: whole('maxConcurrency') }
   for (const [key, limit] of Object.entries(getConfig('concurrencyLimits') ?? {})) {
@@ -30,6 +33,8 @@ export function missionSettings(): Pick<MissionOptions, 'check' | 'caps' | 'budg
   const models = parseRoleModels(getConfig('models'), 'Setting orchestrator.models')
   return {
     ...(check && { check: check.toLowerCase() === NO_CHECK_SETTING ? (false as const) : check }),
+    // The user is at hand to answer, so the extension asks by default.
+    ifCheckFails: choiceSetting('ifCheckFails', getConfig('ifCheckFails'), IF_CHECK_FAILS, 'ask'),
     caps,
     ...(Object.keys(models).length && { models }),
     budgets: {

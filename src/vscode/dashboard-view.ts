@@ -2,6 +2,7 @@ import * as vscode from 'vscode'
 import { boundedJson } from '../engine/util/bounded-json'
 import { errorMessage } from '../engine/util/error-message'
 import { systemClock, type Logger } from '../engine/ports'
+import type { BaselineAnswer } from '../engine/record/mission-state'
 import { Views } from '../shared/constants'
 import {
   assertNever,
@@ -24,6 +25,10 @@ export interface DashboardHandlers {
   resumeMission(): void
   /** Answers the mission's "keep waiting?" question with yes. */
   keepWaiting(): void
+  /** Answers the mission's baseline question (the check fails because the project is not set up). */
+  answerBaseline(answer: BaselineAnswer): void
+  /** Asks the user for the command of a changed check, then answers the baseline question with it. */
+  askCheckCommand(): void
   /** Answers a permission ask from the inbox; a rejection is logged here. */
   replyPermission(requestId: string, reply: PermissionReply): Promise<void>
   /** Opens a session's transcript; an id that is not the mission's is refused with a message. */
@@ -126,6 +131,12 @@ export class DashboardView implements vscode.WebviewViewProvider, vscode.Disposa
         return this.handlers.resumeMission()
       case 'mission.keepWaiting':
         return this.handlers.keepWaiting()
+      case 'mission.answerBaseline':
+        if (msg.answer === 'changeCheck') {
+          if (msg.command === undefined) return this.handlers.askCheckCommand()
+          return this.handlers.answerBaseline({ kind: 'changeCheck', command: msg.command })
+        }
+        return this.handlers.answerBaseline({ kind: msg.answer })
       case 'permission.reply':
         return void this.handlers.replyPermission(msg.requestId, msg.reply).catch((err: unknown) => {
           this.log.error(`permission ${msg.requestId} not answered: ${errorMessage(err)}`)

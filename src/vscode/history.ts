@@ -5,10 +5,10 @@
 import * as vscode from 'vscode'
 import { errorMessage } from '../engine/util/error-message'
 import { missionReport } from '../engine/record/mission-report'
-import { formatDuration } from '../shared/format-duration'
-import type { HistoryItem, MissionHistory } from '../node/mission-history'
+import type { MissionHistory } from '../node/mission-history'
 import { Schemes } from '../shared/constants'
 import { documentName } from './document-name'
+import { describeItem } from './history-item'
 
 export class HistoryDocuments implements vscode.TextDocumentContentProvider {
   constructor(private readonly history: MissionHistory) {}
@@ -22,29 +22,19 @@ export class HistoryDocuments implements vscode.TextDocumentContentProvider {
   }
 }
 
-function describeItem(item: HistoryItem): vscode.QuickPickItem & { id: string } {
-  const started = new Date(item.startedAt).toLocaleString()
-  const s = item.summary
-  if (!s) return { id: item.id, label: item.goal, description: `not finished · ${started}` }
-  const check = s.check ? ` · check ${s.check.exitCode === 0 ? 'passed' : 'failed'}` : ' · no check ran'
-  return {
-    id: item.id,
-    label: item.goal,
-    description: `${s.status} · ${started} · ${formatDuration(s.durationMs)}`,
-    detail: `${s.todos.passed}/${s.todos.total} todos · ${s.tokens} tokens · $${s.cost.toFixed(4)}${check}`,
-  }
-}
-
 export async function showHistory(history: MissionHistory): Promise<void> {
   const items = await history.list()
   if (items.length === 0)
     return void vscode.window.showInformationMessage('No missions have run in this workspace yet.')
-  const picked = await vscode.window.showQuickPick(items.map(describeItem), {
-    title: 'Orchestrator: Mission History',
-    placeHolder: 'Newest first; pick one to read its report',
-    matchOnDescription: true,
-    matchOnDetail: true,
-  })
+  const picked = await vscode.window.showQuickPick(
+    items.map((i) => describeItem(i, new Date(i.startedAt).toLocaleString())),
+    {
+      title: 'Orchestrator: Mission History',
+      placeHolder: 'Newest first; pick one to read its report',
+      matchOnDescription: true,
+      matchOnDetail: true,
+    },
+  )
   if (!picked) return
   const path = `/${documentName(picked.label, picked.id)}.md`
   const uri = vscode.Uri.from({ scheme: Schemes.history, path, query: picked.id })

@@ -4,7 +4,7 @@ import * as vscode from 'vscode'
 import { Emitter } from '../engine/util/emitter'
 import { Mission } from '../engine/mission'
 import { withJournaledOptions } from '../engine/mission-options'
-import { isTerminal, type MissionState } from '../engine/record/mission-state'
+import { isTerminal, type BaselineAnswer, type MissionState } from '../engine/record/mission-state'
 import { systemClock, type Logger } from '../engine/ports'
 import { ContextKeys } from '../shared/constants'
 import { JournalFile } from '../node/journal-file'
@@ -215,6 +215,11 @@ export class MissionController implements vscode.Disposable {
   /** Answers the mission's "keep waiting?" question: one more retry bound. */
   keepWaiting(): void {
     this.#mission?.keepWaiting()
+  }
+
+  /** Answers the mission's baseline question (see Mission.answerBaseline). */
+  answerBaseline(answer: BaselineAnswer): Promise<Refusal | undefined> {
+    return this.#mission?.answerBaseline(answer) ?? Promise.resolve(NO_MISSION)
   }
 
   replyPermission(requestId: string, reply: 'once' | 'always' | 'reject'): Promise<void> {

@@ -1,7 +1,7 @@
 import type { AgentState, MissionState } from '../engine/record/mission-state'
 import type { Config } from '../shared/constants'
 import { NO_CHECK } from '../engine/mission'
-import type { NeedsYou } from '../engine/record/mission-state'
+import type { StuckQuestion } from '../engine/record/mission-state'
 import { scrubSecrets } from '../engine/util/scrub-secrets'
 
 // When a toast is shown. Pure, so the rules are tested without a workbench: a mission's end is news
@@ -83,7 +83,7 @@ export function missionEndToast(
 }
 
 /** The keep-waiting question's text, with the seconds left at `now`. */
-export function stuckToastText(ask: NeedsYou, now: number): string {
+export function stuckToastText(ask: StuckQuestion, now: number): string {
   const secs = Math.max(0, Math.round((ask.deadline - now) / 1000))
   return `The mission needs you: ${scrubSecrets(ask.reason)}. It stops in ${secs} s unless you keep waiting.`
 }

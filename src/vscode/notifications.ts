@@ -1,6 +1,13 @@
 // The toasts themselves; whether one is shown is notification-policy.ts's call.
 import * as vscode from 'vscode'
-import type { MissionState, NeedsYou, PermissionAsk } from '../engine/record/mission-state'
+import type {
+  BaselineQuestion,
+  MissionState,
+  PermissionAsk,
+  StuckQuestion,
+} from '../engine/record/mission-state'
+import type { BaselineAnswerKind } from '../shared/protocol'
+import { scrubSecrets } from '../engine/util/scrub-secrets'
 import { Commands } from '../shared/constants'
 import { missionEndToast, stuckToastText } from './notification-policy'
 
@@ -54,11 +61,33 @@ export function notifyPermission(
  * The mission is about to give up on an agent stuck in provider retry: offer one more bound or a
  * stop. Without an answer the mission ends by itself at the deadline.
  */
-export function notifyStuck(ask: NeedsYou, answer: (choice: 'keep' | 'stop') => void): void {
+export function notifyStuck(ask: StuckQuestion, answer: (choice: 'keep' | 'stop') => void): void {
   void vscode.window
     .showWarningMessage(stuckToastText(ask, Date.now()), 'Keep Waiting', 'Stop')
     .then((choice) => {
       if (choice === 'Keep Waiting') answer('keep')
       else if (choice === 'Stop') answer('stop')
+    })
+}
+
+const BASELINE_BUTTONS: Record<string, BaselineAnswerKind> = {
+  Continue: 'continue',
+  Stop: 'stop',
+  'Change Check…': 'changeCheck',
+}
+
+/**
+ * The check fails before any change because the project is not set up: no worker starts until the
+ * user goes on anyway, stops, or changes the check.
+ */
+export function notifyBaseline(ask: BaselineQuestion, answer: (choice: BaselineAnswerKind) => void): void {
+  void vscode.window
+    .showWarningMessage(
+      `The mission needs you: ${scrubSecrets(ask.reason)}. No worker starts until you answer.`,
+      ...Object.keys(BASELINE_BUTTONS),
+    )
+    .then((choice) => {
+      const kind = choice && BASELINE_BUTTONS[choice]
+      if (kind) answer(kind)
     })
 }

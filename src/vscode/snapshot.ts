@@ -2,8 +2,9 @@ import {
   isTerminal,
   type AgentState,
   type BudgetView,
-  type EvidenceState,
+  type CheckRunState,
   type MissionState,
+  type NeedsYou,
   type PermissionAsk,
   type TodoState,
 } from '../engine/record/mission-state'
@@ -13,10 +14,11 @@ import {
   TIMELINE_VIEW_SPANS,
   type AgentView,
   type BudgetsView,
+  type CheckRunView,
   type DashboardSnapshot,
-  type EvidenceView,
   type FoldedAgentView,
   type MissionView,
+  type NeedsYouView,
   type PermissionView,
   type TimelineLaneView,
   type TimelineSpanView,
@@ -27,15 +29,14 @@ import { scrubSecrets } from '../engine/util/scrub-secrets'
 import { foldAgents } from './agent-folding'
 import type { ServerState } from './server-controller'
 
-/** Longest evidence tail sent to the view, whatever its line count (one huge line stays bounded). */
-const EVIDENCE_TAIL_CHARS = 4_000
+/** Longest output tail sent to the view, whatever its line count (one huge line stays bounded). */
+const OUTPUT_TAIL_CHARS = 4_000
 
 // Every view type is built field by field: the engine state may grow fields the view must not
 // carry (session ids of asks, full check output), and a spread would leak them. Reasons, results and
 // provider errors are scrubbed of secrets: they can quote what a provider echoed.
 
 export function toMissionView(m: MissionState, folder?: string): MissionView {
-  const evidence = m.evidence.at(-1)
   const { shown, folded } = foldAgents(m.agents, m.todos)
   return {
     id: m.id,
@@ -54,14 +55,8 @@ export function toMissionView(m: MissionState, folder?: string): MissionView {
     agents: shown.map((a) => cached(views.agent, a, toAgentView)),
     todos: m.todos.map((t) => todoView(t, folded.get(t.id) ?? [], isTerminal(m.phase))),
     inbox: cached(views.inbox, m.inbox, (ps) => ps.map(toPermissionView)),
-    ...(m.needsYou && {
-      needsYou: {
-        role: m.needsYou.role,
-        reason: scrubSecrets(m.needsYou.reason),
-        deadline: m.needsYou.deadline,
-      },
-    }),
-    ...(evidence && { evidence: cached(views.evidence, evidence, toEvidenceView) }),
+    ...(m.needsYou && { needsYou: toNeedsYouView(m.needsYou) }),
+    ...(m.checks.length > 0 && { checks: cached(views.checks, m.checks, toCheckViews) }),
     budgets: cached(views.budgets, m.budgets, (b) => ({
       ...(b.maxTokens !== undefined && { maxTokens: b.maxTokens }),
       ...(b.maxCostUsd !== undefined && { maxCostUsd: b.maxCostUsd }),
@@ -77,7 +72,9 @@ const views = {
   agent: new WeakMap<AgentState, AgentView>(),
   todos: new WeakMap<TodoState[], TodoView[]>(),
   inbox: new WeakMap<PermissionAsk[], PermissionView[]>(),
-  evidence: new WeakMap<EvidenceState, EvidenceView>(),
+  checks: new WeakMap<CheckRunState[], CheckRunView[]>(),
+  check: new WeakMap<CheckRunState, CheckRunView>(),
+  brief: new WeakMap<CheckRunState, CheckRunView>(),
   budgets: new WeakMap<BudgetView, BudgetsView>(),
   lane: new WeakMap<TimelineLane, TimelineLaneView>(),
 }
@@ -192,13 +189,43 @@ function toPermissionView(p: PermissionAsk): PermissionView {
   }
 }
 
-function toEvidenceView(e: EvidenceState): EvidenceView {
+function toNeedsYouView(n: NeedsYou): NeedsYouView {
+  return n.kind === 'stuck'
+    ? { kind: 'stuck', role: n.role, reason: scrubSecrets(n.reason), deadline: n.deadline }
+    : {
+        kind: 'baseline',
+        reason: scrubSecrets(n.reason),
+        check: cached(views.check, n.baseline, toCheckView),
+      }
+}
+
+/** Every run, the output's tail only for the baseline and the latest (the view lists the rest in a line). */
+function toCheckViews(runs: CheckRunState[]): CheckRunView[] {
+  return runs.map((r, i) =>
+    r.kind === 'baseline' || i === runs.length - 1
+      ? cached(views.check, r, toCheckView)
+      : cached(views.brief, r, briefCheckView),
+  )
+}
+
+function toCheckView(r: CheckRunState): CheckRunView {
+  const tail = lastLines(r.outputTail, EVIDENCE_TAIL_LINES).slice(-OUTPUT_TAIL_CHARS)
+  return { ...briefCheckView(r), ...(tail && { tail }) }
+}
+
+function briefCheckView(r: CheckRunState): CheckRunView {
   return {
-    iteration: e.iteration,
-    command: e.command,
-    exitCode: e.exitCode,
-    durationMs: e.durationMs,
-    tail: lastLines(e.outputTail, EVIDENCE_TAIL_LINES).slice(-EVIDENCE_TAIL_CHARS),
+    kind: r.kind,
+    iteration: r.iteration,
+    command: r.command,
+    source: r.source,
+    ...(r.cwd !== undefined && { cwd: r.cwd }),
+    exitCode: r.exitCode,
+    durationMs: r.durationMs,
+    passed: r.passed,
+    ...(r.classification !== undefined && { classification: r.classification }),
+    ...(r.diagnosis !== undefined && { diagnosis: r.diagnosis }),
+    ...(r.vsBaseline !== undefined && { vsBaseline: r.vsBaseline }),
   }
 }
 

@@ -2,16 +2,7 @@ import * as vscode from 'vscode'
 import type { MissionState } from '../engine/record/mission-state'
 import { Commands, STATUS_BAR_ID } from '../shared/constants'
 import type { ServerState } from './server-controller'
-
-const PHASE_ICON: Record<MissionState['phase'], string> = {
-  starting: '$(loading~spin)',
-  planning: '$(loading~spin)',
-  working: '$(loading~spin)',
-  checking: '$(loading~spin)',
-  completed: '$(pass)',
-  failed: '$(error)',
-  stopped: '$(debug-stop)',
-}
+import { missionStatusText } from './status-text'
 
 /** One status bar item rendered from the mission and server state; a click opens the dashboard. */
 export class StatusBar implements vscode.Disposable {
@@ -26,7 +17,7 @@ export class StatusBar implements vscode.Disposable {
 
   /** Called on every mission change; the item is only written when what it shows changes. */
   render(mission: MissionState | undefined, server: ServerState): void {
-    const { text, tooltip } = mission ? missionLabel(mission) : serverLabel(server)
+    const { text, tooltip } = mission ? missionStatusText(mission) : serverLabel(server)
     // Every write of a status bar item is a message to the workbench, changed or not.
     if (this.#item.text !== text) this.#item.text = text
     if (this.#item.tooltip !== tooltip) this.#item.tooltip = tooltip
@@ -43,15 +34,5 @@ function serverLabel(server: ServerState): { text: string; tooltip: string } {
   return {
     text: server.status === 'failed' ? '$(error) Orchestrator: server failed' : idle,
     tooltip: server.error ?? 'Open the Orchestrator dashboard',
-  }
-}
-
-function missionLabel(mission: MissionState): { text: string; tooltip: string } {
-  const passed = mission.todos.filter((t) => t.status === 'passed').length
-  const progress = mission.todos.length ? ` ${passed}/${mission.todos.length}` : ''
-  const waiting = mission.inbox.length ? `\n${mission.inbox.length} permission request(s) waiting` : ''
-  return {
-    text: `${PHASE_ICON[mission.phase]} Orchestrator: ${mission.phase}${progress}`,
-    tooltip: `${mission.goal}${mission.reason ? `\n${mission.reason}` : ''}${waiting}`,
   }
 }

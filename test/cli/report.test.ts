@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { notStartedReport, progressLine, toReport } from '../../src/cli/report'
-import type { AgentState, MissionState } from '../../src/engine/record/mission-state'
+import { checkLine, checkRunLines } from '../../src/cli/check-lines'
+import type { AgentState, CheckRunState, MissionState } from '../../src/engine/record/mission-state'
 import { initialState } from '../../src/engine/record/published-state'
 import { agentState, todoState } from '../fixtures/mission-state'
 
@@ -100,5 +101,109 @@ describe('CLI --json report', () => {
     expect(r.todos[0]?.reason).toContain('provider said 401')
     const early = notStartedReport('failed', `preflight failed: key ${KEY} refused`, 1)
     expect(early.reason).toBe('preflight failed: key [redacted] refused')
+  })
+})
+
+const baselineRun: CheckRunState = {
+  kind: 'baseline',
+  iteration: 0,
+  command: 'npm test',
+  source: 'package.json scripts.test',
+  cwd: '..',
+  exitCode: 1,
+  durationMs: 300,
+  outputTail: 'not ok 1 - greets\n# fail 1',
+  passed: false,
+  classification: 'fails',
+}
+const roundRun: CheckRunState = {
+  kind: 'round',
+  iteration: 1,
+  command: 'npm test',
+  source: 'package.json scripts.test',
+  cwd: '..',
+  exitCode: 0,
+  durationMs: 1_200,
+  outputTail: '# pass 1',
+  passed: true,
+  vsBaseline: 'fixed',
+}
+
+describe('CLI --json report of the check', () => {
+  it('has the last check and the baseline at the top, and no copy of the check in a todo', () => {
+    const r = toReport(
+      state({
+        phase: 'completed',
+        check: { command: 'npm test', source: 'package.json scripts.test', cwd: '..' },
+        todos: [todoState('a', 'passed', { summary: 'done a' })],
+        evidence: [
+          { iteration: 1, command: 'npm test', exitCode: 0, durationMs: 1_200, outputTail: '# pass 1' },
+        ],
+        checks: [baselineRun, roundRun],
+      }),
+    )
+    expect(r.check).toEqual({
+      command: 'npm test',
+      source: 'package.json scripts.test',
+      cwd: '..',
+      exitCode: 0,
+      durationMs: 1_200,
+      outputTail: '# pass 1',
+      vsBaseline: 'fixed',
+    })
+    expect(r.baseline).toEqual({
+      command: 'npm test',
+      source: 'package.json scripts.test',
+      cwd: '..',
+      exitCode: 1,
+      durationMs: 300,
+      outputTail: 'not ok 1 - greets\n# fail 1',
+      classification: 'fails',
+    })
+    expect(r.todos[0]?.evidence).toEqual([
+      { type: 'report', summary: 'done a' },
+      { type: 'review', verdict: 'pass', findings: [] },
+    ])
+  })
+
+  it('says null for a check that never ran', () => {
+    expect(toReport(state({ phase: 'completed' }))).toMatchObject({ check: null, baseline: null })
+  })
+})
+
+describe('CLI check lines', () => {
+  it('says where a check found above the mission folder runs', () => {
+    expect(checkLine({ command: 'npm test', source: 'package.json scripts.test', cwd: '../..' })).toBe(
+      'check: npm test (package.json scripts.test, found in ../.. and run there)',
+    )
+    expect(checkLine({ command: 'npm test', source: 'configured' })).toBe('check: npm test (configured)')
+  })
+
+  it('prints each run with its exit code and time, and a failure with its last lines', () => {
+    expect(checkRunLines(baselineRun)).toEqual([
+      '✗ check before any change: npm test failed (exit 1, 300 ms) — it already fails before any change: the mission goes on, and the planner is told',
+      '    not ok 1 - greets',
+      '    # fail 1',
+    ])
+    expect(checkRunLines(roundRun)).toEqual([
+      '✓ check after round 1: npm test passed (exit 0, 1.2 s) — fixed (it failed before the mission)',
+    ])
+    const notSetUp: CheckRunState = {
+      ...baselineRun,
+      exitCode: 127,
+      outputTail: 'sh: 1: xo: not found',
+      classification: 'not-set-up',
+      diagnosis: 'command not found',
+    }
+    expect(checkRunLines(notSetUp)[0]).toBe(
+      "✗ check before any change: npm test failed (exit 127, 300 ms) — the project's environment is not set up (command not found)",
+    )
+    const long = {
+      ...roundRun,
+      passed: false,
+      exitCode: 1,
+      outputTail: Array.from({ length: 40 }, (_, i) => `l${i}`).join('\n'),
+    }
+    expect(checkRunLines(long).slice(1)).toEqual(Array.from({ length: 12 }, (_, i) => `    l${28 + i}`))
   })
 })

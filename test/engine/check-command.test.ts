@@ -121,3 +121,50 @@ describe('chooseCheck', () => {
     expect(await chooseCheck('  ', ws)).toEqual({ command: 'npm test', source: 'package.json scripts.test' })
   })
 })
+
+describe('detectCheck from a subfolder of a repository', () => {
+  /** A repository (a `.git` folder at its root) with these files, and the workspace at `sub`. */
+  function repo(files: Record<string, string>, sub: string): NodeWorkspace {
+    const root = mkdtempSync(join(tmpdir(), 'orch-detect-repo-'))
+    dirs.push(root)
+    writeProject(root, { '.git/HEAD': 'ref: refs/heads/main\n', ...files })
+    return new NodeWorkspace(join(root, sub))
+  }
+
+  it("finds the root's check from two folders down, and runs it there", async () => {
+    const ws = repo(
+      { 'package.json': pkg({ test: 'node --test' }), 'packages/app/src/a.js': '' },
+      'packages/app',
+    )
+    expect(await ws.repositoryDepth()).toBe(2)
+    expect(await detectCheck(ws)).toEqual({
+      command: 'npm test',
+      source: 'package.json scripts.test',
+      cwd: '../..',
+    })
+  })
+
+  it('takes the nearest folder with a check, the mission folder first', async () => {
+    const ws = repo({ Makefile: 'test:\n\techo\n', 'lib/go.mod': 'module lib\n' }, 'lib')
+    expect(await detectCheck(ws)).toEqual({ command: 'go test ./...', source: 'go.mod' })
+  })
+
+  it('stops at the repository root: a check above it is not the project’s', async () => {
+    const outer = mkdtempSync(join(tmpdir(), 'orch-detect-outer-'))
+    dirs.push(outer)
+    writeProject(outer, {
+      'package.json': pkg({ test: 'node --test' }),
+      'repo/.git/HEAD': 'x\n',
+      'repo/sub/a.txt': '',
+    })
+    const found = await detectCheck(new NodeWorkspace(join(outer, 'repo', 'sub')))
+    expect(found.command).toBeNull()
+    expect(found.source).toContain('in ., .. (up to the repository')
+  })
+
+  it('refuses to read anywhere but the workspace and the folders above it', async () => {
+    const ws = repo({}, '.')
+    await expect(ws.readFile('package.json', 'sub')).rejects.toThrow(/a folder above it/)
+    await expect(ws.readFile('../package.json')).rejects.toThrow(/top-level file name/)
+  })
+})

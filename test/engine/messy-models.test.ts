@@ -241,7 +241,9 @@ describe('messy models at the engine ports', () => {
     oc.turn(planner, undefined, undefined, 'Submitted again.')
     const final = await done
     expect(final.phase).toBe('failed')
-    expect(final.reason).toBe('no valid plan after 2 attempts: the plan is empty: give at least one todo')
+    expect(final.reason).toMatch(
+      /^no valid plan after 2 attempts: the plan is empty: give at least one todo; the planner's last words: "Submitted again\. \d+"$/,
+    )
   })
 
   it('ends the turn of a worker that keeps calling its tool the wrong way, and fails the attempt naming why', async () => {

@@ -10,10 +10,13 @@ describe('a mission disposed while its check runs (window reload)', () => {
   it('ends the check and records no result for it, so the resumed mission runs it again', async () => {
     const m = fakeMission({ check: 'npm test' })
     let checkSignal: AbortSignal | undefined
-    // A check that runs until it is told to end, then reports how a killed command does.
+    let runs = 0
+    // The baseline passes; the round's check runs until it is told to end, then reports how a killed
+    // command does.
     Object.assign(m.workspace, {
       runCheck: (_command: string, options: { signal: AbortSignal }) =>
         new Promise<CheckResult>((resolve) => {
+          if (runs++ === 0) return resolve({ exitCode: 0, durationMs: 5, output: 'ok', timedOut: false })
           checkSignal = options.signal
           options.signal.addEventListener('abort', () =>
             resolve({ exitCode: null, durationMs: 5, output: 'Terminated', timedOut: false }),
@@ -37,8 +40,30 @@ describe('a mission disposed while its check runs (window reload)', () => {
     expect(checkSignal?.aborted).toBe(true)
     await flush()
     const types = parseEntries(m.store.lines).entries.map((e) => e.type)
+    expect(types).toContain('check.baseline')
     expect(types).not.toContain('evidence')
     expect(types).not.toContain('mission.ended')
     expect(m.mission.state.phase).toBe('checking')
+  })
+
+  it('ends a baseline still running and records nothing of it', async () => {
+    const m = fakeMission({ check: 'npm test' })
+    let checkSignal: AbortSignal | undefined
+    Object.assign(m.workspace, {
+      runCheck: (_command: string, options: { signal: AbortSignal }) =>
+        new Promise<CheckResult>((resolve) => {
+          checkSignal = options.signal
+          options.signal.addEventListener('abort', () =>
+            resolve({ exitCode: null, durationMs: 5, output: 'Terminated', timedOut: false }),
+          )
+        }),
+    })
+    void m.mission.run()
+    await flush()
+    expect(checkSignal?.aborted).toBe(false)
+    m.mission.dispose()
+    expect(checkSignal?.aborted).toBe(true)
+    await flush()
+    expect(parseEntries(m.store.lines).entries.map((e) => e.type)).not.toContain('check.baseline')
   })
 })

@@ -55,7 +55,7 @@ describe('evidence by default', () => {
     await play(f.mission, f.oc)
     const final = await done
     expect(final.phase).toBe('completed')
-    expect(f.workspace.checks).toEqual(['npm test'])
+    expect(f.workspace.checks).toEqual(['npm test', 'npm test']) // on the base, then after the round
     expect(final.evidence.map((e) => e.command)).toEqual(['npm test'])
     const started = entries(f.store).find((e) => e.type === 'mission.started')
     expect(started).toMatchObject({
@@ -82,7 +82,7 @@ describe('evidence by default', () => {
     explicit.workspace.files['go.mod'] = 'module p\n'
     await play(explicit.mission, explicit.oc)
     await explicit.done
-    expect(explicit.workspace.checks).toEqual(['make verify'])
+    expect(explicit.workspace.checks).toEqual(['make verify', 'make verify'])
     expect(explicit.mission.state.check).toEqual({ command: 'make verify', source: 'configured' })
 
     const f = fakeMission({ check: false })
@@ -214,7 +214,8 @@ describe('a resumed mission keeps its settings', () => {
     f.oc.turn(sessionsOf(f.mission, 'planner')[0]!, 'orchestrator_plan', { todos: [todo('a')] })
     await play(f.mission, f.oc)
     expect((await done).phase).toBe('completed')
-    expect(f.workspace.checks).toEqual(['make ci'])
+    // No worker ran before: the base is as it was, and its check runs on resume, once.
+    expect(f.workspace.checks).toEqual(['make ci', 'make ci'])
   })
 
   it('leaves the options of an ended mission alone (a new mission in the same journal)', async () => {

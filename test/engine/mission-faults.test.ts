@@ -375,7 +375,7 @@ describe('waiting is visible and bounded for every role', () => {
     clock.advance(9_999)
     expect(mission.state.phase).toBe('planning')
     clock.advance(1)
-    expect(mission.state.needsYou?.deadline).toBe(30_000) // asked again at the extended bound
+    expect(mission.state.needsYou).toMatchObject({ kind: 'stuck', deadline: 30_000 }) // asked again at the extended bound
     // Unanswered, the question ends the mission at its deadline.
     clock.advance(10_000)
     const final = await done

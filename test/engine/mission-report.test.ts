@@ -3,6 +3,7 @@ import { diffTarget } from '../../src/engine/record/diff-target'
 import type { JournalEntry } from '../../src/engine/record/journal'
 import { replay } from '../../src/engine/record/journal'
 import { missionReport } from '../../src/engine/record/mission-report'
+import { summarizeMission } from '../../src/engine/record/mission-summary'
 import { initialState } from '../../src/engine/record/published-state'
 
 const entries: JournalEntry[] = [
@@ -163,5 +164,125 @@ describe('which file a diff may open', () => {
       error: '"../greet.ts" is not a path inside the workspace (expected e.g. src/app.ts)',
     })
     expect(diffTarget(state, '/ws', 'greet', '/etc/passwd')).toHaveProperty('error')
+  })
+})
+
+describe("a past mission's check runs", () => {
+  const [started, , plan] = entries
+  const baseline = {
+    type: 'check.baseline',
+    command: 'npm test',
+    source: 'package.json scripts.test',
+    cwd: '.',
+    exitCode: 1,
+    durationMs: 1_200,
+    outputTail: '2 failing',
+    classification: 'fails',
+  } as const
+  const run = (at: number, exitCode: number, outputTail: string): JournalEntry => ({
+    at,
+    type: 'evidence',
+    command: 'npm test',
+    exitCode,
+    durationMs: 2_300,
+    outputTail,
+    cwd: '..',
+  })
+
+  it('lists the baseline, then each round passed or failed against it, in order, each with its output', () => {
+    const md = missionReport(
+      'm3',
+      replay([
+        started!,
+        plan!,
+        { at: 2, ...baseline },
+        run(3, 1, '2 failing'),
+        { ...(plan as Extract<JournalEntry, { type: 'plan.accepted' }>), at: 4, iteration: 2 },
+        run(4, 1, '1 failing\nTypeError: greet is not a function'),
+        { ...(plan as Extract<JournalEntry, { type: 'plan.accepted' }>), at: 5, iteration: 3 },
+        run(5, 0, '3 passing'),
+        { at: 6, type: 'mission.ended', status: 'completed', reason: 'done' },
+      ]),
+    )
+    const section = md.slice(md.indexOf('## Evidence'), md.indexOf('## Timeline'))
+    expect(section).toBe(
+      [
+        '## Evidence',
+        '',
+        '- Before the mission: `npm test` → exit 1 in 1.2 s: already failed',
+        '',
+        '```\n2 failing\n```',
+        '',
+        '- Round 1: `npm test` (in ..) → exit 1 in 2.3 s: failed, unchanged from before the mission',
+        '',
+        '```\n2 failing\n```',
+        '',
+        '- Round 2: `npm test` (in ..) → exit 1 in 2.3 s: failed, new failures (not those before the mission)',
+        '',
+        '```\n1 failing\nTypeError: greet is not a function\n```',
+        '',
+        '- Round 3: `npm test` (in ..) → exit 0 in 2.3 s: passed, fixed (it failed before the mission)',
+        '',
+        '```\n3 passing\n```',
+        '',
+        '',
+      ].join('\n'),
+    )
+  })
+
+  it('says a project that was not set up, that the user let it go on, and that no round ran', () => {
+    const notSetUp = {
+      ...baseline,
+      command: 'nonexistent-tool-xyz --run',
+      exitCode: 127,
+      outputTail: 'sh: 1: nonexistent-tool-xyz: not found',
+      classification: 'not-set-up',
+      diagnosis: 'command not found (exit 127)',
+    } as const
+    const md = missionReport(
+      'm4',
+      replay([
+        started!,
+        { at: 2, ...notSetUp },
+        { at: 3, type: 'check.continued' },
+        { at: 4, type: 'mission.ended', status: 'stopped', reason: 'stopped by the user' },
+      ]),
+    )
+    expect(md).toContain(
+      "- Before the mission: `nonexistent-tool-xyz --run` → exit 127 in 1.2 s: the project's environment is not set up (command not found (exit 127)); the mission went on",
+    )
+    expect(md).toContain('```\nsh: 1: nonexistent-tool-xyz: not found\n```')
+    expect(md).toContain('_The check did not run after a round._')
+  })
+})
+
+describe('the check before the mission, in the report and the history line', () => {
+  const withBaseline: JournalEntry[] = [
+    entries[0]!,
+    {
+      at: 1,
+      type: 'check.baseline',
+      command: 'npm test',
+      source: 'package.json scripts.test',
+      cwd: '..',
+      exitCode: 1,
+      durationMs: 900,
+      outputTail: '1 failing',
+      classification: 'fails',
+    },
+    ...entries.slice(2, 6),
+    { at: 65_000, type: 'mission.ended', status: 'failed', reason: 'no progress' },
+  ]
+
+  it('shows the baseline and how each round compares with it', () => {
+    const md = missionReport('m1', replay(withBaseline))
+    expect(md).toContain('- Before the mission: `npm test` (in ..) → exit 1 in 900 ms: already failed')
+    expect(md).toContain('- Round 1: `npm test` → exit 1 in 1.5 s: failed, unchanged from before the mission')
+  })
+
+  it('keeps the baseline and the comparison in the history summary', () => {
+    const summary = summarizeMission(replay(withBaseline), { status: 'failed', reason: 'x', at: 65_000 })
+    expect(summary.baseline).toEqual({ command: 'npm test', exitCode: 1, classification: 'fails' })
+    expect(summary.check).toEqual({ command: 'npm test', exitCode: 1, vsBaseline: 'unchanged' })
   })
 })

@@ -38,7 +38,7 @@ describe('mission loop', () => {
     const final = await done
     expect(final.phase).toBe('completed')
     expect(final.todos.map((t) => t.status)).toEqual(['passed', 'passed', 'passed'])
-    expect(workspace.checks).toEqual(['npm test'])
+    expect(workspace.checks).toEqual(['npm test', 'npm test']) // on the base, then after the round
     expect(final.evidence[0]).toMatchObject({ command: 'npm test', exitCode: 0 })
     // The brief of c carries its dependencies' summaries, never their raw output.
     const cBrief = oc.prompts.find((p) => p.text.startsWith('todoId: c'))?.text ?? ''
@@ -205,7 +205,7 @@ describe('mission loop', () => {
 
   it('re-plans when the check fails, with the output tail, then completes', async () => {
     const { oc, mission, workspace } = setup({ check: 'npm test' })
-    workspace.results = [{ exitCode: 1, output: 'FAIL greet.test.js\napi_key = sk-123' }]
+    workspace.results = [{}, { exitCode: 1, output: 'FAIL greet.test.js\napi_key = sk-123' }]
     const done = mission.run()
     await flush()
     const planner = sessionsOf(mission, 'planner')[0]!

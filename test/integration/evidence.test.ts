@@ -63,9 +63,13 @@ describe('evidence by default', () => {
     expect(run.code, run.stderr).toBe(0)
     expect(run.stderr).toContain('check: npm test (package.json scripts.test)')
     expect(run.report).toMatchObject({ status: 'completed', checkCommand: 'npm test' })
-    expect(run.report?.todos[0]?.evidence).toContainEqual(
-      expect.objectContaining({ type: 'check', command: 'npm test' }),
-    )
+    // The check is the mission's, at the top of the report; a todo's evidence is its own.
+    expect(run.report?.check).toMatchObject({
+      command: 'npm test',
+      source: 'package.json scripts.test',
+      exitCode: 0,
+    })
+    expect(run.report?.todos[0]?.evidence.some((e) => (e as { type: string }).type === 'check')).toBe(false)
   })
 
   it('with no detectable check the CLI ends "completed — no check ran" with checkCommand null', async () => {

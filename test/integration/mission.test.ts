@@ -76,9 +76,10 @@ describe('missions against the real OpenCode server', () => {
   })
 
   it('re-plans after a failing check command and then completes', async () => {
+    // The check sees what each round wrote, so a failing round is not the base's failure again.
     const { make, projectDir } = await start(
       { plan: (iteration) => (iteration === 1 ? [todo('a')] : [todo('fix', ['a'])]), work: writes },
-      { check: 'test -f fix.txt || (echo "fix.txt is missing" && exit 3)' },
+      { check: 'test -f fix.txt || (echo "fix.txt is missing; found: $(ls *.txt 2>/dev/null)" && exit 3)' },
     )
     const final = await make().run()
     expect(final.phase, final.reason).toBe('completed')

@@ -42,7 +42,7 @@ describe('mission tools', () => {
       'orchestrator_report',
       'orchestrator_verdict',
     ])
-    expect(Object.keys(hooks.tool?.orchestrator_plan?.args ?? {})).toEqual(['todos'])
+    expect(Object.keys(hooks.tool?.orchestrator_plan?.args ?? {})).toEqual(['todos', 'cannotPlan'])
     expect(Object.keys(hooks.tool?.orchestrator_report?.args ?? {})).toEqual([
       'todoId',
       'status',
@@ -59,6 +59,18 @@ describe('mission tools', () => {
   it('acknowledges a valid plan briefly', async () => {
     expect(await call('orchestrator_plan', { todos: [todo('a'), todo('b', ['a'])] })).toBe(
       'Plan accepted: 2 todos (a, b).',
+    )
+  })
+
+  it('takes a reason not to plan, without todos, and refuses one given with todos or empty', async () => {
+    expect(await call('orchestrator_plan', { todos: [], cannotPlan: 'the failure is in node_modules' })).toBe(
+      'Recorded: no plan. The mission ends with your reason.',
+    )
+    expect(await failure('orchestrator_plan', { todos: [todo('a')], cannotPlan: 'no' })).toContain(
+      '- give either todos or "cannotPlan" (with "todos": []), not both',
+    )
+    expect(await failure('orchestrator_plan', { todos: [], cannotPlan: ' ' })).toContain(
+      '- "cannotPlan" must be a non-empty string',
     )
   })
 

@@ -20,7 +20,17 @@ const a2 = agent('a2')
 const base: MissionView = running({
   id: 'm',
   agents: [a1, a2],
-  evidence: { iteration: 1, command: 'npm test', exitCode: 1, durationMs: 5, tail: 'x' },
+  checks: [
+    {
+      kind: 'round',
+      iteration: 1,
+      command: 'npm test',
+      source: 's',
+      exitCode: 1,
+      durationMs: 5,
+      passed: false,
+    },
+  ],
   budgets: {},
   timeline: [lane('a1', 10), lane('a2', 10)],
 })
@@ -34,21 +44,21 @@ describe('mission deltas', () => {
       ...base,
       tokens: 50,
       agents: [a1, a2b, agent('a3')],
-      evidence: undefined,
+      checks: undefined,
       timeline: [base.timeline![0]!, lane('a2', 20)],
     }
     const d = missionDelta(base, next)
     expect(d).toEqual({
       id: 'm',
-      fields: { tokens: 50, evidence: null },
+      fields: { tokens: 50, checks: null },
       agents: [a2b, agent('a3')],
       agentOrder: ['a1', 'a2', 'a3'],
       lanes: [lane('a2', 20)],
     })
     const held = overJson(base)
     const after = applyMissionDelta(held, overJson(d!))
-    expect(after).toEqual(overJson({ ...next, evidence: undefined }))
-    expect(after).not.toHaveProperty('evidence')
+    expect(after).toEqual(overJson({ ...next, checks: undefined }))
+    expect(after).not.toHaveProperty('checks')
     // What did not change stays the object the view had: its rows need no update.
     expect(after.agents[0]).toBe(held.agents[0])
     expect(after.timeline?.[0]).toBe(held.timeline?.[0])

@@ -8,10 +8,11 @@ import {
 } from '../../src/shared/protocol'
 import { missionDelta } from '../../src/shared/mission-delta'
 import { buildSnapshot, toMissionView } from '../../src/vscode/snapshot'
+import { baselineRun, roundRun } from '../fixtures/check-runs'
 
 describe('webview protocol guards', () => {
-  it('is at version 5', () => {
-    expect(PROTOCOL_VERSION).toBe(5)
+  it('is at version 6', () => {
+    expect(PROTOCOL_VERSION).toBe(6)
   })
 
   it('accepts the known webview messages', () => {
@@ -22,6 +23,10 @@ describe('webview protocol guards', () => {
       { type: 'mission.pause' },
       { type: 'mission.resume' },
       { type: 'mission.keepWaiting' },
+      { type: 'mission.answerBaseline', answer: 'continue' },
+      { type: 'mission.answerBaseline', answer: 'stop' },
+      { type: 'mission.answerBaseline', answer: 'changeCheck' },
+      { type: 'mission.answerBaseline', answer: 'changeCheck', command: 'npm run test:unit' },
       { type: 'walkthrough.open' },
       { type: 'permission.reply', requestId: 'per_1', reply: 'once' },
       { type: 'permission.reply', requestId: 'per_1', reply: 'always' },
@@ -59,6 +64,11 @@ describe('webview protocol guards', () => {
       { type: 'rendered' },
       { type: 'rendered', seq: '3' },
       { type: 'rendered', seq: 1.5 },
+      { type: 'mission.answerBaseline' },
+      { type: 'mission.answerBaseline', answer: 'yes' },
+      { type: 'mission.answerBaseline', answer: 'changeCheck', command: '  ' },
+      { type: 'mission.answerBaseline', answer: 'changeCheck', command: 7 },
+      { type: 'mission.answerBaseline', answer: 'changeCheck', command: 'x'.repeat(4097) },
     ])
       expect(isWebviewToHost(bad), JSON.stringify(bad)).toBe(false)
   })
@@ -132,6 +142,7 @@ const state = (patch: Partial<MissionState> = {}): MissionState => ({
       outputTail: Array.from({ length: 100 }, (_, i) => `line ${i}`).join('\n') + '\n',
     },
   ],
+  checks: [],
   inbox: [
     {
       requestId: 'per_1',
@@ -160,6 +171,7 @@ describe('mission snapshot for the webview', () => {
       deadline: 9,
     } as const
     expect(toMissionView(state({ needsYou })).needsYou).toEqual({
+      kind: 'stuck',
       role: 'planner',
       reason: 'waiting on p',
       deadline: 9,
@@ -196,17 +208,67 @@ describe('mission snapshot for the webview', () => {
     ])
   })
 
-  it('carries only the last evidence, with at most the last lines of its output', () => {
-    const { evidence } = toMissionView(state())
-    expect(evidence).toMatchObject({ iteration: 2, command: 'npm test', exitCode: null, durationMs: 60_000 })
-    const lines = evidence!.tail.split('\n')
+  it('carries every check run, the output only of the baseline and the latest, at most its last lines', () => {
+    const long = Array.from({ length: 100 }, (_, i) => `line ${i}`).join('\n') + '\n'
+    const checks = [
+      baselineRun({ outputTail: 'base failure' }),
+      roundRun(1, { outputTail: 'round 1 output' }),
+      roundRun(2, { exitCode: null, durationMs: 60_000, outputTail: long, vsBaseline: 'new-failures' }),
+    ]
+    const view = toMissionView(state({ checks }))
+    expect(
+      view.checks?.map((c) => [c.kind, c.iteration, c.exitCode, c.vsBaseline ?? c.classification]),
+    ).toEqual([
+      ['baseline', 0, 1, 'fails'],
+      ['round', 1, 1, 'unchanged'],
+      ['round', 2, null, 'new-failures'],
+    ])
+    expect(view.checks?.[0]).toMatchObject({
+      command: 'npm test',
+      cwd: '.',
+      tail: 'base failure',
+      passed: false,
+    })
+    expect(view.checks?.[1]).not.toHaveProperty('tail')
+    const lines = view.checks![2]!.tail!.split('\n')
     expect(lines).toHaveLength(EVIDENCE_TAIL_LINES)
     expect(lines.at(-1)).toBe('line 99')
-    expect(toMissionView(state({ evidence: [] })).evidence).toBeUndefined()
-    const huge = toMissionView(
-      state({ evidence: [{ ...state().evidence[0]!, outputTail: 'x'.repeat(1e6) }] }),
-    )
-    expect(huge.evidence!.tail.length).toBeLessThanOrEqual(4_000)
+    expect(toMissionView(state()).checks).toBeUndefined()
+    const huge = toMissionView(state({ checks: [roundRun(1, { outputTail: 'x'.repeat(1e6) })] }))
+    expect(huge.checks![0]!.tail!.length).toBeLessThanOrEqual(4_000)
+  })
+
+  it("carries the baseline question with its run, and keeps a run's view while the run is the same", () => {
+    const baseline = baselineRun({
+      command: 'nonexistent-tool-xyz --run',
+      exitCode: 127,
+      outputTail: 'sh: nonexistent-tool-xyz: not found',
+      classification: 'not-set-up',
+      diagnosis: 'command not found (exit 127)',
+    })
+    const reason = 'nonexistent-tool-xyz --run: command not found (exit 127)'
+    const s = state({ checks: [baseline], needsYou: { kind: 'baseline', baseline, reason } })
+    const view = toMissionView(s)
+    expect(view.needsYou).toEqual({
+      kind: 'baseline',
+      reason,
+      check: {
+        kind: 'baseline',
+        iteration: 0,
+        command: 'nonexistent-tool-xyz --run',
+        source: 'package.json scripts.test',
+        cwd: '.',
+        exitCode: 127,
+        durationMs: 1_200,
+        passed: false,
+        tail: 'sh: nonexistent-tool-xyz: not found',
+        classification: 'not-set-up',
+        diagnosis: 'command not found (exit 127)',
+      },
+    })
+    const again = toMissionView({ ...s, tokens: 11 })
+    expect(again.checks).toBe(view.checks)
+    expect(missionDelta(view, again)).toEqual({ id: view.id, fields: { tokens: 11 } })
   })
 
   it('keeps a todo view while its state and folded agents are the same, so deltas skip the todos', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { numberSetting } from '../../src/vscode/setting-checks'
+import { IF_CHECK_FAILS } from '../../src/engine/mission-options'
+import { choiceSetting, numberSetting } from '../../src/vscode/setting-checks'
 
 describe('numeric settings', () => {
   const whole = { integer: true, min: 1 }
@@ -20,5 +21,20 @@ describe('numeric settings', () => {
     expect(() => numberSetting('maxTokens', -1, { integer: false, min: 0, note: '0: no budget' })).toThrow(
       'Setting orchestrator.maxTokens must be a number >= 0 (0: no budget), got -1',
     )
+  })
+})
+
+describe('enumerated settings', () => {
+  it('passes a known choice, and the fallback when unset', () => {
+    expect(choiceSetting('ifCheckFails', 'stop', IF_CHECK_FAILS, 'ask')).toBe('stop')
+    expect(choiceSetting('ifCheckFails', 'continue', IF_CHECK_FAILS, 'ask')).toBe('continue')
+    expect(choiceSetting('ifCheckFails', undefined, IF_CHECK_FAILS, 'ask')).toBe('ask')
+  })
+
+  it('names the setting and its choices for a value VS Code only warned about', () => {
+    expect(() => choiceSetting('ifCheckFails', 'Ask', IF_CHECK_FAILS, 'ask')).toThrow(
+      'Setting orchestrator.ifCheckFails must be one of ask, continue, stop, got "Ask"',
+    )
+    expect(() => choiceSetting('ifCheckFails', null, IF_CHECK_FAILS, 'ask')).toThrow('got null')
   })
 })

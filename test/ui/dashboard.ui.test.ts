@@ -418,6 +418,85 @@ describe('the extension in a real VS Code workbench', () => {
     })
   }, 180_000)
 
+  it('asks when the check is not installed, and goes on with the check the user changed it to', async () => {
+    const page = bench!.page
+    const view = () => page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame')
+    const script = missionScript({
+      latencyMs: 200,
+      plan: () => [
+        {
+          id: 'farewell',
+          title: 'Add farewell',
+          description: '',
+          files: ['farewell.js'],
+          dependsOn: [],
+          acceptance: [],
+        },
+      ],
+      work: () => ({ files: { 'farewell.js': 'export const bye = () => 1\n' }, summary: 'added farewell' }),
+    })
+    provider.setScript(script)
+    // The workspace's check is a command this machine does not have.
+    const settings = join(workspace, '.vscode', 'settings.json')
+    mkdirSync(join(workspace, '.vscode'), { recursive: true })
+    writeFileSync(settings, JSON.stringify({ 'orchestrator.checkCommand': 'nonexistent-tool-xyz --run' }))
+    try {
+      await bench!.runCommand('Orchestrator: Show Dashboard')
+      await view().getByLabel('Mission goal').fill('Add a farewell')
+      await view().getByRole('button', { name: 'Run' }).click()
+
+      // The dashboard asks, with the command, its exit code and its output's last lines.
+      const ask = view().locator('[data-testid="baseline-question"]')
+      await ask.waitFor({ timeout: 60_000 })
+      expect(await ask.textContent()).toContain("the project's environment is not set up (command not found)")
+      expect(await ask.locator('code').first().textContent()).toBe('nonexistent-tool-xyz --run')
+      expect(await ask.locator('[data-testid="baseline-meta"]').textContent()).toMatch(/^exit 127 · /)
+      expect(await ask.locator('pre').textContent()).toContain('not found')
+      // So does a toast with the same answers; the status bar says the mission waits on the user.
+      const toast = page.locator('.notifications-toasts .notification-toast', {
+        hasText: 'The mission needs you',
+      })
+      await toast.waitFor({ timeout: 15_000 })
+      for (const name of ['Continue', 'Stop', 'Change Check…'])
+        expect(await toast.getByRole('button', { name }).count()).toBe(1)
+      const status = page.locator(`[id="${EXTENSION_ID}.${STATUS_BAR_ID}"]`)
+      await expect.poll(() => status.textContent(), { timeout: 10_000 }).toContain('needs you')
+      await page.screenshot({ path: join(artifacts, '15-baseline-question.png'), animations: 'disabled' })
+      // No worker starts while the question is open.
+      expect(script.stats.calls.worker).toBe(0)
+
+      // Change Check: a field prefilled with the command, answered from the keyboard.
+      await ask.getByRole('button', { name: 'Change Check…' }).click()
+      const field = ask.getByLabel('Check command')
+      expect(await field.inputValue()).toBe('nonexistent-tool-xyz --run')
+      await field.fill('node --version')
+      await field.press('Enter')
+      await ask.waitFor({ state: 'detached', timeout: 15_000 })
+
+      // The mission goes on: the new check's baseline passes, the worker works, the round's check passes.
+      await expect
+        .poll(() => view().locator('[data-testid="mission-phase"]').textContent(), { timeout: 90_000 })
+        .toBe('completed')
+      const checks = view().locator('[data-testid="checks"]')
+      await checks.scrollIntoViewIfNeeded()
+      expect(await checks.locator('[data-testid="check-verdict"]').textContent()).toMatch(
+        /Check passed \(round 1\)/,
+      )
+      expect(await checks.locator('[data-testid="check-vs"]').textContent()).toBe(
+        'passes, as before any change',
+      )
+      expect(await checks.locator('code').first().textContent()).toBe('node --version')
+      await expect
+        .poll(() => status.textContent(), { timeout: 10_000 })
+        .toContain('Orchestrator: completed 1/1')
+      expect(script.stats.calls.worker).toBeGreaterThan(0)
+      expect(readFileSync(join(workspace, 'farewell.js'), 'utf8')).toContain('bye')
+      await page.screenshot({ path: join(artifacts, '16-checks-after-change.png'), animations: 'disabled' })
+    } finally {
+      rmSync(join(workspace, '.vscode'), { recursive: true, force: true })
+    }
+  }, 180_000)
+
   it('paced the dashboard by its acknowledgements throughout: the log names none lost', () => {
     // The extension's log channel, as the workbench wrote it under the user data folder.
     const userData = join(sandbox, 'user-data')

@@ -1,5 +1,6 @@
 import type {
   AgentView,
+  CheckRunView,
   DashboardSnapshot,
   MissionView,
   PermissionView,
@@ -59,6 +60,32 @@ export const mission = (patch: Partial<MissionView> = {}): MissionView => ({
   inbox: [],
   ...patch,
 })
+
+/** A run of the check: a round's failure unchanged from the baseline unless patched. */
+export const checkRun = (patch: Partial<CheckRunView> = {}): CheckRunView => ({
+  kind: 'round',
+  iteration: 1,
+  command: 'npm test',
+  source: 'package.json scripts.test',
+  cwd: '.',
+  exitCode: 1,
+  durationMs: 2_300,
+  passed: false,
+  tail: '1 failing',
+  vsBaseline: 'unchanged',
+  ...patch,
+})
+
+/** The baseline of the check, `fails` unless patched. */
+export const baselineCheck = (patch: Partial<CheckRunView> = {}): CheckRunView =>
+  checkRun({
+    kind: 'baseline',
+    iteration: 0,
+    durationMs: 1_200,
+    vsBaseline: undefined,
+    classification: 'fails',
+    ...patch,
+  })
 
 /** A mission still under way (no end, no result). */
 export const running = (patch: Partial<MissionView> = {}): MissionView =>

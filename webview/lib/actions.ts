@@ -1,4 +1,4 @@
-import { PROTOCOL_VERSION, type PermissionReply } from '../../src/shared/protocol'
+import { PROTOCOL_VERSION, type BaselineAnswerKind, type PermissionReply } from '../../src/shared/protocol'
 import { post } from './host'
 
 // User intents → host messages. Components call these, never the host directly. Only ids and
@@ -9,6 +9,8 @@ export const stopMission = () => post({ type: 'mission.stop' })
 export const pauseMission = () => post({ type: 'mission.pause' })
 export const resumeMission = () => post({ type: 'mission.resume' })
 export const keepWaiting = () => post({ type: 'mission.keepWaiting' })
+export const answerBaseline = (answer: BaselineAnswerKind, command?: string) =>
+  post({ type: 'mission.answerBaseline', answer, ...(command !== undefined && { command }) })
 export const openTranscript = (sessionId: string) => post({ type: 'agent.transcript', sessionId })
 export const openDiff = (todoId: string, path: string) => post({ type: 'file.diff', todoId, path })
 export const replyPermission = (requestId: string, reply: PermissionReply) =>

@@ -104,11 +104,15 @@ export class DashboardStore {
     if (!next) this.mission = undefined
     else if (this.mission?.id === next.id) this.mission.assign(next)
     else this.mission = new MissionFields(next)
-    // Only a phase, pause or todo change has anything to say.
+    // Only a phase, pause, todo, check or question change has anything to say.
     if (
       prev &&
       next &&
-      (prev.phase !== next.phase || prev.paused !== next.paused || prev.todos !== next.todos)
+      (prev.phase !== next.phase ||
+        prev.paused !== next.paused ||
+        prev.todos !== next.todos ||
+        prev.checks !== next.checks ||
+        prev.needsYou !== next.needsYou)
     ) {
       const said = announcement(prev, next)
       if (said) this.announced = said

@@ -23,7 +23,7 @@ export class MissionFields implements MissionView {
   todos = $state.raw<MissionView['todos']>([])
   inbox = $state.raw<MissionView['inbox']>([])
   needsYou = $state.raw<MissionView['needsYou']>()
-  evidence = $state.raw<MissionView['evidence']>()
+  checks = $state.raw<MissionView['checks']>()
   budgets = $state.raw<MissionView['budgets']>()
   timeline = $state.raw<MissionView['timeline']>()
 
@@ -50,7 +50,7 @@ export class MissionFields implements MissionView {
     this.todos = view.todos
     this.inbox = view.inbox
     this.needsYou = view.needsYou
-    this.evidence = view.evidence
+    this.checks = view.checks
     this.budgets = view.budgets
     this.timeline = view.timeline
   }

@@ -4,7 +4,7 @@
 // the deadline, one more bound later.
 
 import type { Live } from '../sessions/live-session'
-import type { NeedsYou } from '../record/mission-state'
+import type { StuckQuestion } from '../record/mission-state'
 import type { Clock } from '../ports'
 import type { TimerSet } from '../util/timer-set'
 
@@ -20,18 +20,18 @@ export interface StuckAskDeps {
 }
 
 export class StuckAsk {
-  #open: { ask: NeedsYou; cancel: () => void } | undefined
+  #open: { ask: StuckQuestion; cancel: () => void } | undefined
 
   constructor(private readonly d: StuckAskDeps) {}
 
-  get current(): NeedsYou | undefined {
+  get current(): StuckQuestion | undefined {
     return this.#open?.ask
   }
 
   /** Asks whether to keep waiting on a session stuck in retry. */
   open(live: Live, reason: string): void {
     this.close()
-    const ask: NeedsYou = {
+    const ask: StuckQuestion = {
       kind: 'stuck',
       role: live.role,
       sessionId: live.sessionId,
@@ -47,7 +47,7 @@ export class StuckAsk {
   }
 
   /** Withdraws the question (answered, or the session moved on); returns it if one was open. */
-  close(sessionId?: string): NeedsYou | undefined {
+  close(sessionId?: string): StuckQuestion | undefined {
     const open = this.#open
     if (!open || (sessionId !== undefined && open.ask.sessionId !== sessionId)) return undefined
     open.cancel()

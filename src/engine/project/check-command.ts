@@ -1,10 +1,18 @@
 // The check command that gives a mission its evidence: the one configured, none when the user opted
-// out, else the project's own, detected from its files. Detection is pure over a read-only view of
-// the project (ProjectFiles), so sample projects in tests need no process and no server.
+// out, else the project's own, detected from its files: in the mission's folder, else in the nearest
+// folder above it up to the repository's root (a mission started in a subfolder of a repository
+// finds the root's check, and runs it there). Detection is pure over a read-only view of the
+// project (ProjectFiles), so sample projects in tests need no process and no server.
 
 /** Read access to the project's top-level files; undefined when a file does not exist. */
 export interface ProjectFiles {
-  readFile(name: string): Promise<string | undefined>
+  /** A top-level file of the project, or of `folder`, a folder above it (`..`, `../..`). */
+  readFile(name: string, folder?: string): Promise<string | undefined>
+  /**
+   * How many folders up the repository's root is (the nearest folder holding `.git`): 0 when the
+   * project is the root, undefined outside a repository (then only the project's folder is looked at).
+   */
+  repositoryDepth?(): Promise<number | undefined>
 }
 
 /** The check a mission runs, and why that one (shown at mission start and journaled). */
@@ -13,6 +21,14 @@ export interface CheckChoice {
   command: string | null
   /** How it was chosen, e.g. "package.json scripts.test", "configured", "opted out". */
   source: string
+  /** The folder it was found in and runs in, relative to the mission's (`..`); absent: the mission's own. */
+  cwd?: string
+}
+
+/** The mission's folder, then each folder above it up to the repository's root (`..`, `../..`). */
+async function foldersUp(files: ProjectFiles): Promise<string[]> {
+  const depth = (await files.repositoryDepth?.().catch(() => undefined)) ?? 0
+  return Array.from({ length: depth + 1 }, (_, i) => (i === 0 ? '.' : Array(i).fill('..').join('/')))
 }
 
 /** What `npm init` writes into scripts.test: a placeholder that always fails, not a test suite. */
@@ -44,18 +60,31 @@ export async function chooseCheck(
 /**
  * The project's own check, in this order: `package.json` scripts.test (not npm's placeholder) →
  * `npm test`; a Makefile `test` target → `make test`; pytest configured or depended on → `pytest`;
- * `Cargo.toml` → `cargo test`; `go.mod` → `go test ./...`. None found: `command: null`, and the
- * source says where it looked (and what it could not read).
+ * `Cargo.toml` → `cargo test`; `go.mod` → `go test ./...`; looked for in the mission's folder, then
+ * in each folder above it up to the repository's root, the nearest with one winning. None found:
+ * `command: null`, and the source says where it looked (and what it could not read).
  */
 export async function detectCheck(files: ProjectFiles): Promise<CheckChoice> {
+  const folders = await foldersUp(files)
   const notes: string[] = []
+  for (const folder of folders) {
+    const here = folder === '.' ? files : { readFile: (name: string) => files.readFile(name, folder) }
+    const found = await detectIn(here, notes, folder === '.' ? '' : `${folder}/`)
+    if (found) return folder === '.' ? found : { ...found, cwd: folder }
+  }
+  const where = folders.length > 1 ? ` in ${folders.join(', ')} (up to the repository's root)` : ''
+  const looked = `looked for ${DETECTED_KINDS.join(', ')}${where}`
+  return { command: null, source: `none found (${[looked, ...notes].join('; ')})` }
+}
+
+async function detectIn(files: ProjectFiles, notes: string[], at: string): Promise<CheckChoice | undefined> {
   const pkg = await files.readFile('package.json')
   if (pkg !== undefined) {
     const script = npmTestScript(pkg)
     if (script.ok && script.test !== undefined)
       return { command: 'npm test', source: 'package.json scripts.test' }
-    if (!script.ok) notes.push('package.json is not valid JSON')
-    else if (script.placeholder) notes.push("package.json scripts.test is npm's placeholder")
+    if (!script.ok) notes.push(`${at}package.json is not valid JSON`)
+    else if (script.placeholder) notes.push(`${at}package.json scripts.test is npm's placeholder`)
   }
   for (const name of ['Makefile', 'makefile', 'GNUmakefile']) {
     const make = await files.readFile(name)
@@ -68,8 +97,7 @@ export async function detectCheck(files: ProjectFiles): Promise<CheckChoice> {
   if ((await files.readFile('Cargo.toml')) !== undefined)
     return { command: 'cargo test', source: 'Cargo.toml' }
   if ((await files.readFile('go.mod')) !== undefined) return { command: 'go test ./...', source: 'go.mod' }
-  const looked = `looked for ${DETECTED_KINDS.join(', ')}`
-  return { command: null, source: `none found (${[looked, ...notes].join('; ')})` }
+  return undefined
 }
 
 function npmTestScript(text: string): { ok: true; test?: string; placeholder: boolean } | { ok: false } {

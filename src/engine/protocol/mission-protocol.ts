@@ -21,6 +21,11 @@ export interface PlanTodo {
 }
 export interface PlanArgs {
   todos: PlanTodo[]
+  /**
+   * The planner's reason for giving no plan (e.g. the check fails for a cause outside the project):
+   * then `todos` is empty, and the mission ends as failed with this reason.
+   */
+  cannotPlan?: string
 }
 export type ReportStatus = 'done' | 'blocked' | 'failed'
 export interface ReportArgs {
@@ -89,6 +94,18 @@ function requireStrings(o: Record<string, unknown>, key: string, where: string, 
   return isStringArray(v) ? v : []
 }
 
+/** The most of a planner's reason for not planning that the mission keeps. */
+export const CANNOT_PLAN_MAX_CHARS = 2_000
+
+function checkCannotPlan(input: Record<string, unknown>): Checked<PlanArgs> {
+  const reason = input.cannotPlan
+  if (typeof reason !== 'string' || reason.trim() === '')
+    return { ok: false, errors: ['"cannotPlan" must be a non-empty string: why no plan can be given'] }
+  if (Array.isArray(input.todos) && input.todos.length > 0)
+    return { ok: false, errors: ['give either todos or "cannotPlan" (with "todos": []), not both'] }
+  return { ok: true, value: { todos: [], cannotPlan: excerpt(reason.trim(), CANNOT_PLAN_MAX_CHARS) } }
+}
+
 /** Options for {@link checkPlan}. */
 export interface PlanCheckOptions {
   /** Reject absolute paths and paths that climb out of the workspace. Default: true. */
@@ -97,9 +114,14 @@ export interface PlanCheckOptions {
   knownIds?: ReadonlySet<string>
 }
 
-/** Shape and graph checks of a plan: unique ids, known deps, no cycle, at least one todo, relative files. */
+/**
+ * Shape and graph checks of a plan: unique ids, known deps, no cycle, at least one todo, relative
+ * files; or no todos and a `cannotPlan` reason.
+ */
 export function checkPlan(input: unknown, options: PlanCheckOptions = {}): Checked<PlanArgs> {
   const errors: string[] = []
+  if (isObject(input) && input.cannotPlan !== undefined && input.cannotPlan !== null)
+    return checkCannotPlan(input)
   if (!isObject(input) || !Array.isArray(input.todos))
     return { ok: false, errors: ['"todos" must be an array'] }
   if (input.todos.length === 0) return { ok: false, errors: ['the plan is empty: give at least one todo'] }

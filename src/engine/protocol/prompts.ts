@@ -13,13 +13,30 @@ export const BRIEF = {
   nudge: 'You ended your turn without calling',
 } as const
 
-export function planBrief(goal: string, projectFiles: string[]): string {
+/**
+ * The first plan's brief; `baseline`: the check's failure on the mission's base, when it was known
+ * before the planner started.
+ */
+export function planBrief(goal: string, projectFiles: string[], baseline?: CheckFailure): string {
   const files = projectFiles.length ? `\nProject files (top level): ${projectFiles.join(', ')}` : ''
   return `${BRIEF.plan} ${goal}${files}
-
+${baseline ? `\n${baselineLines(baseline).join('\n')}\n` : ''}
 Split the goal into todos and call ${TOOL_PLAN} once. Give each todo a short unique id, the files it
 owns (relative paths), the ids it depends on, and acceptance checks. Todos that own no common file
-run in parallel.`
+run in parallel. ${CANNOT_PLAN_HINT}`
+}
+
+/** How a planner says that no plan can reach the goal, instead of answering in text. */
+const CANNOT_PLAN_HINT = `If no change to the project can reach the goal (e.g. the check fails for a cause outside the project), call ${TOOL_PLAN} with "todos": [] and "cannotPlan": "<why>".`
+
+/** What the planner is told of the check's run on the mission's base, when it failed. */
+function baselineLines(baseline: CheckFailure): string[] {
+  return [
+    `Before the mission changed anything, the check command \`${baseline.command}\` already failed (exit ${baseline.exitCode ?? 'timeout'}). Output tail:`,
+    '```',
+    baseline.outputTail.trim(),
+    '```',
+  ]
 }
 
 /**
@@ -43,8 +60,10 @@ export function replanBrief(
   iteration: number,
   failure: CheckFailure | undefined,
   failedTodos: string[],
+  baseline?: CheckFailure,
 ): string {
   const lines = [`${BRIEF.replan} Iteration ${iteration}.`]
+  if (baseline) lines.push(...baselineLines(baseline))
   if (failure)
     lines.push(
       `The check command \`${failure.command}\` failed (exit ${failure.exitCode ?? 'timeout'}). Output tail:`,
@@ -53,7 +72,9 @@ export function replanBrief(
       '```',
     )
   if (failedTodos.length) lines.push(`Todos that failed their attempts: ${failedTodos.join(', ')}.`)
-  lines.push(`Call ${TOOL_PLAN} with the todos to add, or to reopen (reuse an id to reopen it).`)
+  lines.push(
+    `Call ${TOOL_PLAN} with the todos to add, or to reopen (reuse an id to reopen it). ${CANNOT_PLAN_HINT}`,
+  )
   return lines.join('\n')
 }
 

@@ -60,7 +60,10 @@ const summary = shape(
     tokens: num,
     cost: num,
   },
-  { check: shape({ command: str, exitCode: nullOr(num) }) },
+  {
+    check: shape({ command: str, exitCode: nullOr(num) }),
+    baseline: shape({ command: str, exitCode: nullOr(num), classification: str }),
+  },
 )
 
 /** Fields each entry type requires besides `type` and `at`. */
@@ -79,7 +82,22 @@ export const ENTRY_SHAPES = {
   'todo.cancelled': shape({ todoId: str, reason: str }),
   'todo.retried': shape({ todoId: str }),
   'todo.failed': shape({ todoId: str, reason: str }),
-  evidence: shape({ command: str, exitCode: nullOr(num), durationMs: num, outputTail: str }),
+  evidence: shape(
+    { command: str, exitCode: nullOr(num), durationMs: num, outputTail: str },
+    { source: str, cwd: str },
+  ),
+  'check.baseline': shape(
+    {
+      command: str,
+      source: str,
+      exitCode: nullOr(num),
+      durationMs: num,
+      outputTail: str,
+      classification: oneOf('passes', 'fails', 'not-set-up'),
+    },
+    { cwd: str, diagnosis: str },
+  ),
+  'check.continued': shape({}),
   usage: shape({ sessionId: str, role, tokens: num, cost: num }, { contextTokens: num, contextLimit: num }),
   'session.created': shape({ sessionId: str, role }, { todoId: str }),
   'mission.root': shape({ sessionId: str }),

@@ -6,9 +6,11 @@
 // no entry type at all.
 
 import type { Clock, Role, WorkspaceBase } from '../ports'
+import type { BaselineClass } from '../project/check-baseline'
 import type { PlanTodo, ReportStatus, Verdict } from '../protocol/mission-protocol'
 import { REDACTED, scrubSecrets } from '../util/scrub-secrets'
 import { ENTRY_SHAPES, hasEntryShape } from './entry-shape'
+import { stripTrailingSpace } from '../util/check-output'
 import type { SteeringMessage } from './mission-state'
 import { withQueued, withSettled } from './steering-receipts'
 import { entrySpans, pushSpan, type TimelineEntry, type TimelineLane } from './timeline'
@@ -58,7 +60,23 @@ export type JournalEntry = { at: number } & (
   | { type: 'todo.retried'; todoId: string }
   /** The todo used its attempts under the current plan revision: it stays failed until a plan reopens it. */
   | { type: 'todo.failed'; todoId: string; reason: string }
-  | { type: 'evidence'; command: string; exitCode: number | null; durationMs: number; outputTail: string }
+  | {
+      type: 'evidence'
+      command: string
+      exitCode: number | null
+      durationMs: number
+      outputTail: string
+      /** How the command was chosen and the folder it ran in (relative to the mission's), when known. */
+      source?: string
+      cwd?: string
+    }
+  /**
+   * The check's run on the mission's base, before any worker edited it (a resume does not run it
+   * again); a later one replaces it when the user changed the check.
+   */
+  | ({ type: 'check.baseline' } & BaselineFields)
+  /** The user let the mission go on after a baseline that found the project not set up. */
+  | { type: 'check.continued' }
   | {
       type: 'usage'
       sessionId: string
@@ -87,6 +105,19 @@ export type JournalEntry = { at: number } & (
   | { type: 'steering.dropped'; sessionId: string; ids: string[]; note: string }
 )
 
+/** The baseline run of the check, as journaled. */
+export interface BaselineFields {
+  command: string
+  source: string
+  cwd?: string
+  /** null: it did not exit by itself (timed out). */
+  exitCode: number | null
+  durationMs: number
+  outputTail: string
+  classification: BaselineClass
+  diagnosis?: string
+}
+
 /** One line of a workspace's mission history. */
 export interface MissionSummary {
   goal: string
@@ -98,9 +129,14 @@ export interface MissionSummary {
   todos: { passed: number; total: number }
   tokens: number
   cost: number
-  /** The last run of the check command, if any. */
-  check?: { command: string; exitCode: number | null }
+  /** The last run of the check command, if any (and, after a baseline of the same command, how it compares). */
+  check?: { command: string; exitCode: number | null; vsBaseline?: BaselineComparison }
+  /** The check's run on the mission's base, if it ran. */
+  baseline?: { command: string; exitCode: number | null; classification: BaselineClass }
 }
+
+/** A round's check against the baseline (see check-runs.ts). */
+export type BaselineComparison = 'passes' | 'fixed' | 'unchanged' | 'new-failures'
 
 export type JournalEntryType = JournalEntry['type']
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
@@ -174,6 +210,14 @@ export interface EvidenceRecord {
   exitCode: number | null
   durationMs: number
   outputTail: string
+  source?: string
+  cwd?: string
+}
+
+export interface BaselineRecord extends BaselineFields {
+  at: number
+  /** The user let the mission go on although the project is not set up. */
+  continued?: boolean
 }
 
 export interface MissionSnapshot {
@@ -193,6 +237,8 @@ export interface MissionSnapshot {
   todos: Record<string, TodoRecord>
   sessions: Record<string, SessionRecord>
   evidence: EvidenceRecord[]
+  /** The check's run on the mission's base, once it ran. */
+  baseline?: BaselineRecord
   tokens: number
   cost: number
   /** The workspace at the start, when the mission recorded it. */
@@ -344,7 +390,17 @@ function apply(s: MissionSnapshot, e: JournalEntry): void {
         exitCode: e.exitCode,
         durationMs: e.durationMs,
         outputTail: e.outputTail,
+        ...(e.source !== undefined && { source: e.source }),
+        ...(e.cwd !== undefined && { cwd: e.cwd }),
       })
+      return
+    case 'check.baseline': {
+      const { at, type: _, ...fields } = e
+      s.baseline = { ...fields, at }
+      return
+    }
+    case 'check.continued':
+      if (s.baseline) s.baseline = { ...s.baseline, continued: true }
       return
     case 'usage': {
       const rec = (s.sessions[e.sessionId] ??= {
@@ -461,11 +517,14 @@ function lastBytes(text: string, maxBytes: number): string {
 }
 
 /**
- * The last `maxBytes` bytes of command output, scrubbed of secrets. Scrubbing runs before the cut (on
- * a bounded window of 16 × maxBytes), so a cut through "password: x" cannot leave the value behind.
+ * The last `maxBytes` bytes of command output, scrubbed of secrets, its lines without trailing
+ * whitespace (cut after stripping, so padded lines do not fill the tail). Scrubbing runs before the
+ * cut (on a bounded window of 16 × maxBytes), so a cut through "password: x" cannot leave the value
+ * behind.
  */
 export function outputTail(output: string, maxBytes = OUTPUT_TAIL_BYTES): string {
-  return lastBytes(scrubSecrets(lastBytes(output, maxBytes * 16)), maxBytes)
+  const stripped = stripTrailingSpace(lastBytes(output, maxBytes * 64))
+  return lastBytes(scrubSecrets(lastBytes(stripped, maxBytes * 16)), maxBytes)
 }
 
 function scrubDeep(value: unknown, key?: string): unknown {
@@ -487,7 +546,8 @@ export function sanitizeEntry(entry: JournalEntry): JournalEntry {
   const out: Record<string, unknown> = { at, type }
   for (const [k, v] of Object.entries(e)) {
     if (k === 'at' || k === 'type') continue
-    if (type === 'evidence' && k === 'outputTail' && typeof v === 'string') out[k] = outputTail(v)
+    if ((type === 'evidence' || type === 'check.baseline') && k === 'outputTail' && typeof v === 'string')
+      out[k] = outputTail(v)
     else if (k === 'options') out[k] = scrubDeep(v)
     else out[k] = scrubDeep(v, '')
   }

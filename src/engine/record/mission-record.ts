@@ -131,7 +131,14 @@ export class MissionRecord {
     const lines = todos.map((t) => `✓ ${t.title}${t.summary ? ` — ${t.summary}` : ''}`)
     const check = this.snap.evidence.at(-1)
     if (noCheck) lines.push(`${noCheck[0]?.toUpperCase()}${noCheck.slice(1)}.`)
-    else if (check) lines.push(`Check \`${check.command}\` passed in ${check.durationMs} ms.`)
+    else if (check) {
+      const before = this.snap.baseline
+      const fixed =
+        before?.command === check.command && before.classification !== 'passes'
+          ? ' It failed before the mission: fixed.'
+          : ''
+      lines.push(`Check \`${check.command}\` passed in ${check.durationMs} ms.${fixed}`)
+    }
     return lines.join('\n')
   }
 }

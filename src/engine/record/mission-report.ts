@@ -1,12 +1,12 @@
 // A past mission as a read-only Markdown report, from its replayed journal: the outcome, every todo
-// with its report and review (and each attempt when there were several), the check command's
-// evidence, and what each agent did over time.
+// with its report and review (and each attempt when there were several), every run of the check, and
+// what each agent did over time.
 // Journal text is already scrubbed.
 
 import { formatDuration } from '../../shared/format-duration'
 import type { AttemptRecord, MissionSnapshot } from './journal'
+import { checkSection } from './check-report'
 import { timelineMarkdown } from './timeline-markdown'
-import { fenced } from './transcript-markdown'
 import { steeringSection } from './steering-report'
 
 const when = (ms: number | undefined) =>
@@ -54,13 +54,7 @@ export function missionReport(id: string, snap: MissionSnapshot): string {
     if (t.history.length > 1) out.push('- Every attempt:', ...t.history.map(attemptLine))
   }
   out.push(...steeringSection(snap))
-  out.push('', '## Evidence')
-  if (snap.evidence.length === 0) out.push('', '_The check command did not run._')
-  for (const e of snap.evidence) {
-    const exit = e.exitCode === null ? 'killed' : `exit ${e.exitCode}`
-    out.push('', `- Iteration ${e.iteration}: \`${e.command}\` → ${exit} in ${formatDuration(e.durationMs)}`)
-    if (e.outputTail) out.push('', fenced(e.outputTail))
-  }
+  out.push(...checkSection(snap))
   out.push('', ...timelineMarkdown(snap))
   return `${out.join('\n')}\n`
 }

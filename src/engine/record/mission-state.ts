@@ -1,5 +1,6 @@
 import type { Role, WorkspaceBase } from '../ports'
-import type { AttemptRecord, TodoStatus } from './journal'
+import type { BaselineClass } from '../project/check-baseline'
+import type { AttemptRecord, BaselineComparison, TodoStatus } from './journal'
 import type { TimelineLane } from './timeline'
 
 // The state a mission exposes to the UI and the CLI. Plain data: it crosses postMessage as is, so it
@@ -121,7 +122,7 @@ export interface PermissionAsk {
  * The planner sat in provider retry past the bound: the mission ends as failed at `deadline` unless
  * the user keeps waiting (or stops it first).
  */
-export interface NeedsYou {
+export interface StuckQuestion {
   kind: 'stuck'
   role: Role
   sessionId: string
@@ -129,6 +130,66 @@ export interface NeedsYou {
   reason: string
   /** When the mission gives up without an answer, in epoch ms. */
   deadline: number
+}
+
+/**
+ * The check failed on the mission's base in a way no plan can be trusted to fix (the project's
+ * environment is not set up): no worker starts until the user answers with `Mission.answerBaseline`
+ * (continue, stop, or change the check). It has no deadline.
+ */
+export interface BaselineQuestion {
+  kind: 'baseline'
+  /** The baseline run, `classification: 'not-set-up'`. */
+  baseline: CheckRunState
+  /** What the user is told: the check, its exit, the diagnosis and the output's last line. */
+  reason: string
+}
+
+/** A question only the user can answer; the mission waits on it. */
+export type NeedsYou = StuckQuestion | BaselineQuestion
+
+/** The host's answer to a {@link BaselineQuestion}. */
+export type BaselineAnswer =
+  | { kind: 'continue' }
+  | { kind: 'stop' }
+  /** Runs this command as the check from now on, starting with a new baseline. */
+  | { kind: 'changeCheck'; command: string }
+
+/**
+ * How the check fared on the mission's base: it passes; it fails (the goal may be what makes it
+ * pass); or the project's environment is not set up (command not found, a missing module, a test
+ * collection error), which no plan can be trusted to fix.
+ */
+export type { BaselineClass }
+
+/**
+ * A round's check against the baseline: the failure is gone (`fixed`), the same normalized failure
+ * (`unchanged`), or it fails in a way the baseline did not (`new-failures`); `passes` when both pass.
+ */
+export type { BaselineComparison }
+
+/** One run of the check: the baseline on the mission's base, or the end of a plan round. */
+export interface CheckRunState {
+  kind: 'baseline' | 'round'
+  /** The plan iteration it ended (0 for the baseline). */
+  iteration: number
+  command: string
+  /** How the command was chosen, e.g. "package.json scripts.test", "configured". */
+  source: string
+  /** Where it ran, relative to the mission's folder ('.' there); absent when unknown. */
+  cwd?: string
+  /** null: it did not exit by itself (timed out). */
+  exitCode: number | null
+  durationMs: number
+  /** The last lines of its output, trailing whitespace stripped, scrubbed. */
+  outputTail: string
+  passed: boolean
+  /** The baseline only. */
+  classification?: BaselineClass
+  /** Why the baseline counts as not set up, e.g. "command not found". */
+  diagnosis?: string
+  /** A round after a failing or passing baseline: how it compares. */
+  vsBaseline?: BaselineComparison
 }
 
 export const TERMINAL_PHASES: ReadonlySet<MissionPhase> = new Set(['completed', 'failed', 'stopped'])
@@ -145,11 +206,16 @@ export interface MissionState {
   result?: string
   /** Why the mission failed or stopped. */
   reason?: string
-  /** The check command that gives the evidence (null: none runs), and how it was chosen; set at start. */
-  check?: { command: string | null; source: string }
+  /**
+   * The check command that gives the evidence (null: none runs), how it was chosen and the folder it
+   * runs in (relative to the mission's folder); set at start.
+   */
+  check?: { command: string | null; source: string; cwd?: string }
   agents: AgentState[]
   todos: TodoState[]
   evidence: EvidenceState[]
+  /** Every run of the check, oldest first: the baseline (when it ran), then one per round. */
+  checks: CheckRunState[]
   inbox: PermissionAsk[]
   /** Set while the mission waits for the user to decide whether it goes on (see `Mission.keepWaiting`). */
   needsYou?: NeedsYou

@@ -1,6 +1,7 @@
 // The one-line summary of a finished mission that closes its journal, so a history of many
 // missions reads one line per journal instead of replaying each.
 
+import { compareToBaseline } from './check-runs'
 import type { MissionEndStatus, MissionSnapshot, MissionSummary } from './journal'
 
 /** Summarises a mission from its journal state as it ends. */
@@ -11,6 +12,7 @@ export function summarizeMission(
   const todos = snap.todoOrder.map((id) => snap.todos[id])
   const startedAt = snap.startedAt ?? end.at
   const check = snap.evidence.at(-1)
+  const b = snap.baseline
   return {
     goal: snap.goal,
     status: end.status,
@@ -21,6 +23,13 @@ export function summarizeMission(
     todos: { passed: todos.filter((t) => t?.status === 'passed').length, total: todos.length },
     tokens: snap.tokens,
     cost: snap.cost,
-    ...(check && { check: { command: check.command, exitCode: check.exitCode } }),
+    ...(check && {
+      check: {
+        command: check.command,
+        exitCode: check.exitCode,
+        ...(b?.command === check.command && { vsBaseline: compareToBaseline(b, check) }),
+      },
+    }),
+    ...(b && { baseline: { command: b.command, exitCode: b.exitCode, classification: b.classification } }),
   }
 }

@@ -7,6 +7,7 @@ import type { MissionSnapshot } from './journal'
 import type { BudgetView, MissionState, NeedsYou, PermissionAsk } from './mission-state'
 import type { Timeline } from './timeline'
 import { todoStates } from './mission-view'
+import { checkRuns } from './check-runs'
 
 export function initialState(
   id: string,
@@ -24,6 +25,7 @@ export function initialState(
     agents: [],
     todos: [],
     evidence: [],
+    checks: [],
     inbox: [],
     tokens: 0,
     cost: 0,
@@ -70,6 +72,7 @@ export function withParts(
       iteration: snap.iteration,
       todos: todos(snap),
       evidence: snap.evidence,
+      checks: checkRuns(snap),
       ...(snap.base && { base: snap.base }),
     }),
   }

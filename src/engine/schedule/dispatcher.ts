@@ -6,7 +6,7 @@
 import type { AgentRoster } from '../record/agent-roster'
 import type { CircuitBreaker } from '../guards/circuit-breaker'
 import { errorMessage } from '../util/error-message'
-import type { Live, Turn } from '../sessions/live-session'
+import { agentName, type Live, type Turn } from '../sessions/live-session'
 import type { MissionRecord } from '../record/mission-record'
 import type { MissionSessions } from '../sessions/mission-sessions'
 import type { Logger, ModelRef, Role, SessionPort } from '../ports'
@@ -156,7 +156,7 @@ export class Dispatcher {
     } catch (err) {
       live.turn = undefined
       this.d.sessions.release(live)
-      this.d.logger.warn(`prompt to ${live.role} ${live.sessionId} failed: ${errorMessage(err)}`)
+      this.d.logger.warn(`prompt to the ${agentName(live)} failed: ${errorMessage(err)}`)
       this.d.breaker.recordFailure(live.role)
       if (turn.todoId) await this.d.record.requeue(turn.todoId, `prompt failed: ${errorMessage(err)}`)
       if (turn.kind === 'plan')

@@ -71,3 +71,11 @@ export function newLive(sessionId: string, role: Role, model: ModelRef | undefin
     ...(model && { model, provider: model.providerID }),
   }
 }
+
+/** How logs and warnings name an agent: its role and todo first, the session id only to look it up. */
+export function agentName(
+  live: Pick<Live, 'role' | 'sessionId' | 'turn'>,
+  todoId = live.turn?.todoId,
+): string {
+  return `${live.role}${todoId ? ` of ${todoId}` : ''} (${live.sessionId})`
+}

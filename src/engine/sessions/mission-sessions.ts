@@ -8,7 +8,7 @@
 
 import type { AgentRoster } from '../record/agent-roster'
 import type { MissionSnapshot } from '../record/journal'
-import { newLive, type Live } from './live-session'
+import { agentName, newLive, type Live } from './live-session'
 import type { MissionRecord } from '../record/mission-record'
 import type { AgentState } from '../record/mission-state'
 import { activeMs } from '../record/timeline'
@@ -198,7 +198,13 @@ export class MissionSessions {
     await Promise.allSettled([
       ...children.map((c) => this.abortTree(c)),
       this.d.sessions.abort(sessionId).then(
-        (ok) => ok || this.d.logger.warn(`abort of ${sessionId} was not confirmed`),
+        (ok) => {
+          const live = this.live.get(sessionId)
+          if (!ok)
+            this.d.logger.warn(
+              `abort of the ${live ? agentName(live) : `session ${sessionId}`} was not confirmed`,
+            )
+        },
         () => undefined,
       ),
     ])

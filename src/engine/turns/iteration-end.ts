@@ -6,6 +6,7 @@ import { outputTail, type JournalEntryInput, type TodoRecord } from '../record/j
 import { failedDependencies, todoFate } from '../record/todo-fate'
 import type { CheckResult } from '../ports'
 import type { CheckFailure } from '../protocol/prompts'
+import { classifyBaseline } from '../project/check-baseline'
 
 export type IterationStep =
   | { next: 'check' }
@@ -76,22 +77,45 @@ export function failedTodosReason(todos: readonly (TodoRecord | undefined)[], bu
   return `${parts.join('; ')} — no re-plan left (${budget})`
 }
 
-/** The evidence entry of a check run, and the failure the planner is told about unless it passed. */
+/**
+ * The evidence entry of a check run (a run that timed out has no exit code), and the failure the
+ * planner is told about unless it passed.
+ */
 export function checkOutcome(
   command: string,
   result: CheckResult,
-): { evidence: JournalEntryInput; failure?: CheckFailure } {
+  where: { source?: string; cwd?: string } = {},
+): { evidence: Extract<JournalEntryInput, { type: 'evidence' }>; failure?: CheckFailure } {
   const tail = outputTail(result.output)
-  const evidence: JournalEntryInput = {
-    type: 'evidence',
+  const exitCode = result.timedOut ? null : result.exitCode
+  const evidence = {
+    type: 'evidence' as const,
     command,
-    exitCode: result.exitCode,
+    exitCode,
     durationMs: result.durationMs,
     outputTail: tail,
+    ...(where.source !== undefined && { source: where.source }),
+    ...(where.cwd !== undefined && { cwd: where.cwd }),
   }
-  if (result.exitCode === 0 && !result.timedOut) return { evidence }
+  if (exitCode === 0) return { evidence }
+  return { evidence, failure: { command, exitCode, outputTail: tail } }
+}
+
+/** The journal entry of the check's run on the mission's base, classified. */
+export function baselineEntry(
+  check: { command: string; source: string; cwd?: string },
+  result: CheckResult,
+): Extract<JournalEntryInput, { type: 'check.baseline' }> {
+  const verdict = classifyBaseline(result)
   return {
-    evidence,
-    failure: { command, exitCode: result.timedOut ? null : result.exitCode, outputTail: tail },
+    type: 'check.baseline',
+    command: check.command,
+    source: check.source,
+    ...(check.cwd !== undefined && { cwd: check.cwd }),
+    exitCode: result.timedOut ? null : result.exitCode,
+    durationMs: result.durationMs,
+    outputTail: outputTail(result.output),
+    classification: verdict.classification,
+    ...(verdict.diagnosis !== undefined && { diagnosis: verdict.diagnosis }),
   }
 }

@@ -4,7 +4,7 @@
 // within milliseconds.
 
 import { errorMessage } from '../util/error-message'
-import type { Live } from '../sessions/live-session'
+import { agentName, type Live } from '../sessions/live-session'
 import type { Logger, SessionPort } from '../ports'
 
 export interface TurnCutterDeps {
@@ -33,7 +33,7 @@ export class TurnCutter {
   #cut(live: Live): void {
     if (live.turn) live.turn.endRequested = false
     void this.d.sessions.abort(live.sessionId).catch((err: unknown) => {
-      this.d.logger.warn(`could not end the turn of ${live.sessionId}: ${errorMessage(err)}`)
+      this.d.logger.warn(`could not end the turn of the ${agentName(live)}: ${errorMessage(err)}`)
     })
   }
 }

@@ -1,0 +1,40 @@
+// A past mission as a row of the history quick pick (pure): its status, start and duration, then
+// todos, tokens, cost and what the check said, against the check before the mission.
+
+import { BASELINE_WORDS } from '../engine/record/check-report'
+import type { BaselineComparison, MissionSummary } from '../engine/record/journal'
+import { formatDuration } from '../shared/format-duration'
+import type { HistoryItem } from '../node/mission-history'
+
+export interface HistoryRow {
+  id: string
+  label: string
+  description: string
+  detail?: string
+}
+
+const VS_BASELINE: Record<BaselineComparison, string> = {
+  passes: '',
+  fixed: ', fixed',
+  unchanged: ', unchanged from before the mission',
+  'new-failures': ', new failures',
+}
+
+/** The row's check column: the last round's result, or the baseline's when no round ran. */
+export function checkWords(s: MissionSummary): string {
+  if (s.check)
+    return `check ${s.check.exitCode === 0 ? 'passed' : 'failed'}${s.check.vsBaseline ? VS_BASELINE[s.check.vsBaseline] : ''}`
+  if (s.baseline) return `check before the mission: ${BASELINE_WORDS[s.baseline.classification]}`
+  return 'no check ran'
+}
+
+export function describeItem(item: HistoryItem, started: string): HistoryRow {
+  const s = item.summary
+  if (!s) return { id: item.id, label: item.goal, description: `not finished · ${started}` }
+  return {
+    id: item.id,
+    label: item.goal,
+    description: `${s.status} · ${started} · ${formatDuration(s.durationMs)}`,
+    detail: `${s.todos.passed}/${s.todos.total} todos · ${s.tokens} tokens · $${s.cost.toFixed(4)} · ${checkWords(s)}`,
+  }
+}

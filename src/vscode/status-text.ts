@@ -1,0 +1,42 @@
+// What the status bar item says about a mission (pure, so it is tested without a workbench).
+
+import type { MissionState } from '../engine/record/mission-state'
+
+const PHASE_ICON: Record<MissionState['phase'], string> = {
+  starting: '$(loading~spin)',
+  planning: '$(loading~spin)',
+  working: '$(loading~spin)',
+  checking: '$(loading~spin)',
+  completed: '$(pass)',
+  failed: '$(error)',
+  stopped: '$(debug-stop)',
+}
+
+/** Whether the mission's latest check run failed; undefined when none ran. */
+function lastCheckFailed(m: MissionState): boolean | undefined {
+  const run = m.checks.at(-1)
+  if (run) return !run.passed
+  const evidence = m.evidence.at(-1)
+  return evidence && evidence.exitCode !== 0
+}
+
+/**
+ * The item's text and tooltip. A question to the user says so first; a mission whose every todo
+ * passed but whose check failed says the check failed, never "failed 5/5" (which reads as the todos).
+ */
+export function missionStatusText(m: MissionState): { text: string; tooltip: string } {
+  const passed = m.todos.filter((t) => t.status === 'passed').length
+  const total = m.todos.length
+  const lines = [m.goal]
+  if (m.reason) lines.push(m.reason)
+  if (m.inbox.length) lines.push(`${m.inbox.length} permission request(s) waiting`)
+  let text: string
+  if (m.needsYou && m.phase !== 'completed' && m.phase !== 'failed' && m.phase !== 'stopped') {
+    text = '$(bell-dot) Orchestrator: needs you'
+    lines.push(`The mission needs you: ${m.needsYou.reason}`)
+  } else if (m.phase === 'failed' && total > 0 && passed === total && lastCheckFailed(m)) {
+    text = `${PHASE_ICON.failed} Orchestrator: check failed`
+    lines.push(`Every todo passed (${passed}/${total}); the check failed.`)
+  } else text = `${PHASE_ICON[m.phase]} Orchestrator: ${m.phase}${total ? ` ${passed}/${total}` : ''}`
+  return { text, tooltip: lines.join('\n') }
+}

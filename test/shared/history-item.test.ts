@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest'
+import type { MissionSummary } from '../../src/engine/record/journal'
+import { checkWords, describeItem } from '../../src/vscode/history-item'
+
+// A history row's check column: the last round against the baseline, or the baseline alone.
+
+const summary = (patch: Partial<MissionSummary> = {}): MissionSummary => ({
+  goal: 'Greet people',
+  status: 'completed',
+  reason: 'done',
+  startedAt: 0,
+  endedAt: 65_000,
+  durationMs: 65_000,
+  todos: { passed: 2, total: 2 },
+  tokens: 1200,
+  cost: 0.5,
+  ...patch,
+})
+const failing = { command: 'npm test', exitCode: 1, classification: 'fails' } as const
+
+describe('a history row', () => {
+  it("says the last round's result and how it compares with the check before the mission", () => {
+    expect(checkWords(summary({ check: { command: 'npm test', exitCode: 0 } }))).toBe('check passed')
+    expect(
+      checkWords(
+        summary({ check: { command: 'npm test', exitCode: 0, vsBaseline: 'fixed' }, baseline: failing }),
+      ),
+    ).toBe('check passed, fixed')
+    expect(
+      checkWords(
+        summary({ check: { command: 'npm test', exitCode: 1, vsBaseline: 'unchanged' }, baseline: failing }),
+      ),
+    ).toBe('check failed, unchanged from before the mission')
+    expect(
+      checkWords(
+        summary({
+          check: { command: 'npm test', exitCode: 2, vsBaseline: 'new-failures' },
+          baseline: failing,
+        }),
+      ),
+    ).toBe('check failed, new failures')
+  })
+
+  it('says what the check found before the mission when no round ran, and when no check ran at all', () => {
+    const notSetUp = { command: 'nonexistent-tool-xyz', exitCode: 127, classification: 'not-set-up' } as const
+    expect(checkWords(summary({ status: 'stopped', baseline: notSetUp }))).toBe(
+      "check before the mission: the project's environment is not set up",
+    )
+    expect(checkWords(summary())).toBe('no check ran')
+  })
+
+  it('puts it after the todos, tokens and cost', () => {
+    const row = describeItem(
+      {
+        id: 'm1',
+        goal: 'Greet people',
+        startedAt: 0,
+        summary: summary({ check: { command: 't', exitCode: 1 } }),
+      },
+      'yesterday',
+    )
+    expect(row).toEqual({
+      id: 'm1',
+      label: 'Greet people',
+      description: 'completed · yesterday · 1m 05s',
+      detail: '2/2 todos · 1200 tokens · $0.5000 · check failed',
+    })
+    expect(describeItem({ id: 'm2', goal: 'x', startedAt: 0 }, 'today')).toEqual({
+      id: 'm2',
+      label: 'x',
+      description: 'not finished · today',
+    })
+  })
+})
