@@ -43,6 +43,12 @@ describe("checkProgress: is a round's check result progress?", () => {
       { next: 'stop', since: 'previous round' },
     ],
     [
+      "the same failure, with npm's update notice once",
+      fail('not ok 1 - greets\nnpm notice\nnpm notice New minor version of npm available! 10.8.2 -> 10.9.0'),
+      { previous: fail('not ok 1 - greets') },
+      { next: 'stop', since: 'previous round' },
+    ],
+    [
       'timed out twice',
       fail('', null),
       { previous: fail('', null) },

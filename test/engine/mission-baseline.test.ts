@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { parseEntries } from '../../src/engine/record/journal'
+import { Mission } from '../../src/engine/mission'
+import { silentLogger } from '../../src/engine/ports'
 import { fakeMission } from '../fixtures/fake-mission'
-import { flush } from '../fixtures/fake-opencode'
+import { FakeClock } from '../fixtures/fake-clock'
+import { FakeOpencode, FakeWorkspace, flush } from '../fixtures/fake-opencode'
 import { lastPrompt, play, promptsTo, sessionsOf, todo } from '../fixtures/mission-play'
 import { MemoryStore } from '../fixtures/memory-journal'
 
@@ -239,5 +242,36 @@ describe('a mission that runs out of rounds on a failing check', () => {
     expect(final.reason).toMatch(
       /^budget exhausted \(iterations\): .*; the last check `npm test` failed \(exit 1\) — a failure the base did not have — expected 1 got 3$/,
     )
+  })
+})
+
+describe('warnings', () => {
+  it('name the role and the todo of an agent, not only its session id', async () => {
+    const warnings: string[] = []
+    const oc = new FakeOpencode()
+    const mission = new Mission(
+      {
+        sessions: oc,
+        events: oc,
+        workspace: new FakeWorkspace(),
+        journal: new MemoryStore(),
+        clock: new FakeClock(),
+        logger: { ...silentLogger, warn: (m) => warnings.push(m) },
+      },
+      { id: 'm1', goal: 'Build the thing', check: false },
+    )
+    void mission.run()
+    await flush()
+    oc.turn(sessionsOf(mission, 'planner')[0]!, 'orchestrator_plan', { todos: [todo('a', ['a.ts'])] })
+    await flush()
+    const worker = sessionsOf(mission, 'worker')[0]!
+    oc.emit({
+      type: 'session.error',
+      sessionId: worker,
+      error: { name: 'APIError', message: 'Bad Request', statusCode: 400, retryable: false },
+    })
+    await flush()
+    expect(warnings).toContain(`worker of a (${worker}): APIError: Bad Request`)
+    mission.dispose()
   })
 })

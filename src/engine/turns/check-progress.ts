@@ -5,7 +5,7 @@
 
 import { compareToBaseline } from '../record/check-runs'
 import type { BaselineRecord, MissionSnapshot } from '../record/journal'
-import { checkPassed, sameFailure, type CheckOutcome } from '../util/check-output'
+import { checkPassed, isNoiseLine, sameFailure, type CheckOutcome } from '../util/check-output'
 
 export type CheckProgress =
   | { next: 'complete' }
@@ -47,7 +47,7 @@ function lastLine(tail: string): string {
   const line = tail
     .split('\n')
     .map((l) => l.trim())
-    .filter(Boolean)
+    .filter((l) => l !== '' && !isNoiseLine(l))
     .at(-1)
   if (!line) return ''
   return ` — ${line.length > 200 ? `${line.slice(0, 199)}…` : line}`

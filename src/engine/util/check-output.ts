@@ -24,8 +24,11 @@ const TEMP_PATH =
 const HEX_ADDRESS = /\b0x[0-9a-f]{6,}\b/gi
 const PID = /\b(pid|process)[ :=#]+\d+/gi
 
+/** A line a tool adds whatever the run found, e.g. npm's "new version available" notice. */
+export const isNoiseLine = (line: string): boolean => /^\s*npm notice\b/.test(line)
+
 /**
- * The output as compared between runs: ANSI escapes, dates, clock times, durations, temporary paths,
+ * The output as compared between runs: noise lines (see {@link isNoiseLine}) left out, ANSI escapes, dates, clock times, durations, temporary paths,
  * hex addresses and process ids replaced by placeholders, trailing whitespace stripped, runs of
  * blank lines folded.
  */
@@ -33,6 +36,9 @@ export function normalizeCheckOutput(output: string): string {
   return stripTrailingSpace(
     output
       .replace(ANSI, '')
+      .split('\n')
+      .filter((line) => !isNoiseLine(line))
+      .join('\n')
       .replace(ISO_DATE, '<date>')
       .replace(CLOCK, '<time>')
       .replace(TEMP_PATH, '<tmp>')
