@@ -8,7 +8,7 @@ import { fakeMission } from '../fixtures/fake-mission'
 import { flush } from '../fixtures/fake-opencode'
 import { MemoryStore } from '../fixtures/memory-journal'
 import { MemoryVerbatim } from '../fixtures/memory-verbatim'
-import { agentOn, planned, play, promptsTo, todo } from '../fixtures/mission-play'
+import { agentOn, planned, play, promptsTo, sessionsOf, todo } from '../fixtures/mission-play'
 
 const DB_CHECK = 'DATABASE_URL=postgres://app:s3cret@db:5432/app npm test'
 const KEY_CHECK = 'API_KEY=x npm test'
@@ -123,5 +123,42 @@ describe('queued steering re-sent after a resume', () => {
     ])
     // The turn ended without its result and without a message: the worker is nudged as usual.
     expect(promptsTo(second.oc, worker).at(-1)).toMatch(/^You ended your turn without calling/)
+  })
+})
+
+describe('a check holding a secret, through the baseline', () => {
+  const SECRET_CHECK = 'DATABASE_URL=postgres://app:s3cret@db:5432/app npm test'
+  const FAILING = { exitCode: 1, output: 'not ok 1 - greets\n# fail 1\n' }
+
+  it('is judged against its own earlier runs (the journal holds them scrubbed): the same failure ends the mission', async () => {
+    const f = fakeMission({ check: SECRET_CHECK, budgets: { maxIterations: 5 } })
+    f.workspace.results = [FAILING, FAILING]
+    const { done } = await planned(f.mission, f.oc, [todo('a', ['a.ts'])])
+    await play(f.mission, f.oc)
+    const final = await done
+    expect(f.workspace.checks).toEqual([SECRET_CHECK, SECRET_CHECK])
+    expect(final.phase).toBe('failed')
+    expect(final.reason).toMatch(/same failure as before the mission made any change/)
+    expect(final.iteration).toBe(1)
+  })
+
+  it('changed by the user, is resumed as the user typed it', async () => {
+    const store = new MemoryStore()
+    const verbatim = new MemoryVerbatim()
+    const first = fakeMission({ check: 'npm test', ifCheckFails: 'ask' }, store, verbatim)
+    first.workspace.results = [{ exitCode: 127, output: 'sh: 1: npm: not found\n' }, {}]
+    void first.mission.run()
+    await flush()
+    expect(await first.mission.answerBaseline({ kind: 'changeCheck', command: SECRET_CHECK })).toBeUndefined()
+    expect(store.lines.join('\n')).not.toContain('s3cret')
+    first.mission.dispose()
+    const second = await resumed(store, { check: 'npm test' }, verbatim)
+    second.oc.turn(sessionsOf(second.mission, 'planner')[0]!, 'orchestrator_plan', {
+      todos: [todo('a', ['a.ts'])],
+    })
+    await play(second.mission, second.oc)
+    const final = await second.done
+    expect(final.phase).toBe('completed')
+    expect(second.workspace.checks).toEqual([SECRET_CHECK])
   })
 })
