@@ -1,6 +1,7 @@
 // The version of an `opencode` binary, checked before it is started: OpenCode 2 replaces the 1.x
 // binary under the same name, and a server of it would fail late and obscurely (no plugin, no API).
 import { spawn } from 'node:child_process'
+import { signalTree } from '../node/process-tree'
 import { readFileSync, statSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import {
@@ -57,14 +58,8 @@ export function runVersion(
       env: options.env ?? process.env,
       windowsHide: true,
     })
-    const kill = () => {
-      try {
-        if (child.pid !== undefined && process.platform !== 'win32') process.kill(-child.pid, 'SIGKILL')
-        else child.kill('SIGKILL')
-      } catch {
-        // already gone
-      }
-    }
+    // The whole tree (a process group; on Windows, taskkill /T), never throwing for one already gone.
+    const kill = () => (child.pid === undefined ? child.kill('SIGKILL') : signalTree(child.pid, 'SIGKILL'))
     const timer = setTimeout(() => {
       kill()
       done({ ok: false, why: 'timeout', detail: `no answer within ${Math.round(timeoutMs / 1000)} s` })

@@ -2,6 +2,7 @@
 // 1.x"), for a machine whose `opencode` is OpenCode 2 or another untested version. It is npm's
 // `opencode-ai` package at the tested version; binary resolution looks there right after the setting.
 import { spawn } from 'node:child_process'
+import { signalTree } from '../node/process-tree'
 import { join } from 'node:path'
 import { TESTED_OPENCODE } from '../engine/preflight/opencode-version'
 
@@ -79,14 +80,8 @@ export function runNpmInstall(options: {
       shell: process.platform === 'win32',
       windowsHide: true,
     })
-    const kill = () => {
-      try {
-        if (child.pid !== undefined && process.platform !== 'win32') process.kill(-child.pid, 'SIGKILL')
-        else child.kill('SIGKILL')
-      } catch {
-        // already gone
-      }
-    }
+    // The whole tree (a process group; on Windows, taskkill /T), never throwing for one already gone.
+    const kill = () => (child.pid === undefined ? child.kill('SIGKILL') : signalTree(child.pid, 'SIGKILL'))
     let cancelled = false
     const onAbort = () => {
       cancelled = true
