@@ -45,3 +45,16 @@ export function checkRunLines(run: CheckRunState): string[] {
   const tail = run.outputTail === '' ? [] : run.outputTail.split('\n').slice(-TAIL_LINES)
   return [head, ...tail.map((l) => `    ${l}`)]
 }
+
+/**
+ * The runs not printed yet, marked printed in `said`. A run is known by its kind, round, command and
+ * time: a changed check replaces the baseline in place, so a count of runs would miss it.
+ */
+export function unsaidRuns(runs: readonly CheckRunState[], said: Set<string>): CheckRunState[] {
+  return runs.filter((run) => {
+    const key = `${run.kind}:${run.iteration}:${run.command}:${run.durationMs}`
+    if (said.has(key)) return false
+    said.add(key)
+    return true
+  })
+}

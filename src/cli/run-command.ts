@@ -43,7 +43,7 @@ import { answerPermissions } from './permission-prompt'
 import { LiveStatus } from './live-status'
 import { cliPreflight } from './preflight-check'
 import { endLine, notStartedReport, progressLine, toReport } from './report'
-import { checkLine, checkRunLines } from './check-lines'
+import { checkLine, checkRunLines, unsaidRuns } from './check-lines'
 import { answerBaseline } from './baseline-prompt'
 import { answerStuck, terminalAsk } from './stuck-prompt'
 
@@ -52,7 +52,7 @@ const USAGE = `usage: orchestrator run --goal "<text>" [--dir D] [--server-url U
        [--check "<cmd>" | --no-check] [--if-check-fails ask|continue|stop] [--cap role:worker=N | provider:ID=N | model:PROVIDER/MODEL=N]...
        [--max-iterations N] [--max-tokens N] [--max-cost USD] [--max-minutes N] [--opencode PATH]
        [--json] [--demo]
-       orchestrator run --resume [<mission id>] [--dir D] [--server-url URL --password P] [--json]`
+       orchestrator run --resume [<mission id>] [--dir D] [--server-url URL [--password-file F | --password P]] [--json]`
 
 const HELP = `${USAGE}
 
@@ -186,7 +186,7 @@ export async function runCommand(argv: string[], rawIo: CliIo): Promise<number> 
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopRequested) {
       io.stderr('\nstopping now\n')
-      void Promise.allSettled(cleanup.reverse().map((c) => c())).then(() => process.exit(130))
+      void Promise.allSettled([...cleanup].reverse().map((c) => c())).then(() => process.exit(130))
       return
     }
     stopRequested = true
@@ -325,6 +325,10 @@ export async function runCommand(argv: string[], rawIo: CliIo): Promise<number> 
     // it can ask depends on this run.
     const runWith = resumed ? await withJournaledOptions(file, options) : options
     const ifCheckFails = askable(runWith.ifCheckFails)
+    if (stopRequested) {
+      io.stderr('orchestrator run: stopped before the mission started\n')
+      return notStarted('stopped', 'stopped before the mission started', 130)
+    }
     mission = new Mission(
       {
         sessions: connection,
@@ -339,7 +343,7 @@ export async function runCommand(argv: string[], rawIo: CliIo): Promise<number> 
     )
     let last = ''
     let checkSaid: string | undefined
-    let checksSaid = 0
+    const checksSaid = new Set<string>()
     mission.onChange((s) => {
       const check = s.check && checkLine(s.check)
       if (check && check !== checkSaid) {
@@ -347,8 +351,7 @@ export async function runCommand(argv: string[], rawIo: CliIo): Promise<number> 
         say(`${check}\n`)
       }
       // Every run of the check, at once: before the planner's next step, not only in the report.
-      for (const run of s.checks.slice(checksSaid)) say(`${checkRunLines(run).join('\n')}\n`)
-      checksSaid = s.checks.length
+      for (const run of unsaidRuns(s.checks, checksSaid)) say(`${checkRunLines(run).join('\n')}\n`)
       if (live) return live.update(s)
       const line = progressLine(s)
       if (line !== last) io.stderr(`${line}\n`)
@@ -390,7 +393,7 @@ export async function runCommand(argv: string[], rawIo: CliIo): Promise<number> 
     return notStarted('failed', (err as Error).message, 1)
   } finally {
     for (const signal of SIGNALS) process.off(signal, onSignal)
-    for (const c of cleanup.reverse()) await c()
+    for (const c of [...cleanup].reverse()) await c()
   }
 }
 

@@ -130,6 +130,8 @@ export function optionsFromJson(json: { [key: string]: JsonValue }): Partial<Kep
     const kind = typeof MISSION_SHAPES[key]
     if (v !== undefined && v !== null && typeof v === kind) out[key] = v
   }
+  // An answer no host would give is not kept: the mission runs with the one it is given now.
+  if (!IF_CHECK_FAILS.includes(out.ifCheckFails as IfCheckFails)) delete out.ifCheckFails
   return out as Partial<KeptOptions>
 }
 

@@ -876,9 +876,13 @@ export class Mission {
       ...(check.cwd !== undefined && { cwd: check.cwd }),
     })
     if (this.#over() || this.#disposed.signal.aborted) return
-    // The journal holds commands scrubbed: runs of this check are found by its scrubbed text.
+    // The journal holds commands scrubbed: runs of this check are found by its scrubbed text. Only an
+    // earlier round's run counts as "the round before": a resumed mission may run this round's again.
     const journaled = scrubSecrets(command)
-    const previous = this.#record.snap.evidence.findLast((e) => e.command === journaled)
+    const round = this.#record.snap.iteration
+    const previous = this.#record.snap.evidence.findLast(
+      (e) => e.command === journaled && e.iteration < round,
+    )
     const { evidence, failure } = checkOutcome(command, result, {
       source: check.source,
       ...(check.cwd !== undefined && { cwd: check.cwd }),
@@ -892,7 +896,7 @@ export class Mission {
     })
     if (progress.next === 'stop') {
       this.#budgets.endIteration(false)
-      return void this.#end('failed', noProgressReason(command, failure, progress.since))
+      return void this.#end('failed', noProgressReason(journaled, failure, progress.since))
     }
     await this.#replan(failure, [])
   }

@@ -7,7 +7,7 @@ import * as vscode from 'vscode'
 import type { BaselineAnswer, BaselineQuestion, MissionState } from '../engine/record/mission-state'
 import type { Logger } from '../engine/ports'
 import type { Refusal } from '../engine/util/refusal'
-import { checkCommandProblem } from '../shared/check-command-text'
+import { checkCommandDraft, checkCommandProblem } from '../shared/check-command-text'
 import type { BaselineAnswerKind } from '../shared/protocol'
 import { toDisposable } from './disposable'
 import { notifyBaseline } from './notifications'
@@ -58,7 +58,7 @@ export async function answerBaselineChoice(
   if (!q) return
   let answer: BaselineAnswer
   if (choice === 'changeCheck') {
-    const command = await inputCheckCommand(q.baseline.command)
+    const command = await inputCheckCommand(checkCommandDraft(q.baseline.command))
     if (command === undefined || !isOpen()) return
     answer = { kind: 'changeCheck', command }
   } else answer = { kind: choice }

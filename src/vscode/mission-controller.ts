@@ -107,9 +107,8 @@ export class MissionController implements vscode.Disposable {
       connection = await this.#readyServer(dir, settings.models)
     } catch (err) {
       await lock?.release()
-      throw err
-    } finally {
       this.#starting = false
+      throw err
     }
     const journal = new JournalFile(this.#journalPath(id), { logger: this.log })
     // A resumed mission runs with the options it started with, whatever the settings are now.
@@ -132,6 +131,9 @@ export class MissionController implements vscode.Disposable {
     } catch (err) {
       await lock.release()
       throw err
+    } finally {
+      // Starting until the mission is in place: a second start meanwhile is refused.
+      this.#starting = false
     }
     this.#mission?.dispose()
     this.#lock = lock

@@ -1,6 +1,7 @@
 // What the status bar item says about a mission (pure, so it is tested without a workbench).
 
 import type { MissionState } from '../engine/record/mission-state'
+import { scrubSecrets } from '../engine/util/scrub-secrets'
 
 const PHASE_ICON: Record<MissionState['phase'], string> = {
   starting: '$(loading~spin)',
@@ -28,12 +29,12 @@ export function missionStatusText(m: MissionState): { text: string; tooltip: str
   const passed = m.todos.filter((t) => t.status === 'passed').length
   const total = m.todos.length
   const lines = [m.goal]
-  if (m.reason) lines.push(m.reason)
+  if (m.reason) lines.push(scrubSecrets(m.reason))
   if (m.inbox.length) lines.push(`${m.inbox.length} permission request(s) waiting`)
   let text: string
   if (m.needsYou && m.phase !== 'completed' && m.phase !== 'failed' && m.phase !== 'stopped') {
     text = '$(bell-dot) Orchestrator: needs you'
-    lines.push(`The mission needs you: ${m.needsYou.reason}`)
+    lines.push(`The mission needs you: ${scrubSecrets(m.needsYou.reason)}`)
   } else if (m.phase === 'failed' && total > 0 && passed === total && lastCheckFailed(m)) {
     text = `${PHASE_ICON.failed} Orchestrator: check failed`
     lines.push(`Every todo passed (${passed}/${total}); the check failed.`)

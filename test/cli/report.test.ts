@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { notStartedReport, progressLine, toReport } from '../../src/cli/report'
-import { checkLine, checkRunLines } from '../../src/cli/check-lines'
+import { checkLine, checkRunLines, unsaidRuns } from '../../src/cli/check-lines'
 import type { AgentState, CheckRunState, MissionState } from '../../src/engine/record/mission-state'
 import { initialState } from '../../src/engine/record/published-state'
 import { agentState, todoState } from '../fixtures/mission-state'
@@ -172,6 +172,15 @@ describe('CLI --json report of the check', () => {
 })
 
 describe('CLI check lines', () => {
+  it('prints every run once, and the baseline of a check the user changed, which replaces the first in place', () => {
+    const said = new Set<string>()
+    expect(unsaidRuns([baselineRun], said)).toEqual([baselineRun])
+    expect(unsaidRuns([baselineRun], said)).toEqual([])
+    const changed = { ...baselineRun, command: 'node --test', durationMs: 90 }
+    expect(unsaidRuns([changed], said)).toEqual([changed])
+    expect(unsaidRuns([changed, roundRun], said)).toEqual([roundRun])
+  })
+
   it('says where a check found above the mission folder runs', () => {
     expect(checkLine({ command: 'npm test', source: 'package.json scripts.test', cwd: '../..' })).toBe(
       'check: npm test (package.json scripts.test, found in ../.. and run there)',

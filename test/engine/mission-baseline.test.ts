@@ -102,6 +102,31 @@ describe('the check on the mission base', () => {
     expect(final.iteration).toBe(2)
   })
 
+  it('a resumed mission runs its round’s check again and re-plans: its own earlier run is not "the round before"', async () => {
+    const store = new MemoryStore()
+    const first = fakeMission({ check: 'npm test', budgets: { maxIterations: 5 } }, store)
+    first.workspace.results = [{}, FAILING]
+    const done = first.mission.run()
+    await flush()
+    first.oc.turn(sessionsOf(first.mission, 'planner')[0]!, 'orchestrator_plan', {
+      todos: [todo('a', ['a.ts'])],
+    })
+    await play(first.mission, first.oc)
+    expect(entries(store).filter((e) => e.type === 'evidence')).toHaveLength(1)
+    first.mission.dispose() // the host went away while the planner re-planned
+    void done
+    const second = fakeMission({ check: 'npm test', budgets: { maxIterations: 5 } }, store)
+    second.workspace.results = [FAILING]
+    void second.mission.run()
+    await flush()
+    await flush()
+    expect(second.workspace.checks).toEqual(['npm test'])
+    expect(second.mission.state.phase).not.toBe('failed')
+    const planner = sessionsOf(second.mission, 'planner')[0]!
+    expect(lastPrompt(second.oc, planner)).toContain('The check command `npm test` failed (exit 1)')
+    second.mission.dispose()
+  })
+
   it('a project that is not set up stops before any worker without anyone to ask', async () => {
     const f = fakeMission({ check: 'npm test', ifCheckFails: 'stop' })
     f.workspace.results = [NOT_FOUND]

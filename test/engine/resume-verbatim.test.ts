@@ -140,6 +140,7 @@ describe('a check holding a secret, through the baseline', () => {
     expect(final.phase).toBe('failed')
     expect(final.reason).toMatch(/same failure as before the mission made any change/)
     expect(final.iteration).toBe(1)
+    expect(final.reason).not.toContain('s3cret')
   })
 
   it('changed by the user, is resumed as the user typed it', async () => {
@@ -149,6 +150,13 @@ describe('a check holding a secret, through the baseline', () => {
     first.workspace.results = [{ exitCode: 127, output: 'sh: 1: npm: not found\n' }, {}]
     void first.mission.run()
     await flush()
+    // What the dashboard shows of a secret is not the command: it is refused, never run.
+    expect(
+      await first.mission.answerBaseline({
+        kind: 'changeCheck',
+        command: 'DATABASE_URL=[redacted] npm test',
+      }),
+    ).toMatchObject({ refused: expect.stringMatching(/Type the whole command/) })
     expect(await first.mission.answerBaseline({ kind: 'changeCheck', command: SECRET_CHECK })).toBeUndefined()
     expect(store.lines.join('\n')).not.toContain('s3cret')
     first.mission.dispose()
@@ -160,5 +168,19 @@ describe('a check holding a secret, through the baseline', () => {
     const final = await second.done
     expect(final.phase).toBe('completed')
     expect(second.workspace.checks).toEqual([SECRET_CHECK])
+  })
+
+  it('reaches the planner scrubbed when a round fails', async () => {
+    const f = fakeMission({ check: SECRET_CHECK, budgets: { maxIterations: 5 } })
+    f.workspace.results = [{}, FAILING]
+    const { done } = await planned(f.mission, f.oc, [todo('a', ['a.ts'])])
+    await play(f.mission, f.oc)
+    const planner = sessionsOf(f.mission, 'planner')[0]!
+    const briefs = promptsTo(f.oc, planner)
+    expect(briefs).toHaveLength(2)
+    expect(briefs.at(-1)).toContain('postgres://app:[redacted]@db')
+    expect(briefs.join('\n')).not.toContain('s3cret')
+    f.mission.stop()
+    await done
   })
 })

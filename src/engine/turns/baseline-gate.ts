@@ -12,7 +12,7 @@ import type { BaselineRecord } from '../record/journal'
 import type { MissionRecord } from '../record/mission-record'
 import type { BaselineAnswer, BaselineQuestion } from '../record/mission-state'
 import { errorMessage } from '../util/error-message'
-import { scrubSecrets } from '../util/scrub-secrets'
+import { REDACTED, scrubSecrets } from '../util/scrub-secrets'
 import type { Refusal } from '../util/refusal'
 import type { TimerSet } from '../util/timer-set'
 import { notSetUpReason } from './check-progress'
@@ -99,6 +99,9 @@ export class BaselineGate {
     const command = answer.kind === 'changeCheck' ? answer.command.trim() : ''
     if (answer.kind === 'changeCheck' && command === '')
       return { refused: 'Give the command to run as the check (e.g. npm test).' }
+    // A command shown with a secret redacted is not the command: it would run the placeholder.
+    if (answer.kind === 'changeCheck' && command.includes(REDACTED))
+      return { refused: `Type the whole command: ${REDACTED} stands for a secret that is not shown.` }
     this.#question = undefined
     this.d.publish()
     if (answer.kind === 'stop') {
@@ -130,7 +133,9 @@ export class BaselineGate {
       const baseline = this.d.record.snap.baseline
       if (baseline) await this.#after(baseline)
     } catch (err) {
-      await this.d.fail(`the check \`${check?.command ?? ''}\` could not run: ${errorMessage(err)}`)
+      await this.d.fail(
+        `the check \`${scrubSecrets(check?.command ?? '')}\` could not run: ${errorMessage(err)}`,
+      )
     }
   }
 

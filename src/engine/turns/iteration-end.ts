@@ -2,6 +2,7 @@
 // check, re-plan, or wait), the reason a mission with failed todos ends, and what a run of the check
 // command leaves in the journal.
 
+import { scrubSecrets } from '../util/scrub-secrets'
 import { outputTail, type JournalEntryInput, type TodoRecord } from '../record/journal'
 import { failedDependencies, todoFate } from '../record/todo-fate'
 import type { CheckResult } from '../ports'
@@ -98,7 +99,8 @@ export function checkOutcome(
     ...(where.cwd !== undefined && { cwd: where.cwd }),
   }
   if (exitCode === 0) return { evidence }
-  return { evidence, failure: { command, exitCode, outputTail: tail } }
+  // The planner is told the command as the journal shows it: never a secret it holds.
+  return { evidence, failure: { command: scrubSecrets(command), exitCode, outputTail: tail } }
 }
 
 /** The journal entry of the check's run on the mission's base, classified. */
