@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs'
 import * as vscode from 'vscode'
 import { errorMessage } from './engine/util/error-message'
 import { PreflightError, type PreflightFix } from './engine/preflight/preflight'
@@ -23,6 +24,13 @@ import { answerBaselineChoice, watchBaselineQuestion } from './vscode/baseline-q
 import { ServerController } from './vscode/server-controller'
 import { buildSnapshot } from './vscode/snapshot'
 import { StatusBar } from './vscode/status-bar'
+
+/** A workspace folder as the folder choices see it. */
+const folderChoice = (f: vscode.WorkspaceFolder) => ({
+  name: f.name,
+  uri: f.uri.toString(),
+  path: f.uri.fsPath,
+})
 
 let root: DisposableStore | undefined
 let server: ServerController | undefined
@@ -61,27 +69,54 @@ export function activate(context: vscode.ExtensionContext): void {
   const allowed = (kind: 'end' | 'needsYou') =>
     shouldNotify(kind, getConfig('notifications'), dashboard.visible)
 
-  /**
-   * The mission's folder: asked for when there are several; for a resume, the one its journal names
-   * (asked when that one is not open any more).
-   */
-  const chooseFolder = async (resume?: {
-    directory?: string
-  }): Promise<vscode.WorkspaceFolder | undefined> => {
+  /** The mission's folder: asked for when there are several, the last choice offered first. */
+  const chooseFolder = async (): Promise<vscode.WorkspaceFolder | undefined> => {
     const open = vscode.workspace.workspaceFolders ?? []
-    const folders = open.map((f) => ({ name: f.name, uri: f.uri.toString(), path: f.uri.fsPath }))
-    const last = context.workspaceState.get<string>(LAST_FOLDER_KEY)
-    const pick = (items: { label: string; uri: string }[], options: vscode.QuickPickOptions) =>
-      vscode.window.showQuickPick(items, options)
-    const choice = resume
-      ? await resumeFolder({ folders, last, journaled: resume.directory, pick })
-      : await pickFolder({
-          folders,
-          last,
-          remember: (uri) => context.workspaceState.update(LAST_FOLDER_KEY, uri),
-          pick,
-        })
+    const choice = await pickFolder({
+      folders: open.map(folderChoice),
+      last: context.workspaceState.get<string>(LAST_FOLDER_KEY),
+      remember: (uri) => context.workspaceState.update(LAST_FOLDER_KEY, uri),
+      pick: (items, options) => vscode.window.showQuickPick(items, options),
+    })
     return choice && open.find((f) => f.uri.toString() === choice.uri)
+  }
+
+  /**
+   * The folder to resume in: the one the journal names. When it is not open the user is told so and
+   * chooses: adding it to the workspace resumes there once it is open, discarding ends the mission.
+   */
+  const resumeIn = async (
+    goal: string,
+    opts: { resumeId: string; directory?: string },
+  ): Promise<vscode.WorkspaceFolder | undefined> => {
+    const open = vscode.workspace.workspaceFolders ?? []
+    const place = await resumeFolder({
+      folders: open.map(folderChoice),
+      last: context.workspaceState.get<string>(LAST_FOLDER_KEY),
+      journaled: opts.directory,
+      onDisk: (path) => statSync(path, { throwIfNoEntry: false })?.isDirectory() === true,
+      canAddFolders: vscode.workspace.workspaceFile !== undefined,
+      ask: (message, choices) => vscode.window.showWarningMessage(message, ...choices),
+    })
+    if (place.kind === 'resume') return open.find((f) => f.uri.toString() === place.folder.uri)
+    if (place.kind === 'discard') await missions.discard(opts.resumeId)
+    if (place.kind === 'addFolder') {
+      // Added at the end: the first folder stays, so this extension host keeps running.
+      await new Promise<void>((resolve) => {
+        const sub = vscode.workspace.onDidChangeWorkspaceFolders(() => {
+          sub.dispose()
+          resolve()
+        })
+        if (!vscode.workspace.updateWorkspaceFolders(open.length, 0, { uri: vscode.Uri.file(place.path) })) {
+          sub.dispose()
+          resolve()
+        }
+      })
+      if (vscode.workspace.workspaceFolders?.some((f) => f.uri.fsPath === place.path))
+        void runMission(goal, opts)
+      else void vscode.window.showErrorMessage(`Could not add ${place.path} to the workspace.`)
+    }
+    return undefined
   }
 
   const runMission = async (
@@ -93,12 +128,9 @@ export function activate(context: vscode.ExtensionContext): void {
       return void vscode.window.showWarningMessage(
         'Open a folder first: missions work on a workspace folder.',
       )
-    const folder = await chooseFolder(
-      opts.resumeId !== undefined
-        ? { ...(opts.directory !== undefined && { directory: opts.directory }) }
-        : undefined,
-    )
-    if (!folder) return // the pick was dismissed
+    const { resumeId } = opts
+    const folder = resumeId !== undefined ? await resumeIn(goal, { ...opts, resumeId }) : await chooseFolder()
+    if (!folder) return // the pick was dismissed, or the resume goes elsewhere
     // After the pick: moving the focus earlier would close the quick pick.
     if (opts.reveal) void vscode.commands.executeCommand(`${Views.dashboard}.focus`)
     missions.start(goal, folder, opts.resumeId).then(

@@ -1,12 +1,14 @@
 // One mission per project at a time: `.opencode/orchestrator/lock.json`, created exclusively, names
 // the mission that holds the project and where it runs. A holder whose process is gone on this host
-// is stale and taken over; a holder on another host (a shared folder) cannot be checked and is
+// is stale and taken over: its pid is free, or (where /proc tells) the lock is from an earlier boot or
+// the pid is now a later process. A holder on another host (a shared folder) cannot be checked and is
 // refused like a live one.
 import { link, open, readFile, rename, rm, stat } from 'node:fs/promises'
 import { readFileSync, rmSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
 import type { Logger } from '../engine/ports'
+import { bootId, procEntry } from './proc-table'
 import {
   ensureOrchestratorFolder,
   orchestratorFolder,
@@ -23,6 +25,10 @@ export interface LockHolder {
   /** Epoch ms. */
   startedAt: number
   runner: LockRunner
+  /** The boot the holder ran in (/proc/sys/kernel/random/boot_id); absent where /proc has none. */
+  boot?: string
+  /** The holder process's start time in clock ticks since that boot (/proc/<pid>/stat). */
+  pidStart?: string
 }
 
 /** A lock file this young that cannot be read may be one being written: it is not taken over. */
@@ -49,8 +55,7 @@ function lockedMessage(projectDir: string, h: LockHolder | undefined): string {
     return `Another mission is starting in ${projectDir} (its lock ${lockPath(projectDir)} is being written). Try again in a moment.`
   const where = `${RUNNERS[h.runner]}, pid ${h.pid}${h.host === hostname() ? '' : ` on host ${h.host}`}`
   const since = new Date(h.startedAt).toISOString()
-  const other = h.host === hostname() ? '' : ` If that mission is gone, delete ${lockPath(projectDir)}.`
-  return `Another mission is running in ${projectDir}: mission ${h.missionId} (${where}, since ${since}). One mission per project at a time: stop it or wait for its end.${other}`
+  return `Another mission is running in ${projectDir}: mission ${h.missionId} (${where}, since ${since}). One mission per project at a time: stop it or wait for its end. If that mission is gone, delete ${lockPath(projectDir)}.`
 }
 
 function parseHolder(text: string): LockHolder | undefined {
@@ -62,8 +67,14 @@ function parseHolder(text: string): LockHolder | undefined {
       typeof v.missionId === 'string' &&
       typeof v.startedAt === 'number' &&
       (v.runner === 'vscode' || v.runner === 'cli')
-    )
-      return v as LockHolder
+    ) {
+      const { boot, pidStart, ...rest } = v as LockHolder
+      return {
+        ...rest,
+        ...(typeof boot === 'string' && { boot }),
+        ...(typeof pidStart === 'string' && { pidStart }),
+      }
+    }
   } catch {
     // not JSON (yet)
   }
@@ -77,6 +88,33 @@ function alive(pid: number): boolean {
     return true
   } catch (err) {
     return (err as NodeJS.ErrnoException).code !== 'ESRCH'
+  }
+}
+
+/**
+ * True when a holder on this host is known to be gone: its pid is free, it ran in an earlier boot, or
+ * its pid is now a later process (another start time; a reboot hands out low pids again). A lock
+ * without the boot and start time, or a system without /proc, is judged by the pid alone.
+ */
+function holderGone(h: LockHolder): boolean {
+  if (!alive(h.pid)) return true
+  const boot = bootId()
+  if (h.boot === undefined || boot === undefined) return false
+  if (h.boot !== boot) return true
+  const start = procEntry(h.pid)?.start
+  return h.pidStart !== undefined && start !== undefined && start !== h.pidStart
+}
+
+/** This process as a lock holds it: the boot and start time only where /proc gives them. */
+function holderOfThisProcess(mission: { missionId: string; runner: LockRunner }): LockHolder {
+  const boot = bootId()
+  const pidStart = procEntry(process.pid)?.start
+  return {
+    pid: process.pid,
+    host: hostname(),
+    startedAt: Date.now(),
+    ...mission,
+    ...(boot !== undefined && pidStart !== undefined && { boot, pidStart }),
   }
 }
 
@@ -103,7 +141,7 @@ export class ProjectLock {
     mission: { missionId: string; runner: LockRunner },
     log: Logger,
   ): Promise<ProjectLock> {
-    const me: LockHolder = { pid: process.pid, host: hostname(), startedAt: Date.now(), ...mission }
+    const me = holderOfThisProcess(mission)
     const path = lockPath(projectDir)
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       await ensureOrchestratorFolder(projectDir)
@@ -124,7 +162,7 @@ export class ProjectLock {
       if (text === undefined) continue // released meanwhile
       const holder = parseHolder(text)
       const ours = holder?.pid === process.pid && holder.host === me.host && holder.missionId === me.missionId
-      const stale = holder ? holder.host === me.host && !alive(holder.pid) : await oldEnough(path)
+      const stale = holder ? holder.host === me.host && holderGone(holder) : await oldEnough(path)
       if (!ours && !stale) throw new ProjectLockedError(projectDir, holder)
       if (ours) {
         await rm(path, { force: true })
@@ -143,7 +181,7 @@ export class ProjectLock {
   /** Removes the lock a mission's dead host left (a discarded mission); a live holder's stays. */
   static async clearStale(projectDir: string, missionId: string, log: Logger): Promise<void> {
     const holder = await readLock(projectDir)
-    if (holder?.missionId !== missionId || holder.host !== hostname() || alive(holder.pid)) return
+    if (holder?.missionId !== missionId || holder.host !== hostname() || !holderGone(holder)) return
     await rm(lockPath(projectDir), { force: true })
     log.info(`removed the lock ${lockPath(projectDir)} of mission ${missionId} (pid ${holder.pid} is gone)`)
     await tidyOrchestratorFolder(projectDir)

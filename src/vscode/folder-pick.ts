@@ -55,25 +55,73 @@ export function rememberedFolder(
   return folders.find((f) => f.uri === last) ?? folders[0]
 }
 
+/** What the user may do about an interrupted mission whose folder is not open in this window. */
+export const NotOpenChoices = {
+  add: 'Add Folder to Workspace',
+  discard: 'Discard',
+  later: 'Not now',
+} as const
+type NotOpenChoice = (typeof NotOpenChoices)[keyof typeof NotOpenChoices]
+
+/** Where a resume goes: a folder to run in, or what the user chose instead. */
+export type ResumePlace =
+  | { kind: 'resume'; folder: FolderChoice }
+  /** Add the journaled folder to the workspace; the resume is offered again once it is open. */
+  | { kind: 'addFolder'; path: string }
+  | { kind: 'discard' }
+  | { kind: 'later' }
+
 /**
- * The folder to resume an interrupted mission in: the one its journal names, when it is open; the
- * remembered one for a journal that names none (written before folders were journaled). When the
- * journal's folder is not open any more the user is asked, the folder named; a dismissal resumes
- * nothing.
+ * The question for a journaled folder that is not open: a mission resumes only where it ran (its
+ * sessions, base and ownership are that folder's), so no other folder is offered. The folder can be
+ * added to the workspace only when it is still on disk and the window is a workspace (adding one to
+ * a single-folder window makes a new workspace, whose storage does not hold the journal).
  */
-export async function resumeFolder(
-  d: Pick<FolderPickDeps, 'folders' | 'last' | 'pick'> & { journaled: string | undefined },
-): Promise<FolderChoice | undefined> {
-  if (d.journaled === undefined) return rememberedFolder(d.folders, d.last)
+export function notOpenQuestion(
+  journaled: string,
+  o: { onDisk: boolean; canAddFolders: boolean },
+): { message: string; choices: NotOpenChoice[] } {
+  const head = `The interrupted mission worked in ${journaled}`
+  if (!o.onDisk)
+    return {
+      message: `${head}, which no longer exists: it resumes only there. Discard it, or restore that folder and reload the window.`,
+      choices: [NotOpenChoices.discard, NotOpenChoices.later],
+    }
+  if (!o.canAddFolders)
+    return {
+      message: `${head}, which is not open in this window: open the workspace it ran in to resume it, or discard it.`,
+      choices: [NotOpenChoices.discard, NotOpenChoices.later],
+    }
+  return {
+    message: `${head}, which is not open in this window: add that folder to the workspace to resume it, or discard it.`,
+    choices: [NotOpenChoices.add, NotOpenChoices.discard, NotOpenChoices.later],
+  }
+}
+
+/**
+ * Where to resume an interrupted mission: the folder its journal names, when it is open; the
+ * remembered one for a journal that names none (written before folders were journaled). When the
+ * journaled folder is not open the user is told so and chooses what to do ({@link notOpenQuestion});
+ * a dismissal is "not now".
+ */
+export async function resumeFolder(d: {
+  folders: readonly FolderChoice[]
+  last: string | undefined
+  journaled: string | undefined
+  onDisk(path: string): boolean
+  canAddFolders: boolean
+  ask(message: string, choices: NotOpenChoice[]): Thenable<string | undefined>
+}): Promise<ResumePlace> {
+  if (d.journaled === undefined) {
+    const folder = rememberedFolder(d.folders, d.last)
+    return folder ? { kind: 'resume', folder } : { kind: 'later' }
+  }
   const there = d.folders.find((f) => f.path === d.journaled)
-  if (there) return there
-  if (d.folders.length === 0) return undefined
-  const chosen = await d.pick(
-    d.folders.map((f) => ({ label: f.name, uri: f.uri, ...(f.path && { description: f.path }) })),
-    {
-      title: `Orchestrator: the interrupted mission worked in ${d.journaled}, which is not open`,
-      placeHolder: 'Resume it in which folder? (Esc: not now)',
-    },
-  )
-  return chosen && d.folders.find((f) => f.uri === chosen.uri)
+  if (there) return { kind: 'resume', folder: there }
+  const q = notOpenQuestion(d.journaled, { onDisk: d.onDisk(d.journaled), canAddFolders: d.canAddFolders })
+  const chosen = await d.ask(q.message, q.choices)
+  if (chosen === NotOpenChoices.add && q.choices.includes(NotOpenChoices.add))
+    return { kind: 'addFolder', path: d.journaled }
+  if (chosen === NotOpenChoices.discard) return { kind: 'discard' }
+  return { kind: 'later' }
 }

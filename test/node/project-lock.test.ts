@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { hostname, tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { lockPath, ProjectLock, ProjectLockedError, readLock } from '../../src/node/project-lock'
 import { testLogger } from '../support/sandbox'
@@ -11,6 +11,14 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'orch-lock-'))
 })
 afterEach(() => rmSync(dir, { recursive: true, force: true }))
+
+/** This boot's id and a live process's start time, read from /proc as the kernel writes them. */
+const thisBoot = (): string => readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim()
+const startOf = (pid: number): string => {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? ''
+}
+const OTHER_BOOT = '00000000-0000-4000-8000-000000000000'
 
 /** The pid of a process that has exited (and been reaped). */
 const deadPid = (): number => {
@@ -55,6 +63,67 @@ describe('project lock', () => {
     await first.release()
     expect((await readLock(dir))?.missionId).toBe('m2')
     await lock.release()
+  })
+
+  it('records the boot and the start time of the holding process', async () => {
+    const lock = await ProjectLock.acquire(dir, { missionId: 'm1', runner: 'cli' }, testLogger())
+    expect(await readLock(dir)).toMatchObject({ boot: thisBoot(), pidStart: startOf(process.pid) })
+    await lock.release()
+  })
+
+  // A live process of this user that is not this one: the test runner's parent.
+  const held = () => ({ pid: process.ppid, host: hostname(), missionId: 'm1', startedAt: 1, runner: 'cli' })
+  const writeLock = (holder: object) => {
+    mkdirSync(dirname(lockPath(dir)), { recursive: true })
+    writeFileSync(lockPath(dir), JSON.stringify(holder))
+  }
+
+  it('takes over the lock of an earlier boot, though its pid runs again (a reboot reuses pids)', async () => {
+    const log = testLogger()
+    writeLock({ ...held(), boot: OTHER_BOOT, pidStart: startOf(process.ppid) })
+    const lock = await ProjectLock.acquire(dir, { missionId: 'm2', runner: 'cli' }, log)
+    expect((await readLock(dir))?.missionId).toBe('m2')
+    expect(log.lines).toContainEqual(
+      `warn took over the lock of ${dir} from mission m1 (the CLI, pid ${process.ppid}, no longer running)`,
+    )
+    await lock.release()
+  })
+
+  it('takes over the lock of a holder whose pid is now another process (another start time)', async () => {
+    const log = testLogger()
+    writeLock({ ...held(), boot: thisBoot(), pidStart: `${startOf(process.ppid)}0` })
+    const lock = await ProjectLock.acquire(dir, { missionId: 'm2', runner: 'cli' }, log)
+    expect((await readLock(dir))?.missionId).toBe('m2')
+    expect(log.lines).toContainEqual(
+      `warn took over the lock of ${dir} from mission m1 (the CLI, pid ${process.ppid}, no longer running)`,
+    )
+    await lock.release()
+  })
+
+  it('refuses a live holder of this boot and start time, naming the lock to delete if it is gone', async () => {
+    const log = testLogger()
+    writeLock({ ...held(), boot: thisBoot(), pidStart: startOf(process.ppid) })
+    const second = ProjectLock.acquire(dir, { missionId: 'm2', runner: 'cli' }, log)
+    await expect(second).rejects.toBeInstanceOf(ProjectLockedError)
+    await expect(second).rejects.toThrow(
+      `stop it or wait for its end. If that mission is gone, delete ${lockPath(dir)}.`,
+    )
+    // Without the boot and start time, the pid alone decides: it runs, so the lock stands.
+    writeLock(held())
+    await expect(ProjectLock.acquire(dir, { missionId: 'm2', runner: 'cli' }, log)).rejects.toThrow(
+      ProjectLockedError,
+    )
+    expect((await readLock(dir))?.missionId).toBe('m1')
+  })
+
+  it('clears the lock of a discarded mission from an earlier boot, and not of a live one', async () => {
+    const log = testLogger()
+    writeLock({ ...held(), boot: thisBoot(), pidStart: startOf(process.ppid) })
+    await ProjectLock.clearStale(dir, 'm1', log)
+    expect(existsSync(lockPath(dir))).toBe(true)
+    writeLock({ ...held(), boot: OTHER_BOOT, pidStart: startOf(process.ppid) })
+    await ProjectLock.clearStale(dir, 'm1', log)
+    expect(existsSync(lockPath(dir))).toBe(false)
   })
 
   it('refuses a holder on another host, whose process cannot be checked', async () => {

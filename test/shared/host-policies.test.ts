@@ -148,26 +148,62 @@ describe('folder pick', () => {
 
   it('resumes in the folder the journal names, whatever was used last; asks when it is not open', async () => {
     const onDisk = folders.map((f) => ({ ...f, path: f.uri.slice('file://'.length) }))
-    const asked: string[] = []
-    const pick: Parameters<typeof resumeFolder>[0]['pick'] = (items, options) => {
-      asked.push(options.title)
-      return Promise.resolve(items[1])
-    }
-    const resume = (journaled: string | undefined) =>
-      resumeFolder({ folders: onDisk, last: 'file:///w/api', journaled, pick })
-    expect((await resume('/w/web'))?.name).toBe('web')
+    const asked: { message: string; choices: string[] }[] = []
+    const resume = (
+      journaled: string | undefined,
+      o: { answer?: string; exists?: boolean; canAddFolders?: boolean } = {},
+    ) =>
+      resumeFolder({
+        folders: onDisk,
+        last: 'file:///w/api',
+        journaled,
+        onDisk: (path) => (o.exists ?? true) && path.startsWith('/w/'),
+        canAddFolders: o.canAddFolders ?? true,
+        ask: (message, choices) => {
+          asked.push({ message, choices })
+          return Promise.resolve(o.answer) // none: dismissed
+        },
+      })
+    const resumedIn = (p: Awaited<ReturnType<typeof resume>>) =>
+      p.kind === 'resume' ? p.folder.name : p.kind
+    expect(resumedIn(await resume('/w/web'))).toBe('web')
     expect(asked).toEqual([])
     // A journal from before folders were journaled: the remembered folder, as before.
-    expect((await resume(undefined))?.name).toBe('api')
-    expect((await resume('/w/gone'))?.name).toBe('web')
-    expect(asked).toEqual(['Orchestrator: the interrupted mission worked in /w/gone, which is not open'])
-    const dismissed = await resumeFolder({
-      folders: onDisk,
-      last: undefined,
-      journaled: '/w/gone',
-      pick: () => Promise.resolve(undefined),
+    expect(resumedIn(await resume(undefined))).toBe('api')
+    expect(asked).toEqual([])
+
+    // The journaled folder is not open: never another folder; the user is told and chooses.
+    expect(await resume('/w/gone')).toEqual({ kind: 'later' })
+    expect(asked).toEqual([
+      {
+        message:
+          'The interrupted mission worked in /w/gone, which is not open in this window: add that folder to the workspace to resume it, or discard it.',
+        choices: ['Add Folder to Workspace', 'Discard', 'Not now'],
+      },
+    ])
+    expect(await resume('/w/gone', { answer: 'Add Folder to Workspace' })).toEqual({
+      kind: 'addFolder',
+      path: '/w/gone',
     })
-    expect(dismissed).toBeUndefined()
+    expect(await resume('/w/gone', { answer: 'Discard' })).toEqual({ kind: 'discard' })
+    expect(await resume('/w/gone', { answer: 'Not now' })).toEqual({ kind: 'later' })
+
+    // Gone from disk, or a window that cannot take another folder: nothing to add, only discard.
+    asked.length = 0
+    expect(await resume('/elsewhere/gone', { answer: 'Add Folder to Workspace' })).toEqual({ kind: 'later' })
+    expect(await resume('/w/gone', { canAddFolders: false })).toEqual({ kind: 'later' })
+    expect(asked).toEqual([
+      {
+        message:
+          'The interrupted mission worked in /elsewhere/gone, which no longer exists: it resumes only there. Discard it, or restore that folder and reload the window.',
+        choices: ['Discard', 'Not now'],
+      },
+      {
+        message:
+          'The interrupted mission worked in /w/gone, which is not open in this window: open the workspace it ran in to resume it, or discard it.',
+        choices: ['Discard', 'Not now'],
+      },
+    ])
   })
 })
 
