@@ -37,6 +37,9 @@ function tree(tag?: string): { pid: number; mark: string } {
   return { pid: child.pid!, mark }
 }
 
+/** The whole tree once it is up: two shells and three sleeps (a test that starts before counts a part). */
+const TREE_SIZE = 5
+
 /** A pid that was in use a moment ago and is free now: an owner that is gone. */
 const deadPid = () => spawnSync('true').pid
 
@@ -58,7 +61,7 @@ describe.runIf(process.platform === 'linux')('processes left by a run that died'
     const owner = { pid: deadPid(), start: '12345' }
     const tag = `${owner.pid}.${owner.start}/group-1`
     const t = tree(tag)
-    expect(await eventually(() => markedProcesses(t.mark).length >= 4, 2_000)).toBe(true)
+    expect(await eventually(() => markedProcesses(t.mark).length === TREE_SIZE, 2_000)).toBe(true)
     writeOwner(dir, owner, [{ what: 'check', pgid: t.pid, start: startOf(t.pid), tag }])
 
     expect(await new ProcessRegistry(dir).reap()).toBeGreaterThanOrEqual(4)
@@ -70,7 +73,7 @@ describe.runIf(process.platform === 'linux')('processes left by a run that died'
     const dir = registryDir()
     const owner = { pid: deadPid(), start: '12345' }
     const t = tree()
-    expect(await eventually(() => markedProcesses(t.mark).length >= 4, 2_000)).toBe(true)
+    expect(await eventually(() => markedProcesses(t.mark).length === TREE_SIZE, 2_000)).toBe(true)
     writeOwner(dir, owner, [{ what: 'server', pgid: t.pid, start: startOf(t.pid), tag: 'x/y' }])
     await new ProcessRegistry(dir).reap()
     // The group is ended; the shell that left it for a session of its own (and its child) carry no
@@ -82,7 +85,7 @@ describe.runIf(process.platform === 'linux')('processes left by a run that died'
   it('never signals a pid that now belongs to another process (its start time differs)', async () => {
     const dir = registryDir()
     const t = tree()
-    expect(await eventually(() => markedProcesses(t.mark).length >= 4, 2_000)).toBe(true)
+    expect(await eventually(() => markedProcesses(t.mark).length === TREE_SIZE, 2_000)).toBe(true)
     const before = markedProcesses(t.mark).length
     writeOwner(dir, { pid: deadPid(), start: '12345' }, [
       { what: 'check', pgid: t.pid, start: String(Number(startOf(t.pid)) - 1), tag: 'x/y' },
@@ -100,7 +103,7 @@ describe.runIf(process.platform === 'linux')('processes left by a run that died'
     await eventually(() => procEntry(liveOwner.pid!) !== undefined, 1_000)
     const owner = { pid: liveOwner.pid!, start: startOf(liveOwner.pid!) }
     const tag = `${owner.pid}.${owner.start}/group-1`
-    expect(await eventually(() => markedProcesses(live.mark).length >= 4, 2_000)).toBe(true)
+    expect(await eventually(() => markedProcesses(live.mark).length === TREE_SIZE, 2_000)).toBe(true)
     writeOwner(dir, owner, [{ what: 'check', pgid: live.pid, start: startOf(live.pid), tag }])
     // Before a reboot: the same pid and start time can only be another process now.
     const old = { pid: deadPid(), start: '1' }
