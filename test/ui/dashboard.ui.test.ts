@@ -436,10 +436,10 @@ describe('the extension in a real VS Code workbench', () => {
       work: () => ({ files: { 'farewell.js': 'export const bye = () => 1\n' }, summary: 'added farewell' }),
     })
     provider.setScript(script)
-    // The workspace's check is a command this machine does not have.
-    const settings = join(workspace, '.vscode', 'settings.json')
-    mkdirSync(join(workspace, '.vscode'), { recursive: true })
-    writeFileSync(settings, JSON.stringify({ 'orchestrator.checkCommand': 'nonexistent-tool-xyz --run' }))
+    // The project's own check (detected from package.json at the mission's start, so it does not
+    // wait on the workbench noticing a settings file) runs a command this machine does not have.
+    const pkg = join(workspace, 'package.json')
+    writeFileSync(pkg, JSON.stringify({ name: 'greeter', scripts: { test: 'nonexistent-tool-xyz --run' } }))
     try {
       await bench!.runCommand('Orchestrator: Show Dashboard')
       await view().getByLabel('Mission goal').fill('Add a farewell')
@@ -449,7 +449,7 @@ describe('the extension in a real VS Code workbench', () => {
       const ask = view().locator('[data-testid="baseline-question"]')
       await ask.waitFor({ timeout: 60_000 })
       expect(await ask.textContent()).toContain("the project's environment is not set up (command not found)")
-      expect(await ask.locator('code').first().textContent()).toBe('nonexistent-tool-xyz --run')
+      expect(await ask.locator('code').first().textContent()).toBe('npm test')
       expect(await ask.locator('[data-testid="baseline-meta"]').textContent()).toMatch(/^exit 127 · /)
       expect(await ask.locator('pre').textContent()).toContain('not found')
       // So does a toast with the same answers; the status bar says the mission waits on the user.
@@ -468,7 +468,7 @@ describe('the extension in a real VS Code workbench', () => {
       // Change Check: a field prefilled with the command, answered from the keyboard.
       await ask.getByRole('button', { name: 'Change Check…' }).click()
       const field = ask.getByLabel('Check command')
-      expect(await field.inputValue()).toBe('nonexistent-tool-xyz --run')
+      expect(await field.inputValue()).toBe('npm test')
       await field.fill('node --version')
       await field.press('Enter')
       await ask.waitFor({ state: 'detached', timeout: 15_000 })
@@ -493,7 +493,7 @@ describe('the extension in a real VS Code workbench', () => {
       expect(readFileSync(join(workspace, 'farewell.js'), 'utf8')).toContain('bye')
       await page.screenshot({ path: join(artifacts, '16-checks-after-change.png'), animations: 'disabled' })
     } finally {
-      rmSync(join(workspace, '.vscode'), { recursive: true, force: true })
+      rmSync(pkg, { force: true })
     }
   }, 180_000)
 
