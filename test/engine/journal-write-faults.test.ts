@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest'
 import { fakeMission } from '../fixtures/fake-mission'
-import { flush } from '../fixtures/fake-opencode'
+import { flush, rateLimitedTurn } from '../fixtures/fake-opencode'
 import { MemoryStore } from '../fixtures/memory-journal'
 import { sessionsOf, todo } from '../fixtures/mission-play'
 
@@ -25,20 +25,7 @@ describe('a journal write failing in a timer', () => {
     oc.turn(sessionsOf(mission, 'planner')[0]!, 'orchestrator_plan', { todos: [todo('a', ['a.ts'])] })
     await flush()
     const worker = sessionsOf(mission, 'worker')[0]!
-    oc.emit(
-      {
-        type: 'session.error',
-        sessionId: worker,
-        error: {
-          name: 'APIError',
-          message: 'Too many requests',
-          statusCode: 429,
-          retryable: true,
-          retryAfterMs: 1_000,
-        },
-      },
-      { type: 'session.idle', sessionId: worker },
-    )
+    rateLimitedTurn(oc, worker)
     await flush()
     await flush()
     expect(mission.state.todos[0]?.status).toBe('blocked') // waiting out the backoff

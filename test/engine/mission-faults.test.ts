@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Mission } from '../../src/engine/mission'
 import { fakeMission } from '../fixtures/fake-mission'
-import { flush, type FakeOpencode } from '../fixtures/fake-opencode'
+import { flush, rateLimitedTurn, type FakeOpencode } from '../fixtures/fake-opencode'
 import { lastPrompt, play, report, sessionsOf, todo } from '../fixtures/mission-play'
 
 const SAME = 'I am still thinking about it.'
@@ -226,20 +226,7 @@ describe('faults stay with their todo', () => {
     for (let i = 0; i < 12 && mission.state.phase === 'working'; i++) {
       await flush()
       const worker = oc.prompts.filter((p) => p.text.startsWith('todoId: a')).at(-1)!.sessionId
-      oc.emit(
-        {
-          type: 'session.error',
-          sessionId: worker,
-          error: {
-            name: 'APIError',
-            message: 'Too many requests',
-            statusCode: 429,
-            retryable: true,
-            retryAfterMs: 1_000,
-          },
-        },
-        { type: 'session.idle', sessionId: worker },
-      )
+      rateLimitedTurn(oc, worker)
       await flush()
       await flush()
       clock.advance(1_000) // the server's hint
