@@ -3,7 +3,7 @@
 // OpenCode then asks the model again, without end and without an error. Such steps in a row end the
 // turn, so the attempt fails with the reason instead of the mission waiting forever.
 
-import type { Turn } from '../sessions/live-session'
+import { countStep, type Turn } from '../sessions/turn'
 
 /** Empty steps in a row after which a turn is ended. */
 export const MAX_EMPTY_STEPS = 3
@@ -21,6 +21,5 @@ const isEmpty = (step: Step) => step.error === undefined && step.tokens === 0 &&
 
 /** Counts a completed step of the open turn; true once {@link MAX_EMPTY_STEPS} were empty in a row. */
 export function countEmptyStep(turn: Turn, step: Step): boolean {
-  turn.emptySteps = isEmpty(step) ? (turn.emptySteps ?? 0) + 1 : 0
-  return turn.emptySteps >= MAX_EMPTY_STEPS
+  return countStep(turn, isEmpty(step)) >= MAX_EMPTY_STEPS
 }

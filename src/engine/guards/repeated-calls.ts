@@ -2,7 +2,7 @@
 // itself: OpenCode runs each call and asks the model again. That many identical calls in a row end
 // the turn, so the attempt fails with the reason instead of the mission waiting for its wall time.
 
-import type { Turn } from '../sessions/live-session'
+import { countCall, type Turn } from '../sessions/turn'
 
 /** Identical tool calls in a row after which a turn is ended. */
 export const MAX_SAME_CALLS = 5
@@ -19,11 +19,8 @@ export interface FinishedCall {
  * to end the turn once {@link MAX_SAME_CALLS} identical calls came in a row, else undefined.
  */
 export function repeatedCall(turn: Turn, call: FinishedCall, role: string): string | undefined {
-  const last = turn.lastCall
-  if (last?.callId === call.callId) return undefined
   const key = `${call.tool}\u0000${JSON.stringify(call.input) ?? ''}`
-  const count = last?.key === key ? last.count + 1 : 1
-  turn.lastCall = { callId: call.callId, key, count }
+  const count = countCall(turn, call.callId, key)
   return count >= MAX_SAME_CALLS
     ? `the ${role} made the same ${call.tool} call ${count} times in a row`
     : undefined

@@ -1,12 +1,13 @@
-// Sending work to sessions. A tick asks the scheduler which todos may start where (under the caps,
-// the breakers and the cooling providers) and starts every assignment at once: a session is created
-// for it or an idle one claimed, the dispatch journaled and the brief prompted. Ticks run one at a
-// time, and a request during a tick runs one more after it. Every prompt of the mission goes out here.
+// Sending work to sessions. The scheduler says which todos may start where (under the caps, the
+// breakers and the cooling providers); the mission's loop decides to start them, and every assignment
+// starts at once: a session is created for it or an idle one claimed, the dispatch journaled and the
+// brief prompted. Every prompt of the mission goes out here.
 
 import type { AgentRoster } from '../record/agent-roster'
 import type { CircuitBreaker } from '../guards/circuit-breaker'
 import { errorMessage } from '../util/error-message'
-import { agentName, type Live, type Turn } from '../sessions/live-session'
+import { agentName, type Live } from '../sessions/live-session'
+import { briefed, openTurn, type Turn } from '../sessions/turn'
 import type { MissionRecord } from '../record/mission-record'
 import type { MissionSessions } from '../sessions/mission-sessions'
 import type { Logger, ModelRef, Role, SessionPort } from '../ports'
@@ -14,7 +15,6 @@ import { reviewBrief, workBrief } from '../protocol/prompts'
 import type { ProviderCooling } from '../guards/provider-cooling'
 import { backoff } from '../guards/retry'
 import { schedule, type Assignment, type SchedulerCaps } from './scheduler'
-import { SerialRunner } from '../util/serial-runner'
 import { dispatchSlot, tickSessions, tickTodos, type Dispatching } from './tick-input'
 import type { TimerSet } from '../util/timer-set'
 
@@ -32,22 +32,16 @@ export interface DispatcherDeps {
   /** Model per role, from the options. */
   models: Partial<Record<Role, ModelRef>> | undefined
   over: () => boolean
-  /** Whether new work may start (the mission is working, not paused, and hears the server). */
-  ready: () => boolean
   /** Publishes the mission state. */
   publish: () => void
   publishOwnership: () => Promise<void>
-  /** A tick found nothing to start and nothing starting: the iteration may be over. */
-  idle: () => void
+  /** A start settled, or a failed prompt's backoff ran out: the loop looks again. */
+  request: () => void
   /** Ends the mission as failed. */
   fail: (reason: string) => Promise<void>
 }
 
 export class Dispatcher {
-  readonly #ticks = new SerialRunner(
-    () => this.#tick(),
-    (err) => this.d.fail(`dispatch failed: ${errorMessage(err)}`),
-  )
   /** The model each role runs on when the options name none, as the server says (for the caps). */
   #roleModels: Partial<Record<Role, ModelRef>> = {}
   #roleModelsRead: Promise<void> = Promise.resolve()
@@ -67,15 +61,15 @@ export class Dispatcher {
     )
   }
 
-  /** Runs a tick (after the one under way, if any). */
-  request(): void {
-    this.#ticks.request()
+  /** Starts under way: a session being created or claimed for a todo. */
+  get dispatching(): boolean {
+    return this.#dispatching.size > 0
   }
 
-  async #tick(): Promise<void> {
+  /** What may start now, once the roles' models are known. */
+  async assignments(): Promise<Assignment[]> {
     await this.#roleModelsRead
-    if (!this.d.ready()) return
-    const assignments = schedule({
+    return schedule({
       todos: tickTodos(this.d.record.snap, this.#dispatching),
       sessions: tickSessions(this.d.sessions.live.values(), this.#roleModels, this.#dispatching),
       caps: this.d.caps,
@@ -84,9 +78,13 @@ export class Dispatcher {
       // New sessions count against provider and model caps under the model they will run on.
       models: { ...this.#roleModels, ...this.d.models },
     }).filter((a) => this.d.breaker.canRun(a.role))
-    if (assignments.length === 0) return this.#dispatching.size ? undefined : this.d.idle()
-    // Sessions are created and prompted in parallel, and the next tick does not wait for them:
-    // children are never launched one at a time.
+  }
+
+  /**
+   * Starts every assignment at once, and returns without waiting for them: children are never
+   * launched one at a time.
+   */
+  start(assignments: readonly Assignment[]): void {
     for (const a of assignments) this.#start(a)
   }
 
@@ -97,7 +95,7 @@ export class Dispatcher {
       .catch((err: unknown) => this.d.fail(`dispatch failed: ${errorMessage(err)}`))
       .finally(() => {
         this.#dispatching.delete(a.todoId)
-        this.request()
+        this.d.request()
       })
   }
 
@@ -128,19 +126,14 @@ export class Dispatcher {
             todo.verdict === 'fail' ? todo.findings : [],
           )
         : reviewBrief(todo, todo.summary ?? '', todo.filesChanged)
-    await this.prompt(
-      live,
-      { kind: a.role === 'worker' ? 'work' : 'review', todoId: todo.id, nudged: false },
-      brief,
-    )
+    await this.prompt(live, openTurn(a.role === 'worker' ? 'work' : 'review', todo.id), brief)
   }
 
   /** Never writes into a busy session: the caller holds the session (busy) until its idle arrives. */
   async prompt(live: Live, turn: Turn, text: string): Promise<void> {
     if (this.d.over()) return
     live.busy = true
-    turn.brief ??= text
-    live.turn = turn
+    live.turn = briefed(turn, text)
     this.d.roster.patch(live.sessionId, {
       status: 'busy',
       ...(turn.todoId !== undefined && { todoId: turn.todoId }),
@@ -161,7 +154,7 @@ export class Dispatcher {
       if (turn.todoId) await this.d.record.requeue(turn.todoId, `prompt failed: ${errorMessage(err)}`)
       if (turn.kind === 'plan')
         return void this.d.fail(`the planner could not be prompted: ${errorMessage(err)}`)
-      this.d.timers.start(backoff(1), () => this.request())
+      this.d.timers.start(backoff(1), () => this.d.request())
     }
   }
 }

@@ -25,6 +25,8 @@ export interface MissionSessionsDeps {
   models: Partial<Record<Role, ModelRef>> | undefined
   /** Whether the mission ended: a session created after that is aborted at once. */
   over: () => boolean
+  /** A session is free again (the loop looks at what the mission does next). */
+  released?: () => void
 }
 
 export class MissionSessions {
@@ -80,6 +82,7 @@ export class MissionSessions {
   release(live: Live): void {
     live.busy = false
     this.wake()
+    this.d.released?.()
   }
 
   /** The mission root session's id, when there is one. */

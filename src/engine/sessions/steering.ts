@@ -16,6 +16,7 @@ import { lastSteeringNumber } from '../record/steering-receipts'
 import { errorMessage } from '../util/error-message'
 import type { Refusal } from '../util/refusal'
 import type { Live } from './live-session'
+import { isDelivered } from './turn'
 
 /** The longest steering message accepted, in characters (the webview protocol's bound too). */
 export const STEER_MAX_CHARS = 4_000
@@ -53,7 +54,7 @@ export function steerRefusal(
   const who = `The ${agent.role}${agent.todoId ? ` on ${agent.todoId}` : ''}`
   if (!live.busy || !live.turn)
     return { refused: `${who} is ${agent.status}: only a running agent can be steered.` }
-  if (live.turn.delivered)
+  if (isDelivered(live.turn))
     return { refused: `${who} has already delivered its result: there is no turn left to steer.` }
   return undefined
 }

@@ -7,6 +7,7 @@ import type { MissionRecord } from '../record/mission-record'
 import type { MissionSessions } from '../sessions/mission-sessions'
 import type { SessionPort } from '../ports'
 import { lastCompleted, recoveredTurn } from './turn-results'
+import { isDelivered, openTurn } from '../sessions/turn'
 
 export interface ReconcileDeps {
   port: Pick<SessionPort, 'statuses' | 'missionToolCalls'>
@@ -39,7 +40,7 @@ export async function reconcile(d: ReconcileDeps, why: string): Promise<void> {
     const { kind, sessionId, live } = working(d, todoId)
     if (!kind || !live || !sessionId || !statuses[sessionId]) continue
     live.busy = true
-    live.turn ??= { kind, todoId, nudged: false }
+    live.turn ??= openTurn(kind, todoId)
     adopted.add(sessionId)
   }
   d.adopted?.(adopted)
@@ -66,7 +67,7 @@ export async function reconcile(d: ReconcileDeps, why: string): Promise<void> {
   // (the planner's plan, if it made one, is read back from its messages).
   for (const live of [...d.sessions.live.values()]) {
     if (!live.busy || !live.turn || statuses[live.sessionId]) continue
-    if (live.turn.kind === 'plan' && !live.turn.delivered) {
+    if (live.turn.kind === 'plan' && !isDelivered(live.turn)) {
       const calls = await d.port.missionToolCalls(live.sessionId).catch(() => [])
       const plan = lastCompleted(calls, TOOL_PLAN)
       if (plan) d.capture(live, TOOL_PLAN, plan.callId, plan.input)

@@ -5,6 +5,7 @@
 
 import { errorMessage } from '../util/error-message'
 import { agentName, type Live } from '../sessions/live-session'
+import { requestEnd } from '../sessions/turn'
 import type { Logger, SessionPort } from '../ports'
 
 export interface TurnCutterDeps {
@@ -21,7 +22,7 @@ export class TurnCutter {
   resultIn(live: Live): void {
     const turn = live.turn
     if (!this.d.enabled || !live.busy || !turn?.resultMessageId) return
-    turn.endRequested = true
+    requestEnd(turn, true)
     if (live.completedMessages.has(turn.resultMessageId)) this.#cut(live)
   }
 
@@ -31,7 +32,7 @@ export class TurnCutter {
   }
 
   #cut(live: Live): void {
-    if (live.turn) live.turn.endRequested = false
+    if (live.turn) requestEnd(live.turn, false)
     void this.d.sessions.abort(live.sessionId).catch((err: unknown) => {
       this.d.logger.warn(`could not end the turn of the ${agentName(live)}: ${errorMessage(err)}`)
     })

@@ -4,7 +4,14 @@
 // what a delivered result does to the mission.
 
 import type { JournalEntryInput } from '../record/journal'
-import type { Turn } from '../sessions/live-session'
+import {
+  addRefusal,
+  cutReason,
+  openTurn,
+  setPlanErrors,
+  setResult,
+  type Turn,
+} from '../sessions/turn'
 import { excerpt } from '../util/excerpt'
 import {
   checkPlan,
@@ -27,19 +34,21 @@ export function captureResult(
   tool: string,
   input: unknown,
   knownIds: ReadonlySet<string>,
+  messageId?: string,
 ): boolean {
   if (tool === TOOL_PLAN && turn.kind === 'plan') {
     const checked = checkPlan(input, { knownIds })
-    if (checked.ok) turn.plan = checked.value
-    else turn.planErrors = checked.errors
+    if (checked.ok) setResult(turn, { plan: checked.value }, messageId)
+    else setPlanErrors(turn, checked.errors)
   } else if (tool === TOOL_REPORT && turn.kind === 'work') {
     const checked = checkReport(input, knownIds)
-    if (checked.ok && checked.value.todoId === turn.todoId) turn.report = checked.value
+    if (checked.ok && checked.value.todoId === turn.todoId) setResult(turn, { report: checked.value }, messageId)
   } else if (tool === TOOL_VERDICT && turn.kind === 'review') {
     const checked = checkVerdict(input, knownIds)
-    if (checked.ok && checked.value.todoId === turn.todoId) turn.verdict = checked.value
+    if (checked.ok && checked.value.todoId === turn.todoId)
+      setResult(turn, { verdict: checked.value }, messageId)
   }
-  return Boolean(turn.plan ?? turn.report ?? turn.verdict)
+  return turn.result !== undefined
 }
 
 /**
@@ -92,24 +101,23 @@ export function recordRefusal(turn: Turn, refusal: RefusedCall): boolean {
     refusal.tool === UNAVAILABLE_TOOL
       ? refusal.reasons.join('; ')
       : `${refusal.tool}: ${refusal.reasons.join('; ')}`
-  turn.refusals = [...(turn.refusals ?? []), line]
-  if (turn.kind === 'plan' && refusal.tool === TOOL_PLAN) turn.planErrors = refusal.reasons
-  return turn.refusals.length >= MAX_REFUSED_CALLS
+  if (turn.kind === 'plan' && refusal.tool === TOOL_PLAN) setPlanErrors(turn, refusal.reasons)
+  return addRefusal(turn, line) >= MAX_REFUSED_CALLS
 }
 
 /** Why a work or review turn ended without its result: none given, the calls refused, or cut short. */
 export function noResultReason(turn: Turn): string {
   const why = turn.kind === 'work' ? 'no report' : 'the reviewer gave no verdict'
-  if (turn.cutShort !== undefined) return `${why}: ${turn.cutShort}`
-  const refusals = turn.refusals ?? []
-  const last = refusals.at(-1)
+  const cutShort = cutReason(turn)
+  if (cutShort !== undefined) return `${why}: ${cutShort}`
+  const last = turn.refusals.at(-1)
   if (last === undefined) return why
   return `${why}: its last tool call was refused: ${last}`
 }
 
 /** Why a turn is cut short after {@link MAX_REFUSED_CALLS} refusals. */
 export const refusedReason = (turn: Turn) =>
-  `${turn.refusals?.length ?? 0} tool calls refused in one turn, the last: ${turn.refusals?.at(-1) ?? ''}`
+  `${turn.refusals.length} tool calls refused in one turn, the last: ${turn.refusals.at(-1) ?? ''}`
 
 /** The last completed call of a tool among stored calls. */
 export function lastCompleted(calls: readonly ToolCallRecord[] | undefined, tool: string) {
@@ -127,7 +135,7 @@ export function recoveredTurn(
   knownIds: ReadonlySet<string>,
 ): { turn: Turn; callId: string } | undefined {
   const last = lastCompleted(calls, kind === 'work' ? TOOL_REPORT : TOOL_VERDICT)
-  const turn: Turn = { kind, todoId, nudged: true }
+  const turn = openTurn(kind, todoId, { nudged: true })
   return last && captureResult(turn, last.tool, last.input, knownIds)
     ? { turn, callId: last.callId }
     : undefined
@@ -144,26 +152,25 @@ export type TurnOutcome =
 
 /** The outcome of the turn's result; undefined while it carries none of its kind. */
 export function turnOutcome(turn: Turn): TurnOutcome | undefined {
-  if (turn.kind === 'plan' && turn.plan) return { role: 'planner', plan: turn.plan }
-  if (turn.kind === 'work' && turn.report) {
-    const { report } = turn
+  const result = turn.result
+  if (result === undefined) return undefined
+  if ('plan' in result) return { role: 'planner', plan: result.plan }
+  if ('report' in result) {
+    const { report } = result
     return {
       role: 'worker',
       entry: { type: 'todo.reported', ...report },
       ...(report.status !== 'done' && { failure: `worker reported ${report.status}` }),
     }
   }
-  if (turn.kind === 'review' && turn.verdict) {
-    const { verdict } = turn
-    return {
-      role: 'reviewer',
-      entry: { type: 'todo.verdict', ...verdict },
-      ...(verdict.verdict !== 'pass' && {
-        failure: verdict.findings.length
-          ? `review failed: ${verdict.findings.join('; ')}`
-          : 'review failed, with no findings given',
-      }),
-    }
+  const { verdict } = result
+  return {
+    role: 'reviewer',
+    entry: { type: 'todo.verdict', ...verdict },
+    ...(verdict.verdict !== 'pass' && {
+      failure: verdict.findings.length
+        ? `review failed: ${verdict.findings.join('; ')}`
+        : 'review failed, with no findings given',
+    }),
   }
-  return undefined
 }

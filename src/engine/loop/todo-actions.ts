@@ -3,36 +3,15 @@
 // back to the queue with its history kept. Requests that cannot apply are refused with a sentence
 // that says why and what to do, never thrown.
 
-import type { Logger } from '../ports'
-import type { AgentRoster } from '../record/agent-roster'
-import type { MissionRecord } from '../record/mission-record'
-import type { MissionSessions } from '../sessions/mission-sessions'
-import type { PermissionInbox } from '../sessions/permission-inbox'
-import type { Steering } from '../sessions/steering'
+import { progressed } from './turn-ends'
+import type { MissionContext } from './context'
 import type { Refusal } from '../util/refusal'
-import type { TodoAttempts } from './todo-attempts'
-
-export interface TodoActionsDeps {
-  record: MissionRecord
-  sessions: MissionSessions
-  roster: AgentRoster
-  inbox: PermissionInbox
-  steering: Steering
-  attempts: TodoAttempts
-  logger: Logger
-  /** The mission ended (or never began): nothing can be acted on. */
-  over: () => boolean
-  /** After a todo moved: republish the ownership and look for work. */
-  progressed: () => Promise<void>
-  /** The agents changed outside an append. */
-  publish: () => void
-}
 
 const RETRYABLE = new Set(['failed', 'cancelled'])
 const FINISHED = new Set(['passed', 'cancelled'])
 
 export class TodoActions {
-  constructor(private readonly d: TodoActionsDeps) {}
+  constructor(private readonly d: MissionContext) {}
 
   async cancel(todoId: string, reason = 'cancelled by the user'): Promise<Refusal | undefined> {
     const refusal = this.#check(todoId, 'cancel')
@@ -46,8 +25,8 @@ export class TodoActions {
       live.turn = undefined
       live.retired = true // its transcript holds the cancelled work: it takes no other todo
     }
-    await this.d.record.append({ type: 'todo.cancelled', todoId, reason })
-    this.d.logger.info(`todo ${todoId} ${reason}: aborting ${working.length} session(s)`)
+    await this.d.record.append({ type: 'todo.cancelled', todoId, reason, by: 'user' })
+    this.d.deps.logger.info(`todo ${todoId} ${reason}: aborting ${working.length} session(s)`)
     await Promise.all(
       working.map(async (live) => {
         this.d.steering.drop(live.sessionId, 'the todo was cancelled')
@@ -61,7 +40,7 @@ export class TodoActions {
       }),
     )
     this.d.publish()
-    await this.d.progressed()
+    await progressed(this.d)
     return undefined
   }
 
@@ -73,16 +52,14 @@ export class TodoActions {
       return {
         refused: `Todo "${todoId}" is ${todo.status}; only a failed or cancelled todo can be retried.`,
       }
-    // The attempt bound starts again for the retry; the attempts made so far stay counted and shown.
-    this.d.attempts.rebase([todoId])
     await this.d.record.append({ type: 'todo.retried', todoId })
-    this.d.logger.info(`todo ${todoId} retried by the user`)
-    await this.d.progressed()
+    this.d.deps.logger.info(`todo ${todoId} retried by the user`)
+    await progressed(this.d)
     return undefined
   }
 
   #check(todoId: string, verb: string): Refusal | undefined {
-    if (this.d.over() || !this.d.record.current)
+    if (this.d.over || !this.d.record.current)
       return { refused: `The mission is not running: there is no todo to ${verb}. Start a new mission.` }
     if (!this.d.record.snap.todos[todoId]) {
       const known = this.d.record.snap.todoOrder

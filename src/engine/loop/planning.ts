@@ -1,0 +1,45 @@
+// The planner's turns: the first plan, a plan again after a refused one, and a new plan when a round
+// ends short (failed todos, or the check failing). An accepted plan starts a round; a refused one is
+// journaled with its reasons, so that a resumed mission counts its plan attempts as this one did.
+
+import { planRetryBrief, replanBrief, type CheckFailure } from '../protocol/prompts'
+import { openTurn } from '../sessions/turn'
+import type { PlanArgs } from '../protocol/mission-protocol'
+import type { MissionContext } from './context'
+
+export async function plan(ctx: MissionContext, brief: string): Promise<void> {
+  if (ctx.over) return
+  ctx.phase.move('planning')
+  let planner = ctx.plannerId ? ctx.sessions.live.get(ctx.plannerId) : undefined
+  if (!planner || planner.retired) planner = await ctx.sessions.create('planner')
+  if (!planner) return
+  ctx.plannerId = planner.sessionId
+  // Published before the planner runs, so the plugin holds the planner's closing call too.
+  await ctx.publishOwnership()
+  await ctx.dispatcher.prompt(planner, openTurn('plan'), brief)
+}
+
+/** A round ended short: the planner revises the plan, told which todos failed or how the check did. */
+export function replan(ctx: MissionContext, failure: CheckFailure | undefined, failed: string[]): Promise<void> {
+  const brief = replanBrief(ctx.record.snap.iteration + 1, failure, failed, ctx.baseline.failure())
+  return plan(ctx, brief)
+}
+
+/** The planner's turn ended without a plan: it tries again, told why (the refusal is journaled first). */
+export async function planAgain(ctx: MissionContext, reasons: string[]): Promise<void> {
+  await ctx.record.append({ type: 'plan.rejected', reasons })
+  await plan(ctx, planRetryBrief(reasons))
+}
+
+export async function acceptPlan(ctx: MissionContext, accepted: PlanArgs): Promise<void> {
+  if (accepted.cannotPlan !== undefined)
+    return ctx.hooks.end('failed', `the planner cannot plan: ${accepted.cannotPlan}`)
+  const iteration = ctx.record.snap.iteration + 1
+  await ctx.record.append({ type: 'plan.accepted', iteration, todos: accepted.todos })
+  ctx.checkRun = 'none'
+  ctx.deps.logger.info(`mission ${ctx.o.id}: plan ${iteration} accepted with ${accepted.todos.length} todos`)
+  ctx.phase.move('working')
+  ctx.update({ iteration })
+  await ctx.publishOwnership()
+  ctx.hooks.request()
+}

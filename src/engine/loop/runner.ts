@@ -1,0 +1,43 @@
+// The mission's one loop: whatever moved (a turn ended, a todo was journaled, a timer ran out, a
+// session was released, the user acted) requests a step; steps run one at a time, and a request
+// during a step runs one more after it. Each step gathers the live facts, asks loop/step.ts what the
+// mission does next and starts it. Long work (the check, a planner's turn) is started, not awaited:
+// its end requests the next step, and a budget spent meanwhile ends the mission at once.
+
+import { nextStep, type StepFacts } from './step'
+import { runCheck } from './check-run'
+import { replan } from './planning'
+import { scrubSecrets } from '../util/scrub-secrets'
+import type { MissionContext } from './context'
+
+export async function runStep(ctx: MissionContext): Promise<void> {
+  if (ctx.over || !ctx.record.opened || ctx.disposed.signal.aborted) return
+  const ready = !ctx.paused && !ctx.disconnected && ctx.baseline.settled
+  const assignments = ctx.phase.now === 'working' && ready ? await ctx.dispatcher.assignments() : []
+  if (ctx.over) return
+  const command = ctx.check?.command
+  const facts: StepFacts = {
+    phase: ctx.phase.now,
+    ready,
+    busy: ctx.sessions.anyBusy(),
+    startable: assignments.length > 0,
+    dispatching: ctx.dispatcher.dispatching,
+    waiting: ctx.timers.waiting,
+    spent: ctx.budgets.exceeded(),
+    check: { command: command ? scrubSecrets(command) : null, run: ctx.checkRun },
+  }
+  const step = nextStep(ctx.record.snap, facts, ctx.budgets.roundLimits())
+  switch (step.do) {
+    case 'end':
+      return ctx.hooks.end(step.status, step.reason)
+    case 'check':
+      ctx.phase.move('checking')
+      return ctx.orFail(runCheck(ctx))
+    case 'replan':
+      return ctx.orFail(replan(ctx, step.failure, step.failed))
+    case 'dispatch':
+      return ctx.dispatcher.start(assignments)
+    case 'wait':
+      return
+  }
+}

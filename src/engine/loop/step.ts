@@ -1,0 +1,111 @@
+// What the mission does next, as one pure function of the journal's snapshot and a few live facts.
+// The loop (loop/runner.ts) asks it whenever something moved; no other place decides to end the
+// mission, run the check, re-plan or dispatch. Plan attempts and a turn's continuation are the
+// planner's and the turn's own business (turns/turn-end.ts); what they end in comes back here.
+
+import type { BudgetExceeded } from '../guards/budgets'
+import type { MissionSnapshot } from '../record/journal'
+import type { MissionPhase } from '../record/mission-state'
+import type { CheckFailure } from '../protocol/prompts'
+import { checkProgress, lastCheckNote, noProgressReason } from '../turns/check-progress'
+import { failedTodosReason, iterationStep } from '../turns/iteration-end'
+
+export type Step =
+  | { do: 'end'; status: 'completed' | 'failed' | 'stopped'; reason?: string }
+  | { do: 'check' }
+  | { do: 'replan'; failed: string[]; failure?: CheckFailure }
+  | { do: 'dispatch' }
+  | { do: 'wait' }
+
+export interface StepFacts {
+  phase: MissionPhase
+  /** New work may start: not paused, the server in reach, the check's baseline settled. */
+  ready: boolean
+  /** A session of the mission is running a turn. */
+  busy: boolean
+  /** The scheduler can start a todo now (under the caps, breakers and cooling providers). */
+  startable: boolean
+  /** Starts under way (a session being created or prompted). */
+  dispatching: boolean
+  /** A provider backoff will put a todo back in the queue. */
+  waiting: boolean
+  /** The first budget spent by the mission's usage so far (tokens, cost, time), if any. */
+  spent?: BudgetExceeded
+  /** The check as the journal writes it (null: none), and this round's run of it by this instance. */
+  check: { command: string | null; run: 'none' | 'running' | 'done' }
+}
+
+/** The budgets a new round spends: plan iterations, and rounds in a row without a todo passing. */
+export interface RoundLimits {
+  maxIterations: number
+  stagnationRounds: number
+}
+
+export function nextStep(snap: MissionSnapshot, facts: StepFacts, limits: RoundLimits): Step {
+  const { phase } = facts
+  if (phase === 'completed' || phase === 'failed' || phase === 'stopped') return { do: 'wait' }
+  if (facts.spent) return { do: 'end', status: 'failed', reason: budgetReason(facts.spent) }
+  if (phase === 'checking') return afterCheck(snap, facts, limits)
+  // Paused, out of reach or before the baseline settled: nothing starts and no round ends.
+  if (phase !== 'working' || !facts.ready) return { do: 'wait' }
+  if (facts.startable) return { do: 'dispatch' }
+  const todos = snap.todoOrder.map((id) => snap.todos[id])
+  const step = iterationStep(todos, {
+    busy: facts.busy || facts.dispatching,
+    waiting: facts.waiting,
+  })
+  if (step.next === 'check') return { do: 'check' }
+  if (step.next === 'wait') return { do: 'wait' }
+  if (step.next === 'end')
+    return { do: 'end', status: 'stopped', reason: cancelledReason(step.cancelled, step.blocked) }
+  const spent = roundSpent(snap, limits)
+  if (spent && step.failed.length)
+    return { do: 'end', status: 'failed', reason: failedTodosReason(todos, budgetReason(spent)) }
+  if (spent) return { do: 'end', status: 'failed', reason: budgetReason(spent) }
+  return { do: 'replan', failed: step.failed }
+}
+
+/** Every todo passed and the check ran (or there is none): complete, re-plan or stop. */
+function afterCheck(snap: MissionSnapshot, facts: StepFacts, limits: RoundLimits): Step {
+  const { command, run } = facts.check
+  if (command !== null && run !== 'done') return { do: 'wait' }
+  const last = command === null ? undefined : snap.evidence.at(-1)
+  if (!last || last.exitCode === 0)
+    // Completed once the agents' closing model calls are in, so that its usage is whole.
+    return facts.busy ? { do: 'wait' } : { do: 'end', status: 'completed' }
+  const failure: CheckFailure = { command: last.command, exitCode: last.exitCode, outputTail: last.outputTail }
+  // Only an earlier round's run counts as "the round before": a resumed mission may run this round's again.
+  const previous = snap.evidence.findLast((e) => e.command === last.command && e.iteration < snap.iteration)
+  const baseline = snap.baseline?.command === last.command ? snap.baseline : undefined
+  const progress = checkProgress(failure, { ...(previous && { previous }), ...(baseline && { baseline }) })
+  if (progress.next === 'stop')
+    return { do: 'end', status: 'failed', reason: noProgressReason(last.command, failure, progress.since) }
+  // The check is why the round did not end the mission: the reason names its last result.
+  const spent = roundSpent(snap, limits)
+  if (spent) return { do: 'end', status: 'failed', reason: `${budgetReason(spent)}; ${lastCheckNote(snap)}` }
+  return { do: 'replan', failed: [], failure }
+}
+
+/**
+ * The budget a new round would overspend: the iterations (the next plan is one more), or stagnation
+ * (this round counts as one without progress unless a todo newly passed review in it).
+ */
+export function roundSpent(snap: MissionSnapshot, limits: RoundLimits): BudgetExceeded | undefined {
+  if (snap.iteration + 1 > limits.maxIterations)
+    return { reason: 'iterations', message: `iteration budget spent: ${limits.maxIterations} iterations` }
+  const passed = snap.todoOrder.filter((id) => snap.todos[id]?.status === 'passed').length
+  const stale = passed > snap.passedAtIteration ? 0 : snap.roundsWithoutProgress + 1
+  if (stale >= limits.stagnationRounds)
+    return { reason: 'stagnation', message: `no todo passed review in ${stale} rounds in a row` }
+  return undefined
+}
+
+export const budgetReason = (spent: BudgetExceeded) => `budget exhausted (${spent.reason}): ${spent.message}`
+
+/** Why a mission left with only cancelled todos (and those waiting on them) ends. */
+function cancelledReason(cancelled: string[], blocked: string[]): string {
+  const waiting = blocked.length
+    ? `; ${blocked.join(', ')} waited on ${cancelled.length > 1 ? 'them' : 'it'}`
+    : ''
+  return `cancelled by the user: ${cancelled.join(', ')}${waiting}`
+}
