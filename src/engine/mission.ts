@@ -26,7 +26,7 @@ import { MISSION_DEFAULTS, optionsToJson, type MissionDeps, type MissionOptions 
 import { chooseCheck, type CheckChoice } from './project/check-command'
 import { TOOL_PLAN, TOOL_REPORT, TOOL_VERDICT, type PlanArgs } from './protocol/mission-protocol'
 import { MissionRecord } from './record/mission-record'
-import { emptySnapshot } from './record/journal'
+import { emptySnapshot } from './record/replay'
 import { excerpt } from './util/excerpt'
 import { summarizeMission } from './record/mission-summary'
 import { MissionSessions } from './sessions/mission-sessions'
