@@ -1,7 +1,9 @@
 // A mission's options and the ports it runs on; the options it ran with, as the journal keeps them.
 
 import type { BudgetLimits } from './guards/budgets'
-import { parseEntries, replay, type JournalStore, type JsonValue } from './record/journal'
+import type { JsonValue } from './record/entries'
+import { parseEntries, type JournalStore } from './record/journal'
+import { replay } from './record/replay'
 import type { Clock, EventPort, Logger, ModelRef, Role, SessionPort, WorkspacePort } from './ports'
 import type { SchedulerCaps } from './schedule/scheduler'
 import type { VerbatimStore } from './record/verbatim'

@@ -3,13 +3,9 @@
 // their project (their ownership file, a lock of their dead host) removed.
 import { readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import {
-  JOURNAL_VERSION,
-  MissionJournal,
-  journalVersion,
-  parseEntries,
-  replay,
-} from '../engine/record/journal'
+import { JOURNAL_VERSION } from '../engine/record/entries'
+import { MissionJournal, journalVersion, parseEntries } from '../engine/record/journal'
+import { replay } from '../engine/record/replay'
 import { isMissionId } from '../engine/protocol/ownership'
 import type { Clock, Logger } from '../engine/ports'
 import { clearOwnership } from '../plugin/ownership'

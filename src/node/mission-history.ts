@@ -6,7 +6,9 @@
 import { open, readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Logger } from '../engine/ports'
-import { parseEntries, replay, type MissionSnapshot, type MissionSummary } from '../engine/record/journal'
+import type { MissionSnapshot, MissionSummary } from '../engine/record/entries'
+import { parseEntries } from '../engine/record/journal'
+import { replay } from '../engine/record/replay'
 import { JournalFile } from './journal-file'
 
 /** Bytes read at each end of a journal; a summary line is far smaller. */

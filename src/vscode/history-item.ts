@@ -2,7 +2,7 @@
 // todos, tokens, cost and what the check said, against the check before the mission.
 
 import { BASELINE_WORDS } from '../engine/record/check-report'
-import type { BaselineComparison, MissionSummary } from '../engine/record/journal'
+import type { BaselineComparison, MissionSummary } from '../engine/record/entries'
 import { formatDuration } from '../shared/format-duration'
 import type { HistoryItem } from '../node/mission-history'
 

@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { historyCommand } from '../../src/cli/history-command'
 import type { CliIo } from '../../src/cli/io'
 import { runCommand } from '../../src/cli/run-command'
-import { serializeEntry, type JournalEntry, type MissionSummary } from '../../src/engine/record/journal'
+import type { JournalEntry, MissionSummary } from '../../src/engine/record/entries'
+import { serializeEntry } from '../../src/engine/record/journal'
 import { lockPath } from '../../src/node/project-lock'
 
 let dir: string

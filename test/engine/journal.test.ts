@@ -2,17 +2,15 @@ import { appendFile, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { OUTPUT_TAIL_BYTES, type JournalEntry, type JournalEntryInput } from '../../src/engine/record/entries'
 import {
   MissionJournal,
-  OUTPUT_TAIL_BYTES,
   outputTail,
   parseEntries,
-  replay,
   sanitizeEntry,
   serializeEntry,
-  type JournalEntry,
-  type JournalEntryInput,
 } from '../../src/engine/record/journal'
+import { replay } from '../../src/engine/record/replay'
 import type { PlanTodo } from '../../src/engine/protocol/mission-protocol'
 import { scrubSecrets } from '../../src/engine/util/scrub-secrets'
 import { STEER_KEPT } from '../../src/engine/record/steering-receipts'

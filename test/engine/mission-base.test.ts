@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { WorkspaceBase } from '../../src/engine/ports'
-import { parseEntries, replay } from '../../src/engine/record/journal'
+import { parseEntries } from '../../src/engine/record/journal'
+import { replay } from '../../src/engine/record/replay'
 import { fakeMission } from '../fixtures/fake-mission'
 import { flush } from '../fixtures/fake-opencode'
 

@@ -8,7 +8,7 @@ import {
   type SchedulerSession,
   type SchedulerTodo,
 } from '../../src/engine/schedule/scheduler'
-import type { TodoStatus } from '../../src/engine/record/journal'
+import type { TodoStatus } from '../../src/engine/record/entries'
 import type { ModelRef, Role } from '../../src/engine/ports'
 
 const A: ModelRef = { providerID: 'alpha', modelID: 'a1' }

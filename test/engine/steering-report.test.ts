@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { replay, type JournalEntry } from '../../src/engine/record/journal'
+import type { JournalEntry } from '../../src/engine/record/entries'
+import { replay } from '../../src/engine/record/replay'
 import { missionReport } from '../../src/engine/record/mission-report'
 import { RELOAD_NOTE } from '../../src/engine/sessions/steering'
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { parseEntries, replay } from '../../src/engine/record/journal'
+import { parseEntries } from '../../src/engine/record/journal'
+import { replay } from '../../src/engine/record/replay'
 import { LOST_TURN_NOTE, RELOAD_NOTE } from '../../src/engine/sessions/steering'
 import { fakeMission } from '../fixtures/fake-mission'
 import { flush } from '../fixtures/fake-opencode'

@@ -2,7 +2,9 @@
 // lane names, swimlane columns, tool totals, compactions, and the bounds of a mission of many agents.
 import { describe, expect, it } from 'vitest'
 import type { Role } from '../../src/engine/ports'
-import { type JournalEntryInput, MissionJournal, parseEntries, replay } from '../../src/engine/record/journal'
+import type { JournalEntryInput } from '../../src/engine/record/entries'
+import { MissionJournal, parseEntries } from '../../src/engine/record/journal'
+import { replay } from '../../src/engine/record/replay'
 import { missionReport } from '../../src/engine/record/mission-report'
 import type { JournalSpan } from '../../src/engine/record/timeline'
 import {

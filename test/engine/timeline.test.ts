@@ -2,7 +2,8 @@
 // lanes replayed from the journal equal the lanes the mission showed live.
 import { describe, expect, it } from 'vitest'
 import type { HostEvent } from '../../src/engine/ports'
-import { parseEntries, replay } from '../../src/engine/record/journal'
+import { parseEntries } from '../../src/engine/record/journal'
+import { replay } from '../../src/engine/record/replay'
 import {
   entrySpans,
   pushSpan,

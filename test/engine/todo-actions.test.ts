@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { parseEntries, replay } from '../../src/engine/record/journal'
+import { parseEntries } from '../../src/engine/record/journal'
+import { replay } from '../../src/engine/record/replay'
 import { fakeMission } from '../fixtures/fake-mission'
 import { flush } from '../fixtures/fake-opencode'
 import { agentOn, planned, play, promptsTo, report, todo, verdict } from '../fixtures/mission-play'

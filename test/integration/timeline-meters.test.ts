@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { DEMO_CHECK, DEMO_FILES, DEMO_GOAL, demoScript } from '../../src/demo/demo-script'
-import { parseEntries, replay } from '../../src/engine/record/journal'
+import { parseEntries } from '../../src/engine/record/journal'
+import { replay } from '../../src/engine/record/replay'
 import { Sandbox } from '../support/sandbox'
 
 let sandbox: Sandbox | undefined

@@ -2,13 +2,8 @@ import { appendFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/prom
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import {
-  JOURNAL_VERSION,
-  JournalVersionError,
-  MissionJournal,
-  serializeEntry,
-  type JournalEntryInput,
-} from '../../src/engine/record/journal'
+import { JOURNAL_VERSION, type JournalEntryInput } from '../../src/engine/record/entries'
+import { JournalVersionError, MissionJournal, serializeEntry } from '../../src/engine/record/journal'
 import { JournalFile } from '../../src/node/journal-file'
 import { FakeClock } from '../fixtures/fake-clock'
 import { testLogger } from '../support/sandbox'

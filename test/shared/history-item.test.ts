@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { MissionSummary } from '../../src/engine/record/journal'
+import type { MissionSummary } from '../../src/engine/record/entries'
 import { checkWords, describeItem } from '../../src/vscode/history-item'
 
 // A history row's check column: the last round against the baseline, or the baseline alone.

@@ -4,7 +4,7 @@
 // journal records it.
 
 import { BudgetTracker, type BudgetExceeded, type BudgetLimits } from './budgets'
-import type { MissionSnapshot } from '../record/journal'
+import type { MissionSnapshot } from '../record/entries'
 import type { BudgetView } from '../record/mission-state'
 import type { Live } from '../sessions/live-session'
 import type { Clock, HostEvent } from '../ports'

@@ -4,7 +4,7 @@
 // planner's and the turn's own business (turns/turn-end.ts); what they end in comes back here.
 
 import type { BudgetExceeded } from '../guards/budgets'
-import type { MissionSnapshot } from '../record/journal'
+import type { MissionSnapshot } from '../record/entries'
 import type { MissionPhase } from '../record/mission-state'
 import type { CheckFailure } from '../protocol/prompts'
 import { checkProgress, lastCheckNote, noProgressReason } from '../turns/check-progress'

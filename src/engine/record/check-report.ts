@@ -5,7 +5,7 @@
 
 import { formatDuration } from '../../shared/format-duration'
 import { checkRuns } from './check-runs'
-import type { BaselineComparison, MissionSnapshot } from './journal'
+import type { BaselineComparison, MissionSnapshot } from './entries'
 import type { BaselineClass, CheckRunState } from './mission-state'
 import { fenced } from './transcript-markdown'
 

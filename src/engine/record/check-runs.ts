@@ -2,7 +2,7 @@
 // round, each round compared with the baseline when the same command ran both.
 
 import { checkPassed, sameFailure } from '../util/check-output'
-import type { BaselineRecord, EvidenceRecord, MissionSnapshot } from './journal'
+import type { BaselineRecord, EvidenceRecord, MissionSnapshot } from './entries'
 import type { BaselineComparison, CheckRunState } from './mission-state'
 
 /** A round's run against the baseline (see {@link BaselineComparison}). */

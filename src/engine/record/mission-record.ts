@@ -2,13 +2,8 @@
 // mission state on every append), and answers what the loop asks of it: the todos in plan order, the
 // ids a tool call may name, the summaries a worker builds on, the ownership file and the result text.
 
-import {
-  MissionJournal,
-  type JournalEntryInput,
-  type JournalStore,
-  type MissionSnapshot,
-  type TodoRecord,
-} from './journal'
+import type { JournalEntryInput, MissionSnapshot, TodoRecord } from './entries'
+import { MissionJournal, type JournalStore } from './journal'
 import type { Ownership } from '../protocol/ownership'
 import type { Clock, Role } from '../ports'
 import type { DependencySummary } from '../protocol/prompts'

@@ -4,7 +4,7 @@
 // Journal text is already scrubbed.
 
 import { formatDuration } from '../../shared/format-duration'
-import type { AttemptRecord, MissionSnapshot } from './journal'
+import type { AttemptRecord, MissionSnapshot } from './entries'
 import { checkSection } from './check-report'
 import { timelineMarkdown } from './timeline-markdown'
 import { steeringSection } from './steering-report'

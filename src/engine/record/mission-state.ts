@@ -1,6 +1,6 @@
 import type { Role, WorkspaceBase } from '../ports'
 import type { BaselineClass } from '../project/check-baseline'
-import type { AttemptRecord, BaselineComparison, TodoStatus } from './journal'
+import type { AttemptRecord, BaselineComparison, SteeringMessage, TodoStatus } from './entries'
 import type { TimelineLane } from './timeline'
 
 // The state a mission exposes to the UI and the CLI. Plain data: it crosses postMessage as is, so it
@@ -10,20 +10,6 @@ export type MissionPhase =
   'starting' | 'planning' | 'working' | 'checking' | 'completed' | 'failed' | 'stopped'
 
 export type AgentStatus = 'starting' | 'busy' | 'retry' | 'waiting' | 'idle' | 'done' | 'failed' | 'aborted'
-
-/**
- * A user's message to a running agent: queued until the agent's turn reaches idle, then delivered as
- * its next prompt; dropped (with the reason) when the agent finished or stopped before that.
- */
-export interface SteeringMessage {
-  id: string
-  text: string
-  status: 'queued' | 'delivered' | 'dropped'
-  queuedAt: number
-  deliveredAt?: number
-  /** Why a dropped message was not delivered. */
-  note?: string
-}
 
 export interface AgentState {
   sessionId: string

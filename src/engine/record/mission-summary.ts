@@ -2,7 +2,7 @@
 // missions reads one line per journal instead of replaying each.
 
 import { compareToBaseline } from './check-runs'
-import type { MissionEndStatus, MissionSnapshot, MissionSummary } from './journal'
+import type { MissionEndStatus, MissionSnapshot, MissionSummary } from './entries'
 
 /** Summarises a mission from its journal state as it ends. */
 export function summarizeMission(

@@ -1,6 +1,6 @@
 // The journal's todos as the UI and the report show them.
 
-import type { MissionSnapshot } from './journal'
+import type { MissionSnapshot } from './entries'
 import type { TodoState } from './mission-state'
 import { todoFate } from './todo-fate'
 

@@ -3,7 +3,7 @@
 // todos and evidence).
 
 import type { AgentRoster } from './agent-roster'
-import type { MissionSnapshot } from './journal'
+import type { MissionSnapshot } from './entries'
 import type { BudgetView, MissionState, NeedsYou, PermissionAsk } from './mission-state'
 import type { Timeline } from './timeline'
 import { todoStates } from './mission-view'

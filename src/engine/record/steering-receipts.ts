@@ -2,7 +2,7 @@
 // dropped. The journal's reducer and nothing else changes them, so the receipts an agent shows live
 // and those a resumed mission (or a history report) reads back are the same.
 
-import type { SteeringMessage } from './mission-state'
+import type { SteeringMessage } from './entries'
 
 /** Receipts kept per session: the oldest delivered or dropped ones go first (the state stays small). */
 export const STEER_KEPT = 20

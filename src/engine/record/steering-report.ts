@@ -1,7 +1,7 @@
 // The "Steering" section of a past mission's report: what the user told which agent, and whether it
 // reached the agent. Missions nobody steered have no such section.
 
-import type { MissionSnapshot } from './journal'
+import type { MissionSnapshot } from './entries'
 
 /** The section's lines (none when no agent was steered), each message on one line. */
 export function steeringSection(snap: MissionSnapshot): string[] {

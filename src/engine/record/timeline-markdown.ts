@@ -4,7 +4,7 @@
 // and rows, so a mission of many agents stays readable.
 
 import { formatDuration } from '../../shared/format-duration'
-import type { MissionSnapshot } from './journal'
+import type { MissionSnapshot } from './entries'
 import { TIMELINE_KINDS, activeMs, type TimelineKind, type TimelineLane, type TimelineSpan } from './timeline'
 import { fenced } from './transcript-markdown'
 

@@ -1,7 +1,7 @@
 // What became of each todo, as the report and the dashboard tell it: why a failed todo failed, which
 // failed or cancelled dependency keeps a pending one from ever starting, and which never started.
 
-import type { TodoRecord, TodoStatus } from './journal'
+import type { TodoRecord, TodoStatus } from './entries'
 
 type Lookup = (id: string) => TodoRecord | undefined
 

@@ -3,7 +3,7 @@
 // share a file with work in flight. Runs in O(todos + deps + files + sessions) with per-file indexes.
 
 import type { ModelRef, Role } from '../ports'
-import type { TodoStatus } from '../record/journal'
+import type { TodoStatus } from '../record/entries'
 
 /**
  * Statuses whose todo holds its files. Review holds them too: a reviewer must see the files as the

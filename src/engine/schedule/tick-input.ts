@@ -3,7 +3,7 @@
 // models they run on, plus a busy placeholder for each session still being created, so that it holds
 // its slot under every cap.
 
-import type { MissionSnapshot } from '../record/journal'
+import type { MissionSnapshot } from '../record/entries'
 import type { Live } from '../sessions/live-session'
 import type { ModelRef, Role } from '../ports'
 import type { Assignment, SchedulerSession, SchedulerTodo } from './scheduler'

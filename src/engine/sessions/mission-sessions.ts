@@ -7,7 +7,7 @@
 // waits for one to go idle) and aborts whole trees: abort does not cascade in OpenCode.
 
 import type { AgentRoster } from '../record/agent-roster'
-import type { MissionSnapshot } from '../record/journal'
+import type { MissionSnapshot } from '../record/entries'
 import { agentName, newLive, type Live } from './live-session'
 import type { MissionRecord } from '../record/mission-record'
 import type { AgentState } from '../record/mission-state'

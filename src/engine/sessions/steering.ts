@@ -8,9 +8,9 @@
 
 import type { Logger } from '../ports'
 import type { AgentRoster } from '../record/agent-roster'
-import type { JournalEntryInput } from '../record/journal'
+import type { JournalEntryInput } from '../record/entries'
 import type { MissionRecord } from '../record/mission-record'
-import type { SteeringMessage } from '../record/mission-state'
+import type { SteeringMessage } from '../record/entries'
 import { redactedInJournal, type VerbatimTexts } from '../record/verbatim'
 import { lastSteeringNumber } from '../record/steering-receipts'
 import { errorMessage } from '../util/error-message'

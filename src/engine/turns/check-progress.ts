@@ -4,7 +4,7 @@
 // reason instead of spending its remaining iterations; any other failure goes to the planner.
 
 import { compareToBaseline } from '../record/check-runs'
-import type { BaselineRecord, MissionSnapshot } from '../record/journal'
+import type { BaselineRecord, MissionSnapshot } from '../record/entries'
 import { checkPassed, isNoiseLine, sameFailure, type CheckOutcome } from '../util/check-output'
 
 export type CheckProgress =

@@ -3,7 +3,8 @@
 // command leaves in the journal.
 
 import { scrubSecrets } from '../util/scrub-secrets'
-import { outputTail, type JournalEntryInput, type TodoRecord } from '../record/journal'
+import type { JournalEntryInput, TodoRecord } from '../record/entries'
+import { outputTail } from '../record/journal'
 import { failedDependencies, todoFate } from '../record/todo-fate'
 import type { CheckResult } from '../ports'
 import type { CheckFailure } from '../protocol/prompts'

@@ -8,7 +8,7 @@
 
 import { backoff, classify } from '../guards/retry'
 import type { HostError } from '../ports'
-import type { TodoRecord } from '../record/journal'
+import type { TodoRecord } from '../record/entries'
 
 /** Provider errors (429, 5xx) a todo waits out per plan revision; later ones count as failed attempts. */
 export const MAX_PROVIDER_WAITS = 5

@@ -3,7 +3,7 @@
 // stream). Only a well-formed result of the turn's own kind, about the turn's own todo, counts. And
 // what a delivered result does to the mission.
 
-import type { JournalEntryInput } from '../record/journal'
+import type { JournalEntryInput } from '../record/entries'
 import {
   addRefusal,
   cutReason,

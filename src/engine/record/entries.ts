@@ -1,0 +1,248 @@
+// The journal's vocabulary: the entry types a mission journal holds (one JSON line each) and the
+// records the reducer in replay.ts builds from them. Types and constants only, so every room above
+// can speak of journaled missions without pulling in the journal itself.
+
+import type { Role, WorkspaceBase } from '../ports'
+import type { BaselineClass } from '../project/check-baseline'
+import type { PlanTodo, ReportStatus, Verdict } from '../protocol/mission-protocol'
+import type { TimelineEntry, TimelineLane } from './timeline'
+
+/**
+ * A todo's place in its life cycle. `ready` is accepted as input and treated like `pending`: the
+ * scheduler decides readiness itself from the dependencies.
+ */
+export type TodoStatus =
+  | 'pending'
+  | 'ready'
+  | 'running'
+  | 'reported'
+  | 'reviewing'
+  | 'passed'
+  | 'failed'
+  | 'blocked'
+  /** The user cancelled it: it does not progress (nor is re-planned) until the user retries it. */
+  | 'cancelled'
+
+export const JOURNAL_VERSION = 1
+/** Bytes of command output kept as evidence. */
+export const OUTPUT_TAIL_BYTES = 4096
+
+export type MissionEndStatus = 'completed' | 'failed' | 'stopped'
+
+/** A JSON value, as mission options are stored. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue }
+
+export type JournalEntry = { at: number } & (
+  | {
+      type: 'mission.started'
+      version: number
+      goal: string
+      options: { [key: string]: JsonValue }
+      /** The folder the mission works in: a resume happens there only. Absent in older journals. */
+      directory?: string
+    }
+  | { type: 'plan.accepted'; iteration: number; todos: PlanTodo[] }
+  | { type: 'todo.dispatched'; todoId: string; sessionId: string; attempt: number }
+  | { type: 'todo.reported'; todoId: string; status: ReportStatus; summary: string; filesChanged: string[] }
+  | { type: 'todo.verdict'; todoId: string; verdict: Verdict; findings: string[] }
+  | { type: 'todo.requeued'; todoId: string; reason: string }
+  /** The user cancelled the todo (its sessions were aborted). */
+  | { type: 'todo.cancelled'; todoId: string; reason: string }
+  /** The user sent a failed or cancelled todo back to the queue; its history stays. */
+  | { type: 'todo.retried'; todoId: string }
+  /** The todo used its attempts under the current plan revision: it stays failed until a plan reopens it. */
+  | { type: 'todo.failed'; todoId: string; reason: string }
+  | {
+      type: 'evidence'
+      command: string
+      exitCode: number | null
+      durationMs: number
+      outputTail: string
+      /** How the command was chosen and the folder it ran in (relative to the mission's), when known. */
+      source?: string
+      cwd?: string
+    }
+  /**
+   * The check's run on the mission's base, before any worker edited it (a resume does not run it
+   * again); a later one replaces it when the user changed the check.
+   */
+  | ({ type: 'check.baseline' } & BaselineFields)
+  /** The user let the mission go on after a baseline that found the project not set up. */
+  | { type: 'check.continued' }
+  | {
+      type: 'usage'
+      sessionId: string
+      role: Role
+      tokens: number
+      cost: number
+      /** The agent's context at the flush, and its model's window: the context meter after a reload. */
+      contextTokens?: number
+      contextLimit?: number
+    }
+  | { type: 'session.created'; sessionId: string; role: Role; todoId?: string }
+  /** The session the mission's agents are created under (never prompted): one entry per mission in OpenCode. */
+  | { type: 'mission.root'; sessionId: string }
+  | { type: 'mission.ended'; status: MissionEndStatus; reason: string }
+  /** The workspace as the mission started (diffs are taken against it). */
+  | { type: 'mission.base'; base: WorkspaceBase }
+  /** What an agent did since its lane was last journaled (batched at turn ends and at the end). */
+  | ({ type: 'timeline' } & TimelineEntry)
+  /** Written after `mission.ended`, so a history lists a mission from its last line alone. */
+  | { type: 'mission.summary'; summary: MissionSummary }
+  /** The user's message to a session's agent, waiting for the agent's next idle. */
+  | { type: 'steering.queued'; sessionId: string; id: string; text: string }
+  /** Those queued messages went out as the agent's next prompt. */
+  | { type: 'steering.delivered'; sessionId: string; ids: string[] }
+  /** Those queued messages will not go out, for the reason in `note`. */
+  | { type: 'steering.dropped'; sessionId: string; ids: string[]; note: string }
+)
+
+/** The baseline run of the check, as journaled. */
+export interface BaselineFields {
+  command: string
+  source: string
+  cwd?: string
+  /** null: it did not exit by itself (timed out). */
+  exitCode: number | null
+  durationMs: number
+  outputTail: string
+  classification: BaselineClass
+  diagnosis?: string
+}
+
+/** One line of a workspace's mission history. */
+export interface MissionSummary {
+  goal: string
+  status: MissionEndStatus
+  reason: string
+  startedAt: number
+  endedAt: number
+  durationMs: number
+  todos: { passed: number; total: number }
+  tokens: number
+  cost: number
+  /** The last run of the check command, if any (and, after a baseline of the same command, how it compares). */
+  check?: { command: string; exitCode: number | null; vsBaseline?: BaselineComparison }
+  /** The check's run on the mission's base, if it ran. */
+  baseline?: { command: string; exitCode: number | null; classification: BaselineClass }
+}
+
+/** A round's check against the baseline (see check-runs.ts). */
+export type BaselineComparison = 'passes' | 'fixed' | 'unchanged' | 'new-failures'
+
+export type JournalEntryType = JournalEntry['type']
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
+/** An entry as the engine writes it: the journal stamps `at` (and `version` on mission.started). */
+export type JournalEntryInput = DistributiveOmit<JournalEntry, 'at' | 'version'>
+
+/** One worker attempt at a todo and what came of it, for the todo's detail. */
+export interface AttemptRecord {
+  attempt: number
+  /** The worker's session. */
+  sessionId: string
+  report?: { status: ReportStatus; summary: string; filesChanged: string[] }
+  /** The reviewer's session, once the attempt went to review. */
+  reviewerSessionId?: string
+  review?: { verdict: Verdict; findings: string[] }
+  /** Why the attempt went back to the queue, when it did. */
+  requeued?: string
+}
+
+export interface TodoRecord extends PlanTodo {
+  status: TodoStatus
+  /** Worker dispatches so far (the attempt number of the latest). */
+  attempts: number
+  /** The plan iteration that last opened or reopened this todo. */
+  iteration: number
+  /** The worker session of the latest attempt. */
+  sessionId?: string
+  /** The reviewer session of the latest review. */
+  reviewerSessionId?: string
+  summary?: string
+  filesChanged: string[]
+  verdict?: Verdict
+  findings: string[]
+  /** Every verdict with the attempt it judged, oldest first; a re-plan keeps them. */
+  reviews: { attempt: number; verdict: Verdict; findings: string[] }[]
+  /** Every worker attempt, oldest first; a re-plan keeps them. */
+  history: AttemptRecord[]
+  requeueReason?: string
+  /** Why the user cancelled it (while cancelled). */
+  cancelReason?: string
+  /** Times the user sent it back to the queue. */
+  retries?: number
+  /** Why the todo failed for good under its plan revision (cleared when a plan reopens it). */
+  failReason?: string
+}
+
+export interface SessionRecord {
+  sessionId: string
+  role: Role
+  todoId?: string
+  createdAt: number
+  tokens: number
+  cost: number
+  /** The latest context the session's usage was journaled with, and its model's window. */
+  contextTokens?: number
+  contextLimit?: number
+  /** The user's steering messages to the session's agent, oldest first (capped like live). */
+  steering?: SteeringMessage[]
+}
+
+export interface EvidenceRecord {
+  iteration: number
+  at: number
+  command: string
+  exitCode: number | null
+  durationMs: number
+  outputTail: string
+  source?: string
+  cwd?: string
+}
+
+export interface BaselineRecord extends BaselineFields {
+  at: number
+  /** The user let the mission go on although the project is not set up. */
+  continued?: boolean
+}
+
+export interface MissionSnapshot {
+  status: 'new' | 'running' | MissionEndStatus
+  goal: string
+  options: { [key: string]: JsonValue }
+  /** The mission's root session in OpenCode, parent of every agent session created since it. */
+  rootSessionId?: string
+  startedAt?: number
+  /** The folder the mission works in, when its start recorded it. */
+  directory?: string
+  endedAt?: number
+  reason?: string
+  iteration: number
+  /** Todo ids in the order plans introduced them. */
+  todoOrder: string[]
+  todos: Record<string, TodoRecord>
+  sessions: Record<string, SessionRecord>
+  evidence: EvidenceRecord[]
+  /** The check's run on the mission's base, once it ran. */
+  baseline?: BaselineRecord
+  tokens: number
+  cost: number
+  /** The workspace at the start, when the mission recorded it. */
+  base?: WorkspaceBase
+  /** One lane per root session that did something, with its journaled spans (capped like live). */
+  timeline: TimelineLane[]
+}
+
+/**
+ * A user's message to a running agent: queued until the agent's turn reaches idle, then delivered as
+ * its next prompt; dropped (with the reason) when the agent finished or stopped before that.
+ */
+export interface SteeringMessage {
+  id: string
+  text: string
+  status: 'queued' | 'delivered' | 'dropped'
+  queuedAt: number
+  deliveredAt?: number
+  /** Why a dropped message was not delivered. */
+  note?: string
+}

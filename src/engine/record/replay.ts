@@ -1,0 +1,258 @@
+// The journal's pure reducer: rebuilds a mission from its entries. The live journal applies each
+// entry it writes with the same `apply`, so a mission replayed after a restart equals the one that
+// was running.
+
+import type { JournalEntry, MissionSnapshot } from './entries'
+import { withQueued, withSettled } from './steering-receipts'
+import { entrySpans, pushSpan, type TimelineLane } from './timeline'
+
+export const emptySnapshot = (): MissionSnapshot => ({
+  status: 'new',
+  goal: '',
+  options: {},
+  iteration: 0,
+  todoOrder: [],
+  todos: {},
+  sessions: {},
+  evidence: [],
+  tokens: 0,
+  cost: 0,
+  timeline: [],
+})
+
+/**
+ * Applies one entry to a snapshot in place. Rules that the live mission must follow for replay to
+ * match: `plan.accepted` upserts the listed todos (new ones, or existing ones reopened: back to
+ * `pending` with the new definition, attempts kept; a cancelled one stays cancelled: that was the
+ * user's decision) and leaves unlisted todos alone; a dispatch to a
+ * session created as `reviewer` moves the todo to `reviewing`, any other to `running`; a `done`
+ * report moves it to `reported`, `blocked`/`failed` ones to those statuses; a verdict to `passed` or
+ * `failed`; a requeue back to `pending`; `todo.failed` to `failed` with its reason. A cancelled todo
+ * ignores every entry but `todo.retried` (a late result of an aborted session changes nothing).
+ * Steering entries settle only the queued messages they name. Entries about unknown todos or
+ * sessions are ignored.
+ */
+export function apply(s: MissionSnapshot, e: JournalEntry): void {
+  switch (e.type) {
+    case 'mission.started':
+      // A journal holds one mission; a second start begins again from nothing.
+      for (const k of Object.keys(s)) delete (s as unknown as Record<string, unknown>)[k]
+      Object.assign(s, emptySnapshot(), {
+        status: 'running',
+        goal: e.goal,
+        options: e.options,
+        startedAt: e.at,
+        ...(typeof e.directory === 'string' && { directory: e.directory }),
+      })
+      return
+    case 'plan.accepted':
+      s.iteration = Math.max(s.iteration, e.iteration)
+      for (const t of e.todos) {
+        const prev = s.todos[t.id]
+        if (!prev) s.todoOrder.push(t.id)
+        const cancelled = prev?.status === 'cancelled'
+        s.todos[t.id] = {
+          ...t,
+          files: [...t.files],
+          dependsOn: [...t.dependsOn],
+          acceptance: [...t.acceptance],
+          status: cancelled ? 'cancelled' : 'pending',
+          attempts: prev?.attempts ?? 0,
+          iteration: e.iteration,
+          ...(prev?.sessionId !== undefined ? { sessionId: prev.sessionId } : {}),
+          filesChanged: [],
+          findings: prev ? [...prev.findings] : [],
+          ...(cancelled && prev.cancelReason !== undefined && { cancelReason: prev.cancelReason }),
+          ...(prev?.retries !== undefined && { retries: prev.retries }),
+          reviews: prev ? [...prev.reviews] : [],
+          history: prev?.history ?? [],
+        }
+      }
+      return
+    case 'todo.dispatched': {
+      const t = s.todos[e.todoId]
+      if (!t || t.status === 'cancelled') return
+      const last = t.history.at(-1)
+      if (s.sessions[e.sessionId]?.role === 'reviewer') {
+        t.status = 'reviewing'
+        t.reviewerSessionId = e.sessionId
+        if (last) last.reviewerSessionId = e.sessionId
+      } else {
+        t.status = 'running'
+        t.sessionId = e.sessionId
+        t.attempts = Math.max(t.attempts, e.attempt)
+        // The same attempt dispatched again (a resume) stays one attempt, on its latest session.
+        if (last?.attempt === e.attempt) last.sessionId = e.sessionId
+        else t.history.push({ attempt: e.attempt, sessionId: e.sessionId })
+      }
+      return
+    }
+    case 'todo.reported': {
+      const t = s.todos[e.todoId]
+      if (!t || t.status === 'cancelled') return
+      t.status = e.status === 'done' ? 'reported' : e.status
+      t.summary = e.summary
+      t.filesChanged = [...e.filesChanged]
+      const last = t.history.at(-1)
+      if (last) last.report = { status: e.status, summary: e.summary, filesChanged: [...e.filesChanged] }
+      return
+    }
+    case 'todo.verdict': {
+      const t = s.todos[e.todoId]
+      if (!t || t.status === 'cancelled') return
+      t.status = e.verdict === 'pass' ? 'passed' : 'failed'
+      t.verdict = e.verdict
+      t.findings = [...e.findings]
+      t.reviews.push({ attempt: t.attempts, verdict: e.verdict, findings: [...e.findings] })
+      const last = t.history.at(-1)
+      if (last) last.review = { verdict: e.verdict, findings: [...e.findings] }
+      return
+    }
+    case 'todo.requeued': {
+      const t = s.todos[e.todoId]
+      if (!t || t.status === 'cancelled') return
+      t.status = 'pending'
+      t.requeueReason = e.reason
+      const last = t.history.at(-1)
+      if (last) last.requeued = e.reason
+      return
+    }
+    case 'todo.cancelled': {
+      const t = s.todos[e.todoId]
+      if (!t) return
+      t.status = 'cancelled'
+      t.cancelReason = e.reason
+      return
+    }
+    case 'todo.retried': {
+      const t = s.todos[e.todoId]
+      if (!t || !(t.status === 'cancelled' || t.status === 'failed')) return
+      t.status = 'pending'
+      t.retries = (t.retries ?? 0) + 1
+      delete t.cancelReason
+      t.requeueReason = 'retried by the user'
+      delete t.failReason
+      return
+    }
+    case 'todo.failed': {
+      const t = s.todos[e.todoId]
+      if (!t || t.status === 'cancelled') return
+      t.status = 'failed'
+      t.failReason = e.reason
+      return
+    }
+    case 'evidence':
+      s.evidence.push({
+        iteration: s.iteration,
+        at: e.at,
+        command: e.command,
+        exitCode: e.exitCode,
+        durationMs: e.durationMs,
+        outputTail: e.outputTail,
+        ...(e.source !== undefined && { source: e.source }),
+        ...(e.cwd !== undefined && { cwd: e.cwd }),
+      })
+      return
+    case 'check.baseline': {
+      const { at, type: _, ...fields } = e
+      s.baseline = { ...fields, at }
+      return
+    }
+    case 'check.continued':
+      if (s.baseline) s.baseline = { ...s.baseline, continued: true }
+      return
+    case 'usage': {
+      const rec = (s.sessions[e.sessionId] ??= {
+        sessionId: e.sessionId,
+        role: e.role,
+        createdAt: e.at,
+        tokens: 0,
+        cost: 0,
+      })
+      rec.tokens += e.tokens
+      rec.cost += e.cost
+      if (e.contextTokens !== undefined) rec.contextTokens = e.contextTokens
+      if (e.contextLimit !== undefined) rec.contextLimit = e.contextLimit
+      s.tokens += e.tokens
+      s.cost += e.cost
+      return
+    }
+    case 'session.created': {
+      const prev = s.sessions[e.sessionId]
+      s.sessions[e.sessionId] = {
+        sessionId: e.sessionId,
+        role: e.role,
+        ...(e.todoId !== undefined ? { todoId: e.todoId } : {}),
+        createdAt: e.at,
+        tokens: prev?.tokens ?? 0,
+        cost: prev?.cost ?? 0,
+        ...(prev?.contextTokens !== undefined && { contextTokens: prev.contextTokens }),
+        ...(prev?.contextLimit !== undefined && { contextLimit: prev.contextLimit }),
+        ...(prev?.steering && { steering: prev.steering }),
+      }
+      return
+    }
+    case 'mission.root':
+      s.rootSessionId = e.sessionId
+      return
+    case 'mission.ended':
+      s.status = e.status
+      s.reason = e.reason
+      s.endedAt = e.at
+      return
+    case 'mission.base':
+      s.base = structuredClone(e.base)
+      return
+    case 'timeline': {
+      // Copy on write: snapshots share the timeline (its bulk), so a lane is replaced, never changed.
+      const at = s.timeline.findIndex((l) => l.sessionId === e.sessionId)
+      const prev = s.timeline[at]
+      const lane: TimelineLane = {
+        sessionId: e.sessionId,
+        spans: [...(prev?.spans ?? [])],
+        compactions: [...(prev?.compactions ?? []), ...(e.compactions ?? [])],
+      }
+      for (const span of entrySpans(e)) pushSpan(lane.spans, span)
+      s.timeline = at < 0 ? [...s.timeline, lane] : s.timeline.with(at, lane)
+      return
+    }
+    case 'mission.summary':
+      // Derived from the entries before it: nothing new for the state.
+      return
+    case 'steering.queued': {
+      const rec = s.sessions[e.sessionId]
+      if (!rec) return
+      rec.steering = withQueued(rec.steering ?? [], {
+        id: e.id,
+        text: e.text,
+        status: 'queued',
+        queuedAt: e.at,
+      })
+      return
+    }
+    case 'steering.delivered': {
+      const rec = s.sessions[e.sessionId]
+      if (rec?.steering)
+        rec.steering = withSettled(rec.steering, e.ids, { status: 'delivered', deliveredAt: e.at })
+      return
+    }
+    case 'steering.dropped': {
+      const rec = s.sessions[e.sessionId]
+      if (rec?.steering) rec.steering = withSettled(rec.steering, e.ids, { status: 'dropped', note: e.note })
+      return
+    }
+    default:
+      // Entries of a newer journal version: ignore what this version does not know.
+      return
+  }
+}
+
+/** Rebuilds a mission from its entries (pure: the entries are not modified). */
+export function replay(
+  entries: readonly JournalEntry[],
+  from: MissionSnapshot = emptySnapshot(),
+): MissionSnapshot {
+  const s = structuredClone(from)
+  for (const e of entries) apply(s, e)
+  return s
+}
