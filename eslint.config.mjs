@@ -19,7 +19,8 @@ const noHostImports = {
 }
 
 // The engine's rooms, lowest first. A room imports its own files, lower rooms and `../ports` (the
-// engine's boundary); the mission loop and its options at the top import any room.
+// engine's boundary); the mission's public face and its options at the top import any room, and
+// only the loop (the top room) imports the options.
 const ENGINE_ROOMS = [
   'util',
   'project',
@@ -30,6 +31,7 @@ const ENGINE_ROOMS = [
   'guards',
   'schedule',
   'turns',
+  'loop',
 ]
 const engineRoomRules = ENGINE_ROOMS.map((room, i) => ({
   files: [`src/engine/${room}/**`],
@@ -41,7 +43,11 @@ const engineRoomRules = ENGINE_ROOMS.map((room, i) => ({
         patterns: [
           ...hostPatterns,
           {
-            group: [...ENGINE_ROOMS.slice(i + 1).map((r) => `../${r}/*`), '../mission', '../mission-options'],
+            group: [
+              ...ENGINE_ROOMS.slice(i + 1).map((r) => `../${r}/*`),
+              '../mission',
+              ...(room === 'loop' ? [] : ['../mission-options']),
+            ],
             message: `src/engine/${room} imports only its own room, lower rooms (${ENGINE_ROOMS.slice(0, i).join(', ') || 'none'}) and ../ports.`,
           },
         ],

@@ -21,7 +21,17 @@ export type AgentRole = 'commander' | 'planner' | 'worker' | 'reviewer'
 export type AgentStatus = 'starting' | 'busy' | 'retry' | 'waiting' | 'idle' | 'done' | 'failed' | 'aborted'
 
 export type TodoStatus =
-  'pending' | 'ready' | 'running' | 'reported' | 'reviewing' | 'passed' | 'failed' | 'blocked' | 'cancelled'
+  | 'pending'
+  | 'ready'
+  | 'running'
+  | 'reported'
+  | 'reviewing'
+  | 'passed'
+  | 'failed'
+  | 'blocked'
+  /** Waiting out a provider error before it goes back to the queue. */
+  | 'waiting'
+  | 'cancelled'
 
 /** The longest steering message the host accepts (the engine's bound too). */
 export const STEER_MAX_CHARS = 4_000

@@ -20,7 +20,16 @@ export interface Act {
   steerAgent(sessionId: string, text: string): Promise<void>
 }
 
-const CANCELLABLE = new Set(['pending', 'ready', 'running', 'reported', 'reviewing', 'blocked', 'failed'])
+const CANCELLABLE = new Set([
+  'pending',
+  'ready',
+  'running',
+  'reported',
+  'reviewing',
+  'blocked',
+  'waiting',
+  'failed',
+])
 const RETRYABLE = new Set(['failed', 'cancelled'])
 const STEERABLE = new Set(['busy', 'retry', 'waiting'])
 

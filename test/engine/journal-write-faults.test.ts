@@ -28,7 +28,7 @@ describe('a journal write failing in a timer', () => {
     rateLimitedTurn(oc, worker)
     await flush()
     await flush()
-    expect(mission.state.todos[0]?.status).toBe('blocked') // waiting out the backoff
+    expect(mission.state.todos[0]?.status).toBe('waiting') // waiting out the backoff
     store.failing = /"type":"todo\.requeued"/
     clock.advance(1_000) // the backoff timer re-queues the todo: that write fails
     const final = await done

@@ -52,10 +52,10 @@ export class MissionBudgets {
     live.unjournaled.cost += added.costUsd
   }
 
-  /** A plan iteration ended; it made progress if a todo newly passed review during it. */
-  endIteration(progressed: boolean): void {
-    this.#tracker.recordRound(progressed)
-    this.#tracker.recordIteration()
+  /** The limits a new round spends (the loop counts rounds from the journal). */
+  roundLimits(): { maxIterations: number; stagnationRounds: number } {
+    const { maxIterations, stagnationRounds } = this.#tracker.limits
+    return { maxIterations, stagnationRounds }
   }
 
   /** The finite limits, as the mission publishes them. */

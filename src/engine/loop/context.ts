@@ -66,6 +66,8 @@ export class MissionContext {
   readonly repeat = new RepeatBreaker({ repeats: REPEATS })
   /** Mission tool calls already acted on (an event can come twice, and again after a reconcile). */
   readonly seenCalls = new Set<string>()
+  /** Results being acted on, by session: the turn's end waits for them. */
+  readonly deliveries = new Map<string, Promise<void>>()
   /** Aborted when the mission ends. */
   readonly abort = new AbortController()
   /** Aborted by dispose(): the host goes away, the mission is left to its journal. */
@@ -116,7 +118,11 @@ export class MissionContext {
       over: () => this.over,
       released: hooks.request,
     })
-    this.inbox = new PermissionInbox({ sessions: this.sessions, roster: this.roster, publish: () => this.publish() })
+    this.inbox = new PermissionInbox({
+      sessions: this.sessions,
+      roster: this.roster,
+      publish: () => this.publish(),
+    })
     this.cooling = new ProviderCooling({
       live: this.sessions.live,
       timers: this.timers,
@@ -152,7 +158,12 @@ export class MissionContext {
     })
     this.cutter = new TurnCutter({ enabled: this.o.endTurnOnResult, sessions: deps.sessions, logger })
     this.verbatim = new VerbatimTexts(deps.verbatim, logger)
-    this.steering = new Steering({ roster: this.roster, record: this.record, verbatim: this.verbatim, logger })
+    this.steering = new Steering({
+      roster: this.roster,
+      record: this.record,
+      verbatim: this.verbatim,
+      logger,
+    })
     this.baseline = new BaselineGate({
       record: this.record,
       workspace: deps.workspace,

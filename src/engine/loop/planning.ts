@@ -20,7 +20,11 @@ export async function plan(ctx: MissionContext, brief: string): Promise<void> {
 }
 
 /** A round ended short: the planner revises the plan, told which todos failed or how the check did. */
-export function replan(ctx: MissionContext, failure: CheckFailure | undefined, failed: string[]): Promise<void> {
+export function replan(
+  ctx: MissionContext,
+  failure: CheckFailure | undefined,
+  failed: string[],
+): Promise<void> {
   const brief = replanBrief(ctx.record.snap.iteration + 1, failure, failed, ctx.baseline.failure())
   return plan(ctx, brief)
 }

@@ -73,7 +73,11 @@ function afterCheck(snap: MissionSnapshot, facts: StepFacts, limits: RoundLimits
   if (!last || last.exitCode === 0)
     // Completed once the agents' closing model calls are in, so that its usage is whole.
     return facts.busy ? { do: 'wait' } : { do: 'end', status: 'completed' }
-  const failure: CheckFailure = { command: last.command, exitCode: last.exitCode, outputTail: last.outputTail }
+  const failure: CheckFailure = {
+    command: last.command,
+    exitCode: last.exitCode,
+    outputTail: last.outputTail,
+  }
   // Only an earlier round's run counts as "the round before": a resumed mission may run this round's again.
   const previous = snap.evidence.findLast((e) => e.command === last.command && e.iteration < snap.iteration)
   const baseline = snap.baseline?.command === last.command ? snap.baseline : undefined

@@ -11,7 +11,7 @@ import { excerpt } from '../util/excerpt'
 import { gaveUpReason } from '../guards/provider-cooling'
 import { nudgeBrief, steerBrief } from '../protocol/prompts'
 import { timelineEntry } from '../record/timeline'
-import { turnOutcome } from '../turns/turn-results'
+import { turnOutcome, type TurnOutcome } from '../turns/turn-results'
 import type { HostError } from '../ports'
 import type { MissionContext } from './context'
 
@@ -19,15 +19,23 @@ import type { MissionContext } from './context'
  * Acts on a mission tool result as soon as its call completes: the agent's closing model call still
  * runs in its own session, but the plan, the review or the dependents need not wait for it.
  */
-export async function deliverResult(ctx: MissionContext, live: Live, turn = live.turn): Promise<void> {
-  if (!turn || ctx.over) return
+export function deliverResult(ctx: MissionContext, live: Live, turn = live.turn): Promise<void> {
+  if (!turn || ctx.over) return Promise.resolve()
   const outcome = turnOutcome(turn)
-  if (!outcome || !deliver(turn)) return
+  if (!outcome || !deliver(turn)) return Promise.resolve()
+  // The turn's end waits for this: its session stays busy until the todo's fate is journaled whole.
+  const delivery = actOn(ctx, live, turn, outcome)
+  ctx.deliveries.set(live.sessionId, delivery)
+  return delivery
+}
+
+async function actOn(ctx: MissionContext, live: Live, turn: Turn, outcome: TurnOutcome): Promise<void> {
   ctx.cutter.resultIn(live)
   ctx.breaker.recordSuccess(outcome.role)
   if ('plan' in outcome) return acceptPlan(ctx, outcome.plan)
   await ctx.record.append(outcome.entry)
-  if (outcome.failure) await attemptFailed(ctx, turn.todoId ?? '', { kind: 'attempt', reason: outcome.failure })
+  if (outcome.failure)
+    await attemptFailed(ctx, turn.todoId ?? '', { kind: 'attempt', reason: outcome.failure })
   await progressed(ctx)
 }
 
@@ -45,7 +53,11 @@ export async function turnEnded(ctx: MissionContext, live: Live): Promise<void> 
   live.turn = undefined
   // The root is idle, so asks left in its tree are stale (abort does not cascade to children).
   ctx.inbox.dropTree(live.sessionId)
-  await deliverResult(ctx, live, turn) // a result whose completion event was missed (e.g. after a restart)
+  // A result whose completion event was missed (e.g. after a restart) is acted on now; one acted on
+  // already is waited for.
+  await deliverResult(ctx, live, turn)
+  await ctx.deliveries.get(live.sessionId)
+  ctx.deliveries.delete(live.sessionId)
   // Its usage and lane are journaled before anything else goes out to it.
   await ctx.record.flushUsage(live)
   for (const batch of ctx.timeline.take(live.sessionId))
@@ -65,15 +77,25 @@ export async function turnEnded(ctx: MissionContext, live: Live): Promise<void> 
       ctx.roster.patch(live.sessionId, { status: 'aborted', tool: undefined })
       return ctx.sessions.release(live)
     case 'rebrief':
-      ctx.deps.logger.info(`${live.role} ${live.sessionId} compacted before its result: sending its brief again`)
+      ctx.deps.logger.info(
+        `${live.role} ${live.sessionId} compacted before its result: sending its brief again`,
+      )
       return ctx.dispatcher.prompt(live, continueTurn(turn, 'rebrief'), turn.brief ?? '')
     case 'steer':
       ctx.deps.logger.info(`steering delivered to ${live.role} ${live.sessionId}`)
-      return ctx.dispatcher.prompt(live, continueTurn(turn, 'steer'), steerBrief(steered ?? '', verdict.tool, turn.todoId))
+      return ctx.dispatcher.prompt(
+        live,
+        continueTurn(turn, 'steer'),
+        steerBrief(steered ?? '', verdict.tool, turn.todoId),
+      )
     case 'nudge':
       ctx.roster.patch(live.sessionId, { status: 'idle' })
       // The session is still held, so nothing else was sent to it.
-      return ctx.dispatcher.prompt(live, continueTurn(turn, 'nudge'), nudgeBrief(verdict.tool, turn.todoId ?? ''))
+      return ctx.dispatcher.prompt(
+        live,
+        continueTurn(turn, 'nudge'),
+        nudgeBrief(verdict.tool, turn.todoId ?? ''),
+      )
   }
   ctx.roster.patch(live.sessionId, { status: 'idle' })
   ctx.sessions.release(live)

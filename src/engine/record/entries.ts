@@ -20,10 +20,16 @@ export type TodoStatus =
   | 'passed'
   | 'failed'
   | 'blocked'
+  /** A provider error (429, 5xx) is waited out before the todo goes back to the queue. */
+  | 'waiting'
   /** The user cancelled it: it does not progress (nor is re-planned) until the user retries it. */
   | 'cancelled'
 
-export const JOURNAL_VERSION = 1
+/**
+ * 2: waits, reviews asked again and refused plans have entries of their own, cancels say who, usage
+ * counts model calls. Journals of version 1 replay as they are (their counters start from zero).
+ */
+export const JOURNAL_VERSION = 2
 /** Bytes of command output kept as evidence. */
 export const OUTPUT_TAIL_BYTES = 4096
 
@@ -46,8 +52,14 @@ export type JournalEntry = { at: number } & (
   | { type: 'todo.reported'; todoId: string; status: ReportStatus; summary: string; filesChanged: string[] }
   | { type: 'todo.verdict'; todoId: string; verdict: Verdict; findings: string[] }
   | { type: 'todo.requeued'; todoId: string; reason: string }
-  /** The user cancelled the todo (its sessions were aborted). */
-  | { type: 'todo.cancelled'; todoId: string; reason: string }
+  /** The todo was cancelled (its sessions were aborted), by the user or by a policy; absent: the user. */
+  | { type: 'todo.cancelled'; todoId: string; reason: string; by?: 'user' | 'policy' }
+  /** A provider error is waited out: the todo goes back to the queue after `delayMs`. */
+  | { type: 'todo.waiting'; todoId: string; reason: string; delayMs: number }
+  /** A review ended without a verdict: the todo goes back to review (its work did not fail). */
+  | { type: 'todo.unreviewed'; todoId: string; reason: string }
+  /** The planner's turn ended without a valid plan, for these reasons: it plans again. */
+  | { type: 'plan.rejected'; reasons: string[] }
   /** The user sent a failed or cancelled todo back to the queue; its history stays. */
   | { type: 'todo.retried'; todoId: string }
   /** The todo used its attempts under the current plan revision: it stays failed until a plan reopens it. */
@@ -78,6 +90,8 @@ export type JournalEntry = { at: number } & (
       /** The agent's context at the flush, and its model's window: the context meter after a reload. */
       contextTokens?: number
       contextLimit?: number
+      /** Model calls answered in full since the last flush. */
+      calls?: number
     }
   | { type: 'session.created'; sessionId: string; role: Role; todoId?: string }
   /** The session the mission's agents are created under (never prompted): one entry per mission in OpenCode. */
@@ -173,6 +187,23 @@ export interface TodoRecord extends PlanTodo {
   retries?: number
   /** Why the todo failed for good under its plan revision (cleared when a plan reopens it). */
   failReason?: string
+  /** Who cancelled it (while cancelled). */
+  cancelledBy?: 'user' | 'policy'
+  /** While waiting: why, and until when (journal time). */
+  waitReason?: string
+  waitUntil?: number
+  /** What the todo spent of its allowance since a plan (re)opened it or the user retried it. */
+  revision: TodoRevision
+}
+
+/** A todo's counts under its current plan revision, which its attempt policy reads. */
+export interface TodoRevision {
+  /** Its attempts when the revision began: attempts beyond these are this revision's. */
+  attemptsBefore: number
+  /** Provider errors waited out. */
+  waits: number
+  /** Reviews in a row that ended without a verdict. */
+  unreviewed: number
 }
 
 export interface SessionRecord {
@@ -231,6 +262,14 @@ export interface MissionSnapshot {
   base?: WorkspaceBase
   /** One lane per root session that did something, with its journaled spans (capped like live). */
   timeline: TimelineLane[]
+  /** Plans refused since the last accepted one (each was a plan attempt). */
+  planRejections: number
+  /** Todos that had passed when the current round's plan was accepted. */
+  passedAtIteration: number
+  /** Rounds in a row, before the current one, in which no todo newly passed review. */
+  roundsWithoutProgress: number
+  /** Model calls answered in full, as journaled with the usage. */
+  modelCalls: number
 }
 
 /**

@@ -79,7 +79,10 @@ export const ENTRY_SHAPES = {
   }),
   'todo.verdict': shape({ todoId: str, verdict: oneOf('pass', 'fail'), findings: strings }),
   'todo.requeued': shape({ todoId: str, reason: str }),
-  'todo.cancelled': shape({ todoId: str, reason: str }),
+  'todo.cancelled': shape({ todoId: str, reason: str }, { by: oneOf('user', 'policy') }),
+  'todo.waiting': shape({ todoId: str, reason: str, delayMs: num }),
+  'todo.unreviewed': shape({ todoId: str, reason: str }),
+  'plan.rejected': shape({ reasons: strings }),
   'todo.retried': shape({ todoId: str }),
   'todo.failed': shape({ todoId: str, reason: str }),
   evidence: shape(
@@ -98,7 +101,10 @@ export const ENTRY_SHAPES = {
     { cwd: str, diagnosis: str },
   ),
   'check.continued': shape({}),
-  usage: shape({ sessionId: str, role, tokens: num, cost: num }, { contextTokens: num, contextLimit: num }),
+  usage: shape(
+    { sessionId: str, role, tokens: num, cost: num },
+    { contextTokens: num, contextLimit: num, calls: num },
+  ),
   'session.created': shape({ sessionId: str, role }, { todoId: str }),
   'mission.root': shape({ sessionId: str }),
   'mission.ended': shape({ status: endStatus, reason: str }),

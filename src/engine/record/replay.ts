@@ -2,7 +2,7 @@
 // entry it writes with the same `apply`, so a mission replayed after a restart equals the one that
 // was running.
 
-import type { JournalEntry, MissionSnapshot } from './entries'
+import type { JournalEntry, MissionSnapshot, TodoRecord, TodoRevision } from './entries'
 import { withQueued, withSettled } from './steering-receipts'
 import { entrySpans, pushSpan, type TimelineLane } from './timeline'
 
@@ -18,6 +18,20 @@ export const emptySnapshot = (): MissionSnapshot => ({
   tokens: 0,
   cost: 0,
   timeline: [],
+  planRejections: 0,
+  passedAtIteration: 0,
+  roundsWithoutProgress: 0,
+  modelCalls: 0,
+})
+
+const passedCount = (s: MissionSnapshot) =>
+  s.todoOrder.filter((id) => s.todos[id]?.status === 'passed').length
+
+/** A fresh allowance: the attempts made so far stay counted and shown, the bounds start again. */
+const freshRevision = (attempts: number): TodoRevision => ({
+  attemptsBefore: attempts,
+  waits: 0,
+  unreviewed: 0,
 })
 
 /**
@@ -46,7 +60,11 @@ export function apply(s: MissionSnapshot, e: JournalEntry): void {
       })
       return
     case 'plan.accepted':
+      // The round before ended here: it made progress if a todo newly passed review during it.
+      if (s.iteration > 0)
+        s.roundsWithoutProgress = passedCount(s) > s.passedAtIteration ? 0 : s.roundsWithoutProgress + 1
       s.iteration = Math.max(s.iteration, e.iteration)
+      s.planRejections = 0
       for (const t of e.todos) {
         const prev = s.todos[t.id]
         if (!prev) s.todoOrder.push(t.id)
@@ -66,8 +84,13 @@ export function apply(s: MissionSnapshot, e: JournalEntry): void {
           ...(prev?.retries !== undefined && { retries: prev.retries }),
           reviews: prev ? [...prev.reviews] : [],
           history: prev?.history ?? [],
+          revision: freshRevision(prev?.attempts ?? 0),
         }
       }
+      s.passedAtIteration = passedCount(s)
+      return
+    case 'plan.rejected':
+      s.planRejections++
       return
     case 'todo.dispatched': {
       const t = s.todos[e.todoId]
@@ -101,6 +124,7 @@ export function apply(s: MissionSnapshot, e: JournalEntry): void {
       const t = s.todos[e.todoId]
       if (!t || t.status === 'cancelled') return
       t.status = e.verdict === 'pass' ? 'passed' : 'failed'
+      t.revision.unreviewed = 0
       t.verdict = e.verdict
       t.findings = [...e.findings]
       t.reviews.push({ attempt: t.attempts, verdict: e.verdict, findings: [...e.findings] })
@@ -113,8 +137,25 @@ export function apply(s: MissionSnapshot, e: JournalEntry): void {
       if (!t || t.status === 'cancelled') return
       t.status = 'pending'
       t.requeueReason = e.reason
+      clearWait(t)
       const last = t.history.at(-1)
       if (last) last.requeued = e.reason
+      return
+    }
+    case 'todo.waiting': {
+      const t = s.todos[e.todoId]
+      if (!t || t.status === 'cancelled') return
+      t.status = 'waiting'
+      t.revision.waits++
+      t.waitReason = e.reason
+      t.waitUntil = e.at + e.delayMs
+      return
+    }
+    case 'todo.unreviewed': {
+      const t = s.todos[e.todoId]
+      if (!t || t.status === 'cancelled') return
+      t.status = 'reported'
+      t.revision.unreviewed++
       return
     }
     case 'todo.cancelled': {
@@ -122,6 +163,8 @@ export function apply(s: MissionSnapshot, e: JournalEntry): void {
       if (!t) return
       t.status = 'cancelled'
       t.cancelReason = e.reason
+      t.cancelledBy = e.by ?? 'user'
+      clearWait(t)
       return
     }
     case 'todo.retried': {
@@ -130,8 +173,10 @@ export function apply(s: MissionSnapshot, e: JournalEntry): void {
       t.status = 'pending'
       t.retries = (t.retries ?? 0) + 1
       delete t.cancelReason
+      delete t.cancelledBy
       t.requeueReason = 'retried by the user'
       delete t.failReason
+      t.revision = freshRevision(t.attempts)
       return
     }
     case 'todo.failed': {
@@ -175,6 +220,7 @@ export function apply(s: MissionSnapshot, e: JournalEntry): void {
       if (e.contextLimit !== undefined) rec.contextLimit = e.contextLimit
       s.tokens += e.tokens
       s.cost += e.cost
+      s.modelCalls += e.calls ?? 0
       return
     }
     case 'session.created': {
@@ -255,4 +301,9 @@ export function replay(
   const s = structuredClone(from)
   for (const e of entries) apply(s, e)
   return s
+}
+
+function clearWait(t: TodoRecord): void {
+  delete t.waitReason
+  delete t.waitUntil
 }

@@ -50,6 +50,11 @@ export function todoFate(todo: TodoRecord, lookup: Lookup): TodoFate {
     }
     case 'blocked':
       return { status: 'blocked', ...(todo.summary && { reason: todo.summary }) }
+    case 'waiting':
+      return {
+        status: 'waiting',
+        ...(todo.waitReason && { reason: `waiting for the provider: ${todo.waitReason}` }),
+      }
     case 'cancelled':
       return { status: 'cancelled', reason: todo.cancelReason ?? 'cancelled by the user' }
     default:

@@ -16,9 +16,7 @@ export type TurnState =
 
 /** What the agent delivered so far through its mission tool: the turn's result, once valid. */
 export type TurnResult =
-  | { readonly plan: PlanArgs }
-  | { readonly report: ReportArgs }
-  | { readonly verdict: VerdictArgs }
+  { readonly plan: PlanArgs } | { readonly report: ReportArgs } | { readonly verdict: VerdictArgs }
 
 export interface Turn {
   readonly kind: TurnKind

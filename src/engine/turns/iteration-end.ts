@@ -40,7 +40,7 @@ export function iterationStep(
 ): IterationStep {
   if (todos.every((t) => t?.status === 'passed')) return { next: 'check' }
   if (now.busy || now.waiting) return { next: 'wait' }
-  const inFlight = todos.some((t) => t && ['running', 'reported', 'reviewing'].includes(t.status))
+  const inFlight = todos.some((t) => t && ['running', 'reported', 'reviewing', 'waiting'].includes(t.status))
   if (inFlight) return { next: 'wait' }
   const byId = new Map(todos.flatMap((t) => (t ? [[t.id, t] as const] : [])))
   const lookup = (id: string) => byId.get(id)

@@ -4,14 +4,7 @@
 // what a delivered result does to the mission.
 
 import type { JournalEntryInput } from '../record/entries'
-import {
-  addRefusal,
-  cutReason,
-  openTurn,
-  setPlanErrors,
-  setResult,
-  type Turn,
-} from '../sessions/turn'
+import { addRefusal, cutReason, openTurn, setPlanErrors, setResult, type Turn } from '../sessions/turn'
 import { excerpt } from '../util/excerpt'
 import {
   checkPlan,
@@ -42,7 +35,8 @@ export function captureResult(
     else setPlanErrors(turn, checked.errors)
   } else if (tool === TOOL_REPORT && turn.kind === 'work') {
     const checked = checkReport(input, knownIds)
-    if (checked.ok && checked.value.todoId === turn.todoId) setResult(turn, { report: checked.value }, messageId)
+    if (checked.ok && checked.value.todoId === turn.todoId)
+      setResult(turn, { report: checked.value }, messageId)
   } else if (tool === TOOL_VERDICT && turn.kind === 'review') {
     const checked = checkVerdict(input, knownIds)
     if (checked.ok && checked.value.todoId === turn.todoId)
