@@ -4,6 +4,7 @@
 // journal records it.
 
 import { BudgetTracker, type BudgetExceeded, type BudgetLimits } from './budgets'
+import { meteredLimits } from '../../shared/budget-meters'
 import type { MissionSnapshot } from '../record/journal'
 import type { BudgetView } from '../record/mission-state'
 import type { Live } from '../sessions/live-session'
@@ -60,12 +61,7 @@ export class MissionBudgets {
 
   /** The finite limits, as the mission publishes them. */
   view(): BudgetView {
-    const l = this.#tracker.limits
-    return {
-      ...(Number.isFinite(l.maxTokens) && { maxTokens: l.maxTokens }),
-      ...(Number.isFinite(l.maxCostUsd) && { maxCostUsd: l.maxCostUsd }),
-      ...(Number.isFinite(l.maxWallMs) && { maxWallMs: l.maxWallMs }),
-    }
+    return meteredLimits(this.#tracker.limits)
   }
 
   exceeded(): BudgetExceeded | undefined {

@@ -1,3 +1,4 @@
+import type { MeteredLimits } from '../../shared/budget-kinds'
 import type { Role, WorkspaceBase } from '../ports'
 import type { BaselineClass } from '../project/check-baseline'
 import type { AttemptRecord, BaselineComparison, TodoStatus } from './journal'
@@ -231,10 +232,6 @@ export interface MissionState {
   timeline: TimelineLane[]
 }
 
-export interface BudgetView {
-  maxTokens?: number
-  maxCostUsd?: number
-  maxWallMs?: number
-}
+export type BudgetView = MeteredLimits
 
 export const isTerminal = (phase: MissionPhase) => TERMINAL_PHASES.has(phase)
