@@ -232,6 +232,7 @@ export interface MissionState {
   timeline: TimelineLane[]
 }
 
+/** The finite limits of the budget table's metered kinds (an absent one is unlimited). */
 export type BudgetView = MeteredLimits
 
 export const isTerminal = (phase: MissionPhase) => TERMINAL_PHASES.has(phase)
