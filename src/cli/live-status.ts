@@ -5,6 +5,8 @@ import {
   type TodoState,
 } from '../engine/record/mission-state'
 import type { BudgetLimits } from '../engine/guards/budgets'
+import { METERED_KINDS, type MeteredKind } from '../shared/budget-kinds'
+import { METER_USE } from '../shared/budget-meters'
 import { waitingText } from '../shared/waiting'
 
 // The CLI's progress on a terminal: one status block (phase, n/m, the running agents with their todo
@@ -150,9 +152,11 @@ export function statusBlock(s: MissionState, budgets: BudgetLimits | undefined, 
   const head = [
     `${s.phase}${s.paused ? ' (paused)' : ''}${s.iteration > 1 ? ` · round ${s.iteration}` : ''}`,
     ...(s.todos.length ? [`${passed}/${s.todos.length} todos`] : []),
-    `${formatTokens(s.tokens)}${budgets?.maxTokens ? `/${formatTokens(budgets.maxTokens)}` : ''} tokens`,
-    `$${s.cost.toFixed(2)}${budgets?.maxCostUsd ? `/$${budgets.maxCostUsd.toFixed(2)}` : ''}`,
-    `${formatMinutes((s.endedAt ?? now) - s.startedAt)}${budgets?.maxWallMs ? `/${formatMinutes(budgets.maxWallMs)}` : ''}`,
+    ...METERED_KINDS.map((k) => {
+      const { fmt, suffix } = STATUS_UNITS[k.unit]
+      const limit = budgets?.[k.option]
+      return `${fmt(METER_USE[k.reason](s, now))}${limit ? `/${fmt(limit)}` : ''}${suffix}`
+    }),
   ].join(' · ')
   const agents = s.agents.filter((a) => RUNNING_AGENTS.has(a.status)).map((a) => `  ${agentLine(a, now)}`)
   return [head, ...agents]
@@ -171,6 +175,18 @@ function agentLine(a: AgentState, now: number): string {
             ? 'starting'
             : 'thinking'
   return `${a.role}${what} · ${doing}`
+}
+
+/** How the status line shows each metered unit: `52k/200k tokens · $1.50/$5.00 · 1:30/60:00`. */
+const STATUS_UNITS: { readonly [U in MeteredKind['unit']]: StatusUnit } = {
+  tokens: { fmt: (n) => formatTokens(n), suffix: ' tokens' },
+  usd: { fmt: (n) => `$${n.toFixed(2)}`, suffix: '' },
+  ms: { fmt: (n) => formatMinutes(n), suffix: '' },
+}
+
+interface StatusUnit {
+  fmt: (n: number) => string
+  suffix: string
 }
 
 const formatTokens = (n: number) => (n >= 10_000 ? `${Math.round(n / 1000)}k` : String(n))

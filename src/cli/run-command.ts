@@ -25,6 +25,7 @@ import type { SchedulerCaps } from '../engine/schedule/scheduler'
 import { serverUrlProblem } from '../engine/preflight/server-url'
 import { resolveOpencodeBinary } from '../opencode/binary'
 import { checkOpencodeBinary } from '../opencode/binary-version'
+import type { BudgetFlag } from '../shared/budget-kinds'
 import { PACKAGE_NAME } from '../shared/constants'
 import { createClient } from '../opencode/client'
 import { Supervisor } from '../opencode/supervisor'
@@ -35,6 +36,8 @@ import { NodeWorkspace } from '../node/workspace'
 import type { InterruptedMission } from '../node/interrupted-missions'
 import { ProjectLock, ProjectLockedError } from '../node/project-lock'
 import { orchestratorFolder } from '../plugin/orchestrator-folder'
+import { BUDGET_FLAG_OPTIONS, BUDGET_HELP, BUDGET_USAGE, parseBudgetFlags } from './budget-flags'
+import { positiveInt } from './flag-numbers'
 import { findResumable } from './resume-target'
 import { ProcessRegistry } from '../node/process-registry'
 import { folderProblem } from './folder-problem'
@@ -50,7 +53,7 @@ import { answerStuck, terminalAsk } from './stuck-prompt'
 const USAGE = `usage: orchestrator run --goal "<text>" [--dir D] [--server-url URL [--password-file F | --password P]]
        [--opencode-config FILE] [--model role=provider/model]... [--concurrency N]
        [--check "<cmd>" | --no-check] [--if-check-fails ask|continue|stop] [--cap role:worker=N | provider:ID=N | model:PROVIDER/MODEL=N]...
-       [--max-iterations N] [--max-tokens N] [--max-cost USD] [--max-minutes N] [--opencode PATH]
+       ${BUDGET_USAGE} [--opencode PATH]
        [--json] [--demo]
        orchestrator run --resume [<mission id>] [--dir D] [--server-url URL [--password-file F | --password P]] [--json]`
 
@@ -76,7 +79,7 @@ Ctrl-C stops the mission; SIGTERM or a closed terminal (SIGHUP) interrupts it: -
   --check "<cmd>"          the check command (default: detected from the project); --no-check: none
   --if-check-fails X       when the check cannot run before any change (the project is not set up):
                            ask (the default on a terminal), stop (the default otherwise) or continue
-  --max-iterations N, --max-tokens N, --max-cost USD, --max-minutes N   budgets
+  ${BUDGET_HELP}   budgets
   --json                   print the final report as JSON on stdout
   --verbose                info log lines on stderr too (warnings and errors always show)`
 
@@ -103,10 +106,7 @@ export async function runCommand(argv: string[], rawIo: CliIo): Promise<number> 
         check: { type: 'string' },
         'no-check': { type: 'boolean', default: false },
         'if-check-fails': { type: 'string' },
-        'max-iterations': { type: 'string' },
-        'max-tokens': { type: 'string' },
-        'max-cost': { type: 'string' },
-        'max-minutes': { type: 'string' },
+        ...BUDGET_FLAG_OPTIONS,
         json: { type: 'boolean', default: false },
         demo: { type: 'boolean', default: false },
         verbose: { type: 'boolean', default: false },
@@ -422,36 +422,19 @@ function serverPassword(
   return password
 }
 
-function positiveInt(name: string, raw: string | undefined): number | undefined {
-  if (raw === undefined) return undefined
-  const n = Number(raw)
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a whole number >= 1, got "${raw}"`)
-  return n
-}
-
-function dollars(name: string, raw: string | undefined): number | undefined {
-  if (raw === undefined) return undefined
-  const n = Number(raw.trim().replace(/^\$/, ''))
-  if (!raw.trim() || !Number.isFinite(n) || n <= 0)
-    throw new Error(`--${name} must be an amount of US dollars > 0 (e.g. 2.50), got "${raw}"`)
-  return n
-}
-
 const models = (t: Pick<MissionOptions, 'models'>) => (t.models ? { models: t.models } : {})
 
 /** The mission options the command line can set, checked with messages that name the flag. */
-function parseTuning(args: {
-  model?: string[]
-  concurrency?: string
-  cap?: string[]
-  check?: string
-  'no-check'?: boolean
-  'if-check-fails'?: string
-  'max-iterations'?: string
-  'max-tokens'?: string
-  'max-cost'?: string
-  'max-minutes'?: string
-}): Pick<MissionOptions, 'models' | 'caps' | 'check' | 'budgets' | 'ifCheckFails'> {
+function parseTuning(
+  args: {
+    model?: string[]
+    concurrency?: string
+    cap?: string[]
+    check?: string
+    'no-check'?: boolean
+    'if-check-fails'?: string
+  } & { [F in BudgetFlag]?: string },
+): Pick<MissionOptions, 'models' | 'caps' | 'check' | 'budgets' | 'ifCheckFails'> {
   const models: NonNullable<MissionOptions['models']> = {}
   for (const spec of args.model ?? []) {
     const m = /^(\w+)=(.*)$/.exec(spec)
@@ -471,10 +454,7 @@ function parseTuning(args: {
   if (ifCheckFails !== undefined && !(IF_CHECK_FAILS as readonly string[]).includes(ifCheckFails))
     throw new Error(`--if-check-fails must be one of ${IF_CHECK_FAILS.join(', ')}, got "${ifCheckFails}"`)
   const concurrency = positiveInt('concurrency', args.concurrency)
-  const maxIterations = positiveInt('max-iterations', args['max-iterations'])
-  const maxTokens = positiveInt('max-tokens', args['max-tokens'])
-  const maxMinutes = positiveInt('max-minutes', args['max-minutes'])
-  const maxCostUsd = dollars('max-cost', args['max-cost'])
+  const budgets = parseBudgetFlags(args)
   let caps: SchedulerCaps = { total: concurrency ?? MISSION_DEFAULTS.caps.total }
   for (const spec of args.cap ?? []) caps = withCapSpec(caps, spec)
   return {
@@ -483,12 +463,7 @@ function parseTuning(args: {
     ...(args.check !== undefined && { check: args.check }),
     ...(args['no-check'] && { check: false as const }),
     ...(ifCheckFails !== undefined && { ifCheckFails: ifCheckFails as IfCheckFails }),
-    budgets: {
-      ...(maxIterations !== undefined && { maxIterations }),
-      ...(maxTokens !== undefined && { maxTokens }),
-      ...(maxCostUsd !== undefined && { maxCostUsd }),
-      ...(maxMinutes !== undefined && { maxWallMs: maxMinutes * 60_000 }),
-    },
+    budgets,
   }
 }
 

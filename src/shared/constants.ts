@@ -1,5 +1,7 @@
 // Ids that tests and users rely on (product.md): one place for all of them.
 
+import type { BudgetSettingKey } from './budget-kinds'
+
 /** The npm package (the `orchestrator` CLI) and the extension's name; `opencode-orchestrator` is the
  * unrelated original plugin on npm. */
 export const PACKAGE_NAME = 'opencode-orchestrator-vscode'
@@ -54,8 +56,8 @@ export const ContextKeys = {
   missionPaused: 'orchestrator.missionPaused',
 } as const
 
-/** Settings under `orchestrator.*`, with the type each one holds. */
-export interface Config {
+/** Settings under `orchestrator.*`, with the type each one holds; the budgets' are in the budget table. */
+export interface Config extends BudgetSettings {
   opencodePath: string
   serverUrl: string
   checkCommand: string
@@ -64,17 +66,14 @@ export interface Config {
   maxConcurrency: number
   /** Caps beyond the total, e.g. `{ "role:reviewer": 1, "provider:anthropic": 2 }`. */
   concurrencyLimits: Record<string, number>
-  maxIterations: number
-  maxMinutes: number
   /** `provider/model` per role; unset roles use the server's model. */
   models: Partial<Record<'planner' | 'worker' | 'reviewer', string>>
-  /** 0: no token budget. */
-  maxTokens: number
-  /** 0: no cost budget. */
-  maxCostUsd: number
   opencodeSnapshots: boolean
   /** Which toasts to show: `all`, only those that need the user (`needsYou`), or `none`. */
   notifications: 'all' | 'needsYou' | 'none'
 }
+
+/** The budget settings (see the budget table for what 0 means): numbers. */
+type BudgetSettings = { [K in BudgetSettingKey]: number }
 
 export const STATUS_BAR_ID = 'orchestrator.status'

@@ -2,6 +2,7 @@
 // it passes isWebviewToHost before routing. Bump PROTOCOL_VERSION on any incompatible change.
 // Plain data only: these types cross postMessage (structured clone), so no functions, no classes.
 
+import type { MeteredLimits } from './budget-kinds'
 import type { MissionDelta } from './mission-delta'
 
 /**
@@ -117,11 +118,7 @@ export interface TimelineLaneView {
 export const TIMELINE_VIEW_SPANS = 32
 
 /** The mission's finite budget limits; an absent one is unlimited. */
-export interface BudgetsView {
-  maxTokens?: number
-  maxCostUsd?: number
-  maxWallMs?: number
-}
+export type BudgetsView = MeteredLimits
 
 /** An agent whose part in its todo is over, folded into the todo's row: enough for one compact line. */
 export interface FoldedAgentView {

@@ -3,6 +3,7 @@ import { withCap } from '../engine/schedule/caps'
 import { IF_CHECK_FAILS, type MissionOptions } from '../engine/mission-options'
 import { parseRoleModels } from '../engine/preflight/role-models'
 import type { SchedulerCaps } from '../engine/schedule/scheduler'
+import { SETTING_BUDGET_KINDS, type BudgetLimits } from '../shared/budget-kinds'
 import type { Config } from '../shared/constants'
 import { choiceSetting, numberSetting } from './setting-checks'
 
@@ -20,7 +21,8 @@ export function missionSettings(): Pick<
   'check' | 'ifCheckFails' | 'caps' | 'budgets' | 'models'
 > {
   const check = getConfig('checkCommand').trim()
-  let caps: SchedulerCaps = { total: whole('maxConcurrency') }
+  const total = numberSetting('maxConcurrency', getConfig('maxConcurrency'), { integer: true, min: 1 })
+  let caps: SchedulerCaps = { total }
   for (const [key, limit] of Object.entries(getConfig('concurrencyLimits') ?? {})) {
     try {
       caps = withCap(caps, key, limit)
@@ -28,8 +30,7 @@ export function missionSettings(): Pick<
       throw new Error(`Setting orchestrator.concurrencyLimits: ${(err as Error).message}`)
     }
   }
-  const maxTokens = budget('maxTokens')
-  const maxCostUsd = budget('maxCostUsd')
+  const budgets = settingBudgets()
   const models = parseRoleModels(getConfig('models'), 'Setting orchestrator.models')
   return {
     ...(check && { check: check.toLowerCase() === NO_CHECK_SETTING ? (false as const) : check }),
@@ -37,19 +38,22 @@ export function missionSettings(): Pick<
     ifCheckFails: choiceSetting('ifCheckFails', getConfig('ifCheckFails'), IF_CHECK_FAILS, 'ask'),
     caps,
     ...(Object.keys(models).length && { models }),
-    budgets: {
-      maxIterations: whole('maxIterations'),
-      maxWallMs: whole('maxMinutes') * 60_000,
-      ...(maxTokens && { maxTokens }),
-      ...(maxCostUsd && { maxCostUsd }),
-    },
+    budgets,
   }
 }
 
-const whole = (key: 'maxConcurrency' | 'maxIterations' | 'maxMinutes') =>
-  numberSetting(key, getConfig(key), { integer: true, min: 1 })
-
-function budget(key: 'maxTokens' | 'maxCostUsd'): number | undefined {
-  const v = numberSetting(key, getConfig(key) ?? 0, { integer: false, min: 0, note: '0: no budget' })
-  return v > 0 ? v : undefined
+/** The limits of the budget table's kinds that have a setting, in the engine's units. */
+function settingBudgets(): BudgetLimits {
+  const limits: BudgetLimits = {}
+  for (const { option, setting } of SETTING_BUDGET_KINDS) {
+    const v = setting.zeroIsNone
+      ? numberSetting(setting.key, getConfig(setting.key) ?? 0, {
+          integer: false,
+          min: 0,
+          note: '0: no budget',
+        })
+      : numberSetting(setting.key, getConfig(setting.key), { integer: true, min: 1 })
+    if (v > 0) limits[option] = v * setting.scale
+  }
+  return limits
 }

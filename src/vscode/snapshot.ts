@@ -24,6 +24,7 @@ import {
   type TimelineSpanView,
   type TodoView,
 } from '../shared/protocol'
+import { meteredLimits } from '../shared/budget-meters'
 import { sameItems } from '../shared/same-items'
 import { scrubSecrets } from '../engine/util/scrub-secrets'
 import { foldAgents } from './agent-folding'
@@ -57,11 +58,7 @@ export function toMissionView(m: MissionState, folder?: string): MissionView {
     inbox: cached(views.inbox, m.inbox, (ps) => ps.map(toPermissionView)),
     ...(m.needsYou && { needsYou: toNeedsYouView(m.needsYou) }),
     ...(m.checks.length > 0 && { checks: cached(views.checks, m.checks, toCheckViews) }),
-    budgets: cached(views.budgets, m.budgets, (b) => ({
-      ...(b.maxTokens !== undefined && { maxTokens: b.maxTokens }),
-      ...(b.maxCostUsd !== undefined && { maxCostUsd: b.maxCostUsd }),
-      ...(b.maxWallMs !== undefined && { maxWallMs: b.maxWallMs }),
-    })),
+    budgets: cached(views.budgets, m.budgets, meteredLimits),
     timeline: m.timeline.map((l) => cached(views.lane, l, (lane) => toLaneView(lane, m.agents))),
   }
 }

@@ -1,36 +1,52 @@
-// Mission budgets: iterations, tokens, cost, wall time and stagnation. The tracker only counts and
-// answers `exceeded()`; the mission loop asks at its decision points and ends the mission with the reason.
+// Mission budgets, the kinds of src/shared/budget-kinds.ts. The tracker only counts and answers
+// `exceeded()`, measuring each kind on its counters; the mission loop asks at its decision points and
+// ends the mission with the reason.
 
+import { BUDGET_KINDS, type BudgetLimits, type BudgetReason } from '../../shared/budget-kinds'
 import type { Clock } from '../ports'
 
-export interface BudgetLimits {
-  /** Mission iterations (plan → work → check) that may start. Default: 5. */
-  maxIterations?: number
-  /** Tokens (all agents, all kinds) after which the mission stops. Default: Infinity. */
-  maxTokens?: number
-  /** Cost in USD after which the mission stops. Default: Infinity. */
-  maxCostUsd?: number
-  /** Wall time in milliseconds after which the mission stops. Default: 3600000 (one hour). */
-  maxWallMs?: number
-  /** Rounds in a row with no todo newly passing review that count as stagnation. Default: 3. */
-  stagnationRounds?: number
-}
-
-export type BudgetReason = 'iterations' | 'tokens' | 'cost' | 'time' | 'stagnation'
+export type { BudgetLimits, BudgetReason } from '../../shared/budget-kinds'
 
 export interface BudgetExceeded {
   reason: BudgetReason
   message: string
 }
 
-export interface BudgetUsage {
+/** The tracker's counters, which the budgets are measured on. */
+export interface BudgetAmounts {
   iterations: number
   tokens: number
   costUsd: number
   elapsedMs: number
   roundsWithoutProgress: number
+}
+
+export interface BudgetUsage extends BudgetAmounts {
   /** Usage per agent key (a session id or a role, as the caller records it). */
   perAgent: Record<string, { tokens: number; costUsd: number }>
+}
+
+/** Each kind's measure, compared with its limit: one per row of BUDGET_KINDS. */
+const MEASURES: { readonly [R in BudgetReason]: (a: BudgetAmounts) => number } = {
+  iterations: (a) => a.iterations,
+  tokens: (a) => a.tokens,
+  cost: (a) => a.costUsd,
+  time: (a) => a.elapsedMs,
+  stagnation: (a) => a.roundsWithoutProgress,
+}
+
+/** The first budget the amounts spend, in the order of BUDGET_KINDS; else undefined. */
+export function budgetSpent(
+  limits: Required<BudgetLimits>,
+  amounts: BudgetAmounts,
+): BudgetExceeded | undefined {
+  for (const k of BUDGET_KINDS) {
+    const used = MEASURES[k.reason](amounts)
+    const limit = limits[k.option]
+    if (k.spent === 'pastLimit' ? used > limit : used >= limit)
+      return { reason: k.reason, message: k.message(used, limit) }
+  }
+  return undefined
 }
 
 export interface BudgetTrackerOptions extends BudgetLimits {
@@ -61,18 +77,11 @@ export class BudgetTracker {
   readonly #perMessage = new Map<string, { tokens: number; costUsd: number }>()
 
   constructor(options: BudgetTrackerOptions) {
-    const limits: Required<BudgetLimits> = {
-      maxIterations: options.maxIterations ?? 5,
-      maxTokens: options.maxTokens ?? Infinity,
-      maxCostUsd: options.maxCostUsd ?? Infinity,
-      maxWallMs: options.maxWallMs ?? 3_600_000,
-      stagnationRounds: options.stagnationRounds ?? 3,
+    const limits = {} as Required<BudgetLimits>
+    for (const k of BUDGET_KINDS) {
+      limits[k.option] = options[k.option] ?? k.default
+      expectLimit(k.option, limits[k.option], k.integer, k.min)
     }
-    expectLimit('maxIterations', limits.maxIterations, true, 1)
-    expectLimit('maxTokens', limits.maxTokens, false, 0)
-    expectLimit('maxCostUsd', limits.maxCostUsd, false, 0)
-    expectLimit('maxWallMs', limits.maxWallMs, false, 0)
-    expectLimit('stagnationRounds', limits.stagnationRounds, true, 1)
     this.#clock = options.clock
     this.#limits = limits
     this.#startedAt = options.startedAt ?? options.clock.now()
@@ -127,37 +136,28 @@ export class BudgetTracker {
     return Math.max(0, this.#limits.maxWallMs - (this.#clock.now() - this.#startedAt))
   }
 
-  /** The first budget spent, in the order iterations, tokens, cost, time, stagnation; else undefined. */
-  exceeded(): BudgetExceeded | undefined {
-    const l = this.#limits
-    if (this.#iterations > l.maxIterations)
-      return { reason: 'iterations', message: `iteration budget spent: ${l.maxIterations} iterations` }
-    if (this.#tokens >= l.maxTokens)
-      return { reason: 'tokens', message: `token budget spent: ${this.#tokens} of ${l.maxTokens} tokens` }
-    if (this.#cost >= l.maxCostUsd)
-      return {
-        reason: 'cost',
-        message: `cost budget spent: $${this.#cost.toFixed(4)} of $${l.maxCostUsd.toFixed(2)}`,
-      }
-    const elapsed = this.#clock.now() - this.#startedAt
-    if (elapsed >= l.maxWallMs)
-      return {
-        reason: 'time',
-        message: `time budget spent: ${Math.round(elapsed / 1000)} s of ${l.maxWallMs / 1000} s`,
-      }
-    if (this.#stale >= l.stagnationRounds)
-      return { reason: 'stagnation', message: `no todo passed review in ${this.#stale} rounds in a row` }
-    return undefined
+  /**
+   * The first budget spent, in the order of BUDGET_KINDS; else undefined. `rounds` replaces the
+   * tracker's own round counters (a mission counts its rounds from its journal).
+   */
+  exceeded(rounds?: Pick<BudgetAmounts, 'iterations' | 'roundsWithoutProgress'>): BudgetExceeded | undefined {
+    return budgetSpent(this.#limits, { ...this.#amounts(), ...rounds })
   }
 
   usage(): BudgetUsage {
+    return {
+      ...this.#amounts(),
+      perAgent: Object.fromEntries([...this.#perAgent].map(([k, v]) => [k, { ...v }])),
+    }
+  }
+
+  #amounts(): BudgetAmounts {
     return {
       iterations: this.#iterations,
       tokens: this.#tokens,
       costUsd: this.#cost,
       elapsedMs: this.#clock.now() - this.#startedAt,
       roundsWithoutProgress: this.#stale,
-      perAgent: Object.fromEntries([...this.#perAgent].map(([k, v]) => [k, { ...v }])),
     }
   }
 }

@@ -3,7 +3,8 @@
 // the usage of assistant messages counted once each, the increase also kept on the session until the
 // journal records it.
 
-import { BudgetTracker, type BudgetExceeded, type BudgetLimits } from './budgets'
+import { BudgetTracker, type BudgetAmounts, type BudgetExceeded, type BudgetLimits } from './budgets'
+import { meteredLimits } from '../../shared/budget-meters'
 import type { MissionSnapshot } from '../record/entries'
 import type { BudgetView } from '../record/mission-state'
 import type { Live } from '../sessions/live-session'
@@ -35,8 +36,6 @@ export class MissionBudgets {
     })
     for (const rec of Object.values(snap.sessions))
       this.#tracker.recordUsage(rec.sessionId, { tokens: rec.tokens, costUsd: rec.cost })
-    // The iteration under way (the first, for a new mission) has started too.
-    for (let i = 0; i < Math.max(1, snap.iteration); i++) this.#tracker.recordIteration()
     const remaining = this.#tracker.remainingMs()
     if (Number.isFinite(remaining)) this.d.timers.startWall(Math.max(0, remaining), this.d.onWallTime)
   }
@@ -52,23 +51,22 @@ export class MissionBudgets {
     live.unjournaled.cost += added.costUsd
   }
 
-  /** The limits a new round spends (the loop counts rounds from the journal). */
-  roundLimits(): { maxIterations: number; stagnationRounds: number } {
-    const { maxIterations, stagnationRounds } = this.#tracker.limits
-    return { maxIterations, stagnationRounds }
+  get limits(): Readonly<Required<BudgetLimits>> {
+    return this.#tracker.limits
+  }
+
+  /** What the mission used so far; its rounds are counted from the journal (loop/step.ts). */
+  amounts(): BudgetAmounts {
+    return this.#tracker.usage()
   }
 
   /** The finite limits, as the mission publishes them. */
   view(): BudgetView {
-    const l = this.#tracker.limits
-    return {
-      ...(Number.isFinite(l.maxTokens) && { maxTokens: l.maxTokens }),
-      ...(Number.isFinite(l.maxCostUsd) && { maxCostUsd: l.maxCostUsd }),
-      ...(Number.isFinite(l.maxWallMs) && { maxWallMs: l.maxWallMs }),
-    }
+    return meteredLimits(this.#tracker.limits)
   }
 
-  exceeded(): BudgetExceeded | undefined {
-    return this.#tracker.exceeded()
+  /** The first budget spent by the rounds the journal counts and the usage so far. */
+  exceeded(rounds: Pick<BudgetAmounts, 'iterations' | 'roundsWithoutProgress'>): BudgetExceeded | undefined {
+    return this.#tracker.exceeded(rounds)
   }
 }

@@ -62,8 +62,9 @@ const HANDLERS: { [T in SessionEvent['type']]?: Handler<T> } = {
       ctx.cutter.messageCompleted(live, e.messageId)
     }
     ctx.budgets.recordUsage(live, e)
-    // A budget the usage spent ends the mission at the loop's next step.
-    if (ctx.budgets.exceeded()) ctx.hooks.request()
+    // A budget this spent ends the mission at the loop's next step.
+    const { iteration, roundsWithoutProgress } = ctx.record.snap
+    if (ctx.budgets.exceeded({ iterations: iteration, roundsWithoutProgress })) ctx.hooks.request()
   },
   'part.tool': (ctx, live, e) => {
     const turn = live.turn

@@ -23,10 +23,10 @@ export async function runStep(ctx: MissionContext): Promise<void> {
     startable: assignments.length > 0,
     dispatching: ctx.dispatcher.dispatching,
     waiting: ctx.timers.waiting,
-    spent: ctx.budgets.exceeded(),
+    usage: ctx.budgets.amounts(),
     check: { command: command ? scrubSecrets(command) : null, run: ctx.checkRun },
   }
-  const step = nextStep(ctx.record.snap, facts, ctx.budgets.roundLimits())
+  const step = nextStep(ctx.record.snap, facts, ctx.budgets.limits)
   switch (step.do) {
     case 'end':
       return ctx.hooks.end(step.status, step.reason)

@@ -3,7 +3,7 @@
 // mission, run the check, re-plan or dispatch. Plan attempts and a turn's continuation are the
 // planner's and the turn's own business (turns/turn-end.ts); what they end in comes back here.
 
-import type { BudgetExceeded } from '../guards/budgets'
+import { budgetSpent, type BudgetAmounts, type BudgetExceeded, type BudgetLimits } from '../guards/budgets'
 import type { MissionSnapshot } from '../record/entries'
 import type { MissionPhase } from '../record/mission-state'
 import type { CheckFailure } from '../protocol/prompts'
@@ -29,22 +29,20 @@ export interface StepFacts {
   dispatching: boolean
   /** A provider backoff will put a todo back in the queue. */
   waiting: boolean
-  /** The first budget spent by the mission's usage so far (tokens, cost, time), if any. */
-  spent?: BudgetExceeded
+  /** The mission's usage so far (tokens, cost, wall time); its rounds come from the snapshot. */
+  usage: Omit<BudgetAmounts, 'iterations' | 'roundsWithoutProgress'>
   /** The check as the journal writes it (null: none), and this round's run of it by this instance. */
   check: { command: string | null; run: 'none' | 'running' | 'done' }
 }
 
-/** The budgets a new round spends: plan iterations, and rounds in a row without a todo passing. */
-export interface RoundLimits {
-  maxIterations: number
-  stagnationRounds: number
-}
+export type Limits = Readonly<Required<BudgetLimits>>
 
-export function nextStep(snap: MissionSnapshot, facts: StepFacts, limits: RoundLimits): Step {
+export function nextStep(snap: MissionSnapshot, facts: StepFacts, limits: Limits): Step {
   const { phase } = facts
   if (phase === 'completed' || phase === 'failed' || phase === 'stopped') return { do: 'wait' }
-  if (facts.spent) return { do: 'end', status: 'failed', reason: budgetReason(facts.spent) }
+  const rounds = { iterations: snap.iteration, roundsWithoutProgress: snap.roundsWithoutProgress }
+  const spent = budgetSpent(limits, { ...facts.usage, ...rounds })
+  if (spent) return { do: 'end', status: 'failed', reason: budgetReason(spent) }
   if (phase === 'checking') return afterCheck(snap, facts, limits)
   // Paused, out of reach or before the baseline settled: nothing starts and no round ends.
   if (phase !== 'working' || !facts.ready) return { do: 'wait' }
@@ -58,15 +56,15 @@ export function nextStep(snap: MissionSnapshot, facts: StepFacts, limits: RoundL
   if (step.next === 'wait') return { do: 'wait' }
   if (step.next === 'end')
     return { do: 'end', status: 'stopped', reason: cancelledReason(step.cancelled, step.blocked) }
-  const spent = roundSpent(snap, limits)
-  if (spent && step.failed.length)
-    return { do: 'end', status: 'failed', reason: failedTodosReason(todos, budgetReason(spent)) }
-  if (spent) return { do: 'end', status: 'failed', reason: budgetReason(spent) }
+  const next = roundSpent(snap, facts, limits)
+  if (next && step.failed.length)
+    return { do: 'end', status: 'failed', reason: failedTodosReason(todos, budgetReason(next)) }
+  if (next) return { do: 'end', status: 'failed', reason: budgetReason(next) }
   return { do: 'replan', failed: step.failed }
 }
 
 /** Every todo passed and the check ran (or there is none): complete, re-plan or stop. */
-function afterCheck(snap: MissionSnapshot, facts: StepFacts, limits: RoundLimits): Step {
+function afterCheck(snap: MissionSnapshot, facts: StepFacts, limits: Limits): Step {
   const { command, run } = facts.check
   if (command !== null && run !== 'done') return { do: 'wait' }
   const last = command === null ? undefined : snap.evidence.at(-1)
@@ -85,8 +83,8 @@ function afterCheck(snap: MissionSnapshot, facts: StepFacts, limits: RoundLimits
   if (progress.next === 'stop')
     return { do: 'end', status: 'failed', reason: noProgressReason(last.command, failure, progress.since) }
   // The check is why the round did not end the mission: the reason names its last result.
-  const spent = roundSpent(snap, limits)
-  if (spent) return { do: 'end', status: 'failed', reason: `${budgetReason(spent)}; ${lastCheckNote(snap)}` }
+  const next = roundSpent(snap, facts, limits)
+  if (next) return { do: 'end', status: 'failed', reason: `${budgetReason(next)}; ${lastCheckNote(snap)}` }
   return { do: 'replan', failed: [], failure }
 }
 
@@ -94,14 +92,14 @@ function afterCheck(snap: MissionSnapshot, facts: StepFacts, limits: RoundLimits
  * The budget a new round would overspend: the iterations (the next plan is one more), or stagnation
  * (this round counts as one without progress unless a todo newly passed review in it).
  */
-export function roundSpent(snap: MissionSnapshot, limits: RoundLimits): BudgetExceeded | undefined {
-  if (snap.iteration + 1 > limits.maxIterations)
-    return { reason: 'iterations', message: `iteration budget spent: ${limits.maxIterations} iterations` }
+export function roundSpent(
+  snap: MissionSnapshot,
+  facts: Pick<StepFacts, 'usage'>,
+  limits: Limits,
+): BudgetExceeded | undefined {
   const passed = snap.todoOrder.filter((id) => snap.todos[id]?.status === 'passed').length
   const stale = passed > snap.passedAtIteration ? 0 : snap.roundsWithoutProgress + 1
-  if (stale >= limits.stagnationRounds)
-    return { reason: 'stagnation', message: `no todo passed review in ${stale} rounds in a row` }
-  return undefined
+  return budgetSpent(limits, { ...facts.usage, iterations: snap.iteration + 1, roundsWithoutProgress: stale })
 }
 
 export const budgetReason = (spent: BudgetExceeded) => `budget exhausted (${spent.reason}): ${spent.message}`

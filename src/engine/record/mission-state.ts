@@ -1,3 +1,4 @@
+import type { MeteredLimits } from '../../shared/budget-kinds'
 import type { Role, WorkspaceBase } from '../ports'
 import type { BaselineClass } from '../project/check-baseline'
 import type { AttemptRecord, BaselineComparison, SteeringMessage, TodoStatus } from './entries'
@@ -217,10 +218,7 @@ export interface MissionState {
   timeline: TimelineLane[]
 }
 
-export interface BudgetView {
-  maxTokens?: number
-  maxCostUsd?: number
-  maxWallMs?: number
-}
+/** The finite limits of the budget table's metered kinds (an absent one is unlimited). */
+export type BudgetView = MeteredLimits
 
 export const isTerminal = (phase: MissionPhase) => TERMINAL_PHASES.has(phase)
