@@ -3,6 +3,7 @@
 // todo back in the queue (armed again from the journal when a mission resumes).
 
 import { afterAttempt, MAX_PROVIDER_WAITS, type AttemptCause } from '../turns/todo-policy'
+import { errorMessage } from '../util/error-message'
 import type { MissionContext } from './context'
 
 export async function attemptFailed(ctx: MissionContext, todoId: string, cause: AttemptCause): Promise<void> {
@@ -31,6 +32,9 @@ export async function attemptFailed(ctx: MissionContext, todoId: string, cause: 
 export function waitThenRequeue(ctx: MissionContext, todoId: string, delayMs: number): void {
   ctx.timers.start(delayMs, () => {
     const reason = ctx.record.snap.todos[todoId]?.waitReason ?? 'waited for the provider'
-    ctx.orFail(ctx.record.requeue(todoId, reason).then(() => ctx.hooks.request()))
+    // A timer has no caller to hand a failed write to: the mission ends with it.
+    ctx.record
+      .requeue(todoId, reason)
+      .then(ctx.hooks.request, (err: unknown) => ctx.fail(`journal write failed: ${errorMessage(err)}`))
   })
 }
