@@ -2,6 +2,7 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 import svelte from 'eslint-plugin-svelte'
 import globals from 'globals'
+import imports from './lint/no-import-cycle.mjs'
 
 const hostPaths = [{ name: 'vscode', message: 'Only src/vscode/** may import vscode.' }]
 const hostPatterns = [
@@ -78,6 +79,12 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
   },
   { files: ['src/engine/**', 'src/shared/**', 'webview/**'], rules: noHostImports },
+  {
+    // No import circles, type-only imports included (see lint/no-import-cycle.mjs).
+    files: ['src/**', 'webview/**'],
+    plugins: { imports },
+    rules: { 'imports/no-import-cycle': 'error' },
+  },
   ...engineRoomRules,
   {
     // Host code logs through the LogOutputChannel, never the console.

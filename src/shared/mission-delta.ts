@@ -3,26 +3,10 @@
 // delta is found by identity and carries only changed agents, lanes and lists; the webview keeps the
 // objects it has for the rest, which also lets Svelte skip their rows.
 
-import type { MissionView } from './protocol'
+import type { MissionDelta, MissionView } from './protocol'
 import { sameItems } from './same-items'
 
 type Keyed = { sessionId: string }
-type ListKey = 'agents' | 'timeline'
-type FieldKey = Exclude<keyof MissionView, ListKey | 'id'>
-
-export interface MissionDelta {
-  /** The mission this applies to; the webview asks for a snapshot when it holds another. */
-  id: string
-  /** Fields that changed; `null` marks one that is gone (e.g. the evidence or the result). */
-  fields?: { [K in FieldKey]?: MissionView[K] | null }
-  /** Agents added or changed. */
-  agents?: MissionView['agents']
-  /** The agents' session ids in order, when the set or the order changed. */
-  agentOrder?: string[]
-  /** Timeline lanes added or changed. */
-  lanes?: NonNullable<MissionView['timeline']>
-  laneOrder?: string[]
-}
 
 const LISTS: ReadonlySet<string> = new Set<keyof MissionView>(['agents', 'timeline', 'id'])
 

@@ -3,7 +3,6 @@
 // Plain data only: these types cross postMessage (structured clone), so no functions, no classes.
 
 import type { MeteredLimits } from './budget-kinds'
-import type { MissionDelta } from './mission-delta'
 
 /**
  * 2: todos, inbox, evidence, iteration and pause state; pause/resume/permission messages.
@@ -267,6 +266,25 @@ export interface MissionView {
   /** Always sent by this host; optional so that a view of a mission without them stays valid. */
   budgets?: BudgetsView
   timeline?: TimelineLaneView[]
+}
+
+/** The view's keyed lists, which a delta carries item by item. */
+type DeltaList = 'agents' | 'timeline'
+type DeltaField = Exclude<keyof MissionView, DeltaList | 'id'>
+
+/** What changed in a mission's view since the last message (built and applied in mission-delta.ts). */
+export interface MissionDelta {
+  /** The mission this applies to; the webview asks for a snapshot when it holds another. */
+  id: string
+  /** Fields that changed; `null` marks one that is gone (e.g. the evidence or the result). */
+  fields?: { [K in DeltaField]?: MissionView[K] | null }
+  /** Agents added or changed. */
+  agents?: MissionView['agents']
+  /** The agents' session ids in order, when the set or the order changed. */
+  agentOrder?: string[]
+  /** Timeline lanes added or changed. */
+  lanes?: NonNullable<MissionView['timeline']>
+  laneOrder?: string[]
 }
 
 export interface DashboardSnapshot {

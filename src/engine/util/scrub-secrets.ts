@@ -6,7 +6,7 @@
 // e.g. @secretlint/secretlint-rule-preset-recommend) are rules for secretlint's asynchronous, file-
 // oriented lint engine, not patterns a synchronous string function can apply, and this module must
 // stay free of dependencies (src/engine imports nothing of node or npm). Every shape below is pinned
-// by the corpus in test/engine/scrub-secrets.test.ts, with harmless look-alikes that must survive.
+// by the corpus in test/engine/util/scrub-secrets.test.ts, with harmless look-alikes that must survive.
 
 export const REDACTED = '[redacted]'
 

@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest'
+import type { WorkspaceBase } from '../../../src/engine/ports'
+import { parseEntries } from '../../../src/engine/record/journal'
+import { replay } from '../../../src/engine/record/replay'
+import { fakeMission } from '../../fixtures/fake-mission'
+import { flush } from '../../fixtures/fake-opencode'
+
+const todo = (id: string) => ({
+  id,
+  title: `do ${id}`,
+  description: '',
+  files: [`${id}.ts`],
+  dependsOn: [],
+  acceptance: [],
+})
+
+/** Runs a one-todo mission to its end; `base` answers the workspace's captureBase. */
+async function oneTodoMission(base?: () => Promise<WorkspaceBase>) {
+  const m = fakeMission({ check: 'npm test' })
+  if (base) Object.assign(m.workspace, { captureBase: base })
+  const done = m.mission.run()
+  await flush()
+  const planner = m.mission.state.agents[0]!.sessionId
+  m.oc.turn(planner, 'orchestrator_plan', { todos: [todo('a')] })
+  await flush()
+  const worker = m.mission.state.agents.find((a) => a.role === 'worker')!.sessionId
+  m.oc.turn(worker, 'orchestrator_report', {
+    todoId: 'a',
+    status: 'done',
+    summary: 'ok',
+    filesChanged: ['a.ts'],
+  })
+  await flush()
+  const reviewer = m.mission.state.agents.find((a) => a.role === 'reviewer')!.sessionId
+  m.oc.turn(reviewer, 'orchestrator_verdict', { todoId: 'a', verdict: 'pass', findings: [] })
+  const final = await done
+  return { ...m, final, entries: parseEntries(m.store.lines).entries }
+}
+
+describe('the mission base and summary in the journal', () => {
+  it('records the base right after the start, and a summary line after the end', async () => {
+    const base: WorkspaceBase = { kind: 'git', ref: 'abc123', untracked: ['notes.txt'] }
+    const { final, entries } = await oneTodoMission(async () => base)
+    expect(final.phase).toBe('completed')
+    expect(entries.map((e) => e.type).slice(0, 2)).toEqual(['mission.started', 'mission.base'])
+    expect(replay(entries).base).toEqual(base)
+    const last = entries.at(-1)
+    expect(entries.at(-2)?.type).toBe('mission.ended')
+    if (last?.type !== 'mission.summary') throw new Error(`last entry is ${last?.type}`)
+    expect(last.summary).toMatchObject({
+      goal: 'Build the thing',
+      status: 'completed',
+      todos: { passed: 1, total: 1 },
+      check: { command: 'npm test', exitCode: 0 },
+    })
+    expect(last.summary.durationMs).toBe(last.summary.endedAt - last.summary.startedAt)
+  })
+
+  it('records the folder the workspace names in the start, for a resume to find', async () => {
+    const m = fakeMission()
+    Object.assign(m.workspace, { directory: '/work/project-b' })
+    void m.mission.run()
+    await flush()
+    const start = parseEntries(m.store.lines).entries[0]
+    expect(start).toMatchObject({ type: 'mission.started', directory: '/work/project-b' })
+    await m.mission.stop()
+  })
+
+  it('records an unknown base with the reason when taking it fails, and still runs', async () => {
+    const { final, entries } = await oneTodoMission(async () => {
+      throw new Error('git exploded')
+    })
+    expect(final.phase).toBe('completed')
+    expect(replay(entries).base).toEqual({ kind: 'none', reason: 'git exploded' })
+  })
+
+  it('records no base for a workspace that cannot take one', async () => {
+    const { entries } = await oneTodoMission()
+    expect(entries.some((e) => e.type === 'mission.base')).toBe(false)
+  })
+})
+
+describe('the mission start', () => {
+  it('creates the root session on the server while the base is taken, and journals it after the start', async () => {
+    const m = fakeMission()
+    let createsWhenBaseTaken = -1
+    Object.assign(m.workspace, {
+      captureBase: async (): Promise<WorkspaceBase> => {
+        createsWhenBaseTaken = m.oc.created.length
+        return { kind: 'none', reason: 'not a repository' }
+      },
+    })
+    void m.mission.run()
+    await flush()
+    expect(createsWhenBaseTaken).toBe(1) // the root's create was on its way, not after the base
+    expect(m.oc.created[0]?.title).toBe('Build the thing')
+    const types = parseEntries(m.store.lines).entries.map((e) => e.type)
+    expect(types.indexOf('mission.root')).toBeGreaterThan(types.indexOf('mission.base'))
+    expect(types.indexOf('session.created')).toBeGreaterThan(types.indexOf('mission.root'))
+    m.mission.dispose()
+  })
+})
+
+describe('Stop while the base is taken', () => {
+  it('ends the git calls (the signal) and starts nothing', async () => {
+    const m = fakeMission()
+    let signal: AbortSignal | undefined
+    Object.assign(m.workspace, {
+      captureBase: (options: { signal: AbortSignal }) =>
+        new Promise<WorkspaceBase>((_, reject) => {
+          signal = options.signal
+          signal.addEventListener('abort', () =>
+            reject(new Error('git add was ended: the mission was stopped')),
+          )
+        }),
+    })
+    const done = m.mission.run()
+    await flush()
+    expect(signal?.aborted).toBe(false)
+    await m.mission.stop()
+    expect(signal?.aborted).toBe(true)
+    expect((await done).phase).toBe('stopped')
+    await flush()
+    const types = parseEntries(m.store.lines).entries.map((e) => e.type)
+    expect(types).not.toContain('mission.started')
+    expect(m.oc.prompts).toEqual([])
+  })
+})
+
+describe('mission options', () => {
+  it.each([0, -1, 1.5, Number.NaN])('refuses a total of %s sessions before anything starts', (total) => {
+    expect(() => fakeMission({ caps: { total } })).toThrow(/caps\.total.*whole number >= 1/)
+  })
+})
