@@ -58,7 +58,10 @@ const HANDLERS: { [T in SessionEvent['type']]?: Handler<T> } = {
       const first = !live.completedMessages.has(e.messageId)
       live.completedMessages.add(e.messageId)
       if (first && live.turn && countEmptyStep(live.turn, e)) cutShort(ctx, live, EMPTY_STEPS_REASON)
-      if (e.error?.name !== 'MessageAbortedError') ctx.roster.recordAnswer(e.messageId)
+      if (e.error?.name !== 'MessageAbortedError') {
+        if (!ctx.roster.answered(e.messageId)) live.unjournaled.calls++
+        ctx.roster.recordAnswer(e.messageId)
+      }
       ctx.cutter.messageCompleted(live, e.messageId)
     }
     ctx.budgets.recordUsage(live, e)

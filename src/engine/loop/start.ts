@@ -40,6 +40,7 @@ export async function begin(ctx: MissionContext): Promise<void> {
   const snap = record.snap
   ctx.budgets.begin(snap)
   ctx.timeline.seed(snap.timeline)
+  ctx.roster.seedModelCalls(snap.modelCalls)
   ctx.dispatcher.readRoleModels()
   readModelLimits(ctx)
   if (snap.status === 'new') return startNew(ctx)

@@ -18,6 +18,7 @@ export class AgentRoster {
   readonly #ledger = new UsageLedger()
   /** Assistant messages that completed with an answer: the model calls the mission paid for in full. */
   readonly #answered = new Set<string>()
+  #callsBefore = 0
   /** The whole last text of agents whose text is shown cut. */
   readonly #fullText = new Map<string, string>()
   /** Context windows by `providerID/modelID`, once the server listed them. */
@@ -45,8 +46,14 @@ export class AgentRoster {
     return this.#agents.reduce((n, a) => n + a.cost, 0)
   }
 
+  /** Model calls answered in full: those journaled before this instance, and those it saw. */
   get modelCalls(): number {
-    return this.#answered.size
+    return this.#callsBefore + this.#answered.size
+  }
+
+  /** A resumed mission counts on from the calls its journal holds. */
+  seedModelCalls(journaled: number): void {
+    this.#callsBefore = journaled
   }
 
   has(sessionId: string): boolean {
@@ -83,6 +90,10 @@ export class AgentRoster {
     }
     this.#agents = this.#agents.with(i, next)
     return true
+  }
+
+  answered(messageId: string): boolean {
+    return this.#answered.has(messageId)
   }
 
   recordAnswer(messageId: string): void {

@@ -66,9 +66,9 @@ export class MissionRecord {
 
   /** Journals the usage a session gathered since the last flush. */
   async flushUsage(live: UsageHolder): Promise<void> {
-    const { tokens, cost } = live.unjournaled
-    if (tokens === 0 && cost === 0) return
-    live.unjournaled = { tokens: 0, cost: 0 }
+    const { tokens, cost, calls } = live.unjournaled
+    if (tokens === 0 && cost === 0 && calls === 0) return
+    live.unjournaled = { tokens: 0, cost: 0, calls: 0 }
     const context = this.contextOf(live.sessionId)
     await this.append({
       type: 'usage',
@@ -76,6 +76,7 @@ export class MissionRecord {
       role: live.role,
       tokens,
       cost,
+      ...(calls > 0 && { calls }),
       ...(context?.contextTokens !== undefined && { contextTokens: context.contextTokens }),
       ...(context?.contextLimit !== undefined && { contextLimit: context.contextLimit }),
     })
@@ -148,5 +149,6 @@ export interface SessionContext {
 export interface UsageHolder {
   sessionId: string
   role: Role
-  unjournaled: { tokens: number; cost: number }
+  /** Usage since the last flush, and the model calls answered in full. */
+  unjournaled: { tokens: number; cost: number; calls: number }
 }

@@ -20,7 +20,7 @@ export interface Live {
   /** The provider retry the session is in: OpenCode's latest attempt and message, and since when. */
   retrying?: { attempt: number; message: string; since: number }
   /** Usage not yet written to the journal. */
-  unjournaled: { tokens: number; cost: number }
+  unjournaled: { tokens: number; cost: number; calls: number }
 }
 
 export function newLive(sessionId: string, role: Role, model: ModelRef | undefined): Live {
@@ -32,7 +32,7 @@ export function newLive(sessionId: string, role: Role, model: ModelRef | undefin
     todosDone: 0,
     lastFiles: [],
     completedMessages: new Set(),
-    unjournaled: { tokens: 0, cost: 0 },
+    unjournaled: { tokens: 0, cost: 0, calls: 0 },
     ...(model && { model, provider: model.providerID }),
   }
 }
