@@ -7,8 +7,9 @@ type Lookup = (id: string) => TodoRecord | undefined
 
 /**
  * The failed or cancelled todos a todo waits on, directly or through dependencies that wait on them,
- * in the order found. Passed dependencies block nothing; a failed one blocks until a plan reopens it
- * (or the user retries it), a cancelled one until the user retries it.
+ * in the order found. Passed dependencies block nothing; a failed one (or one its worker reported
+ * blocked) blocks until a plan reopens it (or the user retries it), a cancelled one until the user
+ * retries it.
  */
 export function failedDependencies(todo: TodoRecord, lookup: Lookup): string[] {
   const failed = new Set<string>()
@@ -19,7 +20,7 @@ export function failedDependencies(todo: TodoRecord, lookup: Lookup): string[] {
       seen.add(id)
       const dep = lookup(id)
       if (!dep || dep.status === 'passed') continue
-      if (dep.status === 'failed' || dep.status === 'cancelled') failed.add(id)
+      if (dep.status === 'failed' || dep.status === 'blocked' || dep.status === 'cancelled') failed.add(id)
       else visit(dep)
     }
   }

@@ -8,7 +8,7 @@ import { NO_PLAN_CALL } from '../protocol/prompts'
 import { TOOL_PLAN, TOOL_REPORT, TOOL_VERDICT } from '../protocol/mission-protocol'
 import { classify } from '../guards/retry'
 import type { HostError } from '../ports'
-import { cutReason, isDelivered, turnError, type Turn } from '../sessions/turn'
+import { cutReason, isDelivered, isOpen, turnError, type Turn } from '../sessions/turn'
 import { noResultReason } from './turn-results'
 
 export interface TurnEndFacts {
@@ -57,7 +57,8 @@ export function decideTurnEnd(turn: Turn, facts: TurnEndFacts, role: string): Tu
     return { do: 'rebrief' }
   let dropSteering: string | undefined
   if (facts.steering) {
-    if (!delivered && !error) return { do: 'steer', tool: toolOf(turn) }
+    // A cut turn can deliver no more (its loop ends its attempt): the message would go out for nothing.
+    if (isOpen(turn)) return { do: 'steer', tool: toolOf(turn) }
     dropSteering = delivered ? 'the agent delivered its result first' : 'its turn failed'
   }
   const extra = { ...(dropSteering !== undefined && { dropSteering }) }
