@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import {
-  nextStep,
-  roundSpent,
-  type RoundLimits,
-  type Step,
-  type StepFacts,
-} from '../../../src/engine/loop/step'
+import { nextStep, roundSpent, type Limits, type Step, type StepFacts } from '../../../src/engine/loop/step'
 import type {
   EvidenceRecord,
   MissionSnapshot,
@@ -41,6 +35,10 @@ const snap = (todos: TodoRecord[], over: Partial<MissionSnapshot> = {}): Mission
   ...over,
 })
 
+const NO_USAGE = { tokens: 0, costUsd: 0, elapsedMs: 0 }
+/** 120 tokens against the limit of 100. */
+const tokensSpent = { tokens: 120, costUsd: 0, elapsedMs: 0 }
+
 const facts = (over: Partial<StepFacts> = {}): StepFacts => ({
   phase: 'working',
   ready: true,
@@ -49,10 +47,19 @@ const facts = (over: Partial<StepFacts> = {}): StepFacts => ({
   dispatching: false,
   waiting: false,
   check: { command: 'npm test', run: 'none' },
+  usage: NO_USAGE,
   ...over,
 })
 
-const limits: RoundLimits = { maxIterations: 5, stagnationRounds: 3 }
+const lim = (over: Partial<Limits> = {}): Limits => ({
+  maxIterations: 5,
+  maxTokens: 100,
+  maxCostUsd: Infinity,
+  maxWallMs: Infinity,
+  stagnationRounds: 3,
+  ...over,
+})
+const limits = lim()
 
 const evidence = (iteration: number, exitCode: number | null, outputTail: string, command = 'npm test') =>
   ({
@@ -79,10 +86,9 @@ const FAIL_2 = 'not ok 2 - farewell\n# fail 1'
 const allPassed = [todo('a', 'passed'), todo('b', 'passed')]
 const checked = (run: 'none' | 'running' | 'done', command: string | null = 'npm test') =>
   facts({ phase: 'checking', check: { command, run } })
-const tokensSpent = { reason: 'tokens' as const, message: 'token budget spent: 120 of 100 tokens' }
 const ITERATIONS_SPENT = 'budget exhausted (iterations): iteration budget spent: 5 iterations'
 
-type Row = [name: string, snapshot: MissionSnapshot, facts: StepFacts, limits: RoundLimits, step: Step]
+type Row = [name: string, snapshot: MissionSnapshot, facts: StepFacts, limits: Limits, step: Step]
 
 describe('nextStep', () => {
   const rows: Row[] = [
@@ -90,7 +96,7 @@ describe('nextStep', () => {
     ...(['completed', 'failed', 'stopped'] as const).map((phase): Row => [
       `${phase}: wait, even with a spent budget and startable work`,
       snap([todo('a', 'pending')]),
-      facts({ phase, spent: tokensSpent, startable: true }),
+      facts({ phase, usage: tokensSpent, startable: true }),
       limits,
       { do: 'wait' },
     ]),
@@ -98,7 +104,7 @@ describe('nextStep', () => {
     ...(['starting', 'planning', 'working', 'checking'] as const).map((phase): Row => [
       `${phase} with a spent budget: end failed`,
       snap([todo('a', 'pending')]),
-      facts({ phase, spent: tokensSpent, startable: true }),
+      facts({ phase, usage: tokensSpent, startable: true }),
       limits,
       {
         do: 'end',
@@ -477,7 +483,7 @@ describe('roundSpent', () => {
   const rows: [
     name: string,
     snapshot: MissionSnapshot,
-    limits: RoundLimits,
+    limits: Limits,
     spent: ReturnType<typeof roundSpent>,
   ][] = [
     ['a fresh mission', snap([todo('a', 'pending')], { iteration: 0 }), limits, undefined],
@@ -503,7 +509,7 @@ describe('roundSpent', () => {
     [
       'a bound of one: the first stale round',
       snap([todo('a', 'failed')], { iteration: 1 }),
-      { maxIterations: 5, stagnationRounds: 1 },
+      lim({ maxIterations: 5, stagnationRounds: 1 }),
       { reason: 'stagnation', message: 'no todo passed review in 1 rounds in a row' },
     ],
     [
@@ -513,7 +519,7 @@ describe('roundSpent', () => {
         roundsWithoutProgress: 2,
         passedAtIteration: 0,
       }),
-      { maxIterations: 5, stagnationRounds: 1 },
+      lim({ maxIterations: 5, stagnationRounds: 1 }),
       undefined,
     ],
     [
@@ -523,12 +529,12 @@ describe('roundSpent', () => {
         roundsWithoutProgress: 1,
         passedAtIteration: 1,
       }),
-      { maxIterations: 5, stagnationRounds: 2 },
+      lim({ maxIterations: 5, stagnationRounds: 2 }),
       { reason: 'stagnation', message: 'no todo passed review in 2 rounds in a row' },
     ],
   ]
 
   it.each(rows)('%s', (_name, snapshot, roundLimits, expected) => {
-    expect(roundSpent(snapshot, roundLimits)).toEqual(expected)
+    expect(roundSpent(snapshot, { usage: NO_USAGE }, roundLimits)).toEqual(expected)
   })
 })
