@@ -79,6 +79,8 @@ export class MissionContext {
   check: CheckChoice | undefined
   /** This round's run of the check by this instance. */
   checkRun: 'none' | 'running' | 'done' = 'none'
+  /** A planner's prompt is being sent. */
+  planning = false
   paused = false
   disconnected = false
 

@@ -10,13 +10,19 @@ import type { MissionContext } from './context'
 export async function plan(ctx: MissionContext, brief: string): Promise<void> {
   if (ctx.over) return
   ctx.phase.move('planning')
-  let planner = ctx.plannerId ? ctx.sessions.live.get(ctx.plannerId) : undefined
-  if (!planner || planner.retired) planner = await ctx.sessions.create('planner')
-  if (!planner) return
-  ctx.plannerId = planner.sessionId
-  // Published before the planner runs, so the plugin holds the planner's closing call too.
-  await ctx.publishOwnership()
-  await ctx.dispatcher.prompt(planner, openTurn('plan'), brief)
+  // Until the prompt is out the loop must not decide on the planner's previous turn again.
+  ctx.planning = true
+  try {
+    let planner = ctx.plannerId ? ctx.sessions.live.get(ctx.plannerId) : undefined
+    if (!planner || planner.retired) planner = await ctx.sessions.create('planner')
+    if (!planner) return
+    ctx.plannerId = planner.sessionId
+    // Published before the planner runs, so the plugin holds the planner's closing call too.
+    await ctx.publishOwnership()
+    await ctx.dispatcher.prompt(planner, openTurn('plan'), brief)
+  } finally {
+    ctx.planning = false
+  }
 }
 
 /** A round ended short: the planner revises the plan, told which todos failed or how the check did. */
@@ -29,15 +35,17 @@ export function replan(
   return plan(ctx, brief)
 }
 
-/** The planner's turn ended without a plan: it tries again, told why (the refusal is journaled first). */
-export async function planAgain(ctx: MissionContext, reasons: string[]): Promise<void> {
-  await ctx.record.append({ type: 'plan.rejected', reasons })
-  await plan(ctx, planRetryBrief(reasons))
+/** The planner's last turn brought no valid plan: it tries again, told why. */
+export function planAgain(ctx: MissionContext, reasons: string[]): Promise<void> {
+  return plan(ctx, planRetryBrief(reasons))
 }
 
 export async function acceptPlan(ctx: MissionContext, accepted: PlanArgs): Promise<void> {
-  if (accepted.cannotPlan !== undefined)
-    return ctx.hooks.end('failed', `the planner cannot plan: ${accepted.cannotPlan}`)
+  if (accepted.cannotPlan !== undefined) {
+    const final = `the planner cannot plan: ${accepted.cannotPlan}`
+    await ctx.record.append({ type: 'plan.rejected', reasons: [accepted.cannotPlan], final })
+    return ctx.hooks.request()
+  }
   const iteration = ctx.record.snap.iteration + 1
   await ctx.record.append({ type: 'plan.accepted', iteration, todos: accepted.todos })
   ctx.checkRun = 'none'

@@ -6,7 +6,8 @@
 
 import { nextStep, type StepFacts } from './step'
 import { runCheck } from './check-run'
-import { replan } from './planning'
+import { planAgain, replan } from './planning'
+import { excerpt } from '../util/excerpt'
 import { scrubSecrets } from '../util/scrub-secrets'
 import type { MissionContext } from './context'
 
@@ -16,6 +17,7 @@ export async function runStep(ctx: MissionContext): Promise<void> {
   const assignments = ctx.phase.now === 'working' && ready ? await ctx.dispatcher.assignments() : []
   if (ctx.over) return
   const command = ctx.check?.command
+  const planner = ctx.plannerId === undefined ? undefined : ctx.sessions.live.get(ctx.plannerId)
   const facts: StepFacts = {
     phase: ctx.phase.now,
     ready,
@@ -24,9 +26,12 @@ export async function runStep(ctx: MissionContext): Promise<void> {
     dispatching: ctx.dispatcher.dispatching,
     waiting: ctx.timers.waiting,
     usage: ctx.budgets.amounts(),
+    planning: ctx.planning || (planner?.busy ?? false),
+    plannerWords: ctx.phase.now === 'planning' ? plannerWords(ctx) : '',
     check: { command: command ? scrubSecrets(command) : null, run: ctx.checkRun },
   }
-  const step = nextStep(ctx.record.snap, facts, ctx.budgets.limits)
+  const limits = { ...ctx.budgets.limits, maxPlanAttempts: ctx.o.maxPlanAttempts }
+  const step = nextStep(ctx.record.snap, facts, limits)
   switch (step.do) {
     case 'end':
       return ctx.hooks.end(step.status, step.reason)
@@ -35,9 +40,17 @@ export async function runStep(ctx: MissionContext): Promise<void> {
       return ctx.orFail(runCheck(ctx))
     case 'replan':
       return ctx.orFail(replan(ctx, step.failure, step.failed))
+    case 'plan-again':
+      return ctx.orFail(planAgain(ctx, step.reasons))
     case 'dispatch':
       return ctx.dispatcher.start(assignments)
     case 'wait':
       return
   }
+}
+
+/** What the planner last wrote, for a reason that ends the mission without a plan. */
+function plannerWords(ctx: MissionContext): string {
+  const text = ctx.plannerId && ctx.roster.text(ctx.plannerId)?.trim()
+  return text ? `; the planner's last words: "${excerpt(text, 600)}"` : ''
 }

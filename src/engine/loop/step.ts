@@ -1,7 +1,9 @@
 // What the mission does next, as one pure function of the journal's snapshot and a few live facts.
 // The loop (loop/runner.ts) asks it whenever something moved; no other place decides to end the
-// mission, run the check, re-plan or dispatch. Plan attempts and a turn's continuation are the
-// planner's and the turn's own business (turns/turn-end.ts); what they end in comes back here.
+// mission, run the check, plan again, re-plan or dispatch. A turn's own continuation (a nudge, the
+// brief again, the user's message) is the turn's business (turns/turn-end.ts); what a turn ends in
+// is journaled, and comes back here. Faults and commands (the user's stop, a server gone for good, a
+// journal that cannot be written) end the mission where they happen, through loop/end.ts.
 
 import { budgetSpent, type BudgetAmounts, type BudgetExceeded, type BudgetLimits } from '../guards/budgets'
 import type { MissionSnapshot } from '../record/entries'
@@ -14,6 +16,8 @@ export type Step =
   | { do: 'end'; status: 'completed' | 'failed' | 'stopped'; reason?: string }
   | { do: 'check' }
   | { do: 'replan'; failed: string[]; failure?: CheckFailure }
+  /** The planner's last turn brought no valid plan: it tries again, told why. */
+  | { do: 'plan-again'; reasons: string[] }
   | { do: 'dispatch' }
   | { do: 'wait' }
 
@@ -31,11 +35,15 @@ export interface StepFacts {
   waiting: boolean
   /** The mission's usage so far (tokens, cost, wall time); its rounds come from the snapshot. */
   usage: Omit<BudgetAmounts, 'iterations' | 'roundsWithoutProgress'>
+  /** A planner's turn runs or is being sent. */
+  planning: boolean
+  /** What the planner last wrote, named when the mission ends without a plan ("" when nothing). */
+  plannerWords: string
   /** The check as the journal writes it (null: none), and this round's run of it by this instance. */
   check: { command: string | null; run: 'none' | 'running' | 'done' }
 }
 
-export type Limits = Readonly<Required<BudgetLimits>>
+export type Limits = Readonly<Required<BudgetLimits>> & { readonly maxPlanAttempts: number }
 
 export function nextStep(snap: MissionSnapshot, facts: StepFacts, limits: Limits): Step {
   const { phase } = facts
@@ -44,6 +52,7 @@ export function nextStep(snap: MissionSnapshot, facts: StepFacts, limits: Limits
   const spent = budgetSpent(limits, { ...facts.usage, ...rounds })
   if (spent) return { do: 'end', status: 'failed', reason: budgetReason(spent) }
   if (phase === 'checking') return afterCheck(snap, facts, limits)
+  if (phase === 'planning') return afterPlanTurn(snap, facts, limits)
   // Paused, out of reach or before the baseline settled: nothing starts and no round ends.
   if (phase !== 'working' || !facts.ready) return { do: 'wait' }
   if (facts.startable) return { do: 'dispatch' }
@@ -61,6 +70,22 @@ export function nextStep(snap: MissionSnapshot, facts: StepFacts, limits: Limits
     return { do: 'end', status: 'failed', reason: failedTodosReason(todos, budgetReason(next)) }
   if (next) return { do: 'end', status: 'failed', reason: budgetReason(next) }
   return { do: 'replan', failed: step.failed }
+}
+
+/** The planner's turn ended without a plan: it tries again within its attempts, or the mission ends. */
+function afterPlanTurn(snap: MissionSnapshot, facts: StepFacts, limits: Limits): Step {
+  const rejected = snap.planRejected
+  if (!rejected) return { do: 'wait' }
+  if (rejected.final !== undefined) return { do: 'end', status: 'failed', reason: rejected.final }
+  if (facts.planning) return { do: 'wait' }
+  const n = snap.planRejections
+  if (n >= limits.maxPlanAttempts)
+    return {
+      do: 'end',
+      status: 'failed',
+      reason: `no valid plan after ${n} attempts: ${rejected.reasons.join('; ')}${facts.plannerWords}`,
+    }
+  return { do: 'plan-again', reasons: rejected.reasons }
 }
 
 /** Every todo passed and the check ran (or there is none): complete, re-plan or stop. */

@@ -3,11 +3,10 @@
 
 import { agentName, type Live } from '../sessions/live-session'
 import { attemptFailed } from './attempts'
-import { acceptPlan, planAgain } from './planning'
+import { acceptPlan } from './planning'
 import { continueTurn, cut, deliver, type Turn } from '../sessions/turn'
 import { decideTurnEnd } from '../turns/turn-end'
 import { errorMessage } from '../util/error-message'
-import { excerpt } from '../util/excerpt'
 import { gaveUpReason } from '../guards/provider-cooling'
 import { nudgeBrief, steerBrief } from '../protocol/prompts'
 import { timelineEntry } from '../record/timeline'
@@ -98,12 +97,15 @@ export async function turnEnded(ctx: MissionContext, live: Live): Promise<void> 
       )
   }
   ctx.roster.patch(live.sessionId, { status: 'idle' })
+  // Journaled before the planner is free: the loop then decides whether it plans again.
+  if (verdict.do === 'plan-rejected')
+    await ctx.record.append({
+      type: 'plan.rejected',
+      reasons: verdict.reasons,
+      ...(verdict.final !== undefined && { final: verdict.final }),
+    })
   ctx.sessions.release(live)
   switch (verdict.do) {
-    case 'plan-failed':
-      return ctx.hooks.end('failed', verdict.reason)
-    case 'plan-retry':
-      return planAgain(ctx, verdict.reasons)
     case 'attempt-failed':
       if (verdict.retire) ctx.deps.logger.warn(`${agentName(live, turn.todoId)}: ${verdict.reason}`)
       await failAttempt(ctx, turn, verdict.reason, verdict.error)
@@ -125,9 +127,6 @@ function turnEndFacts(ctx: MissionContext, live: Live, turn: Turn) {
     cancelled: todo?.status === 'cancelled',
     steering: ctx.steering.has(live.sessionId),
     repeating,
-    planAttempts: ctx.record.snap.planRejections + 1,
-    maxPlanAttempts: ctx.o.maxPlanAttempts,
-    plannerWords: plannerWords(ctx),
   }
 }
 
@@ -172,10 +171,4 @@ export async function retryStuck(ctx: MissionContext, live: Live): Promise<void>
   ctx.cooling.refresh()
   await failAttempt(ctx, turn, reason)
   await progressed(ctx)
-}
-
-/** What the planner last wrote, for a reason that ends the mission without a plan. */
-function plannerWords(ctx: MissionContext): string {
-  const text = ctx.plannerId && ctx.roster.text(ctx.plannerId)?.trim()
-  return text ? `; the planner's last words: "${excerpt(text, 600)}"` : ''
 }

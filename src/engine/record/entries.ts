@@ -58,8 +58,11 @@ export type JournalEntry = { at: number } & (
   | { type: 'todo.waiting'; todoId: string; reason: string; delayMs: number }
   /** A review ended without a verdict: the todo goes back to review (its work did not fail). */
   | { type: 'todo.unreviewed'; todoId: string; reason: string }
-  /** The planner's turn ended without a valid plan, for these reasons: it plans again. */
-  | { type: 'plan.rejected'; reasons: string[] }
+  /**
+   * The planner's turn ended without a valid plan, for these reasons; `final` says why no attempt can
+   * get one (the planner cannot plan, or a provider error that will not pass).
+   */
+  | { type: 'plan.rejected'; reasons: string[]; final?: string }
   /** The user sent a failed or cancelled todo back to the queue; its history stays. */
   | { type: 'todo.retried'; todoId: string }
   /** The todo used its attempts under the current plan revision: it stays failed until a plan reopens it. */
@@ -262,8 +265,9 @@ export interface MissionSnapshot {
   base?: WorkspaceBase
   /** One lane per root session that did something, with its journaled spans (capped like live). */
   timeline: TimelineLane[]
-  /** Plans refused since the last accepted one (each was a plan attempt). */
+  /** Plans refused since the last accepted one (each was a plan attempt), and the latest refusal. */
   planRejections: number
+  planRejected?: { reasons: string[]; final?: string }
   /** Todos that had passed when the current round's plan was accepted. */
   passedAtIteration: number
   /** Rounds in a row, before the current one, in which no todo newly passed review. */

@@ -82,7 +82,7 @@ export const ENTRY_SHAPES = {
   'todo.cancelled': shape({ todoId: str, reason: str }, { by: oneOf('user', 'policy') }),
   'todo.waiting': shape({ todoId: str, reason: str, delayMs: num }),
   'todo.unreviewed': shape({ todoId: str, reason: str }),
-  'plan.rejected': shape({ reasons: strings }),
+  'plan.rejected': shape({ reasons: strings }, { final: str }),
   'todo.retried': shape({ todoId: str }),
   'todo.failed': shape({ todoId: str, reason: str }),
   evidence: shape(

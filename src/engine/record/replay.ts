@@ -65,6 +65,7 @@ export function apply(s: MissionSnapshot, e: JournalEntry): void {
         s.roundsWithoutProgress = passedCount(s) > s.passedAtIteration ? 0 : s.roundsWithoutProgress + 1
       s.iteration = Math.max(s.iteration, e.iteration)
       s.planRejections = 0
+      delete s.planRejected
       for (const t of e.todos) {
         const prev = s.todos[t.id]
         if (!prev) s.todoOrder.push(t.id)
@@ -91,6 +92,7 @@ export function apply(s: MissionSnapshot, e: JournalEntry): void {
       return
     case 'plan.rejected':
       s.planRejections++
+      s.planRejected = { reasons: [...e.reasons], ...(e.final !== undefined && { final: e.final }) }
       return
     case 'todo.dispatched': {
       const t = s.todos[e.todoId]

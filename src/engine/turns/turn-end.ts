@@ -18,11 +18,6 @@ export interface TurnEndFacts {
   steering: boolean
   /** The session's last turns ended with the same text: it loops ({@link REPEATS} in a row). */
   repeating: boolean
-  /** Plan attempts since the last accepted plan, this one included, and the bound. */
-  planAttempts: number
-  maxPlanAttempts: number
-  /** What the planner last wrote, named when the mission ends without a plan ("" when nothing). */
-  plannerWords: string
 }
 
 /** What becomes of a finished turn; `retire` marks its session as one that takes no other work. */
@@ -34,9 +29,11 @@ export type TurnEndVerdict = { retire?: true; dropSteering?: string } & (
   | { do: 'steer'; tool: string }
   /** One reminder to call the turn's mission tool. */
   | { do: 'nudge'; tool: string }
-  | { do: 'plan-retry'; reasons: string[] }
-  /** The mission cannot get a plan: it ends with the reason. */
-  | { do: 'plan-failed'; reason: string }
+  /**
+   * The planner's turn ended without a plan, for these reasons; `final` when no attempt can get one (a
+   * provider error that will not pass). Whether the planner tries again is loop/step.ts's decision.
+   */
+  | { do: 'plan-rejected'; reasons: string[]; final?: string }
   /** The todo's attempt (or review) failed for the reason; provider errors say so through `error`. */
   | { do: 'attempt-failed'; reason: string; error?: HostError }
   /** The turn delivered: its session is free. */
@@ -67,33 +64,24 @@ export function decideTurnEnd(turn: Turn, facts: TurnEndFacts, role: string): Tu
   if (facts.repeating && !delivered) {
     const reason = `the ${role} repeated the same output ${REPEATS} turns running`
     const failed =
-      turn.kind === 'plan' ? planFailure(turn, facts, [reason]) : { do: 'attempt-failed' as const, reason }
+      turn.kind === 'plan' ? planRejected(turn, [reason]) : { do: 'attempt-failed' as const, reason }
     return { ...failed, ...extra, retire: true }
   }
   if (delivered) return { do: 'done', ...extra, ...retire }
-  if (turn.kind === 'plan') return { ...planFailure(turn, facts), ...extra, ...retire }
+  if (turn.kind === 'plan') return { ...planRejected(turn), ...extra, ...retire }
   if (turn.state.is === 'open' && !turn.nudged) return { do: 'nudge', tool: toolOf(turn), ...extra }
   const reason = error ? `${error.name}: ${error.message}` : noResultReason(turn)
   return { do: 'attempt-failed', reason, ...(error && { error }), ...extra, ...retire }
 }
 
 /**
- * A plan turn that ended without a plan: a provider error that will not pass ends the mission, as
- * does the last allowed attempt; otherwise the planner tries again, told why.
+ * Why a plan turn ended without a plan: the plan's refusals, the engine's cut, the provider's error
+ * or no plan call at all; a provider error that will not pass is final.
  */
-function planFailure(
-  turn: Turn,
-  facts: TurnEndFacts,
-  reasons?: string[],
-): Extract<TurnEndVerdict, { do: 'plan-retry' | 'plan-failed' }> {
+function planRejected(turn: Turn, reasons?: string[]): Extract<TurnEndVerdict, { do: 'plan-rejected' }> {
   const error = turnError(turn)
-  if (error && !classify(error).retry) return { do: 'plan-failed', reason: `planner: ${error.message}` }
   const failure = cutReason(turn) ?? (error && `${error.name}: ${error.message}`)
   const why = reasons ?? (turn.planErrors ? [...turn.planErrors] : [failure || NO_PLAN_CALL])
-  if (facts.planAttempts >= facts.maxPlanAttempts)
-    return {
-      do: 'plan-failed',
-      reason: `no valid plan after ${facts.planAttempts} attempts: ${why.join('; ')}${facts.plannerWords}`,
-    }
-  return { do: 'plan-retry', reasons: why }
+  const final = error && !classify(error).retry ? { final: `planner: ${error.message}` } : {}
+  return { do: 'plan-rejected', reasons: why, ...final }
 }

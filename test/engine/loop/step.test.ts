@@ -46,6 +46,8 @@ const facts = (over: Partial<StepFacts> = {}): StepFacts => ({
   startable: false,
   dispatching: false,
   waiting: false,
+  planning: false,
+  plannerWords: '',
   check: { command: 'npm test', run: 'none' },
   usage: NO_USAGE,
   ...over,
@@ -57,6 +59,7 @@ const lim = (over: Partial<Limits> = {}): Limits => ({
   maxCostUsd: Infinity,
   maxWallMs: Infinity,
   stagnationRounds: 3,
+  maxPlanAttempts: 3,
   ...over,
 })
 const limits = lim()
@@ -114,6 +117,61 @@ describe('nextStep', () => {
     ]),
     ['planning: wait', snap([]), facts({ phase: 'planning', startable: true }), limits, { do: 'wait' }],
     ['starting: wait', snap([]), facts({ phase: 'starting', startable: true }), limits, { do: 'wait' }],
+
+    // The planner's turn ended without a plan: it plans again within its attempts, or the mission ends.
+    [
+      'planning, a plan refused: plan again, told why',
+      snap([], { planRejections: 1, planRejected: { reasons: ['todos is empty'] } }),
+      facts({ phase: 'planning' }),
+      limits,
+      { do: 'plan-again', reasons: ['todos is empty'] },
+    ],
+    [
+      'planning, a plan refused while the next prompt goes out: wait',
+      snap([], { planRejections: 1, planRejected: { reasons: ['todos is empty'] } }),
+      facts({ phase: 'planning', planning: true }),
+      limits,
+      { do: 'wait' },
+    ],
+    [
+      'planning, one attempt short of the bound: plan again',
+      snap([], { planRejections: 2, planRejected: { reasons: ['a', 'b'] } }),
+      facts({ phase: 'planning' }),
+      limits,
+      { do: 'plan-again', reasons: ['a', 'b'] },
+    ],
+    [
+      "planning, the attempts spent: end failed with the reasons and the planner's words",
+      snap([], { planRejections: 3, planRejected: { reasons: ['a', 'b'] } }),
+      facts({ phase: 'planning', plannerWords: '; the planner\'s last words: "no"' }),
+      limits,
+      {
+        do: 'end',
+        status: 'failed',
+        reason: 'no valid plan after 3 attempts: a; b; the planner\'s last words: "no"',
+      },
+    ],
+    [
+      'planning, a final refusal: end at once, even while the planner still runs',
+      snap([], {
+        planRejections: 1,
+        planRejected: { reasons: ['x'], final: 'the planner cannot plan: no repository' },
+      }),
+      facts({ phase: 'planning', planning: true, busy: true }),
+      limits,
+      { do: 'end', status: 'failed', reason: 'the planner cannot plan: no repository' },
+    ],
+    [
+      'planning, a spent budget wins over a plan again',
+      snap([], { planRejections: 1, planRejected: { reasons: ['a'] } }),
+      facts({ phase: 'planning', usage: tokensSpent }),
+      limits,
+      {
+        do: 'end',
+        status: 'failed',
+        reason: 'budget exhausted (tokens): token budget spent: 120 of 100 tokens',
+      },
+    ],
     [
       'not ready (paused): wait even with startable work',
       snap([todo('a', 'pending', { attempts: 0 })]),

@@ -84,6 +84,22 @@ const rows: Row[] = [
     1,
   ],
 
+  [
+    'the latest refusal is kept, with its final reason',
+    [
+      { at: 3, type: 'plan.rejected', reasons: ['x'] },
+      { at: 4, type: 'plan.rejected', reasons: ['y'], final: 'planner: invalid api key' },
+    ],
+    (s) => s.planRejected,
+    { reasons: ['y'], final: 'planner: invalid api key' },
+  ],
+  [
+    'an accepted plan clears the latest refusal',
+    [{ at: 3, type: 'plan.rejected', reasons: ['x'] }, plan(4, 2)],
+    (s) => s.planRejected,
+    undefined,
+  ],
+
   // Provider waits.
   [
     'todo.waiting: waiting, counted, until at + delayMs',

@@ -31,7 +31,6 @@ const ABORTED: HostError = {
   retryable: false,
 }
 const LOOP = '3 identical calls of read in a row'
-const WORDS = '; the planner\'s last words: "I think the plan is fine"'
 
 const open = (kind: TurnKind): Turn => openTurn(kind, kind === 'plan' ? undefined : 'a')
 const withBrief = (t: Turn) => briefed(t, `brief of the ${t.kind} turn`)
@@ -54,9 +53,6 @@ const facts = (over: Partial<TurnEndFacts> = {}): TurnEndFacts => ({
   cancelled: false,
   steering: false,
   repeating: false,
-  planAttempts: 1,
-  maxPlanAttempts: 3,
-  plannerWords: '',
   ...over,
 })
 
@@ -115,10 +111,10 @@ const rows: Row[] = [
     { do: 'nudge', tool: TOOL_REPORT },
   ],
   [
-    'plan: compacted again after its rebrief: plan-retry',
+    'plan: compacted again after its rebrief: plan-rejected',
     compacted(continueTurn(compacted(withBrief(open('plan'))), 'rebrief')),
     facts(),
-    { do: 'plan-retry', reasons: [NO_PLAN_CALL] },
+    { do: 'plan-rejected', reasons: [NO_PLAN_CALL] },
   ],
   [
     'work: compacted, then delivered: done',
@@ -182,10 +178,10 @@ const rows: Row[] = [
     },
   ],
   [
-    'plan: failed (retryable) with steering: plan-retry, the steering dropped',
+    'plan: failed (retryable) with steering: plan-rejected, the steering dropped',
     failed(open('plan'), RATE_LIMITED),
     facts({ steering: true }),
-    { do: 'plan-retry', reasons: ['APIError: Too Many Requests'], dropSteering: 'its turn failed' },
+    { do: 'plan-rejected', reasons: ['APIError: Too Many Requests'], dropSteering: 'its turn failed' },
   ],
   // A cut turn can no longer deliver (deliver() needs an open turn): a steer would prompt the looping
   // agent for nothing, so its attempt fails now and the message is dropped.
@@ -196,10 +192,10 @@ const rows: Row[] = [
     { do: 'attempt-failed', reason: `no report: ${LOOP}`, retire: true, dropSteering: 'its turn failed' },
   ],
   [
-    'plan: cut with steering: plan-retry, retired, the steering dropped',
+    'plan: cut with steering: plan-rejected, retired, the steering dropped',
     cutTurn(open('plan')),
     facts({ steering: true }),
-    { do: 'plan-retry', reasons: [LOOP], retire: true, dropSteering: 'its turn failed' },
+    { do: 'plan-rejected', reasons: [LOOP], retire: true, dropSteering: 'its turn failed' },
   ],
 
   // A looping session fails its attempt and takes no other work.
@@ -234,32 +230,27 @@ const rows: Row[] = [
     { do: 'done' },
   ],
   [
-    'plan: repeating: plan-retry with the repeat, retired',
+    'plan: repeating: plan-rejected with the repeat, retired',
     open('plan'),
     facts({ repeating: true }),
-    { do: 'plan-retry', reasons: [repeated('plan')], retire: true },
+    { do: 'plan-rejected', reasons: [repeated('plan')], retire: true },
   ],
   [
     'plan: repeating with plan errors: the repeat is the reason',
     planErrors(open('plan'), ['todos[0].id is missing']),
     facts({ repeating: true }),
-    { do: 'plan-retry', reasons: [repeated('plan')], retire: true },
+    { do: 'plan-rejected', reasons: [repeated('plan')], retire: true },
   ],
   [
-    'plan: repeating on the last attempt: plan-failed',
-    open('plan'),
-    facts({ repeating: true, planAttempts: 3, plannerWords: WORDS }),
-    {
-      do: 'plan-failed',
-      reason: `no valid plan after 3 attempts: ${repeated('plan')}${WORDS}`,
-      retire: true,
-    },
-  ],
-  [
-    'plan: repeating with a permanent error: plan-failed with the error',
+    'plan: repeating with a permanent error: plan-rejected, final with the error',
     failed(open('plan'), BAD_KEY),
     facts({ repeating: true }),
-    { do: 'plan-failed', reason: 'planner: invalid api key', retire: true },
+    {
+      do: 'plan-rejected',
+      reasons: [repeated('plan')],
+      final: 'planner: invalid api key',
+      retire: true,
+    },
   ],
 
   // Delivered: the session is free (a delivered turn cannot be cut afterwards).
@@ -346,82 +337,60 @@ const rows: Row[] = [
 
   // Plan turns without a plan.
   [
-    'plan: open without a plan call: plan-retry',
+    'plan: open without a plan call: plan-rejected',
     open('plan'),
     facts(),
-    { do: 'plan-retry', reasons: [NO_PLAN_CALL] },
+    { do: 'plan-rejected', reasons: [NO_PLAN_CALL] },
   ],
   [
     'plan: nudged flag makes no difference',
     openTurn('plan', undefined, { nudged: true }),
     facts(),
-    { do: 'plan-retry', reasons: [NO_PLAN_CALL] },
+    { do: 'plan-rejected', reasons: [NO_PLAN_CALL] },
   ],
   [
-    'plan: refused plan: plan-retry with its errors',
+    'plan: refused plan: plan-rejected with its errors',
     planErrors(open('plan'), ['todos[0].id is missing', 'todos[1] depends on unknown x']),
     facts(),
-    { do: 'plan-retry', reasons: ['todos[0].id is missing', 'todos[1] depends on unknown x'] },
+    { do: 'plan-rejected', reasons: ['todos[0].id is missing', 'todos[1] depends on unknown x'] },
   ],
   [
-    'plan: retryable error: plan-retry with it',
+    'plan: retryable error: plan-rejected with it',
     failed(open('plan'), RATE_LIMITED),
     facts(),
-    { do: 'plan-retry', reasons: ['APIError: Too Many Requests'] },
+    { do: 'plan-rejected', reasons: ['APIError: Too Many Requests'] },
   ],
   [
     'plan: retryable error after refused plans: the plan errors',
     failed(planErrors(open('plan'), ['todos is empty']), RATE_LIMITED),
     facts(),
-    { do: 'plan-retry', reasons: ['todos is empty'] },
+    { do: 'plan-rejected', reasons: ['todos is empty'] },
   ],
   [
-    'plan: non-retryable error: plan-failed',
+    'plan: non-retryable error: plan-rejected, final',
     failed(open('plan'), BAD_KEY),
     facts(),
-    { do: 'plan-failed', reason: 'planner: invalid api key' },
+    {
+      do: 'plan-rejected',
+      reasons: ['ProviderAuthError: invalid api key'],
+      final: 'planner: invalid api key',
+    },
   ],
   [
-    'plan: aborted: plan-failed',
+    'plan: aborted: plan-rejected, final',
     failed(open('plan'), ABORTED),
     facts(),
-    { do: 'plan-failed', reason: 'planner: The operation was aborted' },
+    {
+      do: 'plan-rejected',
+      reasons: ['MessageAbortedError: The operation was aborted'],
+      final: 'planner: The operation was aborted',
+    },
   ],
   [
-    'plan: non-retryable error on the last attempt: the error wins',
-    failed(open('plan'), BAD_KEY),
-    facts({ planAttempts: 3, plannerWords: WORDS }),
-    { do: 'plan-failed', reason: 'planner: invalid api key' },
-  ],
-  [
-    'plan: cut: plan-retry with the cut reason, retired',
+    'plan: cut: plan-rejected with the cut reason, retired',
     cutTurn(open('plan')),
     facts(),
-    { do: 'plan-retry', reasons: [LOOP], retire: true },
-  ],
-  [
-    "plan: attempts exhausted: plan-failed with the reason and the planner's words",
-    open('plan'),
-    facts({ planAttempts: 3, plannerWords: WORDS }),
-    { do: 'plan-failed', reason: `no valid plan after 3 attempts: ${NO_PLAN_CALL}${WORDS}` },
-  ],
-  [
-    'plan: past the bound: plan-failed',
-    planErrors(open('plan'), ['a', 'b']),
-    facts({ planAttempts: 4 }),
-    { do: 'plan-failed', reason: 'no valid plan after 4 attempts: a; b' },
-  ],
-  [
-    'plan: one attempt short of the bound: plan-retry',
-    planErrors(open('plan'), ['a']),
-    facts({ planAttempts: 2 }),
-    { do: 'plan-retry', reasons: ['a'] },
-  ],
-  [
-    'plan: cut on the last attempt: plan-failed, retired',
-    cutTurn(open('plan')),
-    facts({ planAttempts: 3 }),
-    { do: 'plan-failed', reason: `no valid plan after 3 attempts: ${LOOP}`, retire: true },
+    { do: 'plan-rejected', reasons: [LOOP], retire: true },
   ],
 ]
 
