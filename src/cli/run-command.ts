@@ -7,25 +7,15 @@ import { DEMO_CHECK, DEMO_FILES, DEMO_GOAL, demoScript } from '../demo/demo-scri
 import { offlineEnv } from '../demo/offline-env'
 import { writeProject } from '../demo/sample-project'
 import { ScriptedProvider, scriptedProviderConfig } from '../demo/scripted-provider'
-import { withCapSpec } from '../engine/schedule/caps'
 import { Mission } from '../engine/mission'
-import {
-  IF_CHECK_FAILS,
-  MISSION_DEFAULTS,
-  withJournaledOptions,
-  type IfCheckFails,
-  type MissionOptions,
-} from '../engine/mission-options'
+import { withJournaledOptions, type IfCheckFails, type MissionOptions } from '../engine/mission-options'
 import type { JournalStore } from '../engine/record/journal'
-import { parseModelRef } from '../engine/protocol/model-ref'
 import type { MissionState } from '../engine/record/mission-state'
 import { scrubSecrets } from '../engine/util/scrub-secrets'
-import { ROLES, systemClock, type Logger, type Role } from '../engine/ports'
-import type { SchedulerCaps } from '../engine/schedule/scheduler'
+import { systemClock, type Logger } from '../engine/ports'
 import { serverUrlProblem } from '../engine/preflight/server-url'
 import { resolveOpencodeBinary } from '../opencode/binary'
 import { checkOpencodeBinary } from '../opencode/binary-version'
-import type { BudgetFlag } from '../shared/budget-kinds'
 import { PACKAGE_NAME } from '../shared/constants'
 import { createClient } from '../opencode/client'
 import { Supervisor } from '../opencode/supervisor'
@@ -36,8 +26,8 @@ import { NodeWorkspace } from '../node/workspace'
 import type { InterruptedMission } from '../node/interrupted-missions'
 import { ProjectLock, ProjectLockedError } from '../node/project-lock'
 import { orchestratorFolder } from '../plugin/orchestrator-folder'
-import { BUDGET_FLAG_OPTIONS, BUDGET_HELP, BUDGET_USAGE, parseBudgetFlags } from './budget-flags'
-import { positiveInt } from './flag-numbers'
+import { BUDGET_FLAG_OPTIONS, BUDGET_HELP, BUDGET_USAGE } from './budget-flags'
+import { parseTuning, TUNING_FLAG_OPTIONS, type RunTuning } from './run-tuning'
 import { findResumable } from './resume-target'
 import { ProcessRegistry } from '../node/process-registry'
 import { folderProblem } from './folder-problem'
@@ -53,7 +43,7 @@ import { answerStuck, terminalAsk } from './stuck-prompt'
 const USAGE = `usage: orchestrator run --goal "<text>" [--dir D] [--server-url URL [--password-file F | --password P]]
        [--opencode-config FILE] [--model role=provider/model]... [--concurrency N]
        [--check "<cmd>" | --no-check] [--if-check-fails ask|continue|stop] [--cap role:worker=N | provider:ID=N | model:PROVIDER/MODEL=N]...
-       ${BUDGET_USAGE} [--opencode PATH]
+       ${BUDGET_USAGE} [--cancel-after-rejections N] [--opencode PATH]
        [--json] [--demo]
        orchestrator run --resume [<mission id>] [--dir D] [--server-url URL [--password-file F | --password P]] [--json]`
 
@@ -80,6 +70,9 @@ Ctrl-C stops the mission; SIGTERM or a closed terminal (SIGHUP) interrupts it: -
   --if-check-fails X       when the check cannot run before any change (the project is not set up):
                            ask (the default on a terminal), stop (the default otherwise) or continue
   ${BUDGET_HELP}   budgets
+  --cancel-after-rejections N
+                           cancel a todo once reviews failed it N times (re-plans included)
+                           instead of trying it again or re-planning it (default: never)
   --json                   print the final report as JSON on stdout
   --verbose                info log lines on stderr too (warnings and errors always show)`
 
@@ -100,12 +93,7 @@ export async function runCommand(argv: string[], rawIo: CliIo): Promise<number> 
         'password-file': { type: 'string' },
         'opencode-config': { type: 'string' },
         opencode: { type: 'string' },
-        model: { type: 'string', multiple: true, default: [] },
-        concurrency: { type: 'string' },
-        cap: { type: 'string', multiple: true, default: [] },
-        check: { type: 'string' },
-        'no-check': { type: 'boolean', default: false },
-        'if-check-fails': { type: 'string' },
+        ...TUNING_FLAG_OPTIONS,
         ...BUDGET_FLAG_OPTIONS,
         json: { type: 'boolean', default: false },
         demo: { type: 'boolean', default: false },
@@ -146,7 +134,7 @@ export async function runCommand(argv: string[], rawIo: CliIo): Promise<number> 
       return 2
     }
   }
-  let tuning: ReturnType<typeof parseTuning>
+  let tuning: RunTuning
   try {
     tuning = parseTuning(args)
   } catch (err) {
@@ -423,49 +411,6 @@ function serverPassword(
 }
 
 const models = (t: Pick<MissionOptions, 'models'>) => (t.models ? { models: t.models } : {})
-
-/** The mission options the command line can set, checked with messages that name the flag. */
-function parseTuning(
-  args: {
-    model?: string[]
-    concurrency?: string
-    cap?: string[]
-    check?: string
-    'no-check'?: boolean
-    'if-check-fails'?: string
-  } & { [F in BudgetFlag]?: string },
-): Pick<MissionOptions, 'models' | 'caps' | 'check' | 'budgets' | 'ifCheckFails'> {
-  const models: NonNullable<MissionOptions['models']> = {}
-  for (const spec of args.model ?? []) {
-    const m = /^(\w+)=(.*)$/.exec(spec)
-    const role = m?.[1] as Role | undefined
-    const model = parseModelRef(m?.[2])
-    if (!role || !ROLES.includes(role) || !model)
-      throw new Error(
-        `--model must look like planner=provider/model (roles: ${ROLES.join(', ')}), got "${spec}"`,
-      )
-    models[role] = model
-  }
-  if (args.check !== undefined && args['no-check'])
-    throw new Error('--check and --no-check contradict each other: give one of them')
-  if (args.check !== undefined && args.check.trim() === '')
-    throw new Error('--check needs a command (e.g. --check "npm test"); --no-check runs none')
-  const ifCheckFails = args['if-check-fails']
-  if (ifCheckFails !== undefined && !(IF_CHECK_FAILS as readonly string[]).includes(ifCheckFails))
-    throw new Error(`--if-check-fails must be one of ${IF_CHECK_FAILS.join(', ')}, got "${ifCheckFails}"`)
-  const concurrency = positiveInt('concurrency', args.concurrency)
-  const budgets = parseBudgetFlags(args)
-  let caps: SchedulerCaps = { total: concurrency ?? MISSION_DEFAULTS.caps.total }
-  for (const spec of args.cap ?? []) caps = withCapSpec(caps, spec)
-  return {
-    ...(Object.keys(models).length && { models }),
-    ...((concurrency !== undefined || args.cap?.length) && { caps }),
-    ...(args.check !== undefined && { check: args.check }),
-    ...(args['no-check'] && { check: false as const }),
-    ...(ifCheckFails !== undefined && { ifCheckFails: ifCheckFails as IfCheckFails }),
-    budgets,
-  }
-}
 
 /** Our plugin, shipped next to the CLI bundle, joins the server's config content (and the user's plugins). */
 const withPlugin = (io: CliIo, base: Record<string, unknown>) =>

@@ -51,6 +51,12 @@ export interface MissionOptions {
   maxTodosPerSession?: number
   /** Worker attempts per todo (per plan revision) before the planner is asked to re-plan. Default: 2. */
   maxAttempts?: number
+  /**
+   * Failed reviews after which a todo is cancelled by policy instead of tried again or re-planned
+   * (counted across re-plans, from zero again when the user retries it); its dependents wait on it.
+   * Default: Infinity (never).
+   */
+  cancelAfterRejections?: number
   /** Plans the planner may send back after a rejection. Default: 3. */
   maxPlanAttempts?: number
   budgets?: BudgetLimits
@@ -86,6 +92,7 @@ export const MISSION_DEFAULTS = {
   caps: { total: 3 } as SchedulerCaps,
   maxTodosPerSession: 3,
   maxAttempts: 2,
+  cancelAfterRejections: Infinity,
   maxPlanAttempts: 3,
   retryStuckMs: 60_000,
   askWhenStuck: false,
@@ -102,6 +109,7 @@ const KEPT_KEYS = [
   'caps',
   'maxTodosPerSession',
   'maxAttempts',
+  'cancelAfterRejections',
   'maxPlanAttempts',
   'budgets',
   'retryStuckMs',
@@ -145,6 +153,7 @@ const MISSION_SHAPES: Record<(typeof KEPT_KEYS)[number], unknown> = {
   caps: {},
   maxTodosPerSession: 0,
   maxAttempts: 0,
+  cancelAfterRejections: 0,
   maxPlanAttempts: 0,
   budgets: {},
   retryStuckMs: 0,

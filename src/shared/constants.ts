@@ -64,6 +64,8 @@ export interface Config extends BudgetSettings {
   /** When the check cannot run on the base (the project is not set up): ask, continue or stop. */
   ifCheckFails: 'ask' | 'continue' | 'stop'
   maxConcurrency: number
+  /** Failed reviews after which a todo is cancelled by policy; 0: never. */
+  cancelAfterRejections: number
   /** Caps beyond the total, e.g. `{ "role:reviewer": 1, "provider:anthropic": 2 }`. */
   concurrencyLimits: Record<string, number>
   /** `provider/model` per role; unset roles use the server's model. */

@@ -18,7 +18,7 @@ export const NO_CHECK_SETTING = 'none'
 /** Mission options from the `orchestrator.*` settings; throws naming the setting that is invalid. */
 export function missionSettings(): Pick<
   MissionOptions,
-  'check' | 'ifCheckFails' | 'caps' | 'budgets' | 'models'
+  'check' | 'ifCheckFails' | 'caps' | 'budgets' | 'models' | 'cancelAfterRejections'
 > {
   const check = getConfig('checkCommand').trim()
   const total = numberSetting('maxConcurrency', getConfig('maxConcurrency'), { integer: true, min: 1 })
@@ -32,6 +32,11 @@ export function missionSettings(): Pick<
   }
   const budgets = settingBudgets()
   const models = parseRoleModels(getConfig('models'), 'Setting orchestrator.models')
+  const rejections = numberSetting('cancelAfterRejections', getConfig('cancelAfterRejections') ?? 0, {
+    integer: true,
+    min: 0,
+    note: '0: never',
+  })
   return {
     ...(check && { check: check.toLowerCase() === NO_CHECK_SETTING ? (false as const) : check }),
     // The user is at hand to answer, so the extension asks by default.
@@ -39,6 +44,7 @@ export function missionSettings(): Pick<
     caps,
     ...(Object.keys(models).length && { models }),
     budgets,
+    ...(rejections > 0 && { cancelAfterRejections: rejections }),
   }
 }
 

@@ -1,21 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { BUDGET_HELP, BUDGET_USAGE, parseBudgetFlags } from '../../src/cli/budget-flags'
 import { runCommand } from '../../src/cli/run-command'
-import type { CliIo } from '../../src/cli/io'
+import { capturedIo as io } from '../fixtures/cli-io'
 import { CLI_BUDGET_KINDS } from '../../src/shared/budget-kinds'
-
-const io = (): CliIo & { out: string; err: string } => {
-  const o = {
-    out: '',
-    err: '',
-    stdout: (t: string) => void (o.out += t),
-    stderr: (t: string) => void (o.err += t),
-    env: {},
-    cwd: '/nonexistent',
-    packageRoot: '/nonexistent',
-  }
-  return o
-}
 
 describe.each(CLI_BUDGET_KINDS.map((k) => [k.cli.flag, k] as const))(
   'orchestrator run --%s',

@@ -5,19 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runCommand } from '../../src/cli/run-command'
-import type { CliIo } from '../../src/cli/io'
-
-function io(): CliIo & { err: string } {
-  const out = {
-    err: '',
-    stdout: () => {},
-    stderr: (t: string) => void (out.err += t),
-    env: {},
-    cwd: '/nonexistent',
-    packageRoot: '/nonexistent',
-  }
-  return out
-}
+import { capturedIo as io } from '../fixtures/cli-io'
 
 describe('orchestrator run --json before a mission starts', () => {
   it('prints a failed report with the preflight reason when the server does not answer', async () => {

@@ -12,6 +12,7 @@ export async function attemptFailed(ctx: MissionContext, todoId: string, cause: 
   const verdict = afterAttempt(todo, cause, {
     maxAttempts: ctx.o.maxAttempts,
     maxProviderWaits: MAX_PROVIDER_WAITS,
+    cancelAfterRejections: ctx.o.cancelAfterRejections,
   })
   if (verdict.breaker) ctx.breaker.recordFailure(verdict.breaker)
   const { reason } = verdict
@@ -25,6 +26,9 @@ export async function attemptFailed(ctx: MissionContext, todoId: string, cause: 
       return ctx.record.append({ type: 'todo.unreviewed', todoId, reason })
     case 'fail':
       return ctx.record.append({ type: 'todo.failed', todoId, reason })
+    case 'cancel':
+      ctx.deps.logger.info(`${todoId}: ${reason}`)
+      return ctx.record.append({ type: 'todo.cancelled', todoId, reason, by: 'policy' })
   }
 }
 

@@ -63,8 +63,7 @@ export function nextStep(snap: MissionSnapshot, facts: StepFacts, limits: Limits
   })
   if (step.next === 'check') return { do: 'check' }
   if (step.next === 'wait') return { do: 'wait' }
-  if (step.next === 'end')
-    return { do: 'end', status: 'stopped', reason: cancelledReason(step.cancelled, step.blocked) }
+  if (step.next === 'end') return cancelledEnd(snap, step.cancelled, step.blocked)
   const next = roundSpent(snap, facts, limits)
   if (next && step.failed.length)
     return { do: 'end', status: 'failed', reason: failedTodosReason(todos, budgetReason(next)) }
@@ -129,10 +128,23 @@ export function roundSpent(
 
 export const budgetReason = (spent: BudgetExceeded) => `budget exhausted (${spent.reason}): ${spent.message}`
 
-/** Why a mission left with only cancelled todos (and those waiting on them) ends. */
-function cancelledReason(cancelled: string[], blocked: string[]): string {
+/**
+ * A mission left with only cancelled todos (and those waiting on them) ends: stopped when the user
+ * cancelled them all, failed when a policy cancelled one (its work never passed review).
+ */
+function cancelledEnd(snap: MissionSnapshot, cancelled: string[], blocked: string[]): Step {
   const waiting = blocked.length
     ? `; ${blocked.join(', ')} waited on ${cancelled.length > 1 ? 'them' : 'it'}`
     : ''
-  return `cancelled by the user: ${cancelled.join(', ')}${waiting}`
+  const byPolicy = cancelled.filter((id) => snap.todos[id]?.cancelledBy === 'policy')
+  const byUser = cancelled.filter((id) => !byPolicy.includes(id))
+  const parts = [
+    ...(byUser.length ? [`cancelled by the user: ${byUser.join(', ')}`] : []),
+    ...byPolicy.map((id) => `${id} ${snap.todos[id]?.cancelReason ?? 'cancelled by policy'}`),
+  ]
+  return {
+    do: 'end',
+    status: byPolicy.length ? 'failed' : 'stopped',
+    reason: `${parts.join('; ')}${waiting}`,
+  }
 }

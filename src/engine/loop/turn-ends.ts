@@ -33,8 +33,10 @@ async function actOn(ctx: MissionContext, live: Live, turn: Turn, outcome: TurnO
   ctx.breaker.recordSuccess(outcome.role)
   if ('plan' in outcome) return acceptPlan(ctx, outcome.plan)
   await ctx.record.append(outcome.entry)
-  if (outcome.failure)
-    await attemptFailed(ctx, turn.todoId ?? '', { kind: 'attempt', reason: outcome.failure })
+  if (outcome.failure) {
+    const kind = outcome.role === 'reviewer' ? 'rejected' : 'attempt'
+    await attemptFailed(ctx, turn.todoId ?? '', { kind, reason: outcome.failure })
+  }
   await progressed(ctx)
 }
 

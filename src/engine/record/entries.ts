@@ -190,8 +190,10 @@ export interface TodoRecord extends PlanTodo {
   retries?: number
   /** Why the todo failed for good under its plan revision (cleared when a plan reopens it). */
   failReason?: string
-  /** Who cancelled it (while cancelled). */
+  /** Who cancelled it (while cancelled): the user, or the mission's policy (`cancelAfterRejections`). */
   cancelledBy?: 'user' | 'policy'
+  /** Reviews that failed it since it was first planned or last retried by the user (a re-plan keeps them). */
+  rejections: number
   /** While waiting: why, and until when (journal time). */
   waitReason?: string
   waitUntil?: number

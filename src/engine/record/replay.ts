@@ -85,6 +85,7 @@ export function apply(s: MissionSnapshot, e: JournalEntry): void {
           ...(prev?.retries !== undefined && { retries: prev.retries }),
           reviews: prev ? [...prev.reviews] : [],
           history: prev?.history ?? [],
+          rejections: prev?.rejections ?? 0,
           revision: freshRevision(prev?.attempts ?? 0),
         }
       }
@@ -127,6 +128,7 @@ export function apply(s: MissionSnapshot, e: JournalEntry): void {
       if (!t || t.status === 'cancelled') return
       t.status = e.verdict === 'pass' ? 'passed' : 'failed'
       t.revision.unreviewed = 0
+      if (e.verdict !== 'pass') t.rejections++
       t.verdict = e.verdict
       t.findings = [...e.findings]
       t.reviews.push({ attempt: t.attempts, verdict: e.verdict, findings: [...e.findings] })
@@ -179,6 +181,7 @@ export function apply(s: MissionSnapshot, e: JournalEntry): void {
       t.requeueReason = 'retried by the user'
       delete t.failReason
       t.revision = freshRevision(t.attempts)
+      t.rejections = 0
       return
     }
     case 'todo.failed': {

@@ -14,7 +14,7 @@ export type IterationStep =
   | { next: 'check' }
   | { next: 'wait' }
   | { next: 'replan'; failed: string[] }
-  /** Nothing else can progress: what is left was cancelled by the user or waits on a cancelled todo. */
+  /** Nothing else can progress: what is left was cancelled (by the user or by policy) or waits on a cancelled todo. */
   | { next: 'end'; cancelled: string[]; blocked: string[] }
 
 export interface IterationActivity {
@@ -73,7 +73,7 @@ export function failedTodosReason(todos: readonly (TodoRecord | undefined)[], bu
     if (!t) continue
     const fate = todoFate(t, lookup)
     if (fate.status === 'failed') parts.push(`${t.id} failed (${fate.reason ?? 'failed'})`)
-    else if (fate.status === 'cancelled') parts.push(`${t.id} cancelled by the user`)
+    else if (fate.status === 'cancelled') parts.push(`${t.id} cancelled by ${t.cancelledBy ?? 'the user'}`)
     else if (fate.blockedBy) parts.push(`${t.id} blocked by ${fate.blockedBy.join(', ')}`)
   }
   return `${parts.join('; ')} — no re-plan left (${budget})`

@@ -4,7 +4,9 @@
 // revision (a provider that never recovers would hold it forever). Any other failure re-queues until
 // the todo used its attempts under the current plan revision, and then fails it for the planner to
 // revise. A review that ended without a verdict is asked again, as often as a todo has attempts. A
-// failed todo is that todo's fault alone: the mission goes on with the others.
+// failed todo is that todo's fault alone: the mission goes on with the others. With the policy
+// `cancelAfterRejections` set, a todo that reviews failed that many times (re-plans included) is
+// cancelled instead of tried again: its dependents wait on it, and no re-plan reopens it.
 
 import { backoff, classify } from '../guards/retry'
 import type { HostError } from '../ports'
@@ -18,11 +20,15 @@ export type AttemptCause =
   | { kind: 'attempt'; reason: string; error?: HostError }
   /** The review ended without a verdict (the work itself did not fail). */
   | { kind: 'review'; reason: string }
+  /** The review failed the work (the todo's `rejections` count it already). */
+  | { kind: 'rejected'; reason: string }
 
 export interface AttemptLimits {
   /** Worker attempts per todo and plan revision. */
   maxAttempts: number
   maxProviderWaits: number
+  /** Failed reviews after which the todo is cancelled by policy; Infinity: never. */
+  cancelAfterRejections: number
 }
 
 export type AttemptVerdict = { breaker?: 'worker' | 'reviewer' } & (
@@ -30,10 +36,11 @@ export type AttemptVerdict = { breaker?: 'worker' | 'reviewer' } & (
   | { do: 'requeue'; reason: string }
   | { do: 'review-again'; reason: string }
   | { do: 'fail'; reason: string }
+  | { do: 'cancel'; reason: string }
 )
 
 export function afterAttempt(
-  todo: Pick<TodoRecord, 'attempts' | 'revision'>,
+  todo: Pick<TodoRecord, 'attempts' | 'revision' | 'rejections'>,
   cause: AttemptCause,
   limits: AttemptLimits,
 ): AttemptVerdict {
@@ -44,10 +51,17 @@ export function afterAttempt(
       return { do: 'fail', reason: `${reason} (${reviews} reviews)`, breaker: 'reviewer' }
     return { do: 'review-again', reason, breaker: 'reviewer' }
   }
-  const decision = cause.error ? classify(cause.error) : undefined
+  const n = todo.rejections
+  if (cause.kind === 'rejected' && n >= limits.cancelAfterRejections)
+    return {
+      do: 'cancel',
+      reason: `cancelled by policy after ${n} failed review${n === 1 ? '' : 's'}: ${reason}`,
+    }
+  const error = cause.kind === 'attempt' ? cause.error : undefined
+  const decision = error ? classify(error) : undefined
   if (decision?.retry && todo.revision.waits < limits.maxProviderWaits)
     return { do: 'wait', delayMs: backoff(todo.attempts, decision.delayMs), reason }
-  const breaker = cause.error ? { breaker: 'worker' as const } : {}
+  const breaker = error ? { breaker: 'worker' as const } : {}
   const used = todo.attempts - todo.revision.attemptsBefore
   if (used < limits.maxAttempts) return { do: 'requeue', reason, ...breaker }
   // Bounded attempts exhausted: the todo stays failed, and the planner may revise the plan.

@@ -22,6 +22,7 @@ const todo = (id: string, status: TodoStatus, extra: Partial<TodoRecord> = {}): 
   findings: [],
   reviews: [],
   history: [],
+  rejections: 0,
   revision: { attemptsBefore: 0, waits: 0, unreviewed: 0 },
   ...extra,
 })
@@ -268,6 +269,41 @@ describe('nextStep', () => {
       facts(),
       limits,
       { do: 'end', status: 'stopped', reason: 'cancelled by the user: a, b; c, d waited on them' },
+    ],
+    [
+      'a todo cancelled by policy and one waiting on it: end failed, with the policy reason',
+      snap([
+        todo('a', 'passed'),
+        todo('b', 'cancelled', {
+          cancelledBy: 'policy',
+          cancelReason: 'cancelled by policy after 3 failed reviews: review failed: no tests',
+        }),
+        todo('c', 'pending', { dependsOn: ['b'], attempts: 0 }),
+      ]),
+      facts(),
+      limits,
+      {
+        do: 'end',
+        status: 'failed',
+        reason: 'b cancelled by policy after 3 failed reviews: review failed: no tests; c waited on it',
+      },
+    ],
+    [
+      'one cancelled by the user, one by policy: end failed, naming both',
+      snap([
+        todo('a', 'cancelled', { cancelledBy: 'user' }),
+        todo('b', 'cancelled', {
+          cancelledBy: 'policy',
+          cancelReason: 'cancelled by policy after 2 failed reviews',
+        }),
+      ]),
+      facts(),
+      limits,
+      {
+        do: 'end',
+        status: 'failed',
+        reason: 'cancelled by the user: a; b cancelled by policy after 2 failed reviews',
+      },
     ],
     [
       'cancelled and failed todos: replan the failed ones only',

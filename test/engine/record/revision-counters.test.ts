@@ -203,6 +203,48 @@ const rows: Row[] = [
     ['pending', { attemptsBefore: 2, waits: 0, unreviewed: 0 }],
   ],
 
+  // Failed reviews, which the rejection policy reads: kept across re-plans, reset by the user's retry.
+  [
+    'failed reviews count, passed ones do not',
+    [
+      dispatched(3, 1),
+      verdict(4, 'fail'),
+      dispatched(5, 2),
+      verdict(6, 'fail'),
+      dispatched(7, 3),
+      verdict(8, 'pass'),
+    ],
+    (s) => a(s)?.rejections,
+    2,
+  ],
+  [
+    'a plan that reopens the todo keeps its failed reviews',
+    [dispatched(3, 1), verdict(4, 'fail'), plan(5, 2, ['a']), dispatched(6, 2), verdict(7, 'fail')],
+    (s) => a(s)?.rejections,
+    2,
+  ],
+  [
+    "the user's retry starts the count again",
+    [
+      dispatched(3, 1),
+      verdict(4, 'fail'),
+      { at: 5, type: 'todo.cancelled', todoId: 'a', reason: 'by policy', by: 'policy' },
+      { at: 6, type: 'todo.retried', todoId: 'a' },
+    ],
+    (s) => [a(s)?.status, a(s)?.rejections, a(s)?.cancelledBy],
+    ['pending', 0, undefined],
+  ],
+  [
+    'a cancel by policy is journaled as such',
+    [
+      dispatched(3, 1),
+      verdict(4, 'fail'),
+      { at: 5, type: 'todo.cancelled', todoId: 'a', reason: 'x', by: 'policy' },
+    ],
+    (s) => [a(s)?.status, a(s)?.cancelledBy, a(s)?.cancelReason],
+    ['cancelled', 'policy', 'x'],
+  ],
+
   // Rounds without progress, counted when the next plan is accepted.
   [
     'the first plan: passed 0, no round counted',

@@ -10,11 +10,14 @@ import {
 const todo = (
   attempts: number,
   revision: Partial<{ attemptsBefore: number; waits: number; unreviewed: number }> = {},
+  rejections = 0,
 ) => ({
   attempts,
+  rejections,
   revision: { attemptsBefore: 0, waits: 0, unreviewed: 0, ...revision },
 })
-const limits: AttemptLimits = { maxAttempts: 3, maxProviderWaits: 2 }
+const limits: AttemptLimits = { maxAttempts: 3, maxProviderWaits: 2, cancelAfterRejections: Infinity }
+const policy: AttemptLimits = { ...limits, cancelAfterRejections: 3 }
 
 const err = (over: Partial<HostError>): HostError => ({
   name: 'APIError',
@@ -38,6 +41,7 @@ const provider = (error: HostError): AttemptCause => ({
 })
 const plain: AttemptCause = { kind: 'attempt', reason: 'no report' }
 const review: AttemptCause = { kind: 'review', reason: 'the reviewer gave no verdict' }
+const rejected: AttemptCause = { kind: 'rejected', reason: 'review failed: no tests' }
 
 type Row = [
   name: string,
@@ -152,7 +156,7 @@ const rows: Row[] = [
     'no waits allowed: a 429 is an attempt at once',
     todo(1),
     provider(R429),
-    { maxAttempts: 3, maxProviderWaits: 0 },
+    { ...limits, maxProviderWaits: 0 },
     { do: 'requeue', reason: 'provider: Too Many Requests', breaker: 'worker' },
   ],
   // Errors that will not pass count as attempts at once.
@@ -212,7 +216,7 @@ const rows: Row[] = [
     'one attempt allowed: fail at once',
     todo(1),
     plain,
-    { maxAttempts: 1, maxProviderWaits: 5 },
+    { ...limits, maxAttempts: 1, maxProviderWaits: 5 },
     { do: 'fail', reason: 'no report (1 attempts)' },
   ],
   // Reviews without a verdict: asked again, as often as a todo has attempts.
@@ -248,8 +252,72 @@ const rows: Row[] = [
     'one attempt allowed: the first review without a verdict fails',
     todo(1),
     review,
-    { maxAttempts: 1, maxProviderWaits: 5 },
+    { ...limits, maxAttempts: 1, maxProviderWaits: 5 },
     { do: 'fail', reason: 'the reviewer gave no verdict (1 reviews)', breaker: 'reviewer' },
+  ],
+  // Failed reviews: attempts as any other failure, until the policy (when set) cancels the todo.
+  [
+    'a failed review, no policy: requeue',
+    todo(1, {}, 1),
+    rejected,
+    limits,
+    { do: 'requeue', reason: 'review failed: no tests' },
+  ],
+  [
+    'a failed review, no policy, last attempt: fail for the planner',
+    todo(3, {}, 7),
+    rejected,
+    limits,
+    { do: 'fail', reason: 'review failed: no tests (3 attempts)' },
+  ],
+  [
+    'policy 3, second failed review: requeue',
+    todo(2, {}, 2),
+    rejected,
+    policy,
+    { do: 'requeue', reason: 'review failed: no tests' },
+  ],
+  [
+    'policy 3, third failed review: cancel',
+    todo(3, {}, 3),
+    rejected,
+    policy,
+    { do: 'cancel', reason: 'cancelled by policy after 3 failed reviews: review failed: no tests' },
+  ],
+  [
+    'policy 3, third failed review in a later revision: cancel, not re-plan',
+    todo(4, { attemptsBefore: 2 }, 3),
+    rejected,
+    policy,
+    { do: 'cancel', reason: 'cancelled by policy after 3 failed reviews: review failed: no tests' },
+  ],
+  [
+    'policy 3, a failed review on the last attempt with 2 rejections: fail for the planner',
+    todo(3, {}, 2),
+    rejected,
+    policy,
+    { do: 'fail', reason: 'review failed: no tests (3 attempts)' },
+  ],
+  [
+    'policy 1: the first failed review cancels',
+    todo(1, {}, 1),
+    rejected,
+    { ...limits, cancelAfterRejections: 1 },
+    { do: 'cancel', reason: 'cancelled by policy after 1 failed review: review failed: no tests' },
+  ],
+  [
+    'the policy counts failed reviews, not other failures',
+    todo(3, {}, 0),
+    plain,
+    { ...limits, maxAttempts: 5, cancelAfterRejections: 1 },
+    { do: 'requeue', reason: 'no report' },
+  ],
+  [
+    'the policy does not cancel a review without a verdict',
+    todo(1, {}, 5),
+    review,
+    policy,
+    { do: 'review-again', reason: 'the reviewer gave no verdict', breaker: 'reviewer' },
   ],
 ]
 
