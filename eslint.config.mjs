@@ -3,6 +3,7 @@ import tseslint from 'typescript-eslint'
 import svelte from 'eslint-plugin-svelte'
 import globals from 'globals'
 import imports from './lint/no-import-cycle.mjs'
+import { ENGINE_ROOMS } from './lint/engine-rooms.mjs'
 
 const hostPaths = [{ name: 'vscode', message: 'Only src/vscode/** may import vscode.' }]
 const hostPatterns = [
@@ -22,18 +23,6 @@ const noHostImports = {
 // The engine's rooms, lowest first. A room imports its own files, lower rooms and `../ports` (the
 // engine's boundary); the mission's public face and its options at the top import any room, and
 // only the loop (the top room) imports the options.
-const ENGINE_ROOMS = [
-  'util',
-  'project',
-  'protocol',
-  'preflight',
-  'record',
-  'sessions',
-  'guards',
-  'schedule',
-  'turns',
-  'loop',
-]
 const engineRoomRules = ENGINE_ROOMS.map((room, i) => ({
   files: [`src/engine/${room}/**`],
   rules: {

@@ -25,6 +25,7 @@ import { SerialRunner } from './util/serial-runner'
 import { steerRefusal } from './sessions/steering'
 import { TodoActions } from './loop/todo-actions'
 import { MISSION_DEFAULTS, type MissionDeps, type MissionOptions } from './mission-options'
+import type { JournalEntry } from './record/entries'
 import type { PermissionReply } from './ports'
 import type { Refusal } from './util/refusal'
 
@@ -70,6 +71,21 @@ export class Mission {
 
   onChange(listener: (state: MissionState) => void): () => void {
     return this.#ctx.changes.on(listener)
+  }
+
+  /**
+   * Hears each entry the mission journals from now on (stamped, secrets scrubbed), in journal order,
+   * as it is applied (before `state` and `onChange` show it, and before it is on disk); entries a
+   * resume read back are not repeated. A listener that throws is logged and kept.
+   */
+  onEntry(listener: (entry: JournalEntry) => void): () => void {
+    return this.#ctx.entries.on((entry) => {
+      try {
+        listener(entry)
+      } catch (err) {
+        this.deps.logger.warn(`an entry listener failed: ${errorMessage(err)}`)
+      }
+    })
   }
 
   run(): Promise<MissionState> {
@@ -165,5 +181,6 @@ export class Mission {
     this.#ctx.clearTimers()
     this.#ctx.breaker.dispose()
     this.#ctx.changes.clear()
+    this.#ctx.entries.clear()
   }
 }

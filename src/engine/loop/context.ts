@@ -31,6 +31,7 @@ import { REPEATS } from '../turns/turn-end'
 import type { CheckChoice } from '../project/check-command'
 import type { Live } from '../sessions/live-session'
 import type { MissionState } from '../record/mission-state'
+import type { JournalEntry } from '../record/entries'
 
 export interface MissionHooks {
   /** Something moved: the loop decides what the mission does next. */
@@ -46,6 +47,8 @@ export type Options = Required<Omit<MissionOptions, 'models' | 'check' | 'budget
 export class MissionContext {
   readonly o: Options
   readonly changes = new Emitter<MissionState>()
+  /** Each entry the mission journals, as written. */
+  readonly entries = new Emitter<JournalEntry>()
   readonly roster: AgentRoster
   readonly timeline = new Timeline()
   readonly record: MissionRecord

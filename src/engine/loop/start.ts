@@ -26,7 +26,7 @@ const BASELINE_HEAD_START_MS = 3_000
 
 export async function begin(ctx: MissionContext): Promise<void> {
   const { deps, record } = ctx
-  await record.open(deps.journal, deps.clock)
+  await record.open(deps.journal, deps.clock, (entry) => ctx.entries.emit(entry))
   if (ctx.over) {
     // Stopped while the journal opened: record the end, start nothing.
     await record.appendQuietly({

@@ -129,6 +129,8 @@ export class JournalVersionError extends Error {
 export interface MissionJournalOptions {
   store: JournalStore
   clock: Clock
+  /** Each new entry as it is journaled (stamped and scrubbed), once the state holds it; not the replayed ones. */
+  onEntry?: (entry: JournalEntry) => void
 }
 
 /**
@@ -139,11 +141,13 @@ export class MissionJournal {
   readonly #store: JournalStore
   readonly #clock: Clock
   readonly #state: MissionSnapshot
+  readonly #onEntry: ((entry: JournalEntry) => void) | undefined
   #tail: Promise<void> = Promise.resolve()
 
   private constructor(options: MissionJournalOptions, state: MissionSnapshot) {
     this.#store = options.store
     this.#clock = options.clock
+    this.#onEntry = options.onEntry
     this.#state = state
   }
 
@@ -170,6 +174,7 @@ export class MissionJournal {
     ) as JournalEntry
     const entry = sanitizeEntry(stamped)
     apply(this.#state, entry)
+    this.#onEntry?.(entry)
     const line = serializeEntry(entry)
     const write = this.#tail.then(() => this.#store.append(line))
     this.#tail = write.catch(() => undefined)

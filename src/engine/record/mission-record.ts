@@ -2,7 +2,7 @@
 // mission state on every append), and answers what the loop asks of it: the todos in plan order, the
 // ids a tool call may name, the summaries a worker builds on, the ownership file and the result text.
 
-import type { JournalEntryInput, MissionSnapshot, TodoRecord } from './entries'
+import type { JournalEntry, JournalEntryInput, MissionSnapshot, TodoRecord } from './entries'
 import { MissionJournal, type JournalStore } from './journal'
 import type { Ownership } from '../protocol/ownership'
 import type { Clock, Role } from '../ports'
@@ -21,9 +21,9 @@ export class MissionRecord {
     private readonly contextOf: (sessionId: string) => SessionContext | undefined = () => undefined,
   ) {}
 
-  /** Opens the journal; {@link sync} then reads the mission it holds. */
-  async open(store: JournalStore, clock: Clock): Promise<void> {
-    this.#journal = (await MissionJournal.open({ store, clock })).journal
+  /** Opens the journal; {@link sync} then reads the mission it holds. `onEntry` hears each new entry. */
+  async open(store: JournalStore, clock: Clock, onEntry?: (entry: JournalEntry) => void): Promise<void> {
+    this.#journal = (await MissionJournal.open({ store, clock, ...(onEntry && { onEntry }) })).journal
   }
 
   get opened(): boolean {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { BudgetTracker } from '../../src/engine/guards/budgets'
-import { BUDGET_KINDS, type BudgetReason } from '../../src/shared/budget-kinds'
-import { FakeClock } from '../fixtures/fake-clock'
+import { BudgetTracker } from '../../../src/engine/guards/budgets'
+import { BUDGET_KINDS, type BudgetReason } from '../../../src/shared/budget-kinds'
+import { FakeClock } from '../../fixtures/fake-clock'
 
 // Brings a tracker's measure of one kind to `amount`, through the tracker's own recording calls.
 const DRIVE: { [R in BudgetReason]: (t: BudgetTracker, clock: FakeClock, amount: number) => void } = {
