@@ -106,8 +106,12 @@ export class Dispatcher {
       a.sessionId === 'new'
         ? await this.d.sessions.create(a.role, todo.id, todo.title)
         : this.d.sessions.live.get(a.sessionId)
-    // The user may have cancelled the todo while its session was being created.
-    if (!live || this.d.over() || this.d.record.snap.todos[a.todoId]?.status === 'cancelled') return
+    if (!live || this.d.over()) return
+    // The user may have cancelled the todo while its session was being created: the session is free.
+    if (this.d.record.snap.todos[a.todoId]?.status === 'cancelled') {
+      live.busy = false
+      return
+    }
     live.busy = true // claimed before any await below, so the next tick cannot pick it again
     this.#dispatching.set(todo.id, { role: a.role }) // the live session now holds the slot
     const attempt = a.role === 'worker' ? todo.attempts + 1 : todo.attempts

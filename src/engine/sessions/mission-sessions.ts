@@ -134,11 +134,14 @@ export class MissionSessions {
       ...(todoId !== undefined && { todoId }),
     })
     this.d.roster.add(this.#agent(id, role, title, 'starting'))
-    return this.add(id, role)
+    // A session made for a todo is born claimed (busy): its creator resumes only after other ticks may
+    // have run, and none of them may hand the same session a second todo.
+    return this.add(id, role, todoId !== undefined)
   }
 
-  add(sessionId: string, role: Role): Live {
+  add(sessionId: string, role: Role, claimed = false): Live {
     const live = newLive(sessionId, role, this.d.models?.[role])
+    live.busy = claimed
     this.live.set(sessionId, live)
     if (!this.d.roster.has(sessionId))
       this.d.roster.add(this.#agent(sessionId, role, sessionTitle(role, this.d.goal), 'idle'))
