@@ -217,3 +217,31 @@ export const systemClock: Clock = {
 }
 
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} }
+
+/**
+ * Isolation: each todo works on a branch and folder of its own, started from the mission's
+ * integration branch; only merged work reaches that branch. Ids given here may come from a model's
+ * plan: the adapter makes them safe for branch and folder names. No method touches the user's
+ * working tree, index, stash list or current branch.
+ */
+export interface WorktreePort {
+  /** The integration branch and its folder, at a commit of the base tree (`WorkspaceBase.ref`). */
+  prepare(baseTree: string): Promise<{ dir: string; branch: string; baseCommit: string }>
+  /** The todo's folder on its own branch from the integration branch as it is now (made once). */
+  open(todoId: string): Promise<{ dir: string; branch: string; from: string }>
+  /** Commits what the todo's folder holds; the files changed since the todo's branch started. */
+  commit(todoId: string, message: string): Promise<{ commit: string; files: string[] }>
+  /** Merges the todo's branch into the integration branch, or names the conflicting files and merges nothing. */
+  merge(todoId: string, message: string): Promise<WorktreeMerge>
+  /**
+   * Brings the integration branch into the todo's branch (the todo starts again from current work);
+   * conflicts stay in its folder, marked, for its worker to resolve.
+   */
+  refresh(todoId: string): Promise<{ conflicts: string[] }>
+  /** Removes the todo's folder and branch: nothing of it remains. */
+  discard(todoId: string): Promise<void>
+  /** Removes every folder and branch of the mission, integration included. */
+  close(): Promise<void>
+}
+
+export type WorktreeMerge = { merged: true; commit: string } | { merged: false; conflicts: string[] }

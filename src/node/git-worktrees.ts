@@ -1,0 +1,290 @@
+// Worktree isolation in plain git: the mission's integration branch starts at a commit of the base
+// tree (the user's working state, uncommitted and untracked files included), each todo works in a
+// worktree of its own branch, and only merges reach the integration branch. OpenCode's experimental
+// worktree API branches from the last commit (no uncommitted work) and has no merge, so it is not used.
+
+import { createHash } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { appendFile, mkdir, readFile, rm, symlink } from 'node:fs/promises'
+import { dirname, join, resolve } from 'node:path'
+import type { WorktreeMerge, WorktreePort } from '../engine/ports'
+import { isObjectId } from '../engine/record/diff-target'
+import { git, lines, type GitLimits, type GitResult } from './git-run'
+
+/** Top-level folders a worktree borrows from the user's tree (by a link) when the project ignores them. */
+export const DEPENDENCY_FOLDERS = ['node_modules', '.venv', 'venv', 'vendor', 'bower_components', '.bundle']
+
+/** The committer of the mission's own commits; the user's identity and hooks are not needed for them. */
+const IDENTITY = [
+  '-c',
+  'user.name=OpenCode Orchestrator',
+  '-c',
+  'user.email=orchestrator@localhost',
+  '-c',
+  'commit.gpgsign=false',
+]
+
+/** The integration branch's last path part; a todo id that would take it gets a suffix. */
+const INTEGRATION = 'integration'
+
+/**
+ * A branch and folder name part from an id that may come from a model: letters, digits, `-` and `_`
+ * only, never empty, never `integration`; an id that had to change gets a short hash of itself, so two
+ * ids never share a name.
+ */
+export function namePart(id: string): string {
+  const plain = id
+    .replace(/[^A-Za-z0-9_-]/g, '-')
+    .replace(/^[-_]+/, '')
+    .slice(0, 48)
+  if (plain === id && plain !== '' && plain !== INTEGRATION) return plain
+  const hash = createHash('sha256').update(id).digest('hex').slice(0, 8)
+  return `${plain || 'todo'}-${hash}`
+}
+
+export interface GitWorktreesOptions {
+  /** The user's folder (inside the repository). */
+  repoDir: string
+  /** Where the mission's folders go: `<root>/<mission>/…`; outside the user's tree. */
+  root: string
+  missionId: string
+  env?: NodeJS.ProcessEnv
+  limits?: GitLimits
+  /** Runs once in each new todo folder, after the dependency folders are linked (a setup command). */
+  setup?: (dir: string) => Promise<void>
+}
+
+export class GitWorktrees implements WorktreePort {
+  readonly #o: GitWorktreesOptions
+  readonly #prefix: string
+  /** Per folder, the dependency folders linked into it (excluded from git, unlinked before removal). */
+  readonly #linked = new Map<string, string[]>()
+
+  constructor(options: GitWorktreesOptions) {
+    this.#o = options
+    this.#prefix = `orchestrator/${namePart(options.missionId)}`
+  }
+
+  get integrationBranch(): string {
+    return `${this.#prefix}/${INTEGRATION}`
+  }
+
+  branchOf(todoId: string): string {
+    return `${this.#prefix}/${namePart(todoId)}`
+  }
+
+  dirOf(todoId: string): string {
+    return join(this.#missionRoot, 'todos', namePart(todoId))
+  }
+
+  get integrationDir(): string {
+    return join(this.#missionRoot, INTEGRATION)
+  }
+
+  get #missionRoot(): string {
+    return join(this.#o.root, namePart(this.#o.missionId))
+  }
+
+  async prepare(baseTree: string): Promise<{ dir: string; branch: string; baseCommit: string }> {
+    if (!isObjectId(baseTree)) throw new Error(`"${baseTree.slice(0, 80)}" is not a git object id`)
+    const dir = this.integrationDir
+    const branch = this.integrationBranch
+    if (!(await this.#branchExists(branch))) {
+      const head = await this.#run(this.#o.repoDir, ['rev-parse', '--verify', '-q', 'HEAD^{commit}'])
+      const parent = head.code === 0 ? ['-p', head.stdout.toString().trim()] : []
+      const made = await this.#must(this.#o.repoDir, [
+        'commit-tree',
+        ...parent,
+        '-m',
+        this.#baseSubject,
+        baseTree,
+      ])
+      await this.#must(this.#o.repoDir, ['branch', '--', branch, made.stdout.toString().trim()])
+    }
+    await this.#addWorktree(dir, branch)
+    return { dir, branch, baseCommit: await this.#baseCommit() }
+  }
+
+  async open(todoId: string): Promise<{ dir: string; branch: string; from: string }> {
+    const dir = this.dirOf(todoId)
+    const branch = this.branchOf(todoId)
+    const fresh = !(await this.#branchExists(branch))
+    if (fresh) await this.#must(this.#o.repoDir, ['branch', '--', branch, this.integrationBranch])
+    const made = await this.#addWorktree(dir, branch)
+    if (made && fresh) await this.#o.setup?.(dir)
+    return { dir, branch, from: await this.#mergeBase(branch) }
+  }
+
+  async commit(todoId: string, message: string): Promise<{ commit: string; files: string[] }> {
+    const dir = this.dirOf(todoId)
+    await this.#must(dir, ['add', '-A', '--', '.'])
+    const merging = (await this.#run(dir, ['rev-parse', '-q', '--verify', 'MERGE_HEAD'])).code === 0
+    const staged = await this.#run(dir, ['diff', '--cached', '--quiet'])
+    if (staged.code !== 0 || merging)
+      await this.#must(dir, [...IDENTITY, 'commit', '-q', '--no-verify', '-m', message])
+    const head = (await this.#must(dir, ['rev-parse', 'HEAD'])).stdout.toString().trim()
+    const from = await this.#mergeBase(this.branchOf(todoId))
+    const files = lines((await this.#must(dir, ['diff', '-z', '--name-only', from, head, '--'])).stdout, '\0')
+    return { commit: head, files }
+  }
+
+  async merge(todoId: string, message: string): Promise<WorktreeMerge> {
+    const dir = this.integrationDir
+    const merged = await this.#run(dir, [
+      ...IDENTITY,
+      'merge',
+      '--no-ff',
+      '--no-verify',
+      '-m',
+      message,
+      '--',
+      this.branchOf(todoId),
+    ])
+    if (merged.code === 0)
+      return { merged: true, commit: (await this.#must(dir, ['rev-parse', 'HEAD'])).stdout.toString().trim() }
+    const conflicts = await this.#conflicts(dir)
+    await this.#run(dir, ['merge', '--abort'])
+    if (!conflicts.length)
+      throw new Error(`git merge of ${this.branchOf(todoId)} failed: ${merged.stderr.trim()}`)
+    return { merged: false, conflicts }
+  }
+
+  async refresh(todoId: string): Promise<{ conflicts: string[] }> {
+    const dir = this.dirOf(todoId)
+    const merged = await this.#run(dir, [
+      ...IDENTITY,
+      'merge',
+      '--no-verify',
+      '-m',
+      `Bring in the integration branch`,
+      '--',
+      this.integrationBranch,
+    ])
+    if (merged.code === 0) return { conflicts: [] }
+    const conflicts = await this.#conflicts(dir)
+    if (!conflicts.length)
+      throw new Error(`git merge into ${this.branchOf(todoId)} failed: ${merged.stderr.trim()}`)
+    return { conflicts }
+  }
+
+  async discard(todoId: string): Promise<void> {
+    await this.#removeWorktree(this.dirOf(todoId))
+    await this.#run(this.#o.repoDir, ['branch', '-D', '--', this.branchOf(todoId)])
+  }
+
+  async close(): Promise<void> {
+    const listed = await this.#must(this.#o.repoDir, ['worktree', 'list', '--porcelain', '-z'])
+    const root = this.#missionRoot
+    for (const field of lines(listed.stdout, '\0'))
+      if (field.startsWith('worktree ') && field.slice(9).startsWith(root))
+        await this.#removeWorktree(field.slice(9))
+    await rm(root, { recursive: true, force: true })
+    await this.#run(this.#o.repoDir, ['worktree', 'prune'])
+    const refs = await this.#must(this.#o.repoDir, [
+      'for-each-ref',
+      '--format=%(refname:short)',
+      `refs/heads/${this.#prefix}/`,
+    ])
+    for (const branch of lines(refs.stdout)) await this.#run(this.#o.repoDir, ['branch', '-D', '--', branch])
+  }
+
+  /** Adds the folder on its branch unless it is there already; links the dependency folders. True when made. */
+  async #addWorktree(dir: string, branch: string): Promise<boolean> {
+    if (existsSync(join(dir, '.git'))) return false
+    await mkdir(dirname(dir), { recursive: true })
+    await this.#run(this.#o.repoDir, ['worktree', 'prune'])
+    await this.#must(this.#o.repoDir, ['worktree', 'add', '-q', '--', dir, branch])
+    this.#linked.set(dir, await this.#linkDependencies(dir))
+    return true
+  }
+
+  /** Links each dependency folder the user's tree has and ignores, and the worktree lacks. */
+  async #linkDependencies(dir: string): Promise<string[]> {
+    const top = (await this.#must(this.#o.repoDir, ['rev-parse', '--show-toplevel'])).stdout.toString().trim()
+    const linked: string[] = []
+    for (const name of DEPENDENCY_FOLDERS) {
+      const source = join(top, name)
+      if (!existsSync(source) || existsSync(join(dir, name))) continue
+      const ignored = await this.#run(top, ['check-ignore', '-q', '--', `${name}/`])
+      if (ignored.code !== 0) continue
+      await symlink(source, join(dir, name), process.platform === 'win32' ? 'junction' : 'dir')
+      linked.push(name)
+    }
+    if (linked.length) await this.#excludeLinks(linked)
+    return linked
+  }
+
+  /**
+   * A link is not a folder to git: `node_modules/` in .gitignore does not match it, so a worker's
+   * `git status` or `git add -A` would see it. The repository's own exclude file (shared by every
+   * worktree) gets `/<name>` for each linked folder; the user's tree already ignores those folders,
+   * so nothing changes for it.
+   */
+  async #excludeLinks(names: string[]): Promise<void> {
+    const path = (await this.#must(this.#o.repoDir, ['rev-parse', '--git-path', 'info/exclude'])).stdout
+      .toString()
+      .trim()
+    const file = resolve(this.#o.repoDir, path)
+    const had = await readFile(file, 'utf8').catch(() => '')
+    const missing = names.map((n) => `/${n}`).filter((p) => !had.split(/\r?\n/).includes(p))
+    if (!missing.length) return
+    await mkdir(dirname(file), { recursive: true })
+    const head = had === '' || had.endsWith('\n') ? '' : '\n'
+    await appendFile(file, `${head}# linked into OpenCode Orchestrator's worktrees\n${missing.join('\n')}\n`)
+  }
+
+  async #removeWorktree(dir: string): Promise<void> {
+    // The links first: a forced remove must never reach into the user's dependency folders.
+    for (const name of this.#linked.get(dir) ?? DEPENDENCY_FOLDERS)
+      await rm(join(dir, name), { force: true }).catch(() => undefined)
+    this.#linked.delete(dir)
+    await this.#run(this.#o.repoDir, ['worktree', 'remove', '--force', '--', dir])
+    await rm(dir, { recursive: true, force: true })
+  }
+
+  async #conflicts(dir: string): Promise<string[]> {
+    return lines((await this.#must(dir, ['diff', '-z', '--name-only', '--diff-filter=U'])).stdout, '\0')
+  }
+
+  async #mergeBase(branch: string): Promise<string> {
+    return (await this.#must(this.#o.repoDir, ['merge-base', '--', branch, this.integrationBranch])).stdout
+      .toString()
+      .trim()
+  }
+
+  get #baseSubject(): string {
+    return `Mission ${namePart(this.#o.missionId)}: the working tree as the mission started`
+  }
+
+  /** The commit of the base tree: on the integration branch's first-parent line, under its subject. */
+  async #baseCommit(): Promise<string> {
+    const log = await this.#must(this.#o.repoDir, [
+      'log',
+      '--first-parent',
+      '--format=%H %s',
+      this.integrationBranch,
+    ])
+    const found = lines(log.stdout).find((l) => l.slice(l.indexOf(' ') + 1) === this.#baseSubject)
+    if (!found) throw new Error(`${this.integrationBranch} does not hold the mission's base commit`)
+    return found.slice(0, found.indexOf(' '))
+  }
+
+  async #branchExists(branch: string): Promise<boolean> {
+    return (
+      (await this.#run(this.#o.repoDir, ['rev-parse', '-q', '--verify', `refs/heads/${branch}`])).code === 0
+    )
+  }
+
+  #run(dir: string, args: string[]): Promise<GitResult> {
+    return git(dir, args, this.#o.env, this.#o.limits)
+  }
+
+  async #must(dir: string, args: string[]): Promise<GitResult> {
+    const r = await this.#run(dir, args)
+    if (r.code !== 0)
+      throw new Error(
+        `git ${args.find((a) => !a.startsWith('-') && !a.includes('=')) ?? ''} failed: ${r.stderr.trim()}`,
+      )
+    return r
+  }
+}

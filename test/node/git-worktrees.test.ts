@@ -1,0 +1,192 @@
+import { execFileSync } from 'node:child_process'
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, relative } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { captureGitBase } from '../../src/node/git-base'
+import { GitWorktrees, namePart } from '../../src/node/git-worktrees'
+
+const dirs: string[] = []
+afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })))
+
+const env = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', HOME: tmpdir() }
+const git = (dir: string, ...args: string[]) => execFileSync('git', args, { cwd: dir, env }).toString()
+const temp = (prefix: string) => {
+  const d = mkdtempSync(join(tmpdir(), prefix))
+  dirs.push(d)
+  return d
+}
+
+/**
+ * A user's repository mid-work: a commit, a file changed but not committed, a staged file, an
+ * untracked file, a stash entry of their own, and an ignored node_modules with a package in it.
+ */
+function userRepo(): string {
+  const dir = temp('orch-wt-user-')
+  git(dir, 'init', '-q', '-b', 'main')
+  git(dir, 'config', 'user.email', 'dev@example.com')
+  git(dir, 'config', 'user.name', 'dev')
+  writeFileSync(join(dir, '.gitignore'), 'node_modules/\n')
+  writeFileSync(join(dir, 'a.txt'), 'a1\nshared line\na3\n')
+  writeFileSync(join(dir, 'b.txt'), 'b1\n')
+  git(dir, 'add', '.')
+  git(dir, 'commit', '-qm', 'first')
+  writeFileSync(join(dir, 'b.txt'), 'b stashed\n')
+  git(dir, 'stash', 'push', '-q', '-m', 'mine')
+  writeFileSync(join(dir, 'a.txt'), 'a1\nshared line (uncommitted)\na3\n')
+  writeFileSync(join(dir, 'staged.txt'), 'staged\n')
+  git(dir, 'add', 'staged.txt')
+  writeFileSync(join(dir, 'untracked.txt'), 'untracked\n')
+  mkdirSync(join(dir, 'node_modules', 'dep'), { recursive: true })
+  writeFileSync(join(dir, 'node_modules', 'dep', 'index.js'), 'module.exports = 42\n')
+  return dir
+}
+
+/** What must not change in the user's repository: status, index, stash list, branch and HEAD. */
+const userSide = (dir: string) => ({
+  status: git(dir, 'status', '--porcelain=v1', '-uall'),
+  staged: git(dir, 'diff', '--cached', '--name-only'),
+  stash: git(dir, 'stash', 'list'),
+  branch: git(dir, 'branch', '--show-current'),
+  head: git(dir, 'rev-parse', 'HEAD'),
+  a: readFileSync(join(dir, 'a.txt'), 'utf8'),
+})
+
+async function mission(repoDir: string, missionId = 'm1', setup?: (dir: string) => Promise<void>) {
+  const base = await captureGitBase(repoDir, env)
+  if (base.kind !== 'git') throw new Error(base.reason)
+  const wt = new GitWorktrees({
+    repoDir,
+    root: temp('orch-wt-root-'),
+    missionId,
+    env,
+    ...(setup && { setup }),
+  })
+  const prepared = await wt.prepare(base.ref)
+  return { wt, prepared }
+}
+
+const edit = (dir: string, file: string, from: string, to: string) =>
+  writeFileSync(join(dir, file), readFileSync(join(dir, file), 'utf8').replace(from, to))
+
+describe('a worktree per todo, merged only on purpose', () => {
+  it('starts every todo from the user tree as it was, and leaves that tree, index and stash alone', async () => {
+    const repo = userRepo()
+    const before = userSide(repo)
+    const { wt, prepared } = await mission(repo)
+    const t = await wt.open('t1')
+    for (const dir of [prepared.dir, t.dir]) {
+      expect(readFileSync(join(dir, 'a.txt'), 'utf8')).toContain('(uncommitted)')
+      expect(readFileSync(join(dir, 'staged.txt'), 'utf8')).toBe('staged\n')
+      expect(readFileSync(join(dir, 'untracked.txt'), 'utf8')).toBe('untracked\n')
+    }
+    expect(relative(repo, t.dir).startsWith('..')).toBe(true)
+    expect(git(t.dir, 'branch', '--show-current').trim()).toBe('orchestrator/m1/t1')
+    expect(t.from).toBe(prepared.baseCommit)
+    expect(git(repo, 'rev-parse', `${prepared.baseCommit}^`)).toBe(before.head)
+    // A todo's edits, committed, stay on its branch until merged.
+    writeFileSync(join(t.dir, 'new.txt'), 'from t1\n')
+    expect(await wt.commit('t1', 'Todo t1')).toMatchObject({ files: ['new.txt'] })
+    expect(existsSync(join(prepared.dir, 'new.txt'))).toBe(false)
+    expect(userSide(repo)).toEqual(before)
+    await wt.close()
+    expect(userSide(repo)).toEqual(before)
+  })
+
+  it('links the ignored dependency folders into each worktree without copying or committing them', async () => {
+    const repo = userRepo()
+    const ran: string[] = []
+    const { wt } = await mission(repo, 'm1', async (dir) => {
+      ran.push(dir)
+    })
+    const t = await wt.open('t1')
+    expect(lstatSync(join(t.dir, 'node_modules')).isSymbolicLink()).toBe(true)
+    const required = execFileSync(process.execPath, ['-e', 'process.stdout.write(String(require("dep")))'], {
+      cwd: t.dir,
+    }).toString()
+    expect(required).toBe('42')
+    writeFileSync(join(t.dir, 'c.txt'), 'c\n')
+    expect((await wt.commit('t1', 'Todo t1')).files).toEqual(['c.txt'])
+    expect(git(t.dir, 'ls-tree', '-r', '--name-only', 'HEAD')).not.toContain('node_modules')
+    // A worker's own `git status` or `git add -A` does not see the link either.
+    expect(git(t.dir, 'status', '--porcelain')).toBe('')
+    // Opened again (a resume): the same folder, and the setup command does not run twice.
+    await wt.open('t1')
+    expect(ran).toEqual([t.dir])
+    await wt.discard('t1')
+    expect(existsSync(t.dir)).toBe(false)
+    // The user's own dependency folder survives the worktree's removal.
+    expect(readFileSync(join(repo, 'node_modules', 'dep', 'index.js'), 'utf8')).toContain('42')
+    expect(git(repo, 'branch', '--list', 'orchestrator/m1/t1')).toBe('')
+    await wt.close()
+  })
+
+  it('merges passed todos into the integration branch; a todo opened later starts from them', async () => {
+    const repo = userRepo()
+    const { wt, prepared } = await mission(repo)
+    const t1 = await wt.open('t1')
+    const t2 = await wt.open('t2')
+    writeFileSync(join(t1.dir, 'one.txt'), '1\n')
+    writeFileSync(join(t2.dir, 'two.txt'), '2\n')
+    await wt.commit('t1', 'Todo t1')
+    await wt.commit('t2', 'Todo t2')
+    expect(await wt.merge('t1', 'Merge t1')).toMatchObject({ merged: true })
+    expect(await wt.merge('t2', 'Merge t2')).toMatchObject({ merged: true })
+    expect(existsSync(join(prepared.dir, 'one.txt')) && existsSync(join(prepared.dir, 'two.txt'))).toBe(true)
+    const t3 = await wt.open('t3')
+    expect(existsSync(join(t3.dir, 'one.txt')) && existsSync(join(t3.dir, 'two.txt'))).toBe(true)
+    // A todo that changed nothing commits nothing and merges as a no-op.
+    expect((await wt.commit('t3', 'Todo t3')).files).toEqual([])
+    await wt.close()
+  })
+
+  it('names the conflicting files and merges nothing; the todo then resolves them on current work', async () => {
+    const repo = userRepo()
+    const { wt, prepared } = await mission(repo)
+    const t1 = await wt.open('t1')
+    const t2 = await wt.open('t2')
+    edit(t1.dir, 'a.txt', 'shared line (uncommitted)', 'shared line by t1')
+    edit(t2.dir, 'a.txt', 'shared line (uncommitted)', 'shared line by t2')
+    await wt.commit('t1', 'Todo t1')
+    await wt.commit('t2', 'Todo t2')
+    expect(await wt.merge('t1', 'Merge t1')).toMatchObject({ merged: true })
+    const head = git(prepared.dir, 'rev-parse', 'HEAD')
+    expect(await wt.merge('t2', 'Merge t2')).toEqual({ merged: false, conflicts: ['a.txt'] })
+    // Nothing of t2 reached the integration branch, and its folder is clean.
+    expect(git(prepared.dir, 'rev-parse', 'HEAD')).toBe(head)
+    expect(git(prepared.dir, 'status', '--porcelain')).toBe('')
+    expect(readFileSync(join(prepared.dir, 'a.txt'), 'utf8')).toContain('by t1')
+    // Sent back: t2 gets the integration branch with the conflict marked in its folder.
+    expect(await wt.refresh('t2')).toEqual({ conflicts: ['a.txt'] })
+    expect(readFileSync(join(t2.dir, 'a.txt'), 'utf8')).toMatch(
+      /<<<<<<<[\s\S]*by t2[\s\S]*by t1[\s\S]*>>>>>>>/,
+    )
+    writeFileSync(join(t2.dir, 'a.txt'), 'a1\nshared line by t1 and t2\na3\n')
+    await wt.commit('t2', 'Todo t2, resolved')
+    expect(await wt.merge('t2', 'Merge t2')).toMatchObject({ merged: true })
+    expect(readFileSync(join(prepared.dir, 'a.txt'), 'utf8')).toContain('by t1 and t2')
+    await wt.close()
+  })
+
+  it('keeps ids from a plan inside its folder and out of git options; close leaves nothing behind', async () => {
+    const repo = userRepo()
+    const before = userSide(repo)
+    const { wt } = await mission(repo, 'm2')
+    const hostile = ['../../escape', '-D', 'integration', 'a b;rm -rf ~', 'ünïcode', '']
+    const names = hostile.map(namePart)
+    expect(new Set(names).size).toBe(hostile.length)
+    for (const n of names) expect(n).toMatch(/^[A-Za-z0-9][A-Za-z0-9_-]*$/)
+    for (const id of hostile) {
+      const t = await wt.open(id)
+      expect(relative(join(wt.integrationDir, '..'), t.dir).startsWith('..')).toBe(false)
+      writeFileSync(join(t.dir, `${namePart(id)}.txt`), id)
+      await wt.commit(id, `Todo ${id}`)
+      expect(await wt.merge(id, `Merge ${id}`)).toMatchObject({ merged: true })
+    }
+    await wt.close()
+    expect(git(repo, 'branch', '--list', 'orchestrator/*')).toBe('')
+    expect(git(repo, 'worktree', 'list', '--porcelain').match(/^worktree /gm)).toHaveLength(1)
+    expect(existsSync(wt.integrationDir)).toBe(false)
+    expect(userSide(repo)).toEqual(before)
+  })
+})
