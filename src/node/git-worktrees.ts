@@ -59,6 +59,8 @@ export class GitWorktrees implements WorktreePort {
   readonly #prefix: string
   /** Per folder, the dependency folders linked into it (excluded from git, unlinked before removal). */
   readonly #linked = new Map<string, string[]>()
+  /** Merges into the integration folder and writes of the shared exclude file, one at a time. */
+  #serial: Promise<unknown> = Promise.resolve()
 
   constructor(options: GitWorktreesOptions) {
     this.#o = options
@@ -128,7 +130,11 @@ export class GitWorktrees implements WorktreePort {
     return { commit: head, files }
   }
 
-  async merge(todoId: string, message: string): Promise<WorktreeMerge> {
+  merge(todoId: string, message: string): Promise<WorktreeMerge> {
+    return this.#oneAtATime(() => this.#merge(todoId, message))
+  }
+
+  async #merge(todoId: string, message: string): Promise<WorktreeMerge> {
     const dir = this.integrationDir
     const merged = await this.#run(dir, [
       ...IDENTITY,
@@ -210,7 +216,7 @@ export class GitWorktrees implements WorktreePort {
       await symlink(source, join(dir, name), process.platform === 'win32' ? 'junction' : 'dir')
       linked.push(name)
     }
-    if (linked.length) await this.#excludeLinks(linked)
+    if (linked.length) await this.#oneAtATime(() => this.#excludeLinks(linked))
     return linked
   }
 
@@ -273,6 +279,12 @@ export class GitWorktrees implements WorktreePort {
     return (
       (await this.#run(this.#o.repoDir, ['rev-parse', '-q', '--verify', `refs/heads/${branch}`])).code === 0
     )
+  }
+
+  #oneAtATime<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.#serial.then(fn, fn)
+    this.#serial = next.catch(() => undefined)
+    return next
   }
 
   #run(dir: string, args: string[]): Promise<GitResult> {

@@ -168,6 +168,19 @@ describe('a worktree per todo, merged only on purpose', () => {
     await wt.close()
   })
 
+  it('takes todos opened, committed and merged all at once, as parallel workers finish', async () => {
+    const repo = userRepo()
+    const { wt, prepared } = await mission(repo)
+    const ids = ['t1', 't2', 't3', 't4']
+    const opened = await Promise.all(ids.map((id) => wt.open(id)))
+    opened.forEach((t, i) => writeFileSync(join(t.dir, `${ids[i]}.txt`), `${ids[i]}\n`))
+    await Promise.all(ids.map((id) => wt.commit(id, `Todo ${id}`)))
+    const merged = await Promise.all(ids.map((id) => wt.merge(id, `Merge ${id}`)))
+    expect(merged.map((m) => m.merged)).toEqual([true, true, true, true])
+    for (const id of ids) expect(readFileSync(join(prepared.dir, `${id}.txt`), 'utf8')).toBe(`${id}\n`)
+    await wt.close()
+  })
+
   it('keeps ids from a plan inside its folder and out of git options; close leaves nothing behind', async () => {
     const repo = userRepo()
     const before = userSide(repo)
