@@ -240,8 +240,20 @@ export interface WorktreePort {
   refresh(todoId: string): Promise<{ conflicts: string[] }>
   /** Removes the todo's folder and branch: nothing of it remains. */
   discard(todoId: string): Promise<void>
+  /** Files the integration branch changed since the base (paths from the repository's top). */
+  changes(): Promise<WorktreeChange[]>
+  /**
+   * Writes the integration branch's version of each path into the user's tree, but for files the user
+   * changed since the base: those are left as they are and named.
+   */
+  apply(paths: readonly string[]): Promise<{ applied: string[]; skipped: string[] }>
   /** Removes every folder and branch of the mission, integration included. */
   close(): Promise<void>
+}
+
+export interface WorktreeChange {
+  path: string
+  status: 'added' | 'modified' | 'deleted'
 }
 
 export type WorktreeMerge = { merged: true; commit: string } | { merged: false; conflicts: string[] }

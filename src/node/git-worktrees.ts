@@ -7,8 +7,9 @@ import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { appendFile, mkdir, readFile, rm, symlink } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
-import type { WorktreeMerge, WorktreePort } from '../engine/ports'
+import type { WorktreeChange, WorktreeMerge, WorktreePort } from '../engine/ports'
 import { isObjectId } from '../engine/record/diff-target'
+import { applyFiles, changesBetween, type GitMust } from './git-apply'
 import { git, lines, type GitLimits, type GitResult } from './git-run'
 
 /** Top-level folders a worktree borrows from the user's tree (by a link) when the project ignores them. */
@@ -178,6 +179,14 @@ export class GitWorktrees implements WorktreePort {
     await this.#run(this.#o.repoDir, ['branch', '-D', '--', this.branchOf(todoId)])
   }
 
+  async changes(): Promise<WorktreeChange[]> {
+    return changesBetween(this.#gitMust, this.#o.repoDir, await this.#baseCommit(), this.integrationBranch)
+  }
+
+  async apply(paths: readonly string[]): Promise<{ applied: string[]; skipped: string[] }> {
+    return applyFiles(this.#gitMust, this.#o.repoDir, await this.#baseCommit(), this.integrationBranch, paths)
+  }
+
   async close(): Promise<void> {
     const listed = await this.#must(this.#o.repoDir, ['worktree', 'list', '--porcelain', '-z'])
     const root = this.#missionRoot
@@ -290,6 +299,8 @@ export class GitWorktrees implements WorktreePort {
   #run(dir: string, args: string[]): Promise<GitResult> {
     return git(dir, args, this.#o.env, this.#o.limits)
   }
+
+  readonly #gitMust: GitMust = (dir, args) => this.#must(dir, args)
 
   async #must(dir: string, args: string[]): Promise<GitResult> {
     const r = await this.#run(dir, args)

@@ -181,6 +181,39 @@ describe('a worktree per todo, merged only on purpose', () => {
     await wt.close()
   })
 
+  it("applies merged work to the user's tree per file, leaving files the user changed since the base", async () => {
+    const repo = userRepo()
+    const { wt } = await mission(repo)
+    const t1 = await wt.open('t1')
+    edit(t1.dir, 'a.txt', 'shared line (uncommitted)', 'shared line by t1')
+    writeFileSync(join(t1.dir, 'one.txt'), '1\n')
+    rmSync(join(t1.dir, 'b.txt'))
+    writeFileSync(join(t1.dir, 'staged.txt'), 'staged by t1\n')
+    await wt.commit('t1', 'Todo t1')
+    // Work of a todo that was never merged is not a change of the mission.
+    const t2 = await wt.open('t2')
+    writeFileSync(join(t2.dir, 'two.txt'), '2\n')
+    await wt.commit('t2', 'Todo t2')
+    await wt.merge('t1', 'Merge t1')
+    expect(await wt.changes()).toEqual([
+      { path: 'a.txt', status: 'modified' },
+      { path: 'b.txt', status: 'deleted' },
+      { path: 'one.txt', status: 'added' },
+      { path: 'staged.txt', status: 'modified' },
+    ])
+    // The user edits staged.txt while the mission runs: that file is theirs.
+    writeFileSync(join(repo, 'staged.txt'), 'staged, edited by the user\n')
+    const result = await wt.apply((await wt.changes()).map((c) => c.path))
+    expect(result).toEqual({ applied: ['a.txt', 'b.txt', 'one.txt'], skipped: ['staged.txt'] })
+    expect(readFileSync(join(repo, 'a.txt'), 'utf8')).toContain('by t1')
+    expect(readFileSync(join(repo, 'one.txt'), 'utf8')).toBe('1\n')
+    expect(existsSync(join(repo, 'b.txt'))).toBe(false)
+    expect(existsSync(join(repo, 'two.txt'))).toBe(false)
+    expect(readFileSync(join(repo, 'staged.txt'), 'utf8')).toBe('staged, edited by the user\n')
+    await expect(wt.apply(['../outside.txt'])).rejects.toThrow('is not a path inside the workspace')
+    await wt.close()
+  })
+
   it('keeps ids from a plan inside its folder and out of git options; close leaves nothing behind', async () => {
     const repo = userRepo()
     const before = userSide(repo)
