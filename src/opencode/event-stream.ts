@@ -1,4 +1,4 @@
-import type { OpencodeClient } from '@opencode-ai/sdk/v2'
+import type { Event, OpencodeClient } from '@opencode-ai/sdk/v2'
 import { errorMessage } from '../engine/util/error-message'
 import type { EventPort, HostEvent, Logger } from '../engine/ports'
 import { toHostEvents } from './event-mapping'
@@ -9,6 +9,13 @@ export interface EventStreamOptions {
   initialDelayMs?: number
   /** Default: 5 000 ms. */
   maxDelayMs?: number
+  /**
+   * Listen to every OpenCode instance at once (`/global/event`) and pass on the events of these
+   * folders only. A session created in another folder (a todo's worktree) belongs to that folder's
+   * instance, whose events the client's own folder stream never carries. Read at each event, so
+   * folders may be added while the stream runs. Default: the client's folder stream alone.
+   */
+  directories?: () => ReadonlySet<string>
 }
 
 /**
@@ -60,6 +67,20 @@ export class OpencodeEventStream implements EventPort {
     }
   }
 
+  /** The events of the client's folder, or of the chosen folders from the global stream. */
+  async #events(signal: AbortSignal): Promise<AsyncIterable<Event>> {
+    const directories = this.options.directories
+    if (!directories)
+      return (await this.client.event.subscribe(undefined, { signal, sseMaxRetryAttempts: 1 })).stream
+    const sub = await this.client.global.event({ signal, sseMaxRetryAttempts: 1 })
+    return (async function* () {
+      for await (const g of sub.stream) {
+        const event = g.payload as Event
+        if (event.type === CONNECTED || directories().has(g.directory)) yield event
+      }
+    })()
+  }
+
   async #loop(): Promise<void> {
     const signal = this.#abort.signal
     let delay = this.options.initialDelayMs ?? 250
@@ -67,8 +88,7 @@ export class OpencodeEventStream implements EventPort {
       let reason = 'stream ended'
       try {
         // Reconnects are ours (with resync); the SDK's own retry would hide the drop.
-        const sub = await this.client.event.subscribe(undefined, { signal, sseMaxRetryAttempts: 1 })
-        for await (const event of sub.stream) {
+        for await (const event of await this.#events(signal)) {
           if (signal.aborted) break
           delay = this.options.initialDelayMs ?? 250
           for (const e of toHostEvents(event)) this.#emit(e)
@@ -84,6 +104,9 @@ export class OpencodeEventStream implements EventPort {
     }
   }
 }
+
+/** The global stream's first event, which belongs to no folder. */
+const CONNECTED = 'server.connected'
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
