@@ -72,6 +72,11 @@ export interface CreateSessionInput {
   /** Always set: an untitled session costs an extra title-generation model call. */
   title: string
   parentId?: string
+  /**
+   * The folder the session works in (its tools run there), when not the connection's own: a todo's
+   * worktree. OpenCode then serves it from that folder's instance, whose events come on the global stream.
+   */
+  directory?: string
 }
 
 export interface PromptInput {

@@ -22,6 +22,7 @@ export class OpencodeSessionPort implements SessionPort {
     const res = await this.client.session.create({
       title: input.title,
       ...(input.parentId !== undefined && { parentID: input.parentId }),
+      ...(input.directory !== undefined && { directory: input.directory }),
     })
     return { id: ok(res, 'create session').id }
   }

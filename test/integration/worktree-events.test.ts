@@ -46,10 +46,14 @@ describe('events of sessions in other folders (a todo worktree is another OpenCo
     await Promise.all([global.ready(), onlyElsewhere.ready()])
 
     folders.add(worktree) // a worktree made while the stream runs
+    // Each a child of a root session in the project folder, as a mission's agents are.
+    const root = await conn.sessions.create({ title: 'A mission' })
     const session = async (directory: string) => {
-      const made = await conn.client.session.create({ directory, title: `Worker: in ${directory}` })
-      const id = made.data?.id ?? ''
-      expect(id, JSON.stringify(made.error)).not.toBe('')
+      const { id } = await conn.sessions.create({
+        title: `Worker: in ${directory}`,
+        parentId: root.id,
+        directory,
+      })
       await conn.sessions.prompt({ sessionId: id, agent: 'worker', text: 'Say done.' })
       return id
     }
@@ -67,5 +71,9 @@ describe('events of sessions in other folders (a todo worktree is another OpenCo
     expect(seen.filter(about(inElsewhere))).toEqual([])
     expect(seenElsewhere.filter(about(inWorktree))).toEqual([])
     expect(seen.some((e) => e.type === 'session.status' && e.sessionId === inWorktree)).toBe(true)
+    // The session works in its folder, and is still found among the root's children.
+    const info = await conn.client.session.get({ sessionID: inWorktree })
+    expect(info.data?.directory).toBe(worktree)
+    expect(await conn.sessions.children(root.id)).toContain(inWorktree)
   })
 })
