@@ -3,13 +3,13 @@
 // worktree of its own branch, and only merges reach the integration branch. OpenCode's experimental
 // worktree API branches from the last commit (no uncommitted work) and has no merge, so it is not used.
 
-import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { appendFile, mkdir, readFile, rm, symlink } from 'node:fs/promises'
+import { appendFile, mkdir, readdir, readFile, rm, symlink } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import type { WorktreeChange, WorktreeMerge, WorktreePort } from '../engine/ports'
 import { isObjectId } from '../engine/record/diff-target'
 import { applyFiles, changesBetween, type GitMust } from './git-apply'
+import { INTEGRATION, namePart } from './worktree-names'
 import { git, lines, type GitLimits, type GitResult } from './git-run'
 
 /** Top-level folders a worktree borrows from the user's tree (by a link) when the project ignores them. */
@@ -24,24 +24,6 @@ const IDENTITY = [
   '-c',
   'commit.gpgsign=false',
 ]
-
-/** The integration branch's last path part; a todo id that would take it gets a suffix. */
-const INTEGRATION = 'integration'
-
-/**
- * A branch and folder name part from an id that may come from a model: letters, digits, `-` and `_`
- * only, never empty, never `integration`; an id that had to change gets a short hash of itself, so two
- * ids never share a name.
- */
-export function namePart(id: string): string {
-  const plain = id
-    .replace(/[^A-Za-z0-9_-]/g, '-')
-    .replace(/^[-_]+/, '')
-    .slice(0, 48)
-  if (plain === id && plain !== '' && plain !== INTEGRATION) return plain
-  const hash = createHash('sha256').update(id).digest('hex').slice(0, 8)
-  return `${plain || 'todo'}-${hash}`
-}
 
 export interface GitWorktreesOptions {
   /** The user's folder (inside the repository). */
@@ -66,6 +48,44 @@ export class GitWorktrees implements WorktreePort {
   constructor(options: GitWorktreesOptions) {
     this.#o = options
     this.#prefix = `orchestrator/${namePart(options.missionId)}`
+  }
+
+  /**
+   * Removes what missions no longer running left behind (a crash, a killed host): every mission
+   * folder under `root` and every `orchestrator/<mission>/…` branch but those of `keep` (mission ids).
+   * Returns the missions removed.
+   */
+  static async sweep(
+    options: Omit<GitWorktreesOptions, 'missionId' | 'setup'>,
+    keep: ReadonlySet<string>,
+  ): Promise<string[]> {
+    const kept = new Set([...keep].map(namePart))
+    const refs = await git(
+      options.repoDir,
+      ['for-each-ref', '--format=%(refname)', 'refs/heads/orchestrator/'],
+      options.env,
+      options.limits,
+    )
+    const fromRefs = lines(refs.stdout).map((r) => r.split('/')[3] ?? '')
+    const folders = await readdir(options.root).catch(() => [] as string[])
+    const left = [...new Set([...fromRefs, ...folders])].filter((m) => m !== '' && !kept.has(m))
+    const removed: string[] = []
+    for (const missionId of left) {
+      const mission = new GitWorktrees({ ...options, missionId })
+      // Branches alone are a mission's only when its integration branch holds a base commit of ours:
+      // a user's own `orchestrator/…` branch is never touched.
+      if (
+        !folders.includes(missionId) &&
+        !(await mission.#baseCommit().then(
+          () => true,
+          () => false,
+        ))
+      )
+        continue
+      await mission.close()
+      removed.push(missionId)
+    }
+    return removed
   }
 
   get integrationBranch(): string {

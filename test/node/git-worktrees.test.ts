@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { captureGitBase } from '../../src/node/git-base'
-import { GitWorktrees, namePart } from '../../src/node/git-worktrees'
+import { GitWorktrees } from '../../src/node/git-worktrees'
+import { namePart } from '../../src/node/worktree-names'
 
 const dirs: string[] = []
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })))
@@ -212,6 +213,35 @@ describe('a worktree per todo, merged only on purpose', () => {
     expect(readFileSync(join(repo, 'staged.txt'), 'utf8')).toBe('staged, edited by the user\n')
     await expect(wt.apply(['../outside.txt'])).rejects.toThrow('is not a path inside the workspace')
     await wt.close()
+  })
+
+  it('sweeps what missions no longer running left, and keeps the running one', async () => {
+    const repo = userRepo()
+    const before = userSide(repo)
+    const root = temp('orch-wt-root-')
+    const base = await captureGitBase(repo, env)
+    if (base.kind !== 'git') throw new Error(base.reason)
+    const crashed = new GitWorktrees({ repoDir: repo, root, missionId: 'crashed', env })
+    const running = new GitWorktrees({ repoDir: repo, root, missionId: 'running', env })
+    for (const m of [crashed, running]) {
+      await m.prepare(base.ref)
+      await m.open('t1')
+    }
+    // A crash between the branches and the folders, and a branch of the user's own under the same prefix.
+    const early = new GitWorktrees({ repoDir: repo, root, missionId: 'early', env })
+    await early.prepare(base.ref)
+    rmSync(join(root, 'early'), { recursive: true, force: true })
+    git(repo, 'branch', 'orchestrator/mine/work', 'HEAD')
+    const swept = await GitWorktrees.sweep({ repoDir: repo, root, env }, new Set(['running']))
+    expect(swept.sort()).toEqual(['crashed', 'early'])
+    expect(existsSync(crashed.integrationDir) || existsSync(crashed.dirOf('t1'))).toBe(false)
+    expect(existsSync(running.dirOf('t1'))).toBe(true)
+    expect(git(repo, 'for-each-ref', '--format=%(refname:short)', 'refs/heads/orchestrator/')).toBe(
+      'orchestrator/mine/work\norchestrator/running/integration\norchestrator/running/t1\n',
+    )
+    await running.close()
+    git(repo, 'branch', '-D', 'orchestrator/mine/work')
+    expect(userSide(repo)).toEqual(before)
   })
 
   it('keeps ids from a plan inside its folder and out of git options; close leaves nothing behind', async () => {
