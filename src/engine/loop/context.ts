@@ -239,10 +239,31 @@ export class MissionContext {
     this.changes.emit(this.#state)
   }
 
-  async publishOwnership(): Promise<void> {
-    await this.deps.workspace
-      .publishOwnership(this.record.ownership(this.o.id, this.o.endTurnOnResult), this.o.id)
-      .catch((err: unknown) => this.deps.logger.warn(`ownership not published: ${errorMessage(err)}`))
+  /** Republishes the plugin's ownership file; nothing once the mission is over (its end withdrew it). */
+  publishOwnership(): Promise<void> {
+    return this.#ownershipWrite(() =>
+      this.over
+        ? undefined
+        : this.deps.workspace.publishOwnership(
+            this.record.ownership(this.o.id, this.o.endTurnOnResult),
+            this.o.id,
+          ),
+    )
+  }
+
+  /** Withdraws the ownership file, after any write still under way (which would bring it back). */
+  withdrawOwnership(): Promise<void> {
+    return this.#ownershipWrite(() => this.deps.workspace.publishOwnership(undefined, this.o.id))
+  }
+
+  #ownershipWrites: Promise<void> = Promise.resolve()
+
+  #ownershipWrite(write: () => Promise<void> | undefined): Promise<void> {
+    const next = this.#ownershipWrites.then(write).catch((err: unknown) => {
+      this.deps.logger.warn(`ownership not published: ${errorMessage(err)}`)
+    })
+    this.#ownershipWrites = next
+    return next
   }
 
   clearTimers(): void {

@@ -56,6 +56,6 @@ export async function endMission(
       }),
     )
     .catch((err: unknown) => deps.logger.error(`journal write failed: ${errorMessage(err)}`))
-  await deps.workspace.publishOwnership(undefined, ctx.o.id).catch(() => undefined)
+  await ctx.withdrawOwnership()
   finish(ctx.state)
 }
