@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import type { PlanTodo } from '../../../src/engine/protocol/mission-protocol'
 import { fakeMission } from '../../fixtures/fake-mission'
 import { flush } from '../../fixtures/fake-opencode'
-
-const todo = (id: string): PlanTodo => ({
-  id,
-  title: `Todo ${id}`,
-  description: '',
-  files: [`${id}.txt`],
-  dependsOn: [],
-  acceptance: [],
-})
+import { todo } from '../../fixtures/mission-play'
 
 describe('a session is one todo at a time', () => {
   // Reviews outnumber the free slots, so new reviewer sessions are being created while ticks run:
@@ -20,7 +11,7 @@ describe('a session is one todo at a time', () => {
     const done = mission.run()
     await flush()
     oc.turn(mission.state.agents[0]?.sessionId ?? '', 'orchestrator_plan', {
-      todos: Array.from({ length: 20 }, (_, i) => todo(`t${i}`)),
+      todos: Array.from({ length: 20 }, (_, i) => todo(`t${i}`, [`t${i}.txt`])),
     })
     const answered = new Map<string, number>()
     const unanswered = () =>
@@ -34,17 +25,8 @@ describe('a session is one todo at a time', () => {
       await flush()
       expect(unanswered()).toEqual([])
       for (const a of mission.state.agents.filter((x) => x.status === 'busy' && x.role !== 'planner')) {
-        const brief = oc.prompts.filter((p) => p.sessionId === a.sessionId).at(-1)?.text ?? ''
-        const todoId = /todoId:? "?([\w-]+)"?/.exec(brief)?.[1] ?? ''
         answered.set(a.sessionId, (answered.get(a.sessionId) ?? 0) + 1)
-        if (a.role === 'worker')
-          oc.turn(a.sessionId, 'orchestrator_report', {
-            todoId,
-            status: 'done',
-            summary: 'ok',
-            filesChanged: [],
-          })
-        else oc.turn(a.sessionId, 'orchestrator_verdict', { todoId, verdict: 'pass', findings: [] })
+        oc.passTurn(a)
       }
     }
     const final = await done
