@@ -2,6 +2,7 @@
 
 import { NO_CHECK } from '../engine/mission'
 import type { CheckRunState, MissionState } from '../engine/record/mission-state'
+import { mergeWords } from '../engine/record/replay-isolation'
 import { scrubStrings } from '../engine/util/scrub-secrets'
 import { waitingText } from '../shared/waiting'
 
@@ -18,6 +19,9 @@ export interface MissionReport {
     reason?: string
     /** The failed todos that kept it from starting. */
     blockedBy?: string[]
+    /** Worktree mode: the todo's branch, and what became of it (merged, conflict, rereview, discarded). */
+    branch?: string
+    merge?: string
   }[]
   iterations: number
   tokens: number
@@ -30,6 +34,19 @@ export interface MissionReport {
   check: ReportCheck | null
   /** The check's run on the mission's base, before any change; null when it did not run. */
   baseline: (ReportCheck & { classification: string; diagnosis?: string }) | null
+  /**
+   * How the todos were kept apart: `worktree` (with the integration branch, what was applied to the
+   * user's tree, what was left as the user changed it, the branch kept) or `shared` (and why, when
+   * worktrees were asked for). Absent in reports of missions before isolation.
+   */
+  isolation?: {
+    mode: 'worktree' | 'shared'
+    reason?: string
+    branch?: string
+    applied?: string[]
+    skipped?: string[]
+    keptBranch?: string
+  }
 }
 
 /** One run of the check in the report. */
@@ -61,6 +78,8 @@ export function toReport(s: MissionState): MissionReport {
       evidence: todoEvidence(t),
       ...(t.reason !== undefined && { reason: t.reason }),
       ...(t.blockedBy !== undefined && { blockedBy: t.blockedBy }),
+      ...(t.branch !== undefined && { branch: t.branch }),
+      ...(t.merge !== undefined && { merge: t.merge.result }),
     })),
     iterations: s.iteration,
     tokens: s.tokens,
@@ -76,7 +95,51 @@ export function toReport(s: MissionState): MissionReport {
           ...(baseline.diagnosis !== undefined && { diagnosis: baseline.diagnosis }),
         }
       : null,
+    ...(s.isolation && { isolation: reportIsolation(s.isolation) }),
   })
+}
+
+function reportIsolation(i: NonNullable<MissionState['isolation']>): NonNullable<MissionReport['isolation']> {
+  if (i.mode === 'shared') return { mode: 'shared', reason: i.reason }
+  const closed = i.closed
+  return {
+    mode: 'worktree',
+    branch: i.branch,
+    ...(closed && { applied: closed.applied, skipped: closed.skipped }),
+    ...(closed?.keptBranch !== undefined && { keptBranch: closed.keptBranch }),
+  }
+}
+
+/** What worktree mode did with the mission's result, for the end of a run; undefined in shared mode. */
+export function isolationLine(s: MissionState): string | undefined {
+  const closed = s.isolation?.mode === 'worktree' ? s.isolation.closed : undefined
+  if (!closed) return undefined
+  const parts: string[] = []
+  if (closed.applied.length)
+    parts.push(
+      `applied ${closed.applied.length} file${closed.applied.length === 1 ? '' : 's'} to your folder`,
+    )
+  if (closed.skipped.length)
+    parts.push(
+      `left ${closed.skipped.join(', ')} as you changed ${closed.skipped.length === 1 ? 'it' : 'them'}`,
+    )
+  if (closed.keptBranch !== undefined)
+    parts.push(`the merged work is on branch ${closed.keptBranch} (git diff HEAD ${closed.keptBranch})`)
+  return parts.length ? `worktrees: ${parts.join('; ')}` : 'worktrees: nothing to apply'
+}
+
+/** A line per todo whose branch met a new fate (merged, conflict, …) since `said`, which it updates. */
+export function mergeLines(s: MissionState, said: Map<string, string>): string[] {
+  const out: string[] = []
+  for (const t of s.todos) {
+    const merge = t.merge
+    if (!merge) continue
+    const key = `${merge.result}:${t.attempts}:${merge.files.join(',')}`
+    if (said.get(t.id) === key) continue
+    said.set(t.id, key)
+    out.push(`${t.id}: ${mergeWords(merge)}`)
+  }
+  return out
 }
 
 function reportCheck(run: CheckRunState): ReportCheck {

@@ -35,7 +35,8 @@ import type { CliIo } from './io'
 import { answerPermissions } from './permission-prompt'
 import { LiveStatus } from './live-status'
 import { cliPreflight } from './preflight-check'
-import { endLine, notStartedReport, progressLine, toReport } from './report'
+import { endLine, isolationLine, mergeLines, notStartedReport, progressLine, toReport } from './report'
+import { missionWorktrees } from '../node/mission-worktrees'
 import { checkLine, checkRunLines, unsaidRuns } from './check-lines'
 import { answerBaseline } from './baseline-prompt'
 import { answerStuck, terminalAsk } from './stuck-prompt'
@@ -44,7 +45,7 @@ const USAGE = `usage: orchestrator run --goal "<text>" [--dir D] [--server-url U
        [--opencode-config FILE] [--model role=provider/model]... [--concurrency N]
        [--check "<cmd>" | --no-check] [--if-check-fails ask|continue|stop] [--cap role:worker=N | provider:ID=N | model:PROVIDER/MODEL=N]...
        ${BUDGET_USAGE} [--cancel-after-rejections N] [--opencode PATH]
-       [--json] [--demo]
+       [--isolation worktree|shared] [--worktree-setup "<cmd>"] [--json] [--demo]
        orchestrator run --resume [<mission id>] [--dir D] [--server-url URL [--password-file F | --password P]] [--json]`
 
 const HELP = `${USAGE}
@@ -73,6 +74,13 @@ Ctrl-C stops the mission; SIGTERM or a closed terminal (SIGHUP) interrupts it: -
   --cancel-after-rejections N
                            cancel a todo once reviews failed it N times (re-plans included)
                            instead of trying it again or re-planning it (default: never)
+  --isolation X            worktree (the default in a git repository): each todo works in a git
+                           worktree of its own, only reviewed work is merged, the check runs on the
+                           merged result, and a completed mission's result is applied to the folder
+                           (files you changed meanwhile are left, and named); shared: every agent
+                           works in the folder itself
+  --worktree-setup "<cmd>" run once in each new worktree (e.g. "npm ci"); ignored dependency folders
+                           (node_modules, .venv, vendor, …) are linked in without it
   --json                   print the final report as JSON on stdout
   --verbose                info log lines on stderr too (warnings and errors always show)`
 
@@ -99,6 +107,7 @@ export async function runCommand(argv: string[], rawIo: CliIo): Promise<number> 
         demo: { type: 'boolean', default: false },
         verbose: { type: 'boolean', default: false },
         resume: { type: 'boolean', default: false },
+        'worktree-setup': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -313,6 +322,21 @@ export async function runCommand(argv: string[], rawIo: CliIo): Promise<number> 
     // it can ask depends on this run.
     const runWith = resumed ? await withJournaledOptions(file, options) : options
     const ifCheckFails = askable(runWith.ifCheckFails)
+    const workspace = new NodeWorkspace(directory, io.env, processes)
+    const isolation = runWith.isolation ?? DEFAULT_ISOLATION
+    const worktrees =
+      isolation === 'worktree'
+        ? await missionWorktrees({
+            directory,
+            missionId: id,
+            env: io.env,
+            logger,
+            workspace,
+            ...(args['worktree-setup'] !== undefined && { setup: args['worktree-setup'] }),
+          })
+        : undefined
+    // The todos' sessions work in their worktrees: their events and statuses are followed there.
+    if (worktrees) cleanup.push(await connection.follow(() => worktrees.folders()))
     if (stopRequested) {
       io.stderr('orchestrator run: stopped before the mission started\n')
       return notStarted('stopped', 'stopped before the mission started', 130)
@@ -321,18 +345,24 @@ export async function runCommand(argv: string[], rawIo: CliIo): Promise<number> 
       {
         sessions: connection,
         events: connection,
-        workspace: new NodeWorkspace(directory, io.env, processes),
+        workspace,
         journal,
+        ...(worktrees && { worktrees }),
         verbatim: VerbatimFile.beside(file.path),
         clock: systemClock,
         logger,
       },
-      { ...runWith, ifCheckFails },
+      { ...runWith, ifCheckFails, isolation },
     )
     let last = ''
     let checkSaid: string | undefined
     const checksSaid = new Set<string>()
+    const mergesSaid = new Map<string, string>()
+    let isolationSaid = false
     mission.onChange((s) => {
+      if (s.isolation?.mode === 'shared' && !isolationSaid) say(`[warn] ${s.isolation.reason}\n`)
+      if (s.isolation) isolationSaid = true
+      for (const line of mergeLines(s, mergesSaid)) say(`${line}\n`)
       const check = s.check && checkLine(s.check)
       if (check && check !== checkSaid) {
         checkSaid = check
@@ -373,6 +403,8 @@ export async function runCommand(argv: string[], rawIo: CliIo): Promise<number> 
       return 128 + (osConstants.signals[final] ?? 0)
     }
     if (final.result) io.stderr(`\n${final.result}\n\n`)
+    const isolated = isolationLine(final)
+    if (isolated) io.stderr(`${isolated}\n`)
     if (args.json) io.stdout(`${JSON.stringify(toReport(final))}\n`)
     else io.stderr(`${endLine(final)}\n`)
     return final.phase === 'completed' ? 0 : 1
@@ -386,6 +418,9 @@ export async function runCommand(argv: string[], rawIo: CliIo): Promise<number> 
 }
 
 const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP']
+
+/** Isolation when neither the flag nor a resumed journal says: worktrees (shared outside git, said so). */
+const DEFAULT_ISOLATION = 'shared' as const
 
 /**
  * The attached server's password: from --password-file (its first line), --password, else

@@ -4,8 +4,10 @@ import type { ParseArgsConfig } from 'node:util'
 import { withCapSpec } from '../engine/schedule/caps'
 import {
   IF_CHECK_FAILS,
+  ISOLATIONS,
   MISSION_DEFAULTS,
   type IfCheckFails,
+  type Isolation,
   type MissionOptions,
 } from '../engine/mission-options'
 import { parseModelRef } from '../engine/protocol/model-ref'
@@ -17,7 +19,7 @@ import { positiveInt } from './flag-numbers'
 
 export type RunTuning = Pick<
   MissionOptions,
-  'models' | 'caps' | 'check' | 'budgets' | 'ifCheckFails' | 'cancelAfterRejections'
+  'models' | 'caps' | 'check' | 'budgets' | 'ifCheckFails' | 'cancelAfterRejections' | 'isolation'
 >
 
 /** The tuning flags for `parseArgs` (the budget flags come from the budget table). */
@@ -29,6 +31,7 @@ export const TUNING_FLAG_OPTIONS = {
   'no-check': { type: 'boolean', default: false },
   'if-check-fails': { type: 'string' },
   'cancel-after-rejections': { type: 'string' },
+  isolation: { type: 'string' },
 } satisfies ParseArgsConfig['options']
 
 /** The mission options the command line can set, checked with messages that name the flag. */
@@ -41,6 +44,7 @@ export function parseTuning(
     'no-check'?: boolean
     'if-check-fails'?: string
     'cancel-after-rejections'?: string
+    isolation?: string
   } & { [F in BudgetFlag]?: string },
 ): RunTuning {
   const models: NonNullable<MissionOptions['models']> = {}
@@ -61,6 +65,9 @@ export function parseTuning(
   const ifCheckFails = args['if-check-fails']
   if (ifCheckFails !== undefined && !(IF_CHECK_FAILS as readonly string[]).includes(ifCheckFails))
     throw new Error(`--if-check-fails must be one of ${IF_CHECK_FAILS.join(', ')}, got "${ifCheckFails}"`)
+  const isolation = args.isolation
+  if (isolation !== undefined && !(ISOLATIONS as readonly string[]).includes(isolation))
+    throw new Error(`--isolation must be one of ${ISOLATIONS.join(', ')}, got "${isolation}"`)
   const concurrency = positiveInt('concurrency', args.concurrency)
   const budgets = parseBudgetFlags(args)
   const rejections = positiveInt('cancel-after-rejections', args['cancel-after-rejections'])
@@ -74,5 +81,6 @@ export function parseTuning(
     ...(ifCheckFails !== undefined && { ifCheckFails: ifCheckFails as IfCheckFails }),
     budgets,
     ...(rejections !== undefined && { cancelAfterRejections: rejections }),
+    ...(isolation !== undefined && { isolation: isolation as Isolation }),
   }
 }

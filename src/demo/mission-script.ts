@@ -16,6 +16,8 @@ import type { ChatMessage, ChatRequest, Script, ScriptStep } from './scripted-pr
 export interface WorkResult {
   /** Project-relative path → content, written with OpenCode's `write` tool (one step) before reporting. */
   files?: Record<string, string>
+  /** A shell command run with OpenCode's `bash` tool (one step, in the session's folder) after the writes. */
+  bash?: string
   /** Default: `done`. */
   status?: ReportStatus
   /** Default: names the files written, or the todo. */
@@ -179,6 +181,8 @@ export function missionScript(options: MissionScriptOptions = {}): MissionScript
           })),
         }
       }
+      if (work.bash !== undefined && !called.includes('bash') && !call.nudge)
+        return toolCall('bash', { command: work.bash, description: `Scripted shell step of ${todoId}` })
       if (work.skipReport && !call.nudge) return { text: `Worked on ${todoId} (attempt ${attempt}).` }
       const summary = work.summary ?? (files.length ? `Wrote ${files.join(', ')}.` : `Completed ${todoId}.`)
       return toolCall(TOOL_REPORT, { todoId, status, summary, filesChanged: files })

@@ -4,7 +4,16 @@ import type { BudgetLimits } from './guards/budgets'
 import type { JsonValue } from './record/entries'
 import { parseEntries, type JournalStore } from './record/journal'
 import { replay } from './record/replay'
-import type { Clock, EventPort, Logger, ModelRef, Role, SessionPort, WorkspacePort } from './ports'
+import type {
+  Clock,
+  EventPort,
+  Logger,
+  ModelRef,
+  Role,
+  SessionPort,
+  WorkspacePort,
+  WorktreePort,
+} from './ports'
 import type { SchedulerCaps } from './schedule/scheduler'
 import type { VerbatimStore } from './record/verbatim'
 import { REDACTED } from './util/scrub-secrets'
@@ -21,6 +30,11 @@ export interface MissionDeps {
    * a check the journal holds redacted only when the configured check is that same command.
    */
   verbatim?: VerbatimStore
+  /**
+   * Worktrees of the mission's repository (`isolation: 'worktree'`). Without it, or in a folder git
+   * does not track, the mission runs in the shared tree and says why.
+   */
+  worktrees?: WorktreePort
 }
 
 /** Mission options; every bound is a true upper bound that the engine never raises. */
@@ -79,7 +93,25 @@ export interface MissionOptions {
    * slot meanwhile). Default: true.
    */
   endTurnOnResult?: boolean
+  /**
+   * `worktree`: each todo works in a git worktree of its own, passed work is merged into the
+   * mission's integration branch in dependency order, and the check runs there; `shared`: every agent
+   * works in the user's tree. Worktree mode needs `MissionDeps.worktrees` and a git base. Default: 'shared'.
+   */
+  isolation?: Isolation
+  /**
+   * In worktree mode, what reaches the user's tree at the end: `auto` applies the integrated result
+   * when the mission completed (its check passed), else keeps the integration branch; `ask` leaves the
+   * integration branch and its folder for the host to offer Apply, Review, Keep Branch or Discard.
+   * Default: 'auto'.
+   */
+  applyChanges?: ApplyChanges
 }
+
+export type Isolation = 'shared' | 'worktree'
+export const ISOLATIONS: readonly Isolation[] = ['shared', 'worktree']
+export type ApplyChanges = 'auto' | 'ask'
+export const APPLY_CHANGES: readonly ApplyChanges[] = ['auto', 'ask']
 
 export type IfCheckFails = 'ask' | 'continue' | 'stop'
 
@@ -98,6 +130,8 @@ export const MISSION_DEFAULTS = {
   askWhenStuck: false,
   breakerThreshold: 5,
   endTurnOnResult: true,
+  isolation: 'shared' as Isolation,
+  applyChanges: 'auto' as ApplyChanges,
 }
 
 /** The options worth keeping for a resume: everything but the identity and the check (journaled apart). */
@@ -115,6 +149,8 @@ const KEPT_KEYS = [
   'retryStuckMs',
   'breakerThreshold',
   'endTurnOnResult',
+  'isolation',
+  'applyChanges',
 ] as const satisfies readonly (keyof KeptOptions)[]
 
 /** JSON has no Infinity (a cap or budget "without bound"): it is kept as this string. */
@@ -142,6 +178,8 @@ export function optionsFromJson(json: { [key: string]: JsonValue }): Partial<Kep
   }
   // An answer no host would give is not kept: the mission runs with the one it is given now.
   if (!IF_CHECK_FAILS.includes(out.ifCheckFails as IfCheckFails)) delete out.ifCheckFails
+  if (!ISOLATIONS.includes(out.isolation as Isolation)) delete out.isolation
+  if (!APPLY_CHANGES.includes(out.applyChanges as ApplyChanges)) delete out.applyChanges
   return out as Partial<KeptOptions>
 }
 
@@ -159,6 +197,8 @@ const MISSION_SHAPES: Record<(typeof KEPT_KEYS)[number], unknown> = {
   retryStuckMs: 0,
   breakerThreshold: 0,
   endTurnOnResult: true,
+  isolation: '',
+  applyChanges: '',
 }
 
 /**

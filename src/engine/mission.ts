@@ -20,6 +20,7 @@ import { isTerminal, type BaselineAnswer, type MissionState } from './record/mis
 import { MissionContext } from './loop/context'
 import { onHostEvent } from './loop/host-events'
 import { retryStuck } from './loop/turn-ends'
+import { folderFor } from './loop/isolation'
 import { runStep } from './loop/runner'
 import { SerialRunner } from './util/serial-runner'
 import { steerRefusal } from './sessions/steering'
@@ -61,6 +62,7 @@ export class Mission {
       request: () => this.#loop.request(),
       end: (status, reason) => endMission(this.#ctx, (s) => this.#finish?.(s), status, reason),
       retryStuck: (live) => retryStuck(this.#ctx, live),
+      folder: (todoId) => folderFor(this.#ctx, todoId),
     })
     this.#actions = new TodoActions(this.#ctx)
   }

@@ -230,12 +230,20 @@ export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() 
  * working tree, index, stash list or current branch.
  */
 export interface WorktreePort {
-  /** The integration branch and its folder, at a commit of the base tree (`WorkspaceBase.ref`). */
+  /**
+   * The integration branch and its folder, at a commit of the base tree (`WorkspaceBase.ref`). Every
+   * `dir` this port returns is the folder that stands for the user's workspace folder in that worktree.
+   */
   prepare(baseTree: string): Promise<{ dir: string; branch: string; baseCommit: string }>
   /** The todo's folder on its own branch from the integration branch as it is now (made once). */
   open(todoId: string): Promise<{ dir: string; branch: string; from: string }>
-  /** Commits what the todo's folder holds; the files changed since the todo's branch started. */
-  commit(todoId: string, message: string): Promise<{ commit: string; files: string[] }>
+  /**
+   * Commits what the todo's folder holds; the files changed since the todo's branch last took in the
+   * integration branch (`from`, the base its reviewer diffs against).
+   */
+  commit(todoId: string, message: string): Promise<{ commit: string; files: string[]; from: string }>
+  /** Files the integration branch changed since `from` (a commit it holds). */
+  changedSince(from: string): Promise<string[]>
   /** Merges the todo's branch into the integration branch, or names the conflicting files and merges nothing. */
   merge(todoId: string, message: string): Promise<WorktreeMerge>
   /**
@@ -252,8 +260,11 @@ export interface WorktreePort {
    * changed since the base: those are left as they are and named.
    */
   apply(paths: readonly string[]): Promise<{ applied: string[]; skipped: string[] }>
-  /** Removes every folder and branch of the mission, integration included. */
-  close(): Promise<void>
+  /**
+   * Removes every folder and branch of the mission; with `keepIntegration` the integration branch
+   * stays (its folder goes), for the user to merge later.
+   */
+  close(options?: { keepIntegration?: boolean }): Promise<void>
 }
 
 export interface WorktreeChange {

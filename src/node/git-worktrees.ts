@@ -44,6 +44,10 @@ export class GitWorktrees implements WorktreePort {
   readonly #linked = new Map<string, string[]>()
   /** Merges into the integration folder and writes of the shared exclude file, one at a time. */
   #serial: Promise<unknown> = Promise.resolve()
+  /** Where the user's folder sits in the repository (`''` at its top; `/`-separated). */
+  #within = ''
+  /** The mission's folders that exist (each as the user's folder within it). */
+  readonly #open = new Set<string>()
 
   constructor(options: GitWorktreesOptions) {
     this.#o = options
@@ -51,9 +55,39 @@ export class GitWorktrees implements WorktreePort {
   }
 
   /**
-   * Removes what missions no longer running left behind (a crash, a killed host): every mission
-   * folder under `root` and every `orchestrator/<mission>/…` branch but those of `keep` (mission ids).
-   * Returns the missions removed.
+   * The mission's worktrees, with the folders it already has (a resumed mission's) known: the ones
+   * `folders()` lists from the start.
+   */
+  static async load(options: GitWorktreesOptions): Promise<GitWorktrees> {
+    const w = new GitWorktrees(options)
+    const prefix = await w.#must(options.repoDir, ['rev-parse', '--show-prefix'])
+    w.#within = prefix.stdout.toString().trim().replace(/\/$/, '')
+    if (existsSync(join(w.integrationDir, '.git'))) w.#open.add(w.#inside(w.integrationDir))
+    const todos = join(w.#missionRoot, 'todos')
+    for (const name of await readdir(todos).catch(() => [] as string[]))
+      if (existsSync(join(todos, name, '.git'))) w.#open.add(w.#inside(join(todos, name)))
+    return w
+  }
+
+  /**
+   * The folders the mission's agents and check work in, as they stand for the user's folder: read at
+   * every event by the event stream that passes on their sessions' events.
+   */
+  folders(): ReadonlySet<string> {
+    return this.#open
+  }
+
+  /** The folder standing for the user's folder in the worktree at `top`. */
+  #inside(top: string): string {
+    return this.#within ? join(top, ...this.#within.split('/')) : top
+  }
+
+  /**
+   * Tidies what missions no longer running left behind (a crash, a killed host): every mission folder
+   * under `root` and every todo branch, but those of `keep` (mission ids). An integration branch that
+   * holds merged work stays (nothing is lost; a resume of that mission goes on from it); one holding
+   * nothing but the base goes. A branch that only looks like one of ours is never touched. Returns the
+   * missions tidied.
    */
   static async sweep(
     options: Omit<GitWorktreesOptions, 'missionId' | 'setup'>,
@@ -66,23 +100,30 @@ export class GitWorktrees implements WorktreePort {
       options.env,
       options.limits,
     )
-    const fromRefs = lines(refs.stdout).map((r) => r.split('/')[3] ?? '')
+    const branches = lines(refs.stdout).map((r) => r.split('/').slice(3))
     const folders = await readdir(options.root).catch(() => [] as string[])
-    const left = [...new Set([...fromRefs, ...folders])].filter((m) => m !== '' && !kept.has(m))
+    const left = [...new Set([...branches.map((b) => b[0] ?? ''), ...folders])].filter(
+      (m) => m !== '' && !kept.has(m),
+    )
     const removed: string[] = []
     for (const missionId of left) {
+      const hasFolder = folders.includes(missionId)
+      const todoBranches = branches.filter((b) => b[0] === missionId && b.slice(1).join('/') !== INTEGRATION)
       const mission = new GitWorktrees({ ...options, missionId })
       // Branches alone are a mission's only when its integration branch holds a base commit of ours:
       // a user's own `orchestrator/…` branch is never touched.
-      if (
-        !folders.includes(missionId) &&
-        !(await mission.#baseCommit().then(
-          () => true,
-          () => false,
-        ))
-      )
-        continue
-      await mission.close()
+      const base = await mission.#baseCommit().catch(() => undefined)
+      if (!hasFolder && base === undefined) continue
+      const tip = await mission.#run(options.repoDir, [
+        'rev-parse',
+        '-q',
+        '--verify',
+        mission.integrationBranch,
+      ])
+      const holdsWork = base !== undefined && tip.stdout.toString().trim() !== base
+      // An integration branch alone that holds merged work was kept (by the user, or a closed mission).
+      if (!hasFolder && todoBranches.length === 0 && holdsWork) continue
+      await mission.close({ keepIntegration: holdsWork })
       removed.push(missionId)
     }
     return removed
@@ -116,6 +157,7 @@ export class GitWorktrees implements WorktreePort {
       const head = await this.#run(this.#o.repoDir, ['rev-parse', '--verify', '-q', 'HEAD^{commit}'])
       const parent = head.code === 0 ? ['-p', head.stdout.toString().trim()] : []
       const made = await this.#must(this.#o.repoDir, [
+        ...IDENTITY,
         'commit-tree',
         ...parent,
         '-m',
@@ -125,7 +167,8 @@ export class GitWorktrees implements WorktreePort {
       await this.#must(this.#o.repoDir, ['branch', '--', branch, made.stdout.toString().trim()])
     }
     await this.#addWorktree(dir, branch)
-    return { dir, branch, baseCommit: await this.#baseCommit() }
+    this.#open.add(this.#inside(dir))
+    return { dir: this.#inside(dir), branch, baseCommit: await this.#baseCommit() }
   }
 
   async open(todoId: string): Promise<{ dir: string; branch: string; from: string }> {
@@ -134,11 +177,12 @@ export class GitWorktrees implements WorktreePort {
     const fresh = !(await this.#branchExists(branch))
     if (fresh) await this.#must(this.#o.repoDir, ['branch', '--', branch, this.integrationBranch])
     const made = await this.#addWorktree(dir, branch)
-    if (made && fresh) await this.#o.setup?.(dir)
-    return { dir, branch, from: await this.#mergeBase(branch) }
+    if (made && fresh) await this.#o.setup?.(this.#inside(dir))
+    this.#open.add(this.#inside(dir))
+    return { dir: this.#inside(dir), branch, from: await this.#mergeBase(branch) }
   }
 
-  async commit(todoId: string, message: string): Promise<{ commit: string; files: string[] }> {
+  async commit(todoId: string, message: string): Promise<{ commit: string; files: string[]; from: string }> {
     const dir = this.dirOf(todoId)
     await this.#must(dir, ['add', '-A', '--', '.'])
     const merging = (await this.#run(dir, ['rev-parse', '-q', '--verify', 'MERGE_HEAD'])).code === 0
@@ -148,7 +192,20 @@ export class GitWorktrees implements WorktreePort {
     const head = (await this.#must(dir, ['rev-parse', 'HEAD'])).stdout.toString().trim()
     const from = await this.#mergeBase(this.branchOf(todoId))
     const files = lines((await this.#must(dir, ['diff', '-z', '--name-only', from, head, '--'])).stdout, '\0')
-    return { commit: head, files }
+    return { commit: head, files, from }
+  }
+
+  async changedSince(from: string): Promise<string[]> {
+    if (!isObjectId(from)) throw new Error(`"${from.slice(0, 80)}" is not a git object id`)
+    const diff = await this.#must(this.#o.repoDir, [
+      'diff',
+      '-z',
+      '--name-only',
+      from,
+      this.integrationBranch,
+      '--',
+    ])
+    return lines(diff.stdout, '\0')
   }
 
   merge(todoId: string, message: string): Promise<WorktreeMerge> {
@@ -195,6 +252,7 @@ export class GitWorktrees implements WorktreePort {
   }
 
   async discard(todoId: string): Promise<void> {
+    this.#open.delete(this.#inside(this.dirOf(todoId)))
     await this.#removeWorktree(this.dirOf(todoId))
     await this.#run(this.#o.repoDir, ['branch', '-D', '--', this.branchOf(todoId)])
   }
@@ -207,7 +265,7 @@ export class GitWorktrees implements WorktreePort {
     return applyFiles(this.#gitMust, this.#o.repoDir, await this.#baseCommit(), this.integrationBranch, paths)
   }
 
-  async close(): Promise<void> {
+  async close(options: { keepIntegration?: boolean } = {}): Promise<void> {
     const listed = await this.#must(this.#o.repoDir, ['worktree', 'list', '--porcelain', '-z'])
     const root = this.#missionRoot
     for (const field of lines(listed.stdout, '\0'))
@@ -220,7 +278,10 @@ export class GitWorktrees implements WorktreePort {
       '--format=%(refname:short)',
       `refs/heads/${this.#prefix}/`,
     ])
-    for (const branch of lines(refs.stdout)) await this.#run(this.#o.repoDir, ['branch', '-D', '--', branch])
+    for (const branch of lines(refs.stdout))
+      if (!options.keepIntegration || branch !== this.integrationBranch)
+        await this.#run(this.#o.repoDir, ['branch', '-D', '--', branch])
+    this.#open.clear()
   }
 
   /** Adds the folder on its branch unless it is there already; links the dependency folders. True when made. */
@@ -324,10 +385,14 @@ export class GitWorktrees implements WorktreePort {
 
   async #must(dir: string, args: string[]): Promise<GitResult> {
     const r = await this.#run(dir, args)
-    if (r.code !== 0)
+    if (r.code !== 0) {
+      // git's own words, without its advice lines.
+      const said = r.stderr.split('\n').filter((l) => /^(fatal|error):/.test(l.trim()))
+      const words = (said.length ? said.join('; ') : r.stderr.trim()).slice(0, 600)
       throw new Error(
-        `git ${args.find((a) => !a.startsWith('-') && !a.includes('=')) ?? ''} failed: ${r.stderr.trim()}`,
+        `git ${args.find((a) => !a.startsWith('-') && !a.includes('=')) ?? ''} failed: ${words}`,
       )
+    }
     return r
   }
 }

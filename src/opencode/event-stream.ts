@@ -15,7 +15,7 @@ export interface EventStreamOptions {
    * instance, whose events the client's own folder stream never carries. Read at each event, so
    * folders may be added while the stream runs. Default: the client's folder stream alone.
    */
-  directories?: () => ReadonlySet<string>
+  directories?: () => { has(directory: string): boolean }
 }
 
 /**

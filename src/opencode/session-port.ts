@@ -42,8 +42,12 @@ export class OpencodeSessionPort implements SessionPort {
     return ok(res, `abort ${sessionId}`) === true
   }
 
-  async statuses(): Promise<Record<string, SessionStatus>> {
-    return ok(await this.client.session.status(), 'session status')
+  /** The client's folder's sessions, or those of another folder's instance (a todo's worktree). */
+  async statuses(directory?: string): Promise<Record<string, SessionStatus>> {
+    return ok(
+      await this.client.session.status(directory === undefined ? undefined : { directory }),
+      'session status',
+    )
   }
 
   async children(sessionId: string): Promise<string[]> {

@@ -15,6 +15,8 @@ import type {
   ToolCallRecord,
 } from '../engine/ports'
 import { connect, type ConnectOptions, type Connection } from './connection'
+import { OpencodeEventStream } from './event-stream'
+import { FollowedFolders } from './followed-folders'
 
 /** Options of {@link Supervisor.start}. */
 export interface SupervisorOptions {
@@ -42,6 +44,10 @@ export class Supervisor implements SessionPort, EventPort {
   /** Restarts in a row that did not bring the server back (reset by a successful one). */
   #restarts = 0
   #restarting: Promise<void> = Promise.resolve()
+  readonly #followed = new FollowedFolders()
+  /** The global stream that carries the followed folders' events, while any are followed. */
+  #folderEvents: OpencodeEventStream | undefined
+  #unforwardFolders: () => void = () => {}
 
   private constructor(
     private readonly connectOptions: ConnectOptions,
@@ -82,10 +88,43 @@ export class Supervisor implements SessionPort, EventPort {
     return () => this.#listeners.delete(listener)
   }
 
+  /**
+   * Follows the sessions of the folders `folders` lists besides the project's (a mission's
+   * worktrees, read at every event): their events join this port's, their statuses its statuses.
+   * Resolves once their stream is open; the returned function stops following them.
+   */
+  async follow(folders: () => ReadonlySet<string>): Promise<() => Promise<void>> {
+    const stop = this.#followed.add(folders)
+    const stream = this.#openFolderEvents(this.#current)
+    await stream?.ready()
+    return async () => {
+      stop()
+      if (this.#followed.empty) await this.#closeFolderEvents()
+    }
+  }
+
+  #openFolderEvents(connection: Connection): OpencodeEventStream | undefined {
+    if (this.#folderEvents || this.#followed.empty) return this.#folderEvents
+    const stream = new OpencodeEventStream(connection.client, this.log, { directories: () => this.#followed })
+    this.#folderEvents = stream
+    this.#unforwardFolders = stream.subscribe((e) => {
+      for (const l of [...this.#listeners]) l(e)
+    })
+    return stream
+  }
+
+  async #closeFolderEvents(): Promise<void> {
+    const stream = this.#folderEvents
+    this.#folderEvents = undefined
+    this.#unforwardFolders()
+    await stream?.dispose()
+  }
+
   #adopt(connection: Connection): void {
     this.#unforward = connection.events.subscribe((e) => {
       for (const l of [...this.#listeners]) l(e)
     })
+    this.#openFolderEvents(connection)
     connection.process?.onUnexpectedExit(() => {
       this.#restarting = this.#restart(connection)
     })
@@ -94,6 +133,7 @@ export class Supervisor implements SessionPort, EventPort {
   async #restart(dead: Connection): Promise<void> {
     if (this.#disposed || dead !== this.#current) return
     this.#unforward()
+    await this.#closeFolderEvents()
     for (const l of [...this.#listeners]) l({ type: 'disconnected', reason: 'the OpenCode server exited' })
     this.#emitState({ status: 'restarting' })
     await dead.dispose().catch(() => undefined)
@@ -140,8 +180,14 @@ export class Supervisor implements SessionPort, EventPort {
   abort(sessionId: string): Promise<boolean> {
     return this.#current.sessions.abort(sessionId)
   }
-  statuses(): Promise<Record<string, SessionStatus>> {
-    return this.#current.sessions.statuses()
+  /** The project's sessions' statuses, and those of every followed folder. */
+  async statuses(): Promise<Record<string, SessionStatus>> {
+    const sessions = this.#current.sessions
+    const all = await Promise.all([
+      sessions.statuses(),
+      ...this.#followed.list().map((dir) => sessions.statuses(dir)),
+    ])
+    return Object.assign({}, ...all) as Record<string, SessionStatus>
   }
   children(sessionId: string): Promise<string[]> {
     return this.#current.sessions.children(sessionId)
@@ -164,6 +210,7 @@ export class Supervisor implements SessionPort, EventPort {
     // A restart in flight either finishes and disposes what it started, or gives up: wait for it.
     await this.#restarting
     this.#unforward()
+    await this.#closeFolderEvents()
     this.#listeners.clear()
     this.#stateListeners.clear()
     await this.#current.dispose()

@@ -11,7 +11,13 @@ import { connect, type Connection, type ConnectOptions } from '../../src/opencod
 import { Supervisor } from '../../src/opencode/supervisor'
 import { Mission } from '../../src/engine/mission'
 import type { MissionOptions } from '../../src/engine/mission-options'
-import { systemClock, type EventPort, type Logger, type SessionPort } from '../../src/engine/ports'
+import {
+  systemClock,
+  type EventPort,
+  type Logger,
+  type SessionPort,
+  type WorktreePort,
+} from '../../src/engine/ports'
 import { JournalFile } from '../../src/node/journal-file'
 import { NodeWorkspace } from '../../src/node/workspace'
 
@@ -107,7 +113,7 @@ export class Sandbox {
    * mission made here reads the same journal, so it resumes the first.
    */
   mission(
-    ports: { sessions: SessionPort; events: EventPort },
+    ports: { sessions: SessionPort; events: EventPort; worktrees?: WorktreePort },
     options: Pick<MissionOptions, 'goal'> & Partial<MissionOptions>,
     projectDir = this.projectDir,
   ): Mission {

@@ -4,6 +4,7 @@
 
 import { afterAttempt, MAX_PROVIDER_WAITS, type AttemptCause } from '../turns/todo-policy'
 import { errorMessage } from '../util/error-message'
+import { discard } from './isolation'
 import type { MissionContext } from './context'
 
 export async function attemptFailed(ctx: MissionContext, todoId: string, cause: AttemptCause): Promise<void> {
@@ -25,10 +26,12 @@ export async function attemptFailed(ctx: MissionContext, todoId: string, cause: 
     case 'review-again':
       return ctx.record.append({ type: 'todo.unreviewed', todoId, reason })
     case 'fail':
-      return ctx.record.append({ type: 'todo.failed', todoId, reason })
+      await ctx.record.append({ type: 'todo.failed', todoId, reason })
+      return discard(ctx, todoId, reason)
     case 'cancel':
       ctx.deps.logger.info(`${todoId}: ${reason}`)
-      return ctx.record.append({ type: 'todo.cancelled', todoId, reason, by: 'policy' })
+      await ctx.record.append({ type: 'todo.cancelled', todoId, reason, by: 'policy' })
+      return discard(ctx, todoId, reason)
   }
 }
 

@@ -1,8 +1,8 @@
 // Everything one mission holds, built once in dependency order: the ports and options, the journal's
 // record, the sessions and their roster, the guards, the dispatcher, the phase. The loop's files take
-// this context; the collaborators in the lower rooms get only what they use. Three hooks lead back up
-// into the loop (to request a step, to end the mission, to act on a session stuck in provider retry),
-// given by the mission that builds the context, so that nothing here imports the loop.
+// this context; the collaborators in the lower rooms get only what they use. Four hooks lead back up
+// into the loop (to request a step, to end the mission, to act on a session stuck in provider retry,
+// to open a todo's worktree), given by the mission that builds the context, so that nothing here imports the loop.
 
 import { AgentRoster } from '../record/agent-roster'
 import { BaselineGate } from '../turns/baseline-gate'
@@ -40,6 +40,8 @@ export interface MissionHooks {
   end: (status: EndStatus, reason?: string) => Promise<void>
   /** A session sat in provider retry past its bound. */
   retryStuck: (live: Live) => Promise<void>
+  /** The folder a todo's agents work in (loop/isolation.ts); undefined: the shared one. */
+  folder: (todoId: string) => Promise<string | undefined>
 }
 
 export type Options = Required<Omit<MissionOptions, 'models' | 'check' | 'budgets'>> & MissionOptions
@@ -160,6 +162,11 @@ export class MissionContext {
       publishOwnership: () => this.publishOwnership(),
       request: hooks.request,
       fail: (reason) => this.fail(reason),
+      folder: hooks.folder,
+      integrationBranch: () => {
+        const isolation = this.record.current?.isolation
+        return isolation?.mode === 'worktree' ? isolation.branch : undefined
+      },
     })
     this.cutter = new TurnCutter({ enabled: this.o.endTurnOnResult, sessions: deps.sessions, logger })
     this.verbatim = new VerbatimTexts(deps.verbatim, logger)

@@ -4,6 +4,7 @@
 // texts kept for a resume deleted (only once no resume can come), the history line written, the
 // plugin's ownership withdrawn, and the mission's promise resolved. Ending twice does nothing.
 
+import { closeIsolation } from './isolation'
 import { emptySnapshot } from '../record/replay'
 import { errorMessage } from '../util/error-message'
 import { summarizeMission } from '../record/mission-summary'
@@ -44,6 +45,9 @@ export async function endMission(
   for (const l of sessions.live.values()) await record.flushUsage(l).catch(() => undefined)
   for (const batch of ctx.timeline.take())
     await record.appendQuietly({ type: 'timeline', ...timelineEntry(batch) }).catch(() => undefined)
+  // Worktree mode: the result reaches the user's tree (or is kept) before the end is journaled.
+  await closeIsolation(ctx, status)
+  ctx.publish()
   const end = { status, reason: reason ?? '', at: deps.clock.now() }
   await record
     .appendQuietly({ type: 'mission.ended', status, reason: end.reason })

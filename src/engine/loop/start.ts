@@ -14,6 +14,7 @@ import { resumedCheck } from '../project/resumed-check'
 import { LOST_TURN_NOTE, RELOAD_NOTE } from '../sessions/steering'
 import { captureResult } from '../turns/turn-results'
 import { turnEnded } from './turn-ends'
+import { beginIsolation } from './isolation'
 import { waitThenRequeue } from './attempts'
 import type { WorkspaceBase } from '../ports'
 import type { MissionContext } from './context'
@@ -76,6 +77,7 @@ async function startNew(ctx: MissionContext): Promise<void> {
   const at = record.snap.startedAt
   if (at !== undefined) ctx.update({ startedAt: at })
   if (base) await record.append({ type: 'mission.base', base })
+  await beginIsolation(ctx, base)
   // The root first: every agent session is created under it.
   await ctx.sessions.ensureRoot()
   // The check runs on the base while the planner plans; the planner waits for it a little.

@@ -4,6 +4,8 @@
 import { agentName, type Live } from '../sessions/live-session'
 import { attemptFailed } from './attempts'
 import { acceptPlan } from './planning'
+import { withCommit, withMerge } from './isolation'
+import { mergeWords } from '../record/replay-isolation'
 import { continueTurn, cut, deliver, type Turn } from '../sessions/turn'
 import { decideTurnEnd } from '../turns/turn-end'
 import { errorMessage } from '../util/error-message'
@@ -32,11 +34,15 @@ async function actOn(ctx: MissionContext, live: Live, turn: Turn, outcome: TurnO
   ctx.cutter.resultIn(live)
   ctx.breaker.recordSuccess(outcome.role)
   if ('plan' in outcome) return acceptPlan(ctx, outcome.plan)
-  await ctx.record.append(outcome.entry)
+  // Worktree mode: the work is committed before its report is journaled, and merged before its pass is.
+  const entry = await withMerge(ctx, await withCommit(ctx, outcome.entry))
+  await ctx.record.append(entry)
+  const todoId = turn.todoId ?? ''
   if (outcome.failure) {
     const kind = outcome.role === 'reviewer' ? 'rejected' : 'attempt'
-    await attemptFailed(ctx, turn.todoId ?? '', { kind, reason: outcome.failure })
-  }
+    await attemptFailed(ctx, todoId, { kind, reason: outcome.failure })
+  } else if (entry.type === 'todo.verdict' && entry.merge?.result === 'conflict')
+    await attemptFailed(ctx, todoId, { kind: 'attempt', reason: mergeWords(entry.merge) })
   await progressed(ctx)
 }
 

@@ -94,7 +94,16 @@ export function workBrief(todo: PlanTodo, deps: DependencySummary[], findings: s
   return lines.join('\n')
 }
 
-export function reviewBrief(todo: PlanTodo, summary: string, filesChanged: string[]): string {
+/**
+ * A reviewer's brief; in worktree mode (`worktree`) its folder is the todo's own worktree, and the
+ * brief says how to see the todo's diff against its base.
+ */
+export function reviewBrief(
+  todo: PlanTodo,
+  summary: string,
+  filesChanged: string[],
+  worktree?: { branch: string; integration: string },
+): string {
   return [
     `${BRIEF.review} ${todo.id}`,
     `Todo: ${todo.title}`,
@@ -102,6 +111,11 @@ export function reviewBrief(todo: PlanTodo, summary: string, filesChanged: strin
     ...(todo.acceptance.length ? ['Acceptance checks:', ...todo.acceptance.map((a) => `- ${a}`)] : []),
     `The worker reported: ${summary}`,
     `Files changed: ${filesChanged.join(', ') || '(none)'}`,
+    ...(worktree
+      ? [
+          `Your folder is this todo's worktree; its work is committed on ${worktree.branch}. See its diff: git diff ${worktree.integration}...HEAD`,
+        ]
+      : []),
     `Check the work, then call ${TOOL_VERDICT} with todoId "${todo.id}".`,
   ].join('\n')
 }

@@ -49,8 +49,22 @@ export type JournalEntry = { at: number } & (
     }
   | { type: 'plan.accepted'; iteration: number; todos: PlanTodo[] }
   | { type: 'todo.dispatched'; todoId: string; sessionId: string; attempt: number }
-  | { type: 'todo.reported'; todoId: string; status: ReportStatus; summary: string; filesChanged: string[] }
-  | { type: 'todo.verdict'; todoId: string; verdict: Verdict; findings: string[] }
+  /** In worktree mode `commit` is the commit of the todo's folder, and `filesChanged` what git says it changed. */
+  | {
+      type: 'todo.reported'
+      todoId: string
+      status: ReportStatus
+      summary: string
+      filesChanged: string[]
+      commit?: string
+      /** The commit the reviewer diffs against (where the todo last took in the integration branch). */
+      from?: string
+    }
+  /**
+   * The reviewer's verdict. In worktree mode a pass carries what became of the todo's branch
+   * (`merge`), so that the todo counts as passed only once its work is on the integration branch.
+   */
+  | { type: 'todo.verdict'; todoId: string; verdict: Verdict; findings: string[]; merge?: MergeRecord }
   | { type: 'todo.requeued'; todoId: string; reason: string }
   /** The todo was cancelled (its sessions were aborted), by the user or by a policy; absent: the user. */
   | { type: 'todo.cancelled'; todoId: string; reason: string; by?: 'user' | 'policy' }
@@ -112,7 +126,45 @@ export type JournalEntry = { at: number } & (
   | { type: 'steering.delivered'; sessionId: string; ids: string[] }
   /** Those queued messages will not go out, for the reason in `note`. */
   | { type: 'steering.dropped'; sessionId: string; ids: string[]; note: string }
+  /** How the mission keeps its todos apart (worktree mode, or the shared tree and why). */
+  | ({ type: 'isolation' } & IsolationRecord)
+  /** The todo's worktree: its folder and branch. */
+  | { type: 'todo.worktree'; todoId: string; dir: string; branch: string }
+  /** The todo's worktree and branch were removed (it failed or was cancelled): nothing of it is merged. */
+  | { type: 'todo.discarded'; todoId: string; reason: string }
+  /** Worktree mode's end: what reached the user's tree, what was left as the user changed it, what was kept. */
+  | ({ type: 'isolation.closed' } & IsolationClosed)
 )
+
+export type IsolationRecord =
+  { mode: 'worktree'; branch: string; dir: string; baseCommit: string } | { mode: 'shared'; reason: string }
+
+export interface IsolationClosed {
+  /** Files written into the user's tree. */
+  applied: string[]
+  /** Files the user changed since the base: left as they are. */
+  skipped: string[]
+  /** The integration branch, when it was kept (for the user to merge or look at). */
+  keptBranch?: string
+  /** Left for the host to act on (`applyChanges: 'ask'`): the integration folder and branch stay. */
+  pending?: boolean
+}
+
+/**
+ * What became of a todo's branch after its reviewer passed it: `merged` into the integration branch;
+ * `conflict`: it did not merge, and went back to its worker with the integration branch brought in and
+ * the conflicts marked; `rereview`: the integration branch had changed the same files since, so it was
+ * brought in and the todo goes to review again.
+ */
+export interface MergeRecord {
+  result: 'merged' | 'conflict' | 'rereview'
+  /** merged: the todo's files; conflict: the conflicting files; rereview: the overlapping files. */
+  files: string[]
+  /** The merge commit on the integration branch. */
+  commit?: string
+  /** rereview: the todo's new base (the integration branch as it was brought in). */
+  from?: string
+}
 
 /** The baseline run of the check, as journaled. */
 export interface BaselineFields {
@@ -199,6 +251,10 @@ export interface TodoRecord extends PlanTodo {
   waitUntil?: number
   /** What the todo spent of its allowance since a plan (re)opened it or the user retried it. */
   revision: TodoRevision
+  /** Worktree mode: the todo's folder and branch (while it has them), and where its reviewer diffs from. */
+  worktree?: { dir: string; branch: string; from?: string; commit?: string }
+  /** Worktree mode: what became of its branch, latest first (merged, conflict, rereview, discarded). */
+  merge?: MergeRecord | { result: 'discarded'; files: string[]; reason: string }
 }
 
 /** A todo's counts under its current plan revision, which its attempt policy reads. */
@@ -276,6 +332,10 @@ export interface MissionSnapshot {
   roundsWithoutProgress: number
   /** Model calls answered in full, as journaled with the usage. */
   modelCalls: number
+  /** How the mission keeps its todos apart, once it started (absent: shared, as before isolation). */
+  isolation?: IsolationRecord
+  /** Worktree mode's end, once its changes were applied or kept. */
+  isolationClosed?: IsolationClosed
 }
 
 /**

@@ -71,13 +71,24 @@ export const ENTRY_SHAPES = {
   'mission.started': shape({ goal: str, options: isRecord }, { version: int }),
   'plan.accepted': shape({ iteration: num, todos: arrayOf(planTodo) }),
   'todo.dispatched': shape({ todoId: str, sessionId: str, attempt: num }),
-  'todo.reported': shape({
-    todoId: str,
-    status: oneOf('done', 'blocked', 'failed'),
-    summary: str,
-    filesChanged: strings,
-  }),
-  'todo.verdict': shape({ todoId: str, verdict: oneOf('pass', 'fail'), findings: strings }),
+  'todo.reported': shape(
+    {
+      todoId: str,
+      status: oneOf('done', 'blocked', 'failed'),
+      summary: str,
+      filesChanged: strings,
+    },
+    { commit: str, from: str },
+  ),
+  'todo.verdict': shape(
+    { todoId: str, verdict: oneOf('pass', 'fail'), findings: strings },
+    {
+      merge: shape(
+        { result: oneOf('merged', 'conflict', 'rereview'), files: strings },
+        { commit: str, from: str },
+      ),
+    },
+  ),
   'todo.requeued': shape({ todoId: str, reason: str }),
   'todo.cancelled': shape({ todoId: str, reason: str }, { by: oneOf('user', 'policy') }),
   'todo.waiting': shape({ todoId: str, reason: str, delayMs: num }),
@@ -114,6 +125,15 @@ export const ENTRY_SHAPES = {
   'steering.queued': shape({ sessionId: str, id: str, text: str }),
   'steering.delivered': shape({ sessionId: str, ids: strings }),
   'steering.dropped': shape({ sessionId: str, ids: strings, note: str }),
+  isolation: (v) =>
+    shape({ mode: oneOf('worktree'), branch: str, dir: str, baseCommit: str })(v) ||
+    shape({ mode: oneOf('shared'), reason: str })(v),
+  'todo.worktree': shape({ todoId: str, dir: str, branch: str }),
+  'todo.discarded': shape({ todoId: str, reason: str }),
+  'isolation.closed': shape(
+    { applied: strings, skipped: strings },
+    { keptBranch: str, pending: oneOf(true) },
+  ),
 } satisfies Record<string, Check>
 
 /** Whether a parsed line has `at` and the fields its type requires (false for an unknown type). */

@@ -1,7 +1,15 @@
 import type { MeteredLimits } from '../../shared/budget-kinds'
 import type { Role, WorkspaceBase } from '../ports'
 import type { BaselineClass } from '../project/check-baseline'
-import type { AttemptRecord, BaselineComparison, SteeringMessage, TodoStatus } from './entries'
+import type {
+  AttemptRecord,
+  BaselineComparison,
+  IsolationClosed,
+  IsolationRecord,
+  SteeringMessage,
+  TodoRecord,
+  TodoStatus,
+} from './entries'
 import type { TimelineLane } from './timeline'
 
 // The state a mission exposes to the UI and the CLI. Plain data: it crosses postMessage as is, so it
@@ -85,6 +93,9 @@ export interface TodoState {
   history: AttemptState[]
   /** Times the user sent it back to the queue. */
   retries?: number
+  /** Worktree mode: the todo's branch, and what became of it (merged, conflict, rereview, discarded). */
+  branch?: string
+  merge?: TodoRecord['merge']
 }
 
 export interface EvidenceState {
@@ -216,6 +227,8 @@ export interface MissionState {
   budgets: BudgetView
   /** One lane per agent session that did something, in the order they started. */
   timeline: TimelineLane[]
+  /** How the mission keeps its todos apart, once it started, and (worktree mode) how it closed. */
+  isolation?: IsolationRecord & { closed?: IsolationClosed }
 }
 
 /** The finite limits of the budget table's metered kinds (an absent one is unlimited). */

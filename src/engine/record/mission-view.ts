@@ -28,6 +28,8 @@ export function todoStates(snap: MissionSnapshot): TodoState[] {
         ...(fate.reason !== undefined && { reason: fate.reason }),
         ...(fate.blockedBy !== undefined && { blockedBy: fate.blockedBy }),
         ...(t.retries !== undefined && { retries: t.retries }),
+        ...(t.worktree && { branch: t.worktree.branch }),
+        ...(t.merge && { merge: t.merge }),
       },
     ]
   })

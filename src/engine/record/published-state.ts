@@ -74,6 +74,9 @@ export function withParts(
       evidence: snap.evidence,
       checks: checkRuns(snap),
       ...(snap.base && { base: snap.base }),
+      ...(snap.isolation && {
+        isolation: { ...snap.isolation, ...(snap.isolationClosed && { closed: snap.isolationClosed }) },
+      }),
     }),
   }
 }

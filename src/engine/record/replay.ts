@@ -3,6 +3,7 @@
 // was running.
 
 import type { JournalEntry, MissionSnapshot, TodoRecord, TodoRevision } from './entries'
+import { applyIsolation, mergeVerdict } from './replay-isolation'
 import { withQueued, withSettled } from './steering-receipts'
 import { entrySpans, pushSpan, type TimelineLane } from './timeline'
 
@@ -121,6 +122,8 @@ export function apply(s: MissionSnapshot, e: JournalEntry): void {
       t.filesChanged = [...e.filesChanged]
       const last = t.history.at(-1)
       if (last) last.report = { status: e.status, summary: e.summary, filesChanged: [...e.filesChanged] }
+      if (t.worktree && e.commit !== undefined)
+        t.worktree = { ...t.worktree, commit: e.commit, ...(e.from !== undefined && { from: e.from }) }
       return
     }
     case 'todo.verdict': {
@@ -134,6 +137,7 @@ export function apply(s: MissionSnapshot, e: JournalEntry): void {
       t.reviews.push({ attempt: t.attempts, verdict: e.verdict, findings: [...e.findings] })
       const last = t.history.at(-1)
       if (last) last.review = { verdict: e.verdict, findings: [...e.findings] }
+      if (e.merge) mergeVerdict(t, e.merge)
       return
     }
     case 'todo.requeued': {
@@ -292,6 +296,11 @@ export function apply(s: MissionSnapshot, e: JournalEntry): void {
       if (rec?.steering) rec.steering = withSettled(rec.steering, e.ids, { status: 'dropped', note: e.note })
       return
     }
+    case 'isolation':
+    case 'todo.worktree':
+    case 'todo.discarded':
+    case 'isolation.closed':
+      return applyIsolation(s, e)
     default:
       // Entries of a newer journal version: ignore what this version does not know.
       return

@@ -39,6 +39,10 @@ export interface DispatcherDeps {
   request: () => void
   /** Ends the mission as failed. */
   fail: (reason: string) => Promise<void>
+  /** The folder a todo's agents work in (its worktree, made on first use); undefined: the shared one. */
+  folder: (todoId: string) => Promise<string | undefined>
+  /** Worktree mode: the integration branch a reviewer diffs the todo's branch against. */
+  integrationBranch: () => string | undefined
 }
 
 export class Dispatcher {
@@ -102,9 +106,11 @@ export class Dispatcher {
   async #dispatch(a: Assignment): Promise<void> {
     const todo = this.d.record.snap.todos[a.todoId]
     if (!todo) return
+    // Made (or made again) before any session works there.
+    const directory = await this.d.folder(todo.id)
     const live =
       a.sessionId === 'new'
-        ? await this.d.sessions.create(a.role, todo.id, todo.title)
+        ? await this.d.sessions.create(a.role, todo.id, todo.title, directory)
         : this.d.sessions.live.get(a.sessionId)
     if (!live || this.d.over()) return
     // The user may have cancelled the todo while its session was being created: the session is free.
@@ -122,14 +128,19 @@ export class Dispatcher {
       attempt,
     })
     await this.d.publishOwnership()
+    const current = this.d.record.snap.todos[todo.id] ?? todo
+    const branch = current.worktree?.branch
+    const integration = this.d.integrationBranch()
+    const sentBack = current.verdict === 'fail' || current.merge?.result === 'conflict'
     const brief =
       a.role === 'worker'
-        ? workBrief(
+        ? workBrief(todo, this.d.record.dependencySummaries(todo.dependsOn), sentBack ? current.findings : [])
+        : reviewBrief(
             todo,
-            this.d.record.dependencySummaries(todo.dependsOn),
-            todo.verdict === 'fail' ? todo.findings : [],
+            current.summary ?? '',
+            current.filesChanged,
+            branch !== undefined && integration !== undefined ? { branch, integration } : undefined,
           )
-        : reviewBrief(todo, todo.summary ?? '', todo.filesChanged)
     await this.prompt(live, openTurn(a.role === 'worker' ? 'work' : 'review', todo.id), brief)
   }
 

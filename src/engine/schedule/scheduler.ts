@@ -35,6 +35,8 @@ export interface SchedulerSession {
   todosDone: number
   /** Files the session touched in its last todo (its warm context). Empty for a blank session. */
   lastFiles: readonly string[]
+  /** The only todo the session may take (it works in that todo's worktree). Default: any. */
+  boundTo?: string
 }
 
 export interface SchedulerCaps {
@@ -151,7 +153,8 @@ const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1
  * 3. the remaining todos, oldest first (work stealing: no one has affinity for them), go to a blank
  *    idle session, or with `reuseUnrelated` to any reusable idle session, else to a new session.
  * Every dispatch must fit every cap, avoid cooling providers and share no file with held or newly
- * dispatched todos. Sessions at their reuse limit are never reused.
+ * dispatched todos. Sessions at their reuse limit are never reused; a session bound to a todo takes
+ * only that todo (by affinity).
  */
 export function schedule(input: ScheduleInput): Assignment[] {
   validate(input)
@@ -214,7 +217,7 @@ export function schedule(input: ScheduleInput): Assignment[] {
     queue.forEach((t, i) => {
       for (const sid of t.affinity ?? []) {
         const s = idle.get(sid)
-        if (s && reusable(s, role) && free(t)) {
+        if (s && reusable(s, role) && free(t) && (s.boundTo === undefined || s.boundTo === t.id)) {
           taken[i] = 1
           dispatch(t, role, s, 'affinity')
           return
@@ -224,7 +227,9 @@ export function schedule(input: ScheduleInput): Assignment[] {
 
     // 2. Warm context: idle sessions that touched files take the oldest ready todo sharing one.
     // Per-file cursors only move forward: within one tick a todo that is taken or blocked stays so.
-    const warm = [...idle.values()].filter((s) => s.lastFiles.length > 0 && s.role === role)
+    const warm = [...idle.values()].filter(
+      (s) => s.lastFiles.length > 0 && s.role === role && s.boundTo === undefined,
+    )
     const byFile = new Map<string, number[]>()
     if (warm.length > 0)
       queue.forEach((t, i) => {
@@ -264,7 +269,7 @@ export function schedule(input: ScheduleInput): Assignment[] {
     const blank: SchedulerSession[] = []
     const used: SchedulerSession[] = []
     for (const s of idle.values())
-      if (s.role === role && s.todosDone < maxTodosPerSession)
+      if (s.role === role && s.todosDone < maxTodosPerSession && s.boundTo === undefined)
         (s.todosDone === 0 && s.lastFiles.length === 0 ? blank : used).push(s)
     const hosts = input.reuseUnrelated ? [...blank, ...used] : blank
     // Loads only grow within a tick, so a host that does not fit now never will: the cursor moves on.

@@ -65,6 +65,7 @@ export function tickSessions(
         busy: l.busy,
         todosDone: l.todosDone,
         lastFiles: l.lastFiles,
+        ...(l.boundTo !== undefined && { boundTo: l.boundTo }),
         ...(model && { model }),
       }
     })

@@ -11,6 +11,8 @@ export interface Live {
   retired: boolean
   todosDone: number
   lastFiles: string[]
+  /** Worktree mode: the todo whose folder the session works in; it takes no other todo. */
+  boundTo?: string
   /** The open turn: what was asked and what the agent delivered so far. */
   turn?: Turn
   /** Assistant messages of this session that are complete (their usage is final). */

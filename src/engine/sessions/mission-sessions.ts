@@ -119,10 +119,15 @@ export class MissionSessions {
     return this.#rootCreating
   }
 
-  async create(role: Role, todoId?: string, what?: string): Promise<Live | undefined> {
+  /** A new session under the root; in `directory` (a todo's worktree) it is bound to that todo. */
+  async create(role: Role, todoId?: string, what?: string, directory?: string): Promise<Live | undefined> {
     const title = sessionTitle(role, what ?? this.d.goal)
     const parentId = await this.ensureRoot()
-    const { id } = await this.d.sessions.create({ title, parentId })
+    const { id } = await this.d.sessions.create({
+      title,
+      parentId,
+      ...(directory !== undefined && { directory }),
+    })
     if (this.d.over()) {
       await this.abortTree(id)
       return undefined
@@ -136,7 +141,9 @@ export class MissionSessions {
     this.d.roster.add(this.#agent(id, role, title, 'starting'))
     // A session made for a todo is born claimed (busy): its creator resumes only after other ticks may
     // have run, and none of them may hand the same session a second todo.
-    return this.add(id, role, todoId !== undefined)
+    const live = this.add(id, role, todoId !== undefined)
+    if (directory !== undefined && todoId !== undefined) live.boundTo = todoId
+    return live
   }
 
   add(sessionId: string, role: Role, claimed = false): Live {
@@ -189,6 +196,8 @@ export class MissionSessions {
         ...(s.contextLimit !== undefined && { contextLimit: s.contextLimit }),
       })
       if (s.role === 'planner') plannerId = s.sessionId
+      // In worktree mode a todo's session works in its folder: it stays bound to it.
+      if (snap.isolation?.mode === 'worktree' && s.todoId !== undefined) live.boundTo = s.todoId
       const todosOf = Object.values(snap.todos).filter((t) => t.sessionId === s.sessionId)
       live.todosDone = todosOf.length
       live.lastFiles = todosOf.at(-1)?.files ?? []
