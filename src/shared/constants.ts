@@ -63,6 +63,12 @@ export interface Config extends BudgetSettings {
   checkCommand: string
   /** When the check cannot run on the base (the project is not set up): ask, continue or stop. */
   ifCheckFails: 'ask' | 'continue' | 'stop'
+  /** `worktree`: each todo in a git worktree of its own, only reviewed work merged; `shared`: one folder. */
+  isolation: 'worktree' | 'shared'
+  /** Worktree mode's end: `ask` offers Apply, Review Changes, Keep Branch, Discard; `auto` applies. */
+  applyChanges: 'ask' | 'auto'
+  /** A command run once in each new worktree (e.g. `npm ci`); empty: none. */
+  worktreeSetup: string
   maxConcurrency: number
   /** Failed reviews after which a todo is cancelled by policy; 0: never. */
   cancelAfterRejections: number

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode'
 import { withCap } from '../engine/schedule/caps'
-import { IF_CHECK_FAILS, type MissionOptions } from '../engine/mission-options'
+import { APPLY_CHANGES, IF_CHECK_FAILS, ISOLATIONS, type MissionOptions } from '../engine/mission-options'
 import { parseRoleModels } from '../engine/preflight/role-models'
 import type { SchedulerCaps } from '../engine/schedule/scheduler'
 import { SETTING_BUDGET_KINDS, type BudgetLimits } from '../shared/budget-kinds'
@@ -18,7 +18,14 @@ export const NO_CHECK_SETTING = 'none'
 /** Mission options from the `orchestrator.*` settings; throws naming the setting that is invalid. */
 export function missionSettings(): Pick<
   MissionOptions,
-  'check' | 'ifCheckFails' | 'caps' | 'budgets' | 'models' | 'cancelAfterRejections'
+  | 'check'
+  | 'ifCheckFails'
+  | 'caps'
+  | 'budgets'
+  | 'models'
+  | 'cancelAfterRejections'
+  | 'isolation'
+  | 'applyChanges'
 > {
   const check = getConfig('checkCommand').trim()
   const total = numberSetting('maxConcurrency', getConfig('maxConcurrency'), { integer: true, min: 1 })
@@ -45,7 +52,16 @@ export function missionSettings(): Pick<
     ...(Object.keys(models).length && { models }),
     budgets,
     ...(rejections > 0 && { cancelAfterRejections: rejections }),
+    // Worktrees by default (a folder without git runs shared, and says so); the user chooses at the end.
+    isolation: choiceSetting('isolation', getConfig('isolation'), ISOLATIONS, 'worktree'),
+    applyChanges: choiceSetting('applyChanges', getConfig('applyChanges'), APPLY_CHANGES, 'ask'),
   }
+}
+
+/** The command run once in each new worktree (`orchestrator.worktreeSetup`), or undefined for none. */
+export function worktreeSetup(): string | undefined {
+  const command: unknown = getConfig('worktreeSetup')
+  return typeof command === 'string' && command.trim() ? command.trim() : undefined
 }
 
 /** The limits of the budget table's kinds that have a setting, in the engine's units. */

@@ -12,8 +12,9 @@ import { VerbatimFile } from '../node/verbatim-file'
 import { discardMission, newestIfInterrupted, type InterruptedMission } from '../node/interrupted-missions'
 import { ProjectLock } from '../node/project-lock'
 import { NodeWorkspace } from '../node/workspace'
+import { missionWorktrees } from '../node/mission-worktrees'
 import type { ProcessRegistry } from '../node/process-registry'
-import { missionSettings } from './config'
+import { missionSettings, worktreeSetup } from './config'
 import type { ServerController } from './server-controller'
 import type { Supervisor } from '../opencode/supervisor'
 import { OpencodePreflight } from '../opencode/preflight-port'
@@ -111,24 +112,34 @@ export class MissionController implements vscode.Disposable {
       throw err
     }
     const journal = new JournalFile(this.#journalPath(id), { logger: this.log })
-    // A resumed mission runs with the options it started with, whatever the settings are now.
     // The user is at hand: before the planner's retry bound ends the mission, ask them.
     const options = { id, goal: trimmed, ...settings, askWhenStuck: true }
+    const workspace = new NodeWorkspace(dir, process.env, this.processes)
     let mission: Mission
+    let unfollow: (() => Promise<void>) | undefined
     try {
+      // A resumed mission runs with the options it started with (its isolation too), whatever the
+      // settings are now.
+      const runWith = resumeId ? await withJournaledOptions(journal, options) : options
+      const worktrees =
+        runWith.isolation === 'worktree' ? await this.#worktrees(dir, id, workspace) : undefined
+      // The todos' sessions work in their worktrees: their events and statuses are followed there.
+      if (worktrees) unfollow = await connection.follow(() => worktrees.folders())
       mission = new Mission(
         {
           sessions: connection,
           events: connection,
-          workspace: new NodeWorkspace(dir, process.env, this.processes),
+          workspace,
           journal,
+          ...(worktrees && { worktrees }),
           verbatim: VerbatimFile.beside(journal.path),
           clock: systemClock,
           logger: this.log,
         },
-        resumeId ? await withJournaledOptions(journal, options) : options,
+        runWith,
       )
     } catch (err) {
+      await unfollow?.()
       await lock.release()
       throw err
     } finally {
@@ -149,12 +160,33 @@ export class MissionController implements vscode.Disposable {
       this.changes.emit(s)
     })
     setContext(ContextKeys.missionRunning, true)
-    const final = await mission.run()
+    let final: MissionState
+    try {
+      final = await mission.run()
+    } finally {
+      await unfollow?.().catch((err: unknown) => this.log.warn(`worktree events not closed: ${String(err)}`))
+    }
     if (this.#lock === lock) this.#lock = undefined
     await lock.release().catch((err: unknown) => this.log.warn(`project lock not released: ${String(err)}`))
     setContext(ContextKeys.missionRunning, false)
     setContext(ContextKeys.missionPaused, false)
     return final
+  }
+
+  /**
+   * The mission's worktrees (what earlier missions left there tidied first), or undefined when the
+   * folder is not in git: the mission then runs shared and says so.
+   */
+  #worktrees(dir: string, missionId: string, workspace: NodeWorkspace) {
+    const setup = worktreeSetup()
+    return missionWorktrees({
+      directory: dir,
+      missionId,
+      env: process.env,
+      logger: this.log,
+      workspace,
+      ...(setup && { setup }),
+    })
   }
 
   /**

@@ -73,6 +73,8 @@ beforeAll(async () => {
       'workbench.secondarySideBar.defaultVisibility': 'hidden',
       'workbench.reduceMotion': 'on',
       'orchestrator.opencodePath': resolveOpencodeBinary({ searchFrom: [root] }),
+      // These missions write straight into the workspace (a git repository); worktree mode has its own test.
+      'orchestrator.isolation': 'shared',
     },
   })
   timings.workbenchReadyMs = Date.now() - t0
