@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs'
+import { join } from 'node:path'
 import * as vscode from 'vscode'
 import { errorMessage } from './engine/util/error-message'
 import { PreflightError, type PreflightFix } from './engine/preflight/preflight'
@@ -9,6 +10,8 @@ import { ProcessRegistry } from './node/process-registry'
 import { registerCommands } from './vscode/commands'
 import { registerAct } from './vscode/act-commands'
 import { registerInspect } from './vscode/inspect-commands'
+import { registerChanges } from './vscode/changes-commands'
+import { MissionChanges } from './vscode/mission-changes'
 import { DashboardView } from './vscode/dashboard-view'
 import { DisposableStore, toDisposable } from './vscode/disposable'
 import { Log } from './vscode/log'
@@ -60,6 +63,10 @@ export function activate(context: vscode.ExtensionContext): void {
       log.for('mission'),
       processes,
     ),
+  )
+  // A worktree mission's changes at its end, while the user decides what reaches the folder.
+  const changes = store.add(
+    new MissionChanges(log.for('changes'), (id) => join(missions.journalDir, `${id}.jsonl`)),
   )
   const statusBar = store.add(new StatusBar())
   const srv = server
@@ -134,7 +141,10 @@ export function activate(context: vscode.ExtensionContext): void {
     // After the pick: moving the focus earlier would close the quick pick.
     if (opts.reveal) void vscode.commands.executeCommand(`${Views.dashboard}.focus`)
     missions.start(goal, folder, opts.resumeId).then(
-      (s) => notifyMissionEnd(s, allowed('end')),
+      // Changes left for the user need them, dashboard or not: their toast stands in for the end's.
+      async (s) => {
+        if (!(await changesActions.ended(s, allowed('needsYou')))) notifyMissionEnd(s, allowed('end'))
+      },
       (err: unknown) => {
         const message = errorMessage(err)
         log.for('mission').error(`mission did not start: ${message}`)
@@ -163,13 +173,21 @@ export function activate(context: vscode.ExtensionContext): void {
   }
   const inspect = registerInspect(store, { missions, server: srv, log: log.for('inspect') })
   const act = registerAct(store, { missions, log: log.for('act') })
+  const changesActions = registerChanges(store, { missions, changes, log: log.for('changes') })
   const dashboardLog = log.for('dashboard')
   const logRefusal = (refusal: Refusal | undefined) => void (refusal && dashboardLog.info(refusal.refused))
   const dashboard = store.add(
     new DashboardView(
       context.extensionUri,
       {
-        snapshot: () => buildSnapshot(srv.state, missions.current, blocked(), missions.folder),
+        snapshot: () =>
+          buildSnapshot(
+            srv.state,
+            missions.current,
+            blocked(),
+            missions.folder,
+            changes.of(missions.current?.id)?.view,
+          ),
         startMission: (goal) => void runMission(goal),
         stopMission: () => void missions.stop(),
         // A view a step behind (Pause clicked twice, say) is refused in the log, not in a toast.
@@ -184,6 +202,8 @@ export function activate(context: vscode.ExtensionContext): void {
         cancelTodo: act.cancelTodo,
         retryTodo: act.retryTodo,
         steerAgent: act.steerAgent,
+        actOnChanges: changesActions.act,
+        mergeChange: changesActions.merge,
         openWalkthrough: () =>
           void vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false),
       },
@@ -196,6 +216,7 @@ export function activate(context: vscode.ExtensionContext): void {
     dashboard.changed()
   }
   store.add(toDisposable(missions.changes.on(render)))
+  store.add(toDisposable(changes.changes.on(render)))
   // Each permission ask gets one toast: agents that wait on the user must not wait unseen.
   const announced = new Set<string>()
   store.add(

@@ -43,6 +43,8 @@ export const Schemes = {
   transcript: 'orchestrator-transcript',
   base: 'orchestrator-base',
   history: 'orchestrator-history',
+  /** A file's content as it was when a merge was opened (the merge editor's "yours"). */
+  snapshot: 'orchestrator-snapshot',
 } as const
 
 /** The first-run walkthrough (contributes.walkthroughs), as workbench.action.openWalkthrough names it. */

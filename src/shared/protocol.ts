@@ -11,8 +11,9 @@ import type { MeteredLimits } from './budget-kinds'
  * 4: mission deltas between snapshots; budgets, context meters and the timeline.
  * 6: every run of the check (checks, the baseline first) in place of the last evidence; needsYou has a
  * kind, and the baseline question.
+ * 7: worktree isolation: the mission's changes waiting on the user at the end, and their actions.
  */
-export const PROTOCOL_VERSION = 6
+export const PROTOCOL_VERSION = 7
 
 export type ServerStatus = 'stopped' | 'starting' | 'ready' | 'failed'
 
@@ -266,11 +267,41 @@ export interface MissionView {
   /** Always sent by this host; optional so that a view of a mission without them stays valid. */
   budgets?: BudgetsView
   timeline?: TimelineLaneView[]
+  /** Worktree mode's changes at the end, once the mission left them for the user (applyChanges: ask). */
+  changes?: ChangesView
 }
 
 /** The view's keyed lists, which a delta carries item by item. */
 type DeltaList = 'agents' | 'timeline'
 type DeltaField = Exclude<keyof MissionView, DeltaList | 'id'>
+
+/** A file the mission changed (paths from the repository's top), and the todos whose merged work holds it. */
+export interface ChangedFileView {
+  path: string
+  status: 'added' | 'modified' | 'deleted'
+  todos: string[]
+  /** What became of it in the user's folder: written there, or left as the user changed it. */
+  fate?: 'applied' | 'skipped'
+}
+
+/**
+ * Worktree mode's end: the mission's changes on its integration branch, and what the user made of
+ * them. `pending`: nothing decided yet; `applied`: every file is in the folder and the branch is gone;
+ * `partial`: applied but for files the user changed since the start (the branch stays for them);
+ * `kept`: the branch stays, nothing applied; `discarded`: the branch is gone.
+ */
+export interface ChangesView {
+  /** The integration branch that holds the changes. */
+  branch: string
+  /** Where Apply writes: the workspace folder and the branch checked out there (absent: none). */
+  target: { folder: string; branch?: string }
+  files: ChangedFileView[]
+  status: 'pending' | 'applied' | 'partial' | 'kept' | 'discarded'
+  /** An action is under way: the buttons wait. */
+  busy?: boolean
+  /** Why the last action failed. */
+  error?: string
+}
 
 /** What changed in a mission's view since the last message (built and applied in mission-delta.ts). */
 export interface MissionDelta {
@@ -333,6 +364,16 @@ export type WebviewToHost =
   | { type: 'todo.retry'; todoId: string }
   /** Queues a message for a running agent, delivered at its next idle. */
   | { type: 'agent.steer'; sessionId: string; text: string }
+  /**
+   * The mission's changes at the end (worktree mode): apply them all to the user's folder, review
+   * them (by todo and file, with per-file apply), keep the branch, or discard it.
+   */
+  | { type: 'changes.act'; action: ChangesAction }
+  /** Opens the three-way merge of a file Apply left because the user changed it. */
+  | { type: 'changes.merge'; path: string }
+
+export const CHANGES_ACTIONS = ['apply', 'review', 'keep', 'discard'] as const
+export type ChangesAction = (typeof CHANGES_ACTIONS)[number]
 
 export const BASELINE_ANSWERS = ['continue', 'stop', 'changeCheck'] as const
 export type BaselineAnswerKind = (typeof BASELINE_ANSWERS)[number]
@@ -380,6 +421,10 @@ export function isWebviewToHost(v: unknown): v is WebviewToHost {
     case 'todo.cancel':
     case 'todo.retry':
       return isId(v.todoId)
+    case 'changes.act':
+      return (CHANGES_ACTIONS as readonly unknown[]).includes(v.action)
+    case 'changes.merge':
+      return typeof v.path === 'string' && v.path.length > 0 && v.path.length <= 4096
     case 'agent.steer':
       return (
         isId(v.sessionId) &&

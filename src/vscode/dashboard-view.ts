@@ -8,6 +8,7 @@ import {
   assertNever,
   isWebviewToHost,
   PROTOCOL_VERSION,
+  type ChangesAction,
   type DashboardSnapshot,
   type PermissionReply,
   type WebviewToHost,
@@ -40,6 +41,10 @@ export interface DashboardHandlers {
   cancelTodo(todoId: string): Promise<void>
   retryTodo(todoId: string): Promise<void>
   steerAgent(sessionId: string, text: string): Promise<void>
+  /** The mission's changes at the end (worktree mode): apply, review, keep the branch, discard. */
+  actOnChanges(action: ChangesAction): Promise<void>
+  /** Opens the three-way merge of a file Apply left because the user changed it. */
+  mergeChange(path: string): Promise<void>
 }
 
 /**
@@ -155,6 +160,10 @@ export class DashboardView implements vscode.WebviewViewProvider, vscode.Disposa
         return void this.handlers.retryTodo(msg.todoId)
       case 'agent.steer':
         return void this.handlers.steerAgent(msg.sessionId, msg.text)
+      case 'changes.act':
+        return void this.handlers.actOnChanges(msg.action)
+      case 'changes.merge':
+        return void this.handlers.mergeChange(msg.path)
       default:
         return assertNever(msg)
     }

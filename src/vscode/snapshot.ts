@@ -14,6 +14,7 @@ import {
   TIMELINE_VIEW_SPANS,
   type AgentView,
   type BudgetsView,
+  type ChangesView,
   type CheckRunView,
   type DashboardSnapshot,
   type FoldedAgentView,
@@ -37,7 +38,7 @@ const OUTPUT_TAIL_CHARS = 4_000
 // carry (session ids of asks, full check output), and a spread would leak them. Reasons, results and
 // provider errors are scrubbed of secrets: they can quote what a provider echoed.
 
-export function toMissionView(m: MissionState, folder?: string): MissionView {
+export function toMissionView(m: MissionState, folder?: string, changes?: ChangesView): MissionView {
   const { shown, folded } = foldAgents(m.agents, m.todos)
   return {
     id: m.id,
@@ -60,6 +61,7 @@ export function toMissionView(m: MissionState, folder?: string): MissionView {
     ...(m.checks.length > 0 && { checks: cached(views.checks, m.checks, toCheckViews) }),
     budgets: cached(views.budgets, m.budgets, meteredLimits),
     timeline: m.timeline.map((l) => cached(views.lane, l, (lane) => toLaneView(lane, m.agents))),
+    ...(changes && { changes }),
   }
 }
 
@@ -238,6 +240,8 @@ export function buildSnapshot(
   blocked: string | undefined,
   /** Name of the mission's workspace folder. */
   folder?: string,
+  /** The mission's changes waiting on the user, or what the user made of them (worktree mode). */
+  changes?: ChangesView,
 ): DashboardSnapshot {
   return {
     server: {
@@ -245,7 +249,7 @@ export function buildSnapshot(
       ...(server.url && { url: server.url }),
       ...(server.error && { error: server.error }),
     },
-    ...(mission && { mission: toMissionView(mission, folder) }),
+    ...(mission && { mission: toMissionView(mission, folder, changes) }),
     ...(blocked && { blocked }),
   }
 }

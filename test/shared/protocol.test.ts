@@ -11,8 +11,8 @@ import { buildSnapshot, toMissionView } from '../../src/vscode/snapshot'
 import { baselineRun, roundRun } from '../fixtures/check-runs'
 
 describe('webview protocol guards', () => {
-  it('is at version 6', () => {
-    expect(PROTOCOL_VERSION).toBe(6)
+  it('is at version 7', () => {
+    expect(PROTOCOL_VERSION).toBe(7)
   })
 
   it('accepts the known webview messages', () => {
@@ -34,6 +34,11 @@ describe('webview protocol guards', () => {
       { type: 'agent.transcript', sessionId: 'ses_1' },
       { type: 'file.diff', todoId: 'api', path: 'src/api.ts' },
       { type: 'rendered', seq: 7 },
+      { type: 'changes.act', action: 'apply' },
+      { type: 'changes.act', action: 'review' },
+      { type: 'changes.act', action: 'keep' },
+      { type: 'changes.act', action: 'discard' },
+      { type: 'changes.merge', path: 'src/a.ts' },
     ])
       expect(isWebviewToHost(ok), JSON.stringify(ok)).toBe(true)
   })
@@ -58,6 +63,12 @@ describe('webview protocol guards', () => {
       { type: 'permission.reply', reply: 'once' },
       { type: 'agent.transcript' },
       { type: 'agent.transcript', sessionId: '' },
+      { type: 'changes.act' },
+      { type: 'changes.act', action: 'merge' },
+      { type: 'changes.act', action: 'Apply' },
+      { type: 'changes.merge' },
+      { type: 'changes.merge', path: '' },
+      { type: 'changes.merge', path: 'x'.repeat(4097) },
       { type: 'file.diff', todoId: 'api' },
       { type: 'file.diff', todoId: 'api', path: '' },
       { type: 'file.diff', path: 'a.ts' },

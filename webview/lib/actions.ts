@@ -1,4 +1,9 @@
-import { PROTOCOL_VERSION, type BaselineAnswerKind, type PermissionReply } from '../../src/shared/protocol'
+import {
+  PROTOCOL_VERSION,
+  type BaselineAnswerKind,
+  type ChangesAction,
+  type PermissionReply,
+} from '../../src/shared/protocol'
 import { post } from './host'
 
 // User intents → host messages. Components call these, never the host directly. Only ids and
@@ -19,3 +24,5 @@ export const openWalkthrough = () => post({ type: 'walkthrough.open' })
 export const cancelTodo = (todoId: string) => post({ type: 'todo.cancel', todoId })
 export const retryTodo = (todoId: string) => post({ type: 'todo.retry', todoId })
 export const steerAgent = (sessionId: string, text: string) => post({ type: 'agent.steer', sessionId, text })
+export const actOnChanges = (action: ChangesAction) => post({ type: 'changes.act', action })
+export const mergeChange = (path: string) => post({ type: 'changes.merge', path })

@@ -26,6 +26,7 @@ export class MissionFields implements MissionView {
   checks = $state.raw<MissionView['checks']>()
   budgets = $state.raw<MissionView['budgets']>()
   timeline = $state.raw<MissionView['timeline']>()
+  changes = $state.raw<MissionView['changes']>()
 
   constructor(view: MissionView) {
     this.id = view.id
@@ -53,5 +54,6 @@ export class MissionFields implements MissionView {
     this.checks = view.checks
     this.budgets = view.budgets
     this.timeline = view.timeline
+    this.changes = view.changes
   }
 }

@@ -1,0 +1,206 @@
+// The user's side of worktree mode's end: the toast that offers a mission's changes (Apply, Review
+// Changes, Keep Branch, Discard), what each choice does and says, the diff editors between the
+// mission's base and its branch, and the three-way merge of a file Apply left because the user
+// changed it. The dashboard's `changes.act` and `changes.merge` intents land here too.
+
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import * as vscode from 'vscode'
+import type { Logger } from '../engine/ports'
+import type { MissionState } from '../engine/record/mission-state'
+import { Schemes } from '../shared/constants'
+import type { ChangesAction, ChangesView } from '../shared/protocol'
+import { baseUri } from './base-diff'
+import { applyLabel, leftFiles, outcomeWords, targetName } from '../shared/changes-words'
+import { changesToast } from './changes-words'
+import type { DisposableStore } from './disposable'
+import { guardedBy } from './guarded'
+import type { MissionChanges, MissionChangeSet } from './mission-changes'
+import type { MissionController } from './mission-controller'
+
+export interface ChangesActions {
+  /**
+   * A mission ended: when it left its changes for the user, they are offered (a toast when `toast`,
+   * and the dashboard). True when they were: the toast then stands in for the mission's end toast.
+   */
+  ended(final: MissionState, toast: boolean): Promise<boolean>
+  act(action: ChangesAction): Promise<void>
+  /** Opens the three-way merge of a file Apply left (a path from the repository's top). */
+  merge(path: string): Promise<void>
+}
+
+const BUTTONS = { review: 'Review Changes', keep: 'Keep Branch', discard: 'Discard' } as const
+
+export function registerChanges(
+  store: DisposableStore,
+  deps: { missions: MissionController; changes: MissionChanges; log: Logger },
+): ChangesActions {
+  const { missions, changes, log } = deps
+  const guarded = guardedBy(log)
+  const snapshots = new SnapshotDocuments()
+  store.add(vscode.workspace.registerTextDocumentContentProvider(Schemes.snapshot, snapshots))
+
+  /** The changes of the mission on screen, or a message saying there are none. */
+  const current = (): MissionChangeSet | undefined => {
+    const set = changes.of(missions.current?.id)
+    if (!set) void vscode.window.showInformationMessage('The mission has no changes waiting for you.')
+    return set
+  }
+
+  /** Says how an action ended; a partial apply offers the merge of what was left. */
+  const tell = (view: ChangesView | undefined) => {
+    if (!view) return
+    if (view.error) return void vscode.window.showErrorMessage(`The mission's changes: ${view.error}`)
+    const words = outcomeWords(view)
+    if (view.status !== 'partial') return void vscode.window.showInformationMessage(words)
+    const merge = 'Open Merge Editor'
+    void vscode.window.showWarningMessage(words, merge, 'Discard Branch').then((c) => {
+      if (c === merge) void pickMerge()
+      else if (c === 'Discard Branch') void act('discard')
+    })
+  }
+
+  const pickMerge = guarded('Merge', async () => {
+    const set = current()
+    const left = set ? leftFiles(set.view) : []
+    const path =
+      left.length > 1
+        ? await vscode.window.showQuickPick(left, {
+            title: 'Orchestrator: Merge a File You Changed',
+            placeHolder: `Yours against the mission's version on ${set?.view.branch ?? ''}`,
+          })
+        : left[0]
+    if (path) await merge(path)
+  })
+
+  const act = guarded('The mission’s changes', async (action: ChangesAction) => {
+    const set = current()
+    if (!set) return
+    switch (action) {
+      case 'apply':
+        return tell(await changes.apply())
+      case 'review':
+        return review(set)
+      case 'keep':
+        return tell(await changes.keep())
+      case 'discard': {
+        const sure = await vscode.window.showWarningMessage(
+          `Discard the mission's changes? ${set.view.branch} is removed with what it holds and was not applied.`,
+          { modal: true },
+          'Discard',
+        )
+        if (sure === 'Discard') tell(await changes.discard())
+        return
+      }
+    }
+  })
+
+  /** Every changed file in one diff editor: the mission's base against its branch. */
+  const review = async (set: MissionChangeSet) => {
+    const list = set.view.files.flatMap((f) => {
+      const uris = diffUris(set, f.path)
+      return uris ? [[uris.file, uris.base, uris.mission]] : []
+    })
+    await vscode.commands.executeCommand('vscode.changes', `Mission changes on ${set.view.branch}`, list)
+  }
+
+  const merge = guarded('Merge', async (path: string) => {
+    const set = current()
+    const left = set?.view.files.find((f) => f.path === path && f.fate === 'skipped')
+    if (!set || !left) return void vscode.window.showWarningMessage(`${path} is not a file Apply left.`)
+    const uris = diffUris(set, path)
+    if (!uris) return void vscode.window.showWarningMessage(`${path} is outside ${set.view.target.folder}.`)
+    if (!existsSync(uris.file.fsPath)) {
+      void vscode.window.showWarningMessage(
+        `You deleted ${path} since the mission started: here is the mission's version to take or leave.`,
+      )
+      return void (await vscode.commands.executeCommand(
+        'vscode.diff',
+        uris.base,
+        uris.mission,
+        `${path} (mission start ↔ ${set.view.branch})`,
+      ))
+    }
+    const yours = snapshots.put(uris.rel, readFileSync(uris.file.fsPath, 'utf8'))
+    try {
+      await vscode.commands.executeCommand('_open.mergeEditor', {
+        base: uris.base,
+        input1: { uri: yours, title: 'Yours', description: targetName(set.view.target) },
+        input2: { uri: uris.mission, title: 'Mission', description: set.view.branch },
+        output: uris.file,
+      })
+    } catch (err) {
+      // No merge editor in this build: the next best is a diff of the two versions.
+      log.warn(`the merge editor did not open: ${String(err)}`)
+      void vscode.window.showInformationMessage(
+        `The merge editor is not available here: showing your ${path} against the mission's version.`,
+      )
+      await vscode.commands.executeCommand(
+        'vscode.diff',
+        uris.file,
+        uris.mission,
+        `${path} (yours ↔ ${set.view.branch})`,
+      )
+    }
+  })
+
+  const ended = async (final: MissionState, toast: boolean): Promise<boolean> => {
+    const dir = missions.directory
+    const folder = missions.folder
+    if (!dir || !folder) return false
+    const set = await changes.ended(final, dir, folder)
+    if (!set) return false
+    if (!toast) return true
+    const { level, text } = changesToast(final, set.view)
+    const apply = applyLabel(set.view.target)
+    const items = [apply, BUTTONS.review, BUTTONS.keep, BUTTONS.discard]
+    const shown =
+      level === 'error'
+        ? vscode.window.showErrorMessage(text, ...items)
+        : level === 'warning'
+          ? vscode.window.showWarningMessage(text, ...items)
+          : vscode.window.showInformationMessage(text, ...items)
+    void shown.then((choice) => {
+      // A toast answered after the mission was replaced does nothing.
+      if (changes.of(missions.current?.id) !== set) return
+      if (choice === apply) void act('apply')
+      else if (choice === BUTTONS.review) void act('review')
+      else if (choice === BUTTONS.keep) void act('keep')
+      else if (choice === BUTTONS.discard) void act('discard')
+    })
+    return true
+  }
+
+  return { ended, act, merge }
+}
+
+/**
+ * A file's sides, for a path from the repository's top: the user's file, and its content at the
+ * mission's base and on its branch (served from git by the base documents). Undefined for a file
+ * outside the workspace folder.
+ */
+function diffUris(
+  set: MissionChangeSet,
+  path: string,
+): { rel: string; file: vscode.Uri; base: vscode.Uri; mission: vscode.Uri } | undefined {
+  if (!path.startsWith(set.prefix)) return undefined
+  const rel = path.slice(set.prefix.length)
+  const at = (ref: string) => baseUri(set.dir, rel, { kind: 'git', ref, untracked: [] })
+  return { rel, file: vscode.Uri.file(join(set.dir, rel)), base: at(set.baseCommit), mission: at(set.tip) }
+}
+
+/** Read-only copies of files as they were at a moment (the merge editor's "yours"). */
+class SnapshotDocuments implements vscode.TextDocumentContentProvider {
+  readonly #texts = new Map<string, string>()
+  #next = 0
+
+  put(path: string, text: string): vscode.Uri {
+    const key = String(++this.#next)
+    this.#texts.set(key, text)
+    return vscode.Uri.from({ scheme: Schemes.snapshot, path: `/${path}`, query: key })
+  }
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.#texts.get(uri.query) ?? ''
+  }
+}

@@ -1,0 +1,61 @@
+// A worktree mission's changes at the end, as the host reads and offers them (pure): each changed
+// file with the todos whose merged work holds it, the files grouped by todo for review, and the toast
+// that offers them.
+
+import type { WorktreeChange } from '../engine/ports'
+import type { MissionState, TodoState } from '../engine/record/mission-state'
+import { filesWord, targetName } from '../shared/changes-words'
+import type { ChangedFileView, ChangesView } from '../shared/protocol'
+import { missionEndToast } from './notification-policy'
+
+/**
+ * The files the mission changed, each with the merged todos whose work holds it (a file two todos
+ * changed is under both); in the order git listed them.
+ */
+export function changedFiles(
+  todos: readonly Pick<TodoState, 'id' | 'merge'>[],
+  changes: readonly WorktreeChange[],
+): ChangedFileView[] {
+  return changes.map((c) => ({
+    path: c.path,
+    status: c.status,
+    todos: todos
+      .filter((t) => t.merge?.result === 'merged' && t.merge.files.includes(c.path))
+      .map((t) => t.id),
+  }))
+}
+
+export interface ChangeGroup {
+  /** Absent: changes no merged todo names (e.g. a conflict's resolution). */
+  todoId?: string
+  title: string
+  files: ChangedFileView[]
+}
+
+/** The changes by todo, in plan order, then those no todo names. */
+export function changesByTodo(
+  todos: readonly Pick<TodoState, 'id' | 'title'>[],
+  files: readonly ChangedFileView[],
+): ChangeGroup[] {
+  const groups: ChangeGroup[] = []
+  for (const t of todos) {
+    const mine = files.filter((f) => f.todos.includes(t.id))
+    if (mine.length) groups.push({ todoId: t.id, title: t.title, files: mine })
+  }
+  const others = files.filter((f) => f.todos.length === 0)
+  if (others.length) groups.push({ title: 'Other changes', files: others })
+  return groups
+}
+
+/**
+ * The toast that offers the changes at the end: how the mission ended, then what it changed and
+ * where. It stands in for the mission's end toast.
+ */
+export function changesToast(
+  state: MissionState,
+  view: ChangesView,
+): { level: 'info' | 'warning' | 'error'; text: string } {
+  const end = missionEndToast(state) ?? { level: 'info' as const, text: 'Mission ended' }
+  const what = `It changed ${filesWord(view.files.length)} on ${view.branch}, not yet in ${targetName(view.target)}.`
+  return { level: end.level, text: `${end.text.replace(/[.!?…]+$/, '')}. ${what}` }
+}
