@@ -11,7 +11,8 @@ import type { MeteredLimits } from './budget-kinds'
  * 4: mission deltas between snapshots; budgets, context meters and the timeline.
  * 6: every run of the check (checks, the baseline first) in place of the last evidence; needsYou has a
  * kind, and the baseline question.
- * 7: worktree isolation: the mission's changes waiting on the user at the end, and their actions.
+ * 7: worktree isolation: the mission's mode, each todo's branch and merge state, the changes waiting
+ * on the user at the end and their actions.
  */
 export const PROTOCOL_VERSION = 7
 
@@ -147,6 +148,23 @@ export interface AttemptView {
   requeued?: string
 }
 
+/**
+ * Where a todo's work stands with the integration branch (worktree mode): on its own branch, waiting
+ * for its dependencies to merge, merged, sent back on a conflict, reviewed again with what merged
+ * meanwhile, or discarded (it failed or was cancelled).
+ */
+export type MergeState = 'working' | 'waiting' | 'merged' | 'conflict' | 'rereview' | 'discarded'
+
+export interface TodoWorktreeView {
+  /** The todo's branch, once it has one. */
+  branch?: string
+  state: MergeState
+  /** A few words for the row, e.g. "merged" or "waits for api to merge". */
+  words: string
+  /** The whole story, for the tooltip: the branch and what became of it. */
+  detail: string
+}
+
 export interface TodoView {
   id: string
   title: string
@@ -172,6 +190,8 @@ export interface TodoView {
   folded: FoldedAgentView[]
   /** Why the todo failed, what blocks it, or that it never started. */
   reason?: string
+  /** Worktree mode: the todo's branch and merge state. */
+  worktree?: TodoWorktreeView
 }
 
 /** A permission request from any session of the mission, waiting for the user. */
@@ -267,6 +287,11 @@ export interface MissionView {
   /** Always sent by this host; optional so that a view of a mission without them stays valid. */
   budgets?: BudgetsView
   timeline?: TimelineLaneView[]
+  /**
+   * How the agents are kept apart: worktrees merged into `branch`, or the shared folder with the
+   * reason worktrees could not be used. Absent: shared because the settings say so.
+   */
+  isolation?: { mode: 'worktree'; branch: string } | { mode: 'shared'; reason: string }
   /** Worktree mode's changes at the end, once the mission left them for the user (applyChanges: ask). */
   changes?: ChangesView
 }

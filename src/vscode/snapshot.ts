@@ -29,6 +29,7 @@ import { meteredLimits } from '../shared/budget-meters'
 import { sameItems } from '../shared/same-items'
 import { scrubSecrets } from '../engine/util/scrub-secrets'
 import { foldAgents } from './agent-folding'
+import { isolationView, todoWorktreeView } from './merge-state'
 import type { ServerState } from './server-controller'
 
 /** Longest output tail sent to the view, whatever its line count (one huge line stays bounded). */
@@ -55,12 +56,13 @@ export function toMissionView(m: MissionState, folder?: string, changes?: Change
     cost: m.cost,
     ...(folder !== undefined && { folder }),
     agents: shown.map((a) => cached(views.agent, a, toAgentView)),
-    todos: m.todos.map((t) => todoView(t, folded.get(t.id) ?? [], isTerminal(m.phase))),
+    todos: m.todos.map((t) => todoView(t, folded.get(t.id) ?? [], isTerminal(m.phase), m)),
     inbox: cached(views.inbox, m.inbox, (ps) => ps.map(toPermissionView)),
     ...(m.needsYou && { needsYou: toNeedsYouView(m.needsYou) }),
     ...(m.checks.length > 0 && { checks: cached(views.checks, m.checks, toCheckViews) }),
     budgets: cached(views.budgets, m.budgets, meteredLimits),
     timeline: m.timeline.map((l) => cached(views.lane, l, (lane) => toLaneView(lane, m.agents))),
+    ...(m.isolation && { isolation: isolationView(m) }),
     ...(changes && { changes }),
   }
 }
@@ -148,15 +150,27 @@ function toFoldedView(a: AgentState): FoldedAgentView {
 /** A todo's view, kept while its state, its folded agents and the mission's end are the same. */
 const todoViews = new WeakMap<TodoState, { folded: readonly AgentState[]; ended: boolean; view: TodoView }>()
 
-function todoView(t: TodoState, folded: AgentState[], ended: boolean): TodoView {
+function todoView(
+  t: TodoState,
+  folded: AgentState[],
+  ended: boolean,
+  m: Pick<MissionState, 'todos' | 'isolation'>,
+): TodoView {
   const hit = todoViews.get(t)
+  // A journal entry rebuilds every todo, so a dependency's merge (which a waiting todo's view reads)
+  // comes with new todo objects: the todo alone keys its view.
   if (hit && hit.ended === ended && sameItems(hit.folded, folded)) return hit.view
-  const view = toTodoView(t, folded, ended)
+  const view = toTodoView(t, folded, ended, todoWorktreeView(t, m.todos, m.isolation?.mode === 'worktree'))
   todoViews.set(t, { folded, ended, view })
   return view
 }
 
-function toTodoView(t: TodoState, folded: AgentState[], ended: boolean): TodoView {
+function toTodoView(
+  t: TodoState,
+  folded: AgentState[],
+  ended: boolean,
+  worktree: TodoView['worktree'],
+): TodoView {
   // "Never started" is what became of a pending todo once the mission is over; until then it is news.
   const reason = t.status === 'pending' && !ended ? undefined : t.reason
   return {
@@ -175,6 +189,7 @@ function toTodoView(t: TodoState, folded: AgentState[], ended: boolean): TodoVie
     ...(reason !== undefined && { reason: scrubSecrets(reason) }),
     ...(t.blockedBy !== undefined && { blockedBy: t.blockedBy }),
     ...(t.retries !== undefined && { retries: t.retries }),
+    ...(worktree && { worktree }),
   }
 }
 

@@ -30,3 +30,15 @@ export function formatElapsed(ms: number): string {
   if (s < 3600) return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`
   return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`
 }
+
+/**
+ * Why a mission meant for worktrees runs shared, in a few words: "worktree isolation is off: the
+ * folder is not in a git repository (…); the agents work in the shared folder" → "the folder is not
+ * in a git repository".
+ */
+export function sharedWhy(reason: string): string {
+  return reason
+    .replace(/^worktree isolation is off:\s*/, '')
+    .replace(/;\s*the agents work in the shared folder\.?$/, '')
+    .replace(/\s*\([^()]*\)$/, '')
+}

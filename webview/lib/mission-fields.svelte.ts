@@ -26,6 +26,7 @@ export class MissionFields implements MissionView {
   checks = $state.raw<MissionView['checks']>()
   budgets = $state.raw<MissionView['budgets']>()
   timeline = $state.raw<MissionView['timeline']>()
+  isolation = $state.raw<MissionView['isolation']>()
   changes = $state.raw<MissionView['changes']>()
 
   constructor(view: MissionView) {
@@ -54,6 +55,7 @@ export class MissionFields implements MissionView {
     this.checks = view.checks
     this.budgets = view.budgets
     this.timeline = view.timeline
+    this.isolation = view.isolation
     this.changes = view.changes
   }
 }
