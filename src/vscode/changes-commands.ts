@@ -1,7 +1,8 @@
 // The user's side of worktree mode's end: the toast that offers a mission's changes (Apply, Review
 // Changes, Keep Branch, Discard), what each choice does and says, the diff editors between the
-// mission's base and its branch, and the three-way merge of a file Apply left because the user
-// changed it. The dashboard's `changes.act` and `changes.merge` intents land here too.
+// mission's base and its branch (Review Changes: see changes-review.ts), and the three-way merge of
+// a file Apply left because the user changed it. The dashboard's `changes.act` and `changes.merge`
+// intents land here too.
 
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -13,6 +14,7 @@ import type { ChangesAction, ChangesView } from '../shared/protocol'
 import { baseUri } from './base-diff'
 import { applyLabel, leftFiles, outcomeWords, targetName } from '../shared/changes-words'
 import { changesToast } from './changes-words'
+import { reviewChanges } from './changes-review'
 import type { DisposableStore } from './disposable'
 import { guardedBy } from './guarded'
 import type { MissionChanges, MissionChangeSet } from './mission-changes'
@@ -96,13 +98,36 @@ export function registerChanges(
   })
 
   /** Every changed file in one diff editor: the mission's base against its branch. */
-  const review = async (set: MissionChangeSet) => {
+  const openAll = async (set: MissionChangeSet) => {
     const list = set.view.files.flatMap((f) => {
       const uris = diffUris(set, f.path)
       return uris ? [[uris.file, uris.base, uris.mission]] : []
     })
     await vscode.commands.executeCommand('vscode.changes', `Mission changes on ${set.view.branch}`, list)
   }
+
+  /** One file's diff, the mission's base against its branch; the review keeps the focus. */
+  const openDiff = async (set: MissionChangeSet, path: string) => {
+    const uris = diffUris(set, path)
+    if (!uris) return void vscode.window.showWarningMessage(`${path} is outside ${set.view.target.folder}.`)
+    await vscode.commands.executeCommand(
+      'vscode.diff',
+      uris.base,
+      uris.mission,
+      `${path} (mission start ↔ ${set.view.branch})`,
+      { preview: true, preserveFocus: true },
+    )
+  }
+
+  const review = (set: MissionChangeSet) =>
+    reviewChanges({
+      changes,
+      set,
+      openDiff: guarded('Open diff', (path: string) => openDiff(set, path)),
+      openAll: guarded('Open diff', () => openAll(set)),
+      merge: (path) => merge(path),
+      tell,
+    })
 
   const merge = guarded('Merge', async (path: string) => {
     const set = current()

@@ -59,3 +59,50 @@ export function changesToast(
   const what = `It changed ${filesWord(view.files.length)} on ${view.branch}, not yet in ${targetName(view.target)}.`
   return { level: end.level, text: `${end.text.replace(/[.!?…]+$/, '')}. ${what}` }
 }
+
+/** One row of the review: a todo's heading, or a file with what can be done with it. */
+export type ReviewRow =
+  | { kind: 'todo'; label: string }
+  | {
+      kind: 'file'
+      path: string
+      label: string
+      description: string
+      /** The row's button: apply the file (its tooltip names the target), or merge one Apply left. */
+      button?: { action: 'apply' | 'merge'; tooltip: string }
+    }
+
+const STATUS_WORD = { added: 'added', modified: 'modified', deleted: 'deleted' } as const
+
+/** The review's rows: the changes by todo, each file with its status, fate and button. */
+export function reviewRows(
+  todos: readonly Pick<TodoState, 'id' | 'title'>[],
+  view: ChangesView,
+): ReviewRow[] {
+  const target = targetName(view.target)
+  const open = view.status === 'pending'
+  return changesByTodo(todos, view.files).flatMap((g): ReviewRow[] => [
+    { kind: 'todo', label: g.todoId ? `${g.todoId}: ${g.title}` : g.title },
+    ...g.files.map((f): ReviewRow => {
+      const fate =
+        f.fate === 'applied'
+          ? ' · applied'
+          : f.fate === 'skipped'
+            ? ' · left: you changed it since the start'
+            : ''
+      const button =
+        f.fate === 'skipped'
+          ? { action: 'merge' as const, tooltip: `Merge ${f.path}: yours against the mission's version` }
+          : f.fate === undefined && open
+            ? { action: 'apply' as const, tooltip: `Apply ${f.path} to ${target}` }
+            : undefined
+      return {
+        kind: 'file',
+        path: f.path,
+        label: f.path,
+        description: `${STATUS_WORD[f.status]}${fate}`,
+        ...(button && { button }),
+      }
+    }),
+  ])
+}

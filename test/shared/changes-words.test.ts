@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { applyLabel, leftFiles, outcomeWords, remaining, targetName } from '../../src/shared/changes-words'
 import type { ChangedFileView, ChangesView } from '../../src/shared/protocol'
-import { changedFiles, changesByTodo, changesToast } from '../../src/vscode/changes-words'
+import { changedFiles, changesByTodo, changesToast, reviewRows } from '../../src/vscode/changes-words'
 import { missionState, todoState } from '../fixtures/mission-state'
 
 const file = (path: string, patch: Partial<ChangedFileView> = {}): ChangedFileView => ({
@@ -132,5 +132,53 @@ describe('the toast that offers the changes', () => {
       level: 'error',
       text: 'Mission failed: the check failed. It changed 1 file on orchestrator/m1/integration, not yet in my-project (main).',
     })
+  })
+})
+
+describe('the review, by todo and by file', () => {
+  const todos = [todoState('api', 'passed', { title: 'Add the API' })]
+  const files: ChangedFileView[] = [
+    file('api.ts', { todos: ['api'], status: 'added' }),
+    file('shared.ts', { todos: ['api'], fate: 'applied' }),
+    file('mine.ts', { todos: ['api'], fate: 'skipped' }),
+    file('fix.ts'),
+  ]
+
+  it('heads each todo, and gives each file its status and a button naming the target', () => {
+    expect(reviewRows(todos, view({ files }))).toEqual([
+      { kind: 'todo', label: 'api: Add the API' },
+      {
+        kind: 'file',
+        path: 'api.ts',
+        label: 'api.ts',
+        description: 'added',
+        button: { action: 'apply', tooltip: 'Apply api.ts to my-project (main)' },
+      },
+      { kind: 'file', path: 'shared.ts', label: 'shared.ts', description: 'modified · applied' },
+      {
+        kind: 'file',
+        path: 'mine.ts',
+        label: 'mine.ts',
+        description: 'modified · left: you changed it since the start',
+        button: { action: 'merge', tooltip: "Merge mine.ts: yours against the mission's version" },
+      },
+      { kind: 'todo', label: 'Other changes' },
+      {
+        kind: 'file',
+        path: 'fix.ts',
+        label: 'fix.ts',
+        description: 'modified',
+        button: { action: 'apply', tooltip: 'Apply fix.ts to my-project (main)' },
+      },
+    ])
+  })
+
+  it('offers no apply once the branch is kept or gone', () => {
+    for (const status of ['kept', 'discarded', 'applied'] as const)
+      expect(
+        reviewRows(todos, view({ status, files })).filter(
+          (r) => r.kind === 'file' && r.button?.action === 'apply',
+        ),
+      ).toEqual([])
   })
 })
