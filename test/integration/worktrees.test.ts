@@ -1,8 +1,10 @@
-import { execFileSync } from 'node:child_process'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { execFileSync, spawn } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { missionScript, type MissionScriptOptions } from '../../src/demo/mission-script'
+import { scriptedProviderConfig } from '../../src/demo/scripted-provider'
+import { cliPath, runCli } from '../support/run-cli'
 import type { MissionOptions } from '../../src/engine/mission-options'
 import type { MissionState } from '../../src/engine/record/mission-state'
 import { missionWorktrees } from '../../src/node/mission-worktrees'
@@ -160,4 +162,120 @@ describe('worktree isolation against the real OpenCode server', () => {
     expect(userSide(dir)).toEqual(before)
     expect(worktreeList(dir)).toHaveLength(1)
   })
+
+  it('leaves no trace of a todo that failed review or one the user cancelled, in the folder or on the integration branch', async () => {
+    let cancelled: Promise<unknown> | undefined
+    const started = await start(
+      {
+        plan: () => [todo('a'), todo('f'), todo('c')],
+        work: (id) =>
+          id === 'c'
+            ? { files: { 'c.txt': 'c\n' }, bash: 'sleep 20' }
+            : { files: { [`${id}.txt`]: `${id}\n` }, bash: `echo 'line from ${id}' >> shared.txt` },
+        review: (id) => (id === 'f' ? { verdict: 'fail', findings: ['f is wrong'] } : { verdict: 'pass' }),
+      },
+      { check: false, cancelAfterRejections: 1 },
+    )
+    const { run, dir, worktrees, mission } = started
+    // The user cancels c once its worker has written into its worktree.
+    const off = mission.onChange(() => {
+      if (!cancelled && existsSync(join(worktrees.dirOf('c'), 'c.txt'))) cancelled = mission.cancelTodo('c')
+    })
+    const final = await run()
+    off()
+    expect(await cancelled).toBeUndefined()
+    expect(final.phase).toBe('failed')
+    expect(final.todos.map((t) => [t.id, t.status, t.merge?.result])).toEqual([
+      ['a', 'passed', 'merged'],
+      ['f', 'cancelled', 'discarded'],
+      ['c', 'cancelled', 'discarded'],
+    ])
+    // A failed mission applies nothing; a's merged work waits on the integration branch, alone.
+    for (const f of ['a.txt', 'f.txt', 'c.txt']) expect(existsSync(join(dir, f))).toBe(false)
+    expect(readFileSync(join(dir, 'shared.txt'), 'utf8')).toBe('base\n')
+    const kept = final.isolation?.closed?.keptBranch ?? ''
+    expect(git(dir, 'ls-tree', '--name-only', kept).split('\n')).toEqual(
+      expect.arrayContaining(['a.txt', 'shared.txt']),
+    )
+    expect(git(dir, 'ls-tree', '--name-only', kept)).not.toMatch(/^(f|c)\.txt$/m)
+    expect(git(dir, 'show', `${kept}:shared.txt`)).toBe('base\nline from a\n')
+    expect(worktreeList(dir)).toHaveLength(1)
+    expect(git(dir, 'for-each-ref', '--format=%(refname:short)', 'refs/heads/orchestrator/')).toBe(
+      `${kept}\n`,
+    )
+  })
+
+  it('leaves no worktree behind when the user stops the mission mid-work', async () => {
+    const { run, dir, worktrees, mission } = await start(
+      {
+        plan: () => [todo('a'), todo('b')],
+        work: (id) => ({ files: { [`${id}.txt`]: 'x\n' }, bash: 'sleep 20' }),
+      },
+      { check: false },
+    )
+    let stopped: Promise<unknown> | undefined
+    const off = mission.onChange(() => {
+      if (!stopped && existsSync(join(worktrees.dirOf('b'), 'b.txt')))
+        stopped = mission.stop('stopped by the test')
+    })
+    const final = await run()
+    off()
+    await stopped
+    expect(final.phase).toBe('stopped')
+    expect(worktreeList(dir)).toHaveLength(1)
+    expect(git(dir, 'for-each-ref', 'refs/heads/orchestrator/')).toBe('')
+    expect(existsSync(join(dir, 'a.txt'))).toBe(false)
+  })
+
+  it('leaves no worktree behind once the CLI runs again after it was killed outright mid-mission', async () => {
+    let first = true
+    const s = (sandbox = await Sandbox.create({
+      script: missionScript({
+        plan: () => [todo('a')],
+        // The first run's worker is still at work when its CLI is killed.
+        work: () => {
+          const slow = first
+          first = false
+          return { files: { 'a.txt': 'a\n' }, ...(slow && { bash: 'sleep 60' }) }
+        },
+      }),
+    }))
+    const dir = s.projectDir
+    userProject(dir)
+    const config = join(s.root, 'provider.json')
+    writeFileSync(
+      config,
+      JSON.stringify({ ...scriptedProviderConfig(s.provider), permission: { '*': 'allow' } }),
+    )
+    const env = { ...s.env, XDG_STATE_HOME: join(s.root, 'state') }
+    const args = ['run', '--dir', dir, '--opencode-config', config, '--isolation', 'worktree', '--no-check']
+    const killed = spawn(process.execPath, [cliPath, ...args, '--goal', 'Write a'], {
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    })
+    let stderr = ''
+    killed.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    const exited = new Promise((r) => killed.once('exit', r))
+    // a's worker wrote into its folder and sleeps there.
+    const todoFolder = () =>
+      worktreeList(dir).some(
+        (l) => l.includes('/todos/') && existsSync(join(l.slice('worktree '.length), 'a.txt')),
+      )
+    for (let waited = 0; !todoFolder(); waited += 200) {
+      if (waited > 90_000) throw new Error(`no worktree came: ${stderr}`)
+      await new Promise((r) => setTimeout(r, 200))
+    }
+    killed.kill('SIGKILL')
+    await exited
+    expect(worktreeList(dir).length).toBeGreaterThan(1)
+
+    const again = await runCli([...args, '--goal', 'Write a', '--json'], env, 120_000)
+    expect(again.code, again.stderr).toBe(0)
+    const report = JSON.parse(again.stdout) as { isolation?: { mode: string; applied?: string[] } }
+    expect(report.isolation).toMatchObject({ mode: 'worktree', applied: ['a.txt'] })
+    expect(again.stderr).toMatch(/a: merged into the integration branch/)
+    expect(worktreeList(dir)).toHaveLength(1)
+    expect(git(dir, 'for-each-ref', 'refs/heads/orchestrator/')).toBe('')
+    expect(readFileSync(join(dir, 'a.txt'), 'utf8')).toBe('a\n')
+  }, 300_000)
 })

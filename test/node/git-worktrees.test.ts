@@ -265,4 +265,74 @@ describe('a worktree per todo, merged only on purpose', () => {
     expect(existsSync(wt.integrationDir)).toBe(false)
     expect(userSide(repo)).toEqual(before)
   })
+
+  it('works in the folder that stands for a subfolder workspace, and lists the folders it made (also when loaded again)', async () => {
+    const repo = userRepo()
+    const sub = join(repo, 'packages', 'app')
+    mkdirSync(sub, { recursive: true })
+    writeFileSync(join(sub, 'app.txt'), 'app\n')
+    const base = await captureGitBase(sub, env)
+    if (base.kind !== 'git') throw new Error(base.reason)
+    const root = temp('orch-wt-root-')
+    const wt = await GitWorktrees.load({ repoDir: sub, root, missionId: 'sub', env })
+    const prepared = await wt.prepare(base.ref)
+    const t = await wt.open('t1')
+    expect(relative(wt.integrationDir, prepared.dir)).toBe(join('packages', 'app'))
+    expect(readFileSync(join(t.dir, 'app.txt'), 'utf8')).toBe('app\n')
+    expect([...wt.folders()].sort()).toEqual([prepared.dir, t.dir].sort())
+    // A resumed mission's host knows them at once, before any call.
+    const again = await GitWorktrees.load({ repoDir: sub, root, missionId: 'sub', env })
+    expect([...again.folders()].sort()).toEqual([prepared.dir, t.dir].sort())
+    await wt.discard('t1')
+    expect([...wt.folders()]).toEqual([prepared.dir])
+    await wt.close()
+  })
+
+  it('names what the integration branch changed since a todo began; close can keep that branch alone', async () => {
+    const repo = userRepo()
+    const before = userSide(repo)
+    const { wt, prepared } = await mission(repo, 'keep')
+    const t1 = await wt.open('t1')
+    const t2 = await wt.open('t2')
+    writeFileSync(join(t1.dir, 'one.txt'), 'one\n')
+    await wt.commit('t1', 'one')
+    expect(await wt.merge('t1', 'Merge t1')).toMatchObject({ merged: true })
+    expect(await wt.changedSince(t2.from)).toEqual(['one.txt'])
+    const made = await wt.commit('t2', 'nothing yet')
+    expect(made.from).toBe(t2.from)
+    await expect(wt.changedSince('--output=/tmp/x')).rejects.toThrow(/not a git object id/)
+    await wt.close({ keepIntegration: true })
+    expect(existsSync(prepared.dir)).toBe(false)
+    expect(git(repo, 'for-each-ref', '--format=%(refname:short)', 'refs/heads/orchestrator/')).toBe(
+      'orchestrator/keep/integration\n',
+    )
+    expect(git(repo, 'worktree', 'list', '--porcelain').match(/^worktree /gm)).toHaveLength(1)
+    // The next start's sweep leaves a kept branch that holds work.
+    expect(await GitWorktrees.sweep({ repoDir: repo, root: temp('orch-wt-root-'), env }, new Set())).toEqual(
+      [],
+    )
+    git(repo, 'branch', '-D', 'orchestrator/keep/integration')
+    expect(userSide(repo)).toEqual(before)
+  })
+
+  it('keeps the merged work of a crashed mission when it sweeps its folders and todo branches', async () => {
+    const repo = userRepo()
+    const root = temp('orch-wt-root-')
+    const base = await captureGitBase(repo, env)
+    if (base.kind !== 'git') throw new Error(base.reason)
+    const crashed = new GitWorktrees({ repoDir: repo, root, missionId: 'crashed', env })
+    await crashed.prepare(base.ref)
+    const t = await crashed.open('t1')
+    writeFileSync(join(t.dir, 'done.txt'), 'done\n')
+    await crashed.commit('t1', 'done')
+    await crashed.merge('t1', 'Merge t1')
+    await crashed.open('t2')
+    expect(await GitWorktrees.sweep({ repoDir: repo, root, env }, new Set())).toEqual(['crashed'])
+    expect(git(repo, 'worktree', 'list', '--porcelain').match(/^worktree /gm)).toHaveLength(1)
+    expect(git(repo, 'for-each-ref', '--format=%(refname:short)', 'refs/heads/orchestrator/')).toBe(
+      'orchestrator/crashed/integration\n',
+    )
+    expect(git(repo, 'show', 'orchestrator/crashed/integration:done.txt')).toBe('done\n')
+    git(repo, 'branch', '-D', 'orchestrator/crashed/integration')
+  })
 })

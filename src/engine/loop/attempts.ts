@@ -4,7 +4,7 @@
 
 import { afterAttempt, MAX_PROVIDER_WAITS, type AttemptCause } from '../turns/todo-policy'
 import { errorMessage } from '../util/error-message'
-import { discard } from './isolation'
+import { discardIfSettled } from './isolation'
 import type { MissionContext } from './context'
 
 export async function attemptFailed(ctx: MissionContext, todoId: string, cause: AttemptCause): Promise<void> {
@@ -27,11 +27,11 @@ export async function attemptFailed(ctx: MissionContext, todoId: string, cause: 
       return ctx.record.append({ type: 'todo.unreviewed', todoId, reason })
     case 'fail':
       await ctx.record.append({ type: 'todo.failed', todoId, reason })
-      return discard(ctx, todoId, reason)
+      return discardIfSettled(ctx, todoId)
     case 'cancel':
       ctx.deps.logger.info(`${todoId}: ${reason}`)
       await ctx.record.append({ type: 'todo.cancelled', todoId, reason, by: 'policy' })
-      return discard(ctx, todoId, reason)
+      return discardIfSettled(ctx, todoId)
   }
 }
 

@@ -108,15 +108,25 @@ export async function withMerge(ctx: MissionContext, entry: JournalEntryInput): 
   return { ...entry, merge }
 }
 
-/** A failed or cancelled todo's worktree and branch go: nothing of it reaches the integration branch. */
-export async function discard(ctx: MissionContext, todoId: string, reason: string): Promise<void> {
+/**
+ * A failed or cancelled todo's worktree and branch go, once no session of it runs there any more
+ * (a reviewer's closing call still works in it while its verdict is acted on: the end of its turn
+ * calls this again): nothing of the todo reaches the integration branch.
+ */
+export async function discardIfSettled(ctx: MissionContext, todoId: string | undefined): Promise<void> {
   const worktrees = worktreesOf(ctx)
-  if (!worktrees || !ctx.record.snap.todos[todoId]?.worktree) return
+  const todo = todoId === undefined ? undefined : ctx.record.snap.todos[todoId]
+  if (!worktrees || !todo?.worktree || todoId === undefined) return
+  if (todo.status !== 'failed' && todo.status !== 'cancelled') return
+  for (const live of ctx.sessions.live.values())
+    if (live.busy && (live.turn?.todoId === todoId || live.boundTo === todoId)) return
+  const reason = todo.status === 'failed' ? (todo.failReason ?? 'failed') : (todo.cancelReason ?? 'cancelled')
   try {
     await worktrees.discard(todoId)
   } catch (err) {
     ctx.deps.logger.warn(`${todoId}: its worktree could not be removed: ${errorMessage(err)}`)
   }
+  // Journaled once: a second call finds no worktree.
   await ctx.record.append({ type: 'todo.discarded', todoId, reason })
 }
 

@@ -3,7 +3,7 @@
 // back to the queue with its history kept. Requests that cannot apply are refused with a sentence
 // that says why and what to do, never thrown.
 
-import { discard } from './isolation'
+import { discardIfSettled } from './isolation'
 import { progressed } from './turn-ends'
 import type { MissionContext } from './context'
 import type { Refusal } from '../util/refusal'
@@ -40,7 +40,7 @@ export class TodoActions {
         this.d.sessions.release(live)
       }),
     )
-    await discard(this.d, todoId, reason)
+    await discardIfSettled(this.d, todoId)
     this.d.publish()
     await progressed(this.d)
     return undefined

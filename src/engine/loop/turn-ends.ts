@@ -4,7 +4,7 @@
 import { agentName, type Live } from '../sessions/live-session'
 import { attemptFailed } from './attempts'
 import { acceptPlan } from './planning'
-import { withCommit, withMerge } from './isolation'
+import { discardIfSettled, withCommit, withMerge } from './isolation'
 import { mergeWords } from '../record/replay-isolation'
 import { continueTurn, cut, deliver, type Turn } from '../sessions/turn'
 import { decideTurnEnd } from '../turns/turn-end'
@@ -82,7 +82,8 @@ export async function turnEnded(ctx: MissionContext, live: Live): Promise<void> 
       live.retired = true
       ctx.steering.drop(live.sessionId, 'the todo was cancelled')
       ctx.roster.patch(live.sessionId, { status: 'aborted', tool: undefined })
-      return ctx.sessions.release(live)
+      ctx.sessions.release(live)
+      return discardIfSettled(ctx, turn.todoId)
     case 'rebrief':
       ctx.deps.logger.info(
         `${live.role} ${live.sessionId} compacted before its result: sending its brief again`,
@@ -120,6 +121,8 @@ export async function turnEnded(ctx: MissionContext, live: Live): Promise<void> 
       break
   }
   if (turn.kind === 'plan') return ctx.hooks.request()
+  // Worktree mode: a todo that failed or was cancelled while this turn ran loses its folder now.
+  await discardIfSettled(ctx, turn.todoId)
   live.todosDone++
   live.lastFiles = ctx.record.snap.todos[turn.todoId ?? '']?.files ?? []
   await progressed(ctx)
