@@ -4,6 +4,7 @@
 
 import { planRetryBrief, replanBrief, type CheckFailure } from '../protocol/prompts'
 import { openTurn } from '../sessions/turn'
+import { blamedTodos } from '../turns/check-blame'
 import type { PlanArgs } from '../protocol/mission-protocol'
 import type { MissionContext } from './context'
 
@@ -31,7 +32,9 @@ export function replan(
   failure: CheckFailure | undefined,
   failed: string[],
 ): Promise<void> {
-  const brief = replanBrief(ctx.record.snap.iteration + 1, failure, failed, ctx.baseline.failure())
+  const snap = ctx.record.snap
+  const blamed = failure ? blamedTodos(snap, failure.outputTail) : []
+  const brief = replanBrief(snap.iteration + 1, failure, failed, ctx.baseline.failure(), blamed)
   return plan(ctx, brief)
 }
 

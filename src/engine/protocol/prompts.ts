@@ -56,11 +56,16 @@ export interface CheckFailure {
   outputTail: string
 }
 
+/**
+ * The planner's brief for a new round. `blamed` (worktree mode): the merged todos a failing check
+ * points at, with the files of theirs its output names.
+ */
 export function replanBrief(
   iteration: number,
   failure: CheckFailure | undefined,
   failedTodos: string[],
   baseline?: CheckFailure,
+  blamed: readonly { id: string; named: readonly string[] }[] = [],
 ): string {
   const lines = [`${BRIEF.replan} Iteration ${iteration}.`]
   if (baseline) lines.push(...baselineLines(baseline))
@@ -71,6 +76,15 @@ export function replanBrief(
       failure.outputTail.trim(),
       '```',
     )
+  if (failure && blamed.length) {
+    const named = blamed.some((b) => b.named.length)
+    const list = blamed.map((b) => (b.named.length ? `${b.id} (${b.named.join(', ')})` : b.id)).join(', ')
+    lines.push(
+      named
+        ? `The check ran on the merged work only; its output names files of these merged todos: ${list}.`
+        : `The check ran on the merged work only; merged in this round: ${list}.`,
+    )
+  }
   if (failedTodos.length) lines.push(`Todos that failed their attempts: ${failedTodos.join(', ')}.`)
   lines.push(
     `Call ${TOOL_PLAN} with the todos to add, or to reopen (reuse an id to reopen it). ${CANNOT_PLAN_HINT}`,

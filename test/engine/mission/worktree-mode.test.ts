@@ -191,4 +191,17 @@ describe('a mission in worktree mode', () => {
     expect(worktrees.calls).toContain('discard a')
     expect(final.todos[0]?.merge).toMatchObject({ result: 'discarded' })
   })
+
+  it('tells the planner which merged todos a failing check points at', async () => {
+    const { mission, oc, workspace } = worktreeMission()
+    workspace.results = [{}, { exitCode: 1, output: 'FAIL b.ts: expected 2, got 3' }]
+    const { done } = await planned(mission, oc, [todo('a', ['a.ts']), todo('b', ['b.ts'])])
+    await play(mission, oc)
+    for (let i = 0; i < 5; i++) await flush()
+    const planner = mission.state.agents.find((a) => a.role === 'planner')?.sessionId ?? ''
+    const replan = promptsTo(oc, planner).at(-1) ?? ''
+    expect(replan).toContain('its output names files of these merged todos: b (b.ts).')
+    await mission.stop('seen')
+    await done
+  })
 })
