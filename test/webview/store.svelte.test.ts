@@ -46,6 +46,21 @@ function watched() {
 }
 
 describe('dashboard store', () => {
+  it('opens no row of a new mission because a row of the same id was open in the last one', () => {
+    const { store, stop } = watched()
+    store.toggle('todo:a')
+    store.apply(delta(2, { fields: { tokens: 5 } }))
+    expect(store.expanded['todo:a']).toBe(true) // the same mission keeps what the user opened
+    store.apply({
+      type: 'snapshot',
+      protocol: PROTOCOL_VERSION,
+      seq: 3,
+      state: snapshot(running({ id: 'next', todos: [todo({ id: 'a' })] })),
+    })
+    expect(store.expanded['todo:a']).toBeUndefined()
+    stop()
+  })
+
   it('wakes only the readers of the fields a delta changed', () => {
     const { store, runs, stop } = watched()
     const before = { ...runs }

@@ -103,7 +103,11 @@ export class DashboardStore {
     this.#view = next
     if (!next) this.mission = undefined
     else if (this.mission?.id === next.id) this.mission.assign(next)
-    else this.mission = new MissionFields(next)
+    else {
+      // Another mission: rows it shares ids with (todo "one" again) start closed.
+      if (this.mission) this.expanded = {}
+      this.mission = new MissionFields(next)
+    }
     // Only a phase, pause, todo, check or question change has anything to say.
     if (
       prev &&
