@@ -420,7 +420,7 @@ export async function runCommand(argv: string[], rawIo: CliIo): Promise<number> 
 const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP']
 
 /** Isolation when neither the flag nor a resumed journal says: worktrees (shared outside git, said so). */
-const DEFAULT_ISOLATION = 'shared' as const
+const DEFAULT_ISOLATION = 'worktree' as const
 
 /**
  * The attached server's password: from --password-file (its first line), --password, else

@@ -36,13 +36,16 @@ async function withIndexCopy<T>(
   }
 }
 
-/** Untracked, not ignored files (relative to `dir`) over the size limit, with their sizes. */
+/**
+ * Untracked, not ignored files of the whole repository (relative to `dir`, so `../…` outside it) over
+ * the size limit, with their sizes.
+ */
 async function largeUntracked(
   dir: string,
   env: NodeJS.ProcessEnv,
   limits: GitLimits,
 ): Promise<{ path: string; bytes: number }[]> {
-  const listed = await git(dir, ['ls-files', '-z', '--others', '--exclude-standard'], env, limits)
+  const listed = await git(dir, ['ls-files', '-z', '--others', '--exclude-standard', '--', ':/'], env, limits)
   if (listed.code !== 0) throw new Error(`git ls-files failed: ${listed.stderr.trim()}`)
   const max = limits.maxFileBytes ?? BASE_FILE_LIMIT_BYTES
   const large: { path: string; bytes: number }[] = []
@@ -54,8 +57,9 @@ async function largeUntracked(
 }
 
 /**
- * `git add -A` of the workspace into the index copy, but for the paths in `leaveOut` (never hashed
- * into .git). The pathspecs go through a file: there may be more than a command line holds.
+ * `git add -A` of the whole repository (`:/`, also from a subfolder workspace: a worktree made from the
+ * base must hold the files around it too) into the index copy, but for the paths in `leaveOut` (never
+ * hashed into .git). The pathspecs go through a file: there may be more than a command line holds.
  */
 async function addAll(
   dir: string,
@@ -64,9 +68,9 @@ async function addAll(
   scratch: string,
   leaveOut: string[],
 ): Promise<GitResult> {
-  if (leaveOut.length === 0) return git(dir, ['add', '-A', '--', '.'], env, limits)
+  if (leaveOut.length === 0) return git(dir, ['add', '-A', '--', ':/'], env, limits)
   const specs = join(scratch, 'pathspecs')
-  await writeFile(specs, ['.', ...leaveOut.map((p) => `:(exclude,literal)${p}`)].join('\0'))
+  await writeFile(specs, [':/', ...leaveOut.map((p) => `:(exclude,literal)${p}`)].join('\0'))
   return git(dir, ['add', '-A', `--pathspec-from-file=${specs}`, '--pathspec-file-nul'], env, limits)
 }
 

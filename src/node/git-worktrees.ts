@@ -4,10 +4,11 @@
 // worktree API branches from the last commit (no uncommitted work) and has no merge, so it is not used.
 
 import { existsSync } from 'node:fs'
-import { appendFile, mkdir, readdir, readFile, rm, symlink } from 'node:fs/promises'
+import { appendFile, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import type { WorktreeChange, WorktreeMerge, WorktreePort } from '../engine/ports'
 import { isObjectId } from '../engine/record/diff-target'
+import { WORKTREE_PROJECT_FILE } from '../engine/protocol/ownership'
 import { applyFiles, changesBetween, type GitMust } from './git-apply'
 import { INTEGRATION, namePart } from './worktree-names'
 import { git, lines, type GitLimits, type GitResult } from './git-run'
@@ -291,6 +292,9 @@ export class GitWorktrees implements WorktreePort {
     await this.#run(this.#o.repoDir, ['worktree', 'prune'])
     await this.#must(this.#o.repoDir, ['worktree', 'add', '-q', '--', dir, branch])
     this.#linked.set(dir, await this.#linkDependencies(dir))
+    // The plugin instance of this folder follows the missions of the user's folder (ownership.ts).
+    const gitDir = (await this.#must(dir, ['rev-parse', '--absolute-git-dir'])).stdout.toString().trim()
+    await writeFile(join(gitDir, WORKTREE_PROJECT_FILE), this.#o.repoDir)
     return true
   }
 

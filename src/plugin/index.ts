@@ -7,14 +7,15 @@ import type { Hooks, Plugin } from '@opencode-ai/plugin'
 import type { Event } from '@opencode-ai/sdk'
 import { addAgents, parsePluginOptions } from './agents'
 import { guardEdit } from './edit-guard'
-import { OwnershipReader } from './ownership'
+import { missionProjectDir, OwnershipReader } from './ownership'
 import { hideServerSecrets } from './shell-env'
 import { assertMissionCall, isMissionTool, missionTools } from './tools'
 import { TurnHold } from './turn-hold'
 
 export const OrchestratorPlugin: Plugin = async (input, options) => {
   const opts = parsePluginOptions(options)
-  const ownership = new OwnershipReader(input.directory)
+  // A mission's worktree follows the missions of the user's folder it was made for.
+  const ownership = new OwnershipReader(missionProjectDir(input.directory))
   const hold = new TurnHold()
   const hooks: Hooks = {
     config: async (config) => {

@@ -1,9 +1,16 @@
 // Reading and writing the missions' ownership files (format in src/engine/protocol/ownership.ts), one
 // per mission. The plugin reads them inside the OpenCode server; the host writes them. Plain node:fs
 // so both runtimes work.
+import { readFileSync, statSync } from 'node:fs'
 import { mkdir, readdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises'
-import { dirname, join } from 'node:path'
-import { isMissionId, OWNERSHIP_DIR, parseOwnership, type Ownership } from '../engine/protocol/ownership'
+import { dirname, join, resolve } from 'node:path'
+import {
+  isMissionId,
+  OWNERSHIP_DIR,
+  parseOwnership,
+  WORKTREE_PROJECT_FILE,
+  type Ownership,
+} from '../engine/protocol/ownership'
 import { ensureOrchestratorFolder, tidyOrchestratorFolder } from './orchestrator-folder'
 
 /** Absolute path of the folder holding a project's ownership files. */
@@ -110,4 +117,35 @@ export async function clearOwnership(projectDir: string, missionId: string): Pro
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') return // another mission's file is there
   }
   await tidyOrchestratorFolder(projectDir)
+}
+
+/**
+ * The project folder whose missions a plugin instance follows: its own, or, for a mission's worktree
+ * (a linked git worktree whose git folder names it), the user's folder the mission runs for. Sync and
+ * plain node:fs: it runs once, as the plugin starts, in either runtime.
+ */
+export function missionProjectDir(directory: string): string {
+  let dir = directory
+  for (let depth = 0; depth < 64; depth++) {
+    const dotGit = join(dir, '.git')
+    let gitFile: string | undefined
+    try {
+      if (statSync(dotGit).isFile()) gitFile = readFileSync(dotGit, 'utf8')
+      else return directory // a repository's own folder: not a worktree
+    } catch {
+      const up = dirname(dir)
+      if (up === dir) return directory
+      dir = up
+      continue
+    }
+    const gitDir = /^gitdir:\s*(.+)$/m.exec(gitFile)?.[1]?.trim()
+    if (!gitDir) return directory
+    try {
+      const named = readFileSync(join(resolve(dir, gitDir), WORKTREE_PROJECT_FILE), 'utf8').trim()
+      return named || directory
+    } catch {
+      return directory // a worktree the orchestrator did not make
+    }
+  }
+  return directory
 }

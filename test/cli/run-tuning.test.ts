@@ -28,3 +28,20 @@ describe('orchestrator run --cancel-after-rejections', () => {
     expect(bad.err).toContain('--cancel-after-rejections must be a whole number >= 1, got "x"')
   })
 })
+
+describe('orchestrator run --isolation', () => {
+  it('takes worktree or shared, and leaves the choice to the run when not given', () => {
+    expect(parseTuning({ isolation: 'shared' })).toMatchObject({ isolation: 'shared' })
+    expect(parseTuning({ isolation: 'worktree' })).toMatchObject({ isolation: 'worktree' })
+    expect(parseTuning({})).not.toHaveProperty('isolation')
+  })
+
+  it('is in the help with --worktree-setup, and a bad value stops the run before anything starts', async () => {
+    const help = io()
+    expect(await runCommand(['--help'], help)).toBe(0)
+    expect(help.out).toContain('[--isolation worktree|shared] [--worktree-setup "<cmd>"]')
+    const bad = io()
+    expect(await runCommand(['--goal', 'g', '--isolation', 'branches'], bad)).toBe(2)
+    expect(bad.err).toContain('--isolation must be one of shared, worktree, got "branches"')
+  })
+})

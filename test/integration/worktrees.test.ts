@@ -161,6 +161,11 @@ describe('worktree isolation against the real OpenCode server', () => {
     expect(readFileSync(join(dir, 'notes.txt'), 'utf8')).toBe('my untracked notes\n')
     expect(userSide(dir)).toEqual(before)
     expect(worktreeList(dir)).toHaveLength(1)
+    // The plugin in each worktree follows the mission: the call after a mission tool is held, and cut.
+    const closing = sandbox?.provider.chatRequests.filter((r) =>
+      r.toolResults.some((t) => /^(Plan accepted|Report recorded|Verdict recorded)/.test(t)),
+    )
+    expect(closing).toEqual([])
   })
 
   it('leaves no trace of a todo that failed review or one the user cancelled, in the folder or on the integration branch', async () => {

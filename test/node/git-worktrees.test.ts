@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { captureGitBase } from '../../src/node/git-base'
 import { GitWorktrees } from '../../src/node/git-worktrees'
 import { namePart } from '../../src/node/worktree-names'
+import { missionProjectDir } from '../../src/plugin/ownership'
 
 const dirs: string[] = []
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })))
@@ -279,6 +280,9 @@ describe('a worktree per todo, merged only on purpose', () => {
     const t = await wt.open('t1')
     expect(relative(wt.integrationDir, prepared.dir)).toBe(join('packages', 'app'))
     expect(readFileSync(join(t.dir, 'app.txt'), 'utf8')).toBe('app\n')
+    // The base is the whole repository's working state, not the subfolder's alone.
+    expect(readFileSync(join(wt.integrationDir, 'untracked.txt'), 'utf8')).toBe('untracked\n')
+    expect(readFileSync(join(wt.integrationDir, 'a.txt'), 'utf8')).toContain('(uncommitted)')
     expect([...wt.folders()].sort()).toEqual([prepared.dir, t.dir].sort())
     // A resumed mission's host knows them at once, before any call.
     const again = await GitWorktrees.load({ repoDir: sub, root, missionId: 'sub', env })
@@ -334,5 +338,23 @@ describe('a worktree per todo, merged only on purpose', () => {
     )
     expect(git(repo, 'show', 'orchestrator/crashed/integration:done.txt')).toBe('done\n')
     git(repo, 'branch', '-D', 'orchestrator/crashed/integration')
+  })
+
+  it("lets a worktree's plugin instance find the user's folder whose missions it follows", async () => {
+    const repo = userRepo()
+    const { wt, prepared } = await mission(repo, 'owners')
+    const t = await wt.open('t1')
+    mkdirSync(join(t.dir, 'deep', 'er'), { recursive: true })
+    for (const dir of [prepared.dir, t.dir, join(t.dir, 'deep', 'er')])
+      expect(missionProjectDir(dir)).toBe(repo)
+    // The user's own folders and worktrees are their own projects.
+    expect(missionProjectDir(repo)).toBe(repo)
+    const own = join(temp('orch-wt-own-'), 'own')
+    git(repo, 'worktree', 'add', '-q', own, 'HEAD')
+    expect(missionProjectDir(own)).toBe(own)
+    git(repo, 'worktree', 'remove', '--force', own)
+    const outside = temp('orch-wt-nogit-')
+    expect(missionProjectDir(outside)).toBe(outside)
+    await wt.close()
   })
 })

@@ -12,6 +12,13 @@ export const ORCHESTRATOR_DIR = '.opencode/orchestrator'
  */
 export const OWNERSHIP_DIR = `${ORCHESTRATOR_DIR}/ownership`
 
+/**
+ * A file in a mission worktree's own git folder (`git rev-parse --git-dir` there) that names the
+ * project folder whose ownership files its sessions follow: the plugin instance of a worktree reads
+ * them from there.
+ */
+export const WORKTREE_PROJECT_FILE = 'orchestrator-project'
+
 /** Mission ids are file names here: a journal, an ownership file. */
 export const isMissionId = (id: string): boolean => /^[\w-]{1,128}$/.test(id)
 
