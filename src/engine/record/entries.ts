@@ -194,6 +194,16 @@ export interface MissionSummary {
   check?: { command: string; exitCode: number | null; vsBaseline?: BaselineComparison }
   /** The check's run on the mission's base, if it ran. */
   baseline?: { command: string; exitCode: number | null; classification: BaselineClass }
+  /**
+   * Worktree mode: each todo's branch and what became of it, how many files reached the user's
+   * folder, those left as the user changed them, and the integration branch when it was kept.
+   */
+  worktrees?: {
+    todos: { id: string; branch?: string; merge?: string }[]
+    applied: number
+    skipped: string[]
+    keptBranch?: string
+  }
 }
 
 /** A round's check against the baseline (see check-runs.ts). */

@@ -2,7 +2,7 @@
 // missions reads one line per journal instead of replaying each.
 
 import { compareToBaseline } from './check-runs'
-import type { MissionEndStatus, MissionSnapshot, MissionSummary } from './entries'
+import type { MissionEndStatus, MissionSnapshot, MissionSummary, TodoRecord } from './entries'
 
 /** Summarises a mission from its journal state as it ends. */
 export function summarizeMission(
@@ -31,5 +31,30 @@ export function summarizeMission(
       },
     }),
     ...(b && { baseline: { command: b.command, exitCode: b.exitCode, classification: b.classification } }),
+    ...(snap.isolation?.mode === 'worktree' && { worktrees: worktreesOf(snap, todos) }),
+  }
+}
+
+/** Worktree mode's outcome: each todo's branch and its fate, what was applied, the branch kept. */
+function worktreesOf(
+  snap: MissionSnapshot,
+  todos: (TodoRecord | undefined)[],
+): NonNullable<MissionSummary['worktrees']> {
+  const closed = snap.isolationClosed
+  return {
+    todos: todos.flatMap((t) =>
+      t?.worktree || t?.merge
+        ? [
+            {
+              id: t.id,
+              ...(t.worktree && { branch: t.worktree.branch }),
+              ...(t.merge && { merge: t.merge.result }),
+            },
+          ]
+        : [],
+    ),
+    applied: closed?.applied.length ?? 0,
+    skipped: closed?.skipped ?? [],
+    ...(closed?.keptBranch !== undefined && { keptBranch: closed.keptBranch }),
   }
 }

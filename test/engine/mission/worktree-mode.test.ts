@@ -20,7 +20,7 @@ function worktreeMission(options: Partial<MissionOptions> = {}, worktrees = new 
 
 describe('a mission in worktree mode', () => {
   it('works each todo in its own folder, merges passes in dependency order, checks the merged work, and applies it', async () => {
-    const { mission, oc, workspace, worktrees } = worktreeMission()
+    const { mission, oc, workspace, worktrees, store } = worktreeMission()
     worktrees.changed = [
       { path: 'a.ts', status: 'added' },
       { path: 'b.ts', status: 'added' },
@@ -59,6 +59,17 @@ describe('a mission in worktree mode', () => {
       ['b', 'orchestrator/m1/b', 'merged'],
     ])
     expect(final.isolation?.closed).toEqual({ applied: ['a.ts', 'b.ts'], skipped: [] })
+    // History keeps each todo's branch and fate.
+    const last = parseEntries(store.lines).entries.at(-1)
+    if (last?.type !== 'mission.summary') throw new Error(`last entry is ${last?.type}`)
+    expect(last.summary.worktrees).toEqual({
+      todos: [
+        { id: 'a', branch: 'orchestrator/m1/a', merge: 'merged' },
+        { id: 'b', branch: 'orchestrator/m1/b', merge: 'merged' },
+      ],
+      applied: 2,
+      skipped: [],
+    })
   })
 
   it('sends a conflicting pass back to its worker with the files as findings, then merges the resolution', async () => {
