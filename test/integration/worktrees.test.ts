@@ -71,13 +71,14 @@ const worktreeList = (dir: string) =>
 async function start(
   script: MissionScriptOptions,
   options: Partial<MissionOptions> = {},
+  latencyMs = 100,
 ): Promise<{
   run: () => Promise<MissionState>
   dir: string
   worktrees: GitWorktrees
   mission: ReturnType<Sandbox['mission']>
 }> {
-  const s = missionScript({ latencyMs: 100, ...script })
+  const s = missionScript({ latencyMs, ...script })
   sandbox = await Sandbox.create({ script: s })
   const dir = sandbox.projectDir
   userProject(dir)
@@ -283,4 +284,41 @@ describe('worktree isolation against the real OpenCode server', () => {
     expect(git(dir, 'for-each-ref', 'refs/heads/orchestrator/')).toBe('')
     expect(readFileSync(join(dir, 'a.txt'), 'utf8')).toBe('a\n')
   }, 300_000)
+
+  it('resumes a worktree mission in a new engine instance: the work in its folders goes on and lands', async () => {
+    const { dir, worktrees, mission, run } = await start(
+      { plan: () => [todo('a'), todo('b', ['a'])], work: (id) => ({ files: { [`${id}.txt`]: `${id}\n` } }) },
+      { check: false },
+      400,
+    )
+    void run()
+    await sandbox!.provider.waitFor((r) => r.lastUserText.startsWith('todoId: b'))
+    mission.dispose() // the host goes away while b is being worked on, in its worktree
+    const sup = await sandbox!.supervise()
+    const again = await missionWorktrees({
+      directory: dir,
+      missionId: 'm',
+      env: sandbox!.env,
+      logger: sandbox!.log,
+    })
+    if (!again) throw new Error('worktrees expected')
+    // The resumed mission's folders are known before it runs: its sessions are heard at once.
+    expect([...again.folders()]).toEqual(expect.arrayContaining([worktrees.dirOf('b')]))
+    const stop = await sup.follow(() => again.folders())
+    const final = await sandbox!
+      .mission({ sessions: sup, events: sup, worktrees: again }, { goal: 'Change shared.txt from two todos' })
+      .run()
+    await stop()
+    expect(final.phase, final.reason).toBe('completed')
+    expect(final.todos.map((t) => [t.id, t.status, t.merge?.result])).toEqual([
+      ['a', 'passed', 'merged'],
+      ['b', 'passed', 'merged'],
+    ])
+    const aBriefs = sandbox!.provider.requests.filter(
+      (r) => r.lastUserText.startsWith('todoId: a') && r.toolResults.length === 0,
+    )
+    expect(aBriefs).toHaveLength(1) // a was not redone
+    expect(readFileSync(join(dir, 'b.txt'), 'utf8')).toBe('b\n')
+    expect(worktreeList(dir)).toHaveLength(1)
+  })
 })
