@@ -103,8 +103,22 @@ export class GitWorktrees implements WorktreePort {
     )
     const branches = lines(refs.stdout).map((r) => r.split('/').slice(3))
     const folders = await readdir(options.root).catch(() => [] as string[])
+    // A mission with a worktree checked out outside this root runs for another folder of the repository.
+    const listed = await git(
+      options.repoDir,
+      ['worktree', 'list', '--porcelain', '-z'],
+      options.env,
+      options.limits,
+    )
+    const elsewhere = new Set<string>()
+    let path = ''
+    for (const field of lines(listed.stdout, '\0')) {
+      if (field.startsWith('worktree ')) path = field.slice('worktree '.length)
+      const mission = /^branch refs\/heads\/orchestrator\/([^/]+)\//.exec(field)?.[1]
+      if (mission && !path.startsWith(options.root)) elsewhere.add(mission)
+    }
     const left = [...new Set([...branches.map((b) => b[0] ?? ''), ...folders])].filter(
-      (m) => m !== '' && !kept.has(m),
+      (m) => m !== '' && !kept.has(m) && !elsewhere.has(m),
     )
     const removed: string[] = []
     for (const missionId of left) {

@@ -233,14 +233,19 @@ describe('a worktree per todo, merged only on purpose', () => {
     await early.prepare(base.ref)
     rmSync(join(root, 'early'), { recursive: true, force: true })
     git(repo, 'branch', 'orchestrator/mine/work', 'HEAD')
+    // A mission running for another folder of the repository, its worktrees under another root.
+    const other = new GitWorktrees({ repoDir: repo, root: temp('orch-wt-root-'), missionId: 'other', env })
+    await other.prepare(base.ref)
+    await other.open('t1')
     const swept = await GitWorktrees.sweep({ repoDir: repo, root, env }, new Set(['running']))
     expect(swept.sort()).toEqual(['crashed', 'early'])
     expect(existsSync(crashed.integrationDir) || existsSync(crashed.dirOf('t1'))).toBe(false)
     expect(existsSync(running.dirOf('t1'))).toBe(true)
     expect(git(repo, 'for-each-ref', '--format=%(refname:short)', 'refs/heads/orchestrator/')).toBe(
-      'orchestrator/mine/work\norchestrator/running/integration\norchestrator/running/t1\n',
+      'orchestrator/mine/work\norchestrator/other/integration\norchestrator/other/t1\norchestrator/running/integration\norchestrator/running/t1\n',
     )
     await running.close()
+    await other.close()
     git(repo, 'branch', '-D', 'orchestrator/mine/work')
     expect(userSide(repo)).toEqual(before)
   })
