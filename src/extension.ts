@@ -25,6 +25,7 @@ import { registerInstallOpencode } from './vscode/install-opencode'
 import { OpencodeVersionError } from './opencode/binary-version'
 import { answerBaselineChoice, watchBaselineQuestion } from './vscode/baseline-question'
 import { ServerController } from './vscode/server-controller'
+import { logSettingChanges, settingKeys } from './vscode/setting-log'
 import { buildSnapshot } from './vscode/snapshot'
 import { StatusBar } from './vscode/status-bar'
 
@@ -279,6 +280,7 @@ export function activate(context: vscode.ExtensionContext): void {
   store.add(toDisposable(() => clearInterval(stallTimer)))
   store.add(toDisposable(srv.changes.on(render)))
   store.add(vscode.workspace.onDidGrantWorkspaceTrust(render))
+  store.add(logSettingChanges(settingKeys(context.extension.packageJSON), log.for('settings')))
   registerCommands(store, { missions, server: srv, log, secrets: context.secrets, runMission })
   registerPluginCommands(store, { extensionUri: context.extensionUri, log: log.for('plugin') })
   registerInstallOpencode(store, { storageDir: context.globalStorageUri.fsPath, log: log.for('opencode') })

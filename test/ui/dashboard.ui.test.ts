@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -499,18 +500,199 @@ describe('the extension in a real VS Code workbench', () => {
     }
   }, 180_000)
 
+  it('runs six todos in worktrees, offers their changes, applies one file from the review, then the rest, and merges the file the user changed', async () => {
+    const page = bench!.page
+    const view = () => page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame')
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.name=Test User', '-c', 'user.email=user@example.com', ...args], {
+        cwd: workspace,
+        encoding: 'utf8',
+      })
+    // The extension is active (it logs what settings it sees change); the editors of the tests above go.
+    await bench!.runCommand('View: Close All Editors')
+    await bench!.runCommand('Orchestrator: Show Dashboard')
+    await view().getByLabel('Mission goal').waitFor({ timeout: 30_000 })
+    // The project's settings ask for worktrees (the default, which the missions above set aside in
+    // the user's settings); the extension's log says when it saw the change.
+    mkdirSync(join(workspace, '.vscode'), { recursive: true })
+    writeFileSync(join(workspace, '.vscode', 'settings.json'), '{ "orchestrator.isolation": "worktree" }\n')
+    await expect
+      .poll(orchestratorLog, { timeout: 30_000 })
+      .toContain('orchestrator.isolation is now "worktree"')
+    // The user's project is a repository: everything so far committed on main, with a notes file.
+    writeFileSync(join(workspace, 'notes.md'), '# Notes\n')
+    git('add', '-A')
+    git('commit', '-q', '-m', 'the project so far')
+    git('branch', '-M', 'main')
+    const userHead = git('rev-parse', 'HEAD')
+
+    const lib = (id: string) => `lib/${id}.js`
+    const libTodo = (id: string, dependsOn: string[] = []) => ({
+      id,
+      title: `Write ${lib(id)}`,
+      description: '',
+      files: [lib(id)],
+      dependsOn,
+      acceptance: [],
+    })
+    const IDS = ['one', 'two', 'three', 'four', 'five', 'six']
+    const script = missionScript({
+      latencyMs: 250,
+      plan: () => [
+        libTodo('one'),
+        libTodo('two'),
+        libTodo('three', ['one', 'two']),
+        { ...libTodo('four'), files: [lib('four'), 'notes.md'] },
+        libTodo('five', ['four']),
+        libTodo('six', ['one']),
+      ],
+      work: (id) => ({
+        files: {
+          [lib(id)]: `export const ${id} = '${id}'\n`,
+          ...(id === 'four' && { 'notes.md': '# Notes\n\nfour was here\n' }),
+        },
+        summary: `wrote ${lib(id)}`,
+      }),
+      // The reviewer fails "two" once: its first worktree is discarded, its second attempt merges.
+      review: (id, attempt) =>
+        id === 'two' && attempt === 1
+          ? { verdict: 'fail', findings: ['two.js needs a doc comment'] }
+          : { verdict: 'pass' },
+    })
+    provider.setScript(script)
+    await view().getByLabel('Mission goal').fill('Write the lib in worktrees')
+    await view().getByRole('button', { name: 'Run' }).click()
+
+    // Live: the card names the integration branch; rows say where each todo's work stands.
+    const isolation = view().locator('[data-testid="mission-isolation"]')
+    await expect
+      .poll(() => isolation.textContent(), { timeout: 60_000 })
+      .toMatch(/Worktrees, merged into orchestrator\//)
+    const todoRow = (id: string) => view().locator('[data-testid="todo"]', { hasText: `Write ${lib(id)}` })
+    const mergeState = (id: string) =>
+      todoRow(id).locator('[data-testid="todo-merge"]').getAttribute('data-state')
+    // Each worktree is a new OpenCode instance to start: on two busy cores the first merge can take a while.
+    await expect.poll(() => mergeState('one'), { timeout: 120_000 }).toBe('merged')
+    await page.screenshot({ path: join(artifacts, '17-worktrees-running.png'), animations: 'disabled' })
+    await expect
+      .poll(() => view().locator('[data-testid="mission-phase"]').textContent(), { timeout: 180_000 })
+      .toBe('completed — no check ran')
+    for (const id of IDS) expect(await mergeState(id)).toBe('merged')
+    expect(await todoRow('two').locator('.attempts').textContent()).toBe('×2')
+    expect(script.stats.reviewAttempts.two).toBe(2)
+    // Nothing reached the folder yet: it all waits on the integration branch.
+    expect(existsSync(join(workspace, 'lib'))).toBe(false)
+    expect(readFileSync(join(workspace, 'notes.md'), 'utf8')).toBe('# Notes\n')
+
+    // The toast offers the changes, naming the branch and where Apply writes.
+    const toast = page.locator('.notifications-toasts .notification-toast', {
+      hasText: 'It changed 7 files on orchestrator/',
+    })
+    await toast.waitFor({ timeout: 30_000 })
+    expect(await toast.textContent()).toContain('not yet in workspace (main)')
+    for (const name of ['Apply to workspace (main)', 'Review Changes', 'Keep Branch', 'Discard'])
+      expect(await toast.getByRole('button', { name }).count(), name).toBe(1)
+    const card = view().locator('[data-testid="changes"]')
+    expect(await card.getAttribute('data-status')).toBe('pending')
+    expect(await card.getByRole('button', { name: 'Apply to workspace (main)' }).count()).toBe(1)
+    await page.screenshot({ path: join(artifacts, '18-changes-offered.png'), animations: 'disabled' })
+    // Meanwhile the user changes a file the mission changed too.
+    writeFileSync(join(workspace, 'notes.md'), '# Notes\n\nmine\n')
+
+    // Review Changes: by todo and file; a file opens its diff, mission start against the branch.
+    await toast.getByRole('button', { name: 'Review Changes' }).click()
+    const picker = page.locator('.quick-input-widget', { hasText: 'Review Changes: orchestrator/' })
+    await picker.waitFor({ timeout: 15_000 })
+    expect(await picker.textContent()).toContain('one: Write lib/one.js')
+    const fileRow = (path: string) =>
+      picker.locator('.quick-input-list .monaco-list-row', { hasText: path }).first()
+    await fileRow('lib/one.js').click()
+    const diff = page.locator('.monaco-diff-editor')
+    await diff.waitFor({ timeout: 20_000 })
+    // Monaco draws spaces as no-break spaces.
+    const modified = async () =>
+      ((await diff.locator('.modified .view-lines').textContent()) ?? '').replace(/\u00a0/g, ' ')
+    await expect.poll(modified).toContain("export const one = 'one'")
+    await page.screenshot({ path: join(artifacts, '19-review-changes.png'), animations: 'disabled' })
+
+    // One file applied from its row: it is in the folder, the others are not yet.
+    await fileRow('lib/one.js').hover()
+    const applyOne = fileRow('lib/one.js').getByRole('button', {
+      name: 'Apply lib/one.js to workspace (main)',
+    })
+    await applyOne.hover()
+    await page
+      .locator('.monaco-hover, .workbench-hover', { hasText: 'Apply lib/one.js to workspace (main)' })
+      .last()
+      .waitFor({ timeout: 10_000 })
+      .catch(() => undefined) // the tooltip is for the picture; the click below is the test
+    await page.screenshot({ path: join(artifacts, '19b-review-apply-one.png'), animations: 'disabled' })
+    await applyOne.click()
+    const content = (path: string) =>
+      existsSync(join(workspace, path)) ? readFileSync(join(workspace, path), 'utf8') : ''
+    await expect.poll(() => content(lib('one')), { timeout: 15_000 }).toBe("export const one = 'one'\n")
+    for (const id of IDS.slice(1)) expect(existsSync(join(workspace, lib(id))), id).toBe(false)
+    await expect.poll(() => fileRow('lib/one.js').textContent()).toContain('applied')
+
+    // Then the rest, from the title bar: every file but the one the user changed.
+    await picker.getByRole('button', { name: 'Apply to workspace (main): the 6 files left' }).click()
+    await picker.waitFor({ state: 'hidden', timeout: 15_000 })
+    for (const id of IDS)
+      expect(readFileSync(join(workspace, lib(id)), 'utf8')).toBe(`export const ${id} = '${id}'\n`)
+    expect(readFileSync(join(workspace, 'notes.md'), 'utf8')).toBe('# Notes\n\nmine\n')
+    await expect.poll(() => card.getAttribute('data-status'), { timeout: 15_000 }).toBe('partial')
+    expect(await card.locator('[data-testid="changes-outcome"]').textContent()).toContain(
+      'Left 1 file you changed since the mission started (notes.md)',
+    )
+    await page
+      .locator('.notifications-toasts .notification-toast', {
+        hasText: 'Applied 6 files to workspace (main)',
+      })
+      .waitFor({ timeout: 15_000 })
+    await page.screenshot({ path: join(artifacts, '20-changes-partial.png'), animations: 'disabled' })
+
+    // The file the user changed opens in the merge editor: theirs, the mission's, and the result.
+    await card.getByRole('button', { name: 'Merge notes.md' }).click()
+    const merge = page.locator('.merge-editor')
+    await merge.waitFor({ timeout: 20_000 })
+    await expect
+      .poll(async () => ((await merge.textContent()) ?? '').replace(/\u00a0/g, ' '), { timeout: 15_000 })
+      .toContain('four was here')
+    await page.screenshot({ path: join(artifacts, '21-merge-editor.png'), animations: 'disabled' })
+
+    // Done with it: the branch goes, and git lists no worktree of the mission.
+    await card.getByRole('button', { name: 'Discard Branch' }).click()
+    await page.locator('.monaco-dialog-box').getByRole('button', { name: 'Discard' }).click()
+    await expect.poll(() => card.getAttribute('data-status'), { timeout: 15_000 }).toBe('discarded')
+    expect(git('branch', '--list', 'orchestrator/*').trim()).toBe('')
+    expect(
+      git('worktree', 'list', '--porcelain')
+        .split('\n')
+        .filter((l) => l.startsWith('worktree ')),
+    ).toEqual([`worktree ${workspace}`])
+    // The user's branch and commit are as they were.
+    expect(git('rev-parse', '--abbrev-ref', 'HEAD').trim()).toBe('main')
+    expect(git('rev-parse', 'HEAD')).toBe(userHead)
+    expect(readFileSync(join(workspace, 'notes.md'), 'utf8')).toBe('# Notes\n\nmine\n')
+  }, 420_000)
+
   it('paced the dashboard by its acknowledgements throughout: the log names none lost', () => {
-    // The extension's log channel, as the workbench wrote it under the user data folder.
-    const userData = join(sandbox, 'user-data')
-    const logs = readdirSync(userData, { recursive: true, encoding: 'utf8' })
-      .filter((f) => f.endsWith('Orchestrator.log'))
-      .map((f) => readFileSync(join(userData, f), 'utf8'))
-      .join('\n')
+    const logs = orchestratorLog()
     expect(logs).toContain('steering delivered to') // the log of the missions above
     // A view that drew but whose acknowledgements never came back would log one line per 500 ms of
     // activity (hundreds over these missions); a view busy past 500 ms on a loaded machine (a new
-    // view after the reload, the switch to high contrast) logs a few.
+    // view after the reload, the switch to high contrast, the worktree mission's git and OpenCode
+    // instances on two cores) logs a few dozen at most: 20 to 30 in runs here.
     const lost = logs.split('\n').filter((l) => l.includes('not acknowledged by the view'))
-    expect(lost.length, lost.join('\n')).toBeLessThanOrEqual(10)
+    expect(lost.length, lost.join('\n')).toBeLessThanOrEqual(40)
   })
 })
+
+/** The extension's log channel, as the workbench wrote it under the user data folder (every window). */
+function orchestratorLog(): string {
+  const userData = join(sandbox, 'user-data')
+  return readdirSync(userData, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('Orchestrator.log'))
+    .map((f) => readFileSync(join(userData, f), 'utf8'))
+    .join('\n')
+}
