@@ -1,5 +1,6 @@
 // A past mission as a row of the history quick pick (pure): its status, start and duration, then
-// todos, tokens, cost and what the check said, against the check before the mission.
+// todos, tokens, cost, what the check said (against the check before the mission) and, in worktree
+// mode, what reached the folder.
 
 import { BASELINE_WORDS } from '../engine/record/check-report'
 import type { BaselineComparison, MissionSummary } from '../engine/record/entries'
@@ -28,6 +29,21 @@ export function checkWords(s: MissionSummary): string {
   return 'no check ran'
 }
 
+/** Worktree mode's outcome, e.g. "worktrees: 6 files applied, 1 left as you changed it, branch kept". */
+export function worktreeWords(s: MissionSummary): string | undefined {
+  const w = s.worktrees
+  if (!w) return undefined
+  const files = (n: number) => `${n} file${n === 1 ? '' : 's'}`
+  const parts = [
+    ...(w.applied ? [`${files(w.applied)} applied`] : []),
+    ...(w.skipped.length
+      ? [`${w.skipped.length} left as you changed ${w.skipped.length === 1 ? 'it' : 'them'}`]
+      : []),
+    ...(w.keptBranch ? ['branch kept'] : []),
+  ]
+  return `worktrees: ${parts.length ? parts.join(', ') : 'nothing applied'}`
+}
+
 export function describeItem(item: HistoryItem, started: string): HistoryRow {
   const s = item.summary
   if (!s) return { id: item.id, label: item.goal, description: `not finished · ${started}` }
@@ -35,6 +51,14 @@ export function describeItem(item: HistoryItem, started: string): HistoryRow {
     id: item.id,
     label: item.goal,
     description: `${s.status} · ${started} · ${formatDuration(s.durationMs)}`,
-    detail: `${s.todos.passed}/${s.todos.total} todos · ${s.tokens} tokens · $${s.cost.toFixed(4)} · ${checkWords(s)}`,
+    detail: [
+      `${s.todos.passed}/${s.todos.total} todos`,
+      `${s.tokens} tokens`,
+      `$${s.cost.toFixed(4)}`,
+      checkWords(s),
+      worktreeWords(s),
+    ]
+      .filter(Boolean)
+      .join(' · '),
   }
 }

@@ -1,10 +1,12 @@
 // Worktree mode's end on the host: a mission that left its changes for the user (applyChanges: ask)
 // keeps its integration branch; this holds what it changed and carries out the user's choice: apply
 // everything or file by file (a file the user changed since the start is left and listed), keep the
-// branch, or discard it. Each decision is journaled, so the mission's record says how it closed.
+// branch, or discard it. Each decision is journaled, with a fresh summary, so the mission's record and
+// the history say how it closed.
 
 import type * as vscode from 'vscode'
 import { MissionJournal } from '../engine/record/journal'
+import { summarizeMission } from '../engine/record/mission-summary'
 import type { IsolationClosed } from '../engine/record/entries'
 import type { MissionState } from '../engine/record/mission-state'
 import { systemClock, type Logger } from '../engine/ports'
@@ -191,6 +193,17 @@ export class MissionChanges implements vscode.Disposable {
         clock: systemClock,
       })
       await journal.append({ type: 'isolation.closed', ...closed })
+      // The history lists a mission from its last summary: a fresh one says how the changes closed.
+      const snap = journal.snapshot()
+      if (snap.status !== 'new' && snap.status !== 'running' && snap.endedAt !== undefined)
+        await journal.append({
+          type: 'mission.summary',
+          summary: summarizeMission(snap, {
+            status: snap.status,
+            reason: snap.reason ?? '',
+            at: snap.endedAt,
+          }),
+        })
     } catch (err) {
       this.log.warn(`the mission's journal does not record how its changes closed: ${errorMessage(err)}`)
     }

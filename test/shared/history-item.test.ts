@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { MissionSummary } from '../../src/engine/record/entries'
-import { checkWords, describeItem } from '../../src/vscode/history-item'
+import { checkWords, describeItem, worktreeWords } from '../../src/vscode/history-item'
 
 // A history row's check column: the last round against the baseline, or the baseline alone.
 
@@ -70,5 +70,21 @@ describe('a history row', () => {
       label: 'x',
       description: 'not finished · today',
     })
+  })
+
+  it('says, for a worktree mission, what reached the folder, what was left, and whether the branch stays', () => {
+    const worktrees = (patch: Partial<NonNullable<MissionSummary['worktrees']>>) =>
+      summary({ worktrees: { todos: [], applied: 0, skipped: [], ...patch } })
+    expect(worktreeWords(summary())).toBeUndefined()
+    expect(
+      worktreeWords(
+        worktrees({ applied: 6, skipped: ['notes.md'], keptBranch: 'orchestrator/m/integration' }),
+      ),
+    ).toBe('worktrees: 6 files applied, 1 left as you changed it, branch kept')
+    expect(worktreeWords(worktrees({ applied: 1 }))).toBe('worktrees: 1 file applied')
+    expect(worktreeWords(worktrees({}))).toBe('worktrees: nothing applied')
+    expect(
+      describeItem({ id: 'm1', goal: 'g', startedAt: 0, summary: worktrees({ applied: 2 }) }, 'today').detail,
+    ).toBe('2/2 todos · 1200 tokens · $0.5000 · no check ran · worktrees: 2 files applied')
   })
 })

@@ -3,7 +3,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { parseEntries } from '../../src/engine/record/journal'
+import { MissionJournal, parseEntries } from '../../src/engine/record/journal'
+import { summarizeMission } from '../../src/engine/record/mission-summary'
+import { systemClock } from '../../src/engine/ports'
+import { JournalFile } from '../../src/node/journal-file'
 import { replay } from '../../src/engine/record/replay'
 import type { MissionState } from '../../src/engine/record/mission-state'
 import { captureGitBase } from '../../src/node/git-base'
@@ -78,6 +81,30 @@ async function endedMission(): Promise<{ repo: string; final: MissionState; bran
   return { repo, final, branch: prepared.branch }
 }
 
+const lastSummary = (path: string) =>
+  parseEntries(readFileSync(path, 'utf8').split('\n').filter(Boolean))
+    .entries.flatMap((e) => (e.type === 'mission.summary' ? [e.summary] : []))
+    .at(-1)
+
+/** The journal of the mission as its engine closed it: ended, its changes pending, summarised. */
+async function endedJournal(final: MissionState): Promise<string> {
+  const path = join(temp('orch-changes-journal-'), 'm1.jsonl')
+  const { journal } = await MissionJournal.open({ store: new JournalFile(path), clock: systemClock })
+  const isolation = final.isolation
+  if (isolation?.mode !== 'worktree') throw new Error('a worktree mission')
+  const { closed, ...record } = isolation
+  await journal.append({ type: 'mission.started', goal: final.goal, options: {} })
+  await journal.append({ type: 'isolation', ...record })
+  await journal.append({ type: 'isolation.closed', ...closed! })
+  await journal.append({ type: 'mission.ended', status: 'completed', reason: '' })
+  const snap = journal.snapshot()
+  await journal.append({
+    type: 'mission.summary',
+    summary: summarizeMission(snap, { status: 'completed', reason: '', at: snap.endedAt ?? 0 }),
+  })
+  return path
+}
+
 const journalOf = (path: string) =>
   replay(parseEntries(readFileSync(path, 'utf8').split('\n').filter(Boolean)).entries).isolationClosed
 const branches = (repo: string) => git(repo, 'branch', '--format=%(refname:short)').trim().split('\n')
@@ -141,7 +168,8 @@ describe("a mission's changes left for the user", () => {
 
   it('leave a file the user changed since the start, and keep the branch for its merge', async () => {
     const { repo, final, branch } = await endedMission()
-    const journal = join(temp('orch-changes-journal-'), 'm1.jsonl')
+    const journal = await endedJournal(final)
+    expect(lastSummary(journal)?.worktrees).toMatchObject({ applied: 0, keptBranch: branch })
     const changes = new MissionChanges(silent, () => journal)
     await changes.ended(final, repo, 'my-project')
     writeFileSync(join(repo, 'b.txt'), 'mine\n')
@@ -156,6 +184,12 @@ describe("a mission's changes left for the user", () => {
     expect(git(repo, 'show', `${branch}:b.txt`)).toBe('b from t2\n')
     expect(journalOf(journal)).toEqual({
       applied: ['a.txt', 'c.txt'],
+      skipped: ['b.txt'],
+      keptBranch: branch,
+    })
+    // The history reads the journal's last summary: it says so too.
+    expect(lastSummary(journal)?.worktrees).toMatchObject({
+      applied: 2,
       skipped: ['b.txt'],
       keptBranch: branch,
     })
