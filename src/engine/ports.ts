@@ -248,9 +248,10 @@ export interface WorktreePort {
   merge(todoId: string, message: string): Promise<WorktreeMerge>
   /**
    * Brings the integration branch into the todo's branch (the todo starts again from current work);
-   * conflicts stay in its folder, marked, for its worker to resolve.
+   * conflicts stay in its folder, marked, for its worker to resolve. `hunks`: per conflicting file,
+   * its first marked regions (bounded), for the worker's brief.
    */
-  refresh(todoId: string): Promise<{ conflicts: string[] }>
+  refresh(todoId: string): Promise<{ conflicts: string[]; hunks?: Record<string, string> }>
   /** Removes the todo's folder and branch: nothing of it remains. */
   discard(todoId: string): Promise<void>
   /** Files the integration branch changed since the base (paths from the repository's top). */

@@ -26,6 +26,28 @@ const IDENTITY = [
   'commit.gpgsign=false',
 ]
 
+/** Conflicting files whose marked regions a worker's brief shows, and the characters kept of each. */
+const MAX_HUNK_FILES = 5
+const MAX_HUNK_CHARS = 1_200
+
+/** The regions git marked in a conflicting file (`<<<<<<<` to `>>>>>>>`), the first ones, bounded. */
+export function markedRegions(text: string): string {
+  const regions: string[] = []
+  let open: string[] | undefined
+  for (const line of text.split('\n')) {
+    if (line.startsWith('<<<<<<< ')) open = [line]
+    else if (open) {
+      open.push(line)
+      if (line.startsWith('>>>>>>> ')) {
+        regions.push(open.join('\n'))
+        open = undefined
+      }
+    }
+  }
+  const joined = regions.join('\n…\n')
+  return joined.length > MAX_HUNK_CHARS ? `${joined.slice(0, MAX_HUNK_CHARS)}\n… (cut)` : joined
+}
+
 export interface GitWorktreesOptions {
   /** The user's folder (inside the repository). */
   repoDir: string
@@ -248,7 +270,7 @@ export class GitWorktrees implements WorktreePort {
     return { merged: false, conflicts }
   }
 
-  async refresh(todoId: string): Promise<{ conflicts: string[] }> {
+  async refresh(todoId: string): Promise<{ conflicts: string[]; hunks?: Record<string, string> }> {
     const dir = this.dirOf(todoId)
     const merged = await this.#run(dir, [
       ...IDENTITY,
@@ -263,7 +285,13 @@ export class GitWorktrees implements WorktreePort {
     const conflicts = await this.#conflicts(dir)
     if (!conflicts.length)
       throw new Error(`git merge into ${this.branchOf(todoId)} failed: ${merged.stderr.trim()}`)
-    return { conflicts }
+    const hunks: Record<string, string> = {}
+    for (const file of conflicts.slice(0, MAX_HUNK_FILES)) {
+      const text = await readFile(join(dir, file), 'utf8').catch(() => '')
+      const marked = markedRegions(text)
+      if (marked) hunks[file] = marked
+    }
+    return { conflicts, hunks }
   }
 
   async discard(todoId: string): Promise<void> {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { captureGitBase } from '../../src/node/git-base'
-import { GitWorktrees } from '../../src/node/git-worktrees'
+import { GitWorktrees, markedRegions } from '../../src/node/git-worktrees'
 import { namePart } from '../../src/node/worktree-names'
 import { missionProjectDir } from '../../src/plugin/ownership'
 
@@ -159,7 +159,13 @@ describe('a worktree per todo, merged only on purpose', () => {
     expect(git(prepared.dir, 'status', '--porcelain')).toBe('')
     expect(readFileSync(join(prepared.dir, 'a.txt'), 'utf8')).toContain('by t1')
     // Sent back: t2 gets the integration branch with the conflict marked in its folder.
-    expect(await wt.refresh('t2')).toEqual({ conflicts: ['a.txt'] })
+    const refreshed = await wt.refresh('t2')
+    expect(refreshed.conflicts).toEqual(['a.txt'])
+    // The marked region, for the worker's brief: both sides, without the lines around it.
+    expect(refreshed.hunks?.['a.txt']).toMatch(
+      /^<<<<<<< HEAD\nshared line by t2\n=======\nshared line by t1\n>>>>>>> /,
+    )
+    expect(refreshed.hunks?.['a.txt']).not.toContain('a1')
     expect(readFileSync(join(t2.dir, 'a.txt'), 'utf8')).toMatch(
       /<<<<<<<[\s\S]*by t2[\s\S]*by t1[\s\S]*>>>>>>>/,
     )
@@ -361,5 +367,16 @@ describe('a worktree per todo, merged only on purpose', () => {
     const outside = temp('orch-wt-nogit-')
     expect(missionProjectDir(outside)).toBe(outside)
     await wt.close()
+  })
+})
+
+describe('the regions a conflict marked', () => {
+  it('keeps the first marked regions and cuts a long one', () => {
+    const text = ['x', '<<<<<<< HEAD', 'mine', '=======', 'theirs', '>>>>>>> other', 'y'].join('\n')
+    expect(markedRegions(text)).toBe('<<<<<<< HEAD\nmine\n=======\ntheirs\n>>>>>>> other')
+    expect(markedRegions(`${text}\n${text}`)).toContain('>>>>>>> other\n…\n<<<<<<< HEAD')
+    const long = ['<<<<<<< HEAD', 'm'.repeat(3000), '=======', '>>>>>>> o'].join('\n')
+    expect(markedRegions(long).endsWith('… (cut)')).toBe(true)
+    expect(markedRegions('no markers')).toBe('')
   })
 })

@@ -89,8 +89,8 @@ export async function withMerge(ctx: MissionContext, entry: JournalEntryInput): 
   const overlap = todo.filesChanged.filter((f) => moved.has(f))
   let merge: MergeRecord
   if (overlap.length) {
-    const { conflicts } = await worktrees.refresh(entry.todoId)
-    if (conflicts.length) merge = { result: 'conflict', files: conflicts }
+    const { conflicts, hunks } = await worktrees.refresh(entry.todoId)
+    if (conflicts.length) merge = { result: 'conflict', files: conflicts, ...(hunks && { hunks }) }
     else {
       // Its new base: the integration branch it just took in (what the next review diffs against).
       const { from: now } = await worktrees.commit(entry.todoId, `${entry.todoId}: ${todo.title}`)
@@ -100,8 +100,8 @@ export async function withMerge(ctx: MissionContext, entry: JournalEntryInput): 
     const merged = await worktrees.merge(entry.todoId, `Merge ${entry.todoId}: ${todo.title}`)
     if (merged.merged) merge = { result: 'merged', files: todo.filesChanged, commit: merged.commit }
     else {
-      await worktrees.refresh(entry.todoId)
-      merge = { result: 'conflict', files: merged.conflicts }
+      const { hunks } = await worktrees.refresh(entry.todoId)
+      merge = { result: 'conflict', files: merged.conflicts, ...(hunks && { hunks }) }
     }
   }
   ctx.deps.logger.info(`${entry.todoId}: ${mergeWords(merge)}`)

@@ -164,6 +164,8 @@ export interface MergeRecord {
   commit?: string
   /** rereview: the todo's new base (the integration branch as it was brought in). */
   from?: string
+  /** conflict: per file, the regions git marked (bounded), shown to the worker. */
+  hunks?: Record<string, string>
 }
 
 /** The baseline run of the check, as journaled. */

@@ -85,7 +85,7 @@ export const ENTRY_SHAPES = {
     {
       merge: shape(
         { result: oneOf('merged', 'conflict', 'rereview'), files: strings },
-        { commit: str, from: str },
+        { commit: str, from: str, hunks: (v) => isRecord(v) && Object.values(v).every(str) },
       ),
     },
   ),

@@ -48,15 +48,15 @@ export function mergeVerdict(t: TodoRecord, merge: MergeRecord): void {
     return
   }
   t.status = 'failed'
-  t.findings = conflictFindings(merge.files)
+  t.findings = conflictFindings(merge.files, merge.hunks)
 }
 
-/** What a worker is told about a merge conflict, one finding per file. */
-export function conflictFindings(files: readonly string[]): string[] {
-  return files.map(
-    (f) =>
-      `merge conflict in ${f}: the integration branch changed it too; its changes are merged into your folder with conflict markers. Resolve them, keeping both sides' intent.`,
-  )
+/** What a worker is told about a merge conflict, one finding per file, with its marked regions. */
+export function conflictFindings(files: readonly string[], hunks: Record<string, string> = {}): string[] {
+  return files.map((f) => {
+    const marked = hunks[f]
+    return `merge conflict in ${f}: the integration branch changed it too; its changes are merged into your folder with conflict markers. Resolve them, keeping both sides' intent.${marked ? `\n${marked}` : ''}`
+  })
 }
 
 /** What became of a todo's branch, in a few words (logs, the CLI, the dashboard). */

@@ -75,6 +75,7 @@ describe('a mission in worktree mode', () => {
   it('sends a conflicting pass back to its worker with the files as findings, then merges the resolution', async () => {
     const worktrees = new FakeWorktrees()
     worktrees.mergeAnswers.a = [{ merged: false, conflicts: ['shared.ts'] }]
+    worktrees.hunks = { 'shared.ts': '<<<<<<< HEAD\nmine\n=======\ntheirs\n>>>>>>> x' }
     const { mission, oc } = worktreeMission({}, worktrees)
     const { done } = await planned(mission, oc, [todo('a', ['a.ts'])])
     await play(mission, oc)
@@ -93,6 +94,7 @@ describe('a mission in worktree mode', () => {
     const briefs = promptsTo(oc, worker)
     expect(briefs).toHaveLength(2)
     expect(briefs[1]).toMatch(/merge conflict in shared\.ts: the integration branch changed it too/)
+    expect(briefs[1]).toContain('<<<<<<< HEAD\nmine\n=======\ntheirs\n>>>>>>> x')
   })
 
   it('reviews a todo again when the integration branch changed its files since its base', async () => {
