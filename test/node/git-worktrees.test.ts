@@ -71,7 +71,7 @@ async function mission(repoDir: string, missionId = 'm1', setup?: (dir: string) 
 const edit = (dir: string, file: string, from: string, to: string) =>
   writeFileSync(join(dir, file), readFileSync(join(dir, file), 'utf8').replace(from, to))
 
-describe('a worktree per todo, merged only on purpose', () => {
+describe('a worktree per todo, merged only on purpose', { timeout: 30_000 }, () => {
   it('starts every todo from the user tree as it was, and leaves that tree, index and stash alone', async () => {
     const repo = userRepo()
     const before = userSide(repo)
