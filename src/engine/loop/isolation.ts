@@ -7,7 +7,7 @@
 
 import { errorMessage } from '../util/error-message'
 import type { EndStatus } from './phase'
-import type { JournalEntryInput, MergeRecord } from '../record/entries'
+import type { JournalEntryInput, MergeRecord, TodoRecord } from '../record/entries'
 import { mergeWords } from '../record/replay-isolation'
 import type { WorkspaceBase, WorktreePort } from '../ports'
 import type { MissionContext } from './context'
@@ -64,13 +64,37 @@ export async function folderFor(ctx: MissionContext, todoId: string): Promise<st
  * A worker's report in worktree mode: what its folder holds is committed on the todo's branch before
  * the report is journaled (a reviewer may start as soon as it is), and the files changed are git's.
  */
-export async function withCommit(ctx: MissionContext, entry: JournalEntryInput): Promise<JournalEntryInput> {
+export async function withCommit(
+  ctx: MissionContext,
+  entry: JournalEntryInput,
+  sessionId: string,
+): Promise<JournalEntryInput> {
   const worktrees = worktreesOf(ctx)
   if (!worktrees || entry.type !== 'todo.reported' || entry.status !== 'done') return entry
   const todo = ctx.record.snap.todos[entry.todoId]
   if (!todo?.worktree) return entry
-  const made = await worktrees.commit(entry.todoId, `${entry.todoId}: ${todo.title}`)
+  const made = await onLane(ctx, sessionId, 'git commit', () =>
+    worktrees.commit(entry.todoId, `${entry.todoId}: ${todo.title}`),
+  )
   return { ...entry, filesChanged: made.files, commit: made.commit, from: made.from }
+}
+
+/** Git work done on an agent's behalf, shown on its timeline lane as a step of its own. */
+async function onLane<T>(
+  ctx: MissionContext,
+  sessionId: string,
+  step: string,
+  work: () => Promise<T>,
+): Promise<T> {
+  const callId = `${step}:${ctx.deps.clock.now()}`
+  const event = (status: 'running' | 'completed') =>
+    ({ type: 'part.tool', sessionId, messageId: step, callId, tool: step, status, input: {} }) as const
+  if (ctx.timeline.fold(sessionId, event('running'), ctx.deps.clock.now())) ctx.publish()
+  try {
+    return await work()
+  } finally {
+    if (ctx.timeline.fold(sessionId, event('completed'), ctx.deps.clock.now())) ctx.publish()
+  }
 }
 
 /**
@@ -79,12 +103,26 @@ export async function withCommit(ctx: MissionContext, entry: JournalEntryInput):
  * brought into the todo's branch (a conflict goes back to its worker, a clean one to review again).
  * Done before the verdict is journaled, so that the todo counts as passed only once its work merged.
  */
-export async function withMerge(ctx: MissionContext, entry: JournalEntryInput): Promise<JournalEntryInput> {
+export async function withMerge(
+  ctx: MissionContext,
+  entry: JournalEntryInput,
+  sessionId: string,
+): Promise<JournalEntryInput> {
   const worktrees = worktreesOf(ctx)
   if (!worktrees || entry.type !== 'todo.verdict' || entry.verdict !== 'pass') return entry
   const todo = ctx.record.snap.todos[entry.todoId]
+  const from = todo?.worktree?.from
   if (!todo?.worktree) return entry
-  const from = todo.worktree.from
+  return onLane(ctx, sessionId, 'git merge', () => landPass(ctx, worktrees, entry, todo, from))
+}
+
+async function landPass(
+  ctx: MissionContext,
+  worktrees: WorktreePort,
+  entry: Extract<JournalEntryInput, { type: 'todo.verdict' }>,
+  todo: TodoRecord,
+  from: string | undefined,
+): Promise<JournalEntryInput> {
   const moved = from ? new Set(await worktrees.changedSince(from)) : new Set<string>()
   const overlap = todo.filesChanged.filter((f) => moved.has(f))
   let merge: MergeRecord

@@ -35,7 +35,7 @@ async function actOn(ctx: MissionContext, live: Live, turn: Turn, outcome: TurnO
   ctx.breaker.recordSuccess(outcome.role)
   if ('plan' in outcome) return acceptPlan(ctx, outcome.plan)
   // Worktree mode: the work is committed before its report is journaled, and merged before its pass is.
-  const entry = await withMerge(ctx, await withCommit(ctx, outcome.entry))
+  const entry = await withMerge(ctx, await withCommit(ctx, outcome.entry, live.sessionId), live.sessionId)
   await ctx.record.append(entry)
   const todoId = turn.todoId ?? ''
   if (outcome.failure) {

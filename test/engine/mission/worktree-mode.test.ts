@@ -59,6 +59,13 @@ describe('a mission in worktree mode', () => {
       ['b', 'orchestrator/m1/b', 'merged'],
     ])
     expect(final.isolation?.closed).toEqual({ applied: ['a.ts', 'b.ts'], skipped: [] })
+    // The timeline shows the git work: a commit on each worker's lane, a merge on each reviewer's.
+    const steps = (role: string) =>
+      final.timeline
+        .filter((l) => final.agents.find((a) => a.sessionId === l.sessionId)?.role === role)
+        .map((l) => l.spans.filter((s) => s.name?.startsWith('git ')).map((s) => s.name))
+    expect(steps('worker')).toEqual([['git commit'], ['git commit']])
+    expect(steps('reviewer')).toEqual([['git merge'], ['git merge']])
     // History keeps each todo's branch and fate.
     const last = parseEntries(store.lines).entries.at(-1)
     if (last?.type !== 'mission.summary') throw new Error(`last entry is ${last?.type}`)
