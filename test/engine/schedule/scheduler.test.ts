@@ -425,3 +425,25 @@ describe('schedule: random workloads', () => {
     expect(parallel).toBeGreaterThan(100)
   })
 })
+
+describe('sessions bound to a todo (worktree mode: they work in its folder)', () => {
+  it('take only their own todo, by affinity; other todos get new sessions', () => {
+    const out = run({
+      todos: [
+        todo('b', ['b.ts']),
+        todo('a', ['a.ts'], { affinity: ['w-a'] }),
+        todo('c', ['shared.ts'], { affinity: ['w-b'] }),
+      ],
+      sessions: [
+        // Warm on b's file and blank: neither may take b, which is not theirs.
+        session('w-a', { boundTo: 'a', lastFiles: ['b.ts'] }),
+        session('w-b', { boundTo: 'b', todosDone: 0 }),
+      ],
+    })
+    expect(out.map((x) => [x.todoId, x.sessionId, x.kind])).toEqual([
+      ['a', 'w-a', 'affinity'],
+      ['b', 'new', 'new'],
+      ['c', 'new', 'new'],
+    ])
+  })
+})
