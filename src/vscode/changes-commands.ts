@@ -2,23 +2,30 @@
 // Changes, Keep Branch, Discard), what each choice does and says, the diff editors between the
 // mission's base and its branch (Review Changes: see changes-review.ts), and the three-way merge of
 // a file Apply left because the user changed it. The dashboard's `changes.act` and `changes.merge`
-// intents land here too.
+// intents land here too. Changes still waiting from an earlier window (a reload, a closed toast) are
+// offered again the same way: when the extension starts, and from "Review Pending Changes".
 
 import { existsSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import * as vscode from 'vscode'
 import type { Logger } from '../engine/ports'
 import type { MissionState } from '../engine/record/mission-state'
-import { Schemes } from '../shared/constants'
+import { Schemes, Views } from '../shared/constants'
 import type { ChangesAction, ChangesView } from '../shared/protocol'
 import { baseUri } from './base-diff'
 import { applyLabel, leftFiles, outcomeWords, targetName } from '../shared/changes-words'
 import { changesToast } from './changes-words'
 import { reviewChanges } from './changes-review'
+import { getConfig } from './config'
 import type { DisposableStore } from './disposable'
 import { guardedBy } from './guarded'
 import type { MissionChanges, MissionChangeSet } from './mission-changes'
 import type { MissionController } from './mission-controller'
+import { shouldNotify } from './notification-policy'
+import { pendingMissions } from './pending-changes'
+
+/** The palette's "Orchestrator: Review Pending Changes". */
+export const REVIEW_PENDING_CHANGES = 'orchestrator.reviewPendingChanges'
 
 export interface ChangesActions {
   /**
@@ -30,6 +37,8 @@ export interface ChangesActions {
   /** Opens the three-way merge of a file Apply left (a path from the repository's top). */
   merge(path: string): Promise<void>
 }
+
+type PendingOffer = { kind: 'offered' | 'none' } | { kind: 'running'; goal: string }
 
 const BUTTONS = { review: 'Review Changes', keep: 'Keep Branch', discard: 'Discard' } as const
 
@@ -175,7 +184,12 @@ export function registerChanges(
     if (!dir || !folder) return false
     const set = await changes.ended(final, dir, folder)
     if (!set) return false
-    if (!toast) return true
+    if (toast) offer(final, set)
+    return true
+  }
+
+  /** The toast of a mission's changes: Apply, Review Changes, Keep Branch, Discard. */
+  const offer = (final: MissionState, set: MissionChangeSet) => {
     const { level, text } = changesToast(final, set.view)
     const apply = applyLabel(set.view.target)
     const items = [apply, BUTTONS.review, BUTTONS.keep, BUTTONS.discard]
@@ -193,8 +207,73 @@ export function registerChanges(
       else if (choice === BUTTONS.keep) void act('keep')
       else if (choice === BUTTONS.discard) void act('discard')
     })
-    return true
   }
+
+  /**
+   * Offers the changes that wait for the user again: those of the mission on screen, else those of the
+   * newest mission of the workspace's folders whose branch is still there, brought back to the
+   * dashboard from its journal as it ended. Says what it found.
+   */
+  const findPending = async (toast: boolean): Promise<PendingOffer> => {
+    const onScreen = missions.current
+    const shown = changes.of(onScreen?.id)
+    if (onScreen && shown?.view.status === 'pending') {
+      if (toast) offer(onScreen, shown)
+      return { kind: 'offered' }
+    }
+    const folders = vscode.workspace.workspaceFolders ?? []
+    const [found] = await pendingMissions(
+      missions.journalDir,
+      folders.map((f) => f.uri.fsPath),
+      log,
+      { limit: 1 },
+    )
+    const folder = found && folders.find((f) => resolve(f.uri.fsPath) === resolve(found.directory))
+    if (!found || !folder) return { kind: 'none' }
+    // The mission on screen stays as it is (with its agents); an earlier one comes back from its journal.
+    const final = found.state.id === onScreen?.id ? onScreen : found.state
+    if (final !== onScreen && !missions.restore(final, folder)) return { kind: 'running', goal: final.goal }
+    log.info(`mission ${final.id} left changes that wait for the user: offered again`)
+    return { kind: (await ended(final, toast)) ? 'offered' : 'none' }
+  }
+  // One look at a time: a second one (the command right after the start) finds the first's on screen.
+  let looking: Promise<unknown> = Promise.resolve()
+  const offerPending = (toast: boolean): Promise<PendingOffer> => {
+    const next = looking.then(() => findPending(toast))
+    looking = next.catch(() => undefined)
+    return next
+  }
+
+  // When the extension starts (a reload, a new window) and when the workspace becomes trusted: git
+  // runs in the folders only then.
+  const offerAtStart = () => {
+    if (!vscode.workspace.isTrusted) return
+    const toast = shouldNotify('needsYou', getConfig('notifications'), false)
+    offerPending(toast).catch((err: unknown) =>
+      log.warn(`waiting changes were not looked for: ${String(err)}`),
+    )
+  }
+  offerAtStart()
+  store.add(vscode.workspace.onDidGrantWorkspaceTrust(offerAtStart))
+
+  store.add(
+    vscode.commands.registerCommand(
+      REVIEW_PENDING_CHANGES,
+      guarded('Review Pending Changes', async () => {
+        if (!vscode.workspace.isTrusted)
+          return void vscode.window.showWarningMessage(
+            "This workspace is not trusted: its missions' changes are not read.",
+          )
+        const found = await offerPending(true)
+        if (found.kind === 'offered') return void vscode.commands.executeCommand(`${Views.dashboard}.focus`)
+        void vscode.window.showInformationMessage(
+          found.kind === 'running'
+            ? `A mission is running: the changes of "${found.goal}" can be reviewed once it ends.`
+            : 'No mission has changes waiting for you in this workspace.',
+        )
+      }),
+    ),
+  )
 
   return { ended, act, merge }
 }

@@ -4,6 +4,8 @@
 // branch, or discard it. Each decision is journaled, with a fresh summary, so the mission's record and
 // the history say how it closed.
 
+import { lstat } from 'node:fs/promises'
+import { join } from 'node:path'
 import type * as vscode from 'vscode'
 import { MissionJournal } from '../engine/record/journal'
 import { summarizeMission } from '../engine/record/mission-summary'
@@ -12,7 +14,7 @@ import type { MissionState } from '../engine/record/mission-state'
 import { systemClock, type Logger } from '../engine/ports'
 import { Emitter } from '../engine/util/emitter'
 import { errorMessage } from '../engine/util/error-message'
-import { git } from '../node/git-run'
+import { git, lines } from '../node/git-run'
 import { GitWorktrees } from '../node/git-worktrees'
 import { JournalFile } from '../node/journal-file'
 import { worktreeRoot } from '../node/mission-worktrees'
@@ -74,18 +76,30 @@ export class MissionChanges implements vscode.Disposable {
       ])
       if (tip.code !== 0) throw new Error(`${worktrees.integrationBranch} is gone: ${tip.stderr.trim()}`)
       const userBranch = head.code === 0 ? head.stdout.toString().trim() : ''
+      const at = tip.stdout.toString().trim()
+      const done = await alreadyApplied(
+        dir,
+        at,
+        changes.map((c) => c.path),
+        env,
+      ).catch((err: unknown) => {
+        this.log.warn(`the files already applied were not told apart: ${errorMessage(err)}`)
+        return new Set<string>()
+      })
       this.#worktrees = worktrees
       this.#set = {
         missionId: final.id,
         dir,
         prefix: prefix.stdout.toString().trim(),
         baseCommit: isolation.baseCommit,
-        tip: tip.stdout.toString().trim(),
+        tip: at,
         todos: final.todos,
         view: {
           branch: worktrees.integrationBranch,
           target: { folder, ...(userBranch && { branch: userBranch }) },
-          files: changedFiles(final.todos, changes),
+          files: changedFiles(final.todos, changes).map((f) =>
+            done.has(f.path) ? { ...f, fate: 'applied' as const } : f,
+          ),
           status: 'pending',
         },
       }
@@ -106,8 +120,12 @@ export class MissionChanges implements vscode.Disposable {
     return this.#act(async (set, worktrees) => {
       const open = remaining(set.view).map((f) => f.path)
       const wanted = paths ? paths.filter((p) => open.includes(p)) : open
-      if (set.view.status !== 'pending' || wanted.length === 0) return set.view
-      const { applied, skipped } = await worktrees.apply(wanted)
+      if (set.view.status !== 'pending') return set.view
+      // Apply with nothing left (every file was already in the folder, see alreadyApplied) closes them.
+      if (wanted.length === 0 && (paths !== undefined || open.length > 0)) return set.view
+      const { applied, skipped } = wanted.length
+        ? await worktrees.apply(wanted)
+        : { applied: [], skipped: [] }
       const fate = new Map<string, 'applied' | 'skipped'>([
         ...applied.map((p) => [p, 'applied'] as const),
         ...skipped.map((p) => [p, 'skipped'] as const),
@@ -212,4 +230,44 @@ export class MissionChanges implements vscode.Disposable {
   dispose(): void {
     this.changes.clear()
   }
+}
+
+/**
+ * The changed files (paths from the repository's top) the folder already holds as the branch `tip`
+ * has them: applied one by one in an earlier window, before a reload. They count as applied (else
+ * Apply would take them for files the user changed).
+ */
+async function alreadyApplied(
+  dir: string,
+  tip: string,
+  paths: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<Set<string>> {
+  const done = new Set<string>()
+  if (paths.length === 0) return done
+  const literal = { ...env, GIT_LITERAL_PATHSPECS: '1' }
+  const top = (await git(dir, ['rev-parse', '--show-toplevel'], env)).stdout.toString().trim()
+  const tree = await git(dir, ['ls-tree', '-z', '--full-tree', tip, '--', ...paths], literal)
+  if (!top || tree.code !== 0) return done
+  // Blob ids of the branch's files; a link's is empty: Apply leaves links to the user.
+  const onBranch = new Map<string, string>()
+  for (const line of lines(tree.stdout, '\0')) {
+    const tab = line.indexOf('\t')
+    const [mode = '', , blob = ''] = line.slice(0, tab).split(' ')
+    onBranch.set(line.slice(tab + 1), mode === '120000' ? '' : blob)
+  }
+  const files = await Promise.all(
+    paths.map(async (p) => ({ p, stat: await lstat(join(top, p)).catch(() => undefined) })),
+  )
+  // A file the branch deletes is applied once it is gone from the folder.
+  for (const { p, stat } of files) if (!stat && !onBranch.has(p)) done.add(p)
+  const present = files.filter((f) => f.stat?.isFile() && onBranch.get(f.p)).map((f) => f.p)
+  if (present.length === 0) return done
+  const hashed = await git(top, ['hash-object', '--', ...present], env)
+  if (hashed.code !== 0) return done
+  lines(hashed.stdout).forEach((blob, i) => {
+    const p = present[i]
+    if (p !== undefined && onBranch.get(p) === blob.trim()) done.add(p)
+  })
+  return done
 }

@@ -35,6 +35,11 @@ export class MissionController implements vscode.Disposable {
   #folder: string | undefined
   /** The project lock of the running mission: one mission per project, across windows and the CLI. */
   #lock: ProjectLock | undefined
+  /**
+   * A finished mission brought back from its journal, on screen while no mission of this window is
+   * (its changes wait for the user: see {@link restore}).
+   */
+  #restored: MissionState | undefined
   readonly changes = new Emitter<MissionState>()
 
   constructor(
@@ -47,7 +52,7 @@ export class MissionController implements vscode.Disposable {
   ) {}
 
   get current(): MissionState | undefined {
-    return this.#mission?.state
+    return this.#mission?.state ?? this.#restored
   }
 
   /** The folder the latest mission works in (undefined before the first start). */
@@ -62,7 +67,7 @@ export class MissionController implements vscode.Disposable {
 
   /** Name of the workspace folder the current mission works in. */
   get folder(): string | undefined {
-    return this.#mission ? this.#folder : undefined
+    return this.#mission || this.#restored ? this.#folder : undefined
   }
 
   get running(): boolean {
@@ -80,6 +85,22 @@ export class MissionController implements vscode.Disposable {
    */
   interrupted(): Promise<InterruptedMission | undefined> {
     return newestIfInterrupted(this.journalDir)
+  }
+
+  /**
+   * Shows a finished mission again, as its journal holds it, in place of the one on screen: a mission
+   * of an earlier window whose changes wait for the user. Refused (false) while a mission starts or
+   * runs; the next start replaces it.
+   */
+  restore(state: MissionState, folder: vscode.WorkspaceFolder): boolean {
+    if (this.running || !isTerminal(state.phase)) return false
+    this.#mission?.dispose()
+    this.#mission = undefined
+    this.#restored = state
+    this.#dir = folder.uri.fsPath
+    this.#folder = folder.name
+    this.changes.emit(state)
+    return true
   }
 
   /** Marks an interrupted mission as stopped, so it is not offered again, and clears its edit guard. */
@@ -147,6 +168,7 @@ export class MissionController implements vscode.Disposable {
       this.#starting = false
     }
     this.#mission?.dispose()
+    this.#restored = undefined
     this.#lock = lock
     this.#mission = mission
     this.#dir = dir

@@ -110,7 +110,8 @@ const journalOf = (path: string) =>
 const branches = (repo: string) => git(repo, 'branch', '--format=%(refname:short)').trim().split('\n')
 const fates = (v: ChangesView | undefined) => v?.files.map((f) => [f.path, f.fate ?? 'open'])
 
-describe("a mission's changes left for the user", () => {
+// Real repositories, a dozen git calls per test: more than the default 5 s on a busy machine.
+describe("a mission's changes left for the user", { timeout: 30_000 }, () => {
   it('are read with their todos, the branch and the folder they would go to', async () => {
     const { repo, final, branch } = await endedMission()
     const changes = new MissionChanges(silent, () => join(repo, '..', 'journal.jsonl'))
