@@ -7,9 +7,11 @@ import { join, resolve } from 'node:path'
 import { checkRuns } from '../engine/record/check-runs'
 import type { MissionEndStatus, MissionSnapshot } from '../engine/record/entries'
 import { MissionRecord } from '../engine/record/mission-record'
-import type { MissionState } from '../engine/record/mission-state'
+import type { AgentState, MissionState } from '../engine/record/mission-state'
 import { todoStates } from '../engine/record/mission-view'
 import { initialState } from '../engine/record/published-state'
+import { activeMs } from '../engine/record/timeline'
+import { sessionTitle } from '../engine/sessions/mission-sessions'
 import { NO_CHECK } from '../engine/mission'
 import { systemClock, type Logger } from '../engine/ports'
 import { errorMessage } from '../engine/util/error-message'
@@ -87,7 +89,7 @@ async function pendingIn(
   return { directory: snap.directory, state: { ...state, ...(result !== undefined && { result }) } }
 }
 
-/** A finished mission as the dashboard shows it at its end, from its journal (no agents: none runs). */
+/** A finished mission as the dashboard shows it at its end, from its journal. */
 export function endedState(id: string, snap: MissionSnapshot, status: MissionEndStatus): MissionState {
   const checks = checkRuns(snap)
   const last = checks.at(-1)
@@ -105,6 +107,7 @@ export function endedState(id: string, snap: MissionSnapshot, status: MissionEnd
     ...(snap.reason && { reason: snap.reason }),
     ...(check && { check }),
     iteration: snap.iteration,
+    agents: endedAgents(snap),
     todos: todoStates(snap),
     evidence: snap.evidence,
     checks,
@@ -117,4 +120,33 @@ export function endedState(id: string, snap: MissionSnapshot, status: MissionEnd
       isolation: { ...snap.isolation, ...(snap.isolationClosed && { closed: snap.isolationClosed }) },
     }),
   }
+}
+
+/**
+ * The mission's agents as its journal keeps them (each session, its usage and busy time), all done:
+ * none runs any more; one whose todo the user cancelled was aborted.
+ */
+function endedAgents(snap: MissionSnapshot): AgentState[] {
+  const lanes = new Map(snap.timeline.map((l) => [l.sessionId, l]))
+  return Object.values(snap.sessions).map((s): AgentState => {
+    const todo = s.todoId !== undefined ? snap.todos[s.todoId] : undefined
+    const lane = lanes.get(s.sessionId)
+    const last = lane?.spans.at(-1)
+    return {
+      sessionId: s.sessionId,
+      role: s.role,
+      title: sessionTitle(s.role, todo?.title ?? snap.goal),
+      ...(s.todoId !== undefined && { todoId: s.todoId }),
+      status: todo?.status === 'cancelled' ? 'aborted' : 'done',
+      tokens: s.tokens,
+      cost: s.cost,
+      startedAt: s.createdAt,
+      lastActivityAt: last?.end ?? s.createdAt,
+      busyMs: lane ? activeMs(lane) : 0,
+      ...(lane?.compactions.length && { compactions: lane.compactions.length }),
+      ...(s.contextTokens !== undefined && { contextTokens: s.contextTokens }),
+      ...(s.contextLimit !== undefined && { contextLimit: s.contextLimit }),
+      ...(s.steering?.length && { steering: s.steering }),
+    }
+  })
 }

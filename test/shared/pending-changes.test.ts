@@ -91,7 +91,11 @@ async function pendingMission(
     iteration: 1,
     todos: [{ id: 't1', title: `Write ${file}`, description: '', files, dependsOn: [], acceptance: [] }],
   })
+  await journal.append({ type: 'session.created', sessionId: `p-${id}`, role: 'planner' })
+  await journal.append({ type: 'usage', sessionId: `p-${id}`, role: 'planner', tokens: 100, cost: 0.01 })
+  await journal.append({ type: 'session.created', sessionId: `w-${id}`, role: 'worker', todoId: 't1' })
   await journal.append({ type: 'todo.dispatched', todoId: 't1', sessionId: `w-${id}`, attempt: 1 })
+  await journal.append({ type: 'usage', sessionId: `w-${id}`, role: 'worker', tokens: 200, cost: 0.02 })
   await journal.append({
     type: 'todo.reported',
     todoId: 't1',
@@ -158,7 +162,23 @@ describe('changes waiting for the user, found again from the journals', { timeou
       todos: [{ id: 't1', status: 'passed', merge: { result: 'merged', files: ['older.txt'] } }],
       isolation: { mode: 'worktree', branch: 'orchestrator/older/integration', closed: { pending: true } },
     })
-    expect(older.state.agents).toEqual([])
+    expect(older.state.agents).toMatchObject([
+      {
+        sessionId: 'p-older',
+        role: 'planner',
+        title: 'Planner: Write older.txt',
+        status: 'done',
+        tokens: 100,
+      },
+      {
+        sessionId: 'w-older',
+        role: 'worker',
+        todoId: 't1',
+        title: 'Worker: Write older.txt',
+        status: 'done',
+      },
+    ])
+    expect(older.state.tokens).toBe(300)
   })
 
   it('lead to the same changes, and the same choices, as at the end of the mission', async () => {
