@@ -596,6 +596,28 @@ describe('the extension in a real VS Code workbench', () => {
     expect(await card.getAttribute('data-status')).toBe('pending')
     expect(await card.getByRole('button', { name: 'Apply to workspace (main)' }).count()).toBe(1)
     await page.screenshot({ path: join(artifacts, '18-changes-offered.png'), animations: 'disabled' })
+
+    // The window reloads before the user decides: the changes wait on their branch, and the new
+    // window offers them again from the journal, the same toast and the same card.
+    const reloadedAt = Date.now()
+    await bench!.runCommand('Developer: Reload Window')
+    await toast.waitFor({ state: 'detached', timeout: 30_000 })
+    await toast.waitFor({ timeout: 60_000 })
+    for (const name of ['Apply to workspace (main)', 'Review Changes', 'Keep Branch', 'Discard'])
+      expect(await toast.getByRole('button', { name }).count(), name).toBe(1)
+    await expect.poll(() => card.getAttribute('data-status'), { timeout: 30_000 }).toBe('pending')
+    expect(await view().locator('[data-testid="mission-phase"]').textContent()).toBe(
+      'completed — no check ran',
+    )
+    for (const id of IDS) expect(await mergeState(id)).toBe('merged')
+    expect(existsSync(join(workspace, 'lib'))).toBe(false)
+    // With the toast gone, the palette offers them again.
+    await bench!.runCommand('Notifications: Clear All Notifications')
+    await toast.waitFor({ state: 'detached', timeout: 15_000 })
+    await bench!.runCommand('Orchestrator: Review Pending Changes')
+    await toast.waitFor({ timeout: 30_000 })
+    timings.changesOfferedAgainMs = Date.now() - reloadedAt
+    await page.screenshot({ path: join(artifacts, '18b-changes-after-reload.png'), animations: 'disabled' })
     // Meanwhile the user changes a file the mission changed too.
     writeFileSync(join(workspace, 'notes.md'), '# Notes\n\nmine\n')
 
@@ -674,6 +696,13 @@ describe('the extension in a real VS Code workbench', () => {
     expect(git('rev-parse', '--abbrev-ref', 'HEAD').trim()).toBe('main')
     expect(git('rev-parse', 'HEAD')).toBe(userHead)
     expect(readFileSync(join(workspace, 'notes.md'), 'utf8')).toBe('# Notes\n\nmine\n')
+    // Nothing waits any more, and the palette says so.
+    await bench!.runCommand('Orchestrator: Review Pending Changes')
+    await page
+      .locator('.notifications-toasts .notification-toast', {
+        hasText: 'No mission has changes waiting for you in this workspace.',
+      })
+      .waitFor({ timeout: 15_000 })
   }, 420_000)
 
   it('paced the dashboard by its acknowledgements throughout: the log names none lost', () => {
