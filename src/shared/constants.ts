@@ -28,6 +28,7 @@ export const Commands = {
   cancelTodo: 'orchestrator.cancelTodo',
   retryTodo: 'orchestrator.retryTodo',
   steerAgent: 'orchestrator.steerAgent',
+  reviewPendingChanges: 'orchestrator.reviewPendingChanges',
 } as const
 
 /** SecretStorage key of the password of the server in `orchestrator.serverUrl`. */

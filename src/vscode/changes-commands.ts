@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path'
 import * as vscode from 'vscode'
 import type { Logger } from '../engine/ports'
 import type { MissionState } from '../engine/record/mission-state'
-import { Schemes, Views } from '../shared/constants'
+import { Commands, Schemes, Views } from '../shared/constants'
 import type { ChangesAction, ChangesView } from '../shared/protocol'
 import { baseUri } from './base-diff'
 import { applyLabel, leftFiles, outcomeWords, targetName } from '../shared/changes-words'
@@ -23,9 +23,6 @@ import type { MissionChanges, MissionChangeSet } from './mission-changes'
 import type { MissionController } from './mission-controller'
 import { shouldNotify } from './notification-policy'
 import { pendingMissions } from './pending-changes'
-
-/** The palette's "Orchestrator: Review Pending Changes". */
-export const REVIEW_PENDING_CHANGES = 'orchestrator.reviewPendingChanges'
 
 export interface ChangesActions {
   /**
@@ -258,7 +255,7 @@ export function registerChanges(
 
   store.add(
     vscode.commands.registerCommand(
-      REVIEW_PENDING_CHANGES,
+      Commands.reviewPendingChanges,
       guarded('Review Pending Changes', async () => {
         if (!vscode.workspace.isTrusted)
           return void vscode.window.showWarningMessage(
