@@ -3,6 +3,7 @@
 import { NO_CHECK } from '../engine/mission'
 import type { CheckRunState, MissionState } from '../engine/record/mission-state'
 import { mergeWords } from '../engine/record/replay-isolation'
+import { filesWord } from '../shared/changes-words'
 import { scrubStrings } from '../engine/util/scrub-secrets'
 import { waitingText } from '../shared/waiting'
 
@@ -115,10 +116,7 @@ export function isolationLine(s: MissionState): string | undefined {
   const closed = s.isolation?.mode === 'worktree' ? s.isolation.closed : undefined
   if (!closed) return undefined
   const parts: string[] = []
-  if (closed.applied.length)
-    parts.push(
-      `applied ${closed.applied.length} file${closed.applied.length === 1 ? '' : 's'} to your folder`,
-    )
+  if (closed.applied.length) parts.push(`applied ${filesWord(closed.applied.length)} to your folder`)
   if (closed.skipped.length)
     parts.push(
       `left ${closed.skipped.join(', ')} as you changed ${closed.skipped.length === 1 ? 'it' : 'them'}`,

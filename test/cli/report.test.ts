@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { notStartedReport, progressLine, toReport } from '../../src/cli/report'
+import { isolationLine, notStartedReport, progressLine, toReport } from '../../src/cli/report'
 import { checkLine, checkRunLines, unsaidRuns } from '../../src/cli/check-lines'
 import type { AgentState, CheckRunState, MissionState } from '../../src/engine/record/mission-state'
 import { initialState } from '../../src/engine/record/published-state'
@@ -214,5 +214,26 @@ describe('CLI check lines', () => {
       outputTail: Array.from({ length: 40 }, (_, i) => `l${i}`).join('\n'),
     }
     expect(checkRunLines(long).slice(1)).toEqual(Array.from({ length: 12 }, (_, i) => `    l${28 + i}`))
+  })
+})
+
+describe("the CLI line on a worktree mission's result", () => {
+  const worktree = {
+    mode: 'worktree' as const,
+    branch: 'orchestrator/m1/integration',
+    dir: '/wt',
+    baseCommit: 'b0',
+  }
+
+  it('says what was applied, what was left as the user changed it, and the branch kept', () => {
+    const closed = { applied: ['a.ts'], skipped: ['b.ts'], keptBranch: worktree.branch }
+    expect(isolationLine(state({ isolation: { ...worktree, closed } }))).toBe(
+      'worktrees: applied 1 file to your folder; left b.ts as you changed it; the merged work is on branch orchestrator/m1/integration (git diff HEAD orchestrator/m1/integration)',
+    )
+    const two = { applied: ['a.ts', 'c.ts'], skipped: [] }
+    expect(isolationLine(state({ isolation: { ...worktree, closed: two } }))).toBe(
+      'worktrees: applied 2 files to your folder',
+    )
+    expect(isolationLine(state({ isolation: { mode: 'shared', reason: 'no git' } }))).toBeUndefined()
   })
 })

@@ -47,7 +47,6 @@ export async function endMission(
     await record.appendQuietly({ type: 'timeline', ...timelineEntry(batch) }).catch(() => undefined)
   // Worktree mode: the result reaches the user's tree (or is kept) before the end is journaled.
   await closeIsolation(ctx, status)
-  ctx.publish()
   const end = { status, reason: reason ?? '', at: deps.clock.now() }
   await record
     .appendQuietly({ type: 'mission.ended', status, reason: end.reason })
