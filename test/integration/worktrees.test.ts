@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -12,18 +12,13 @@ import { NodeWorkspace } from '../../src/node/workspace'
 import type { GitWorktrees } from '../../src/node/git-worktrees'
 import { todo } from '../support/file-todos'
 import { Sandbox } from '../support/sandbox'
+import { git } from '../support/git-as-user'
 
 let sandbox: Sandbox | undefined
 afterEach(async () => {
   await sandbox?.dispose()
   sandbox = undefined
 })
-
-const ID = ['-c', 'user.name=Test User', '-c', 'user.email=user@example.com']
-
-function git(dir: string, ...args: string[]): string {
-  return execFileSync('git', [...ID, ...args], { cwd: dir, encoding: 'utf8' })
-}
 
 /**
  * The project as a user has it: a repository with a commit, a dependency folder git ignores, an

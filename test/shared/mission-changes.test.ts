@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -15,6 +14,7 @@ import { worktreeRoot } from '../../src/node/mission-worktrees'
 import type { ChangesView } from '../../src/shared/protocol'
 import { MissionChanges } from '../../src/vscode/mission-changes'
 import { missionState, todoState } from '../fixtures/mission-state'
+import { git } from '../support/git-as-user'
 
 // The host's side of worktree mode's end (applyChanges: ask), on real repositories: the mission's
 // branch as the engine leaves it, and the user's choices carried out on it.
@@ -34,10 +34,6 @@ afterEach(() => {
   dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true }))
 })
 
-const git = (dir: string, ...args: string[]) =>
-  execFileSync('git', ['-c', 'user.name=dev', '-c', 'user.email=dev@example.com', ...args], {
-    cwd: dir,
-  }).toString()
 const silent = { debug() {}, info() {}, warn() {}, error() {} }
 
 /**

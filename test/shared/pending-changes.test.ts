@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -12,6 +11,7 @@ import { JournalFile } from '../../src/node/journal-file'
 import { worktreeRoot } from '../../src/node/mission-worktrees'
 import { MissionChanges } from '../../src/vscode/mission-changes'
 import { pendingMissions } from '../../src/vscode/pending-changes'
+import { git } from '../support/git-as-user'
 
 // Changes a mission left for the user, found again after the window that offered them went: real
 // repositories, and journals written with the engine's entries as a worktree mission in `ask` mode
@@ -39,11 +39,6 @@ afterEach(() => {
   vi.unstubAllEnvs()
   dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true }))
 })
-
-const git = (dir: string, ...args: string[]) =>
-  execFileSync('git', ['-c', 'user.name=dev', '-c', 'user.email=dev@example.com', ...args], {
-    cwd: dir,
-  }).toString()
 
 function repository(): string {
   const repo = temp('orch-pending-repo-')
