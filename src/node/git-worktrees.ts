@@ -315,7 +315,7 @@ export class GitWorktrees implements WorktreePort {
       if (field.startsWith('worktree ') && field.slice(9).startsWith(root))
         await this.#removeWorktree(field.slice(9))
     await rm(root, { recursive: true, force: true })
-    await this.#run(this.#o.repoDir, ['worktree', 'prune'])
+    await this.#oneAtATime(() => this.#run(this.#o.repoDir, ['worktree', 'prune']))
     const refs = await this.#must(this.#o.repoDir, [
       'for-each-ref',
       '--format=%(refname:short)',
@@ -331,8 +331,12 @@ export class GitWorktrees implements WorktreePort {
   async #addWorktree(dir: string, branch: string): Promise<boolean> {
     if (existsSync(join(dir, '.git'))) return false
     await mkdir(dirname(dir), { recursive: true })
-    await this.#run(this.#o.repoDir, ['worktree', 'prune'])
-    await this.#must(this.#o.repoDir, ['worktree', 'add', '-q', '--', dir, branch])
+    // One at a time: a prune while another folder is being added removes that folder's half-made
+    // administrative files (git then fails to write its `locked` file).
+    await this.#oneAtATime(async () => {
+      await this.#run(this.#o.repoDir, ['worktree', 'prune'])
+      await this.#must(this.#o.repoDir, ['worktree', 'add', '-q', '--', dir, branch])
+    })
     this.#linked.set(dir, await this.#linkDependencies(dir))
     // The plugin instance of this folder follows the missions of the user's folder (ownership.ts).
     const gitDir = (await this.#must(dir, ['rev-parse', '--absolute-git-dir'])).stdout.toString().trim()
@@ -380,7 +384,7 @@ export class GitWorktrees implements WorktreePort {
     for (const name of this.#linked.get(dir) ?? DEPENDENCY_FOLDERS)
       await rm(join(dir, name), { force: true }).catch(() => undefined)
     this.#linked.delete(dir)
-    await this.#run(this.#o.repoDir, ['worktree', 'remove', '--force', '--', dir])
+    await this.#oneAtATime(() => this.#run(this.#o.repoDir, ['worktree', 'remove', '--force', '--', dir]))
     await rm(dir, { recursive: true, force: true })
   }
 

@@ -368,6 +368,22 @@ describe('a worktree per todo, merged only on purpose', { timeout: 30_000 }, () 
     expect(missionProjectDir(outside)).toBe(outside)
     await wt.close()
   })
+
+  it('opens and discards many folders at once without one git call undoing another', async () => {
+    const repo = userRepo()
+    const { wt } = await mission(repo, 'many')
+    const ids = Array.from({ length: 16 }, (_, i) => `t${i}`)
+    const [first, second] = [ids.slice(0, 8), ids.slice(8)]
+    for (let round = 0; round < 4; round++) {
+      const opened = await Promise.all(ids.map((id) => wt.open(id)))
+      for (const t of opened) expect(existsSync(join(t.dir, 'a.txt'))).toBe(true)
+      // Half go while the other half are opened again (they are there: nothing to add).
+      await Promise.all([...first.map((id) => wt.discard(id)), ...second.map((id) => wt.open(id))])
+      await Promise.all(second.map((id) => wt.discard(id)))
+    }
+    expect(git(repo, 'worktree', 'list', '--porcelain').match(/^worktree /gm)).toHaveLength(2)
+    await wt.close()
+  })
 })
 
 describe('the regions a conflict marked', () => {
