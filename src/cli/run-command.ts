@@ -332,6 +332,7 @@ export async function runCommand(argv: string[], rawIo: CliIo): Promise<number> 
             env: io.env,
             logger,
             workspace,
+            readyFolder: (folder) => connection.readyFolder(folder),
             ...(args['worktree-setup'] !== undefined && { setup: args['worktree-setup'] }),
           })
         : undefined

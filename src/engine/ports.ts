@@ -233,9 +233,17 @@ export interface WorktreePort {
   /**
    * The integration branch and its folder, at a commit of the base tree (`WorkspaceBase.ref`). Every
    * `dir` this port returns is the folder that stands for the user's workspace folder in that worktree.
+   * `folders`: how many todos may work at once, so that their folders are made (and readied by the
+   * host) while the planner plans, not when the first todos are dispatched.
    */
-  prepare(baseTree: string): Promise<{ dir: string; branch: string; baseCommit: string }>
-  /** The todo's folder on its own branch from the integration branch as it is now (made once). */
+  prepare(
+    baseTree: string,
+    options?: { folders?: number },
+  ): Promise<{ dir: string; branch: string; baseCommit: string }>
+  /**
+   * The todo's folder on its own branch from the integration branch as it is now (made once). A
+   * folder whose todo's work was merged or discarded may be handed to a later todo.
+   */
   open(todoId: string): Promise<{ dir: string; branch: string; from: string }>
   /**
    * Commits what the todo's folder holds; the files changed since the todo's branch last took in the

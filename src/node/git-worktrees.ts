@@ -58,7 +58,34 @@ export interface GitWorktreesOptions {
   limits?: GitLimits
   /** Runs once in each new todo folder, after the dependency folders are linked (a setup command). */
   setup?: (dir: string) => Promise<void>
+  /**
+   * Told of each todo folder as soon as it is made (before any todo takes it), so that the host can
+   * ready what works there (its OpenCode instance) while the planner plans. Not awaited.
+   */
+  onFolder?: (dir: string) => void
 }
+
+/**
+ * A folder todos work in, one after another: a worktree made once (links, setup) that a todo takes
+ * by checking out its branch, and hands on once its work is merged or discarded. Reusing folders
+ * keeps what a host readied there (an OpenCode instance boots per folder, and its first prompt there
+ * pays for more) and bounds how many there are.
+ */
+interface Folder {
+  /** The worktree's top folder. */
+  top: string
+  /** The todo (its branch's name part) whose branch the folder holds; none while free. */
+  holder?: string
+  /** The holder's work is merged: the next todo may take the folder. */
+  spent: boolean
+  /** Settles once the worktree is added (what `close` waits for before it removes folders). */
+  made: Promise<unknown>
+  /** Settles once the folder is made (worktree, links, setup); a failure is the taker's to report. */
+  ready: Promise<void>
+}
+
+/** Folders made ahead at most, whatever the caps (which may be unbounded). */
+export const MAX_FOLDERS_AHEAD = 8
 
 export class GitWorktrees implements WorktreePort {
   readonly #o: GitWorktreesOptions
@@ -71,6 +98,12 @@ export class GitWorktrees implements WorktreePort {
   #within = ''
   /** The mission's folders that exist (each as the user's folder within it). */
   readonly #open = new Set<string>()
+  /** The todos' folders, made ahead or on demand, each held by one todo at a time. */
+  #folders: Folder[] = []
+  /** Names of the todo folders made so far (`<mission>/todos/<n>`). */
+  #made = 0
+  /** Set by `close`: no folder is made after it. */
+  #closed = false
 
   constructor(options: GitWorktreesOptions) {
     this.#o = options
@@ -87,8 +120,22 @@ export class GitWorktrees implements WorktreePort {
     w.#within = prefix.stdout.toString().trim().replace(/\/$/, '')
     if (existsSync(join(w.integrationDir, '.git'))) w.#open.add(w.#inside(w.integrationDir))
     const todos = join(w.#missionRoot, 'todos')
-    for (const name of await readdir(todos).catch(() => [] as string[]))
-      if (existsSync(join(todos, name, '.git'))) w.#open.add(w.#inside(join(todos, name)))
+    const names = await readdir(todos).catch(() => [] as string[])
+    // A folder whose todo's work is merged goes to the next todo, as before the host stopped.
+    const merged = names.length ? await w.#mergedTips() : new Set<string>()
+    for (const name of names) {
+      const top = join(todos, name)
+      if (!existsSync(join(top, '.git'))) continue
+      // The todo whose branch the folder holds (a detached folder is free).
+      const head = await w.#run(top, ['symbolic-ref', '-q', '--short', 'HEAD'])
+      const branch = head.code === 0 ? head.stdout.toString().trim() : ''
+      const holder = branch.startsWith(`${w.#prefix}/`) ? branch.slice(w.#prefix.length + 1) : undefined
+      const done = Promise.resolve()
+      const spent = holder !== undefined && merged.has(await w.#tip(top))
+      w.#folders.push({ top, ...(holder && { holder }), spent, made: done, ready: done })
+      w.#made = Math.max(w.#made, Number(name) || 0)
+      w.#open.add(w.#inside(top))
+    }
     return w
   }
 
@@ -174,8 +221,21 @@ export class GitWorktrees implements WorktreePort {
     return `${this.#prefix}/${namePart(todoId)}`
   }
 
-  dirOf(todoId: string): string {
-    return join(this.#missionRoot, 'todos', namePart(todoId))
+  /** The folder the todo's branch is checked out in (its top), if it holds one now. */
+  dirOf(todoId: string): string | undefined {
+    return this.#folderOf(todoId)?.top
+  }
+
+  #folderOf(todoId: string): Folder | undefined {
+    const name = namePart(todoId)
+    return this.#folders.find((f) => f.holder === name)
+  }
+
+  /** The top of the todo's folder; an error when it holds none (it was never opened, or discarded). */
+  #topOf(todoId: string): string {
+    const top = this.dirOf(todoId)
+    if (!top) throw new Error(`todo ${todoId} has no worktree (open it first)`)
+    return top
   }
 
   get integrationDir(): string {
@@ -186,7 +246,10 @@ export class GitWorktrees implements WorktreePort {
     return join(this.#o.root, namePart(this.#o.missionId))
   }
 
-  async prepare(baseTree: string): Promise<{ dir: string; branch: string; baseCommit: string }> {
+  async prepare(
+    baseTree: string,
+    options: { folders?: number } = {},
+  ): Promise<{ dir: string; branch: string; baseCommit: string }> {
     if (!isObjectId(baseTree)) throw new Error(`"${baseTree.slice(0, 80)}" is not a git object id`)
     const dir = this.integrationDir
     const branch = this.integrationBranch
@@ -205,22 +268,72 @@ export class GitWorktrees implements WorktreePort {
     }
     await this.#addWorktree(dir, branch)
     this.#open.add(this.#inside(dir))
+    const ahead = Math.min(options.folders ?? 0, MAX_FOLDERS_AHEAD) - this.#folders.length
+    for (let i = 0; i < ahead; i++) this.#newFolder()
     return { dir: this.#inside(dir), branch, baseCommit: await this.#baseCommit() }
   }
 
+  /**
+   * A todo folder, made in the background (detached at the integration branch): its worktree, its
+   * links, the setup command; the host is told of it at once. Folders are made one after another.
+   */
+  #newFolder(holder?: string): Folder {
+    const top = join(this.#missionRoot, 'todos', String(++this.#made))
+    const made = (async () => {
+      if (this.#closed) throw new Error('the mission closed its worktrees')
+      await this.#addWorktree(top, ['--detach', this.integrationBranch])
+      this.#open.add(this.#inside(top))
+      this.#o.onFolder?.(this.#inside(top))
+    })()
+    const ready = made.then(() => this.#o.setup?.(this.#inside(top)))
+    ready.catch(() => undefined) // reported to the todo that takes the folder
+    const folder: Folder = { top, ...(holder && { holder }), spent: false, made, ready }
+    this.#folders.push(folder)
+    return folder
+  }
+
+  /**
+   * Claims a folder for the todo, at once (before any await, so two opens never take the same one):
+   * a free one, made or being made; else one whose todo's work is merged; else a new one.
+   */
+  #claim(name: string): Folder {
+    const folder = this.#folders.find((f) => f.holder === undefined) ?? this.#folders.find((f) => f.spent)
+    if (!folder) return this.#newFolder(name)
+    folder.holder = name
+    folder.spent = false
+    return folder
+  }
+
   async open(todoId: string): Promise<{ dir: string; branch: string; from: string }> {
-    const dir = this.dirOf(todoId)
+    if (this.#closed) throw new Error(`the mission closed its worktrees: ${todoId} cannot be opened`)
+    const name = namePart(todoId)
     const branch = this.branchOf(todoId)
-    const fresh = !(await this.#branchExists(branch))
-    if (fresh) await this.#must(this.#o.repoDir, ['branch', '--', branch, this.integrationBranch])
-    const made = await this.#addWorktree(dir, branch)
-    if (made && fresh) await this.#o.setup?.(this.#inside(dir))
-    this.#open.add(this.#inside(dir))
-    return { dir: this.#inside(dir), branch, from: await this.#mergeBase(branch) }
+    const held = this.#folderOf(todoId)
+    if (held) {
+      await held.ready
+      if (existsSync(join(held.top, '.git')))
+        return { dir: this.#inside(held.top), branch, from: await this.#mergeBase(branch) }
+      this.#folders = this.#folders.filter((f) => f !== held) // lost: taken again below
+    }
+    const folder = this.#claim(name)
+    try {
+      const fresh = !(await this.#branchExists(branch))
+      if (fresh) await this.#must(this.#o.repoDir, ['branch', '--', branch, this.integrationBranch])
+      await folder.ready
+      // What the folder's last todo left that git does not track goes; ignored files (the linked
+      // dependency folders, what the setup command made) stay.
+      await this.#must(folder.top, ['checkout', '-q', '-f', branch, '--'])
+      await this.#must(folder.top, ['clean', '-q', '-f', '-f', '-d'])
+    } catch (err) {
+      // A folder that could not be made or switched is not handed to anyone else.
+      this.#folders = this.#folders.filter((f) => f !== folder)
+      throw err
+    }
+    return { dir: this.#inside(folder.top), branch, from: await this.#mergeBase(branch) }
   }
 
   async commit(todoId: string, message: string): Promise<{ commit: string; files: string[]; from: string }> {
-    const dir = this.dirOf(todoId)
+    const dir = this.#topOf(todoId)
     await this.#must(dir, ['add', '-A', '--', '.'])
     const merging = (await this.#run(dir, ['rev-parse', '-q', '--verify', 'MERGE_HEAD'])).code === 0
     const staged = await this.#run(dir, ['diff', '--cached', '--quiet'])
@@ -261,8 +374,11 @@ export class GitWorktrees implements WorktreePort {
       '--',
       this.branchOf(todoId),
     ])
-    if (merged.code === 0)
+    if (merged.code === 0) {
+      const folder = this.#folderOf(todoId)
+      if (folder) folder.spent = true
       return { merged: true, commit: (await this.#must(dir, ['rev-parse', 'HEAD'])).stdout.toString().trim() }
+    }
     const conflicts = await this.#conflicts(dir)
     await this.#run(dir, ['merge', '--abort'])
     if (!conflicts.length)
@@ -271,7 +387,7 @@ export class GitWorktrees implements WorktreePort {
   }
 
   async refresh(todoId: string): Promise<{ conflicts: string[]; hunks?: Record<string, string> }> {
-    const dir = this.dirOf(todoId)
+    const dir = this.#topOf(todoId)
     const merged = await this.#run(dir, [
       ...IDENTITY,
       'merge',
@@ -295,8 +411,26 @@ export class GitWorktrees implements WorktreePort {
   }
 
   async discard(todoId: string): Promise<void> {
-    this.#open.delete(this.#inside(this.dirOf(todoId)))
-    await this.#removeWorktree(this.dirOf(todoId))
+    const folder = this.#folderOf(todoId)
+    if (folder) {
+      // The folder goes back to the integration branch, free for the next todo; one that cannot be
+      // switched back is removed.
+      folder.holder = undefined
+      const back = await folder.ready
+        .then(async () => {
+          await this.#must(folder.top, ['checkout', '-q', '-f', '--detach', this.integrationBranch, '--'])
+          await this.#must(folder.top, ['clean', '-q', '-f', '-f', '-d'])
+        })
+        .then(
+          () => true,
+          () => false,
+        )
+      if (!back) {
+        this.#folders = this.#folders.filter((f) => f !== folder)
+        this.#open.delete(this.#inside(folder.top))
+        await this.#removeWorktree(folder.top)
+      }
+    }
     await this.#run(this.#o.repoDir, ['branch', '-D', '--', this.branchOf(todoId)])
   }
 
@@ -309,6 +443,9 @@ export class GitWorktrees implements WorktreePort {
   }
 
   async close(options: { keepIntegration?: boolean } = {}): Promise<void> {
+    // Folders being made ahead are waited for (not their setup), so that none is added after.
+    this.#closed = true
+    await Promise.allSettled(this.#folders.map((f) => f.made))
     const listed = await this.#must(this.#o.repoDir, ['worktree', 'list', '--porcelain', '-z'])
     const root = this.#missionRoot
     for (const field of lines(listed.stdout, '\0'))
@@ -325,17 +462,23 @@ export class GitWorktrees implements WorktreePort {
       if (!options.keepIntegration || branch !== this.integrationBranch)
         await this.#run(this.#o.repoDir, ['branch', '-D', '--', branch])
     this.#open.clear()
+    this.#folders = []
   }
 
-  /** Adds the folder on its branch unless it is there already; links the dependency folders. True when made. */
-  async #addWorktree(dir: string, branch: string): Promise<boolean> {
+  /**
+   * Adds the folder at `at` (a branch, or `--detach` and a commit) unless it is there already; links
+   * the dependency folders. True when made.
+   */
+  async #addWorktree(dir: string, at: string | string[]): Promise<boolean> {
     if (existsSync(join(dir, '.git'))) return false
     await mkdir(dirname(dir), { recursive: true })
+    const [first, ...rest] = typeof at === 'string' ? [at] : at
+    const where = first === '--detach' ? ['--detach', '--', dir, ...rest] : ['--', dir, first ?? '']
     // One at a time: a prune while another folder is being added removes that folder's half-made
     // administrative files (git then fails to write its `locked` file).
     await this.#oneAtATime(async () => {
       await this.#run(this.#o.repoDir, ['worktree', 'prune'])
-      await this.#must(this.#o.repoDir, ['worktree', 'add', '-q', '--', dir, branch])
+      await this.#must(this.#o.repoDir, ['worktree', 'add', '-q', ...where])
     })
     this.#linked.set(dir, await this.#linkDependencies(dir))
     // The plugin instance of this folder follows the missions of the user's folder (ownership.ts).
@@ -386,6 +529,23 @@ export class GitWorktrees implements WorktreePort {
     this.#linked.delete(dir)
     await this.#oneAtATime(() => this.#run(this.#o.repoDir, ['worktree', 'remove', '--force', '--', dir]))
     await rm(dir, { recursive: true, force: true })
+  }
+
+  /** The todo branches' tips the integration branch merged (its merge commits' second parents). */
+  async #mergedTips(): Promise<Set<string>> {
+    const merges = await this.#run(this.#o.repoDir, [
+      'log',
+      '--merges',
+      '--first-parent',
+      '--format=%P',
+      this.integrationBranch,
+      '--',
+    ])
+    return new Set(lines(merges.stdout).map((parents) => parents.split(' ')[1] ?? ''))
+  }
+
+  async #tip(dir: string): Promise<string> {
+    return (await this.#run(dir, ['rev-parse', '-q', '--verify', 'HEAD'])).stdout.toString().trim()
   }
 
   async #conflicts(dir: string): Promise<string[]> {

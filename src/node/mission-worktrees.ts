@@ -24,6 +24,11 @@ export interface MissionWorktreesOptions {
   workspace?: Pick<WorkspacePort, 'runCheck'>
   /** Bound on one run of the setup command. Default: 10 minutes. */
   setupTimeoutMs?: number
+  /**
+   * Readies a todo folder as soon as it is made, while the planner plans (the host's OpenCode
+   * instance for that folder: `Supervisor.readyFolder`).
+   */
+  readyFolder?: (dir: string) => Promise<void>
 }
 
 /**
@@ -43,14 +48,27 @@ export async function missionWorktrees(options: MissionWorktreesOptions): Promis
     return []
   })
   if (swept.length) logger.info(`removed worktrees earlier missions left: ${swept.join(', ')}`)
-  const { setup, workspace } = options
+  const { setup, workspace, readyFolder } = options
   return GitWorktrees.load({
     repoDir: directory,
     root,
     missionId: options.missionId,
     env,
+    ...(readyFolder && { onFolder: oneAfterAnother(readyFolder) }),
     ...(setup && workspace && { setup: (dir: string) => runSetup(setup, dir, workspace, options) }),
   })
+}
+
+/**
+ * Readies folders one after another, in the order they were made (the order todos take them): a
+ * folder's readying is mostly the server's CPU, so readying several at once makes each take longer
+ * and the first todo wait for all of them.
+ */
+function oneAfterAnother(ready: (dir: string) => Promise<void>): (dir: string) => void {
+  let last: Promise<void> = Promise.resolve()
+  return (dir) => {
+    last = last.then(() => ready(dir)).catch(() => undefined)
+  }
 }
 
 /** `<cache>/opencode-orchestrator/worktrees/<hash of the folder>`, made, with its links resolved. */

@@ -50,6 +50,22 @@ export class OpencodeSessionPort implements SessionPort {
     )
   }
 
+  /**
+   * Readies another folder's instance (a todo's worktree) with no model call: it boots on the first
+   * request, and what its first prompt would pay for besides (the file watcher and search, the tools,
+   * the providers: about a second of the server's time) is done now instead.
+   */
+  async readyFolder(directory: string): Promise<void> {
+    const [files, tools, providers] = await Promise.all([
+      this.client.find.files({ directory, query: 'a', limit: 1 }),
+      this.client.tool.ids({ directory }),
+      this.client.config.providers({ directory }),
+    ])
+    ok(files, `find files in ${directory}`)
+    ok(tools, `tools of ${directory}`)
+    ok(providers, `providers of ${directory}`)
+  }
+
   async children(sessionId: string): Promise<string[]> {
     return ok(await this.client.session.children({ sessionID: sessionId }), `children of ${sessionId}`).map(
       (s) => s.id,

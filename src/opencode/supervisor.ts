@@ -189,6 +189,15 @@ export class Supervisor implements SessionPort, EventPort {
     ])
     return Object.assign({}, ...all) as Record<string, SessionStatus>
   }
+  /**
+   * Readies a folder's instance before its first session (a worktree made ahead): never throws; a
+   * folder not readied boots on its first session instead.
+   */
+  async readyFolder(directory: string): Promise<void> {
+    await this.#current.sessions.readyFolder(directory).catch((err: unknown) => {
+      this.log.debug(`folder ${directory} not readied ahead: ${errorMessage(err)}`)
+    })
+  }
   children(sessionId: string): Promise<string[]> {
     return this.#current.sessions.children(sessionId)
   }

@@ -143,7 +143,7 @@ export class MissionController implements vscode.Disposable {
       // settings are now.
       const runWith = resumeId ? await withJournaledOptions(journal, options) : options
       const worktrees =
-        runWith.isolation === 'worktree' ? await this.#worktrees(dir, id, workspace) : undefined
+        runWith.isolation === 'worktree' ? await this.#worktrees(dir, id, workspace, connection) : undefined
       // The todos' sessions work in their worktrees: their events and statuses are followed there.
       if (worktrees) unfollow = await connection.follow(() => worktrees.folders())
       mission = new Mission(
@@ -199,7 +199,7 @@ export class MissionController implements vscode.Disposable {
    * The mission's worktrees (what earlier missions left there tidied first), or undefined when the
    * folder is not in git: the mission then runs shared and says so.
    */
-  #worktrees(dir: string, missionId: string, workspace: NodeWorkspace) {
+  #worktrees(dir: string, missionId: string, workspace: NodeWorkspace, server: Supervisor) {
     const setup = worktreeSetup()
     return missionWorktrees({
       directory: dir,
@@ -207,6 +207,7 @@ export class MissionController implements vscode.Disposable {
       env: process.env,
       logger: this.log,
       workspace,
+      readyFolder: (folder) => server.readyFolder(folder),
       ...(setup && { setup }),
     })
   }

@@ -110,6 +110,16 @@ async function runBenchMission(
   return { final, makespan, t0, notifications }
 }
 
+/** CPU time (user and system) a Linux process has used so far, from /proc; 0 where there is none. */
+function processCpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+    return (Number(fields[11]) + Number(fields[12])) * 10 // clock ticks of 10 ms
+  } catch {
+    return 0
+  }
+}
+
 /** The render benchmark's load: host events per second for 4 s, 6 busy agents, 40 todos. */
 const RENDER_LOAD = { rate: 2000, durationMs: 4000, agents: 6, todos: 40 }
 let dashboardP99: number | undefined
@@ -249,12 +259,15 @@ describe('benchmarks', () => {
       execFileSync('git', [...GIT_ID, 'commit', '-q', '-m', 'start'], { cwd: dir })
       const sup = await sandbox.supervise()
       // What a host does before the mission starts: tidy and load the worktrees, follow their folders.
+      const readied: number[] = []
       const s0 = Date.now()
       const worktrees = await missionWorktrees({
         directory: dir,
         missionId: 'bench-wt',
         env: sandbox.env,
         logger: sandbox.log,
+        // Each folder made ahead is readied on the server; when each was done, for the table.
+        readyFolder: (folder) => sup.readyFolder(folder).then(() => void readied.push(Date.now())),
       })
       if (!worktrees) throw new Error('the project is in git: worktrees expected')
       const stop = await sup.follow(() => worktrees.folders())
@@ -282,6 +295,19 @@ describe('benchmarks', () => {
       record('todos merged, worktree mode', merged, 'todos', `= ${PLAN.length}`)
       record('git time per todo, worktree mode', git.total() / PLAN.length, 'ms', '')
       record('worktree setup before the mission (tidy, load, follow)', setup, 'ms', '')
+      // The todos' folders are made ahead and readied while the planner plans; a planner slower than
+      // this (real ones take seconds) hides them whole.
+      record('todo folders made ahead and readied, worktree mode', readied.length, 'folders', '')
+      record('last folder readied, from the mission start', Math.max(0, ...readied) - run.t0, 'ms', '')
+      // What OpenCode spends on a folder it has not seen (an instance boots per folder, and its first
+      // prompt sets up more): the server's own CPU, one thread, paid once per folder.
+      const fresh = join(sandbox.root, 'fresh-folder')
+      execFileSync('git', ['worktree', 'add', '-q', '--detach', fresh], { cwd: dir })
+      const pid = sup.pid
+      const cpu0 = pid === undefined ? 0 : processCpuMs(pid)
+      await sup.readyFolder(fresh)
+      if (pid !== undefined)
+        record('OpenCode server CPU to ready one new folder', processCpuMs(pid) - cpu0, 'ms', '')
     } finally {
       await sandbox.dispose()
     }

@@ -27,7 +27,8 @@ export function timedWorktrees(port: WorktreePort): {
     }
   }
   const timedPort: WorktreePort = {
-    prepare: (baseTree) => timed('prepare', baseTree.slice(0, 8), () => port.prepare(baseTree)),
+    prepare: (baseTree, options) =>
+      timed('prepare', baseTree.slice(0, 8), () => port.prepare(baseTree, options)),
     open: (todoId) => timed('open', todoId, () => port.open(todoId)),
     commit: (todoId, message) => timed('commit', todoId, () => port.commit(todoId, message)),
     changedSince: (from) => timed('changedSince', from.slice(0, 8), () => port.changedSince(from)),

@@ -72,18 +72,22 @@ async function start(
   dir: string
   worktrees: GitWorktrees
   mission: ReturnType<Sandbox['mission']>
+  /** The folders readied on the server as they were made, in order. */
+  readied: string[]
 }> {
   const s = missionScript({ latencyMs, ...script })
   sandbox = await Sandbox.create({ script: s })
   const dir = sandbox.projectDir
   userProject(dir)
   const sup = await sandbox.supervise()
+  const readied: string[] = []
   const worktrees = await missionWorktrees({
     directory: dir,
     missionId: 'm',
     env: sandbox.env,
     logger: sandbox.log,
     workspace: new NodeWorkspace(dir, sandbox.env),
+    readyFolder: (folder) => sup.readyFolder(folder).then(() => void readied.push(folder)),
   })
   if (!worktrees) throw new Error('the project is in git: worktrees expected')
   const stop = await sup.follow(() => worktrees.folders())
@@ -95,6 +99,7 @@ async function start(
     dir,
     worktrees,
     mission,
+    readied,
     run: async () => {
       try {
         return await mission.run()
@@ -108,7 +113,7 @@ async function start(
 describe('worktree isolation against the real OpenCode server', () => {
   it('merges two todos that change one file through bash: the conflict goes back to its worker, the check passes on the merged result, and only the user edit stays', async () => {
     let userEdited = false
-    const { run, dir } = await start(
+    const { run, dir, readied } = await start(
       {
         plan: () => [
           { ...todo('a'), files: ['a.txt'] },
@@ -133,6 +138,17 @@ describe('worktree isolation against the real OpenCode server', () => {
     const before = userSide(dir)
     const final = await run()
     expect(final.phase, final.reason).toBe('completed')
+    // The todos' folders were made ahead (one per worker the caps allow) and readied on the server
+    // before their agents' first prompts; every agent worked in one of them.
+    expect(readied).toHaveLength(3)
+    const { provider, log } = sandbox ?? expect.fail('no sandbox')
+    const worked = new Set(
+      provider.chatRequests
+        .filter((r) => !r.lastUserText.startsWith('Mission goal'))
+        .map((r) => /Working directory: (.+)/.exec(r.system)?.[1]?.trim()),
+    )
+    expect([...worked].every((d) => d !== undefined && readied.includes(d))).toBe(true)
+    expect(log.lines.filter((l) => l.includes('not readied ahead'))).toEqual([])
     // Both changes, merged: one todo merged at once, the other after its worker resolved the conflict.
     const merges = final.todos.map((t) => [t.id, t.status, t.merge?.result])
     expect(merges).toEqual([
@@ -180,7 +196,8 @@ describe('worktree isolation against the real OpenCode server', () => {
     const { run, dir, worktrees, mission } = started
     // The user cancels c once its worker has written into its worktree.
     const off = mission.onChange(() => {
-      if (!cancelled && existsSync(join(worktrees.dirOf('c'), 'c.txt'))) cancelled = mission.cancelTodo('c')
+      if (!cancelled && existsSync(join(worktrees.dirOf('c') ?? '', 'c.txt')))
+        cancelled = mission.cancelTodo('c')
     })
     const final = await run()
     off()
@@ -216,7 +233,7 @@ describe('worktree isolation against the real OpenCode server', () => {
     )
     let stopped: Promise<unknown> | undefined
     const off = mission.onChange(() => {
-      if (!stopped && existsSync(join(worktrees.dirOf('b'), 'b.txt')))
+      if (!stopped && existsSync(join(worktrees.dirOf('b') ?? '', 'b.txt')))
         stopped = mission.stop('stopped by the test')
     })
     const final = await run()

@@ -116,11 +116,83 @@ describe('a worktree per todo, merged only on purpose', { timeout: 30_000 }, () 
     await wt.open('t1')
     expect(ran).toEqual([t.dir])
     await wt.discard('t1')
+    expect(git(repo, 'branch', '--list', 'orchestrator/m1/t1')).toBe('')
+    // The next todo takes the folder as it is made: no setup again, the link kept, t1's file gone.
+    const next = await wt.open('t2')
+    expect(next.dir).toBe(t.dir)
+    expect(ran).toEqual([t.dir])
+    expect(existsSync(join(next.dir, 'c.txt'))).toBe(false)
+    expect(lstatSync(join(next.dir, 'node_modules')).isSymbolicLink()).toBe(true)
+    await wt.close()
     expect(existsSync(t.dir)).toBe(false)
     // The user's own dependency folder survives the worktree's removal.
     expect(readFileSync(join(repo, 'node_modules', 'dep', 'index.js'), 'utf8')).toContain('42')
-    expect(git(repo, 'branch', '--list', 'orchestrator/m1/t1')).toBe('')
+  })
+
+  it("makes folders ahead for the host to ready, and hands a merged or discarded todo's folder on", async () => {
+    const repo = userRepo()
+    const base = await captureGitBase(repo, env)
+    if (base.kind !== 'git') throw new Error(base.reason)
+    const told: string[] = []
+    const wt = new GitWorktrees({
+      repoDir: repo,
+      root: temp('orch-wt-root-'),
+      missionId: 'pool',
+      env,
+      onFolder: (d) => told.push(d),
+    })
+    await wt.prepare(base.ref, { folders: 2 })
+    const [t1, t2] = [await wt.open('t1'), await wt.open('t2')]
+    // The todos took the folders made ahead, which the host was told of before any todo opened.
+    expect(told.sort()).toEqual([t1.dir, t2.dir].sort())
+    writeFileSync(join(t1.dir, 'one.txt'), 'one\n')
+    await wt.commit('t1', 'Todo t1')
+    writeFileSync(join(t1.dir, 'left.tmp'), 'not committed\n')
+    expect(await wt.merge('t1', 'Merge t1')).toMatchObject({ merged: true })
+    // t1's work is merged: t3 takes its folder, on its own branch from the integration branch.
+    const t3 = await wt.open('t3')
+    expect(t3.dir).toBe(t1.dir)
+    expect(git(t3.dir, 'branch', '--show-current').trim()).toBe('orchestrator/pool/t3')
+    expect(readFileSync(join(t3.dir, 'one.txt'), 'utf8')).toBe('one\n')
+    expect(existsSync(join(t3.dir, 'left.tmp'))).toBe(false)
+    expect(git(t3.dir, 'status', '--porcelain')).toBe('')
+    // t2 still works in its own folder; a todo opened while every folder is held gets a new one.
+    expect(wt.dirOf('t2')).toBe(t2.dir)
+    const t4 = await wt.open('t4')
+    expect([t1.dir, t2.dir]).not.toContain(t4.dir)
+    expect(told).toContain(t4.dir)
+    // Discarded, t2's folder goes back to the integration branch, clean, for the next todo.
+    writeFileSync(join(t2.dir, 'half.txt'), 'half\n')
+    await wt.discard('t2')
+    expect(git(t2.dir, 'status', '--porcelain')).toBe('')
+    expect((await wt.open('t5')).dir).toBe(t2.dir)
+    writeFileSync(join(t3.dir, 'three.txt'), 'three\n')
+    await wt.commit('t3', 'Todo t3')
+    expect(await wt.merge('t3', 'Merge t3')).toMatchObject({ merged: true })
+    // A host that loads the mission again (a resume) finds each todo in its folder, and knows which
+    // folders' work is merged.
+    const again = await GitWorktrees.load({
+      repoDir: repo,
+      root: join(wt.integrationDir, '..', '..'),
+      missionId: 'pool',
+      env,
+    })
+    for (const id of ['t3', 't4', 't5']) expect(again.dirOf(id)).toBe(wt.dirOf(id))
+    expect((await again.open('t5')).dir).toBe(t2.dir)
+    expect((await again.open('t6')).dir).toBe(t1.dir)
+    await again.close()
+  })
+
+  it('makes no folder after close, even when close comes while folders are being made ahead', async () => {
+    const repo = userRepo()
+    const base = await captureGitBase(repo, env)
+    if (base.kind !== 'git') throw new Error(base.reason)
+    const wt = new GitWorktrees({ repoDir: repo, root: temp('orch-wt-root-'), missionId: 'short', env })
+    await wt.prepare(base.ref, { folders: 4 })
     await wt.close()
+    expect(git(repo, 'worktree', 'list', '--porcelain').match(/^worktree /gm)).toHaveLength(1)
+    expect(git(repo, 'for-each-ref', 'refs/heads/orchestrator/')).toBe('')
+    await expect(wt.open('t1')).rejects.toThrow(/closed/)
   })
 
   it('merges passed todos into the integration branch; a todo opened later starts from them', async () => {
@@ -245,8 +317,8 @@ describe('a worktree per todo, merged only on purpose', { timeout: 30_000 }, () 
     await other.open('t1')
     const swept = await GitWorktrees.sweep({ repoDir: repo, root, env }, new Set(['running']))
     expect(swept.sort()).toEqual(['crashed', 'early'])
-    expect(existsSync(crashed.integrationDir) || existsSync(crashed.dirOf('t1'))).toBe(false)
-    expect(existsSync(running.dirOf('t1'))).toBe(true)
+    expect(existsSync(crashed.integrationDir) || existsSync(crashed.dirOf('t1') ?? '')).toBe(false)
+    expect(existsSync(running.dirOf('t1') ?? '')).toBe(true)
     expect(git(repo, 'for-each-ref', '--format=%(refname:short)', 'refs/heads/orchestrator/')).toBe(
       'orchestrator/mine/work\norchestrator/other/integration\norchestrator/other/t1\norchestrator/running/integration\norchestrator/running/t1\n',
     )
@@ -298,9 +370,11 @@ describe('a worktree per todo, merged only on purpose', { timeout: 30_000 }, () 
     // A resumed mission's host knows them at once, before any call.
     const again = await GitWorktrees.load({ repoDir: sub, root, missionId: 'sub', env })
     expect([...again.folders()].sort()).toEqual([prepared.dir, t.dir].sort())
+    // Discarded, its folder stays for the next todo (and is still followed) until the mission closes.
     await wt.discard('t1')
-    expect([...wt.folders()]).toEqual([prepared.dir])
+    expect([...wt.folders()].sort()).toEqual([prepared.dir, t.dir].sort())
     await wt.close()
+    expect([...wt.folders()]).toEqual([])
   })
 
   it('names what the integration branch changed since a todo began; close can keep that branch alone', async () => {
@@ -381,8 +455,10 @@ describe('a worktree per todo, merged only on purpose', { timeout: 30_000 }, () 
       await Promise.all([...first.map((id) => wt.discard(id)), ...second.map((id) => wt.open(id))])
       await Promise.all(second.map((id) => wt.discard(id)))
     }
-    expect(git(repo, 'worktree', 'list', '--porcelain').match(/^worktree /gm)).toHaveLength(2)
+    // Every round reused the folders the first one made: the user's, the integration one, sixteen.
+    expect(git(repo, 'worktree', 'list', '--porcelain').match(/^worktree /gm)).toHaveLength(18)
     await wt.close()
+    expect(git(repo, 'worktree', 'list', '--porcelain').match(/^worktree /gm)).toHaveLength(1)
   })
 })
 

@@ -32,12 +32,18 @@ export async function beginIsolation(ctx: MissionContext, base: WorkspaceBase | 
         : undefined
   if (unavailable || !worktrees || base?.kind !== 'git') return shared(ctx, unavailable ?? '')
   try {
-    const made = await worktrees.prepare(base.ref)
+    const made = await worktrees.prepare(base.ref, { folders: workersAtOnce(ctx) })
     await ctx.record.append({ type: 'isolation', mode: 'worktree', ...made })
     ctx.deps.logger.info(`mission ${ctx.o.id}: worktree isolation on ${made.branch} (${made.dir})`)
   } catch (err) {
     await shared(ctx, `the integration branch could not be made: ${errorMessage(err)}`)
   }
+}
+
+/** How many workers the caps let run at once (unbounded caps: as many as the port makes ahead). */
+function workersAtOnce(ctx: MissionContext): number {
+  const caps = ctx.o.caps
+  return Math.min(caps.total, caps.perRole?.worker ?? Infinity)
 }
 
 async function shared(ctx: MissionContext, why: string): Promise<void> {

@@ -30,8 +30,9 @@ describe('a mission in worktree mode', () => {
     const final = await done
     expect(final.phase, final.reason).toBe('completed')
     // b's folder is made only once a merged: it starts from a's work.
+    // Folders for as many todos as may work at once (the default caps: 3) are made ahead.
     expect(worktrees.calls).toEqual([
-      'prepare tree0',
+      'prepare tree0 ahead 3',
       'open a',
       'commit a',
       'open a',
@@ -77,6 +78,20 @@ describe('a mission in worktree mode', () => {
       applied: 2,
       skipped: [],
     })
+  })
+
+  it('has folders made ahead for as many workers as the caps let run at once', async () => {
+    for (const [caps, ahead] of [
+      [{ total: 5, perRole: { worker: 2 } }, 2],
+      [{ total: 4 }, 4],
+      [{ total: Infinity }, Infinity],
+    ] as const) {
+      const { mission, worktrees } = worktreeMission({ caps })
+      void mission.run()
+      await flush()
+      expect(worktrees.calls[0]).toBe(`prepare tree0 ahead ${ahead}`)
+      await mission.stop('enough')
+    }
   })
 
   it('sends a conflicting pass back to its worker with the files as findings, then merges the resolution', async () => {
