@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import * as vscode from 'vscode'
 import { errorMessage } from './engine/util/error-message'
 import { PreflightError, type PreflightFix } from './engine/preflight/preflight'
@@ -7,6 +7,9 @@ import { isTerminal, type BaselineAnswer, type MissionState } from './engine/rec
 import type { Refusal } from './engine/util/refusal'
 import { Commands, LAST_FOLDER_KEY, Views, WALKTHROUGH_ID } from './shared/constants'
 import { ProcessRegistry } from './node/process-registry'
+import type { InterruptedMission } from './node/interrupted-missions'
+import type { Logger } from './engine/ports'
+import { lastFinishedMission } from './vscode/last-mission'
 import { registerCommands } from './vscode/commands'
 import { registerAct } from './vscode/act-commands'
 import { registerInspect } from './vscode/inspect-commands'
@@ -160,6 +163,29 @@ export function activate(context: vscode.ExtensionContext): void {
     )
   }
 
+  // The interrupted mission offered on the dashboard (and in a toast at the start), until resumed or
+  // discarded; the one offered is the newest journal's, looked up again before acting on it.
+  let interrupted: InterruptedMission | undefined
+  const resumeInterrupted = async (id: string) => {
+    const found = await missions.interrupted().catch(() => undefined)
+    if (found?.id !== id) {
+      interrupted = found
+      render()
+      return void vscode.window.showInformationMessage('That mission is no longer interrupted.')
+    }
+    interrupted = undefined
+    render()
+    await runMission(found.goal, {
+      resumeId: found.id,
+      ...(found.directory !== undefined && { directory: found.directory }),
+    })
+  }
+  const discardInterrupted = async (id: string) => {
+    if (interrupted?.id === id) interrupted = undefined
+    await missions.discard(id)
+    render()
+  }
+
   const reply = (requestId: string, answer: 'once' | 'always' | 'reject') =>
     missions.replyPermission(requestId, answer).catch((err: unknown) => {
       void vscode.window.showErrorMessage(`Permission reply failed: ${(err as Error).message}`)
@@ -188,6 +214,10 @@ export function activate(context: vscode.ExtensionContext): void {
             blocked(),
             missions.folder,
             changes.of(missions.current?.id)?.view,
+            {
+              ...(missions.starting && { starting: missions.starting }),
+              ...(interrupted && !missions.running && { interrupted }),
+            },
           ),
         startMission: (goal) => void runMission(goal),
         stopMission: () => void missions.stop(),
@@ -207,6 +237,8 @@ export function activate(context: vscode.ExtensionContext): void {
         mergeChange: changesActions.merge,
         openWalkthrough: () =>
           void vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false),
+        resumeInterrupted: (id) => void resumeInterrupted(id),
+        discardInterrupted: (id) => void discardInterrupted(id),
       },
       dashboardLog,
     ),
@@ -217,6 +249,7 @@ export function activate(context: vscode.ExtensionContext): void {
     dashboard.changed()
   }
   store.add(toDisposable(missions.changes.on(render)))
+  store.add(toDisposable(missions.starts.on(render)))
   store.add(toDisposable(changes.changes.on(render)))
   // Each permission ask gets one toast: agents that wait on the user must not wait unseen.
   const announced = new Set<string>()
@@ -284,7 +317,29 @@ export function activate(context: vscode.ExtensionContext): void {
   registerCommands(store, { missions, server: srv, log, secrets: context.secrets, runMission })
   registerPluginCommands(store, { extensionUri: context.extensionUri, log: log.for('plugin') })
   registerInstallOpencode(store, { storageDir: context.globalStorageUri.fsPath, log: log.for('opencode') })
-  if (vscode.workspace.isTrusted) void offerResume(missions, runMission)
+  // A window opens: the interrupted mission is offered (a toast, and the dashboard until it is
+  // resumed or discarded); else the newest mission that ended here is on screen again.
+  const atStart = async () => {
+    if (!vscode.workspace.isTrusted) return
+    interrupted = await missions.interrupted().catch(() => undefined)
+    render()
+    if (interrupted) return void offerResume(interrupted, resumeInterrupted, discardInterrupted)
+    await showLastMission(missions, log.for('mission'))
+  }
+  void atStart()
+  store.add(vscode.workspace.onDidGrantWorkspaceTrust(() => void atStart()))
+  store.add(
+    vscode.commands.registerCommand(Commands.resumeInterruptedMission, async () => {
+      const found = await missions.interrupted().catch(() => undefined)
+      if (!found || missions.running)
+        return void vscode.window.showInformationMessage(
+          missions.running
+            ? 'A mission is running: stop it before resuming another.'
+            : 'No mission was interrupted in this workspace.',
+        )
+      await resumeInterrupted(found.id)
+    }),
+  )
 }
 
 const FIX_BUTTONS: Record<PreflightFix, [string, string]> = {
@@ -305,22 +360,30 @@ function fixActions(err: unknown): Map<string, string> {
 
 /** A mission the host left running (a reload, a crash) is offered for resumption from its journal. */
 async function offerResume(
-  missions: MissionController,
-  runMission: (goal: string, opts: { resumeId: string; directory?: string }) => Promise<void>,
+  found: InterruptedMission,
+  resume: (id: string) => Promise<void>,
+  discard: (id: string) => Promise<void>,
 ): Promise<void> {
-  const found = await missions.interrupted().catch(() => undefined)
-  if (!found || missions.running) return
   const choice = await vscode.window.showInformationMessage(
     `A mission was interrupted: ${found.goal}`,
     'Resume',
     'Discard',
   )
-  if (choice === 'Resume')
-    void runMission(found.goal, {
-      resumeId: found.id,
-      ...(found.directory !== undefined && { directory: found.directory }),
-    })
-  else if (choice === 'Discard') await missions.discard(found.id)
+  if (choice === 'Resume') await resume(found.id)
+  else if (choice === 'Discard') await discard(found.id)
+}
+
+/** The newest mission that ended in one of the window's folders, on screen again while none runs. */
+async function showLastMission(missions: MissionController, log: Logger): Promise<void> {
+  const folders = vscode.workspace.workspaceFolders ?? []
+  const found = await lastFinishedMission(
+    missions.journalDir,
+    folders.map((f) => f.uri.fsPath),
+    log,
+  )
+  const folder = found && folders.find((f) => resolve(f.uri.fsPath) === resolve(found.directory))
+  // Changes waiting for the user may have put their mission on screen meanwhile: that one stays.
+  if (found && folder && !missions.current) missions.restore(found.state, folder)
 }
 
 /** Ends the server's whole process group before the extension host goes away. */

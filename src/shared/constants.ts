@@ -29,6 +29,7 @@ export const Commands = {
   retryTodo: 'orchestrator.retryTodo',
   steerAgent: 'orchestrator.steerAgent',
   reviewPendingChanges: 'orchestrator.reviewPendingChanges',
+  resumeInterruptedMission: 'orchestrator.resumeInterruptedMission',
 } as const
 
 /** SecretStorage key of the password of the server in `orchestrator.serverUrl`. */

@@ -13,8 +13,10 @@ import type { MeteredLimits } from './budget-kinds'
  * kind, and the baseline question.
  * 7: worktree isolation: the mission's mode, each todo's branch and merge state, the changes waiting
  * on the user at the end and their actions.
+ * 8: the mission being started (`starting`) and the interrupted one (`interrupted`) in the snapshot;
+ * interrupted.resume, interrupted.discard.
  */
-export const PROTOCOL_VERSION = 7
+export const PROTOCOL_VERSION = 8
 
 export type ServerStatus = 'stopped' | 'starting' | 'ready' | 'failed'
 
@@ -348,6 +350,26 @@ export interface DashboardSnapshot {
   mission?: MissionView
   /** Why missions cannot run here (e.g. an untrusted workspace). */
   blocked?: string
+  /** A mission the user ran that is not under way yet (the server starts, the folder is prepared). */
+  starting?: StartingView
+  /** The workspace's newest mission, when the host went away while it ran: resume or discard it. */
+  interrupted?: InterruptedView
+}
+
+export interface StartingView {
+  goal: string
+  /** The workspace folder it will work in. */
+  folder?: string
+  /** What it waits for, in a few words ("Starting the OpenCode server"). */
+  step: string
+  since: number
+}
+
+export interface InterruptedView {
+  id: string
+  goal: string
+  /** The folder it worked in, as its journal names it. */
+  directory?: string
 }
 
 /**
@@ -396,6 +418,9 @@ export type WebviewToHost =
   | { type: 'changes.act'; action: ChangesAction }
   /** Opens the three-way merge of a file Apply left because the user changed it. */
   | { type: 'changes.merge'; path: string }
+  /** Resumes the interrupted mission `id` from its journal, or marks it stopped (Discard). */
+  | { type: 'interrupted.resume'; id: string }
+  | { type: 'interrupted.discard'; id: string }
 
 export const CHANGES_ACTIONS = ['apply', 'review', 'keep', 'discard'] as const
 export type ChangesAction = (typeof CHANGES_ACTIONS)[number]
@@ -446,6 +471,9 @@ export function isWebviewToHost(v: unknown): v is WebviewToHost {
     case 'todo.cancel':
     case 'todo.retry':
       return isId(v.todoId)
+    case 'interrupted.resume':
+    case 'interrupted.discard':
+      return isId(v.id)
     case 'changes.act':
       return (CHANGES_ACTIONS as readonly unknown[]).includes(v.action)
     case 'changes.merge':

@@ -45,6 +45,9 @@ export interface DashboardHandlers {
   actOnChanges(action: ChangesAction): Promise<void>
   /** Opens the three-way merge of a file Apply left because the user changed it. */
   mergeChange(path: string): Promise<void>
+  /** Resumes the interrupted mission the dashboard offers, or marks it stopped. */
+  resumeInterrupted(id: string): void
+  discardInterrupted(id: string): void
 }
 
 /**
@@ -164,6 +167,10 @@ export class DashboardView implements vscode.WebviewViewProvider, vscode.Disposa
         return void this.handlers.actOnChanges(msg.action)
       case 'changes.merge':
         return void this.handlers.mergeChange(msg.path)
+      case 'interrupted.resume':
+        return this.handlers.resumeInterrupted(msg.id)
+      case 'interrupted.discard':
+        return this.handlers.discardInterrupted(msg.id)
       default:
         return assertNever(msg)
     }

@@ -21,6 +21,7 @@ import { OpencodePreflight } from '../opencode/preflight-port'
 import { preflight, PreflightError } from '../engine/preflight/preflight'
 import type { MissionOptions } from '../engine/mission-options'
 import type { Refusal } from '../engine/util/refusal'
+import type { StartingView } from '../shared/protocol'
 
 const NO_MISSION: Refusal = { refused: 'No mission is running. Start one with Orchestrator: Run Task.' }
 
@@ -40,7 +41,11 @@ export class MissionController implements vscode.Disposable {
    * (its changes wait for the user: see {@link restore}).
    */
   #restored: MissionState | undefined
+  /** The mission being started, from the user's Run until it runs or fails to start. */
+  #startingView: StartingView | undefined
   readonly changes = new Emitter<MissionState>()
+  /** The mission being started changed (it began starting, moved on a step, runs, or did not start). */
+  readonly starts = new Emitter<StartingView | undefined>()
 
   constructor(
     private readonly server: ServerController,
@@ -50,6 +55,16 @@ export class MissionController implements vscode.Disposable {
     /** Where a running check's process group is recorded. */
     private readonly processes?: ProcessRegistry,
   ) {}
+
+  /** The mission being started, while it is: what the dashboard shows until its state exists. */
+  get starting(): StartingView | undefined {
+    return this.#startingView
+  }
+
+  #startingStep(view: StartingView | undefined): void {
+    this.#startingView = view
+    this.starts.emit(view)
+  }
 
   get current(): MissionState | undefined {
     return this.#mission?.state ?? this.#restored
@@ -121,6 +136,10 @@ export class MissionController implements vscode.Disposable {
     const settings = missionSettings() // before the server starts: a bad setting fails fast
     const id = resumeId ?? randomUUID()
     this.#starting = true
+    const since = Date.now()
+    const step = (words: string) =>
+      this.#startingStep({ goal: trimmed, folder: folder.name, step: words, since })
+    step(resumeId ? 'Resuming: starting the OpenCode server' : 'Starting the OpenCode server')
     let connection
     let lock: ProjectLock | undefined
     try {
@@ -130,8 +149,10 @@ export class MissionController implements vscode.Disposable {
     } catch (err) {
       await lock?.release()
       this.#starting = false
+      this.#startingStep(undefined)
       throw err
     }
+    step('Preparing the mission')
     const journal = new JournalFile(this.#journalPath(id), { logger: this.log })
     // The user is at hand: before the planner's retry bound ends the mission, ask them.
     const options = { id, goal: trimmed, ...settings, askWhenStuck: true }
@@ -166,6 +187,7 @@ export class MissionController implements vscode.Disposable {
     } finally {
       // Starting until the mission is in place: a second start meanwhile is refused.
       this.#starting = false
+      this.#startingView = undefined // told with the mission's first state, or the failure
     }
     this.#mission?.dispose()
     this.#restored = undefined
@@ -181,6 +203,7 @@ export class MissionController implements vscode.Disposable {
       if (s.paused !== paused) setContext(ContextKeys.missionPaused, (paused = s.paused))
       this.changes.emit(s)
     })
+    this.starts.emit(undefined)
     setContext(ContextKeys.missionRunning, true)
     let final: MissionState
     try {

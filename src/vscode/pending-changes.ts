@@ -70,23 +70,40 @@ async function pendingIn(
   folders: ReadonlySet<string>,
   env: NodeJS.ProcessEnv,
 ): Promise<PendingMission | undefined> {
+  const found = await finishedIn(path, id, folders)
+  const isolation = found?.snap.isolation
+  if (!found || isolation?.mode !== 'worktree' || !found.snap.isolationClosed?.pending) return undefined
+  const ref = `refs/heads/${isolation.branch}`
+  if ((await git(found.directory, ['rev-parse', '--verify', '-q', ref], env)).code !== 0) return undefined
+  return { directory: found.directory, state: found.state }
+}
+
+/**
+ * The mission of the journal at `path` as it ended, when it ended and worked in one of `folders`;
+ * undefined for a mission that never ended (interrupted) or worked elsewhere.
+ */
+export async function finishedIn(
+  path: string,
+  id: string,
+  folders: ReadonlySet<string>,
+): Promise<(PendingMission & { snap: MissionSnapshot }) | undefined> {
   const record = new MissionRecord(() => {})
   await record.open(new JournalFile(path), systemClock)
   record.sync()
   const snap = record.current
-  const isolation = snap?.isolation
-  if (!snap || isolation?.mode !== 'worktree' || !snap.isolationClosed?.pending) return undefined
-  if (snap.status === 'new' || snap.status === 'running') return undefined
+  if (!snap || snap.status === 'new' || snap.status === 'running') return undefined
   if (snap.directory === undefined || !folders.has(resolve(snap.directory))) return undefined
-  const ref = `refs/heads/${isolation.branch}`
-  if ((await git(snap.directory, ['rev-parse', '--verify', '-q', ref], env)).code !== 0) return undefined
   const state = endedState(id, snap, snap.status)
   // The answer the mission gave at its end, worded as the engine words it.
   const result =
     snap.status === 'completed'
       ? record.summary(state.check?.command === null ? NO_CHECK : undefined)
       : undefined
-  return { directory: snap.directory, state: { ...state, ...(result !== undefined && { result }) } }
+  return {
+    directory: snap.directory,
+    snap,
+    state: { ...state, ...(result !== undefined && { result }) },
+  }
 }
 
 /** A finished mission as the dashboard shows it at its end, from its journal. */

@@ -22,6 +22,9 @@ export class SnapshotChannel {
       !state.mission ||
       last.mission.id !== state.mission.id ||
       last.blocked !== state.blocked ||
+      last.starting?.goal !== state.starting?.goal ||
+      last.starting?.step !== state.starting?.step ||
+      last.interrupted?.id !== state.interrupted?.id ||
       last.server.status !== state.server.status ||
       last.server.url !== state.server.url ||
       last.server.error !== state.server.error

@@ -257,6 +257,8 @@ export function buildSnapshot(
   folder?: string,
   /** The mission's changes waiting on the user, or what the user made of them (worktree mode). */
   changes?: ChangesView,
+  /** What else the dashboard offers: a mission being started, an interrupted one. */
+  more: Pick<DashboardSnapshot, 'starting' | 'interrupted'> = {},
 ): DashboardSnapshot {
   return {
     server: {
@@ -266,5 +268,9 @@ export function buildSnapshot(
     },
     ...(mission && { mission: toMissionView(mission, folder, changes) }),
     ...(blocked && { blocked }),
+    ...(more.starting && { starting: { ...more.starting, goal: scrubSecrets(more.starting.goal) } }),
+    ...(more.interrupted && {
+      interrupted: { ...more.interrupted, goal: scrubSecrets(more.interrupted.goal) },
+    }),
   }
 }

@@ -101,4 +101,16 @@ describe('snapshot channel', () => {
     expect(c.next(state({ ...base, id: 'm2' }, 'failed'))?.type).toBe('snapshot')
     expect(c.next(state(undefined, 'failed'))?.type).toBe('snapshot')
   })
+
+  it('sends a snapshot when a mission starts or moves a step, and when an interrupted one is offered or goes', () => {
+    const c = new SnapshotChannel()
+    const starting = (step: string) => ({ goal: 'g', step, since: 1 })
+    c.full(state(base))
+    expect(c.next({ ...state(base), starting: starting('Starting the server') })?.type).toBe('snapshot')
+    expect(c.next({ ...state(base), starting: starting('Starting the server') })).toBeUndefined()
+    expect(c.next({ ...state(base), starting: starting('Preparing') })?.type).toBe('snapshot')
+    expect(c.next(state(base))?.type).toBe('snapshot')
+    expect(c.next({ ...state(base), interrupted: { id: 'i', goal: 'g' } })?.type).toBe('snapshot')
+    expect(c.next(state(base))?.type).toBe('snapshot')
+  })
 })

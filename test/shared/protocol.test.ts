@@ -11,8 +11,8 @@ import { buildSnapshot, toMissionView } from '../../src/vscode/snapshot'
 import { baselineRun, roundRun } from '../fixtures/check-runs'
 
 describe('webview protocol guards', () => {
-  it('is at version 7', () => {
-    expect(PROTOCOL_VERSION).toBe(7)
+  it('is at version 8', () => {
+    expect(PROTOCOL_VERSION).toBe(8)
   })
 
   it('accepts the known webview messages', () => {
@@ -39,6 +39,8 @@ describe('webview protocol guards', () => {
       { type: 'changes.act', action: 'keep' },
       { type: 'changes.act', action: 'discard' },
       { type: 'changes.merge', path: 'src/a.ts' },
+      { type: 'interrupted.resume', id: 'm-1' },
+      { type: 'interrupted.discard', id: 'm-1' },
     ])
       expect(isWebviewToHost(ok), JSON.stringify(ok)).toBe(true)
   })
@@ -53,6 +55,8 @@ describe('webview protocol guards', () => {
       { type: 'mission.start', goal: 42 },
       { type: 'mission.start', goal: 'x'.repeat(20_001) },
       { type: 'permission.reply', requestId: 'per_1' },
+      { type: 'interrupted.resume' },
+      { type: 'interrupted.discard', id: '' },
       { type: 'permission.reply', requestId: 'per_1', reply: 'yes' },
       { type: 'permission.reply', requestId: 'per_1', reply: 'ONCE' },
       { type: 'permission.reply', requestId: 'per_1', reply: ['once'] },
