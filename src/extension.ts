@@ -10,6 +10,7 @@ import { ProcessRegistry } from './node/process-registry'
 import type { InterruptedMission } from './node/interrupted-missions'
 import type { Logger } from './engine/ports'
 import { lastFinishedMission } from './vscode/last-mission'
+import { refusedWhileRunning } from './vscode/second-mission'
 import { registerCommands } from './vscode/commands'
 import { registerAct } from './vscode/act-commands'
 import { registerInspect } from './vscode/inspect-commands'
@@ -139,6 +140,7 @@ export function activate(context: vscode.ExtensionContext): void {
       return void vscode.window.showWarningMessage(
         'Open a folder first: missions work on a workspace folder.',
       )
+    if (refusedWhileRunning(missions)) return
     const { resumeId } = opts
     const folder = resumeId !== undefined ? await resumeIn(goal, { ...opts, resumeId }) : await chooseFolder()
     if (!folder) return // the pick was dismissed, or the resume goes elsewhere

@@ -5,6 +5,7 @@ import { errorMessage } from '../engine/util/error-message'
 import { OpencodeVersionError } from '../opencode/binary-version'
 import { attachServer } from './attach-server'
 import { chooseModels } from './choose-models'
+import { refusedWhileRunning } from './second-mission'
 import type { Log } from './log'
 import type { MissionController } from './mission-controller'
 import type { ServerController } from './server-controller'
@@ -22,6 +23,8 @@ export function registerCommands(store: DisposableStore, deps: CommandDeps): voi
   const register = (id: string, fn: () => unknown) => store.add(vscode.commands.registerCommand(id, fn))
 
   register(Commands.runTask, async () => {
+    // Refused before the goal is asked for: one mission at a time.
+    if (refusedWhileRunning(deps.missions)) return
     const goal = await vscode.window.showInputBox({
       title: 'Orchestrator: Run Task',
       prompt: 'What should the agents do?',
