@@ -11,6 +11,7 @@ import type { InterruptedMission } from './node/interrupted-missions'
 import type { Logger } from './engine/ports'
 import { lastFinishedMission } from './vscode/last-mission'
 import { refusedWhileRunning } from './vscode/second-mission'
+import { viewBadge } from './vscode/view-badge'
 import { registerCommands } from './vscode/commands'
 import { registerAct } from './vscode/act-commands'
 import { registerInspect } from './vscode/inspect-commands'
@@ -249,6 +250,12 @@ export function activate(context: vscode.ExtensionContext): void {
   const render = () => {
     statusBar.render(missions.current, srv.state)
     dashboard.changed()
+    dashboard.badge(
+      viewBadge(missions.current, {
+        changesPending: changes.of(missions.current?.id)?.view.status === 'pending',
+        interrupted: interrupted !== undefined && !missions.running,
+      }),
+    )
   }
   store.add(toDisposable(missions.changes.on(render)))
   store.add(toDisposable(missions.starts.on(render)))

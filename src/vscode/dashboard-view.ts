@@ -14,6 +14,7 @@ import {
   type WebviewToHost,
 } from '../shared/protocol'
 import { dashboardHtml } from './dashboard-html'
+import type { ViewBadge } from './view-badge'
 import { DisposableStore } from './disposable'
 import { ACK_TIMEOUT_MS, DashboardFeed } from './dashboard-feed'
 
@@ -111,6 +112,13 @@ export class DashboardView implements vscode.WebviewViewProvider, vscode.Disposa
   /** Tells the view that host state changed; it renders at most once per coalescing window. */
   changed(): void {
     if (this.#view?.visible && this.#ready) this.#feed.changed()
+  }
+
+  /** The number on the view's icon (what waits on the user, or the mission's progress), if any. */
+  badge(badge: ViewBadge | undefined): void {
+    const view = this.#view
+    if (!view || (view.badge?.value === badge?.value && view.badge?.tooltip === badge?.tooltip)) return
+    view.badge = badge
   }
 
   #onMessage(raw: unknown): void {
