@@ -146,6 +146,7 @@ export const DEMO_WORK: Record<string, Record<string, string>> = {
 /** Mission-script options for the demo: the plan above, workers writing {@link DEMO_WORK}, reviews pass. */
 export const demoMission: MissionScriptOptions = {
   plan: () => DEMO_PLAN,
+  title: 'Farewell and name formatter',
   work: (todoId) => {
     const files = DEMO_WORK[todoId] ?? {}
     return { files, summary: `${todoId}: wrote ${Object.keys(files).join(', ') || 'nothing'}.` }

@@ -40,6 +40,8 @@ export interface MissionScriptOptions {
    * the first. Default: one todo named after the goal.
    */
   plan?: (iteration: number, brief: string) => PlanTodo[] | { invalid: unknown } | { text: string }
+  /** The mission's short title, sent with each plan of todos. Default: none. */
+  title?: string
   /**
    * The worker's answer. `attempt` counts the work briefs seen for that todo across all sessions,
    * 1-based. Called once per attempt (the result is reused for the continuation and any nudge).
@@ -161,7 +163,11 @@ export function missionScript(options: MissionScriptOptions = {}): MissionScript
       ).length
       if (called.includes(TOOL_PLAN)) return { text: `Plan submitted (iteration ${iteration}).` }
       const plan = options.plan?.(iteration, brief) ?? defaultPlan(brief)
-      if (Array.isArray(plan)) return toolCall(TOOL_PLAN, { todos: plan })
+      if (Array.isArray(plan))
+        return toolCall(TOOL_PLAN, {
+          todos: plan,
+          ...(options.title !== undefined && { title: options.title }),
+        })
       return 'text' in plan ? { text: plan.text } : toolCall(TOOL_PLAN, plan.invalid)
     }
     if (kind === 'work' && todoId !== undefined) {

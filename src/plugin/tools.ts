@@ -35,6 +35,7 @@ const planArgs = {
       }),
     )
     .describe('At least one todo; ids unique, dependencies known and acyclic (empty with cannotPlan)'),
+  title: z.string().optional().describe('A short title for the whole mission, a few words'),
   cannotPlan: z
     .string()
     .optional()

@@ -265,6 +265,8 @@ export interface CheckRunView {
 export interface MissionView {
   id: string
   goal: string
+  /** The planner's short title of the mission, once a plan gave one. */
+  title?: string
   phase: string
   iteration: number
   paused: boolean

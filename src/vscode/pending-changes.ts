@@ -119,6 +119,7 @@ export function endedState(id: string, snap: MissionSnapshot, status: MissionEnd
       : undefined
   return {
     ...initialState(id, snap.goal, snap.startedAt ?? snap.endedAt ?? 0),
+    ...(snap.title !== undefined && { title: snap.title }),
     phase: status,
     ...(snap.endedAt !== undefined && { endedAt: snap.endedAt }),
     ...(snap.reason && { reason: snap.reason }),

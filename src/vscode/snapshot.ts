@@ -44,6 +44,7 @@ export function toMissionView(m: MissionState, folder?: string, changes?: Change
   return {
     id: m.id,
     goal: m.goal,
+    ...(m.title !== undefined && { title: scrubSecrets(m.title) }),
     phase: m.phase,
     iteration: m.iteration,
     paused: m.paused,

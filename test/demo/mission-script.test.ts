@@ -326,6 +326,6 @@ describe('demo mission', () => {
       )
     }
     const plan = await script(request([user(planBrief('demo', Object.keys(DEMO_FILES)))]))
-    expect(calls(plan)[0]?.args).toEqual({ todos: DEMO_PLAN })
+    expect(calls(plan)[0]?.args).toEqual({ todos: DEMO_PLAN, title: 'Farewell and name formatter' })
   })
 })

@@ -42,7 +42,7 @@ describe('mission tools', () => {
       'orchestrator_report',
       'orchestrator_verdict',
     ])
-    expect(Object.keys(hooks.tool?.orchestrator_plan?.args ?? {})).toEqual(['todos', 'cannotPlan'])
+    expect(Object.keys(hooks.tool?.orchestrator_plan?.args ?? {})).toEqual(['todos', 'title', 'cannotPlan'])
     expect(Object.keys(hooks.tool?.orchestrator_report?.args ?? {})).toEqual([
       'todoId',
       'status',

@@ -50,7 +50,12 @@ export async function acceptPlan(ctx: MissionContext, accepted: PlanArgs): Promi
     return ctx.hooks.request()
   }
   const iteration = ctx.record.snap.iteration + 1
-  await ctx.record.append({ type: 'plan.accepted', iteration, todos: accepted.todos })
+  await ctx.record.append({
+    type: 'plan.accepted',
+    iteration,
+    todos: accepted.todos,
+    ...(accepted.title !== undefined && { title: accepted.title }),
+  })
   ctx.checkRun = 'none'
   ctx.deps.logger.info(`mission ${ctx.o.id}: plan ${iteration} accepted with ${accepted.todos.length} todos`)
   ctx.phase.move('working')

@@ -21,6 +21,8 @@ export interface PlanTodo {
 }
 export interface PlanArgs {
   todos: PlanTodo[]
+  /** A short title of the whole mission (a few words), shown where the goal is too long to. */
+  title?: string
   /**
    * The planner's reason for giving no plan (e.g. the check fails for a cause outside the project):
    * then `todos` is empty, and the mission ends as failed with this reason.
@@ -92,6 +94,16 @@ function requireStrings(o: Record<string, unknown>, key: string, where: string, 
   const v = o[key]
   if (!isStringArray(v)) errors.push(`${where}: "${key}" must be an array of strings`)
   return isStringArray(v) ? v : []
+}
+
+/** The most of a mission's title that is kept: a title is a few words, not the goal again. */
+export const MISSION_TITLE_MAX_CHARS = 80
+
+/** The planner's title for the mission, on one line and bounded; none when it gave none usable. */
+function missionTitle(raw: unknown): string | undefined {
+  if (typeof raw !== 'string') return undefined
+  const line = raw.replace(/\s+/g, ' ').trim()
+  return line ? excerpt(line, MISSION_TITLE_MAX_CHARS) : undefined
 }
 
 /** The most of a planner's reason for not planning that the mission keeps. */
@@ -167,7 +179,8 @@ export function checkPlan(input: unknown, options: PlanCheckOptions = {}): Check
     const cycle = findCycle(todos)
     if (cycle) errors.push(`dependency cycle: ${cycle.join(' -> ')}`)
   }
-  return errors.length ? { ok: false, errors } : { ok: true, value: { todos } }
+  const title = missionTitle(input.title)
+  return errors.length ? { ok: false, errors } : { ok: true, value: { todos, ...(title && { title }) } }
 }
 
 export function checkReport(input: unknown, knownTodoIds?: ReadonlySet<string>): Checked<ReportArgs> {

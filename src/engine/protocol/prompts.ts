@@ -21,8 +21,9 @@ export function planBrief(goal: string, projectFiles: string[], baseline?: Check
   const files = projectFiles.length ? `\nProject files (top level): ${projectFiles.join(', ')}` : ''
   return `${BRIEF.plan} ${goal}${files}
 ${baseline ? `\n${baselineLines(baseline).join('\n')}\n` : ''}
-Split the goal into todos and call ${TOOL_PLAN} once. Give each todo a short unique id, the files it
-owns (relative paths), the ids it depends on, and acceptance checks. Todos that own no common file
+Split the goal into todos and call ${TOOL_PLAN} once, with a title of a few words for the mission. Give
+each todo a short unique id, the files it owns (relative paths), the ids it depends on, and acceptance
+checks. Todos that own no common file
 run in parallel. ${CANNOT_PLAN_HINT}`
 }
 

@@ -47,7 +47,7 @@ export type JournalEntry = { at: number } & (
       /** The folder the mission works in: a resume happens there only. Absent in older journals. */
       directory?: string
     }
-  | { type: 'plan.accepted'; iteration: number; todos: PlanTodo[] }
+  | { type: 'plan.accepted'; iteration: number; todos: PlanTodo[]; title?: string }
   | { type: 'todo.dispatched'; todoId: string; sessionId: string; attempt: number }
   /** In worktree mode `commit` is the commit of the todo's folder, and `filesChanged` what git says it changed. */
   | {
@@ -184,6 +184,8 @@ export interface BaselineFields {
 /** One line of a workspace's mission history. */
 export interface MissionSummary {
   goal: string
+  /** The planner's short title of the mission, when a plan gave one. */
+  title?: string
   status: MissionEndStatus
   reason: string
   startedAt: number
@@ -313,6 +315,8 @@ export interface BaselineRecord extends BaselineFields {
 export interface MissionSnapshot {
   status: 'new' | 'running' | MissionEndStatus
   goal: string
+  /** The planner's short title of the mission (its latest plan's), when it gave one. */
+  title?: string
   options: { [key: string]: JsonValue }
   /** The mission's root session in OpenCode, parent of every agent session created since it. */
   rootSessionId?: string

@@ -61,6 +61,7 @@ const summary = shape(
     cost: num,
   },
   {
+    title: str,
     check: shape({ command: str, exitCode: nullOr(num) }),
     baseline: shape({ command: str, exitCode: nullOr(num), classification: str }),
   },
@@ -69,7 +70,7 @@ const summary = shape(
 /** Fields each entry type requires besides `type` and `at`. */
 export const ENTRY_SHAPES = {
   'mission.started': shape({ goal: str, options: isRecord }, { version: int }),
-  'plan.accepted': shape({ iteration: num, todos: arrayOf(planTodo) }),
+  'plan.accepted': shape({ iteration: num, todos: arrayOf(planTodo) }, { title: str }),
   'todo.dispatched': shape({ todoId: str, sessionId: str, attempt: num }),
   'todo.reported': shape(
     {

@@ -195,6 +195,8 @@ export const TERMINAL_PHASES: ReadonlySet<MissionPhase> = new Set(['completed', 
 export interface MissionState {
   id: string
   goal: string
+  /** The planner's short title of the mission, once a plan gave one. */
+  title?: string
   phase: MissionPhase
   iteration: number
   paused: boolean

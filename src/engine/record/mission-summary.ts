@@ -15,6 +15,7 @@ export function summarizeMission(
   const b = snap.baseline
   return {
     goal: snap.goal,
+    ...(snap.title !== undefined && { title: snap.title }),
     status: end.status,
     reason: end.reason,
     startedAt,

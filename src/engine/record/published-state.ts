@@ -69,6 +69,7 @@ export function withParts(
     modelCalls: roster.modelCalls,
     timeline: timeline.lanes,
     ...(snap && {
+      ...(snap.title !== undefined && { title: snap.title }),
       iteration: snap.iteration,
       todos: todos(snap),
       evidence: snap.evidence,

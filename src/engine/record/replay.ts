@@ -65,6 +65,7 @@ export function apply(s: MissionSnapshot, e: JournalEntry): void {
       if (s.iteration > 0)
         s.roundsWithoutProgress = passedCount(s) > s.passedAtIteration ? 0 : s.roundsWithoutProgress + 1
       s.iteration = Math.max(s.iteration, e.iteration)
+      if (e.title !== undefined) s.title = e.title
       s.planRejections = 0
       delete s.planRejected
       for (const t of e.todos) {

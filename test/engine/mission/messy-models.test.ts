@@ -112,10 +112,14 @@ describe('messy models at the engine ports', () => {
     expect(promptsTo(oc, planner).at(-1)).toContain('use "api-auth"')
     oc.turn(planner, 'orchestrator_plan', {
       rationale: 'one step',
+      title: 'Login',
       todos: [{ id: 'api-auth', title: 'Add login', priority: 'high' }],
     })
     await flush()
+    // The mission's short title comes with the plan, journaled and on the state.
+    expect(mission.state.title).toBe('Login')
     const accepted = journal(store).find((e) => e.type === 'plan.accepted')
+    expect(accepted?.title).toBe('Login')
     expect(accepted?.todos).toEqual([
       { id: 'api-auth', title: 'Add login', description: '', files: [], dependsOn: [], acceptance: [] },
     ])

@@ -68,6 +68,19 @@ describe('checkPlan', () => {
     })
   })
 
+  it("keeps the planner's title of the mission on one line and short, and ignores one that is no text", () => {
+    expect(checkPlan({ todos: [t('a')], title: '  Farewell\n  function ' })).toMatchObject({
+      ok: true,
+      value: { title: 'Farewell function' },
+    })
+    const long = checkPlan({ todos: [t('a')], title: 'word '.repeat(40) })
+    expect(long.ok && long.value.title?.length).toBeLessThanOrEqual(80)
+    for (const title of [42, '   ', null, ['a']]) {
+      const plan = checkPlan({ todos: [t('a')], title })
+      expect(plan.ok && plan.value).not.toHaveProperty('title')
+    }
+  })
+
   it('suggests a slug for any id', () => {
     expect(suggestedId('  Fix: the API!  ')).toBe('fix-the-api')
     expect(suggestedId('***')).toBe('todo-1')
