@@ -5,6 +5,7 @@
 import { BASELINE_WORDS } from '../engine/record/check-report'
 import type { BaselineComparison, MissionSummary } from '../engine/record/entries'
 import { formatDuration } from '../shared/format-duration'
+import { formatCost, formatTokens } from '../shared/format-usage'
 import type { HistoryItem } from '../node/mission-history'
 
 export interface HistoryRow {
@@ -53,8 +54,8 @@ export function describeItem(item: HistoryItem, started: string): HistoryRow {
     description: `${s.status} · ${started} · ${formatDuration(s.durationMs)}`,
     detail: [
       `${s.todos.passed}/${s.todos.total} todos`,
-      `${s.tokens} tokens`,
-      `$${s.cost.toFixed(4)}`,
+      `${formatTokens(s.tokens)} tokens`,
+      formatCost(s.cost),
       checkWords(s),
       worktreeWords(s),
     ]

@@ -63,13 +63,21 @@ describe('a history row', () => {
       id: 'm1',
       label: 'Greet people',
       description: 'completed · yesterday · 1m 05s',
-      detail: '2/2 todos · 1200 tokens · $0.5000 · check failed',
+      detail: '2/2 todos · 1.2k tokens · $0.50 · check failed',
     })
     expect(describeItem({ id: 'm2', goal: 'x', startedAt: 0 }, 'today')).toEqual({
       id: 'm2',
       label: 'x',
       description: 'not finished · today',
     })
+  })
+
+  it('says tokens and cost as the dashboard does (one formatter for both)', () => {
+    const detail = (tokens: number, cost: number) =>
+      describeItem({ id: 'm1', goal: 'g', startedAt: 0, summary: summary({ tokens, cost }) }, 'today').detail
+    expect(detail(142_411, 0)).toBe('2/2 todos · 142.4k tokens · $0 · no check ran')
+    expect(detail(980, 0.004)).toBe('2/2 todos · 980 tokens · <$0.01 · no check ran')
+    expect(detail(2_500_000, 12.345)).toBe('2/2 todos · 2.5M tokens · $12.35 · no check ran')
   })
 
   it('says, for a worktree mission, what reached the folder, what was left, and whether the branch stays', () => {
@@ -85,6 +93,6 @@ describe('a history row', () => {
     expect(worktreeWords(worktrees({}))).toBe('worktrees: nothing applied')
     expect(
       describeItem({ id: 'm1', goal: 'g', startedAt: 0, summary: worktrees({ applied: 2 }) }, 'today').detail,
-    ).toBe('2/2 todos · 1200 tokens · $0.5000 · no check ran · worktrees: 2 files applied')
+    ).toBe('2/2 todos · 1.2k tokens · $0.50 · no check ran · worktrees: 2 files applied')
   })
 })

@@ -1,6 +1,7 @@
 import type { MissionView } from '../../src/shared/protocol'
 
 export { formatDuration } from '../../src/shared/format-duration'
+export { formatCost, formatTokens } from '../../src/shared/format-usage'
 
 /** The phase as the card shows it: a mission that completed without running a check says so. */
 export function phaseLabel(m: Pick<MissionView, 'phase' | 'check'>): string {
@@ -10,17 +11,6 @@ export function phaseLabel(m: Pick<MissionView, 'phase' | 'check'>): string {
 /** Which check gives the evidence, and why that one. */
 export function checkLabel(check: NonNullable<MissionView['check']>): string {
   return check.command ? `check: ${check.command} (${check.source})` : `no check: ${check.source}`
-}
-
-/** 1234 → "1.2k"; keeps small numbers exact. */
-export function formatTokens(n: number): string {
-  if (n < 1000) return String(n)
-  if (n < 1_000_000) return `${(n / 1000).toFixed(1)}k`
-  return `${(n / 1_000_000).toFixed(1)}M`
-}
-
-export function formatCost(usd: number): string {
-  return usd === 0 ? '$0' : usd < 0.01 ? '<$0.01' : `$${usd.toFixed(2)}`
 }
 
 /** Milliseconds → "0s", "42s", "4m 05s", "1h 02m": whole seconds, for live counters. */
