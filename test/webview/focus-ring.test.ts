@@ -1,8 +1,7 @@
 import { fireEvent, screen } from '@testing-library/svelte'
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { agent, running, todo } from './fixtures'
+import { loadGlobalStyles } from './global-styles'
 import { show } from './show'
 
 // A todo row skips its paint while out of view (content-visibility: auto), which contains its paint:
@@ -10,11 +9,7 @@ import { show } from './show'
 // jsdom lays nothing out, so the test measures what the styles declare: how far a focused element's
 // ring reaches beyond its box, against the room the todo item leaves around its content.
 
-beforeAll(() => {
-  const style = document.createElement('style')
-  style.textContent = readFileSync(join(__dirname, '../../webview/styles.css'), 'utf8')
-  document.head.append(style)
-})
+beforeAll(loadGlobalStyles)
 
 /** How far the focus ring of `el` reaches outside its border box, in px. */
 function ringReach(el: HTMLElement): number {
