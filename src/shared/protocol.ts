@@ -129,6 +129,8 @@ export interface FoldedAgentView {
   status: AgentStatus
   tokens: number
   cost: number
+  /** The user's steering messages to it, oldest first: the todo's detail keeps them. */
+  steering?: SteeringView[]
 }
 
 /** One review of a todo, kept for every attempt. */

@@ -8,6 +8,7 @@ import {
   type PermissionAsk,
   type TodoState,
 } from '../engine/record/mission-state'
+import type { SteeringMessage } from '../engine/record/entries'
 import { pushSpan, type TimelineLane } from '../engine/record/timeline'
 import {
   EVIDENCE_TAIL_LINES,
@@ -21,6 +22,7 @@ import {
   type MissionView,
   type NeedsYouView,
   type PermissionView,
+  type SteeringView,
   type TimelineLaneView,
   type TimelineSpanView,
   type TodoView,
@@ -131,21 +133,30 @@ function toAgentView(a: AgentState): AgentView {
     ...(a.contextTokens !== undefined && { contextTokens: a.contextTokens }),
     ...(a.contextLimit !== undefined && { contextLimit: a.contextLimit }),
     ...(a.compactions !== undefined && { compactions: a.compactions }),
-    ...(a.steering !== undefined && {
-      steering: a.steering.map((m) => ({
-        id: m.id,
-        text: m.text,
-        status: m.status,
-        queuedAt: m.queuedAt,
-        ...(m.deliveredAt !== undefined && { deliveredAt: m.deliveredAt }),
-        ...(m.note !== undefined && { note: m.note }),
-      })),
-    }),
+    ...(a.steering !== undefined && { steering: a.steering.map(toSteeringView) }),
   }
 }
 
+function toSteeringView(m: SteeringMessage): SteeringView {
+  return {
+    id: m.id,
+    text: m.text,
+    status: m.status,
+    queuedAt: m.queuedAt,
+    ...(m.deliveredAt !== undefined && { deliveredAt: m.deliveredAt }),
+    ...(m.note !== undefined && { note: m.note }),
+  }
+}
+
+/** A finished agent in one line, with its steering receipts: they outlive its row. */
 function toFoldedView(a: AgentState): FoldedAgentView {
-  return { role: a.role, status: a.status, tokens: a.tokens, cost: a.cost }
+  return {
+    role: a.role,
+    status: a.status,
+    tokens: a.tokens,
+    cost: a.cost,
+    ...(a.steering && a.steering.length > 0 && { steering: a.steering.map(toSteeringView) }),
+  }
 }
 
 /** A todo's view, kept while its state, its folded agents and the mission's end are the same. */
