@@ -12,6 +12,10 @@ import type { Logger } from './engine/ports'
 import { lastFinishedMission } from './vscode/last-mission'
 import { refusedWhileRunning } from './vscode/second-mission'
 import { viewBadge } from './vscode/view-badge'
+import { missionList } from './vscode/mission-list'
+import { finishedIn } from './vscode/pending-changes'
+import { MissionHistory } from './node/mission-history'
+import type { MissionListItem } from './shared/protocol'
 import { registerCommands } from './vscode/commands'
 import { registerAct } from './vscode/act-commands'
 import { registerInspect } from './vscode/inspect-commands'
@@ -186,7 +190,41 @@ export function activate(context: vscode.ExtensionContext): void {
   const discardInterrupted = async (id: string) => {
     if (interrupted?.id === id) interrupted = undefined
     await missions.discard(id)
+    await refreshList()
+  }
+
+  // The workspace's missions on the dashboard, read again from the journals when one ends or starts.
+  const history = new MissionHistory(missions.journalDir, log.for('history'))
+  let missionItems: MissionListItem[] = []
+  const refreshList = async () => {
+    const items = await history.list().catch(() => [])
+    missionItems = missionList(items, {
+      ...(missions.running && missions.current && { running: missions.current.id }),
+      ...(interrupted && { interrupted: interrupted.id }),
+    })
     render()
+  }
+  const openMission = async (id: string) => {
+    if (missions.running)
+      return void vscode.window.showInformationMessage(
+        'A mission is running: earlier ones can be opened once it ends (their reports: Orchestrator: Show History).',
+      )
+    if (id === interrupted?.id)
+      return void vscode.window.showInformationMessage(
+        `"${interrupted.goal}" was interrupted: resume or discard it from the dashboard.`,
+      )
+    const folders = vscode.workspace.workspaceFolders ?? []
+    const found = await finishedIn(
+      join(missions.journalDir, `${id}.jsonl`),
+      id,
+      new Set(folders.map((f) => resolve(f.uri.fsPath))),
+    ).catch(() => undefined)
+    const folder = found && folders.find((f) => resolve(f.uri.fsPath) === resolve(found.directory))
+    if (!found || !folder)
+      return void vscode.window.showInformationMessage(
+        'That mission did not end in a folder open in this window: its report is in Orchestrator: Show History.',
+      )
+    missions.restore(found.state, folder)
   }
 
   const reply = (requestId: string, answer: 'once' | 'always' | 'reject') =>
@@ -220,6 +258,7 @@ export function activate(context: vscode.ExtensionContext): void {
             {
               ...(missions.starting && { starting: missions.starting }),
               ...(interrupted && !missions.running && { interrupted }),
+              ...(missionItems.length > 0 && { missions: missionItems }),
             },
           ),
         startMission: (goal) => void runMission(goal),
@@ -240,6 +279,7 @@ export function activate(context: vscode.ExtensionContext): void {
         mergeChange: changesActions.merge,
         openWalkthrough: () =>
           void vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false),
+        openMission: (id) => void openMission(id),
         resumeInterrupted: (id) => void resumeInterrupted(id),
         discardInterrupted: (id) => void discardInterrupted(id),
       },
@@ -258,6 +298,17 @@ export function activate(context: vscode.ExtensionContext): void {
     )
   }
   store.add(toDisposable(missions.changes.on(render)))
+  // The list changes when a mission starts (a new journal) and when it ends (its summary).
+  let listedPhase: string | undefined
+  store.add(
+    toDisposable(
+      missions.changes.on((s) => {
+        const key = `${s.id}:${isTerminal(s.phase) ? 'end' : 'run'}`
+        if (key !== listedPhase) void refreshList()
+        listedPhase = key
+      }),
+    ),
+  )
   store.add(toDisposable(missions.starts.on(render)))
   store.add(toDisposable(changes.changes.on(render)))
   // Each permission ask gets one toast: agents that wait on the user must not wait unseen.
@@ -331,7 +382,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const atStart = async () => {
     if (!vscode.workspace.isTrusted) return
     interrupted = await missions.interrupted().catch(() => undefined)
-    render()
+    await refreshList()
     if (interrupted) return void offerResume(interrupted, resumeInterrupted, discardInterrupted)
     await showLastMission(missions, log.for('mission'))
   }

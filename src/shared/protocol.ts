@@ -13,8 +13,9 @@ import type { MeteredLimits } from './budget-kinds'
  * kind, and the baseline question.
  * 7: worktree isolation: the mission's mode, each todo's branch and merge state, the changes waiting
  * on the user at the end and their actions.
- * 8: the mission being started (`starting`) and the interrupted one (`interrupted`) in the snapshot;
- * interrupted.resume, interrupted.discard.
+ * 8: the mission being started (`starting`), the interrupted one (`interrupted`) and the workspace's
+ * missions (`missions`) in the snapshot; the mission's short title; interrupted.resume,
+ * interrupted.discard, mission.open.
  */
 export const PROTOCOL_VERSION = 8
 
@@ -358,6 +359,24 @@ export interface DashboardSnapshot {
   starting?: StartingView
   /** The workspace's newest mission, when the host went away while it ran: resume or discard it. */
   interrupted?: InterruptedView
+  /** The workspace's missions, newest first (a bounded number), as their journals tell them. */
+  missions?: MissionListItem[]
+}
+
+/** One mission of the workspace's list: what its journal's summary (or first line) says. */
+export interface MissionListItem {
+  id: string
+  goal: string
+  title?: string
+  /** `interrupted`: its window went away while it ran (it has no end). */
+  status: 'running' | 'interrupted' | 'completed' | 'failed' | 'stopped'
+  startedAt: number
+  durationMs?: number
+  todos?: { passed: number; total: number }
+  /** Files its passed todos changed. */
+  files?: number
+  /** Something of it waits on the user: it can be resumed, or its changes wait on a branch. */
+  needsYou?: boolean
 }
 
 export interface StartingView {
@@ -422,6 +441,8 @@ export type WebviewToHost =
   | { type: 'changes.act'; action: ChangesAction }
   /** Opens the three-way merge of a file Apply left because the user changed it. */
   | { type: 'changes.merge'; path: string }
+  /** Shows a finished mission of the list on the dashboard, as its journal ended it. */
+  | { type: 'mission.open'; id: string }
   /** Resumes the interrupted mission `id` from its journal, or marks it stopped (Discard). */
   | { type: 'interrupted.resume'; id: string }
   | { type: 'interrupted.discard'; id: string }
@@ -477,6 +498,7 @@ export function isWebviewToHost(v: unknown): v is WebviewToHost {
       return isId(v.todoId)
     case 'interrupted.resume':
     case 'interrupted.discard':
+    case 'mission.open':
       return isId(v.id)
     case 'changes.act':
       return (CHANGES_ACTIONS as readonly unknown[]).includes(v.action)

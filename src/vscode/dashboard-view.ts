@@ -46,6 +46,8 @@ export interface DashboardHandlers {
   actOnChanges(action: ChangesAction): Promise<void>
   /** Opens the three-way merge of a file Apply left because the user changed it. */
   mergeChange(path: string): Promise<void>
+  /** Shows a finished mission of the list on the dashboard. */
+  openMission(id: string): void
   /** Resumes the interrupted mission the dashboard offers, or marks it stopped. */
   resumeInterrupted(id: string): void
   discardInterrupted(id: string): void
@@ -175,6 +177,8 @@ export class DashboardView implements vscode.WebviewViewProvider, vscode.Disposa
         return void this.handlers.actOnChanges(msg.action)
       case 'changes.merge':
         return void this.handlers.mergeChange(msg.path)
+      case 'mission.open':
+        return this.handlers.openMission(msg.id)
       case 'interrupted.resume':
         return this.handlers.resumeInterrupted(msg.id)
       case 'interrupted.discard':

@@ -25,6 +25,7 @@ export class SnapshotChannel {
       last.starting?.goal !== state.starting?.goal ||
       last.starting?.step !== state.starting?.step ||
       last.interrupted?.id !== state.interrupted?.id ||
+      last.missions !== state.missions ||
       last.server.status !== state.server.status ||
       last.server.url !== state.server.url ||
       last.server.error !== state.server.error

@@ -130,7 +130,8 @@ export class Workbench {
         throw new Error(`command "${title}" never showed up in the palette`)
       }
     }
-    await this.page.keyboard.press('Enter')
+    // The row itself: the first row may be another command whose words also match.
+    await row.click()
   }
 
   /**

@@ -26,5 +26,6 @@ export const retryTodo = (todoId: string) => post({ type: 'todo.retry', todoId }
 export const steerAgent = (sessionId: string, text: string) => post({ type: 'agent.steer', sessionId, text })
 export const actOnChanges = (action: ChangesAction) => post({ type: 'changes.act', action })
 export const mergeChange = (path: string) => post({ type: 'changes.merge', path })
+export const openMission = (id: string) => post({ type: 'mission.open', id })
 export const resumeInterrupted = (id: string) => post({ type: 'interrupted.resume', id })
 export const discardInterrupted = (id: string) => post({ type: 'interrupted.discard', id })

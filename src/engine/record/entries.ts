@@ -192,6 +192,8 @@ export interface MissionSummary {
   endedAt: number
   durationMs: number
   todos: { passed: number; total: number }
+  /** Files the passed todos changed (summaries written before it was counted lack it). */
+  files?: number
   tokens: number
   cost: number
   /** The last run of the check command, if any (and, after a baseline of the same command, how it compares). */

@@ -62,6 +62,7 @@ const summary = shape(
   },
   {
     title: str,
+    files: num,
     check: shape({ command: str, exitCode: nullOr(num) }),
     baseline: shape({ command: str, exitCode: nullOr(num), classification: str }),
   },

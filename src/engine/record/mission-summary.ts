@@ -22,6 +22,7 @@ export function summarizeMission(
     endedAt: end.at,
     durationMs: Math.max(0, end.at - startedAt),
     todos: { passed: todos.filter((t) => t?.status === 'passed').length, total: todos.length },
+    files: new Set(todos.flatMap((t) => (t?.status === 'passed' ? t.filesChanged : []))).size,
     tokens: snap.tokens,
     cost: snap.cost,
     ...(check && {
