@@ -182,7 +182,10 @@ export interface TranscriptMessage {
   role: 'user' | 'assistant'
   /** The agent that wrote an assistant message. */
   agent?: string
+  /** How the message failed; an abort is not a failure (see `aborted`). */
   error?: string
+  /** The message was aborted: the engine ends turns this way (after the result, on cancel or stop). */
+  aborted?: boolean
   parts: TranscriptPart[]
 }
 

@@ -1,5 +1,5 @@
-// TranscriptPort on the SDK: a session's stored messages narrowed to what a transcript shows. Parts
-// a reader has no use for (step markers, snapshots, patches) are left out.
+// TranscriptPort on the SDK: a session's stored messages narrowed to what a transcript shows, read
+// with one request. Parts a reader has no use for (step markers, snapshots, patches) are left out.
 
 import type { OpencodeClient } from '@opencode-ai/sdk/v2'
 import type { TranscriptMessage, TranscriptPart, TranscriptPort } from '../engine/ports'
@@ -28,8 +28,13 @@ function toPart(p: Message['parts'][number]): TranscriptPart | undefined {
   }
 }
 
+/** An abort is how the engine ends a turn (and how cancel and stop end one): no failure. */
+function aborted(m: Message): boolean {
+  return m.info.role === 'assistant' && m.info.error?.name === 'MessageAbortedError'
+}
+
 function errorText(m: Message): string | undefined {
-  if (m.info.role !== 'assistant' || !m.info.error) return undefined
+  if (m.info.role !== 'assistant' || !m.info.error || aborted(m)) return undefined
   const data = m.info.error.data as { message?: unknown } | undefined
   return typeof data?.message === 'string' ? `${m.info.error.name}: ${data.message}` : m.info.error.name
 }
@@ -41,6 +46,7 @@ export function toTranscriptMessage(m: Message): TranscriptMessage {
     role: m.info.role,
     ...(m.info.role === 'assistant' && { agent: m.info.agent }),
     ...(error !== undefined && { error }),
+    ...(aborted(m) && { aborted: true }),
     parts: m.parts.map(toPart).filter((p) => p !== undefined),
   }
 }

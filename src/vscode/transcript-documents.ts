@@ -1,25 +1,19 @@
-// Read-only Markdown documents of agent transcripts on `orchestrator-transcript:` URIs, refreshed
-// while the agent runs: its message and part events mark the document changed, coalesced so a
-// stream of text deltas re-reads the session at most a few times a second.
+// Read-only Markdown documents of agent transcripts on `orchestrator-transcript:` URIs, shown in VS
+// Code's Markdown preview as a conversation and refreshed while the agent runs: its message and part
+// events mark the document changed, coalesced so a stream of text deltas re-reads the session at
+// most a few times a second.
 
 import * as vscode from 'vscode'
 import { Coalescer } from '../engine/util/coalesce'
 import { errorMessage } from '../engine/util/error-message'
-import { systemClock, type EventPort, type Logger, type TranscriptPort } from '../engine/ports'
-import { renderTranscript } from '../engine/record/transcript-markdown'
+import { systemClock, type EventPort, type Logger } from '../engine/ports'
 import type { AgentState } from '../engine/record/mission-state'
 import { Schemes } from '../shared/constants'
 import { documentName } from './document-name'
+import { agentLive, TranscriptReader, type TranscriptSource } from './transcript-reader'
 
 /** Re-reads of a live transcript are at least this far apart. */
 const REFRESH_MS = 500
-
-export interface TranscriptSource {
-  /** The server's ports (started on first use). */
-  connect(): Promise<{ transcripts: TranscriptPort; events: EventPort }>
-  /** The mission's agent of a session, if it is one. */
-  agent(sessionId: string): AgentState | undefined
-}
 
 export function transcriptUri(agent: Pick<AgentState, 'sessionId' | 'title'>): vscode.Uri {
   // The path names the tab (and ends in .md for Markdown); the query is what the provider reads.
@@ -30,8 +24,9 @@ export function transcriptUri(agent: Pick<AgentState, 'sessionId' | 'title'>): v
 export class TranscriptDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
   readonly #changed = new vscode.EventEmitter<vscode.Uri>()
   readonly onDidChange = this.#changed.event
-  /** Open transcript documents by session id. */
-  readonly #open = new Map<string, vscode.Uri>()
+  /** Transcripts read for a document (an editor or a preview), by session id. */
+  readonly #followed = new Map<string, vscode.Uri>()
+  readonly #reader: TranscriptReader
   readonly #coalescer: Coalescer<string>
   #events: EventPort | undefined
   #unsubscribe: (() => void) | undefined
@@ -41,46 +36,58 @@ export class TranscriptDocuments implements vscode.TextDocumentContentProvider, 
     private readonly source: TranscriptSource,
     private readonly log: Logger,
   ) {
+    this.#reader = new TranscriptReader({
+      source,
+      clock: systemClock,
+      log,
+      reread: (id) => this.#refresh(id),
+      connected: (ports) => this.#follow(ports.events),
+    })
     this.#coalescer = new Coalescer<string>({
       clock: systemClock,
       frameMs: REFRESH_MS,
       key: (id) => id,
       flush: (ids) => {
-        for (const id of ids) {
-          const uri = this.#open.get(id)
-          if (uri) this.#changed.fire(uri)
-        }
+        for (const id of ids) this.#refresh(id)
       },
     })
+    // A preview does not hold its document open: VS Code closes it minutes after the last read. A
+    // running agent's transcript stays followed, and is opened again on its next change.
     this.#closed = vscode.workspace.onDidCloseTextDocument((d) => {
-      if (d.uri.scheme === Schemes.transcript) this.#open.delete(d.uri.query)
+      if (d.uri.scheme === Schemes.transcript && !agentLive(this.source.agent(d.uri.query)))
+        this.#followed.delete(d.uri.query)
     })
   }
 
-  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
-    const sessionId = uri.query
-    const agent = this.source.agent(sessionId)
-    const header = {
-      title: agent?.title ?? `Session ${sessionId}`,
-      sessionId,
-      ...(agent && { role: agent.role }),
-      live: agent !== undefined && !['done', 'failed', 'aborted'].includes(agent.status),
-    }
+  provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
+    this.#followed.set(uri.query, uri)
+    return this.#reader.read(uri.query)
+  }
+
+  /** Opens the transcript of a session rendered, in the Markdown preview (its source when there is none). */
+  async show(agent: Pick<AgentState, 'sessionId' | 'title'>): Promise<void> {
+    const uri = transcriptUri(agent)
     try {
-      const { transcripts, events } = await this.source.connect()
-      this.#open.set(sessionId, uri)
-      this.#follow(events)
-      return renderTranscript(header, await transcripts.transcript(sessionId))
+      await vscode.commands.executeCommand('markdown.showPreview', uri)
     } catch (err) {
-      this.log.warn(`transcript of ${sessionId} not read: ${errorMessage(err)}`)
-      return `# ${header.title}\n\nThe transcript could not be read: ${errorMessage(err)}\n`
+      this.log.warn(`no Markdown preview (${errorMessage(err)}): the transcript opens as Markdown source`)
+      const doc = await vscode.workspace.openTextDocument(uri)
+      await vscode.window.showTextDocument(doc, { preview: true })
     }
   }
 
-  /** Opens the transcript of a session in a read-only Markdown editor. */
-  async show(agent: Pick<AgentState, 'sessionId' | 'title'>): Promise<void> {
-    const doc = await vscode.workspace.openTextDocument(transcriptUri(agent))
-    await vscode.window.showTextDocument(doc, { preview: true })
+  /**
+   * Has a followed transcript read again: a change while VS Code holds its document, else an open
+   * (which the preview takes as a refresh) while the agent still runs.
+   */
+  #refresh(sessionId: string): void {
+    const uri = this.#followed.get(sessionId)
+    if (!uri) return
+    if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString()))
+      this.#changed.fire(uri)
+    else if (agentLive(this.source.agent(sessionId)))
+      void vscode.workspace.openTextDocument(uri).then(undefined, () => undefined)
+    else this.#followed.delete(sessionId)
   }
 
   #follow(events: EventPort): void {
@@ -94,7 +101,7 @@ export class TranscriptDocuments implements vscode.TextDocumentContentProvider, 
           e.type === 'part.tool' ||
           e.type === 'message.assistant' ||
           e.type === 'session.idle') &&
-        this.#open.has(e.sessionId)
+        this.#followed.has(e.sessionId)
       )
         this.#coalescer.push(e.sessionId)
     })

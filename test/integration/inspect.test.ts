@@ -53,8 +53,8 @@ describe('inspecting a mission against the real OpenCode server', () => {
       '# Worker: Say hello',
       '## Brief',
       'todoId: hello',
-      '#### Tool `write` (completed)',
-      '#### Tool `orchestrator_report`',
+      '<summary><code>write</code>',
+      '<summary><code>orchestrator_report</code>',
       '"summary": "wrote hello.txt"',
     ])
       expect(md).toContain(part)
