@@ -406,11 +406,30 @@ export type HostToWebview =
   | { type: 'snapshot'; protocol: number; seq?: number; state: DashboardSnapshot }
   | { type: 'delta'; protocol: number; seq: number; base: number; mission: MissionDelta }
 
+/**
+ * The host's answer to a `mission.start` that carried a `requestId`, sent once it is known whether the
+ * mission starts: accepted once it is under way (the dashboard shows it starting), refused when it will
+ * not start (one runs already, the folder pick was dismissed, the workspace is untrusted, the start
+ * failed before being accepted), with a reason for the user. The goal box keeps the goal until an
+ * acceptance; a view that gets no answer gives Run back after a while, the goal kept. Optional: a
+ * host that never sends it leaves the view working, less well. Not a HostToWebview: it is no state,
+ * so it has no `seq`, needs no `rendered` and is posted as soon as it is known.
+ */
+export interface StartAnswer {
+  type: 'mission.startAnswer'
+  protocol: number
+  requestId: string
+  accepted: boolean
+  /** Why a refused mission does not start, in words for the user. */
+  reason?: string
+}
+
 export type WebviewToHost =
   | { type: 'ready'; protocol: number }
   /** The frame that shows host message `seq` is drawn: the host may send the next one. */
   | { type: 'rendered'; seq: number }
-  | { type: 'mission.start'; goal: string }
+  /** Runs a mission; with a `requestId` the host answers it with a {@link StartAnswer}. */
+  | { type: 'mission.start'; goal: string; requestId?: string }
   | { type: 'mission.stop' }
   | { type: 'mission.pause' }
   | { type: 'mission.resume' }
@@ -472,7 +491,11 @@ export function isWebviewToHost(v: unknown): v is WebviewToHost {
     case 'rendered':
       return typeof v.seq === 'number' && Number.isSafeInteger(v.seq)
     case 'mission.start':
-      return typeof v.goal === 'string' && v.goal.length <= 20_000
+      return (
+        typeof v.goal === 'string' &&
+        v.goal.length <= 20_000 &&
+        (v.requestId === undefined || isId(v.requestId))
+      )
     case 'mission.stop':
     case 'mission.pause':
     case 'mission.resume':
@@ -532,6 +555,17 @@ export function isHostToWebview(v: unknown): v is HostToWebview {
     default:
       return false
   }
+}
+
+export function isStartAnswer(v: unknown): v is StartAnswer {
+  return (
+    isObject(v) &&
+    v.type === 'mission.startAnswer' &&
+    typeof v.protocol === 'number' &&
+    typeof v.requestId === 'string' &&
+    typeof v.accepted === 'boolean' &&
+    (v.reason === undefined || typeof v.reason === 'string')
+  )
 }
 
 export function assertNever(x: never): never {

@@ -57,7 +57,7 @@ describe('dashboard webview', () => {
     expect(posted).toEqual([])
     await fireEvent.input(screen.getByLabelText('Mission goal'), { target: { value: 'Write the docs' } })
     await fireEvent.submit(form)
-    expect(posted).toEqual([{ type: 'mission.start', goal: 'Write the docs' }])
+    expect(posted).toEqual([{ type: 'mission.start', goal: 'Write the docs', requestId: expect.any(String) }])
   })
 
   it('offers Stop only while the mission runs, and posts mission.stop', async () => {

@@ -5,11 +5,13 @@ import {
   type PermissionReply,
 } from '../../src/shared/protocol'
 import { post } from './host'
+import { requestStart } from './start-request'
 
 // User intents → host messages. Components call these, never the host directly. Only ids and
 // primitives go out: a proxied $state object would fail the structured clone.
 export const ready = () => post({ type: 'ready', protocol: PROTOCOL_VERSION })
-export const startMission = (goal: string) => post({ type: 'mission.start', goal })
+/** Resolves with the host's answer: the goal box empties only once the mission is accepted. */
+export const startMission = (goal: string) => requestStart(goal)
 export const stopMission = () => post({ type: 'mission.stop' })
 export const pauseMission = () => post({ type: 'mission.pause' })
 export const resumeMission = () => post({ type: 'mission.resume' })

@@ -1,4 +1,10 @@
-import { isHostToWebview, type HostToWebview, type WebviewToHost } from '../../src/shared/protocol'
+import {
+  isHostToWebview,
+  isStartAnswer,
+  type HostToWebview,
+  type StartAnswer,
+  type WebviewToHost,
+} from '../../src/shared/protocol'
 
 interface VsCodeApi {
   postMessage(message: unknown): void
@@ -18,6 +24,15 @@ export function post(message: WebviewToHost): void {
 export function onMessage(fn: (m: HostToWebview) => void): () => void {
   const listener = (e: MessageEvent) => {
     if (isHostToWebview(e.data)) fn(e.data)
+  }
+  window.addEventListener('message', listener)
+  return () => window.removeEventListener('message', listener)
+}
+
+/** Delivers the host's answers to Run (see lib/start-request.ts); the returned function unsubscribes. */
+export function onStartAnswer(fn: (m: StartAnswer) => void): () => void {
+  const listener = (e: MessageEvent) => {
+    if (isStartAnswer(e.data)) fn(e.data)
   }
   window.addEventListener('message', listener)
   return () => window.removeEventListener('message', listener)
