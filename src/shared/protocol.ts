@@ -151,6 +151,8 @@ export interface AttemptView {
   review?: { verdict: 'pass' | 'fail'; findings: string[] }
   /** Why the attempt went back to the queue. */
   requeued?: string
+  /** Why it ended cancelled (its todo was cancelled while it was in flight). */
+  cancelled?: string
 }
 
 /**

@@ -231,6 +231,8 @@ export interface AttemptRecord {
   review?: { verdict: Verdict; findings: string[] }
   /** Why the attempt went back to the queue, when it did. */
   requeued?: string
+  /** Why it ended cancelled: its todo was cancelled while it was in flight. */
+  cancelled?: string
 }
 
 export interface TodoRecord extends PlanTodo {

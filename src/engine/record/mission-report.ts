@@ -21,6 +21,7 @@ function attemptLine(a: AttemptRecord): string {
         (a.review.findings.length ? `: ${a.review.findings.join('; ')}` : ''),
     )
   if (a.requeued) parts.push(`back to the queue: ${a.requeued}`)
+  if (a.cancelled) parts.push(a.cancelled)
   return `  - ${a.attempt} (worker \`${a.sessionId}\`): ${parts.join(' · ')}`
 }
 

@@ -2,7 +2,7 @@
 // entry it writes with the same `apply`, so a mission replayed after a restart equals the one that
 // was running.
 
-import type { JournalEntry, MissionSnapshot, TodoRecord, TodoRevision } from './entries'
+import type { JournalEntry, MissionSnapshot, TodoRecord, TodoRevision, TodoStatus } from './entries'
 import { applyIsolation, mergeVerdict } from './replay-isolation'
 import { withQueued, withSettled } from './steering-receipts'
 import { entrySpans, pushSpan, type TimelineLane } from './timeline'
@@ -24,6 +24,9 @@ export const emptySnapshot = (): MissionSnapshot => ({
   roundsWithoutProgress: 0,
   modelCalls: 0,
 })
+
+/** Statuses in which the todo's latest attempt is under way (working, reviewed, waiting to go on). */
+const IN_FLIGHT: ReadonlySet<TodoStatus> = new Set(['running', 'reported', 'reviewing', 'waiting'])
 
 const passedCount = (s: MissionSnapshot) =>
   s.todoOrder.filter((id) => s.todos[id]?.status === 'passed').length
@@ -170,6 +173,9 @@ export function apply(s: MissionSnapshot, e: JournalEntry): void {
     case 'todo.cancelled': {
       const t = s.todos[e.todoId]
       if (!t) return
+      // The attempt in flight ends here; one that ended already (sent back, failed) stays as it ended.
+      const last = t.history.at(-1)
+      if (last && IN_FLIGHT.has(t.status)) last.cancelled = e.reason
       t.status = 'cancelled'
       t.cancelReason = e.reason
       t.cancelledBy = e.by ?? 'user'
