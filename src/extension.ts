@@ -13,6 +13,7 @@ import { lastFinishedMission } from './vscode/last-mission'
 import { refusedWhileRunning } from './vscode/second-mission'
 import { viewBadge } from './vscode/view-badge'
 import { missionList } from './vscode/mission-list'
+import { reviewSharedChanges } from './vscode/shared-changes-review'
 import { finishedIn } from './vscode/pending-changes'
 import { MissionHistory } from './node/mission-history'
 import type { MissionListItem } from './shared/protocol'
@@ -280,6 +281,7 @@ export function activate(context: vscode.ExtensionContext): void {
         openWalkthrough: () =>
           void vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false),
         openMission: (id) => void openMission(id),
+        reviewMissionChanges: () => void vscode.commands.executeCommand(Commands.reviewMissionChanges),
         resumeInterrupted: (id) => void resumeInterrupted(id),
         discardInterrupted: (id) => void discardInterrupted(id),
       },
@@ -388,6 +390,20 @@ export function activate(context: vscode.ExtensionContext): void {
   }
   void atStart()
   store.add(vscode.workspace.onDidGrantWorkspaceTrust(() => void atStart()))
+  store.add(
+    vscode.commands.registerCommand(Commands.reviewMissionChanges, async () => {
+      const m = missions.current
+      const dir = missions.directory
+      if (!m || !dir) return void vscode.window.showInformationMessage('No mission to review yet.')
+      if (m.isolation?.mode === 'worktree')
+        return void vscode.commands.executeCommand(Commands.reviewPendingChanges)
+      if (missions.running)
+        return void vscode.window.showInformationMessage(
+          "The mission is still working: review its changes once it ends (a todo's files: its diff on the dashboard).",
+        )
+      await reviewSharedChanges(m, dir)
+    }),
+  )
   store.add(
     vscode.commands.registerCommand(Commands.resumeInterruptedMission, async () => {
       const found = await missions.interrupted().catch(() => undefined)

@@ -1,9 +1,9 @@
 // The mission's base in git: a tree of the working state at the start, taken without touching the
 // user's index or stash list, and the content of a file at that base for the diff editor.
 
-import { copyFile, lstat, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { copyFile, lstat, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import type { WorkspaceBase } from '../engine/ports'
 import { checkRelativePath, isObjectId } from '../engine/record/diff-target'
 import { git, lines, megabytes, type GitLimits, type GitResult } from './git-run'
@@ -138,21 +138,89 @@ export async function changedSinceBase(
   env: NodeJS.ProcessEnv = process.env,
   limits: GitLimits = {},
 ): Promise<string[]> {
+  return (await changesSinceBase(dir, base, env, limits)).map((c) => c.path)
+}
+
+/** A file that differs from the base, with its lines added and removed (none counted for binary files). */
+export interface BaseChange {
+  path: string
+  status: 'added' | 'modified' | 'deleted'
+  added?: number
+  removed?: number
+}
+
+/** {@link changedSinceBase}, each file with how it changed and by how many lines. */
+export async function changesSinceBase(
+  dir: string,
+  base: Extract<WorkspaceBase, { kind: 'git' }>,
+  env: NodeJS.ProcessEnv = process.env,
+  limits: GitLimits = {},
+): Promise<BaseChange[]> {
   const ref = objectId(base.ref)
+  const diffArgs = ['diff', '--cached', '-z', '--no-renames', '--relative', '--end-of-options', ref, '--']
   // The working state staged in a copy of the index, compared with the base tree; large untracked
   // files are not hashed for it: one that was not left out of the base is new since.
-  const { diff, large } = await withIndexCopy(dir, env, limits, async (copyEnv, scratch) => {
+  const { status, counts, large } = await withIndexCopy(dir, env, limits, async (copyEnv, scratch) => {
     const large = (await largeUntracked(dir, copyEnv, limits)).map((f) => f.path)
     await addAll(dir, copyEnv, limits, scratch, large)
-    const diff = await git(
+    const status = await git(
       dir,
-      ['diff', '--cached', '-z', '--name-only', '--relative', '--end-of-options', ref, '--'],
+      [...diffArgs.slice(0, 3), '--name-status', ...diffArgs.slice(3)],
       copyEnv,
       limits,
     )
-    return { diff, large }
+    const counts = await git(
+      dir,
+      [...diffArgs.slice(0, 3), '--numstat', ...diffArgs.slice(3)],
+      copyEnv,
+      limits,
+    )
+    return { status, counts, large }
   })
-  if (diff.code !== 0) throw new Error(`git diff ${base.ref} failed: ${diff.stderr.trim()}`)
+  for (const r of [status, counts])
+    if (r.code !== 0) throw new Error(`git diff ${base.ref} failed: ${r.stderr.trim()}`)
+  // --name-status -z: "<letter>\0<path>\0"…; --numstat -z: "<added>\t<removed>\t<path>\0"…
+  const fields = lines(status.stdout, '\0')
+  const changes = new Map<string, BaseChange>()
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const letter = fields[i] ?? ''
+    const path = fields[i + 1] ?? ''
+    changes.set(path, { path, status: letter === 'A' ? 'added' : letter === 'D' ? 'deleted' : 'modified' })
+  }
+  for (const line of lines(counts.stdout, '\0')) {
+    const [added, removed, path] = line.split('\t')
+    const change = path !== undefined ? changes.get(path) : undefined
+    if (change && added !== '-' && removed !== '-')
+      Object.assign(change, { added: Number(added), removed: Number(removed) })
+  }
   const before = new Set(base.untracked)
-  return [...new Set([...lines(diff.stdout, '\0'), ...large])].filter((f) => !before.has(f)).sort()
+  for (const path of large) if (!changes.has(path)) changes.set(path, { path, status: 'added' })
+  return [...changes.values()].filter((c) => !before.has(c.path)).sort((a, b) => a.path.localeCompare(b.path))
+}
+
+/**
+ * Puts one file back as it was at the base: its content then, or no file when it did not exist then.
+ * A file the base left out (too large to record) cannot be put back, and says so.
+ */
+export async function undoToBase(
+  dir: string,
+  base: Extract<WorkspaceBase, { kind: 'git' }>,
+  path: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<'restored' | 'removed'> {
+  const rel = checkRelativePath(path)
+  if (base.untracked.includes(rel))
+    throw new Error(`${rel} was not recorded at the mission's start (too large): it cannot be put back`)
+  const ref = objectId(base.ref)
+  const file = resolve(dir, rel)
+  const kind = await git(dir, ['cat-file', '-t', '--end-of-options', `${ref}:./${rel}`], env)
+  if (kind.code !== 0) {
+    await rm(file, { force: true })
+    return 'removed'
+  }
+  const blob = await git(dir, ['cat-file', 'blob', '--end-of-options', `${ref}:./${rel}`], env)
+  if (blob.code !== 0) throw new Error(`git cat-file ${base.ref}:${rel} failed: ${blob.stderr.trim()}`)
+  await mkdir(dirname(file), { recursive: true })
+  await writeFile(file, blob.stdout)
+  return 'restored'
 }

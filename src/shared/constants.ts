@@ -30,6 +30,7 @@ export const Commands = {
   steerAgent: 'orchestrator.steerAgent',
   reviewPendingChanges: 'orchestrator.reviewPendingChanges',
   resumeInterruptedMission: 'orchestrator.resumeInterruptedMission',
+  reviewMissionChanges: 'orchestrator.reviewMissionChanges',
 } as const
 
 /** SecretStorage key of the password of the server in `orchestrator.serverUrl`. */

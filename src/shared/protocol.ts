@@ -15,7 +15,7 @@ import type { MeteredLimits } from './budget-kinds'
  * on the user at the end and their actions.
  * 8: the mission being started (`starting`), the interrupted one (`interrupted`) and the workspace's
  * missions (`missions`) in the snapshot; the mission's short title; interrupted.resume,
- * interrupted.discard, mission.open.
+ * interrupted.discard, mission.open, mission.changes.
  */
 export const PROTOCOL_VERSION = 8
 
@@ -464,6 +464,8 @@ export type WebviewToHost =
   | { type: 'changes.merge'; path: string }
   /** Shows a finished mission of the list on the dashboard, as its journal ended it. */
   | { type: 'mission.open'; id: string }
+  /** Opens the review of the mission's changes since its start (every file, by todo, with undo). */
+  | { type: 'mission.changes' }
   /** Resumes the interrupted mission `id` from its journal, or marks it stopped (Discard). */
   | { type: 'interrupted.resume'; id: string }
   | { type: 'interrupted.discard'; id: string }
@@ -503,6 +505,7 @@ export function isWebviewToHost(v: unknown): v is WebviewToHost {
     case 'mission.resume':
     case 'mission.keepWaiting':
     case 'walkthrough.open':
+    case 'mission.changes':
       return true
     case 'mission.answerBaseline':
       return (

@@ -48,6 +48,8 @@ export interface DashboardHandlers {
   mergeChange(path: string): Promise<void>
   /** Shows a finished mission of the list on the dashboard. */
   openMission(id: string): void
+  /** Opens the review of the mission's changes since its start. */
+  reviewMissionChanges(): void
   /** Resumes the interrupted mission the dashboard offers, or marks it stopped. */
   resumeInterrupted(id: string): void
   discardInterrupted(id: string): void
@@ -64,6 +66,8 @@ export class DashboardView implements vscode.WebviewViewProvider, vscode.Disposa
   readonly #store = new DisposableStore()
   #viewStore: DisposableStore | undefined
   readonly #feed: DashboardFeed
+  /** The badge to show, kept for a view resolved after it was set. */
+  #badge: ViewBadge | undefined
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -91,6 +95,7 @@ export class DashboardView implements vscode.WebviewViewProvider, vscode.Disposa
     const store = (this.#viewStore = new DisposableStore())
     this.#view = view
     this.#ready = false
+    view.badge = this.#badge
     const dist = vscode.Uri.joinPath(this.extensionUri, 'dist')
     const media = vscode.Uri.joinPath(this.extensionUri, 'media')
     view.webview.options = { enableScripts: true, localResourceRoots: [dist, media] }
@@ -118,6 +123,7 @@ export class DashboardView implements vscode.WebviewViewProvider, vscode.Disposa
 
   /** The number on the view's icon (what waits on the user, or the mission's progress), if any. */
   badge(badge: ViewBadge | undefined): void {
+    this.#badge = badge
     const view = this.#view
     if (!view || (view.badge?.value === badge?.value && view.badge?.tooltip === badge?.tooltip)) return
     view.badge = badge
@@ -179,6 +185,8 @@ export class DashboardView implements vscode.WebviewViewProvider, vscode.Disposa
         return void this.handlers.mergeChange(msg.path)
       case 'mission.open':
         return this.handlers.openMission(msg.id)
+      case 'mission.changes':
+        return this.handlers.reviewMissionChanges()
       case 'interrupted.resume':
         return this.handlers.resumeInterrupted(msg.id)
       case 'interrupted.discard':

@@ -269,8 +269,8 @@ export function buildSnapshot(
   folder?: string,
   /** The mission's changes waiting on the user, or what the user made of them (worktree mode). */
   changes?: ChangesView,
-  /** What else the dashboard offers: a mission being started, an interrupted one. */
-  more: Pick<DashboardSnapshot, 'starting' | 'interrupted'> = {},
+  /** What else the dashboard offers: a mission being started, an interrupted one, the mission list. */
+  more: Pick<DashboardSnapshot, 'starting' | 'interrupted' | 'missions'> = {},
 ): DashboardSnapshot {
   return {
     server: {
@@ -284,5 +284,7 @@ export function buildSnapshot(
     ...(more.interrupted && {
       interrupted: { ...more.interrupted, goal: scrubSecrets(more.interrupted.goal) },
     }),
+    // Goals come from journals, which keep them scrubbed already.
+    ...(more.missions && { missions: more.missions }),
   }
 }

@@ -18,7 +18,9 @@ import {
   BASE_FILE_LIMIT_BYTES,
   captureGitBase,
   changedSinceBase,
+  changesSinceBase,
   contentAtBase,
+  undoToBase,
 } from '../../src/node/git-base'
 import { NodeWorkspace } from '../../src/node/workspace'
 import { commandLine, endMarked, eventually, markedProcesses, MARK_ENV } from '../support/proc-marks'
@@ -92,6 +94,30 @@ describe('the mission base in git', () => {
 
     expect(readFileSync(join(dir, '.git/index')).equals(indexBefore)).toBe(true)
     expect(git(dir, 'stash', 'list')).toBe(stashBefore)
+  })
+
+  it('counts the lines each change added and removed, and puts one file back as it was, the others untouched', async () => {
+    const dir = repo()
+    const base = await captureGitBase(dir, env)
+    if (base.kind !== 'git') throw new Error(base.reason)
+    writeFileSync(join(dir, 'kept.txt'), 'kept v1\nmore\nand more\n')
+    writeFileSync(join(dir, 'made.txt'), 'one\n')
+    rmSync(join(dir, 'mod.txt'))
+    writeFileSync(join(dir, 'pic.bin'), Buffer.from([0, 1, 2, 0, 255]))
+    expect(await changesSinceBase(dir, base, env)).toEqual([
+      { path: 'kept.txt', status: 'modified', added: 2, removed: 0 },
+      { path: 'made.txt', status: 'added', added: 1, removed: 0 },
+      { path: 'mod.txt', status: 'deleted', added: 0, removed: 1 },
+      { path: 'pic.bin', status: 'added' },
+    ])
+    expect(await undoToBase(dir, base, 'kept.txt', env)).toBe('restored')
+    expect(await undoToBase(dir, base, 'made.txt', env)).toBe('removed')
+    expect(await undoToBase(dir, base, 'mod.txt', env)).toBe('restored')
+    expect(readFileSync(join(dir, 'kept.txt'), 'utf8')).toBe('kept v1\n')
+    expect(existsSync(join(dir, 'made.txt'))).toBe(false)
+    expect(readFileSync(join(dir, 'mod.txt'), 'utf8')).toBe(await contentAtBase(dir, base, 'mod.txt', env))
+    expect((await changesSinceBase(dir, base, env)).map((c) => c.path)).toEqual(['pic.bin'])
+    await expect(undoToBase(dir, base, '../outside.txt', env)).rejects.toThrow()
   })
 
   it("is HEAD's tree when the working tree is clean", async () => {

@@ -299,6 +299,20 @@ describe('mission snapshot for the webview', () => {
     expect(missionDelta(first, changed)?.fields?.todos?.[0]?.status).toBe('passed')
   })
 
+  it('carries what else the dashboard offers: the mission starting, the interrupted one, the list', () => {
+    const starting = { goal: 'key sk-abcdefghijklmnopqrstuvwxyz0123', step: 'Starting', since: 1 }
+    const interrupted = { id: 'i', goal: 'Resume me' }
+    const missions = [{ id: 'i', goal: 'Resume me', status: 'interrupted' as const, startedAt: 1 }]
+    const snap = buildSnapshot({ status: 'starting' }, undefined, undefined, undefined, undefined, {
+      starting,
+      interrupted,
+      missions,
+    })
+    expect(snap).toMatchObject({ interrupted, missions, starting: { step: 'Starting' } })
+    // A goal can quote a key: it is scrubbed on its way to the view.
+    expect(snap.starting?.goal).not.toContain('sk-abcdefghijklmnopqrstuvwxyz0123')
+  })
+
   it('survives a structured clone, as postMessage does', () => {
     const snap = buildSnapshot({ status: 'ready', url: 'http://127.0.0.1:1' }, state(), undefined)
     expect(structuredClone(snap)).toEqual(snap)

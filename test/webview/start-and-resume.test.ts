@@ -42,6 +42,11 @@ describe('the dashboard before a mission runs and after the window went away', (
       { type: 'interrupted.resume', id: 'm-old' },
       { type: 'interrupted.discard', id: 'm-old' },
     ])
+    // Without a mission on screen, the card stands in for the first-run empty state.
+    sendSnapshot(snapshot(undefined, { interrupted: { id: 'm-old', goal: 'Migrate the tests' } }))
+    await tick()
+    expect(screen.getByTestId('interrupted')).toBeTruthy()
+    expect(screen.queryByTestId('empty-state')).toBeNull()
     sendSnapshot(snapshot(running(), { interrupted: { id: 'm-old', goal: 'Migrate the tests' } }))
     await tick()
     expect(screen.queryByTestId('interrupted')).toBeNull()
