@@ -139,36 +139,61 @@ export function activate(context: vscode.ExtensionContext): void {
 
   const runMission = async (
     goal: string,
-    opts: { resumeId?: string; directory?: string; reveal?: boolean } = {},
+    opts: {
+      resumeId?: string
+      directory?: string
+      reveal?: boolean
+      /** Told once whether the mission got under way (the dashboard's goal box waits for it). */
+      answer?: (accepted: boolean, reason?: string) => void
+    } = {},
   ) => {
-    if (!vscode.workspace.isTrusted) return void vscode.window.showWarningMessage(UNTRUSTED)
-    if (!vscode.workspace.workspaceFolders?.length)
+    let answered = false
+    const answer = (accepted: boolean, reason?: string) => {
+      if (!answered) opts.answer?.(accepted, reason)
+      answered = true
+    }
+    if (!vscode.workspace.isTrusted) {
+      answer(false, UNTRUSTED)
+      return void vscode.window.showWarningMessage(UNTRUSTED)
+    }
+    if (!vscode.workspace.workspaceFolders?.length) {
+      answer(false, 'Open a folder first: missions work on a workspace folder.')
       return void vscode.window.showWarningMessage(
         'Open a folder first: missions work on a workspace folder.',
       )
-    if (refusedWhileRunning(missions)) return
+    }
+    if (refusedWhileRunning(missions)) return answer(false, 'A mission is already under way.')
     const { resumeId } = opts
     const folder = resumeId !== undefined ? await resumeIn(goal, { ...opts, resumeId }) : await chooseFolder()
-    if (!folder) return // the pick was dismissed, or the resume goes elsewhere
+    // The pick was dismissed, or the resume goes elsewhere.
+    if (!folder) return answer(false, 'No folder was picked: the mission did not start.')
     // After the pick: moving the focus earlier would close the quick pick.
     if (opts.reveal) void vscode.commands.executeCommand(`${Views.dashboard}.focus`)
-    missions.start(goal, folder, opts.resumeId).then(
-      // Changes left for the user need them, dashboard or not: their toast stands in for the end's.
-      async (s) => {
-        if (!(await changesActions.ended(s, allowed('needsYou')))) notifyMissionEnd(s, allowed('end'))
-      },
-      (err: unknown) => {
-        const message = errorMessage(err)
-        log.for('mission').error(`mission did not start: ${message}`)
-        const actions = fixActions(err)
-        void vscode.window
-          .showErrorMessage(`Mission not started: ${message}`, ...actions.keys())
-          .then((c) => {
-            const command = c && actions.get(c)
-            if (command) void vscode.commands.executeCommand(command)
-          })
-      },
-    )
+    // Under way once its state exists (the server ready, the mission in place).
+    const off = missions.starts.on((starting) => {
+      if (starting === undefined && missions.current && !isTerminal(missions.current.phase)) answer(true)
+    })
+    missions
+      .start(goal, folder, opts.resumeId)
+      .finally(off)
+      .then(
+        // Changes left for the user need them, dashboard or not: their toast stands in for the end's.
+        async (s) => {
+          if (!(await changesActions.ended(s, allowed('needsYou')))) notifyMissionEnd(s, allowed('end'))
+        },
+        (err: unknown) => {
+          const message = errorMessage(err)
+          answer(false, `Mission not started: ${message}`)
+          log.for('mission').error(`mission did not start: ${message}`)
+          const actions = fixActions(err)
+          void vscode.window
+            .showErrorMessage(`Mission not started: ${message}`, ...actions.keys())
+            .then((c) => {
+              const command = c && actions.get(c)
+              if (command) void vscode.commands.executeCommand(command)
+            })
+        },
+      )
   }
 
   // The interrupted mission offered on the dashboard (and in a toast at the start), until resumed or
@@ -262,7 +287,12 @@ export function activate(context: vscode.ExtensionContext): void {
               ...(missionItems.length > 0 && { missions: missionItems }),
             },
           ),
-        startMission: (goal) => void runMission(goal),
+        startMission: (goal, requestId) =>
+          void runMission(goal, {
+            ...(requestId !== undefined && {
+              answer: (accepted, reason) => dashboard.answerStart(requestId, accepted, reason),
+            }),
+          }),
         stopMission: () => void missions.stop(),
         // A view a step behind (Pause clicked twice, say) is refused in the log, not in a toast.
         pauseMission: () => logRefusal(missions.pause()),

@@ -10,6 +10,7 @@ import {
   PROTOCOL_VERSION,
   type ChangesAction,
   type DashboardSnapshot,
+  type StartAnswer,
   type PermissionReply,
   type WebviewToHost,
 } from '../shared/protocol'
@@ -20,7 +21,8 @@ import { ACK_TIMEOUT_MS, DashboardFeed } from './dashboard-feed'
 
 export interface DashboardHandlers {
   snapshot(): DashboardSnapshot
-  startMission(goal: string): void
+  /** Runs a mission; a `requestId` is answered with {@link DashboardView.answerStart}. */
+  startMission(goal: string, requestId?: string): void
   stopMission(): void
   /** Stops dispatching new work; running turns finish. */
   pauseMission(): void
@@ -121,6 +123,18 @@ export class DashboardView implements vscode.WebviewViewProvider, vscode.Disposa
     if (this.#view?.visible && this.#ready) this.#feed.changed()
   }
 
+  /** Tells the view whether the mission it asked for (`requestId`) got under way, and if not why. */
+  answerStart(requestId: string, accepted: boolean, reason?: string): void {
+    const answer: StartAnswer = {
+      type: 'mission.startAnswer',
+      protocol: PROTOCOL_VERSION,
+      requestId,
+      accepted,
+      ...(reason !== undefined && { reason }),
+    }
+    void this.#view?.webview.postMessage(answer)
+  }
+
   /** The number on the view's icon (what waits on the user, or the mission's progress), if any. */
   badge(badge: ViewBadge | undefined): void {
     this.#badge = badge
@@ -146,7 +160,7 @@ export class DashboardView implements vscode.WebviewViewProvider, vscode.Disposa
       case 'rendered':
         return this.#feed.rendered(msg.seq)
       case 'mission.start':
-        return this.handlers.startMission(msg.goal)
+        return this.handlers.startMission(msg.goal, msg.requestId)
       case 'mission.stop':
         return this.handlers.stopMission()
       case 'mission.pause':

@@ -183,6 +183,7 @@ export class MissionController implements vscode.Disposable {
     } catch (err) {
       await unfollow?.()
       await lock.release()
+      this.#startingStep(undefined)
       throw err
     } finally {
       // Starting until the mission is in place: a second start meanwhile is refused.
