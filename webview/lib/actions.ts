@@ -29,5 +29,6 @@ export const steerAgent = (sessionId: string, text: string) => post({ type: 'age
 export const actOnChanges = (action: ChangesAction) => post({ type: 'changes.act', action })
 export const mergeChange = (path: string) => post({ type: 'changes.merge', path })
 export const openMission = (id: string) => post({ type: 'mission.open', id })
+export const reviewMissionChanges = () => post({ type: 'mission.changes' })
 export const resumeInterrupted = (id: string) => post({ type: 'interrupted.resume', id })
 export const discardInterrupted = (id: string) => post({ type: 'interrupted.discard', id })
