@@ -37,6 +37,8 @@ export type TodoStatus =
   /** Waiting out a provider error before it goes back to the queue. */
   | 'waiting'
   | 'cancelled'
+  /** The mission ended (stopped or failed) while the todo was in flight: nothing will finish it. */
+  | 'interrupted'
 
 /** The longest steering message the host accepts (the engine's bound too). */
 export const STEER_MAX_CHARS = 4_000

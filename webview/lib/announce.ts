@@ -5,7 +5,7 @@ import { outcomeWords } from './checks'
 // results, a new run of the check and a question to the user, compared with the previous snapshot. Nothing on the first snapshot of a mission, which
 // would read the whole board at once.
 
-const RESULTS = new Set(['passed', 'failed', 'blocked', 'cancelled'])
+const RESULTS = new Set(['passed', 'failed', 'blocked', 'cancelled', 'interrupted'])
 
 export function announcement(prev: MissionView | undefined, next: MissionView | undefined): string {
   if (!next || !prev || prev.id !== next.id) return ''

@@ -23,6 +23,8 @@ export class AgentRoster {
   readonly #fullText = new Map<string, string>()
   /** Context windows by `providerID/modelID`, once the server listed them. */
   #limits: Readonly<Record<string, ModelLimit>> = {}
+  /** Set by {@link endAll}: what a session still being made at the end is; no agent is active after it. */
+  #endedAs: AgentStatus | undefined
 
   /** Takes the server's model limits; agents get theirs from their next assistant message. */
   setLimits(limits: Readonly<Record<string, ModelLimit>>): void {
@@ -60,14 +62,24 @@ export class AgentRoster {
     return this.#agents.some((a) => a.sessionId === sessionId)
   }
 
+  /** Adds an agent; after the end, one whose session was being made then, cut like the working ones. */
   add(agent: AgentState): void {
-    this.#agents = [...this.#agents, withBusySpan(agent, this.now())]
+    const ended = this.#endedAs && { ...agent, status: this.#endedAs, tool: undefined, retry: undefined }
+    this.#agents = [...this.#agents, withBusySpan(ended || agent, this.now())]
   }
 
+  /** Changes an agent; after the end its status stays what the end made it. */
   patch(sessionId: string, patch: Partial<AgentState>): void {
     const now = this.now()
     this.#agents = this.#agents.map((a) =>
-      a.sessionId === sessionId ? withBusySpan({ ...a, ...patch }, now) : a,
+      a.sessionId === sessionId
+        ? withBusySpan(
+            this.#endedAs
+              ? { ...a, ...patch, status: a.status, tool: a.tool, retry: a.retry }
+              : { ...a, ...patch },
+            now,
+          )
+        : a,
     )
   }
 
@@ -107,9 +119,11 @@ export class AgentRoster {
 
   /**
    * At the mission's end: the agents of `cut` sessions were working and are `status`, the rest done
-   * (those aborted earlier, with their cancelled todo, stay aborted).
+   * (those aborted earlier, with their cancelled todo, stay aborted). Final: what arrives later (a
+   * permission ask, a session whose creation was under way) makes no agent active again.
    */
   endAll(cut: ReadonlySet<string>, status: AgentStatus): void {
+    this.#endedAs = status
     const now = this.now()
     this.#agents = this.#agents.map((a) =>
       withBusySpan(

@@ -8,9 +8,9 @@ import type {
   IsolationRecord,
   SteeringMessage,
   TodoRecord,
-  TodoStatus,
 } from './entries'
 import type { TimelineLane } from './timeline'
+import type { FateStatus } from './todo-fate'
 
 // The state a mission exposes to the UI and the CLI. Plain data: it crosses postMessage as is, so it
 // holds no functions, no class instances and no raw tool output.
@@ -75,7 +75,8 @@ export interface RetryState {
 export interface TodoState {
   id: string
   title: string
-  status: TodoStatus
+  /** What became of it so far: `interrupted` once the mission ended while it was in flight. */
+  status: FateStatus
   attempts: number
   files: string[]
   dependsOn: string[]

@@ -1,16 +1,20 @@
 // The journal's todos as the UI and the report show them.
 
-import type { MissionSnapshot } from './entries'
+import type { MissionEndStatus, MissionSnapshot } from './entries'
 import type { TodoState } from './mission-state'
 import { todoFate } from './todo-fate'
 
-/** The todos of a journal snapshot as the UI shows them, in plan order, each with what became of it. */
-export function todoStates(snap: MissionSnapshot): TodoState[] {
+/**
+ * The todos of a journal snapshot as the UI shows them, in plan order, each with what became of it.
+ * `end`: how the mission ended, by default as the journal says (a live mission's end is published
+ * before it is journaled, so its state passes it).
+ */
+export function todoStates(snap: MissionSnapshot, end = journaledEnd(snap)): TodoState[] {
   const lookup = (id: string) => snap.todos[id]
   return snap.todoOrder.flatMap((id) => {
     const t = snap.todos[id]
     if (!t) return []
-    const fate = todoFate(t, lookup)
+    const fate = todoFate(t, lookup, end)
     return [
       {
         id,
@@ -33,4 +37,8 @@ export function todoStates(snap: MissionSnapshot): TodoState[] {
       },
     ]
   })
+}
+
+function journaledEnd(snap: MissionSnapshot): MissionEndStatus | undefined {
+  return snap.status === 'new' || snap.status === 'running' ? undefined : snap.status
 }

@@ -3,8 +3,8 @@
 // todos and evidence).
 
 import type { AgentRoster } from './agent-roster'
-import type { MissionSnapshot } from './entries'
-import type { BudgetView, MissionState, NeedsYou, PermissionAsk } from './mission-state'
+import type { MissionEndStatus, MissionSnapshot } from './entries'
+import type { BudgetView, MissionPhase, MissionState, NeedsYou, PermissionAsk } from './mission-state'
 import type { Timeline } from './timeline'
 import { todoStates } from './mission-view'
 import { checkRuns } from './check-runs'
@@ -45,12 +45,21 @@ export interface MissionParts {
   snap: MissionSnapshot | undefined
 }
 
-/** Todos by journal snapshot: the snapshot is replaced on every append, so a publish without one reuses the list. */
-const todosOf = new WeakMap<MissionSnapshot, MissionState['todos']>()
+/**
+ * Todos by journal snapshot and end: the snapshot is replaced on every append, so a publish without
+ * one reuses the list; the end (published before it is journaled) makes the in-flight ones interrupted.
+ */
+const todosOf = new WeakMap<
+  MissionSnapshot,
+  { end: MissionEndStatus | undefined; list: MissionState['todos'] }
+>()
 
-function todos(snap: MissionSnapshot): MissionState['todos'] {
-  let list = todosOf.get(snap)
-  if (!list) todosOf.set(snap, (list = todoStates(snap)))
+function todos(snap: MissionSnapshot, phase: MissionPhase): MissionState['todos'] {
+  const end = phase === 'completed' || phase === 'failed' || phase === 'stopped' ? phase : undefined
+  const hit = todosOf.get(snap)
+  if (hit && hit.end === end) return hit.list
+  const list = todoStates(snap, end)
+  todosOf.set(snap, { end, list })
   return list
 }
 
@@ -71,7 +80,7 @@ export function withParts(
     ...(snap && {
       ...(snap.title !== undefined && { title: snap.title }),
       iteration: snap.iteration,
-      todos: todos(snap),
+      todos: todos(snap, state.phase),
       evidence: snap.evidence,
       checks: checkRuns(snap),
       ...(snap.base && { base: snap.base }),

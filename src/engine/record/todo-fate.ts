@@ -1,7 +1,8 @@
 // What became of each todo, as the report and the dashboard tell it: why a failed todo failed, which
-// failed or cancelled dependency keeps a pending one from ever starting, and which never started.
+// failed or cancelled dependency keeps a pending one from ever starting, which never started, and
+// which the mission's end cut short while it was in flight.
 
-import type { TodoRecord, TodoStatus } from './entries'
+import type { MissionEndStatus, TodoRecord, TodoStatus } from './entries'
 
 type Lookup = (id: string) => TodoRecord | undefined
 
@@ -28,17 +29,46 @@ export function failedDependencies(todo: TodoRecord, lookup: Lookup): string[] {
   return [...failed]
 }
 
+/**
+ * A todo's status as told: the journal's, or `interrupted` for a todo the mission's end found in
+ * flight (working, reported, in review or waiting for the provider), which nothing will finish.
+ */
+export type FateStatus = TodoStatus | 'interrupted'
+
+/** What an in-flight todo was doing, as said after "while it was". */
+const IN_FLIGHT: Partial<Record<TodoStatus, string>> = {
+  running: 'being worked on',
+  reported: 'waiting for its review',
+  reviewing: 'in review',
+  waiting: 'waiting for the provider',
+}
+
+const ENDED: Record<MissionEndStatus, string> = {
+  stopped: 'was stopped',
+  failed: 'failed',
+  completed: 'ended',
+}
+
 export interface TodoFate {
-  /** The journal's status, except that a pending todo behind a failed dependency is `blocked`. */
-  status: TodoStatus
+  /**
+   * The journal's status, except that a pending todo behind a failed dependency is `blocked`, and one
+   * in flight when the mission ended is `interrupted`.
+   */
+  status: FateStatus
   /** Why the todo is where it is, when that is not plain progress. */
   reason?: string
   /** The failed or cancelled todos that keep this one from starting. */
   blockedBy?: string[]
 }
 
-/** What became of a todo so far (at the mission's end: what happened to it). */
-export function todoFate(todo: TodoRecord, lookup: Lookup): TodoFate {
+/**
+ * What became of a todo so far; once the mission ended (`end`), what happened to it: one in flight
+ * then was interrupted, never "in progress".
+ */
+export function todoFate(todo: TodoRecord, lookup: Lookup, end?: MissionEndStatus): TodoFate {
+  const doing = IN_FLIGHT[todo.status]
+  if (end && doing)
+    return { status: 'interrupted', reason: `the mission ${ENDED[end]} while it was ${doing}` }
   switch (todo.status) {
     case 'failed':
       return { status: 'failed', reason: failReason(todo) }
