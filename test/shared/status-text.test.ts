@@ -49,6 +49,32 @@ describe('the status bar text', () => {
     ).toBe('$(error) Orchestrator: failed 5/5')
   })
 
+  it('says a paused mission is paused, without a spinner, until it ends', () => {
+    const todos = [todoState('a', 'passed'), todoState('b', 'running')]
+    const { text, tooltip } = missionStatusText(missionState({ phase: 'working', paused: true, todos }))
+    expect(text).toBe('$(debug-pause) Orchestrator: paused 1/2')
+    expect(tooltip).toBe('g\nPaused while working: no new work starts; running agents finish their turn.')
+    // Pause is no news once the mission is over.
+    expect(missionStatusText(missionState({ phase: 'stopped', paused: true, todos })).text).toBe(
+      '$(debug-stop) Orchestrator: stopped 1/2',
+    )
+  })
+
+  it('says checking while the check runs, as the dashboard does', () => {
+    expect(missionStatusText(missionState({ phase: 'checking', todos: allPassed })).text).toBe(
+      '$(loading~spin) Orchestrator: checking 5/5',
+    )
+  })
+
+  it('never reads as a verified success when no check ran, as the dashboard says', () => {
+    const m = missionState({
+      phase: 'completed',
+      todos: [todoState('a', 'passed')],
+      check: { command: null, source: 'none found' },
+    })
+    expect(missionStatusText(m).text).toBe('$(warning) Orchestrator: completed 1/1 — no check ran')
+  })
+
   it('says the mission needs the user while it waits on the baseline question', () => {
     const baseline = baselineRun({ classification: 'not-set-up', exitCode: 127 })
     const reason = 'npm test: command not found (exit 127)'
