@@ -1,5 +1,6 @@
 // What the status bar item says about a mission (pure, so it is tested without a workbench).
 
+import { excerpt } from '../engine/util/excerpt'
 import { isTerminal, type MissionState } from '../engine/record/mission-state'
 import { scrubSecrets } from '../engine/util/scrub-secrets'
 
@@ -31,7 +32,8 @@ export function missionStatusText(m: MissionState): { text: string; tooltip: str
   const passed = m.todos.filter((t) => t.status === 'passed').length
   const total = m.todos.length
   const count = total ? ` ${passed}/${total}` : ''
-  const lines = [m.goal]
+  // The planner's short title first when there is one; the goal may be paragraphs long.
+  const lines = m.title ? [m.title, excerpt(m.goal, 300)] : [excerpt(m.goal, 300)]
   if (m.reason) lines.push(scrubSecrets(m.reason))
   if (m.inbox.length) lines.push(`${m.inbox.length} permission request(s) waiting`)
   let text: string

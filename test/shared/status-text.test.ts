@@ -60,6 +60,15 @@ describe('the status bar text', () => {
     )
   })
 
+  it("names the mission by the planner's title, then its goal cut short", () => {
+    const goal = `Port the parser. ${'Details. '.repeat(100)}`
+    const { tooltip } = missionStatusText(missionState({ phase: 'working', goal, title: 'Parser port' }))
+    const [first, second] = tooltip.split('\n')
+    expect(first).toBe('Parser port')
+    expect(second?.startsWith('Port the parser.')).toBe(true)
+    expect(second!.length).toBeLessThanOrEqual(301)
+  })
+
   it('says checking while the check runs, as the dashboard does', () => {
     expect(missionStatusText(missionState({ phase: 'checking', todos: allPassed })).text).toBe(
       '$(loading~spin) Orchestrator: checking 5/5',
