@@ -100,6 +100,8 @@ export interface TimelineSpanView {
   kind: TimelineKind
   /** The tool of a `tool` span. */
   name?: string
+  /** The todo the agent worked on then (absent: none, or the lane's `todoId` in an older journal). */
+  todoId?: string
   start: number
   end: number
   /** Spans merged into this one to keep the lane bounded. */
@@ -111,13 +113,19 @@ export interface TimelineLaneView {
   sessionId: string
   role: AgentRole
   title: string
+  /** The agent's latest todo. */
   todoId?: string
   /** At most TIMELINE_VIEW_SPANS closed spans, oldest merged first. */
   spans: TimelineSpanView[]
   /** What the agent is doing now, since `start`. */
-  open?: { kind: TimelineKind; name?: string; start: number }
+  open?: { kind: TimelineKind; name?: string; todoId?: string; start: number }
   /** When its context was compacted. */
   compactions: number[]
+  /**
+   * Where the lane's record breaks, oldest first: nothing was recorded from `from` (its last span
+   * before a reload) to `to` (its first after the mission resumed). Absent: no break.
+   */
+  gaps?: { from: number; to: number }[]
 }
 
 /** Closed spans per lane carried to the view (the engine keeps more, the journal all). */

@@ -93,6 +93,7 @@ function toLaneView(l: TimelineLane, agents: readonly AgentState[]): TimelineLan
   const agent = agents.find((a) => a.sessionId === l.sessionId)
   const spans: TimelineSpanView[] = []
   for (const s of l.spans) pushSpan(spans, s, TIMELINE_VIEW_SPANS)
+  const gaps = laneGaps(l)
   return {
     sessionId: l.sessionId,
     role: agent?.role ?? 'worker',
@@ -103,11 +104,29 @@ function toLaneView(l: TimelineLane, agents: readonly AgentState[]): TimelineLan
       open: {
         kind: l.open.kind,
         ...(l.open.name !== undefined && { name: l.open.name }),
+        ...(l.open.todoId !== undefined && { todoId: l.open.todoId }),
         start: l.open.start,
       },
     }),
     compactions: l.compactions,
+    ...(gaps.length > 0 && { gaps }),
   }
+}
+
+/**
+ * Where a lane's record breaks. Within one run of the mission a lane's spans follow one another (and
+ * its open span follows them), so a break is a reload: the spans open (or not journaled yet) when the
+ * window went away were lost. Read from the engine's spans, before the view's capping joins them.
+ */
+function laneGaps(l: TimelineLane): NonNullable<TimelineLaneView['gaps']> {
+  const gaps: NonNullable<TimelineLaneView['gaps']> = []
+  let end: number | undefined
+  for (const s of l.spans) {
+    if (end !== undefined && s.start > end) gaps.push({ from: end, to: s.start })
+    end = s.end
+  }
+  if (l.open && end !== undefined && l.open.start > end) gaps.push({ from: end, to: l.open.start })
+  return gaps
 }
 
 function toAgentView(a: AgentState): AgentView {

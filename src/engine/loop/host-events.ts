@@ -36,10 +36,11 @@ export function onHostEvent(ctx: MissionContext, event: HostEvent): void {
   const rootId = ctx.sessions.rootOf(event.sessionId)
   if (!rootId) return
   // A child's permission ask holds its root's agent; the inbox's publish carries the lane's change.
+  // The lane's spans are for the todo of the root's turn (a session may work on several in turn).
   const timelineChanged =
     !ctx.over &&
     (event.sessionId === rootId || event.type.startsWith('permission.')) &&
-    ctx.timeline.fold(rootId, event, ctx.deps.clock.now())
+    ctx.timeline.fold(rootId, event, ctx.deps.clock.now(), ctx.sessions.live.get(rootId)?.turn?.todoId)
   if (event.type === 'permission.asked') return ctx.inbox.asked(event, rootId)
   if (event.type === 'permission.replied') return ctx.inbox.answered(event.requestId, rootId)
   if (event.sessionId !== rootId) return // child sessions: only their permissions matter here

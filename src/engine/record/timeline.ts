@@ -1,7 +1,10 @@
 // The mission's timeline: per root session, what its agent was doing over time (thinking, a named tool
-// call, waiting on a permission, the provider retrying, idle) and when its context was compacted.
-// Folded from host events; closed spans are journaled in batches at turn ends (one entry per lane)
-// and replayed with the same capping, so a reloaded mission shows the lanes it showed live.
+// call, waiting on a permission, the provider retrying, idle), for which todo, and when its context
+// was compacted. Folded from host events; closed spans are journaled in batches at turn ends (one
+// entry per lane and todo) and replayed with the same capping, so a reloaded mission shows the lanes
+// it showed live. A session reused for several todos keeps each span under the todo it was for.
+// Within one run of the mission a lane's spans follow one another without a break: a break is where
+// the mission was not running (the window reloaded), and capping never merges across it.
 
 import type { HostEvent } from '../ports'
 
@@ -13,18 +16,23 @@ export interface TimelineSpan {
   kind: TimelineKind
   /** The tool of a `tool` span. */
   name?: string
+  /** The todo the agent worked on (its turn's, or the one before for the idle after it). */
+  todoId?: string
   start: number
   end: number
   /** How many spans were merged into this one to keep the lane bounded (absent: one). */
   merged?: number
 }
 
+/** What the agent is doing now, since `start`. */
+export type OpenSpan = Pick<TimelineSpan, 'kind' | 'name' | 'todoId' | 'start'>
+
 export interface TimelineLane {
   sessionId: string
   /** Closed spans, oldest first, at most {@link TIMELINE_LANE_MAX} (older ones merged). */
   spans: TimelineSpan[]
   /** What the agent is doing now, since `start`. */
-  open?: { kind: TimelineKind; name?: string; start: number }
+  open?: OpenSpan
   /** When the session's context was compacted. */
   compactions: number[]
 }
@@ -36,11 +44,18 @@ export const activeMs = (lane: Pick<TimelineLane, 'spans'>): number =>
 /** The most spans a lane keeps; past it the shortest adjacent pair merges (long spans stay visible). */
 export const TIMELINE_LANE_MAX = 120
 
-/** Appends a span to a lane's spans in place, merging the shortest adjacent pair past the cap. */
+/** Whether two neighbouring spans may become one: same todo, and no break in the record between them. */
+const joinable = (a: TimelineSpan, b: TimelineSpan): boolean => a.todoId === b.todoId && a.end === b.start
+
+/**
+ * Appends a span to a lane's spans in place, merging the shortest adjacent pair past the cap. Pairs of
+ * one todo without a break between them merge first: the lane keeps which todo each span was for and
+ * where the mission was not running (unless nothing else is left to merge).
+ */
 export function pushSpan(spans: TimelineSpan[], span: TimelineSpan, max = TIMELINE_LANE_MAX): void {
   const last = spans.at(-1)
   // A span continuing the same activity extends the last one (e.g. thinking, a tool, thinking).
-  if (last && last.kind === span.kind && last.name === span.name && last.end === span.start) {
+  if (last && last.kind === span.kind && last.name === span.name && joinable(last, span)) {
     spans[spans.length - 1] = {
       ...last,
       end: span.end,
@@ -52,11 +67,14 @@ export function pushSpan(spans: TimelineSpan[], span: TimelineSpan, max = TIMELI
   if (spans.length <= max) return
   let best = 0
   let bestLength = Infinity
+  let bestJoinable = false
   for (let i = 0; i + 1 < spans.length; i++) {
     const a = spans[i] as TimelineSpan
     const b = spans[i + 1] as TimelineSpan
-    if (b.end - a.start < bestLength) {
+    const ok = joinable(a, b)
+    if ((ok && !bestJoinable) || (ok === bestJoinable && b.end - a.start < bestLength)) {
       bestLength = b.end - a.start
+      bestJoinable = ok
       best = i
     }
   }
@@ -66,6 +84,7 @@ export function pushSpan(spans: TimelineSpan[], span: TimelineSpan, max = TIMELI
   const merged: TimelineSpan = {
     kind: longer.kind,
     ...(longer.name !== undefined && { name: longer.name }),
+    ...(longer.todoId !== undefined && { todoId: longer.todoId }),
     start: a.start,
     end: b.end,
     merged: (a.merged ?? 1) + (b.merged ?? 1),
@@ -79,13 +98,17 @@ interface LaneState {
   callId?: string
   /** The tool call a permission interrupted: it runs again once the permission is answered. */
   paused?: { name?: string; callId?: string }
+  /** The todo the lane's latest turn was for: spans opened by events that name none keep it. */
+  todoId?: string
   /** Closed spans and compactions not journaled yet. */
   unjournaled: { spans: TimelineSpan[]; compactions: number[] }
 }
 
-/** What a lane gathered since it was last journaled. */
+/** What a lane gathered since it was last journaled, for one todo (or none). */
 export interface TimelineBatch {
   sessionId: string
+  /** The todo of every span in the batch. */
+  todoId?: string
   spans: TimelineSpan[]
   compactions: number[]
 }
@@ -101,28 +124,39 @@ export class Timeline {
 
   /** Takes over lanes replayed from the journal (a resumed mission). */
   seed(lanes: readonly TimelineLane[]): void {
-    for (const l of lanes)
+    for (const l of lanes) {
+      const todoId = l.spans.at(-1)?.todoId
       this.#lanes.set(l.sessionId, {
         lane: { sessionId: l.sessionId, spans: [...l.spans], compactions: [...l.compactions] },
+        ...(todoId !== undefined && { todoId }),
         unjournaled: { spans: [], compactions: [] },
       })
+    }
     this.#list = [...this.#lanes.values()].map((s) => s.lane)
   }
 
-  /** Folds an event of the session tree under `rootId` into that root's lane; true when it changed. */
-  fold(rootId: string, event: HostEvent, now: number): boolean {
+  /**
+   * Folds an event of the session tree under `rootId` into that root's lane; true when it changed.
+   * `todoId` is the todo of the root's turn: spans opened from now on are for it (absent: the lane's
+   * latest todo).
+   */
+  fold(rootId: string, event: HostEvent, now: number, todoId?: string): boolean {
+    if (todoId !== undefined) {
+      const known = this.#lanes.get(rootId)
+      if (known) known.todoId = todoId
+    }
     const s = this.#lanes.get(rootId)
     const current = s?.lane.open
     const next = nextActivity(current, s?.callId, event, s?.paused)
     if (event.type === 'session.compacted' && event.sessionId === rootId) {
-      const state = s ?? this.#add(rootId)
+      const state = s ?? this.#add(rootId, todoId)
       state.lane = { ...state.lane, compactions: [...state.lane.compactions, now] }
       state.unjournaled.compactions.push(now)
       this.#refresh()
       return true
     }
     if (next === undefined) return false
-    const state = s ?? this.#add(rootId)
+    const state = s ?? this.#add(rootId, todoId)
     if (next.kind === 'permission' && current?.kind === 'tool')
       state.paused = {
         ...(current.name !== undefined && { name: current.name }),
@@ -146,22 +180,41 @@ export class Timeline {
     if (changed) this.#refresh()
   }
 
-  /** Hands over what lanes gathered since their last batch (all lanes, or the one of `sessionId`). */
+  /**
+   * Hands over what lanes gathered since their last batch (all lanes, or the one of `sessionId`): a
+   * batch per lane and run of spans of one todo; the compactions go with the lane's last batch.
+   */
   take(sessionId?: string): TimelineBatch[] {
     const out: TimelineBatch[] = []
     for (const [id, s] of this.#lanes) {
       if (sessionId !== undefined && id !== sessionId) continue
       const { spans, compactions } = s.unjournaled
       if (spans.length === 0 && compactions.length === 0) continue
-      out.push({ sessionId: id, spans, compactions })
+      const runs: TimelineSpan[][] = []
+      for (const span of spans) {
+        const run = runs.at(-1)
+        if (run && run[0]?.todoId === span.todoId) run.push(span)
+        else runs.push([span])
+      }
+      if (runs.length === 0) runs.push([])
+      runs.forEach((run, i) => {
+        const todoId = run[0]?.todoId
+        out.push({
+          sessionId: id,
+          ...(todoId !== undefined && { todoId }),
+          spans: run,
+          compactions: i === runs.length - 1 ? compactions : [],
+        })
+      })
       s.unjournaled = { spans: [], compactions: [] }
     }
     return out
   }
 
-  #add(sessionId: string): LaneState {
+  #add(sessionId: string, todoId: string | undefined): LaneState {
     const state: LaneState = {
       lane: { sessionId, spans: [], compactions: [] },
+      ...(todoId !== undefined && { todoId }),
       unjournaled: { spans: [], compactions: [] },
     }
     this.#lanes.set(sessionId, state)
@@ -181,6 +234,7 @@ export class Timeline {
       const span: TimelineSpan = {
         kind: open.kind,
         ...(open.name !== undefined && { name: open.name }),
+        ...(open.todoId !== undefined && { todoId: open.todoId }),
         start: open.start,
         end: now,
       }
@@ -192,7 +246,12 @@ export class Timeline {
       sessionId: s.lane.sessionId,
       spans,
       ...(next && {
-        open: { kind: next.kind, ...(next.name !== undefined && { name: next.name }), start: now },
+        open: {
+          kind: next.kind,
+          ...(next.name !== undefined && { name: next.name }),
+          ...(s.todoId !== undefined && { todoId: s.todoId }),
+          start: now,
+        },
       }),
       compactions: s.lane.compactions,
     }
@@ -251,6 +310,8 @@ export type JournalSpan = [TimelineKind, number, number] | [TimelineKind, number
 /** A batch as the journal stores it. */
 export interface TimelineEntry {
   sessionId: string
+  /** The todo of the batch's spans (absent: none, or a journal from before spans had one). */
+  todoId?: string
   from: number
   spans: JournalSpan[]
   compactions?: number[]
@@ -266,21 +327,32 @@ export function timelineEntry(b: TimelineBatch): TimelineEntry {
   })
   return {
     sessionId: b.sessionId,
+    ...(b.todoId !== undefined && { todoId: b.todoId }),
     from,
     spans,
     ...(b.compactions.length > 0 && { compactions: b.compactions }),
   }
 }
 
-/** The spans of a journaled batch; entries of an unknown kind (a newer journal) are skipped. */
-export function entrySpans(e: Pick<TimelineEntry, 'from' | 'spans'>): TimelineSpan[] {
+/**
+ * The spans of a journaled batch, each with the batch's todo; entries of an unknown kind (a newer
+ * journal) are skipped, and a todo that is not a string (a damaged line) is left out.
+ */
+export function entrySpans(e: Pick<TimelineEntry, 'from' | 'spans' | 'todoId'>): TimelineSpan[] {
   const out: TimelineSpan[] = []
+  const todoId = typeof e.todoId === 'string' ? e.todoId : undefined
   let at = e.from
   for (const [kind, gap, duration, name] of e.spans) {
     const start = at + gap
     at = start + duration
     if (!TIMELINE_KINDS.includes(kind)) continue
-    out.push({ kind, ...(name !== undefined && { name }), start, end: at })
+    out.push({
+      kind,
+      ...(name !== undefined && { name }),
+      ...(todoId !== undefined && { todoId }),
+      start,
+      end: at,
+    })
   }
   return out
 }
