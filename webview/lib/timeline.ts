@@ -2,6 +2,7 @@
 
 import type { TimelineKind, TimelineLaneView, TimelineSpanView } from '../../src/shared/protocol'
 import { formatDuration } from './format'
+import { formatClock } from './timeline-axis'
 
 /**
  * The least horizontal scale, in pixels per second of mission time: a mission short enough fits the
@@ -19,11 +20,16 @@ export const KIND_LABEL: Record<TimelineKind, string> = {
   idle: 'idle',
 }
 
+/** Every kind of span, in the legend's order. */
+export const KINDS = Object.keys(KIND_LABEL) as TimelineKind[]
+
 export interface PlacedSpan {
   kind: TimelineKind
   left: number
   width: number
   title: string
+  /** Its accessible name: the title and when it started. */
+  label: string
   open: boolean
 }
 
@@ -92,11 +98,13 @@ const toolsOf = (s: DrawnSpan): string[] => s.tools ?? (s.kind === 'tool' && s.n
 
 /** A closed span placed from the mission's start. */
 export function placeSpan(s: DrawnSpan, origin: number, pxPerSecond = PX_PER_SECOND): PlacedSpan {
+  const title = spanTitle(s, s.end - s.start)
   return {
     kind: s.kind,
     left: toPx(s.start - origin, pxPerSecond),
     width: Math.max(MIN_SPAN_PX, toPx(s.end - s.start, pxPerSecond)),
-    title: spanTitle(s, s.end - s.start),
+    title,
+    label: `${title}, at ${formatClock(s.start - origin)}`,
     open: false,
   }
 }
@@ -109,11 +117,13 @@ export function placeOpen(
   pxPerSecond = PX_PER_SECOND,
 ): PlacedSpan {
   const until = Math.max(end, open.start)
+  const title = `${spanTitle(open, until - open.start)} so far`
   return {
     kind: open.kind,
     left: toPx(open.start - origin, pxPerSecond),
     width: Math.max(MIN_SPAN_PX, toPx(until - open.start, pxPerSecond)),
-    title: `${spanTitle(open, until - open.start)} so far`,
+    title,
+    label: `${title}, at ${formatClock(open.start - origin)}`,
     open: true,
   }
 }
