@@ -2,6 +2,7 @@
 // todos, tokens, cost, what the check said (against the check before the mission) and, in worktree
 // mode, what reached the folder.
 
+import { excerpt } from '../engine/util/excerpt'
 import { BASELINE_WORDS } from '../engine/record/check-report'
 import type { BaselineComparison, MissionSummary } from '../engine/record/entries'
 import { formatDuration } from '../shared/format-duration'
@@ -50,9 +51,11 @@ export function describeItem(item: HistoryItem, started: string): HistoryRow {
   if (!s) return { id: item.id, label: item.goal, description: `not finished · ${started}` }
   return {
     id: item.id,
-    label: item.goal,
+    // The planner's short title names it when it gave one; the goal stays in the detail, searchable.
+    label: s.title ?? item.goal,
     description: `${s.status} · ${started} · ${formatDuration(s.durationMs)}`,
     detail: [
+      ...(s.title !== undefined ? [excerpt(item.goal, 120)] : []),
       `${s.todos.passed}/${s.todos.total} todos`,
       `${formatTokens(s.tokens)} tokens`,
       formatCost(s.cost),

@@ -80,6 +80,18 @@ describe('a history row', () => {
     expect(detail(2_500_000, 12.345)).toBe('2/2 todos · 2.5M tokens · $12.35 · no check ran')
   })
 
+  it("is named by the planner's short title when it gave one, the goal kept in the detail", () => {
+    const goal = `Greet people in every language. ${'More words. '.repeat(30)}`
+    const row = describeItem(
+      { id: 'm1', goal, startedAt: 0, summary: summary({ title: 'Greetings' }) },
+      'today',
+    )
+    expect(row.label).toBe('Greetings')
+    expect(row.detail?.startsWith('Greet people in every language.')).toBe(true)
+    expect(row.detail?.split(' · ')[0]!.length).toBeLessThanOrEqual(121)
+    expect(describeItem({ id: 'm2', goal: 'g', startedAt: 0, summary: summary() }, 'today').label).toBe('g')
+  })
+
   it('says, for a worktree mission, what reached the folder, what was left, and whether the branch stays', () => {
     const worktrees = (patch: Partial<NonNullable<MissionSummary['worktrees']>>) =>
       summary({ worktrees: { todos: [], applied: 0, skipped: [], ...patch } })

@@ -52,3 +52,14 @@ describe('the dashboard before a mission runs and after the window went away', (
     expect(screen.queryByTestId('interrupted')).toBeNull()
   })
 })
+
+describe("the mission's short title", () => {
+  it('names the mission above its goal once the planner gave one, and not before', async () => {
+    await show(running({ goal: 'Port the parser to the new grammar, keep the old API, test both' }))
+    expect(screen.queryByTestId('mission-title')).toBeNull()
+    sendSnapshot(snapshot(running({ goal: 'Port the parser to the new grammar', title: 'Parser port' })))
+    await tick()
+    expect(screen.getByTestId('mission-title').textContent).toBe('Parser port')
+    expect(screen.getByTestId('mission-goal').textContent?.trim()).toBe('Port the parser to the new grammar')
+  })
+})

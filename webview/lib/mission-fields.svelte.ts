@@ -8,6 +8,7 @@ import type { MissionView } from '../../src/shared/protocol'
 export class MissionFields implements MissionView {
   readonly id: string
   goal = $state.raw('')
+  title = $state.raw<string | undefined>()
   phase = $state.raw('')
   iteration = $state.raw(0)
   paused = $state.raw(false)
@@ -37,6 +38,7 @@ export class MissionFields implements MissionView {
   /** Takes every field of `view`, a view of this mission. */
   assign(view: MissionView): void {
     this.goal = view.goal
+    this.title = view.title
     this.phase = view.phase
     this.iteration = view.iteration
     this.paused = view.paused
