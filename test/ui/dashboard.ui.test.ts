@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { FrameLocator, Page } from 'playwright-core'
 import { offlineEnv } from '../../src/demo/offline-env'
 import { writeProject } from '../../src/demo/sample-project'
 import { missionScript, parseBrief } from '../../src/demo/mission-script'
@@ -104,7 +105,13 @@ describe('the extension in a real VS Code workbench', () => {
     await page.keyboard.press('Enter')
 
     // Run Task from the palette reveals the dashboard, which then shows the mission to its end.
-    const view = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame')
+    const view = dashboardFrame(page)
+    // While the server starts, the goal is on screen with what it waits for.
+    const starting = view.locator('[data-testid="mission-starting"]')
+    await starting.waitFor({ state: 'attached', timeout: 30_000 })
+    timings.runToGoalShownMs = Date.now() - t0
+    expect(await view.locator('[data-testid="starting-goal"]').textContent()).toBe(GOAL)
+    await page.screenshot({ path: join(artifacts, '1b-mission-starting.png'), animations: 'disabled' })
     const result = view.locator('[data-testid="mission-result"]')
     await result.waitFor({ state: 'attached', timeout: 90_000 })
     timings.runTaskToResultMs = Date.now() - t0
@@ -129,6 +136,22 @@ describe('the extension in a real VS Code workbench', () => {
     expect(provider.requests[0]?.lastUserText).toContain(`Mission goal: ${GOAL}`)
     expect(provider.requests.filter((r) => r.kind === 'title')).toEqual([])
     expect(readFileSync(join(workspace, 'greet.js'), 'utf8')).toContain('/** Greets. */')
+
+    // The mission's changes, from the dashboard: the file with its lines added, and undone.
+    await view.locator('[data-testid="review-mission-changes"]').click()
+    const changed = page.locator('.quick-input-list .monaco-list-row', { hasText: 'greet.js' })
+    await changed.waitFor({ timeout: 20_000 })
+    expect(await changed.textContent()).toMatch(/\+\d+ −\d+/)
+    await page.screenshot({ path: join(artifacts, '2c-mission-changes.png'), animations: 'disabled' })
+    await changed.hover()
+    await changed.locator('.codicon-discard').click()
+    await page.locator('.monaco-dialog-box').getByRole('button', { name: 'Undo' }).click()
+    await expect
+      .poll(() => readFileSync(join(workspace, 'greet.js'), 'utf8'), { timeout: 15_000 })
+      .not.toContain('/** Greets. */')
+    await changed.waitFor({ state: 'detached', timeout: 15_000 })
+    await page.keyboard.press('Escape')
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 })
     // Every request of the browser stayed on loopback.
     expect(bench!.requests.length).toBeGreaterThan(0)
     expect(bench!.requests.filter((r) => !r.local)).toEqual([])
@@ -182,17 +205,25 @@ describe('the extension in a real VS Code workbench', () => {
       work: (id) => ({ files: { [`${id}.txt`]: `${id}\n` }, summary: `wrote ${id}.txt` }),
     })
     provider.setScript(slow)
-    const view = () => page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame')
+    const view = () => dashboardFrame(page)
     await view().getByLabel('Mission goal').fill('Write three files')
     await view().getByRole('button', { name: 'Run' }).click()
+    // The goal stays in the box until the host says the mission is under way.
+    await expect.poll(() => view().getByLabel('Mission goal').inputValue(), { timeout: 60_000 }).toBe('')
     // Live: two workers busy at once, shown with their todos.
     const busyWorkers = view().locator('[data-testid="agent"][data-role="worker"]', { hasText: 'busy' })
     await expect.poll(() => busyWorkers.count(), { timeout: 60_000 }).toBeGreaterThanOrEqual(2)
     expect(await view().locator('[data-testid="progress"]').textContent()).toMatch(/\d\/6/)
-    // Each worker sits beneath its own todo.
-    expect(
-      await view().locator('[data-testid="todo"] [data-testid="agent"][data-role="worker"]').count(),
-    ).toBe(await view().locator('[data-testid="agent"][data-role="worker"]').count())
+    // Each worker sits beneath its own todo (read in one go: rows change as workers start and finish).
+    const unplaced = () =>
+      view()
+        .locator('body')
+        .evaluate(
+          (b) =>
+            b.querySelectorAll('[data-testid="agent"][data-role="worker"]').length -
+            b.querySelectorAll('[data-testid="todo"] [data-testid="agent"][data-role="worker"]').length,
+        )
+    await expect.poll(unplaced, { timeout: 10_000 }).toBe(0)
     await page.screenshot({ path: join(artifacts, '4-dashboard-running.png'), animations: 'disabled' })
     // Pause and resume from the palette, which offers whichever of the two applies.
     await bench!.runCommand('Orchestrator: Pause Mission')
@@ -216,7 +247,19 @@ describe('the extension in a real VS Code workbench', () => {
     })
     await offer.waitFor({ timeout: 60_000 })
     await page.screenshot({ path: join(artifacts, '5-resume-offer.png'), animations: 'disabled' })
-    await offer.getByRole('button', { name: 'Resume' }).click()
+    // The user closes the toast: the dashboard still offers the mission, and resumes it from there.
+    await offer.hover()
+    await offer.locator('.codicon-notifications-clear').click()
+    await offer.waitFor({ state: 'detached', timeout: 10_000 })
+    const interrupted = view().locator('[data-testid="interrupted"]')
+    await interrupted.waitFor({ timeout: 30_000 })
+    expect(await view().locator('[data-testid="interrupted-goal"]').textContent()).toBe('Write three files')
+    await page.screenshot({
+      path: join(artifacts, '5b-interrupted-on-dashboard.png'),
+      animations: 'disabled',
+    })
+    await view().locator('[data-testid="interrupted-resume"]').click()
+    await interrupted.waitFor({ state: 'detached', timeout: 30_000 })
     await expect
       .poll(() => view().locator('[data-testid="mission-phase"]').textContent(), { timeout: 120_000 })
       .toBe('completed — no check ran')
@@ -246,7 +289,7 @@ describe('the extension in a real VS Code workbench', () => {
 
   it("inspects the finished mission: a todo's diff, a transcript, history after the reload, high contrast", async () => {
     const page = bench!.page
-    const view = () => page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame')
+    const view = () => dashboardFrame(page)
     // A todo's detail: its files, report and review, and its changed file opens the diff editor.
     const one = view().locator('[data-testid="todo"]', { hasText: 'Write one.txt' })
     await one
@@ -265,10 +308,14 @@ describe('the extension in a real VS Code workbench', () => {
     await expect.poll(() => diff.locator('.modified .view-lines').textContent()).toContain('one')
     await page.screenshot({ path: join(artifacts, '8-todo-detail-diff.png'), animations: 'disabled' })
 
-    // The planner's transcript: its brief and its plan call, read-only.
+    // The planner's transcript, rendered: its brief and its plan call; the turn the engine ended on
+    // purpose reads as such, not as an abort error.
     await view().locator('[data-testid="agent"][data-role="planner"] [data-testid="open-transcript"]').click()
-    const transcript = page.locator('.monaco-editor', { hasText: 'orchestrator_plan' }).last()
-    await transcript.waitFor({ timeout: 20_000 })
+    await expect
+      .poll(() => previewText(page, 'orchestrator_plan'), { timeout: 30_000 })
+      .toContain('Turn ended by the orchestrator after the plan')
+    const rendered = await previewText(page, 'orchestrator_plan')
+    expect(rendered).not.toMatch(/MessageAbortedError|\*\*Error/)
     await page.screenshot({ path: join(artifacts, '9-transcript.png'), animations: 'disabled' })
 
     // History, after the reload: both missions, newest first; the earlier one opens as a report.
@@ -317,11 +364,32 @@ describe('the extension in a real VS Code workbench', () => {
       animations: 'disabled',
     })
     await page.emulateMedia({ forcedColors: 'none', colorScheme: 'light' })
-  }, 180_000)
+
+    // Another reload: the finished mission is still on screen, as it ended, not "No mission yet".
+    await bench!.runCommand('Developer: Reload Window')
+    await expect
+      .poll(() => view().locator('[data-testid="mission-goal"]').textContent(), { timeout: 60_000 })
+      .toBe('Write three files')
+    expect(await view().locator('[data-testid="mission-phase"]').textContent()).toBe(
+      'completed — no check ran',
+    )
+    expect(await view().locator('[data-testid="empty-state"]').count()).toBe(0)
+    expect(await view().locator('[data-testid="todo"]').count()).toBe(6)
+    // Both missions are listed, newest first; the one on screen is marked.
+    const list = view().locator('[data-testid="mission-list"]')
+    await list.locator('summary').click()
+    const listed = list.locator('[data-testid="mission-row"]')
+    expect(await listed.evaluateAll((r) => r.map((e) => e.getAttribute('data-status')))).toEqual([
+      'completed',
+      'completed',
+    ])
+    expect(await listed.first().textContent()).toContain('6/6 todos')
+    await page.screenshot({ path: join(artifacts, '11c-finished-after-reload.png'), animations: 'disabled' })
+  }, 240_000)
 
   it('steers one agent (queued, then delivered) and cancels one todo while the others pass', async () => {
     const page = bench!.page
-    const view = () => page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame')
+    const view = () => dashboardFrame(page)
     const fileTodo = (id: string, dependsOn: string[] = []) => ({
       id,
       title: `Write ${id}.txt`,
@@ -379,23 +447,28 @@ describe('the extension in a real VS Code workbench', () => {
       .poll(() => todoRow('drop').locator('[data-testid="agent"]', { hasText: 'busy' }).count())
       .toBe(0)
     await page.screenshot({ path: join(artifacts, '12-steer-queued-cancelled.png'), animations: 'disabled' })
+    // A second Run while this one runs: told so before typing a goal, as information, not as an error.
+    await bench!.runCommand('Orchestrator: Run Task')
+    const refusal = page.locator('.notifications-toasts .notification-toast', {
+      hasText: 'A mission is already under way: "Steer one, cancel one"',
+    })
+    await refusal.waitFor({ timeout: 15_000 })
+    expect(await refusal.locator('.codicon-info').count()).toBe(1)
+    const goalBox = page.locator('.quick-input-widget', { hasText: 'What should the agents do?' })
+    expect(await goalBox.first().isVisible()).toBe(false)
+    await refusal.hover()
+    await refusal.locator('.codicon-notifications-clear').click()
     // The steered worker's transcript, open while it runs: it follows the session live.
     await worker('steer').locator('[data-testid="open-transcript"]').click()
-    const live = page.locator('.editor-group-container.active .monaco-editor').last()
-    // Monaco draws only the lines in view (spaces as no-break spaces): the end is read scrolled down.
-    const text = async () => ((await live.textContent()) ?? '').replace(/\u00a0/g, ' ')
-    await expect.poll(text, { timeout: 20_000 }).toContain('# Worker: Write steer.txt')
-    const tail = async () => {
-      await live.hover()
-      await page.mouse.wheel(0, 10_000)
-      return text()
-    }
+    // The rendered preview holds the whole transcript.
+    const tail = () => previewText(page, 'Worker: Write steer.txt')
+    await expect.poll(tail, { timeout: 20_000 }).toContain('Worker: Write steer.txt')
     expect(await tail()).not.toContain('Also add a trailing newline')
     gates.get('steer')?.()
     gates.get('drop')?.()
     await expect.poll(() => receipt.getAttribute('data-status'), { timeout: 30_000 }).toBe('delivered')
     // The steering message went out as the session's next prompt: the open transcript shows it.
-    await expect.poll(tail, { timeout: 20_000 }).toContain('Also add a trailing newline')
+    await expect.poll(tail, { timeout: 30_000 }).toContain('Also add a trailing newline')
     await page.screenshot({ path: join(artifacts, '13b-transcript-live.png'), animations: 'disabled' })
     await page.screenshot({ path: join(artifacts, '13-steer-delivered.png'), animations: 'disabled' })
     await expect
@@ -423,7 +496,7 @@ describe('the extension in a real VS Code workbench', () => {
 
   it('asks when the check is not installed, and goes on with the check the user changed it to', async () => {
     const page = bench!.page
-    const view = () => page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame')
+    const view = () => dashboardFrame(page)
     const script = missionScript({
       latencyMs: 200,
       plan: () => [
@@ -502,7 +575,7 @@ describe('the extension in a real VS Code workbench', () => {
 
   it('runs six todos in worktrees, offers their changes, applies one file from the review, then the rest, and merges the file the user changed', async () => {
     const page = bench!.page
-    const view = () => page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame')
+    const view = () => dashboardFrame(page)
     const git = (...args: string[]) =>
       execFileSync('git', ['-c', 'user.name=Test User', '-c', 'user.email=user@example.com', ...args], {
         cwd: workspace,
@@ -595,6 +668,11 @@ describe('the extension in a real VS Code workbench', () => {
     const card = view().locator('[data-testid="changes"]')
     expect(await card.getAttribute('data-status')).toBe('pending')
     expect(await card.getByRole('button', { name: 'Apply to workspace (main)' }).count()).toBe(1)
+    // The Orchestrator icon in the activity bar says one thing waits, for a user looking elsewhere.
+    const badge = page.locator('.activitybar .action-item', {
+      has: page.locator('[aria-label*="Orchestrator"]'),
+    })
+    await expect.poll(() => badge.locator('.badge-content').textContent(), { timeout: 10_000 }).toBe('1')
     await page.screenshot({ path: join(artifacts, '18-changes-offered.png'), animations: 'disabled' })
 
     // The window reloads before the user decides: the changes wait on their branch, and the new
@@ -718,6 +796,29 @@ describe('the extension in a real VS Code workbench', () => {
 })
 
 /** The extension's log channel, as the workbench wrote it under the user data folder (every window). */
+/**
+ * The text of the rendered Markdown preview that shows `needle` (a preview is a webview of its own,
+ * in a frame of the page); '' while none does.
+ */
+async function previewText(page: Page, needle: string): Promise<string> {
+  for (const frame of page.frames()) {
+    const text = await frame
+      .locator('body.vscode-body')
+      .first()
+      .textContent({ timeout: 500 })
+      .catch(() => null)
+    if (text?.includes(needle)) return text
+  }
+  return ''
+}
+
+/** The dashboard's frame: the webview of this extension (a Markdown preview is a webview too). */
+function dashboardFrame(page: Page): FrameLocator {
+  return page
+    .frameLocator(`iframe.webview.ready[src*="extensionId=${EXTENSION_ID}"]`)
+    .frameLocator('iframe#active-frame')
+}
+
 function orchestratorLog(): string {
   const userData = join(sandbox, 'user-data')
   return readdirSync(userData, { recursive: true, encoding: 'utf8' })
