@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import * as vscode from 'vscode'
 import { errorMessage } from './engine/util/error-message'
 import { PreflightError, type PreflightFix } from './engine/preflight/preflight'
@@ -7,16 +7,10 @@ import { isTerminal, type BaselineAnswer, type MissionState } from './engine/rec
 import type { Refusal } from './engine/util/refusal'
 import { Commands, LAST_FOLDER_KEY, Views, WALKTHROUGH_ID } from './shared/constants'
 import { ProcessRegistry } from './node/process-registry'
-import type { InterruptedMission } from './node/interrupted-missions'
-import type { Logger } from './engine/ports'
-import { lastFinishedMission } from './vscode/last-mission'
 import { refusedWhileRunning } from './vscode/second-mission'
 import { viewBadge } from './vscode/view-badge'
-import { missionList } from './vscode/mission-list'
 import { reviewSharedChanges } from './vscode/shared-changes-review'
-import { finishedIn } from './vscode/pending-changes'
-import { MissionHistory } from './node/mission-history'
-import type { MissionListItem } from './shared/protocol'
+import { MissionsAtHand } from './vscode/missions-at-hand'
 import { registerCommands } from './vscode/commands'
 import { registerAct } from './vscode/act-commands'
 import { registerInspect } from './vscode/inspect-commands'
@@ -196,62 +190,12 @@ export function activate(context: vscode.ExtensionContext): void {
       )
   }
 
-  // The interrupted mission offered on the dashboard (and in a toast at the start), until resumed or
-  // discarded; the one offered is the newest journal's, looked up again before acting on it.
-  let interrupted: InterruptedMission | undefined
-  const resumeInterrupted = async (id: string) => {
-    const found = await missions.interrupted().catch(() => undefined)
-    if (found?.id !== id) {
-      interrupted = found
-      render()
-      return void vscode.window.showInformationMessage('That mission is no longer interrupted.')
-    }
-    interrupted = undefined
-    render()
-    await runMission(found.goal, {
-      resumeId: found.id,
-      ...(found.directory !== undefined && { directory: found.directory }),
-    })
-  }
-  const discardInterrupted = async (id: string) => {
-    if (interrupted?.id === id) interrupted = undefined
-    await missions.discard(id)
-    await refreshList()
-  }
-
-  // The workspace's missions on the dashboard, read again from the journals when one ends or starts.
-  const history = new MissionHistory(missions.journalDir, log.for('history'))
-  let missionItems: MissionListItem[] = []
-  const refreshList = async () => {
-    const items = await history.list().catch(() => [])
-    missionItems = missionList(items, {
-      ...(missions.running && missions.current && { running: missions.current.id }),
-      ...(interrupted && { interrupted: interrupted.id }),
-    })
-    render()
-  }
-  const openMission = async (id: string) => {
-    if (missions.running)
-      return void vscode.window.showInformationMessage(
-        'A mission is running: earlier ones can be opened once it ends (their reports: Orchestrator: Show History).',
-      )
-    if (id === interrupted?.id)
-      return void vscode.window.showInformationMessage(
-        `"${interrupted.goal}" was interrupted: resume or discard it from the dashboard.`,
-      )
-    const folders = vscode.workspace.workspaceFolders ?? []
-    const found = await finishedIn(
-      join(missions.journalDir, `${id}.jsonl`),
-      id,
-      new Set(folders.map((f) => resolve(f.uri.fsPath))),
-    ).catch(() => undefined)
-    const folder = found && folders.find((f) => resolve(f.uri.fsPath) === resolve(found.directory))
-    if (!found || !folder)
-      return void vscode.window.showInformationMessage(
-        'That mission did not end in a folder open in this window: its report is in Orchestrator: Show History.',
-      )
-    missions.restore(found.state, folder)
-  }
+  // Missions at hand besides the one on screen: the interrupted one, the list, the last one ended.
+  const atHand = new MissionsAtHand(missions, {
+    run: runMission,
+    render: () => render(),
+    log: log.for('history'),
+  })
 
   const reply = (requestId: string, answer: 'once' | 'always' | 'reject') =>
     missions.replyPermission(requestId, answer).catch((err: unknown) => {
@@ -281,11 +225,7 @@ export function activate(context: vscode.ExtensionContext): void {
             blocked(),
             missions.folder,
             changes.of(missions.current?.id)?.view,
-            {
-              ...(missions.starting && { starting: missions.starting }),
-              ...(interrupted && !missions.running && { interrupted }),
-              ...(missionItems.length > 0 && { missions: missionItems }),
-            },
+            { ...(missions.starting && { starting: missions.starting }), ...atHand.view },
           ),
         startMission: (goal, requestId) =>
           void runMission(goal, {
@@ -310,10 +250,10 @@ export function activate(context: vscode.ExtensionContext): void {
         mergeChange: changesActions.merge,
         openWalkthrough: () =>
           void vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false),
-        openMission: (id) => void openMission(id),
+        openMission: (id) => void atHand.open(id),
         reviewMissionChanges: () => void vscode.commands.executeCommand(Commands.reviewMissionChanges),
-        resumeInterrupted: (id) => void resumeInterrupted(id),
-        discardInterrupted: (id) => void discardInterrupted(id),
+        resumeInterrupted: (id) => void atHand.resume(id),
+        discardInterrupted: (id) => void atHand.discard(id),
       },
       dashboardLog,
     ),
@@ -325,7 +265,7 @@ export function activate(context: vscode.ExtensionContext): void {
     dashboard.badge(
       viewBadge(missions.current, {
         changesPending: changes.of(missions.current?.id)?.view.status === 'pending',
-        interrupted: interrupted !== undefined && !missions.running,
+        interrupted: atHand.waiting,
       }),
     )
   }
@@ -336,7 +276,7 @@ export function activate(context: vscode.ExtensionContext): void {
     toDisposable(
       missions.changes.on((s) => {
         const key = `${s.id}:${isTerminal(s.phase) ? 'end' : 'run'}`
-        if (key !== listedPhase) void refreshList()
+        if (key !== listedPhase) void atHand.refresh()
         listedPhase = key
       }),
     ),
@@ -411,15 +351,9 @@ export function activate(context: vscode.ExtensionContext): void {
   registerInstallOpencode(store, { storageDir: context.globalStorageUri.fsPath, log: log.for('opencode') })
   // A window opens: the interrupted mission is offered (a toast, and the dashboard until it is
   // resumed or discarded); else the newest mission that ended here is on screen again.
-  const atStart = async () => {
-    if (!vscode.workspace.isTrusted) return
-    interrupted = await missions.interrupted().catch(() => undefined)
-    await refreshList()
-    if (interrupted) return void offerResume(interrupted, resumeInterrupted, discardInterrupted)
-    await showLastMission(missions, log.for('mission'))
-  }
-  void atStart()
-  store.add(vscode.workspace.onDidGrantWorkspaceTrust(() => void atStart()))
+  const atStart = () => void (vscode.workspace.isTrusted && atHand.atStart())
+  atStart()
+  store.add(vscode.workspace.onDidGrantWorkspaceTrust(atStart))
   store.add(
     vscode.commands.registerCommand(Commands.reviewMissionChanges, async () => {
       const m = missions.current
@@ -443,7 +377,7 @@ export function activate(context: vscode.ExtensionContext): void {
             ? 'A mission is running: stop it before resuming another.'
             : 'No mission was interrupted in this workspace.',
         )
-      await resumeInterrupted(found.id)
+      await atHand.resume(found.id)
     }),
   )
 }
@@ -462,34 +396,6 @@ function fixActions(err: unknown): Map<string, string> {
     ? [['Install OpenCode 1.x', Commands.installOpencode]]
     : []
   return new Map([...install, ...[...fixes, 'showLogs' as const].map((f) => FIX_BUTTONS[f])])
-}
-
-/** A mission the host left running (a reload, a crash) is offered for resumption from its journal. */
-async function offerResume(
-  found: InterruptedMission,
-  resume: (id: string) => Promise<void>,
-  discard: (id: string) => Promise<void>,
-): Promise<void> {
-  const choice = await vscode.window.showInformationMessage(
-    `A mission was interrupted: ${found.goal}`,
-    'Resume',
-    'Discard',
-  )
-  if (choice === 'Resume') await resume(found.id)
-  else if (choice === 'Discard') await discard(found.id)
-}
-
-/** The newest mission that ended in one of the window's folders, on screen again while none runs. */
-async function showLastMission(missions: MissionController, log: Logger): Promise<void> {
-  const folders = vscode.workspace.workspaceFolders ?? []
-  const found = await lastFinishedMission(
-    missions.journalDir,
-    folders.map((f) => f.uri.fsPath),
-    log,
-  )
-  const folder = found && folders.find((f) => resolve(f.uri.fsPath) === resolve(found.directory))
-  // Changes waiting for the user may have put their mission on screen meanwhile: that one stays.
-  if (found && folder && !missions.current) missions.restore(found.state, folder)
 }
 
 /** Ends the server's whole process group before the extension host goes away. */
