@@ -11,6 +11,7 @@ import { refusedWhileRunning } from './vscode/second-mission'
 import { viewBadge } from './vscode/view-badge'
 import { reviewSharedChanges } from './vscode/shared-changes-review'
 import { MissionsAtHand } from './vscode/missions-at-hand'
+import { registerDemo } from './vscode/demo-command'
 import { registerCommands } from './vscode/commands'
 import { registerAct } from './vscode/act-commands'
 import { registerInspect } from './vscode/inspect-commands'
@@ -349,6 +350,11 @@ export function activate(context: vscode.ExtensionContext): void {
   registerCommands(store, { missions, server: srv, log, secrets: context.secrets, runMission })
   registerPluginCommands(store, { extensionUri: context.extensionUri, log: log.for('plugin') })
   registerInstallOpencode(store, { storageDir: context.globalStorageUri.fsPath, log: log.for('opencode') })
+  registerDemo(store, {
+    extensionUri: context.extensionUri,
+    storageDir: context.globalStorageUri.fsPath,
+    log: log.for('demo'),
+  })
   // A window opens: the interrupted mission is offered (a toast, and the dashboard until it is
   // resumed or discarded); else the newest mission that ended here is on screen again.
   const atStart = () => void (vscode.workspace.isTrusted && atHand.atStart())

@@ -31,6 +31,7 @@ export const Commands = {
   reviewPendingChanges: 'orchestrator.reviewPendingChanges',
   resumeInterruptedMission: 'orchestrator.resumeInterruptedMission',
   reviewMissionChanges: 'orchestrator.reviewMissionChanges',
+  runDemo: 'orchestrator.runDemo',
 } as const
 
 /** SecretStorage key of the password of the server in `orchestrator.serverUrl`. */

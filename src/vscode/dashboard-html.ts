@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto'
 
 // The dashboard webview's document: a strict CSP (scripts only with this document's nonce), the
-// codicon font, the built stylesheet and the Svelte bundle mounted on #app. No vscode import, so the
-// render benchmark loads exactly this document in a plain browser.
+// codicon font, the built stylesheet and the Svelte bundle mounted on #app, which says it is loading
+// until the bundle replaces it (the panel is never blank). No vscode import, so the render benchmark
+// loads exactly this document in a plain browser.
 
 export interface DashboardResources {
   /** Origin the webview may load styles, fonts and images from (the webview's `cspSource`). */
@@ -36,7 +37,7 @@ export function dashboardHtml(r: DashboardResources): string {
 <title>Orchestrator</title>
 </head>
 <body>
-<div id="app"></div>
+<div id="app"><p class="booting" role="status">Loading the dashboard…</p></div>
 <script type="module" nonce="${nonce}" src="${r.script}"></script>
 </body>
 </html>`

@@ -34,6 +34,12 @@ describe('the dashboard document', () => {
     expect(csp.get('img-src')).toEqual([resources.cspSource, 'data:'])
   })
 
+  it('says it is loading until the bundle takes its place, so the panel is never blank', () => {
+    expect(dashboardHtml(resources)).toContain(
+      '<div id="app"><p class="booting" role="status">Loading the dashboard…</p></div>',
+    )
+  })
+
   it('runs only its own script, by a nonce that changes with each document', () => {
     const html = dashboardHtml(resources)
     const scriptSrc = policy(html).get('script-src') ?? []
