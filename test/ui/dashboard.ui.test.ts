@@ -77,6 +77,8 @@ beforeAll(async () => {
       'orchestrator.opencodePath': resolveOpencodeBinary({ searchFrom: [root] }),
       // These missions write straight into the workspace (a git repository); worktree mode has its own test.
       'orchestrator.isolation': 'shared',
+      // The terminal drawn as text, so the demo's output can be read.
+      'terminal.integrated.gpuAcceleration': 'off',
     },
   })
   timings.workbenchReadyMs = Date.now() - t0
@@ -782,6 +784,17 @@ describe('the extension in a real VS Code workbench', () => {
       })
       .waitFor({ timeout: 15_000 })
   }, 420_000)
+
+  it("runs the offline demo from the palette in a terminal, with the extension's own CLI and OpenCode", async () => {
+    const page = bench!.page
+    await bench!.runCommand('Orchestrator: Run Offline Demo')
+    const terminal = page.locator('.terminal-wrapper.active .xterm-rows')
+    await terminal.waitFor({ timeout: 30_000 })
+    await expect
+      .poll(async () => ((await terminal.textContent()) ?? '').replace(/\u00a0/g, ' '), { timeout: 120_000 })
+      .toContain('mission completed')
+    await page.screenshot({ path: join(artifacts, '22-offline-demo.png'), animations: 'disabled' })
+  }, 180_000)
 
   it('paced the dashboard by its acknowledgements throughout: the log names none lost', () => {
     const logs = orchestratorLog()
