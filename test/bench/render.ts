@@ -299,8 +299,14 @@ export async function benchRender(o: RenderOptions): Promise<RenderResult> {
     // reported on its own: events waiting for it measure the cold open, not the view under load).
     f.full()
     await page.waitForFunction(() => (globalThis as unknown as BenchGlobal).__bench.painted() >= 1)
-    // The timeline and the meters in the viewport (they sit below the plan): drawn, not just in the DOM.
-    await page.locator('[data-testid="timeline"]').scrollIntoViewIfNeeded()
+    // The meters and the timeline below them in the viewport (they sit below the plan): drawn, not
+    // just in the DOM. The todo list above them grows under the load, so the page keeps them there,
+    // as a user watching them would (a scroll a few times a second: cost added, not saved).
+    await page.locator('[data-testid="meters"]').evaluate((meters) => {
+      const keep = () => meters.scrollIntoView({ block: 'start' })
+      keep()
+      setInterval(keep, 250)
+    })
     mission.onChange(() => f.changed())
 
     // Streaming load: text deltas, usage updates and tool calls of the busy agents, round robin;
