@@ -82,6 +82,11 @@ interface Folder {
   made: Promise<unknown>
   /** Settles once the folder is made (worktree, links, setup); a failure is the taker's to report. */
   ready: Promise<void>
+  /**
+   * The git work on the folder's checkout (a todo taking it, a discard putting it back), one after
+   * another: a todo that takes a folder being put back waits for that, not races it.
+   */
+  ops: Promise<unknown>
 }
 
 /** Folders made ahead at most, whatever the caps (which may be unbounded). */
@@ -132,7 +137,7 @@ export class GitWorktrees implements WorktreePort {
       const holder = branch.startsWith(`${w.#prefix}/`) ? branch.slice(w.#prefix.length + 1) : undefined
       const done = Promise.resolve()
       const spent = holder !== undefined && merged.has(await w.#tip(top))
-      w.#folders.push({ top, ...(holder && { holder }), spent, made: done, ready: done })
+      w.#folders.push({ top, ...(holder && { holder }), spent, made: done, ready: done, ops: done })
       w.#made = Math.max(w.#made, Number(name) || 0)
       w.#open.add(w.#inside(top))
     }
@@ -287,7 +292,7 @@ export class GitWorktrees implements WorktreePort {
     })()
     const ready = made.then(() => this.#o.setup?.(this.#inside(top)))
     ready.catch(() => undefined) // reported to the todo that takes the folder
-    const folder: Folder = { top, ...(holder && { holder }), spent: false, made, ready }
+    const folder: Folder = { top, ...(holder && { holder }), spent: false, made, ready, ops: ready }
     this.#folders.push(folder)
     return folder
   }
@@ -310,6 +315,8 @@ export class GitWorktrees implements WorktreePort {
     const branch = this.branchOf(todoId)
     const held = this.#folderOf(todoId)
     if (held) {
+      // Made, and switched to this todo's branch by the open that took it.
+      await held.ops.catch(() => undefined)
       await held.ready
       if (existsSync(join(held.top, '.git')))
         return { dir: this.#inside(held.top), branch, from: await this.#mergeBase(branch) }
@@ -322,8 +329,10 @@ export class GitWorktrees implements WorktreePort {
       await folder.ready
       // What the folder's last todo left that git does not track goes; ignored files (the linked
       // dependency folders, what the setup command made) stay.
-      await this.#must(folder.top, ['checkout', '-q', '-f', branch, '--'])
-      await this.#must(folder.top, ['clean', '-q', '-f', '-f', '-d'])
+      await this.#onFolder(folder, async () => {
+        await this.#must(folder.top, ['checkout', '-q', '-f', branch, '--'])
+        await this.#must(folder.top, ['clean', '-q', '-f', '-f', '-d'])
+      })
     } catch (err) {
       // A folder that could not be made or switched is not handed to anyone else.
       this.#folders = this.#folders.filter((f) => f !== folder)
@@ -417,10 +426,12 @@ export class GitWorktrees implements WorktreePort {
       // switched back is removed.
       folder.holder = undefined
       const back = await folder.ready
-        .then(async () => {
-          await this.#must(folder.top, ['checkout', '-q', '-f', '--detach', this.integrationBranch, '--'])
-          await this.#must(folder.top, ['clean', '-q', '-f', '-f', '-d'])
-        })
+        .then(() =>
+          this.#onFolder(folder, async () => {
+            await this.#must(folder.top, ['checkout', '-q', '-f', '--detach', this.integrationBranch, '--'])
+            await this.#must(folder.top, ['clean', '-q', '-f', '-f', '-d'])
+          }),
+        )
         .then(
           () => true,
           () => false,
@@ -579,6 +590,13 @@ export class GitWorktrees implements WorktreePort {
     return (
       (await this.#run(this.#o.repoDir, ['rev-parse', '-q', '--verify', `refs/heads/${branch}`])).code === 0
     )
+  }
+
+  /** Runs `fn` after the git work already queued on the folder's checkout. */
+  #onFolder<T>(folder: Folder, fn: () => Promise<T>): Promise<T> {
+    const next = folder.ops.then(fn, fn)
+    folder.ops = next.catch(() => undefined)
+    return next
   }
 
   #oneAtATime<T>(fn: () => Promise<T>): Promise<T> {

@@ -183,6 +183,39 @@ describe('a worktree per todo, merged only on purpose', { timeout: 30_000 }, () 
     await again.close()
   })
 
+  it('puts a discarded folder back before the next todo takes it, also when both come at once', async () => {
+    const repo = userRepo()
+    const base = await captureGitBase(repo, env)
+    if (base.kind !== 'git') throw new Error(base.reason)
+    // A git whose putting back of a folder is slow: a todo taking the folder meanwhile must wait for it.
+    const bin = temp('orch-wt-slowgit-')
+    const real = execFileSync('sh', ['-c', 'command -v git'], { env }).toString().trim()
+    writeFileSync(
+      join(bin, 'git'),
+      `#!/bin/sh\ncase "$*" in *"checkout -q -f --detach"*) sleep 0.4;; esac\nexec ${real} "$@"\n`,
+      { mode: 0o755 },
+    )
+    const slowEnv = { ...env, PATH: `${bin}:${process.env.PATH ?? ''}` }
+    const wt = new GitWorktrees({
+      repoDir: repo,
+      root: temp('orch-wt-root-'),
+      missionId: 'race',
+      env: slowEnv,
+    })
+    await wt.prepare(base.ref, { folders: 1 })
+    for (let round = 0; round < 5; round++) {
+      const [from, to] = [`t${round}`, `t${round + 1}`]
+      if (round === 0) await wt.open(from)
+      const dir = wt.dirOf(from) ?? ''
+      writeFileSync(join(dir, 'half.txt'), 'half\n')
+      const [, next] = await Promise.all([wt.discard(from), wt.open(to)])
+      expect(next.dir).toBe(dir)
+      expect(git(dir, 'branch', '--show-current').trim()).toBe(`orchestrator/race/${to}`)
+      expect(git(dir, 'status', '--porcelain')).toBe('')
+    }
+    await wt.close()
+  })
+
   it('makes no folder after close, even when close comes while folders are being made ahead', async () => {
     const repo = userRepo()
     const base = await captureGitBase(repo, env)
