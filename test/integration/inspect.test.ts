@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process'
 import { afterEach, describe, expect, it } from 'vitest'
-import { missionScript } from '../../src/demo/mission-script'
+import { helloMissionScript } from '../fixtures/hello-mission'
 import { missionReport } from '../../src/engine/record/mission-report'
 import { renderTranscript } from '../../src/engine/record/transcript-markdown'
 import { changedSinceBase, contentAtBase } from '../../src/node/git-base'
@@ -16,19 +16,7 @@ afterEach(async () => {
 
 describe('inspecting a mission against the real OpenCode server', () => {
   it("renders a worker's real transcript, diffs against the recorded base, and lists and reports the mission in history", async () => {
-    const script = missionScript({
-      plan: () => [
-        {
-          id: 'hello',
-          title: 'Say hello',
-          description: '',
-          files: ['hello.txt'],
-          dependsOn: [],
-          acceptance: [],
-        },
-      ],
-      work: () => ({ files: { 'hello.txt': 'hello\n' }, summary: 'wrote hello.txt' }),
-    })
+    const script = helloMissionScript()
     sandbox = await Sandbox.create({ script, files: { 'README.md': '# sample\n' } })
     const dir = sandbox.projectDir
     const git = (...args: string[]) =>

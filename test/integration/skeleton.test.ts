@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { missionScript } from '../../src/demo/mission-script'
+import { helloMissionScript } from '../fixtures/hello-mission'
 import { type HostEvent } from '../../src/engine/ports'
 import type { Connection } from '../../src/opencode/connection'
 import { groupGone, Sandbox } from '../support/sandbox'
@@ -14,19 +14,7 @@ const mission = (sb: Sandbox, conn: Connection, goal: string) => sb.mission(conn
 
 describe('the walking skeleton against the real OpenCode server', () => {
   it('titles every session itself, so OpenCode makes no title-generation call, and events arrive in order', async () => {
-    const script = missionScript({
-      plan: () => [
-        {
-          id: 'hello',
-          title: 'Say hello',
-          description: '',
-          files: ['hello.txt'],
-          dependsOn: [],
-          acceptance: [],
-        },
-      ],
-      work: () => ({ files: { 'hello.txt': 'hello\n' }, summary: 'wrote hello.txt' }),
-    })
+    const script = helloMissionScript()
     sandbox = await Sandbox.create({ script })
     const conn = await sandbox.start()
     const seen: HostEvent[] = []

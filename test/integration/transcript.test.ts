@@ -1,6 +1,6 @@
 import { createOpencodeClient } from '@opencode-ai/sdk/v2'
 import { afterEach, describe, expect, it } from 'vitest'
-import { missionScript } from '../../src/demo/mission-script'
+import { helloMissionScript } from '../fixtures/hello-mission'
 import { renderTranscript } from '../../src/engine/record/transcript-markdown'
 import { OpencodeTranscriptPort } from '../../src/opencode/transcript-port'
 import { Sandbox } from '../support/sandbox'
@@ -13,19 +13,7 @@ afterEach(async () => {
 
 describe("an agent's transcript from the real OpenCode server", () => {
   it('reads as a conversation, with one request per read, and a turn the engine ended is no error', async () => {
-    const script = missionScript({
-      plan: () => [
-        {
-          id: 'hello',
-          title: 'Say hello',
-          description: '',
-          files: ['hello.txt'],
-          dependsOn: [],
-          acceptance: [],
-        },
-      ],
-      work: () => ({ files: { 'hello.txt': 'hello\n' }, summary: 'wrote hello.txt' }),
-    })
+    const script = helloMissionScript()
     sandbox = await Sandbox.create({ script })
     const conn = await sandbox.start()
     const m = sandbox.mission(conn, { goal: 'Say hello in a file' })
