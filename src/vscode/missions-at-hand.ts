@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path'
 import * as vscode from 'vscode'
 import type { Logger } from '../engine/ports'
 import type { InterruptedMission } from '../node/interrupted-missions'
-import { MissionHistory } from '../node/mission-history'
+import { MissionHistory, type HistoryItem } from '../node/mission-history'
 import type { DashboardSnapshot, MissionListItem } from '../shared/protocol'
 import { lastFinishedMission } from './last-mission'
 import type { MissionController } from './mission-controller'
@@ -23,6 +23,8 @@ export type RunMission = (
 export class MissionsAtHand {
   #interrupted: InterruptedMission | undefined
   #items: MissionListItem[] = []
+  /** The journals as the last refresh read them, newest first. */
+  #journals: HistoryItem[] = []
   readonly #history: MissionHistory
 
   constructor(
@@ -61,6 +63,7 @@ export class MissionsAtHand {
   /** Reads the list again from the journals (a mission started or ended, one was discarded). */
   async refresh(): Promise<void> {
     const items = await this.#history.list().catch(() => [])
+    this.#journals = items
     const current = this.missions.current
     this.#items = missionList(items, {
       ...(this.missions.running && current && { running: current.id }),
@@ -136,6 +139,7 @@ export class MissionsAtHand {
     const folders = vscode.workspace.workspaceFolders ?? []
     const found = await lastFinishedMission(
       this.missions.journalDir,
+      this.#journals,
       folders.map((f) => f.uri.fsPath),
       this.deps.log,
     )

@@ -6,6 +6,7 @@ import type { Clock } from '../../src/engine/ports'
 import { MissionJournal } from '../../src/engine/record/journal'
 import { summarizeMission } from '../../src/engine/record/mission-summary'
 import { JournalFile } from '../../src/node/journal-file'
+import { MissionHistory } from '../../src/node/mission-history'
 import { lastFinishedMission } from '../../src/vscode/last-mission'
 
 // What the dashboard shows when a window opens and no mission runs: journals written with the
@@ -57,6 +58,10 @@ async function journaled(journals: string, id: string, directory: string, at: nu
   })
 }
 
+/** As the host asks: with the journals its mission list read. */
+const last = async (journals: string, directories: string[]) =>
+  lastFinishedMission(journals, await new MissionHistory(journals, log).list(), directories, log)
+
 describe('the mission shown when a window opens', () => {
   it("is the newest that ended in one of the window's folders, as it ended; not an interrupted one nor another folder's", async () => {
     const [journals, mine, other] = [temp('orch-last-j-'), temp('orch-last-a-'), temp('orch-last-b-')]
@@ -64,26 +69,26 @@ describe('the mission shown when a window opens', () => {
     await journaled(journals, 'newest-here', mine, 2_000)
     await journaled(journals, 'interrupted', mine, 3_000, true)
     await journaled(journals, 'elsewhere', other, 4_000)
-    const found = await lastFinishedMission(journals, [mine], log)
+    const found = await last(journals, [mine])
     expect(found?.directory).toBe(mine)
     expect(found?.state).toMatchObject({ id: 'newest-here', goal: 'Goal of newest-here', phase: 'completed' })
     expect(found?.state.todos.map((t) => [t.id, t.status])).toEqual([['t1', 'passed']])
     // No agent of a mission that ended is shown working.
     expect(found?.state.agents.every((a) => a.status === 'done')).toBe(true)
-    expect((await lastFinishedMission(journals, [other], log))?.state.id).toBe('elsewhere')
+    expect((await last(journals, [other]))?.state.id).toBe('elsewhere')
   })
 
   it('is none in a folder where no mission ended, and a journal that cannot be read is passed over', async () => {
     const [journals, mine] = [temp('orch-last-j-'), temp('orch-last-a-')]
     await journaled(journals, 'interrupted', mine, 1_000, true)
-    expect(await lastFinishedMission(journals, [mine], log)).toBeUndefined()
-    expect(await lastFinishedMission(join(journals, 'none'), [mine], log)).toBeUndefined()
+    expect(await last(journals, [mine])).toBeUndefined()
+    expect(await last(join(journals, 'none'), [mine])).toBeUndefined()
     await journaled(journals, 'ok', mine, 2_000)
     // A newer journal whose summary line is there but whose entries are not.
     writeFileSync(
       join(journals, 'torn.jsonl'),
       `${JSON.stringify({ v: 1, seq: 1, at: 9_000, type: 'mission.started', goal: 'torn', options: {}, directory: mine })}\nnot json\n${JSON.stringify({ v: 1, seq: 3, at: 9_002, type: 'mission.summary', summary: {} })}\n`,
     )
-    expect((await lastFinishedMission(journals, [mine], log))?.state.id).toBe('ok')
+    expect((await last(journals, [mine]))?.state.id).toBe('ok')
   })
 })
