@@ -5,6 +5,7 @@ import { MissionHistory, type HistoryItem } from '../node/mission-history'
 import { orchestratorFolder } from '../plugin/orchestrator-folder'
 import { folderProblem } from './folder-problem'
 import type { CliIo } from './io'
+import { cutLine } from '../engine/util/cut-line'
 
 const USAGE = 'usage: orchestrator history [--dir D] [--json]'
 
@@ -73,5 +74,5 @@ export function historyLine(item: HistoryItem): string {
 
 const oneLine = (text: string) => {
   const line = text.replace(/\s+/g, ' ').trim()
-  return line.length > 100 ? `${line.slice(0, 99)}…` : line
+  return cutLine(line, 100)
 }

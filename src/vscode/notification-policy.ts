@@ -3,6 +3,7 @@ import type { Config } from '../shared/constants'
 import { NO_CHECK } from '../engine/mission'
 import type { StuckQuestion } from '../engine/record/mission-state'
 import { scrubSecrets } from '../engine/util/scrub-secrets'
+import { cutLine } from '../engine/util/cut-line'
 
 // When a toast is shown. Pure, so the rules are tested without a workbench: a mission's end is news
 // only when the dashboard is not on screen; what needs the user (a permission ask, a provider stuck in
@@ -66,7 +67,7 @@ export function needsYouNotices(state: MissionState, now: number): NeedsYouNotic
 export function missionEndToast(
   state: MissionState,
 ): { level: 'info' | 'warning' | 'error'; text: string; dashboard: boolean } | undefined {
-  const goal = state.goal.length > 60 ? `${state.goal.slice(0, 59)}…` : state.goal
+  const goal = cutLine(state.goal, 60)
   if (state.phase === 'completed' && !state.check?.command)
     return { level: 'warning', text: `Mission ${NO_CHECK}: ${goal}`, dashboard: true }
   if (state.phase === 'completed')

@@ -4,10 +4,11 @@
 import * as vscode from 'vscode'
 import { Commands, Views } from '../shared/constants'
 import type { MissionController } from './mission-controller'
+import { cutLine } from '../engine/util/cut-line'
 
 /** What the user is told when they run a mission while `goal` starts or runs. */
 export function secondMissionWords(goal: string | undefined): string {
-  const which = goal ? `"${goal.length > 80 ? `${goal.slice(0, 79)}…` : goal}"` : 'another mission'
+  const which = goal ? `"${cutLine(goal, 80)}"` : 'another mission'
   return `A mission is already under way: ${which}. Stop it before starting another; your goal is kept.`
 }
 

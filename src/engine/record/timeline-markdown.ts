@@ -7,6 +7,7 @@ import { formatDuration } from '../../shared/format-duration'
 import type { MissionSnapshot } from './entries'
 import { TIMELINE_KINDS, activeMs, type TimelineKind, type TimelineLane, type TimelineSpan } from './timeline'
 import { fenced } from './transcript-markdown'
+import { cutLine } from '../util/cut-line'
 
 /** Columns of a swimlane: the mission's duration in equal slices. */
 export const SWIMLANE_COLUMNS = 60
@@ -115,7 +116,7 @@ function swimlanes(lanes: Lane[], origin: number, end: number, column: number): 
     `${pad} 0${' '.repeat(Math.max(1, SWIMLANE_COLUMNS + 1 - right.length))}${right}`,
   ]
   for (const l of lanes) {
-    out.push(`${cut(l.label, width).padEnd(width)} |${lanePixels(l.lane.spans, origin, column)}|`)
+    out.push(`${cutLine(l.label, width).padEnd(width)} |${lanePixels(l.lane.spans, origin, column)}|`)
     if (l.lane.compactions.length) {
       const row = Array<string>(SWIMLANE_COLUMNS).fill(' ')
       for (const t of l.lane.compactions) row[columnOf(t, origin, column)] = COMPACTION_CHAR
@@ -209,8 +210,6 @@ function laneDetails(l: Lane, origin: number): string[] {
   }
   return out
 }
-
-const cut = (text: string, width: number) => (text.length <= width ? text : `${text.slice(0, width - 1)}…`)
 
 /** A tool name as inline code inside a table cell: no backtick or pipe can break out of it. */
 const code = (name: string) => `\`${name.replace(/`/g, "'").replace(/\|/g, '\\|')}\``

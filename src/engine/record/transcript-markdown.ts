@@ -8,6 +8,7 @@
 import type { TranscriptMessage, TranscriptPart } from '../ports'
 import { TOOL_PLAN, TOOL_REPORT, TOOL_VERDICT } from '../protocol/mission-protocol'
 import { scrubSecrets } from '../util/scrub-secrets'
+import { cutLine } from '../util/cut-line'
 
 /** Bytes of each tool call's output (and input) shown. */
 export const TRANSCRIPT_OUTPUT_BYTES = 2048
@@ -75,7 +76,7 @@ function hint(input: unknown): string | undefined {
       : HINT_FIELDS.map((k) => fields[k]).find((v) => typeof v === 'string' && v.trim())
   if (typeof value !== 'string') return undefined
   const line = scrubSecrets(value).trim().split('\n')[0] ?? ''
-  return line.length > HINT_CHARS ? `${line.slice(0, HINT_CHARS - 1)}…` : line
+  return cutLine(line, HINT_CHARS)
 }
 
 /**

@@ -13,6 +13,7 @@ import type { MissionRecord } from '../record/mission-record'
 import type { AgentState } from '../record/mission-state'
 import { activeMs } from '../record/timeline'
 import type { Clock, Logger, ModelRef, Role, SessionPort } from '../ports'
+import { cutLine } from '../util/cut-line'
 
 export interface MissionSessionsDeps {
   sessions: SessionPort
@@ -243,7 +244,7 @@ const TITLE_CHARS = 60
 /** Text on one line, cut to a title's length. */
 export const oneLineExcerpt = (what: string) => {
   const oneLine = what.replace(/\s+/g, ' ').trim()
-  return oneLine.length > TITLE_CHARS ? `${oneLine.slice(0, TITLE_CHARS - 1)}…` : oneLine
+  return cutLine(oneLine, TITLE_CHARS)
 }
 
 /** An explicit title: an untitled session costs an extra title-generation model call. */

@@ -6,6 +6,7 @@
 import { compareToBaseline } from '../record/check-runs'
 import type { BaselineRecord, MissionSnapshot } from '../record/entries'
 import { checkPassed, isNoiseLine, sameFailure, type CheckOutcome } from '../util/check-output'
+import { cutLine } from '../util/cut-line'
 
 export type CheckProgress =
   | { next: 'complete' }
@@ -50,7 +51,7 @@ function lastLine(tail: string): string {
     .filter((l) => l !== '' && !isNoiseLine(l))
     .at(-1)
   if (!line) return ''
-  return ` — ${line.length > 200 ? `${line.slice(0, 199)}…` : line}`
+  return ` — ${cutLine(line, 200)}`
 }
 
 /** Why a mission whose project is not set up for its check does not go on (or asks). */
