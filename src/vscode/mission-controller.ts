@@ -41,6 +41,11 @@ export class MissionController implements vscode.Disposable {
    * (its changes wait for the user: see {@link restore}).
    */
   #restored: MissionState | undefined
+  /**
+   * Pending while the latest mission closes after its end is on screen (sessions aborted, its end
+   * journaled, its project lock released): the next start waits for it instead of meeting its lock.
+   */
+  #closing: Promise<void> | undefined
   /** The mission being started, from the user's Run until it runs or fails to start. */
   #startingView: StartingView | undefined
   readonly changes = new Emitter<MissionState>()
@@ -143,6 +148,11 @@ export class MissionController implements vscode.Disposable {
     let connection
     let lock: ProjectLock | undefined
     try {
+      if (this.#closing) {
+        step('Waiting for the last mission to close')
+        await this.#closing
+        step(resumeId ? 'Resuming: starting the OpenCode server' : 'Starting the OpenCode server')
+      }
       // Before the server: a project another mission holds is refused at once, naming that mission.
       lock = await ProjectLock.acquire(dir, { missionId: id, runner: 'vscode' }, this.log)
       connection = await this.#readyServer(dir, settings.models)
@@ -206,17 +216,19 @@ export class MissionController implements vscode.Disposable {
     })
     this.starts.emit(undefined)
     setContext(ContextKeys.missionRunning, true)
-    let final: MissionState
+    let closed!: () => void
+    const closing = (this.#closing = new Promise<void>((resolve) => (closed = resolve)))
     try {
-      final = await mission.run()
+      return await mission.run()
     } finally {
       await unfollow?.().catch((err: unknown) => this.log.warn(`worktree events not closed: ${String(err)}`))
+      if (this.#lock === lock) this.#lock = undefined
+      await lock.release().catch((err: unknown) => this.log.warn(`project lock not released: ${String(err)}`))
+      setContext(ContextKeys.missionRunning, false)
+      setContext(ContextKeys.missionPaused, false)
+      if (this.#closing === closing) this.#closing = undefined
+      closed()
     }
-    if (this.#lock === lock) this.#lock = undefined
-    await lock.release().catch((err: unknown) => this.log.warn(`project lock not released: ${String(err)}`))
-    setContext(ContextKeys.missionRunning, false)
-    setContext(ContextKeys.missionPaused, false)
-    return final
   }
 
   /**

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { FrameLocator, Page } from 'playwright-core'
 import { offlineEnv } from '../../src/demo/offline-env'
 import { writeProject } from '../../src/demo/sample-project'
@@ -94,6 +94,14 @@ afterAll(async () => {
   writeFileSync(join(artifacts, 'timings.json'), JSON.stringify(timings, null, 2))
   expect(left, `processes left behind: ${JSON.stringify(left)}`).toEqual([])
 }, 60_000)
+
+// A failed test leaves what CI cannot show otherwise: the screen and the extension's latest log lines.
+afterEach(async ({ task }) => {
+  if (task.result?.state !== 'fail' || !bench) return
+  const name = task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)
+  await bench.page.screenshot({ path: join(artifacts, `failed-${name}.png`) }).catch(() => undefined)
+  console.error(`the extension's log, last 60 lines:\n${orchestratorLog().split('\n').slice(-60).join('\n')}`)
+})
 
 describe('the extension in a real VS Code workbench', () => {
   it('runs a task from the command palette and shows the answer in the dashboard, status bar and a toast', async () => {
@@ -808,7 +816,6 @@ describe('the extension in a real VS Code workbench', () => {
   })
 })
 
-/** The extension's log channel, as the workbench wrote it under the user data folder (every window). */
 /**
  * The text of the rendered Markdown preview that shows `needle` (a preview is a webview of its own,
  * in a frame of the page); '' while none does.
@@ -832,6 +839,7 @@ function dashboardFrame(page: Page): FrameLocator {
     .frameLocator('iframe#active-frame')
 }
 
+/** The extension's log channel, as the workbench wrote it under the user data folder (every window). */
 function orchestratorLog(): string {
   const userData = join(sandbox, 'user-data')
   return readdirSync(userData, { recursive: true, encoding: 'utf8' })
