@@ -146,6 +146,14 @@ export interface WorkspacePort extends ProjectFiles {
    * stash list. Optional: a workspace without it records no base.
    */
   captureBase?(options?: { signal?: AbortSignal }): Promise<WorkspaceBase>
+  /**
+   * Lines added and removed in `paths` (relative to the workspace) since the base, as the files are
+   * now. Optional: a workspace without it counts no lines.
+   */
+  linesSinceBase?(
+    base: Extract<WorkspaceBase, { kind: 'git' }>,
+    paths: readonly string[],
+  ): Promise<LineCounts>
 }
 
 /**
@@ -282,6 +290,15 @@ export interface WorktreePort {
 export interface WorktreeChange {
   path: string
   status: 'added' | 'modified' | 'deleted'
+  /** Lines added and removed (absent for binary files). */
+  added?: number
+  removed?: number
+}
+
+/** Lines added and removed (binary files count none). */
+export interface LineCounts {
+  added: number
+  removed: number
 }
 
 export type WorktreeMerge = { merged: true; commit: string } | { merged: false; conflicts: string[] }

@@ -5,12 +5,12 @@ import { chmod, lstat, mkdir, rm, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import type { WorktreeChange } from '../engine/ports'
 import { checkRelativePath } from '../engine/record/diff-target'
-import { lines, type GitResult } from './git-run'
+import { addLineCounts, lines, type GitResult } from './git-run'
 
 /** A git call that fails (throws) unless git exits 0. */
 export type GitMust = (dir: string, args: string[]) => Promise<GitResult>
 
-/** Files changed from `base` to `head` (paths from the repository's top). */
+/** Files changed from `base` to `head` (paths from the repository's top), with their lines. */
 export async function changesBetween(
   must: GitMust,
   repoDir: string,
@@ -19,13 +19,15 @@ export async function changesBetween(
 ): Promise<WorktreeChange[]> {
   const diff = await must(repoDir, ['diff', '-z', '--no-renames', '--name-status', base, head, '--'])
   const fields = lines(diff.stdout, '\0')
-  const changes: WorktreeChange[] = []
+  const changes = new Map<string, WorktreeChange>()
   for (let i = 0; i + 1 < fields.length; i += 2) {
     const code = fields[i] ?? ''
     const path = fields[i + 1] ?? ''
-    changes.push({ path, status: code === 'A' ? 'added' : code === 'D' ? 'deleted' : 'modified' })
+    changes.set(path, { path, status: code === 'A' ? 'added' : code === 'D' ? 'deleted' : 'modified' })
   }
-  return changes
+  const counts = await must(repoDir, ['diff', '-z', '--no-renames', '--numstat', base, head, '--'])
+  addLineCounts(changes, counts.stdout)
+  return [...changes.values()]
 }
 
 /**

@@ -4,9 +4,10 @@
 import { copyFile, lstat, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
-import type { WorkspaceBase } from '../engine/ports'
+import type { LineCounts, WorkspaceBase } from '../engine/ports'
+import { sumLines } from '../engine/util/line-counts'
 import { checkRelativePath, isObjectId } from '../engine/record/diff-target'
-import { git, lines, megabytes, type GitLimits, type GitResult } from './git-run'
+import { addLineCounts, git, lines, megabytes, type GitLimits, type GitResult } from './git-run'
 
 /** Untracked files larger than this are left out of the base (and named): each would be copied into .git. */
 export const BASE_FILE_LIMIT_BYTES = 5 * 1024 * 1024
@@ -187,15 +188,60 @@ export async function changesSinceBase(
     const path = fields[i + 1] ?? ''
     changes.set(path, { path, status: letter === 'A' ? 'added' : letter === 'D' ? 'deleted' : 'modified' })
   }
-  for (const line of lines(counts.stdout, '\0')) {
-    const [added, removed, path] = line.split('\t')
-    const change = path !== undefined ? changes.get(path) : undefined
-    if (change && added !== '-' && removed !== '-')
-      Object.assign(change, { added: Number(added), removed: Number(removed) })
-  }
+  addLineCounts(changes, counts.stdout)
   const before = new Set(base.untracked)
   for (const path of large) if (!changes.has(path)) changes.set(path, { path, status: 'added' })
   return [...changes.values()].filter((c) => !before.has(c.path)).sort((a, b) => a.path.localeCompare(b.path))
+}
+
+/**
+ * Lines added and removed in `paths` (relative to `dir`) since the base, as the files are now: the
+ * base's tree read into a scratch index, only those paths staged on it. A file the base left out (too
+ * large) counts none.
+ */
+export async function linesSinceBase(
+  dir: string,
+  base: Extract<WorkspaceBase, { kind: 'git' }>,
+  paths: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+  limits: GitLimits = {},
+): Promise<LineCounts> {
+  const ref = objectId(base.ref)
+  const leftOut = new Set(base.untracked)
+  const wanted = new Map<string, { added?: number; removed?: number }>()
+  for (const p of paths) {
+    const rel = checkRelativePath(p)
+    if (!leftOut.has(rel)) wanted.set(rel, {})
+  }
+  if (wanted.size === 0) return { added: 0, removed: 0 }
+  const scratch = await mkdtemp(join(tmpdir(), 'orch-lines-'))
+  try {
+    const scratchEnv = { ...env, GIT_INDEX_FILE: join(scratch, 'index') }
+    const run = async (args: string[]) => {
+      const r = await git(dir, args, scratchEnv, limits)
+      if (r.code !== 0) throw new Error(`git ${args[0]} failed: ${r.stderr.trim()}`)
+      return r
+    }
+    await run(['read-tree', '--end-of-options', ref])
+    // `git add` refuses a path that matches nothing (neither at the base nor now): those changed nothing.
+    const atBase = new Set(lines((await run(['ls-files', '-z'])).stdout, '\0'))
+    const present = await Promise.all(
+      [...wanted.keys()].map(async (p) =>
+        (await lstat(join(dir, p)).catch(() => undefined)) || atBase.has(p) ? p : '',
+      ),
+    )
+    const stage = present.filter((p) => p !== '')
+    if (stage.length === 0) return { added: 0, removed: 0 }
+    // The paths go through a file: there may be more than a command line holds.
+    const specs = join(scratch, 'pathspecs')
+    await writeFile(specs, stage.map((p) => `:(literal)${p}`).join('\0'))
+    await run(['add', '-A', `--pathspec-from-file=${specs}`, '--pathspec-file-nul'])
+    const counts = await run(['diff', '--cached', '-z', '--no-renames', '--relative', '--numstat', ref, '--'])
+    addLineCounts(wanted, counts.stdout)
+    return sumLines(wanted.values())
+  } finally {
+    await rm(scratch, { recursive: true, force: true })
+  }
 }
 
 /**

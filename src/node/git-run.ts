@@ -89,3 +89,19 @@ export const lines = (b: Buffer, sep = '\n') =>
     .toString('utf8')
     .split(sep)
     .filter((l) => l !== '')
+
+/**
+ * Puts `git diff --numstat -z` output ("<added>\t<removed>\t<path>\0"…) on the changes of those paths;
+ * a binary file ("-\t-") gets no counts.
+ */
+export function addLineCounts(
+  changes: ReadonlyMap<string, { added?: number; removed?: number }>,
+  numstat: Buffer,
+): void {
+  for (const line of lines(numstat, '\0')) {
+    const [added, removed, path] = line.split('\t')
+    const change = path !== undefined ? changes.get(path) : undefined
+    if (change && added !== '-' && removed !== '-')
+      Object.assign(change, { added: Number(added), removed: Number(removed) })
+  }
+}

@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process'
 import { readdir, readFile, stat } from 'node:fs/promises'
 import { basename, dirname, join, resolve as resolvePath } from 'node:path'
 import type { Ownership } from '../engine/protocol/ownership'
-import type { CheckResult, WorkspaceBase, WorkspacePort } from '../engine/ports'
-import { captureGitBase } from './git-base'
+import type { CheckResult, LineCounts, WorkspaceBase, WorkspacePort } from '../engine/ports'
+import { captureGitBase, linesSinceBase } from './git-base'
 import { clearOwnership, writeOwnership } from '../plugin/ownership'
 import type { ProcessRegistry } from './process-registry'
 import { endTree, GROUP_TAG_ENV, newGroupTag, signalTree } from './process-tree'
@@ -34,6 +34,13 @@ export class NodeWorkspace implements WorkspacePort {
 
   captureBase(options: { signal?: AbortSignal } = {}): Promise<WorkspaceBase> {
     return captureGitBase(this.dir, this.env, options)
+  }
+
+  linesSinceBase(
+    base: Extract<WorkspaceBase, { kind: 'git' }>,
+    paths: readonly string[],
+  ): Promise<LineCounts> {
+    return linesSinceBase(this.dir, base, paths, this.env)
   }
 
   runCheck(

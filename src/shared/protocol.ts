@@ -387,6 +387,8 @@ export interface MissionListItem {
   todos?: { passed: number; total: number }
   /** Files its passed todos changed. */
   files?: number
+  /** Lines its changes added and removed, against its base. */
+  lines?: { added: number; removed: number }
   /** Something of it waits on the user: it can be resumed, or its changes wait on a branch. */
   needsYou?: boolean
 }

@@ -1,5 +1,5 @@
 // A past mission as a row of the history quick pick (pure): its status, start and duration, then
-// todos, tokens, cost, what the check said (against the check before the mission) and, in worktree
+// todos, lines changed, tokens, cost, what the check said (against the check before the mission) and, in worktree
 // mode, what reached the folder.
 
 import { excerpt } from '../engine/util/excerpt'
@@ -57,6 +57,7 @@ export function describeItem(item: HistoryItem, started: string): HistoryRow {
     detail: [
       ...(s.title !== undefined ? [excerpt(item.goal, 120)] : []),
       `${s.todos.passed}/${s.todos.total} todos`,
+      ...(s.lines ? [`+${s.lines.added} −${s.lines.removed} lines`] : []),
       `${formatTokens(s.tokens)} tokens`,
       formatCost(s.cost),
       checkWords(s),

@@ -35,6 +35,7 @@ export function missionList(items: readonly HistoryItem[], facts: ListFacts = {}
       durationMs: s.durationMs,
       todos: s.todos,
       ...(s.files !== undefined && { files: s.files }),
+      ...(s.lines && { lines: s.lines }),
       ...(s.worktrees?.keptBranch !== undefined && { needsYou: true }),
     }
   })

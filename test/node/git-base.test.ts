@@ -20,6 +20,7 @@ import {
   changedSinceBase,
   changesSinceBase,
   contentAtBase,
+  linesSinceBase,
   undoToBase,
 } from '../../src/node/git-base'
 import { NodeWorkspace } from '../../src/node/workspace'
@@ -118,6 +119,27 @@ describe('the mission base in git', () => {
     expect(readFileSync(join(dir, 'mod.txt'), 'utf8')).toBe(await contentAtBase(dir, base, 'mod.txt', env))
     expect((await changesSinceBase(dir, base, env)).map((c) => c.path)).toEqual(['pic.bin'])
     await expect(undoToBase(dir, base, '../outside.txt', env)).rejects.toThrow()
+  })
+
+  it("counts the lines of the named files only, against the base, and leaves the user's index as it was", async () => {
+    const dir = repo()
+    const base = await captureGitBase(dir, env)
+    if (base.kind !== 'git') throw new Error(base.reason)
+    const indexBefore = readFileSync(join(dir, '.git/index'))
+    writeFileSync(join(dir, 'kept.txt'), 'kept v1\nmore\nand more\n') // +2
+    writeFileSync(join(dir, 'loose.txt'), 'untracked at start, changed\n') // +1 −1 (untracked at the base)
+    rmSync(join(dir, 'gone.txt')) // −1
+    writeFileSync(join(dir, 'made.txt'), 'one\ntwo\nthree\n') // not named: not counted
+    writeFileSync(join(dir, 'pic.bin'), Buffer.from([0, 1, 2, 0, 255])) // binary: no lines
+    const named = ['kept.txt', 'loose.txt', 'gone.txt', 'pic.bin', 'never-existed.txt']
+    expect(await linesSinceBase(dir, base, named, env)).toEqual({ added: 3, removed: 2 })
+    expect(await linesSinceBase(dir, base, [], env)).toEqual({ added: 0, removed: 0 })
+    expect(await new NodeWorkspace(dir, env).linesSinceBase(base, ['made.txt'])).toEqual({
+      added: 3,
+      removed: 0,
+    })
+    expect(readFileSync(join(dir, '.git/index')).equals(indexBefore)).toBe(true)
+    await expect(linesSinceBase(dir, base, ['../outside.txt'], env)).rejects.toThrow(/outside/)
   })
 
   it("is HEAD's tree when the working tree is clean", async () => {

@@ -308,11 +308,12 @@ describe('a worktree per todo, merged only on purpose', { timeout: 30_000 }, () 
     writeFileSync(join(t2.dir, 'two.txt'), '2\n')
     await wt.commit('t2', 'Todo t2')
     await wt.merge('t1', 'Merge t1')
+    // Each with its lines against the base.
     expect(await wt.changes()).toEqual([
-      { path: 'a.txt', status: 'modified' },
-      { path: 'b.txt', status: 'deleted' },
-      { path: 'one.txt', status: 'added' },
-      { path: 'staged.txt', status: 'modified' },
+      { path: 'a.txt', status: 'modified', added: 1, removed: 1 },
+      { path: 'b.txt', status: 'deleted', added: 0, removed: 1 },
+      { path: 'one.txt', status: 'added', added: 1, removed: 0 },
+      { path: 'staged.txt', status: 'modified', added: 1, removed: 1 },
     ])
     // The user edits staged.txt while the mission runs: that file is theirs.
     writeFileSync(join(repo, 'staged.txt'), 'staged, edited by the user\n')

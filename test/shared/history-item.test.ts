@@ -55,7 +55,7 @@ describe('a history row', () => {
         id: 'm1',
         goal: 'Greet people',
         startedAt: 0,
-        summary: summary({ check: { command: 't', exitCode: 1 } }),
+        summary: summary({ check: { command: 't', exitCode: 1 }, lines: { added: 12, removed: 3 } }),
       },
       'yesterday',
     )
@@ -63,7 +63,7 @@ describe('a history row', () => {
       id: 'm1',
       label: 'Greet people',
       description: 'completed · yesterday · 1m 05s',
-      detail: '2/2 todos · 1.2k tokens · $0.50 · check failed',
+      detail: '2/2 todos · +12 −3 lines · 1.2k tokens · $0.50 · check failed',
     })
     expect(describeItem({ id: 'm2', goal: 'x', startedAt: 0 }, 'today')).toEqual({
       id: 'm2',

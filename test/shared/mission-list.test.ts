@@ -29,6 +29,7 @@ describe('the mission list from the history', () => {
         summary: summary({
           title: 'Kept',
           files: 3,
+          lines: { added: 40, removed: 2 },
           worktrees: { todos: [], applied: 0, skipped: [], keptBranch: 'orchestrator/kept/integration' },
         }),
       },
@@ -47,6 +48,7 @@ describe('the mission list from the history', () => {
         durationMs: 10,
         todos: { passed: 1, total: 1 },
         files: 3,
+        lines: { added: 40, removed: 2 },
         needsYou: true,
       },
       {

@@ -20,6 +20,7 @@ const missions: MissionListItem[] = [
     durationMs: 65_000,
     todos: { passed: 2, total: 3 },
     files: 4,
+    lines: { added: 120, removed: 7 },
   },
   {
     id: 'm1',
@@ -38,7 +39,13 @@ describe("the dashboard's list of the workspace's missions", () => {
     const rows = screen.getAllByTestId('mission-row')
     expect(rows.map((r) => r.getAttribute('data-status'))).toEqual(['interrupted', 'failed', 'completed'])
     expect(rows[1]!.textContent).toContain('Parser port')
-    expect(rows[1]!.textContent?.replace(/\s+/g, ' ')).toMatch(/failed · .* · 1m 05s · 2\/3 todos · 4 files/)
+    expect(rows[1]!.textContent?.replace(/\s+/g, ' ')).toMatch(
+      /failed · .* · 1m 05s · 2\/3 todos · 4 files · \+120 −7/,
+    )
+    expect(within(rows[1]!).getByTestId('mission-lines-added').textContent).toBe('+120')
+    expect(within(rows[1]!).getByTestId('mission-lines-removed').textContent).toBe('−7')
+    // A mission whose journal counted no lines says nothing of them.
+    expect(within(rows[2]!).queryByTestId('mission-lines-added')).toBeNull()
     expect(within(rows[0]!).getByTestId('mission-needs-you')).toBeTruthy()
     expect(within(rows[2]!).queryByTestId('mission-needs-you')).toBeNull()
     // The one on screen is marked and not opened again.
@@ -50,6 +57,21 @@ describe("the dashboard's list of the workspace's missions", () => {
     await fireEvent.input(screen.getByTestId('mission-filter'), { target: { value: 'nothing like it' } })
     expect(screen.queryAllByTestId('mission-row')).toEqual([])
     expect(screen.getByTestId('mission-list').textContent).toContain('No mission matches')
+  })
+
+  it('resumes or discards the interrupted mission the window offers from its row, and no other', async () => {
+    const older: MissionListItem = { id: 'm0', goal: 'An older one', status: 'interrupted', startedAt: 500 }
+    await show(undefined, { missions: [...missions, older] })
+    const rows = screen.getAllByTestId('mission-row')
+    await fireEvent.click(within(rows[0]!).getByRole('button', { name: 'Resume Resume me later' }))
+    await fireEvent.click(within(rows[0]!).getByRole('button', { name: 'Discard Resume me later' }))
+    expect(posted).toEqual([
+      { type: 'interrupted.resume', id: 'm3' },
+      { type: 'interrupted.discard', id: 'm3' },
+    ])
+    // Finished missions and an interrupted one the window does not offer have no such buttons.
+    for (const row of rows.slice(1))
+      expect(within(row).queryByRole('button', { name: /^(Resume|Discard) / })).toBeNull()
   })
 
   it('is not there when the workspace has no mission', async () => {

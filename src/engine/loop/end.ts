@@ -5,6 +5,7 @@
 // plugin's ownership withdrawn, and the mission's promise resolved. Ending twice does nothing.
 
 import { closeIsolation } from './isolation'
+import { sharedLines } from './line-counts'
 import { emptySnapshot } from '../record/replay'
 import { errorMessage } from '../util/error-message'
 import { summarizeMission } from '../record/mission-summary'
@@ -46,7 +47,10 @@ export async function endMission(
   for (const batch of ctx.timeline.take())
     await record.appendQuietly({ type: 'timeline', ...timelineEntry(batch) }).catch(() => undefined)
   // Worktree mode: the result reaches the user's tree (or is kept) before the end is journaled.
-  await closeIsolation(ctx, status)
+  const lines =
+    ctx.record.snap.isolation?.mode === 'worktree'
+      ? await closeIsolation(ctx, status)
+      : await sharedLines(ctx)
   const end = { status, reason: reason ?? '', at: deps.clock.now() }
   await record
     .appendQuietly({ type: 'mission.ended', status, reason: end.reason })
@@ -55,7 +59,7 @@ export async function endMission(
     .then(() =>
       record.appendQuietly({
         type: 'mission.summary',
-        summary: summarizeMission(record.current ?? emptySnapshot(), end),
+        summary: summarizeMission(record.current ?? emptySnapshot(), end, lines),
       }),
     )
     .catch((err: unknown) => deps.logger.error(`journal write failed: ${errorMessage(err)}`))

@@ -9,8 +9,9 @@ import { errorMessage } from '../util/error-message'
 import type { EndStatus } from './phase'
 import type { JournalEntryInput, MergeRecord, TodoRecord } from '../record/entries'
 import { mergeWords } from '../record/replay-isolation'
-import type { WorkspaceBase, WorktreePort } from '../ports'
+import type { LineCounts, WorkspaceBase, WorktreePort } from '../ports'
 import type { MissionContext } from './context'
+import { sumLines } from '../util/line-counts'
 
 /** The worktrees, when this mission runs in worktree mode. */
 export function worktreesOf(ctx: MissionContext): WorktreePort | undefined {
@@ -185,14 +186,19 @@ export function checkFolder(ctx: MissionContext): string | undefined {
  * the user's tree (files the user changed since the base are left and named, and the branch kept for
  * them); any other end keeps the integration branch when it holds merged work. `ask`: the branch is
  * kept, pending, for the host to offer. Every worktree folder goes either way. Never throws: a git
- * failure here is logged, and the mission still ends.
+ * failure here is logged, and the mission still ends. Resolves with the lines the integration branch
+ * changed since the base (undefined in shared mode, or when they could not be read).
  */
-export async function closeIsolation(ctx: MissionContext, status: EndStatus): Promise<void> {
+export async function closeIsolation(
+  ctx: MissionContext,
+  status: EndStatus,
+): Promise<LineCounts | undefined> {
   const worktrees = worktreesOf(ctx)
   const isolation = ctx.record.snap.isolation
-  if (!worktrees || isolation?.mode !== 'worktree' || ctx.record.snap.isolationClosed) return
+  if (!worktrees || isolation?.mode !== 'worktree' || ctx.record.snap.isolationClosed) return undefined
   try {
     const changes = await worktrees.changes()
+    const lines = sumLines(changes)
     const paths = changes.map((c) => c.path)
     let applied: string[] = []
     let skipped: string[] = []
@@ -212,7 +218,9 @@ export async function closeIsolation(ctx: MissionContext, status: EndStatus): Pr
       ctx.deps.logger.warn(
         `changed by the user since the mission started, left as they are: ${skipped.join(', ')} (the mission's version is on ${isolation.branch})`,
       )
+    return lines
   } catch (err) {
     ctx.deps.logger.error(`worktrees not closed: ${errorMessage(err)}`)
+    return undefined
   }
 }

@@ -2,7 +2,7 @@
 // records the reducer in replay.ts builds from them. Types and constants only, so every room above
 // can speak of journaled missions without pulling in the journal itself.
 
-import type { Role, WorkspaceBase } from '../ports'
+import type { LineCounts, Role, WorkspaceBase } from '../ports'
 import type { BaselineClass } from '../project/check-baseline'
 import type { PlanTodo, ReportStatus, Verdict } from '../protocol/mission-protocol'
 import type { TimelineEntry, TimelineLane } from './timeline'
@@ -194,6 +194,12 @@ export interface MissionSummary {
   todos: { passed: number; total: number }
   /** Files the passed todos changed (summaries written before it was counted lack it). */
   files?: number
+  /**
+   * Lines added and removed in what the mission changed, against its base (worktree mode: the
+   * integration branch; shared mode: the passed todos' files as the mission left them). Absent when
+   * not counted: no git base, or summaries written before it was counted.
+   */
+  lines?: LineCounts
   tokens: number
   cost: number
   /** The last run of the check command, if any (and, after a baseline of the same command, how it compares). */

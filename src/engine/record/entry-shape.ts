@@ -63,6 +63,7 @@ const summary = shape(
   {
     title: str,
     files: num,
+    lines: shape({ added: num, removed: num }),
     check: shape({ command: str, exitCode: nullOr(num) }),
     baseline: shape({ command: str, exitCode: nullOr(num), classification: str }),
   },

@@ -2,12 +2,15 @@
 // missions reads one line per journal instead of replaying each.
 
 import { compareToBaseline } from './check-runs'
+import type { LineCounts } from '../ports'
 import type { MissionEndStatus, MissionSnapshot, MissionSummary, TodoRecord } from './entries'
 
 /** Summarises a mission from its journal state as it ends. */
 export function summarizeMission(
   snap: MissionSnapshot,
   end: { status: MissionEndStatus; reason: string; at: number },
+  /** What the mission's changes come to in lines, when the host counted them. */
+  lines?: LineCounts,
 ): MissionSummary {
   const todos = snap.todoOrder.map((id) => snap.todos[id])
   const startedAt = snap.startedAt ?? end.at
@@ -23,6 +26,7 @@ export function summarizeMission(
     durationMs: Math.max(0, end.at - startedAt),
     todos: { passed: todos.filter((t) => t?.status === 'passed').length, total: todos.length },
     files: new Set(todos.flatMap((t) => (t?.status === 'passed' ? t.filesChanged : []))).size,
+    ...(lines && { lines }),
     tokens: snap.tokens,
     cost: snap.cost,
     ...(check && {

@@ -15,9 +15,10 @@ const todo = (id: string) => ({
 })
 
 /** Runs a one-todo mission to its end; `base` answers the workspace's captureBase. */
-async function oneTodoMission(base?: () => Promise<WorkspaceBase>) {
+async function oneTodoMission(base?: () => Promise<WorkspaceBase>, more: object = {}) {
   const m = fakeMission({ check: 'npm test' })
   if (base) Object.assign(m.workspace, { captureBase: base })
+  Object.assign(m.workspace, more)
   const done = m.mission.run()
   await flush()
   const planner = m.mission.state.agents[0]!.sessionId
@@ -54,6 +55,34 @@ describe('the mission base and summary in the journal', () => {
       check: { command: 'npm test', exitCode: 0 },
     })
     expect(last.summary.durationMs).toBe(last.summary.endedAt - last.summary.startedAt)
+  })
+
+  it("counts the lines of the passed todos' files against the base into the summary", async () => {
+    const base: WorkspaceBase = { kind: 'git', ref: 'abc123', untracked: [] }
+    const asked: string[][] = []
+    const m = await oneTodoMission(async () => base, {
+      linesSinceBase: async (b: WorkspaceBase, paths: readonly string[]) => {
+        expect(b).toEqual(base)
+        asked.push([...paths])
+        return { added: 7, removed: 2 }
+      },
+    })
+    expect(asked).toEqual([['a.ts']])
+    const last = m.entries.at(-1)
+    if (last?.type !== 'mission.summary') throw new Error(`last entry is ${last?.type}`)
+    expect(last.summary.lines).toEqual({ added: 7, removed: 2 })
+  })
+
+  it('ends with no line count when counting fails', async () => {
+    const m = await oneTodoMission(async () => ({ kind: 'git', ref: 'abc123', untracked: [] }), {
+      linesSinceBase: async () => {
+        throw new Error('git diff exploded')
+      },
+    })
+    expect(m.final.phase).toBe('completed')
+    const last = m.entries.at(-1)
+    if (last?.type !== 'mission.summary') throw new Error(`last entry is ${last?.type}`)
+    expect(last.summary.lines).toBeUndefined()
   })
 
   it('records the folder the workspace names in the start, for a resume to find', async () => {

@@ -22,8 +22,8 @@ describe('a mission in worktree mode', () => {
   it('works each todo in its own folder, merges passes in dependency order, checks the merged work, and applies it', async () => {
     const { mission, oc, workspace, worktrees, store } = worktreeMission()
     worktrees.changed = [
-      { path: 'a.ts', status: 'added' },
-      { path: 'b.ts', status: 'added' },
+      { path: 'a.ts', status: 'added', added: 4, removed: 0 },
+      { path: 'b.ts', status: 'added', added: 3, removed: 1 },
     ]
     const { done } = await planned(mission, oc, [todo('a', ['a.ts']), todo('b', ['b.ts'], ['a'])])
     await play(mission, oc)
@@ -78,6 +78,8 @@ describe('a mission in worktree mode', () => {
       applied: 2,
       skipped: [],
     })
+    // And the lines the integration branch changed, for the missions list.
+    expect(last.summary.lines).toEqual({ added: 7, removed: 1 })
   })
 
   it('has folders made ahead for as many workers as the caps let run at once', async () => {
