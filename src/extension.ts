@@ -16,6 +16,7 @@ import { registerCommands } from './vscode/commands'
 import { registerAct } from './vscode/act-commands'
 import { registerInspect } from './vscode/inspect-commands'
 import { registerChanges } from './vscode/changes-commands'
+import { registerTimeline } from './vscode/timeline-command'
 import { MissionChanges } from './vscode/mission-changes'
 import { DashboardView } from './vscode/dashboard-view'
 import { DisposableStore, toDisposable } from './vscode/disposable'
@@ -215,19 +216,27 @@ export function activate(context: vscode.ExtensionContext): void {
   const changesActions = registerChanges(store, { missions, changes, log: log.for('changes') })
   const dashboardLog = log.for('dashboard')
   const logRefusal = (refusal: Refusal | undefined) => void (refusal && dashboardLog.info(refusal.refused))
+  // What the dashboard shows, and the timeline's tab too.
+  const snapshot = () =>
+    buildSnapshot(
+      srv.state,
+      missions.current,
+      blocked(),
+      missions.folder,
+      changes.of(missions.current?.id)?.view,
+      { ...(missions.starting && { starting: missions.starting }), ...atHand.view },
+    )
+  const timeline = registerTimeline(store, {
+    extensionUri: context.extensionUri,
+    snapshot,
+    mission: () => missions.current,
+    log: log.for('timeline'),
+  })
   const dashboard = store.add(
     new DashboardView(
       context.extensionUri,
       {
-        snapshot: () =>
-          buildSnapshot(
-            srv.state,
-            missions.current,
-            blocked(),
-            missions.folder,
-            changes.of(missions.current?.id)?.view,
-            { ...(missions.starting && { starting: missions.starting }), ...atHand.view },
-          ),
+        snapshot,
         startMission: (goal, requestId) =>
           void runMission(goal, {
             ...(requestId !== undefined && {
@@ -253,6 +262,7 @@ export function activate(context: vscode.ExtensionContext): void {
           void vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false),
         openMission: (id) => void atHand.open(id),
         reviewMissionChanges: () => void vscode.commands.executeCommand(Commands.reviewMissionChanges),
+        openTimeline: () => void vscode.commands.executeCommand(Commands.openTimeline),
         resumeInterrupted: (id) => void atHand.resume(id),
         discardInterrupted: (id) => void atHand.discard(id),
       },
@@ -263,6 +273,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const render = () => {
     statusBar.render(missions.current, srv.state)
     dashboard.changed()
+    timeline.changed()
     dashboard.badge(
       viewBadge(missions.current, {
         changesPending: changes.of(missions.current?.id)?.view.status === 'pending',

@@ -32,6 +32,7 @@ export const Commands = {
   resumeInterruptedMission: 'orchestrator.resumeInterruptedMission',
   reviewMissionChanges: 'orchestrator.reviewMissionChanges',
   runDemo: 'orchestrator.runDemo',
+  openTimeline: 'orchestrator.openTimeline',
 } as const
 
 /** SecretStorage key of the password of the server in `orchestrator.serverUrl`. */
@@ -40,6 +41,8 @@ export const SERVER_PASSWORD_SECRET = 'orchestrator.serverPassword'
 export const Views = {
   container: 'orchestrator',
   dashboard: 'orchestrator.dashboard',
+  /** The timeline's editor tab (a webview panel, not a contributed view). */
+  timeline: 'orchestrator.timeline',
 } as const
 
 /** URI schemes of the read-only documents the extension serves. */
@@ -60,6 +63,8 @@ export const LAST_FOLDER_KEY = 'orchestrator.lastFolder'
 export const ContextKeys = {
   missionRunning: 'orchestrator.missionRunning',
   missionPaused: 'orchestrator.missionPaused',
+  /** A mission is on the dashboard (running, or the last one as it ended). */
+  missionShown: 'orchestrator.missionShown',
 } as const
 
 /** Settings under `orchestrator.*`, with the type each one holds; the budgets' are in the budget table. */

@@ -478,9 +478,21 @@ export type WebviewToHost =
   | { type: 'mission.open'; id: string }
   /** Opens the review of the mission's changes since its start (every file, by todo, with undo). */
   | { type: 'mission.changes' }
+  /** Opens the mission's timeline at full width in an editor tab (or brings the open one forward). */
+  | { type: 'timeline.open' }
   /** Resumes the interrupted mission `id` from its journal, or marks it stopped (Discard). */
   | { type: 'interrupted.resume'; id: string }
   | { type: 'interrupted.discard'; id: string }
+
+/**
+ * Which app the webview bundle mounts, from its document's `#app[data-mode]`: the dashboard (no
+ * attribute), or the mission's timeline alone in an editor tab. Both speak this same protocol.
+ */
+export type WebviewMode = 'dashboard' | 'timeline'
+
+/** The mode a document's `data-mode` names; anything else is the dashboard. */
+export const webviewMode = (attr: string | undefined): WebviewMode =>
+  attr === 'timeline' ? 'timeline' : 'dashboard'
 
 export const CHANGES_ACTIONS = ['apply', 'review', 'keep', 'discard'] as const
 export type ChangesAction = (typeof CHANGES_ACTIONS)[number]
@@ -518,6 +530,7 @@ export function isWebviewToHost(v: unknown): v is WebviewToHost {
     case 'mission.keepWaiting':
     case 'walkthrough.open':
     case 'mission.changes':
+    case 'timeline.open':
       return true
     case 'mission.answerBaseline':
       return (

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto'
+import type { WebviewMode } from '../shared/protocol'
 
 // The dashboard webview's document: a strict CSP (scripts only with this document's nonce), the
 // codicon font, the built stylesheet and the Svelte bundle mounted on #app, which says it is loading
 // until the bundle replaces it (the panel is never blank). No vscode import, so the render benchmark
-// loads exactly this document in a plain browser.
+// loads exactly this document in a plain browser. The timeline's editor tab loads the same bundle:
+// #app's data-mode tells main.ts which app to mount.
 
 export interface DashboardResources {
   /** Origin the webview may load styles, fonts and images from (the webview's `cspSource`). */
@@ -11,6 +13,13 @@ export interface DashboardResources {
   script: string
   style: string
   codicons: string
+  /** `timeline`: the mission's timeline alone, at the editor's width. Default: the whole dashboard. */
+  mode?: WebviewMode
+}
+
+const BOOTING: Record<WebviewMode, { title: string; loading: string }> = {
+  dashboard: { title: 'Orchestrator', loading: 'Loading the dashboard…' },
+  timeline: { title: 'Orchestrator Timeline', loading: 'Loading the timeline…' },
 }
 
 export function dashboardHtml(r: DashboardResources): string {
@@ -26,6 +35,10 @@ export function dashboardHtml(r: DashboardResources): string {
     "base-uri 'none'",
     "form-action 'none'",
   ].join('; ')
+  const mode = r.mode ?? 'dashboard'
+  const { title, loading } = BOOTING[mode]
+  // The dashboard's #app keeps no attribute, as it always had.
+  const modeAttr = mode === 'dashboard' ? '' : ` data-mode="${mode}"`
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -34,10 +47,10 @@ export function dashboardHtml(r: DashboardResources): string {
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link href="${r.codicons}" rel="stylesheet">
 <link href="${r.style}" rel="stylesheet">
-<title>Orchestrator</title>
+<title>${title}</title>
 </head>
 <body>
-<div id="app"><p class="booting" role="status">Loading the dashboard…</p></div>
+<div id="app"${modeAttr}><p class="booting" role="status">${loading}</p></div>
 <script type="module" nonce="${nonce}" src="${r.script}"></script>
 </body>
 </html>`

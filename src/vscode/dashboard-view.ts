@@ -1,4 +1,4 @@
-import * as vscode from 'vscode'
+import type * as vscode from 'vscode'
 import { boundedJson } from '../engine/util/bounded-json'
 import { errorMessage } from '../engine/util/error-message'
 import { systemClock, type Logger } from '../engine/ports'
@@ -14,7 +14,7 @@ import {
   type PermissionReply,
   type WebviewToHost,
 } from '../shared/protocol'
-import { dashboardHtml } from './dashboard-html'
+import { loadWebview } from './webview-document'
 import type { ViewBadge } from './view-badge'
 import { DisposableStore } from './disposable'
 import { ACK_TIMEOUT_MS, DashboardFeed } from './dashboard-feed'
@@ -52,6 +52,8 @@ export interface DashboardHandlers {
   openMission(id: string): void
   /** Opens the review of the mission's changes since its start. */
   reviewMissionChanges(): void
+  /** Opens the mission's timeline in an editor tab, at full width. */
+  openTimeline(): void
   /** Resumes the interrupted mission the dashboard offers, or marks it stopped. */
   resumeInterrupted(id: string): void
   discardInterrupted(id: string): void
@@ -98,10 +100,7 @@ export class DashboardView implements vscode.WebviewViewProvider, vscode.Disposa
     this.#view = view
     this.#ready = false
     view.badge = this.#badge
-    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist')
-    const media = vscode.Uri.joinPath(this.extensionUri, 'media')
-    view.webview.options = { enableScripts: true, localResourceRoots: [dist, media] }
-    view.webview.html = this.#html(view.webview, dist)
+    loadWebview(view.webview, this.extensionUri, 'dashboard')
     store.add(view.webview.onDidReceiveMessage((m: unknown) => this.#onMessage(m)))
     store.add(view.onDidChangeVisibility(() => this.#feed.full()))
     store.add(
@@ -201,6 +200,8 @@ export class DashboardView implements vscode.WebviewViewProvider, vscode.Disposa
         return this.handlers.openMission(msg.id)
       case 'mission.changes':
         return this.handlers.reviewMissionChanges()
+      case 'timeline.open':
+        return this.handlers.openTimeline()
       case 'interrupted.resume':
         return this.handlers.resumeInterrupted(msg.id)
       case 'interrupted.discard':
@@ -208,16 +209,6 @@ export class DashboardView implements vscode.WebviewViewProvider, vscode.Disposa
       default:
         return assertNever(msg)
     }
-  }
-
-  #html(webview: vscode.Webview, dist: vscode.Uri): string {
-    const uri = (...path: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(dist, ...path)).toString()
-    return dashboardHtml({
-      cspSource: webview.cspSource,
-      script: uri('webview.js'),
-      style: uri('webview.css'),
-      codicons: uri('codicons', 'codicon.css'),
-    })
   }
 
   dispose(): void {

@@ -10,6 +10,7 @@ describe('theme colours only', () => {
   const files = [
     'styles.css',
     'App.svelte',
+    'TimelineApp.svelte',
     ...readdirSync(join(dir, 'components')).map((f) => join('components', f)),
   ]
 

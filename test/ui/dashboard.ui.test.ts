@@ -395,6 +395,38 @@ describe('the extension in a real VS Code workbench', () => {
     ])
     expect(await listed.first().textContent()).toContain('6/6 todos')
     await page.screenshot({ path: join(artifacts, '11c-finished-after-reload.png'), animations: 'disabled' })
+
+    // The timeline at full width, in an editor tab: the palette offers it while a mission is on screen.
+    await bench!.runCommand('Orchestrator: Open Timeline')
+    const tab = timelineFrame(page)
+    await tab.locator('[data-testid="timeline-app"]').waitFor({ timeout: 30_000 })
+    expect(await tab.locator('[data-testid="timeline-mission"]').getAttribute('title')).toBe(
+      'Write three files',
+    )
+    const wide = tab.locator('[data-testid="timeline"]')
+    // Its axis is on screen, in m:ss, and the lanes of the whole mission are there.
+    const axis = wide.locator('.axis')
+    await axis.waitFor({ timeout: 30_000 })
+    expect(await wide.locator('[data-testid="tick"]').first().textContent()).toMatch(/^\d+:\d\d$/)
+    const axisBox = await axis.boundingBox()
+    expect(axisBox && axisBox.y >= 0 && axisBox.y + axisBox.height <= 900).toBe(true)
+    expect(await wide.locator('.lane').count()).toBeGreaterThanOrEqual(7)
+    // Wider than the sidebar's: the lanes take the editor's width.
+    const [tabBox, sideBox] = await Promise.all([
+      tab.locator('[data-testid="timeline-scroller"]').boundingBox(),
+      view().locator('[data-testid="timeline-scroller"]').boundingBox(),
+    ])
+    expect(tabBox?.width).toBeGreaterThan(600)
+    expect(tabBox!.width).toBeGreaterThan(sideBox!.width)
+    const tabs = page.locator('.tabs-container .tab', { hasText: 'Timeline: ' })
+    expect(await tabs.count()).toBe(1)
+    await page.screenshot({ path: join(artifacts, '11d-timeline-tab.png'), animations: 'disabled' })
+    // From the dashboard's button, or the palette again: the one tab comes forward, no second one.
+    await view().getByRole('button', { name: 'Open Timeline' }).click()
+    await bench!.runCommand('Orchestrator: Open Timeline')
+    expect(await tabs.count()).toBe(1)
+    await tabs.locator('.codicon-close').click()
+    await tabs.waitFor({ state: 'detached', timeout: 10_000 })
   }, 240_000)
 
   it('steers one agent (queued, then delivered) and cancels one todo while the others pass', async () => {
@@ -832,10 +864,20 @@ async function previewText(page: Page, needle: string): Promise<string> {
   return ''
 }
 
-/** The dashboard's frame: the webview of this extension (a Markdown preview is a webview too). */
+/**
+ * The dashboard's frame: the webview view of this extension (a Markdown preview is a webview too, and
+ * the timeline's editor tab is one of this extension: only a view's frame says `purpose=webviewView`).
+ */
 function dashboardFrame(page: Page): FrameLocator {
   return page
-    .frameLocator(`iframe.webview.ready[src*="extensionId=${EXTENSION_ID}"]`)
+    .frameLocator(`iframe.webview.ready[src*="extensionId=${EXTENSION_ID}"][src*="purpose=webviewView"]`)
+    .frameLocator('iframe#active-frame')
+}
+
+/** The timeline's editor tab: this extension's webview that is no view (a panel's frame has no purpose). */
+function timelineFrame(page: Page): FrameLocator {
+  return page
+    .frameLocator(`iframe.webview.ready[src*="extensionId=${EXTENSION_ID}"]:not([src*="purpose="])`)
     .frameLocator('iframe#active-frame')
 }
 

@@ -30,5 +30,6 @@ export const actOnChanges = (action: ChangesAction) => post({ type: 'changes.act
 export const mergeChange = (path: string) => post({ type: 'changes.merge', path })
 export const openMission = (id: string) => post({ type: 'mission.open', id })
 export const reviewMissionChanges = () => post({ type: 'mission.changes' })
+export const openTimeline = () => post({ type: 'timeline.open' })
 export const resumeInterrupted = (id: string) => post({ type: 'interrupted.resume', id })
 export const discardInterrupted = (id: string) => post({ type: 'interrupted.discard', id })
