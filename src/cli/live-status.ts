@@ -21,6 +21,8 @@ const RESULT_STATUSES: ReadonlySet<TodoState['status']> = new Set([
   'failed',
   'blocked',
   'cancelled',
+  // Left unfinished when the mission stopped or failed: said once, with what it was doing.
+  'interrupted',
 ])
 const RUNNING_AGENTS: ReadonlySet<AgentState['status']> = new Set(['starting', 'busy', 'retry', 'waiting'])
 const FRAME_MS = 80
@@ -133,12 +135,20 @@ export class LiveStatus {
 
 export function todoResultLine(t: TodoState): string {
   const mark =
-    t.status === 'passed' ? '✓' : t.status === 'failed' ? '✗' : t.status === 'cancelled' ? '⨯' : '⊘'
+    t.status === 'passed'
+      ? '✓'
+      : t.status === 'failed'
+        ? '✗'
+        : t.status === 'cancelled'
+          ? '⨯'
+          : t.status === 'interrupted'
+            ? '◌'
+            : '⊘'
   const tries = t.attempts > 1 ? ` (${t.attempts} attempts)` : ''
   const note =
     t.status === 'passed'
       ? ''
-      : t.status === 'cancelled' || t.blockedBy?.length
+      : t.status === 'cancelled' || t.status === 'interrupted' || t.blockedBy?.length
         ? ` — ${t.reason ?? t.status}`
         : t.findings.length
           ? ` — ${t.findings.join('; ')}`

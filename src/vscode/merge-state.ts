@@ -13,7 +13,7 @@ const SHORT = {
 } as const
 
 /** Statuses in which a todo's discarded worktree is news: nothing of it will come. */
-const SETTLED = new Set(['failed', 'cancelled', 'blocked'])
+const SETTLED = new Set(['failed', 'cancelled', 'blocked', 'interrupted'])
 
 /**
  * The todo's branch and merge state, in worktree mode; undefined in shared mode, or while nothing
@@ -45,6 +45,14 @@ export function todoWorktreeView(
   }
   if (t.branch !== undefined && !SETTLED.has(t.status))
     return { ...branch, state: 'working', words: 'on its own branch', detail: `Works on ${t.branch}.` }
+  // The mission ended while it worked: its folder went with the mission's, its work never merged.
+  if (t.branch !== undefined && t.status === 'interrupted')
+    return {
+      ...branch,
+      state: 'discarded',
+      words: 'not merged: the mission ended',
+      detail: `${on}the mission ended before its work was reviewed and merged; its folder and branch were removed.`,
+    }
   return undefined
 }
 

@@ -63,6 +63,23 @@ describe('LiveStatus (terminal progress)', () => {
     ])
   })
 
+  it('says once of each todo the mission left unfinished when it stopped, with what it was doing', () => {
+    const screen = new Screen()
+    const live = new LiveStatus({ write: screen.write, columns: () => 120, now: () => 0 })
+    const cut = todoState('ui', 'interrupted', {
+      title: 'do ui',
+      reason: 'the mission stopped while it was being worked on',
+    })
+    live.update(state({ phase: 'stopped', todos: [todo('api', 'passed'), cut] }))
+    vi.advanceTimersByTime(100)
+    live.update(state({ phase: 'stopped', todos: [todo('api', 'passed'), cut], tokens: 5 }))
+    vi.advanceTimersByTime(100)
+    const lines = screen.text.split('\n')
+    expect(lines.filter((l) => l.startsWith('◌ ui interrupted: do ui'))).toEqual([
+      '◌ ui interrupted: do ui — the mission stopped while it was being worked on',
+    ])
+  })
+
   it('coalesces a burst of updates into one redraw per frame', () => {
     const writes: string[] = []
     const live = new LiveStatus({ write: (t) => void writes.push(t), columns: () => 80, now: () => 0 })

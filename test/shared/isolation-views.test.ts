@@ -73,6 +73,17 @@ describe("each todo's branch and merge state", () => {
     })
   })
 
+  it('says a todo the mission left unfinished never merged, not that it works on its branch', () => {
+    const cut = todoState('ui', 'interrupted', { branch: 'orchestrator/m/ui' })
+    expect(todoWorktreeView(cut, [cut], true)).toEqual({
+      branch: 'orchestrator/m/ui',
+      state: 'discarded',
+      words: 'not merged: the mission ended',
+      detail:
+        'orchestrator/m/ui: the mission ended before its work was reviewed and merged; its folder and branch were removed.',
+    })
+  })
+
   it('says discarded for a todo that failed, but not for one working again on a new worktree', () => {
     const discarded = { result: 'discarded' as const, files: [], reason: 'failed review' }
     const failed = todoState('docs', 'failed', { merge: discarded })

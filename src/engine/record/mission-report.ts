@@ -4,6 +4,7 @@
 // Journal text is already scrubbed.
 
 import { formatDuration } from '../../shared/format-duration'
+import { formatCost, formatTokens } from '../../shared/format-usage'
 import type { AttemptRecord, MissionSnapshot } from './entries'
 import { checkSection } from './check-report'
 import { timelineMarkdown } from './timeline-markdown'
@@ -25,19 +26,30 @@ function attemptLine(a: AttemptRecord): string {
   return `  - ${a.attempt} (worker \`${a.sessionId}\`): ${parts.join(' · ')}`
 }
 
+/**
+ * The mission's state in words: its end and why, or, for a journal with no end, that it did not
+ * finish (a window or terminal that went away; or it runs elsewhere right now).
+ */
+function statusWords(snap: MissionSnapshot): string {
+  if (snap.status === 'new' || snap.status === 'running')
+    return '**not finished**: its window or terminal went away while it ran (resume it from the dashboard or with `orchestrator run --resume`), or it is running elsewhere'
+  // A completed mission without evidence must not read as a checked success.
+  const unchecked = snap.status === 'completed' && snap.evidence.length === 0 ? ' (no check ran)' : ''
+  return `**${snap.status}**${unchecked}${snap.reason ? ` — ${snap.reason}` : ''}`
+}
+
 /** Renders a mission's report (pure). */
 export function missionReport(id: string, snap: MissionSnapshot): string {
   const todos = snap.todoOrder.map((t) => snap.todos[t]).filter((t) => t !== undefined)
   const passed = todos.filter((t) => t.status === 'passed').length
-  const out = [`# ${snap.goal || `Mission ${id}`}`, '']
-  // A completed mission without evidence must not read as a checked success.
-  const unchecked = snap.status === 'completed' && snap.evidence.length === 0 ? ' (no check ran)' : ''
-  out.push(`- Status: **${snap.status}**${unchecked}${snap.reason ? ` — ${snap.reason}` : ''}`)
+  const out = [`# ${snap.title ?? (snap.goal || `Mission ${id}`)}`, '']
+  if (snap.title !== undefined && snap.goal) out.push(`> ${snap.goal.replace(/\n/g, '\n> ')}`, '')
+  out.push(`- Status: ${statusWords(snap)}`)
   out.push(`- Started: ${when(snap.startedAt)} UTC`)
   if (snap.startedAt !== undefined && snap.endedAt !== undefined)
     out.push(`- Duration: ${formatDuration(snap.endedAt - snap.startedAt)}`)
   out.push(`- Todos: ${passed}/${todos.length} passed · iterations: ${snap.iteration}`)
-  out.push(`- Tokens: ${snap.tokens} · cost: $${snap.cost.toFixed(4)}`)
+  out.push(`- Tokens: ${formatTokens(snap.tokens)} · cost: ${formatCost(snap.cost)}`)
   if (snap.base)
     out.push(
       `- Base: ${snap.base.kind === 'git' ? `git \`${snap.base.ref.slice(0, 12)}\`${snap.base.leftOut ? ` (${snap.base.leftOut})` : ''}` : `unknown (${snap.base.reason})`}`,

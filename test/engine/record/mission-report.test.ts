@@ -59,6 +59,30 @@ describe("a past mission's report", () => {
 })
 
 describe("a past mission's status", () => {
+  it('says a mission with no end did not finish, and how to resume it, never its raw state', () => {
+    const md = missionReport('m1', replay(entries.slice(0, 4)))
+    expect(md).toContain('- Status: **not finished**: its window or terminal went away')
+    expect(md).toContain('orchestrator run --resume')
+    expect(md).not.toContain('**running**')
+  })
+
+  it('says tokens and cost as the dashboard does, and heads the report with the short title', () => {
+    const [started, base, plan, ...rest] = entries
+    const md = missionReport(
+      'm1',
+      replay([
+        started!,
+        base!,
+        { ...(plan as Extract<JournalEntry, { type: 'plan.accepted' }>), title: 'Greeting' },
+        ...rest,
+        { at: 70_000, type: 'usage', sessionId: 's', role: 'worker', tokens: 142_411, cost: 0 },
+      ]),
+    )
+    expect(md.startsWith('# Greeting\n\n> Greet people\n')).toBe(true)
+    expect(md).toContain('- Tokens: 142.4k · cost: $0')
+    expect(md).not.toContain('0.0000')
+  })
+
   it('names the untracked files left out of the base', () => {
     const leftOut = 'untracked files over 5.0 MB left out of the base: data.bin (30.0 MB)'
     const base = { kind: 'git' as const, ref: 'deadbeefcafe1234', untracked: ['data.bin'], leftOut }
