@@ -397,6 +397,8 @@ describe('the extension in a real VS Code workbench', () => {
     await page.screenshot({ path: join(artifacts, '11c-finished-after-reload.png'), animations: 'disabled' })
 
     // The timeline at full width, in an editor tab: the palette offers it while a mission is on screen.
+    // Shown in a dark theme (the README's picture), the workbench's light one put back after.
+    await colorTheme(page, 'Dark 2026', 'vs-dark')
     await bench!.runCommand('Orchestrator: Open Timeline')
     const tab = timelineFrame(page)
     await tab.locator('[data-testid="timeline-app"]').waitFor({ timeout: 30_000 })
@@ -425,8 +427,9 @@ describe('the extension in a real VS Code workbench', () => {
     await view().getByRole('button', { name: 'Open Timeline' }).click()
     await bench!.runCommand('Orchestrator: Open Timeline')
     expect(await tabs.count()).toBe(1)
-    await tabs.locator('.codicon-close').click()
+    await tabs.locator('.tab-actions .action-label').first().click()
     await tabs.waitFor({ state: 'detached', timeout: 10_000 })
+    await colorTheme(page, 'Light 2026', 'vs')
   }, 240_000)
 
   it('steers one agent (queued, then delivered) and cancels one todo while the others pass', async () => {
@@ -879,6 +882,14 @@ function timelineFrame(page: Page): FrameLocator {
   return page
     .frameLocator(`iframe.webview.ready[src*="extensionId=${EXTENSION_ID}"]:not([src*="purpose="])`)
     .frameLocator('iframe#active-frame')
+}
+
+/** Picks a colour theme from "Preferences: Color Theme" and waits for the workbench to wear it (`cls`). */
+async function colorTheme(page: Page, label: string, cls: 'vs' | 'vs-dark'): Promise<void> {
+  await bench!.runCommand('Preferences: Color Theme')
+  await page.locator('.quick-input-widget .quick-input-box input').fill(label)
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().click()
+  await page.locator(`.monaco-workbench.${cls}`).waitFor({ timeout: 30_000 })
 }
 
 /** The extension's log channel, as the workbench wrote it under the user data folder (every window). */
