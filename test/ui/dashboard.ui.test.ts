@@ -423,9 +423,15 @@ describe('the extension in a real VS Code workbench', () => {
     const tabs = page.locator('.tabs-container .tab', { hasText: 'Timeline: ' })
     expect(await tabs.count()).toBe(1)
     await page.screenshot({ path: join(artifacts, '11d-timeline-tab.png'), animations: 'disabled' })
-    // From the dashboard's button, or the palette again: the one tab comes forward, no second one.
-    await view().getByRole('button', { name: 'Open Timeline' }).click()
+    // The palette again, or the dashboard's button with the tab behind another editor (the transcript
+    // opened above): the one tab comes forward, no second one.
     await bench!.runCommand('Orchestrator: Open Timeline')
+    expect(await tabs.count()).toBe(1)
+    const forward = page.locator('.tabs-container .tab.active', { hasText: 'Timeline: ' })
+    await page.locator('.tabs-container .tab', { hasNotText: 'Timeline: ' }).first().click()
+    await forward.waitFor({ state: 'detached', timeout: 10_000 })
+    await view().getByRole('button', { name: 'Open Timeline' }).click()
+    await forward.waitFor({ timeout: 10_000 })
     expect(await tabs.count()).toBe(1)
     await tabs.locator('.tab-actions .action-label').first().click()
     await tabs.waitFor({ state: 'detached', timeout: 10_000 })
