@@ -100,6 +100,11 @@ export interface MissionOptions {
    */
   isolation?: Isolation
   /**
+   * The session the mission's sessions go under, instead of a root session of its own: the user's
+   * session a mission was started from inside OpenCode (`/task`). It is never prompted or aborted.
+   */
+  rootSessionId?: string
+  /**
    * In worktree mode, what reaches the user's tree at the end: `auto` applies the integrated result
    * when the mission completed (its check passed), else keeps the integration branch; `ask` leaves the
    * integration branch and its folder for the host to offer Apply, Review, Keep Branch or Discard.

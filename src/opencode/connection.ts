@@ -22,6 +22,11 @@ export type ConnectOptions =
       processes?: ProcessRegistry
     }
   | { kind: 'attach'; url: string; password?: string; directory: string; logger: Logger }
+  /**
+   * A client made by the host for a server it runs in (the companion plugin inside OpenCode, whose
+   * own client carries the server's address, transport and credentials).
+   */
+  | { kind: 'client'; client: OpencodeClient; url: string; directory: string; logger: Logger }
 
 /** A live, health-checked server with its SSE stream open. */
 export interface Connection {
@@ -50,12 +55,15 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
           ...(options.processes && { processes: options.processes }),
         })
       : undefined
-  const url = proc?.url ?? (options.kind === 'attach' ? options.url : '')
+  const url = proc?.url ?? (options.kind === 'spawn' ? '' : options.url)
   const password = proc?.password ?? (options.kind === 'attach' ? options.password : undefined)
-  const client = createClient({ baseUrl: url, directory: options.directory, ...(password && { password }) })
+  const client =
+    options.kind === 'client'
+      ? options.client
+      : createClient({ baseUrl: url, directory: options.directory, ...(password && { password }) })
   let events: OpencodeEventStream | undefined
   try {
-    const health = await checkHealth(client, url, { attached: options.kind === 'attach' })
+    const health = await checkHealth(client, url, { attached: options.kind !== 'spawn' })
     log.info(`connected to OpenCode ${health.version} at ${url}`)
     // Boot the project's instance (config, plugins, providers, tools) now rather than inside the
     // first prompt: it takes seconds, and the first mission would otherwise wait for it. A file

@@ -44,7 +44,8 @@ export interface MissionHooks {
   folder: (todoId: string) => Promise<string | undefined>
 }
 
-export type Options = Required<Omit<MissionOptions, 'models' | 'check' | 'budgets'>> & MissionOptions
+export type Options = Required<Omit<MissionOptions, 'models' | 'check' | 'budgets' | 'rootSessionId'>> &
+  MissionOptions
 
 export class MissionContext {
   readonly o: Options
@@ -124,6 +125,7 @@ export class MissionContext {
       models: this.o.models,
       over: () => this.over,
       released: hooks.request,
+      ...(this.o.rootSessionId !== undefined && { root: this.o.rootSessionId }),
     })
     this.inbox = new PermissionInbox({
       sessions: this.sessions,

@@ -28,6 +28,12 @@ export interface MissionSessionsDeps {
   over: () => boolean
   /** A session is free again (the loop looks at what the mission does next). */
   released?: () => void
+  /**
+   * An existing session to put the mission's sessions under instead of a root of its own: the
+   * session a user started the mission from (`/task` inside OpenCode), whose children the TUI shows
+   * with their permission asks. The mission never prompts or aborts it.
+   */
+  root?: string
 }
 
 export class MissionSessions {
@@ -97,7 +103,7 @@ export class MissionSessions {
    * its base. A failure surfaces in ensureRoot.
    */
   prepareRoot(): void {
-    if (this.#rootId || this.#rootCreating || this.#rootOnServer) return
+    if (this.#rootId || this.#rootCreating || this.#rootOnServer || this.d.root !== undefined) return
     const created = this.d.sessions.create({ title: oneLineExcerpt(this.d.goal) })
     created.catch(() => {})
     this.#rootOnServer = created
@@ -112,7 +118,11 @@ export class MissionSessions {
     this.#rootCreating ??= (async () => {
       const early = this.#rootOnServer
       this.#rootOnServer = undefined
-      const { id } = await (early ?? this.d.sessions.create({ title: oneLineExcerpt(this.d.goal) }))
+      const given = this.d.root
+      const { id } =
+        given !== undefined
+          ? { id: given }
+          : await (early ?? this.d.sessions.create({ title: oneLineExcerpt(this.d.goal) }))
       await this.d.record.append({ type: 'mission.root', sessionId: id })
       this.#rootId = id
       return id

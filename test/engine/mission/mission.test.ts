@@ -8,6 +8,22 @@ import { MemoryStore } from '../../fixtures/memory-journal'
 const setup = fakeMission
 
 describe('mission loop', () => {
+  it("puts its sessions under the user's session it was started from, and never prompts or aborts that one", async () => {
+    const { oc, mission, store } = setup({ rootSessionId: 'ses_user' })
+    const done = mission.run()
+    await flush()
+    expect(oc.created[0]).toEqual({ title: 'Planner: Build the thing', parentId: 'ses_user' })
+    const [planner] = sessionsOf(mission, 'planner')
+    oc.turn(planner!, 'orchestrator_plan', { todos: [todo('a', ['a.ts'])] })
+    await flush()
+    await play(mission, oc)
+    expect((await done).phase).toBe('completed')
+    expect(oc.created.every((c) => c.parentId === 'ses_user')).toBe(true)
+    expect(store.lines.some((l) => l.includes('"type":"mission.root"') && l.includes('ses_user'))).toBe(true)
+    expect(oc.prompts.map((p) => p.sessionId)).not.toContain('ses_user')
+    expect(oc.aborted).not.toContain('ses_user')
+  })
+
   it('plans, runs independent todos in parallel up to the cap, reviews each, checks, and completes', async () => {
     const { oc, mission, workspace } = setup({ caps: { total: 2 }, check: 'npm test' })
     const done = mission.run()
