@@ -15,7 +15,7 @@ import {
   tidyOrchestratorFolder,
 } from '../plugin/orchestrator-folder'
 
-export type LockRunner = 'vscode' | 'cli'
+export type LockRunner = 'vscode' | 'cli' | 'opencode'
 
 /** What the lock file holds. */
 export interface LockHolder {
@@ -48,7 +48,11 @@ export class ProjectLockedError extends Error {
   }
 }
 
-const RUNNERS: Record<LockRunner, string> = { vscode: 'VS Code', cli: 'the CLI' }
+const RUNNERS: Record<LockRunner, string> = {
+  vscode: 'VS Code',
+  cli: 'the CLI',
+  opencode: '/task in OpenCode',
+}
 
 function lockedMessage(projectDir: string, h: LockHolder | undefined): string {
   if (!h)
@@ -66,7 +70,7 @@ function parseHolder(text: string): LockHolder | undefined {
       typeof v.host === 'string' &&
       typeof v.missionId === 'string' &&
       typeof v.startedAt === 'number' &&
-      (v.runner === 'vscode' || v.runner === 'cli')
+      (v.runner === 'vscode' || v.runner === 'cli' || v.runner === 'opencode')
     ) {
       const { boot, pidStart, ...rest } = v as LockHolder
       return {

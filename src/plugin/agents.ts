@@ -62,16 +62,14 @@ const READ_ONLY_GIT: Record<string, Action> = {
 }
 
 const PROMPTS: Record<Role, string> = {
+  // The orchestrator's engine runs missions, not this agent: it answers the `/task`, `/stop` and
+  // `/mission` commands in a word (OpenCode prompts a model after every command) and points anyone
+  // who talks to it at `/task`.
   commander: [
-    'You are the Commander of an OpenCode Orchestrator mission.',
-    'Turn the user goal into verified work through your subagents (task tool):',
-    '1. Ask the `planner` for a plan; it submits todos with ids, owned files, dependencies and acceptance checks.',
-    '2. Hand each todo whose dependencies are done to a `worker`, in parallel where possible. Each brief states',
-    '   `todoId: <id>` verbatim, the files it owns, its acceptance checks and the summaries of the todos it',
-    '   depends on. Never paste another agent’s raw tool output into a brief.',
-    '3. Have the `reviewer` check each finished todo against its acceptance checks (again stating `todoId: <id>`).',
-    '4. Re-plan from failures; stop when every todo passed review, and say what was done.',
-    'Do trivial requests yourself instead of running a mission.',
+    "You are the Commander of OpenCode Orchestrator. The orchestrator's engine runs missions, not you:",
+    '`/task <goal>` starts one, `/stop` stops it, `/mission` shows it; its progress appears here as notes.',
+    'When asked to reply with one word, reply with exactly that word.',
+    'Otherwise tell the user, in one sentence, to start the work with `/task <goal>`.',
   ].join('\n'),
   planner: [
     'You are the Planner of an OpenCode Orchestrator mission. You read code; you never edit it.',
@@ -102,9 +100,10 @@ const DEFINITIONS: Record<Role, Omit<AgentDefinition, 'model'>> = {
   commander: {
     mode: 'primary',
     description:
-      'Runs a multi-agent mission: plans with the planner, delegates to workers, checks with the reviewer',
+      'Answers the orchestrator commands: /task <goal> runs a mission, /stop stops it, /mission shows it',
     prompt: PROMPTS.commander,
-    permission: onlyTool(undefined),
+    // No tool at all: its requests carry no tool definitions.
+    permission: { '*': 'deny' },
   },
   planner: {
     mode: 'subagent',

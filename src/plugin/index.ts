@@ -1,8 +1,9 @@
 // The companion OpenCode plugin, bundled to dist/plugin.js and loaded by OpenCode from a `file://`
 // entry in the config's `plugin` list. OpenCode 1.18 calls every export of a plugin module that has
 // no `{ id, server }` default export as `(input, options) => hooks`, so this module exports exactly
-// one thing: the plugin function. Nothing here writes into prompts or outputs, and the one timer (a
-// held closing call's bound, see turn-hold.ts) only runs while a turn is being ended.
+// one thing: the plugin function. Nothing here writes into prompts or outputs but the parts of its own
+// commands (`/task`, `/stop`, `/mission`, see task/), and the one timer (a held closing call's
+// bound, see turn-hold.ts) only runs while a turn is being ended.
 import type { Hooks, Plugin } from '@opencode-ai/plugin'
 import type { Event } from '@opencode-ai/sdk'
 import { addAgents, parsePluginOptions } from './agents'
@@ -11,15 +12,22 @@ import { missionProjectDir, OwnershipReader } from './ownership'
 import { hideServerSecrets } from './shell-env'
 import { assertMissionCall, isMissionTool, missionTools } from './tools'
 import { TurnHold } from './turn-hold'
+import { TaskHooks } from './task/task-hooks'
 
 export const OrchestratorPlugin: Plugin = async (input, options) => {
   const opts = parsePluginOptions(options)
   // A mission's worktree follows the missions of the user's folder it was made for.
   const ownership = new OwnershipReader(missionProjectDir(input.directory))
   const hold = new TurnHold()
+  // `/task`, `/stop`, `/mission`: missions run on the engine inside this server (task/).
+  const task = new TaskHooks(input)
   const hooks: Hooks = {
     config: async (config) => {
       addAgents(config, opts)
+      task.config(config)
+    },
+    'command.execute.before': async (call, output) => {
+      await task.command(call, output.parts)
     },
     tool: missionTools(
       (sessionID) => ownership.forSession(sessionID),
@@ -27,7 +35,8 @@ export const OrchestratorPlugin: Plugin = async (input, options) => {
         if (mission?.endsTurnOnResult) hold.mark(sessionID)
       },
     ),
-    'chat.params': async (call) => {
+    'chat.params': async (call, output) => {
+      task.chatParams(call.agent, output)
       await hold.beforeModelCall(call.sessionID, call.message.id)
     },
     // Agents' shell commands do not inherit the server's password and config content.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { isolationLine, notStartedReport, progressLine, toReport } from '../../src/cli/report'
-import { checkLine, checkRunLines, unsaidRuns } from '../../src/cli/check-lines'
+import { checkLine, checkRunLines, unsaidRuns } from '../../src/shared/check-lines'
 import type { AgentState, CheckRunState, MissionState } from '../../src/engine/record/mission-state'
 import { initialState } from '../../src/engine/record/published-state'
 import { agentState, todoState } from '../fixtures/mission-state'

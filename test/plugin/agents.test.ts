@@ -52,7 +52,10 @@ describe('config hook: agents', () => {
     expect(userWorker).toEqual({ mode: 'subagent', prompt: 'my worker', model: 'x/y' })
     expect(agent.build).toEqual({ model: 'a/b' })
     expect((config as Record<string, unknown>).default_agent).toBe('build')
-    expect(config.command).toEqual({ review: { template: 'review it' } })
+    // The user's command stays; the orchestrator's own commands are added beside it.
+    expect(config.command?.review).toBe(command.review)
+    expect(command.review).toEqual({ template: 'review it' })
+    expect(Object.keys(config.command ?? {})).toEqual(['review', 'task', 'stop', 'mission'])
     expect(Object.keys(agent).sort()).toEqual(['build', 'commander', 'planner', 'reviewer', 'worker'])
   })
 

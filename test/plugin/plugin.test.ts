@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest'
+import type { Config } from '@opencode-ai/plugin'
+import type { Part } from '@opencode-ai/sdk'
 import * as pluginModule from '../../src/plugin/index'
 import { loadPlugin } from './helpers'
 
@@ -12,12 +14,23 @@ describe('plugin module', () => {
     const hooks = await loadPlugin('/tmp/project')
     expect(Object.keys(hooks).sort()).toEqual([
       'chat.params',
+      'command.execute.before',
       'config',
       'event',
       'shell.env',
       'tool',
       'tool.execute.before',
     ])
+  })
+
+  it("leaves every command's parts as they are but its own, and a user's own /task stays theirs", async () => {
+    const hooks = await loadPlugin('/tmp/project')
+    await hooks.config?.({ command: { task: { template: 'my own task: $ARGUMENTS' } } } as Config)
+    for (const command of ['task', 'review']) {
+      const parts = [{ type: 'text', text: 'as typed' }] as unknown as Part[]
+      await hooks['command.execute.before']?.({ command, sessionID: 's', arguments: 'x' }, { parts })
+      expect(parts).toEqual([{ type: 'text', text: 'as typed' }])
+    }
   })
 
   it('unsets the server password and config content for tool shells, and nothing else', async () => {

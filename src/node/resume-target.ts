@@ -2,10 +2,10 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Logger } from '../engine/ports'
 import { isMissionId } from '../engine/protocol/ownership'
-import { interruptedMission, latestInterrupted, type InterruptedMission } from '../node/interrupted-missions'
+import { interruptedMission, latestInterrupted, type InterruptedMission } from './interrupted-missions'
 
 /**
- * The mission `orchestrator run --resume [<id>]` continues: the one named, or the latest interrupted
+ * The mission `orchestrator run --resume [<id>]` (or `/task --resume [<id>]`) continues: the one named, or the latest interrupted
  * one of the journal folder. A string says why there is none.
  */
 export async function findResumable(

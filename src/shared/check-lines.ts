@@ -1,6 +1,6 @@
-// The CLI's lines for the check: where it was found and where it runs (once, at the start), and one
-// line per run (the baseline on the mission's base, then each round's), with the last lines of its
-// output when it failed.
+// The check in plain text, for the CLI and for the notes of /task inside OpenCode: where it was
+// found and where it runs (once, at the start), and one line per run (the baseline on the mission's
+// base, then each round's), with the last lines of its output when it failed.
 
 import { NO_CHECK } from '../engine/mission'
 import type { CheckRunState, MissionState } from '../engine/record/mission-state'

@@ -1,0 +1,223 @@
+// The engine inside OpenCode: one mission at a time per project folder, started by `/task`, run by
+// the same engine, journal, project lock, check and worktrees the CLI and VS Code use, on a
+// connection that uses the plugin's own client (the server's address, transport and credentials in
+// every OpenCode front end). Its sessions go under the session the user typed `/task` in, so the TUI
+// shows them and their permission asks; its progress comes back there as notes and toasts.
+
+import { randomUUID } from 'node:crypto'
+import { join } from 'node:path'
+import type { OpencodeClient } from '@opencode-ai/sdk/v2'
+import { Mission } from '../../engine/mission'
+import { withJournaledOptions, type MissionOptions } from '../../engine/mission-options'
+import { systemClock, type HostEvent, type Logger } from '../../engine/ports'
+import type { MissionState } from '../../engine/record/mission-state'
+import { errorMessage } from '../../engine/util/error-message'
+import { findResumable } from '../../node/resume-target'
+import { JournalFile } from '../../node/journal-file'
+import { missionWorktrees } from '../../node/mission-worktrees'
+import { ProjectLock, ProjectLockedError } from '../../node/project-lock'
+import { VerbatimFile } from '../../node/verbatim-file'
+import { NodeWorkspace } from '../../node/workspace'
+import { Supervisor } from '../../opencode/supervisor'
+import { orchestratorFolder } from '../orchestrator-folder'
+import { hideServerSecrets } from '../shell-env'
+import { MissionNotes, missionStatus, type Toast } from './mission-notes'
+import { SessionNotes } from './session-notes'
+import type { TaskRequest } from './task-commands'
+
+export interface MissionHostDeps {
+  directory: string
+  /** The server's own client (see plugin-client.ts). */
+  client: OpencodeClient
+  url: string
+  logger: Logger
+  /** Shows a toast in the TUI (a no-op without one). */
+  toast(toast: Toast): void
+}
+
+interface Running {
+  id: string
+  goal: string
+  rootSessionId: string
+  mission?: Mission
+  stopRequested?: boolean
+}
+
+/** How long the end waits for its notes to be written before it lets go of them. */
+const NOTES_AT_END_MS = 30_000
+
+export class MissionHost {
+  #running: Running | undefined
+  /**
+   * Pending while the latest mission lets go after its end (its last notes, its connection, the
+   * project lock): a `/task` meanwhile waits for it instead of meeting its lock.
+   */
+  #closing: Promise<void> | undefined
+  /** The latest mission's state, for `/mission` after it ended. */
+  #last: MissionState | undefined
+
+  constructor(private readonly d: MissionHostDeps) {}
+
+  /**
+   * Answers `/task`: takes the project's lock and starts the mission in the background. Resolves
+   * at once with what to tell the user; never rejects.
+   */
+  async start(request: TaskRequest, rootSessionId: string): Promise<string> {
+    try {
+      if (request.kind === 'empty')
+        return 'Orchestrator: no mission started: give it a goal, e.g. /task Add input validation to the signup form and test it (or /task --resume).'
+      const running = this.#running
+      if (running)
+        return `Orchestrator: a mission is already running in this project: ${running.goal} (${running.id}). /mission shows it, /stop stops it.`
+      await this.#closing
+      if (this.#running) return this.start(request, rootSessionId)
+      const journalDir = orchestratorFolder(this.d.directory)
+      let goal: string
+      let resumeId: string | undefined
+      if (request.kind === 'resume') {
+        const found = await findResumable(journalDir, request.id, this.d.logger)
+        if (typeof found === 'string') return `Orchestrator: nothing resumed: ${found}.`
+        goal = found.goal
+        resumeId = found.id
+      } else goal = request.goal
+      const id = resumeId ?? randomUUID()
+      // Taken before anything starts: a project another mission holds is refused here, naming it.
+      const lock = await ProjectLock.acquire(
+        this.d.directory,
+        { missionId: id, runner: 'opencode' },
+        this.d.logger,
+      )
+      const run: Running = { id, goal, rootSessionId }
+      this.#running = run
+      const closing = (this.#closing = this.#run(run, lock, resumeId !== undefined).finally(() => {
+        if (this.#closing === closing) this.#closing = undefined
+      }))
+      this.d.toast({ message: `Mission started: ${goal}`, variant: 'info' })
+      return `Orchestrator: mission ${resumeId ? 'resumed' : 'started'}: ${goal}\nIts agents work in sessions under this one; notes follow here. /mission shows it, /stop stops it.`
+    } catch (err) {
+      if (err instanceof ProjectLockedError) return `Orchestrator: no mission started. ${err.message}`
+      this.d.logger.error(`/task failed: ${errorMessage(err)}`)
+      return `Orchestrator: the mission could not start: ${errorMessage(err)}`
+    }
+  }
+
+  /** Answers `/stop`. */
+  stop(): string {
+    const running = this.#running
+    if (!running) return 'Orchestrator: no mission is running in this project.'
+    running.stopRequested = true
+    void running.mission?.stop('stopped by the user (/stop)')
+    return `Orchestrator: stopping the mission: ${running.goal}. Every agent of it is aborted.`
+  }
+
+  /** Answers `/mission`. */
+  status(): string {
+    return missionStatus(this.#running?.mission?.state ?? this.#last)
+  }
+
+  /** Ends the running mission when OpenCode shuts down: its journal keeps it for `/task --resume`. */
+  async dispose(): Promise<void> {
+    this.#running?.mission?.dispose()
+  }
+
+  async #run(run: Running, lock: ProjectLock, resumed: boolean): Promise<void> {
+    const log = this.d.logger
+    const notes = new SessionNotes(this.d.client, run.rootSessionId, log)
+    const said = new MissionNotes()
+    let connection: Supervisor | undefined
+    let unfollow: (() => Promise<void>) | undefined
+    try {
+      connection = await Supervisor.start({
+        kind: 'client',
+        client: this.d.client,
+        url: this.d.url,
+        directory: this.d.directory,
+        logger: log,
+      })
+      const unsubscribe = connection.subscribe((e) => {
+        if (isIdle(e, run.rootSessionId)) notes.idle()
+      })
+      const file = new JournalFile(join(orchestratorFolder(this.d.directory), `${run.id}.jsonl`), {
+        logger: log,
+      })
+      // The agents' shells and the check must not see the server's password or config content.
+      const env: Record<string, string | undefined> = { ...process.env }
+      hideServerSecrets(env)
+      const options: MissionOptions = {
+        id: run.id,
+        goal: run.goal,
+        rootSessionId: run.rootSessionId,
+        isolation: 'worktree',
+        // Nobody answers questions in a terminal here: a project that is not set up stops the mission,
+        // and the end's note says why.
+        ifCheckFails: 'stop',
+        askWhenStuck: false,
+      }
+      const runWith = resumed ? await withJournaledOptions(file, options) : options
+      const workspace = new NodeWorkspace(this.d.directory, env)
+      const supervisor = connection
+      const worktrees =
+        runWith.isolation === 'worktree'
+          ? await missionWorktrees({
+              directory: this.d.directory,
+              missionId: run.id,
+              env,
+              logger: log,
+              workspace,
+              readyFolder: (folder) => supervisor.readyFolder(folder),
+            })
+          : undefined
+      if (worktrees) unfollow = await connection.follow(() => worktrees.folders())
+      const mission = new Mission(
+        {
+          sessions: connection,
+          events: connection,
+          workspace,
+          journal: file,
+          ...(worktrees && { worktrees }),
+          verbatim: VerbatimFile.beside(file.path),
+          clock: systemClock,
+          logger: log,
+        },
+        // This session is the one the user typed in, whatever the journal says.
+        { ...runWith, rootSessionId: run.rootSessionId },
+      )
+      run.mission = mission
+      mission.onChange((s) => {
+        const { notes: texts, toasts } = said.next(s)
+        notes.add(...texts)
+        for (const t of toasts) this.d.toast(t)
+      })
+      if (run.stopRequested) void mission.stop('stopped by the user (/stop)')
+      const final = await mission.run()
+      this.#last = final
+      // Ended: the next `/task` may start (it waits for the rest of this to let go).
+      if (this.#running === run) this.#running = undefined
+      const end = said.end(final)
+      notes.add(...end.notes)
+      for (const t of end.toasts) this.d.toast(t)
+      await notes.drained(NOTES_AT_END_MS)
+      unsubscribe()
+      mission.dispose()
+    } catch (err) {
+      const why = errorMessage(err)
+      log.error(`the mission ${run.id} failed to run: ${why}`)
+      notes.add(`Orchestrator: the mission could not run: ${why}`)
+      this.d.toast({ message: `Mission failed to start: ${why}`, variant: 'error' })
+      await notes.drained(NOTES_AT_END_MS)
+    } finally {
+      await unfollow?.().catch(() => undefined)
+      await connection?.dispose().catch(() => undefined)
+      await lock
+        .release()
+        .catch((err: unknown) => log.warn(`project lock not released: ${errorMessage(err)}`))
+      if (this.#running === run) this.#running = undefined
+    }
+  }
+}
+
+/** The user's session finished its turn: notes may be written. */
+function isIdle(e: HostEvent, sessionId: string): boolean {
+  if (e.type === 'session.idle') return e.sessionId === sessionId
+  return e.type === 'session.status' && e.sessionId === sessionId && e.status.type === 'idle'
+}

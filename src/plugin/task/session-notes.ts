@@ -1,0 +1,71 @@
+// Notes written into the user's session without a model call: OpenCode stores a `noReply` prompt as
+// is, and an `ignored` part is shown to the user but never sent to a model. A note written while the
+// session runs a turn would start another turn when it ends (a model call for nothing), so notes wait
+// for the session to be idle and go out together, its status read again just before.
+
+import type { OpencodeClient } from '@opencode-ai/sdk/v2'
+import type { Logger } from '../../engine/ports'
+import { errorMessage } from '../../engine/util/error-message'
+
+export class SessionNotes {
+  readonly #queue: string[] = []
+  #writing: Promise<void> | undefined
+  readonly #drained: (() => void)[] = []
+
+  constructor(
+    private readonly client: OpencodeClient,
+    private readonly sessionId: string,
+    private readonly log: Logger,
+  ) {}
+
+  /** Queues a note; it is written as soon as the session is idle. */
+  add(...notes: string[]): void {
+    if (notes.length === 0) return
+    this.#queue.push(...notes)
+    void this.flush()
+  }
+
+  /** The session went idle (its turn ended): what waits is written now. */
+  idle(): void {
+    void this.flush()
+  }
+
+  /** Resolves once nothing waits, or after `ms` (the session may stay busy). */
+  drained(ms: number): Promise<void> {
+    if (this.#queue.length === 0 && !this.#writing) return Promise.resolve()
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms)
+      this.#drained.push(() => {
+        clearTimeout(timer)
+        resolve()
+      })
+    })
+  }
+
+  flush(): Promise<void> {
+    this.#writing ??= this.#write().finally(() => {
+      this.#writing = undefined
+      if (this.#queue.length === 0) for (const done of this.#drained.splice(0)) done()
+    })
+    return this.#writing
+  }
+
+  async #write(): Promise<void> {
+    if (this.#queue.length === 0) return
+    try {
+      const statuses = await this.client.session.status()
+      const status = statuses.data?.[this.sessionId]
+      // Busy or retrying: the idle event that ends the turn writes them.
+      if (status && status.type !== 'idle') return
+      const texts = this.#queue.splice(0)
+      const res = await this.client.session.prompt({
+        sessionID: this.sessionId,
+        noReply: true,
+        parts: texts.map((text) => ({ type: 'text' as const, text, ignored: true })),
+      })
+      if (res.error) throw new Error(JSON.stringify(res.error))
+    } catch (err) {
+      this.log.warn(`a note for session ${this.sessionId} was not written: ${errorMessage(err)}`)
+    }
+  }
+}

@@ -1,0 +1,118 @@
+// `/task`, `/stop` and `/mission` as the plugin's hooks see them. The command hook never throws (a
+// command that fails shows nothing in the TUI): it answers with what happened, as a part shown to
+// the user and never sent to the model, and with the one-word request OpenCode's one model call per
+// command then carries. One mission host per project folder, for every instance of the plugin.
+
+import type { Config, PluginInput } from '@opencode-ai/plugin'
+import type { Part } from '@opencode-ai/sdk'
+import type { OpencodeClient } from '@opencode-ai/sdk/v2'
+import type { Logger } from '../../engine/ports'
+import { errorMessage } from '../../engine/util/error-message'
+import { MissionHost } from './mission-host'
+import { serverClient } from './plugin-client'
+import {
+  addTaskCommands,
+  COMMAND_AGENT,
+  ONE_WORD,
+  parseTaskArguments,
+  type TaskCommand,
+} from './task-commands'
+
+/** Mission hosts by project folder: the plugin's module is loaded once per OpenCode process. */
+const hosts = new Map<string, MissionHost>()
+
+/** Tokens the one-word reply may take (a user who talks to the commander gets a sentence). */
+const REPLY_TOKENS = 48
+
+/** OpenCode's title of a session nobody named yet: it would make a model call to name it. */
+const DEFAULT_TITLE = /^(New session|Child session) - \d{4}-\d{2}-\d{2}T/
+
+export class TaskHooks {
+  #owned = new Set<TaskCommand>()
+  #server: { client: OpencodeClient; url: string } | undefined
+
+  constructor(private readonly input: Pick<PluginInput, 'client' | 'directory' | 'serverUrl'>) {}
+
+  /** The config hook's part: the commands, unless the user has their own. */
+  config(config: Config): void {
+    this.#owned = addTaskCommands(config)
+  }
+
+  /** Answers one of our commands; any other command is left as it is. */
+  async command(
+    input: { command: string; sessionID: string; arguments: string },
+    parts: Part[],
+  ): Promise<void> {
+    if (!this.#owned.has(input.command as TaskCommand)) return
+    let text: string
+    try {
+      text = await this.#answer(input.command as TaskCommand, input.arguments, input.sessionID)
+    } catch (err) {
+      text = `Orchestrator: ${errorMessage(err)}`
+    }
+    // In place: OpenCode prompts with this very array (assigning a new one changes nothing).
+    parts.splice(
+      0,
+      parts.length,
+      { type: 'text', text, ignored: true } as unknown as Part,
+      { type: 'text', text: ONE_WORD, synthetic: true } as unknown as Part,
+    )
+  }
+
+  /** The commands' one short call stays short. */
+  chatParams(agent: string, output: { temperature: number; maxOutputTokens: number | undefined }): void {
+    if (agent !== COMMAND_AGENT) return
+    output.temperature = 0
+    output.maxOutputTokens = REPLY_TOKENS
+  }
+
+  async #answer(command: TaskCommand, args: string, sessionId: string): Promise<string> {
+    const host = this.#host()
+    if (command === 'stop') return host.stop()
+    if (command === 'mission') return host.status()
+    const request = parseTaskArguments(args)
+    if (request.kind === 'start') await this.#nameSession(sessionId, `Mission: ${request.goal}`)
+    return host.start(request, sessionId)
+  }
+
+  #host(): MissionHost {
+    const dir = this.input.directory
+    let host = hosts.get(dir)
+    if (!host) {
+      const server = this.#client()
+      const logger = serverLog(server.client)
+      host = new MissionHost({
+        directory: dir,
+        client: server.client,
+        url: server.url,
+        logger,
+        toast: (t) =>
+          void server.client.tui
+            .showToast({ title: 'Orchestrator', message: t.message, variant: t.variant })
+            .catch((err: unknown) => logger.debug(`toast not shown: ${errorMessage(err)}`)),
+      })
+      hosts.set(dir, host)
+    }
+    return host
+  }
+
+  #client(): { client: OpencodeClient; url: string } {
+    this.#server ??= serverClient(this.input.client, this.input.directory, this.input.serverUrl)
+    return this.#server
+  }
+
+  /** Names a session OpenCode would otherwise name with a model call. */
+  async #nameSession(sessionId: string, title: string): Promise<void> {
+    const { client } = this.#client()
+    const got = await client.session.get({ sessionID: sessionId }).catch(() => undefined)
+    if (got?.data && DEFAULT_TITLE.test(got.data.title))
+      await client.session.update({ sessionID: sessionId, title: title.slice(0, 80) }).catch(() => undefined)
+  }
+}
+
+/** The engine's log, into OpenCode's own log (service `orchestrator`). */
+function serverLog(client: OpencodeClient): Logger {
+  const write = (level: 'debug' | 'info' | 'warn' | 'error') => (message: string) =>
+    void client.app.log({ service: 'orchestrator', level, message }).catch(() => undefined)
+  return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') }
+}

@@ -1,0 +1,172 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { OpencodeClient } from '@opencode-ai/sdk/v2'
+import { missionScript, type MissionScript } from '../../src/demo/mission-script'
+import type { PlanTodo } from '../../src/engine/protocol/mission-protocol'
+import type { Connection } from '../../src/opencode/connection'
+import { orchestratorFolder } from '../../src/plugin/orchestrator-folder'
+import { repoRoot, Sandbox } from '../support/sandbox'
+
+// `/task`, `/stop` and `/mission` typed in a user's session of a real `opencode serve` with the
+// companion plugin from dist/plugin.js: the mission runs on the engine inside the server.
+
+const pluginFile = join(repoRoot, 'dist', 'plugin.js')
+const todo = (id: string, dependsOn: string[] = []): PlanTodo => ({
+  id,
+  title: `Write ${id}.txt`,
+  description: '',
+  files: [`${id}.txt`],
+  dependsOn,
+  acceptance: [],
+})
+/** The benchmark mission: six todos, f after a and b. */
+const PLAN = [todo('a'), todo('b'), todo('c'), todo('d'), todo('e'), todo('f', ['a', 'b'])]
+const FILES = {
+  'README.md': '# p\n',
+  'package.json': JSON.stringify({ name: 'p', scripts: { test: 'node check.js' } }),
+  'check.js': "console.log('checked the project')\n",
+}
+
+/** The text of every part of the session's stored messages, in order, with their flags. */
+async function partsOf(client: OpencodeClient, sessionID: string) {
+  const res = await client.session.messages({ sessionID })
+  return (res.data ?? []).flatMap((m) =>
+    m.parts.flatMap((p) =>
+      p.type === 'text'
+        ? [{ role: m.info.role, text: p.text, ignored: p.ignored === true, synthetic: p.synthetic === true }]
+        : [],
+    ),
+  )
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
+  const until = Date.now() + ms
+  for (;;) {
+    const got = await probe()
+    if (got !== undefined) return got
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
+
+/** The notes the orchestrator wrote into the session (shown, never sent to a model). */
+async function notes(client: OpencodeClient, sessionID: string): Promise<string[]> {
+  return (await partsOf(client, sessionID)).filter((p) => p.ignored).map((p) => p.text)
+}
+
+describe('/task inside OpenCode', () => {
+  let sandbox: Sandbox
+  let conn: Connection
+  let script: MissionScript
+  let gate: (() => void) | undefined
+  let held: Promise<void> | undefined
+
+  beforeAll(async () => {
+    if (!existsSync(pluginFile)) throw new Error(`${pluginFile} is missing: run \`node esbuild.mjs\` first`)
+    script = missionScript({
+      latencyMs: 30,
+      plan: () => PLAN,
+      work: (id) => ({ files: { [`${id}.txt`]: `${id}\n` }, summary: `wrote ${id}.txt` }),
+    })
+    sandbox = await Sandbox.create({
+      files: FILES,
+      // A worker of e waits while the gate is closed (the /stop test closes it).
+      script: async (req) => {
+        if (held && req.lastUserText.includes('todoId: e')) await held
+        return script(req)
+      },
+    })
+    conn = await sandbox.start()
+  }, 60_000)
+
+  afterAll(async () => {
+    gate?.()
+    await sandbox?.dispose()
+  })
+
+  it('runs the benchmark mission from the session it was typed in, with its evidence in the last note', async () => {
+    const { client } = conn
+    const session = (await client.session.create({ title: 'My work' })).data!
+    const res = await client.session.command({
+      sessionID: session.id,
+      command: 'task',
+      arguments: 'Write six files',
+    })
+    // No error reaches the caller, and the command's one short reply is in the session.
+    expect(res.error).toBeUndefined()
+    const shown = await notes(client, session.id)
+    expect(shown[0]).toContain('Orchestrator: mission started: Write six files')
+    // The one-word request went to the model; the note never did.
+    expect(script.stats.calls.other).toBe(1)
+
+    const end = await waitFor('the end note', async () =>
+      (await notes(client, session.id)).find((n) => n.startsWith('Orchestrator: mission completed')),
+    )
+    expect(end).toContain('6/6 todos passed')
+    expect(end).toContain('Evidence:\n✓ check after round 1: npm test passed (exit 0')
+    const all = await notes(client, session.id)
+    expect(all.some((n) => n.startsWith('Orchestrator: plan accepted: 6 todos'))).toBe(true)
+    for (const id of ['a', 'b', 'c', 'd', 'e', 'f']) {
+      expect(all.filter((n) => n.startsWith(`Orchestrator: ✓ ${id} passed`))).toHaveLength(1)
+      expect(readFileSync(join(sandbox.projectDir, `${id}.txt`), 'utf8')).toBe(`${id}\n`)
+    }
+    // Model calls: the plan, the work (a write, then the report), the reviews, and the command's one
+    // short call; no title call (the session has a title) and nothing else.
+    expect({ ...script.stats.calls }).toEqual({ planner: 1, worker: 12, reviewer: 6, other: 1 })
+    expect(sandbox.provider.requests.filter((r) => r.kind === 'title' || r.kind === 'summary')).toEqual([])
+    // Every session of the mission is a child of the user's session.
+    const children = (await client.session.children({ sessionID: session.id })).data ?? []
+    expect(children.length).toBeGreaterThanOrEqual(3)
+    // Journaled where the CLI journals, so its history lists it.
+    const journals = readdirSync(orchestratorFolder(sandbox.projectDir)).filter((f) => f.endsWith('.jsonl'))
+    expect(journals).toHaveLength(1)
+    const last = readFileSync(join(orchestratorFolder(sandbox.projectDir), journals[0]!), 'utf8')
+      .trim()
+      .split('\n')
+      .at(-1)!
+    expect(JSON.parse(last)).toMatchObject({ type: 'mission.summary', summary: { status: 'completed' } })
+
+    // /mission writes where the mission stands.
+    await client.session.command({ sessionID: session.id, command: 'mission', arguments: '' })
+    const status = (await notes(client, session.id)).at(-1)!
+    expect(status).toContain('Orchestrator: Write six files')
+    expect(status).toContain('Phase: completed')
+    expect(status).toContain('6/6 todos passed')
+  }, 120_000)
+
+  it('refuses a second /task while one runs, naming it; /stop aborts every agent and no model call follows', async () => {
+    const { client } = conn
+    held = new Promise<void>((r) => (gate = r))
+    const session = (await client.session.create({ title: 'Stop me' })).data!
+    await client.session.command({ sessionID: session.id, command: 'task', arguments: '"Write more files"' })
+    // The quotes `opencode run --command` keeps are taken off.
+    await waitFor('a worker held on e', async () =>
+      (await client.session.children({ sessionID: session.id })).data?.some((c) => c.title.includes('e.txt'))
+        ? true
+        : undefined,
+    ).catch(async (err: unknown) => {
+      throw new Error(`${String(err)}; notes: ${JSON.stringify(await partsOf(client, session.id))}`)
+    })
+    const other = (await client.session.create({ title: 'Another' })).data!
+    const refused = await client.session.command({ sessionID: other.id, command: 'task', arguments: 'More' })
+    expect(refused.error).toBeUndefined()
+    expect((await notes(client, other.id))[0]).toMatch(
+      /a mission is already running in this project: Write more files/,
+    )
+
+    await client.session.command({ sessionID: session.id, command: 'stop', arguments: '' })
+    const end = await waitFor('the stopped note', async () =>
+      (await notes(client, session.id)).find((n) => n.startsWith('Orchestrator: mission stopped')),
+    )
+    expect(end).toContain('stopped by the user (/stop)')
+    const stoppedAt = Date.now()
+    gate?.()
+    await new Promise((r) => setTimeout(r, 1_500))
+    // Nothing of the mission runs any more, and no model call came after the stop.
+    const statuses = (await client.session.status()).data ?? {}
+    const children = (await client.session.children({ sessionID: session.id })).data ?? []
+    for (const c of children) expect(statuses[c.id]?.type ?? 'idle').toBe('idle')
+    expect(sandbox.provider.requests.filter((r) => r.receivedAt > stoppedAt)).toEqual([])
+  }, 120_000)
+})
