@@ -127,6 +127,12 @@ export async function readLock(projectDir: string): Promise<LockHolder | undefin
   return parseHolder(await readFile(lockPath(projectDir), 'utf8').catch(() => ''))
 }
 
+/** The holder of a project's lock while it still runs (a lock its dead host left reads as none). */
+export async function liveHolder(projectDir: string): Promise<LockHolder | undefined> {
+  const holder = await readLock(projectDir)
+  return holder && (holder.host !== hostname() || !holderGone(holder)) ? holder : undefined
+}
+
 /** A held project lock; release it when the mission ends (or the host goes away). */
 export class ProjectLock {
   #released = false

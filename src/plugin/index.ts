@@ -21,6 +21,7 @@ export const OrchestratorPlugin: Plugin = async (input, options) => {
   const hold = new TurnHold()
   // `/task`, `/stop`, `/mission`: missions run on the engine inside this server (task/).
   const task = new TaskHooks(input)
+  task.offerResume()
   const hooks: Hooks = {
     config: async (config) => {
       addAgents(config, opts)

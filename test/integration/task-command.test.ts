@@ -40,12 +40,20 @@ async function partsOf(client: OpencodeClient, sessionID: string) {
   )
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  ms = 60_000,
+  said?: () => Promise<unknown>,
+): Promise<T> {
   const until = Date.now() + ms
   for (;;) {
     const got = await probe()
     if (got !== undefined) return got
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`)
+    if (Date.now() > until)
+      throw new Error(
+        `timed out waiting for ${what}${said ? `; so far: ${JSON.stringify(await said())}` : ''}`,
+      )
     await new Promise((r) => setTimeout(r, 100))
   }
 }
@@ -100,8 +108,12 @@ describe('/task inside OpenCode', () => {
     // The one-word request went to the model; the note never did.
     expect(script.stats.calls.other).toBe(1)
 
-    const end = await waitFor('the end note', async () =>
-      (await notes(client, session.id)).find((n) => n.startsWith('Orchestrator: mission completed')),
+    const end = await waitFor(
+      'the end note',
+      async () =>
+        (await notes(client, session.id)).find((n) => n.startsWith('Orchestrator: mission completed')),
+      60_000,
+      () => partsOf(client, session.id),
     )
     expect(end).toContain('6/6 todos passed')
     expect(end).toContain('Evidence:\n✓ check after round 1: npm test passed (exit 0')
@@ -169,4 +181,40 @@ describe('/task inside OpenCode', () => {
     for (const c of children) expect(statuses[c.id]?.type ?? 'idle').toBe('idle')
     expect(sandbox.provider.requests.filter((r) => r.receivedAt > stoppedAt)).toEqual([])
   }, 120_000)
+
+  it('resumes with /task --resume after OpenCode went away mid-mission, without redoing passed todos', async () => {
+    held = new Promise<void>((r) => (gate = r))
+    const first = conn.client
+    const session = (await first.session.create({ title: 'Cut short' })).data!
+    await first.session.command({ sessionID: session.id, command: 'task', arguments: 'Write files again' })
+    // a to d pass while e's worker is held; then the server goes away with the engine inside it.
+    const passedBefore = await waitFor('four todos passed', async () => {
+      const passed = (await notes(first, session.id)).filter((n) => / passed: /.test(n))
+      return passed.length >= 4 ? passed.map((n) => /✓ (\w+) passed/.exec(n)?.[1]) : undefined
+    })
+    await conn.dispose()
+    const cutAt = Date.now()
+    gate?.()
+    conn = await sandbox.start()
+    const { client } = conn
+    const again = (await client.session.create({ title: 'Pick it up' })).data!
+    // Nothing runs: /mission offers the interrupted mission.
+    await client.session.command({ sessionID: again.id, command: 'mission', arguments: '' })
+    expect((await notes(client, again.id)).at(-1)).toMatch(
+      /a mission was interrupted .*: Write files again \(.+\)\. \/task --resume continues it\./,
+    )
+    await client.session.command({ sessionID: again.id, command: 'task', arguments: '--resume' })
+    expect((await notes(client, again.id)).at(-1)).toContain(
+      'Orchestrator: mission resumed: Write files again',
+    )
+    const end = await waitFor('the resumed mission completed', async () =>
+      (await notes(client, again.id)).find((n) => n.startsWith('Orchestrator: mission completed')),
+    )
+    expect(end).toContain('6/6 todos passed')
+    // The todos that passed before the cut were not worked again.
+    const redone = script.stats.log.filter(
+      (c) => c.startedAt > cutAt && c.role === 'worker' && passedBefore.includes(c.todoId),
+    )
+    expect(redone).toEqual([])
+  }, 150_000)
 })

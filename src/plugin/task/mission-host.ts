@@ -15,7 +15,8 @@ import { errorMessage } from '../../engine/util/error-message'
 import { findResumable } from '../../node/resume-target'
 import { JournalFile } from '../../node/journal-file'
 import { missionWorktrees } from '../../node/mission-worktrees'
-import { ProjectLock, ProjectLockedError } from '../../node/project-lock'
+import { latestInterrupted, type InterruptedMission } from '../../node/interrupted-missions'
+import { liveHolder, ProjectLock, ProjectLockedError } from '../../node/project-lock'
 import { VerbatimFile } from '../../node/verbatim-file'
 import { NodeWorkspace } from '../../node/workspace'
 import { Supervisor } from '../../opencode/supervisor'
@@ -110,9 +111,36 @@ export class MissionHost {
     return `Orchestrator: stopping the mission: ${running.goal}. Every agent of it is aborted.`
   }
 
-  /** Answers `/mission`. */
-  status(): string {
-    return missionStatus(this.#running?.mission?.state ?? this.#last)
+  /** Answers `/mission`; with nothing to show, offers the interrupted mission, if any. */
+  async status(): Promise<string> {
+    const state = this.#running?.mission?.state ?? this.#last
+    if (state) return missionStatus(state)
+    const found = await this.interrupted()
+    if (found)
+      return `Orchestrator: a mission was interrupted (OpenCode stopped while it ran): ${found.goal} (${found.id}). /task --resume continues it.`
+    return missionStatus(undefined)
+  }
+
+  /** The latest interrupted mission of this project that nothing runs now, if any. */
+  async interrupted(): Promise<InterruptedMission | undefined> {
+    if (this.#running) return undefined
+    const found = await latestInterrupted(orchestratorFolder(this.d.directory), this.d.logger).catch(
+      () => undefined,
+    )
+    if (!found) return undefined
+    // Its journal has no end while it runs, too: in a CLI or VS Code window, which holds the lock.
+    const holder = await liveHolder(this.d.directory).catch(() => undefined)
+    return holder?.missionId === found.id ? undefined : found
+  }
+
+  /** Once per OpenCode process: a toast offers the project's interrupted mission. */
+  async offerResume(): Promise<void> {
+    const found = await this.interrupted()
+    if (found)
+      this.d.toast({
+        message: `A mission was interrupted: ${found.goal}. /task --resume continues it.`,
+        variant: 'warning',
+      })
   }
 
   /** Ends the running mission when OpenCode shuts down: its journal keeps it for `/task --resume`. */

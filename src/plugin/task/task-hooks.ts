@@ -8,6 +8,8 @@ import type { Part } from '@opencode-ai/sdk'
 import type { OpencodeClient } from '@opencode-ai/sdk/v2'
 import type { Logger } from '../../engine/ports'
 import { errorMessage } from '../../engine/util/error-message'
+import { existsSync } from 'node:fs'
+import { orchestratorFolder } from '../orchestrator-folder'
 import { MissionHost } from './mission-host'
 import { serverClient } from './plugin-client'
 import {
@@ -20,6 +22,10 @@ import {
 
 /** Mission hosts by project folder: the plugin's module is loaded once per OpenCode process. */
 const hosts = new Map<string, MissionHost>()
+/** Project folders whose interrupted mission was offered in this process. */
+const offered = new Set<string>()
+/** A TUI starting with the server connects within this, so it sees the offer. */
+const OFFER_DELAY_MS = 3_000
 
 /** Tokens the one-word reply may take (a user who talks to the commander gets a sentence). */
 const REPLY_TOKENS = 48
@@ -32,6 +38,26 @@ export class TaskHooks {
   #server: { client: OpencodeClient; url: string } | undefined
 
   constructor(private readonly input: Pick<PluginInput, 'client' | 'directory' | 'serverUrl'>) {}
+
+  /**
+   * When the plugin loads: a project with an interrupted mission gets a toast offering its resume,
+   * once per project folder and OpenCode process (a TUI that connects later misses it; `/mission`
+   * says it too).
+   */
+  offerResume(): void {
+    const dir = this.input.directory
+    if (offered.has(dir) || !existsSync(orchestratorFolder(dir))) return
+    offered.add(dir)
+    // Later, not while the plugin loads: the server's client is read once the server serves.
+    const later = setTimeout(() => {
+      try {
+        void this.#host().offerResume()
+      } catch {
+        // A client this build cannot read: `/task` says so when it is used.
+      }
+    }, OFFER_DELAY_MS)
+    later.unref?.()
+  }
 
   /** The config hook's part: the commands, unless the user has their own. */
   config(config: Config): void {
@@ -69,7 +95,7 @@ export class TaskHooks {
   async #answer(command: TaskCommand, args: string, sessionId: string): Promise<string> {
     const host = this.#host()
     if (command === 'stop') return host.stop()
-    if (command === 'mission') return host.status()
+    if (command === 'mission') return await host.status()
     const request = parseTaskArguments(args)
     if (request.kind === 'start') await this.#nameSession(sessionId, `Mission: ${request.goal}`)
     return host.start(request, sessionId)
