@@ -20,6 +20,14 @@ export interface HistoryItem {
   startedAt: number
   /** Set when the journal ends with a summary; otherwise the mission never finished. */
   summary?: MissionSummary
+  /** Where it ran, when the history reads several journal folders and this one names itself. */
+  origin?: string
+}
+
+/** A folder of journals, and how its missions are named when the history reads several. */
+export interface JournalSource {
+  dir: string
+  origin?: string
 }
 
 async function edges(path: string): Promise<{ first: string; last: string[] }> {
@@ -45,21 +53,39 @@ async function edges(path: string): Promise<{ first: string; last: string[] }> {
 
 /** Journals of missions in a folder, one `<id>.jsonl` file each. */
 export class MissionHistory {
+  /**
+   * `from`: one folder of journals, or the folders to read at each call (e.g. the extension's own and
+   * each workspace folder's `.opencode/orchestrator/`, where the CLI and `/task` journal).
+   */
   constructor(
-    private readonly dir: string,
+    private readonly from: string | (() => readonly JournalSource[]),
     private readonly log: Logger,
   ) {}
 
-  /** Newest first. Unreadable journals and lines that are not entries are skipped and logged. */
-  async list(): Promise<HistoryItem[]> {
-    const files = (await readdir(this.dir).catch(() => [] as string[])).filter((f) => f.endsWith('.jsonl'))
-    const items = await Promise.all(files.map((f) => this.#item(f)))
-    return items.filter((i) => i !== undefined).sort((a, b) => b.startedAt - a.startedAt)
+  #sources(): readonly JournalSource[] {
+    return typeof this.from === 'string' ? [{ dir: this.from }] : this.from()
   }
 
-  async #item(file: string): Promise<HistoryItem | undefined> {
+  /** Newest first. Unreadable journals and lines that are not entries are skipped and logged. */
+  async list(): Promise<HistoryItem[]> {
+    const lists = await Promise.all(
+      this.#sources().map(async (source) => {
+        const files = (await readdir(source.dir).catch(() => [] as string[])).filter((f) =>
+          f.endsWith('.jsonl'),
+        )
+        return Promise.all(files.map((f) => this.#item(source, f)))
+      }),
+    )
+    return lists
+      .flat()
+      .filter((i) => i !== undefined)
+      .sort((a, b) => b.startedAt - a.startedAt)
+  }
+
+  async #item(source: JournalSource, file: string): Promise<HistoryItem | undefined> {
     const id = file.slice(0, -'.jsonl'.length)
-    const path = join(this.dir, file)
+    const path = join(source.dir, file)
+    const origin = source.origin !== undefined ? { origin: source.origin } : {}
     try {
       const { first, last } = await edges(path)
       const start = parseEntries([first]).entries[0]
@@ -73,8 +99,9 @@ export class MissionHistory {
           goal: summary.summary.goal,
           startedAt: summary.summary.startedAt,
           summary: summary.summary,
+          ...origin,
         }
-      if (start?.type === 'mission.started') return { id, goal: start.goal, startedAt: start.at }
+      if (start?.type === 'mission.started') return { id, goal: start.goal, startedAt: start.at, ...origin }
       this.log.warn(`history: ${path} does not begin with a mission start; left out of the history`)
       return undefined
     } catch (err) {
@@ -86,10 +113,21 @@ export class MissionHistory {
   /** The whole mission of one journal (full replay). Rejects with a clear message for an unknown id. */
   async open(id: string): Promise<MissionSnapshot> {
     if (!/^[\w-]{1,128}$/.test(id)) throw new Error(`"${id}" is not a mission id of this workspace`)
-    const path = join(this.dir, `${id}.jsonl`)
-    await stat(path).catch(() => {
-      throw new Error(`no journal for mission ${id} in ${this.dir}`)
-    })
+    const dirs = this.#sources().map((s) => s.dir)
+    let path: string | undefined
+    for (const dir of dirs) {
+      const candidate = join(dir, `${id}.jsonl`)
+      if (
+        await stat(candidate).then(
+          () => true,
+          () => false,
+        )
+      ) {
+        path = candidate
+        break
+      }
+    }
+    if (!path) throw new Error(`no journal for mission ${id} in ${dirs.join(' or ')}`)
     const { entries, skipped } = parseEntries(await new JournalFile(path).readAll())
     if (skipped > 0)
       this.log.warn(`history: ${path}: skipped ${skipped} line(s) that are not journal entries`)

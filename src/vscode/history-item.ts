@@ -48,12 +48,13 @@ export function worktreeWords(s: MissionSummary): string | undefined {
 
 export function describeItem(item: HistoryItem, started: string): HistoryRow {
   const s = item.summary
-  if (!s) return { id: item.id, label: item.goal, description: `not finished · ${started}` }
+  const from = item.origin !== undefined ? ` · ${item.origin}` : ''
+  if (!s) return { id: item.id, label: item.goal, description: `not finished · ${started}${from}` }
   return {
     id: item.id,
     // The planner's short title names it when it gave one; the goal stays in the detail, searchable.
     label: s.title ?? item.goal,
-    description: `${s.status} · ${started} · ${formatDuration(s.durationMs)}`,
+    description: `${s.status} · ${started} · ${formatDuration(s.durationMs)}${from}`,
     detail: [
       ...(s.title !== undefined ? [excerpt(item.goal, 120)] : []),
       `${s.todos.passed}/${s.todos.total} todos`,

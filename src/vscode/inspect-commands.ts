@@ -5,6 +5,7 @@
 
 import * as vscode from 'vscode'
 import type { Logger } from '../engine/ports'
+import { orchestratorFolder } from '../plugin/orchestrator-folder'
 import { MissionHistory } from '../node/mission-history'
 import { OpencodeTranscriptPort } from '../opencode/transcript-port'
 import { Commands, Schemes } from '../shared/constants'
@@ -45,7 +46,17 @@ export function registerInspect(
       log,
     ),
   )
-  const history = new MissionHistory(missions.journalDir, log)
+  // The extension's missions, and those the CLI and `/task` inside OpenCode ran in the workspace's folders.
+  const history = new MissionHistory(
+    () => [
+      { dir: missions.journalDir },
+      ...(vscode.workspace.workspaceFolders ?? []).map((f) => ({
+        dir: orchestratorFolder(f.uri.fsPath),
+        origin: `CLI or /task in ${f.name}`,
+      })),
+    ],
+    log,
+  )
   store.add(vscode.workspace.registerTextDocumentContentProvider(Schemes.transcript, transcripts))
   store.add(vscode.workspace.registerTextDocumentContentProvider(Schemes.base, new BaseDocuments()))
   store.add(

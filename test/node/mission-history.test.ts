@@ -95,6 +95,27 @@ describe('mission history', () => {
     expect(snap).toMatchObject({ goal: 'Goal 3', status: 'completed' })
   })
 
+  it("lists the missions of several journal folders together, each named by its folder's origin, and opens any", async () => {
+    const own = folder()
+    const project = folder()
+    journal(own, 'vscode', 'From the dashboard', 1_000)
+    journal(project, 'tui', 'From /task', 2_000)
+    journal(project, 'cli-cut', 'From the CLI, cut short', 1_500, false)
+    const h = new MissionHistory(
+      () => [{ dir: own }, { dir: project, origin: 'CLI or /task in app' }],
+      testLogger(),
+    )
+    const items = await h.list()
+    expect(items.map((i) => [i.id, i.origin])).toEqual([
+      ['tui', 'CLI or /task in app'],
+      ['cli-cut', 'CLI or /task in app'],
+      ['vscode', undefined],
+    ])
+    expect((await h.open('tui')).goal).toBe('From /task')
+    expect((await h.open('vscode')).goal).toBe('From the dashboard')
+    await expect(h.open('nope')).rejects.toThrow(`no journal for mission nope in ${own} or ${project}`)
+  })
+
   it('refuses to open an unknown or malformed id with a clear message', async () => {
     const dir = folder()
     const h = new MissionHistory(dir, testLogger())

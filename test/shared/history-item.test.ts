@@ -72,6 +72,16 @@ describe('a history row', () => {
     })
   })
 
+  it('names where a mission ran when it was not in this window (the CLI or /task)', () => {
+    const origin = 'CLI or /task in app'
+    expect(describeItem({ id: 'm3', goal: 'x', startedAt: 0, origin }, 'today').description).toBe(
+      'not finished · today · CLI or /task in app',
+    )
+    expect(
+      describeItem({ id: 'm4', goal: 'x', startedAt: 0, summary: summary(), origin }, 'today').description,
+    ).toBe('completed · today · 1m 05s · CLI or /task in app')
+  })
+
   it('says tokens and cost as the dashboard does (one formatter for both)', () => {
     const detail = (tokens: number, cost: number) =>
       describeItem({ id: 'm1', goal: 'g', startedAt: 0, summary: summary({ tokens, cost }) }, 'today').detail
