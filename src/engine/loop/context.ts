@@ -244,6 +244,7 @@ export class MissionContext {
       timeline: this.timeline,
       needsYou: this.stuck.current ?? this.baseline.question,
       snap: this.record.current,
+      changes: this.record,
     })
     this.changes.emit(this.#state)
   }

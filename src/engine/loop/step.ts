@@ -56,6 +56,12 @@ export function nextStep(snap: MissionSnapshot, facts: StepFacts, limits: Limits
   // Paused, out of reach or before the baseline settled: nothing starts and no round ends.
   if (phase !== 'working' || !facts.ready) return { do: 'wait' }
   if (facts.startable) return { do: 'dispatch' }
+  // While anything is busy the round goes on unless every todo passed (most steps): one still to pass
+  // is found at once from the end (todos pass roughly in plan order), where the list below costs
+  // every todo of the mission.
+  const busy = facts.busy || facts.dispatching || facts.waiting
+  if (busy && snap.todoOrder.findLast((id) => snap.todos[id]?.status !== 'passed') !== undefined)
+    return { do: 'wait' }
   const todos = snap.todoOrder.map((id) => snap.todos[id])
   const step = iterationStep(todos, {
     busy: facts.busy || facts.dispatching,

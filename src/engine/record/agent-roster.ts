@@ -15,6 +15,15 @@ export const AGENT_TEXT_MAX_CHARS = 2_000
 
 export class AgentRoster {
   #agents: AgentState[] = []
+  /**
+   * Each session's first agent's place in the list (agents are only ever added at its end): an event
+   * finds its agent at once, however many the mission made.
+   */
+  readonly #at = new Map<string, number>()
+  /** A session was added twice (a fake server reusing ids): a change then reaches each of its agents. */
+  #twice = false
+  /** The usage totals, summed again only when an agent's usage changed: every publish reads them. */
+  #totals = { tokens: 0, cost: 0 }
   readonly #ledger = new UsageLedger()
   /** Assistant messages that completed with an answer: the model calls the mission paid for in full. */
   readonly #answered = new Set<string>()
@@ -41,11 +50,18 @@ export class AgentRoster {
   }
 
   get tokens(): number {
-    return this.#agents.reduce((n, a) => n + a.tokens, 0)
+    return this.#totals.tokens
   }
 
   get cost(): number {
-    return this.#agents.reduce((n, a) => n + a.cost, 0)
+    return this.#totals.cost
+  }
+
+  #sum(): void {
+    this.#totals = {
+      tokens: this.#agents.reduce((n, a) => n + a.tokens, 0),
+      cost: this.#agents.reduce((n, a) => n + a.cost, 0),
+    }
   }
 
   /** Model calls answered in full: those journaled before this instance, and those it saw. */
@@ -59,35 +75,44 @@ export class AgentRoster {
   }
 
   has(sessionId: string): boolean {
-    return this.#agents.some((a) => a.sessionId === sessionId)
+    return this.#at.has(sessionId)
   }
 
   /** Adds an agent; after the end, one whose session was being made then, cut like the working ones. */
   add(agent: AgentState): void {
     const ended = this.#endedAs && { ...agent, status: this.#endedAs, tool: undefined, retry: undefined }
-    this.#agents = [...this.#agents, withBusySpan(ended || agent, this.now())]
+    if (this.#at.has(agent.sessionId)) this.#twice = true
+    else this.#at.set(agent.sessionId, this.#agents.length)
+    const added = withBusySpan(ended || agent, this.now())
+    this.#agents = [...this.#agents, added]
+    // What the sum over the list would give: its last term added last.
+    this.#totals = { tokens: this.#totals.tokens + added.tokens, cost: this.#totals.cost + added.cost }
   }
 
   /** Changes an agent; after the end its status stays what the end made it. */
   patch(sessionId: string, patch: Partial<AgentState>): void {
     const now = this.now()
-    this.#agents = this.#agents.map((a) =>
-      a.sessionId === sessionId
-        ? withBusySpan(
-            this.#endedAs
-              ? { ...a, ...patch, status: a.status, tool: a.tool, retry: a.retry }
-              : { ...a, ...patch },
-            now,
-          )
-        : a,
-    )
+    const changed = (a: AgentState) =>
+      withBusySpan(
+        this.#endedAs
+          ? { ...a, ...patch, status: a.status, tool: a.tool, retry: a.retry }
+          : { ...a, ...patch },
+        now,
+      )
+    const i = this.#twice ? undefined : this.#at.get(sessionId)
+    this.#agents =
+      i === undefined
+        ? this.#agents.map((a) => (a.sessionId === sessionId ? changed(a) : a))
+        : this.#agents.with(i, changed(this.#agents[i] as AgentState))
+    if (patch.tokens !== undefined || patch.cost !== undefined) this.#sum()
   }
 
   /** Folds a host event into the agent of its session; true when the agent changed. */
   fold(event: HostEvent, now: number): boolean {
-    const i = this.#agents.findIndex((a) => 'sessionId' in event && a.sessionId === event.sessionId)
-    const agent = this.#agents[i]
-    if (!agent) return false
+    const i =
+      'sessionId' in event && event.sessionId !== undefined ? this.#at.get(event.sessionId) : undefined
+    const agent = i === undefined ? undefined : this.#agents[i]
+    if (!agent || i === undefined) return false
     let folded = foldAgentEvent(agent, event, now, this.#ledger, this.#limits)
     if (folded === agent) return false
     // An aborted agent (its todo cancelled) stays aborted through the idle its abort brings.
@@ -101,6 +126,7 @@ export class AgentRoster {
       }
     }
     this.#agents = this.#agents.with(i, next)
+    if (next.tokens !== agent.tokens || next.cost !== agent.cost) this.#sum()
     return true
   }
 
@@ -114,7 +140,8 @@ export class AgentRoster {
 
   /** The last text the agent of a session wrote. */
   text(sessionId: string): string | undefined {
-    return this.#fullText.get(sessionId) ?? this.#agents.find((a) => a.sessionId === sessionId)?.text
+    const i = this.#at.get(sessionId)
+    return this.#fullText.get(sessionId) ?? (i === undefined ? undefined : this.#agents[i]?.text)
   }
 
   /**

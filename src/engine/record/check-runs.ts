@@ -42,17 +42,24 @@ function roundState(e: EvidenceRecord, baseline: BaselineRecord | undefined, sou
   }
 }
 
-const runsOf = new WeakMap<MissionSnapshot, CheckRunState[]>()
+/**
+ * The runs last made from each evidence list: every publish reads them, and the journal replaces the
+ * list (and the baseline) when a run is added, so they are made again only then.
+ */
+const runsOf = new WeakMap<
+  readonly EvidenceRecord[],
+  { baseline: BaselineRecord | undefined; source: string; runs: CheckRunState[] }
+>()
 
 /** The baseline (once it ran), then every round's run, oldest first. */
 export function checkRuns(snap: MissionSnapshot): CheckRunState[] {
-  let runs = runsOf.get(snap)
-  if (runs) return runs
   const source = typeof snap.options.checkSource === 'string' ? snap.options.checkSource : ''
-  runs = [
+  const hit = runsOf.get(snap.evidence)
+  if (hit && hit.baseline === snap.baseline && hit.source === source) return hit.runs
+  const runs = [
     ...(snap.baseline ? [baselineState(snap.baseline)] : []),
     ...snap.evidence.map((e) => roundState(e, snap.baseline, source)),
   ]
-  runsOf.set(snap, runs)
+  runsOf.set(snap.evidence, { baseline: snap.baseline, source, runs })
   return runs
 }

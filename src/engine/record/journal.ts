@@ -17,6 +17,7 @@ import {
 } from './entries'
 import { ENTRY_SHAPES, hasEntryShape } from './entry-shape'
 import { apply, replay } from './replay'
+import { touchedTodos, type TodoChanges } from './touched-todos'
 
 /** Where journal lines live. Appends must land in call order; `readAll` returns lines without '\n'. */
 export interface JournalStore {
@@ -137,12 +138,14 @@ export interface MissionJournalOptions {
  * Appends entries to a store and keeps the mission state they imply. Open it with
  * {@link MissionJournal.open} to resume from what the store already holds.
  */
-export class MissionJournal {
+export class MissionJournal implements TodoChanges {
   readonly #store: JournalStore
   readonly #clock: Clock
   readonly #state: MissionSnapshot
   readonly #onEntry: ((entry: JournalEntry) => void) | undefined
   #tail: Promise<void> = Promise.resolve()
+  /** The todos each entry appended since the journal opened may have replaced, in order. */
+  readonly #touched: (readonly string[] | 'all')[] = []
 
   private constructor(options: MissionJournalOptions, state: MissionSnapshot) {
     this.#store = options.store
@@ -174,6 +177,7 @@ export class MissionJournal {
     ) as JournalEntry
     const entry = sanitizeEntry(stamped)
     apply(this.#state, entry)
+    this.#touched.push(touchedTodos(entry))
     this.#onEntry?.(entry)
     const line = serializeEntry(entry)
     const write = this.#tail.then(() => this.#store.append(line))
@@ -182,12 +186,36 @@ export class MissionJournal {
   }
 
   /**
-   * A copy of the current mission state, deep but for the timeline: its lanes are replaced when they
-   * change, never changed in place, so the copy shares them (cloning them at every entry would make a
-   * long mission quadratic).
+   * The mission state itself, as the entries so far imply it: changed as entries are applied, read
+   * it and never write it. Its records are values (replay.ts replaces them), so a todo or session
+   * read from it stays as it was; a state as of now, whole, is a {@link snapshot}.
+   */
+  get current(): MissionSnapshot {
+    return this.#state
+  }
+
+  /** Entries applied since the journal opened: it changes whenever {@link current} does. */
+  get revision(): number {
+    return this.#touched.length
+  }
+
+  changedTodos(since: number): ReadonlySet<string> | 'all' {
+    if (since < 0) return 'all'
+    const ids = new Set<string>()
+    for (let r = since; r < this.#touched.length; r++) {
+      const touched = this.#touched[r] ?? 'all'
+      if (touched === 'all') return 'all'
+      for (const id of touched) ids.add(id)
+    }
+    return ids
+  }
+
+  /**
+   * A copy of the current mission state that later entries leave as it is. Only the indexes by id are
+   * copied: every record, list and lane in it is replaced when it changes, never changed in place.
    */
   snapshot(): MissionSnapshot {
-    const { timeline, ...rest } = this.#state
-    return { ...structuredClone(rest), timeline }
+    const s = this.#state
+    return { ...s, todos: { ...s.todos }, sessions: { ...s.sessions } }
   }
 }

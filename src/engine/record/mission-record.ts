@@ -1,19 +1,25 @@
-// The running mission's journal: appends entries, keeps the snapshot they fold into (republishing the
-// mission state on every append), and answers what the loop asks of it: the todos in plan order, the
-// ids a tool call may name, the summaries a worker builds on, the ownership file and the result text.
+// The running mission's journal: appends entries, reads the mission state they fold into (republishing
+// the mission state on every append), and answers what the loop asks of it: the todos in plan order,
+// the ids a tool call may name, the summaries a worker builds on, the ownership file and the result
+// text. It reads the journal's own state, never a copy: a copy per entry made a long mission quadratic.
 
 import type { JournalEntry, JournalEntryInput, MissionSnapshot, TodoRecord } from './entries'
 import { MissionJournal, type JournalStore } from './journal'
 import type { Ownership } from '../protocol/ownership'
 import type { Clock, Role } from '../ports'
 import type { DependencySummary } from '../protocol/prompts'
+import type { TodoChanges } from './touched-todos'
 
-export class MissionRecord {
+export class MissionRecord implements TodoChanges {
   #journal: MissionJournal | undefined
-  #snap: MissionSnapshot | undefined
+  #synced = false
+  /** The ids of the plan order `order` (see {@link knownIds}). */
+  #known: { order: readonly string[]; ids: ReadonlySet<string> } | undefined
+  /** The todos in flight as of the journal's `revision` (see {@link ownership}). */
+  #flight = { revision: -1, ids: new Set<string>() }
 
   /**
-   * @param onAppend runs after each append, once the snapshot holds the entry and before it is written.
+   * @param onAppend runs after each append, once the state holds the entry and before it is written.
    * @param contextOf a session's context and its model's window now, journaled with its usage.
    */
   constructor(
@@ -30,31 +36,43 @@ export class MissionRecord {
     return this.#journal !== undefined
   }
 
-  /** Takes the journal's state as the snapshot. */
+  /** From now on {@link current} reads the journal's mission (the mission began). */
   sync(): void {
-    this.#snap = this.#journal?.snapshot()
+    this.#synced = this.#journal !== undefined
   }
 
-  /** The mission as the journal holds it; undefined until the first {@link sync}. */
+  /**
+   * The mission as the journal holds it now (read only; see `MissionJournal.current`); undefined until
+   * the first {@link sync}. Across an await it may have moved on: keep the record you need, not it.
+   */
   get current(): MissionSnapshot | undefined {
-    return this.#snap
+    return this.#synced ? this.#journal?.current : undefined
   }
 
-  /** The snapshot; only read once the mission began (after {@link sync}). */
+  /** The mission as the journal holds it; only read once the mission began (after {@link sync}). */
   get snap(): MissionSnapshot {
-    return this.#snap as MissionSnapshot
+    return this.current as MissionSnapshot
+  }
+
+  /** Changes whenever {@link current} does (what a publish or a tick derives from it is kept till then). */
+  get revision(): number {
+    return this.#journal?.revision ?? 0
+  }
+
+  changedTodos(since: number): ReadonlySet<string> | 'all' {
+    return this.#journal?.changedTodos(since) ?? 'all'
   }
 
   async append(entry: JournalEntryInput): Promise<void> {
     const write = (this.#journal as MissionJournal).append(entry)
-    this.#snap = (this.#journal as MissionJournal).snapshot()
+    this.#synced = true
     this.onAppend()
     await write
   }
 
   /**
-   * Writes an entry without taking a new snapshot or republishing: for the closing entry, once the
-   * final state is out. Resolves at once when the journal never opened.
+   * Writes an entry without republishing: for the closing entries, once the final state is out.
+   * Resolves at once when the journal never opened.
    */
   async appendQuietly(entry: JournalEntryInput): Promise<void> {
     await this.#journal?.append(entry)
@@ -87,9 +105,11 @@ export class MissionRecord {
     return this.snap.todoOrder.map((id) => this.snap.todos[id])
   }
 
-  /** Ids a mission tool call may name. */
-  knownIds(): Set<string> {
-    return new Set(this.snap.todoOrder)
+  /** Ids a mission tool call may name (one set per plan order: only a plan adding todos replaces it). */
+  knownIds(): ReadonlySet<string> {
+    const order = this.snap.todoOrder
+    if (this.#known?.order !== order) this.#known = { order, ids: new Set(order) }
+    return this.#known.ids
   }
 
   passedCount(): number {
@@ -104,7 +124,7 @@ export class MissionRecord {
   ownership(missionId: string, endsTurnOnResult: boolean): Ownership {
     const sessions: Record<string, { todoId: string; files: string[] }> = {}
     const reviews: Record<string, string> = {}
-    for (const id of this.snap.todoOrder) {
+    for (const id of this.#inFlight()) {
       const t = this.snap.todos[id]
       if (t?.status === 'running' && t.sessionId) sessions[t.sessionId] = { todoId: id, files: t.files }
       if (t?.status === 'reviewing' && t.reviewerSessionId) reviews[t.reviewerSessionId] = id
@@ -116,6 +136,22 @@ export class MissionRecord {
       ...(Object.keys(reviews).length > 0 && { reviews }),
       ...(endsTurnOnResult && { endsTurnOnResult: true }),
     }
+  }
+
+  /**
+   * The todos being worked on or reviewed, kept up to date from the todos entries changed since the
+   * last call: ownership is published at every dispatch, and a mission may hold thousands of todos.
+   */
+  #inFlight(): ReadonlySet<string> {
+    const changed = this.changedTodos(this.#flight.revision)
+    if (changed === 'all') this.#flight.ids = new Set()
+    for (const id of changed === 'all' ? this.snap.todoOrder : changed) {
+      const status = this.snap.todos[id]?.status
+      if (status === 'running' || status === 'reviewing') this.#flight.ids.add(id)
+      else this.#flight.ids.delete(id)
+    }
+    this.#flight.revision = this.revision
+    return this.#flight.ids
   }
 
   /**

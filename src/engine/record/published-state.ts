@@ -3,10 +3,11 @@
 // todos and evidence).
 
 import type { AgentRoster } from './agent-roster'
-import type { MissionEndStatus, MissionSnapshot } from './entries'
+import type { MissionSnapshot } from './entries'
 import type { BudgetView, MissionPhase, MissionState, NeedsYou, PermissionAsk } from './mission-state'
 import type { Timeline } from './timeline'
-import { todoStates } from './mission-view'
+import { TodoViews } from './mission-view'
+import type { TodoChanges } from './touched-todos'
 import { checkRuns } from './check-runs'
 
 export function initialState(
@@ -41,31 +42,29 @@ export interface MissionParts {
   inbox: PermissionAsk[]
   timeline: Timeline
   needsYou: NeedsYou | undefined
-  /** The journal's mission; undefined until it is read. */
+  /** The journal's mission (the journal's own state, changed in place); undefined until it is read. */
   snap: MissionSnapshot | undefined
+  /** Which of its todos changed since a revision. */
+  changes: TodoChanges
 }
 
 /**
- * Todos by journal snapshot and end: the snapshot is replaced on every append, so a publish without
- * one reuses the list; the end (published before it is journaled) makes the in-flight ones interrupted.
+ * The todos each journal's mission showed last (by the journal's changes, one object per mission): a
+ * publish looks again only at the todos entries replaced since, and the end (published before it is
+ * journaled) makes the in-flight ones interrupted.
  */
-const todosOf = new WeakMap<
-  MissionSnapshot,
-  { end: MissionEndStatus | undefined; list: MissionState['todos'] }
->()
+const viewsOf = new WeakMap<TodoChanges, TodoViews>()
 
-function todos(snap: MissionSnapshot, phase: MissionPhase): MissionState['todos'] {
+function todos(snap: MissionSnapshot, changes: TodoChanges, phase: MissionPhase): MissionState['todos'] {
   const end = phase === 'completed' || phase === 'failed' || phase === 'stopped' ? phase : undefined
-  const hit = todosOf.get(snap)
-  if (hit && hit.end === end) return hit.list
-  const list = todoStates(snap, end)
-  todosOf.set(snap, { end, list })
-  return list
+  let views = viewsOf.get(changes)
+  if (!views) viewsOf.set(changes, (views = new TodoViews()))
+  return views.list(snap, changes, end)
 }
 
 export function withParts(
   { needsYou: _, ...state }: MissionState,
-  { paused, roster, inbox, timeline, needsYou, snap }: MissionParts,
+  { paused, roster, inbox, timeline, needsYou, snap, changes }: MissionParts,
 ): MissionState {
   return {
     ...state,
@@ -80,7 +79,7 @@ export function withParts(
     ...(snap && {
       ...(snap.title !== undefined && { title: snap.title }),
       iteration: snap.iteration,
-      todos: todos(snap, state.phase),
+      todos: todos(snap, changes, state.phase),
       evidence: snap.evidence,
       checks: checkRuns(snap),
       ...(snap.base && { base: snap.base }),

@@ -1,5 +1,6 @@
 // The journal's isolation entries (worktree mode), applied to a snapshot in place: the mode the
-// mission runs in, each todo's worktree, what became of its branch after review, and the end.
+// mission runs in, each todo's worktree, what became of its branch after review, and the end. Like
+// every entry (see replay.ts), they replace the todo records they change, never edit them.
 
 import type { JournalEntry, MergeRecord, MissionSnapshot, TodoRecord } from './entries'
 
@@ -17,14 +18,14 @@ export function applyIsolation(s: MissionSnapshot, e: IsolationEntry): void {
     }
     case 'todo.worktree': {
       const t = s.todos[e.todoId]
-      if (t) t.worktree = { dir: e.dir, branch: e.branch }
+      if (t) s.todos[e.todoId] = { ...t, worktree: { dir: e.dir, branch: e.branch } }
       return
     }
     case 'todo.discarded': {
       const t = s.todos[e.todoId]
       if (!t) return
-      delete t.worktree
-      t.merge = { result: 'discarded', files: [], reason: e.reason }
+      const { worktree: _, ...rest } = t
+      s.todos[e.todoId] = { ...rest, merge: { result: 'discarded', files: [], reason: e.reason } }
       return
     }
     case 'isolation.closed': {
@@ -38,6 +39,7 @@ export function applyIsolation(s: MissionSnapshot, e: IsolationEntry): void {
 /**
  * A passing verdict in worktree mode: the todo passed only when its branch merged; a conflict sends
  * it back to its worker (the conflicts are what it must fix), overlapping work sends it to review again.
+ * Sets the fields of `t`, the todo's fresh copy (see `editTodo` in replay.ts).
  */
 export function mergeVerdict(t: TodoRecord, merge: MergeRecord): void {
   t.merge = { ...merge, files: [...merge.files] }

@@ -1,8 +1,19 @@
 // The journal's pure reducer: rebuilds a mission from its entries. The live journal applies each
 // entry it writes with the same `apply`, so a mission replayed after a restart equals the one that
-// was running.
+// was running. An entry costs what it changes, not what the mission holds: its records (a todo, an
+// attempt, a session, the evidence list, a lane) are values that snapshots and published states
+// share, so an entry replaces the ones it changes and never edits them; only the two indexes by id
+// (`todos`, `sessions`) are updated in place (a copy of either per entry made long missions quadratic).
 
-import type { JournalEntry, MissionSnapshot, TodoRecord, TodoRevision, TodoStatus } from './entries'
+import type {
+  AttemptRecord,
+  JournalEntry,
+  MissionSnapshot,
+  SessionRecord,
+  TodoRecord,
+  TodoRevision,
+  TodoStatus,
+} from './entries'
 import { applyIsolation, mergeVerdict } from './replay-isolation'
 import { withQueued, withSettled } from './steering-receipts'
 import { entrySpans, pushSpan, type TimelineLane } from './timeline'
@@ -39,10 +50,29 @@ const freshRevision = (attempts: number): TodoRevision => ({
 })
 
 /**
- * Applies one entry to a snapshot in place. Rules that the live mission must follow for replay to
- * match: `plan.accepted` upserts the listed todos (new ones, or existing ones reopened: back to
- * `pending` with the new definition, attempts kept; a cancelled one stays cancelled: that was the
- * user's decision) and leaves unlisted todos alone; a dispatch to a
+ * The todo an entry changes, as a fresh copy already in its place (undefined for an unknown todo, and
+ * for a cancelled one unless `cancelled` says it may change). Its fields may be set on the copy; its
+ * arrays and objects are shared with the old record and are replaced, never edited.
+ */
+function editTodo(s: MissionSnapshot, id: string, cancelled = false): TodoRecord | undefined {
+  const t = s.todos[id]
+  if (!t || (t.status === 'cancelled' && !cancelled)) return undefined
+  const copy = { ...t }
+  s.todos[id] = copy
+  return copy
+}
+
+/** The attempts with the latest one changed by `patch` (a new list and record; none: as they are). */
+function withLatest(history: AttemptRecord[], patch: Partial<AttemptRecord>): AttemptRecord[] {
+  const last = history.at(-1)
+  return last ? history.with(-1, { ...last, ...patch }) : history
+}
+
+/**
+ * Applies one entry to a snapshot in place (its indexes, and the records it replaces). Rules that the
+ * live mission must follow for replay to match: `plan.accepted` upserts the listed todos (new ones,
+ * or existing ones reopened: back to `pending` with the new definition, attempts kept; a cancelled
+ * one stays cancelled: that was the user's decision) and leaves unlisted todos alone; a dispatch to a
  * session created as `reviewer` moves the todo to `reviewing`, any other to `running`; a `done`
  * report moves it to `reported`, `blocked`/`failed` ones to those statuses; a verdict to `passed` or
  * `failed`; a requeue back to `pending`; `todo.failed` to `failed` with its reason. A cancelled todo
@@ -63,7 +93,7 @@ export function apply(s: MissionSnapshot, e: JournalEntry): void {
         ...(typeof e.directory === 'string' && { directory: e.directory }),
       })
       return
-    case 'plan.accepted':
+    case 'plan.accepted': {
       // The round before ended here: it made progress if a todo newly passed review during it.
       if (s.iteration > 0)
         s.roundsWithoutProgress = passedCount(s) > s.passedAtIteration ? 0 : s.roundsWithoutProgress + 1
@@ -71,9 +101,11 @@ export function apply(s: MissionSnapshot, e: JournalEntry): void {
       if (e.title !== undefined) s.title = e.title
       s.planRejections = 0
       delete s.planRejected
+      // A new list when the plan adds todos: snapshots share the old one.
+      const added = new Set(e.todos.filter((t) => !s.todos[t.id]).map((t) => t.id))
+      if (added.size) s.todoOrder = [...s.todoOrder, ...added]
       for (const t of e.todos) {
         const prev = s.todos[t.id]
-        if (!prev) s.todoOrder.push(t.id)
         const cancelled = prev?.status === 'cancelled'
         s.todos[t.id] = {
           ...t,
@@ -96,86 +128,86 @@ export function apply(s: MissionSnapshot, e: JournalEntry): void {
       }
       s.passedAtIteration = passedCount(s)
       return
+    }
     case 'plan.rejected':
       s.planRejections++
       s.planRejected = { reasons: [...e.reasons], ...(e.final !== undefined && { final: e.final }) }
       return
     case 'todo.dispatched': {
-      const t = s.todos[e.todoId]
-      if (!t || t.status === 'cancelled') return
-      const last = t.history.at(-1)
+      const t = editTodo(s, e.todoId)
+      if (!t) return
       if (s.sessions[e.sessionId]?.role === 'reviewer') {
         t.status = 'reviewing'
         t.reviewerSessionId = e.sessionId
-        if (last) last.reviewerSessionId = e.sessionId
+        t.history = withLatest(t.history, { reviewerSessionId: e.sessionId })
       } else {
         t.status = 'running'
         t.sessionId = e.sessionId
         t.attempts = Math.max(t.attempts, e.attempt)
         // The same attempt dispatched again (a resume) stays one attempt, on its latest session.
-        if (last?.attempt === e.attempt) last.sessionId = e.sessionId
-        else t.history.push({ attempt: e.attempt, sessionId: e.sessionId })
+        t.history =
+          t.history.at(-1)?.attempt === e.attempt
+            ? withLatest(t.history, { sessionId: e.sessionId })
+            : [...t.history, { attempt: e.attempt, sessionId: e.sessionId }]
       }
       return
     }
     case 'todo.reported': {
-      const t = s.todos[e.todoId]
-      if (!t || t.status === 'cancelled') return
+      const t = editTodo(s, e.todoId)
+      if (!t) return
       t.status = e.status === 'done' ? 'reported' : e.status
       t.summary = e.summary
       t.filesChanged = [...e.filesChanged]
-      const last = t.history.at(-1)
-      if (last) last.report = { status: e.status, summary: e.summary, filesChanged: [...e.filesChanged] }
+      t.history = withLatest(t.history, {
+        report: { status: e.status, summary: e.summary, filesChanged: [...e.filesChanged] },
+      })
       if (t.worktree && e.commit !== undefined)
         t.worktree = { ...t.worktree, commit: e.commit, ...(e.from !== undefined && { from: e.from }) }
       return
     }
     case 'todo.verdict': {
-      const t = s.todos[e.todoId]
-      if (!t || t.status === 'cancelled') return
+      const t = editTodo(s, e.todoId)
+      if (!t) return
       t.status = e.verdict === 'pass' ? 'passed' : 'failed'
-      t.revision.unreviewed = 0
+      t.revision = { ...t.revision, unreviewed: 0 }
       if (e.verdict !== 'pass') t.rejections++
       t.verdict = e.verdict
       t.findings = [...e.findings]
-      t.reviews.push({ attempt: t.attempts, verdict: e.verdict, findings: [...e.findings] })
-      const last = t.history.at(-1)
-      if (last) last.review = { verdict: e.verdict, findings: [...e.findings] }
+      t.reviews = [...t.reviews, { attempt: t.attempts, verdict: e.verdict, findings: [...e.findings] }]
+      t.history = withLatest(t.history, { review: { verdict: e.verdict, findings: [...e.findings] } })
       if (e.merge) mergeVerdict(t, e.merge)
       return
     }
     case 'todo.requeued': {
-      const t = s.todos[e.todoId]
-      if (!t || t.status === 'cancelled') return
+      const t = editTodo(s, e.todoId)
+      if (!t) return
       t.status = 'pending'
       t.requeueReason = e.reason
       clearWait(t)
-      const last = t.history.at(-1)
-      if (last) last.requeued = e.reason
+      t.history = withLatest(t.history, { requeued: e.reason })
       return
     }
     case 'todo.waiting': {
-      const t = s.todos[e.todoId]
-      if (!t || t.status === 'cancelled') return
+      const t = editTodo(s, e.todoId)
+      if (!t) return
       t.status = 'waiting'
-      t.revision.waits++
+      t.revision = { ...t.revision, waits: t.revision.waits + 1 }
       t.waitReason = e.reason
       t.waitUntil = e.at + e.delayMs
       return
     }
     case 'todo.unreviewed': {
-      const t = s.todos[e.todoId]
-      if (!t || t.status === 'cancelled') return
+      const t = editTodo(s, e.todoId)
+      if (!t) return
       t.status = 'reported'
-      t.revision.unreviewed++
+      t.revision = { ...t.revision, unreviewed: t.revision.unreviewed + 1 }
       return
     }
     case 'todo.cancelled': {
-      const t = s.todos[e.todoId]
+      const t = editTodo(s, e.todoId, true)
       if (!t) return
       // The attempt in flight ends here; one that ended already (sent back, failed) stays as it ended.
-      const last = t.history.at(-1)
-      if (last && IN_FLIGHT.has(t.status)) last.cancelled = e.reason
+      if (IN_FLIGHT.has(t.status)) t.history = withLatest(t.history, { cancelled: e.reason })
       t.status = 'cancelled'
       t.cancelReason = e.reason
       t.cancelledBy = e.by ?? 'user'
@@ -183,8 +215,9 @@ export function apply(s: MissionSnapshot, e: JournalEntry): void {
       return
     }
     case 'todo.retried': {
-      const t = s.todos[e.todoId]
-      if (!t || !(t.status === 'cancelled' || t.status === 'failed')) return
+      const status = s.todos[e.todoId]?.status
+      if (!(status === 'cancelled' || status === 'failed')) return
+      const t = editTodo(s, e.todoId, true) as TodoRecord
       t.status = 'pending'
       t.retries = (t.retries ?? 0) + 1
       delete t.cancelReason
@@ -196,23 +229,26 @@ export function apply(s: MissionSnapshot, e: JournalEntry): void {
       return
     }
     case 'todo.failed': {
-      const t = s.todos[e.todoId]
-      if (!t || t.status === 'cancelled') return
+      const t = editTodo(s, e.todoId)
+      if (!t) return
       t.status = 'failed'
       t.failReason = e.reason
       return
     }
     case 'evidence':
-      s.evidence.push({
-        iteration: s.iteration,
-        at: e.at,
-        command: e.command,
-        exitCode: e.exitCode,
-        durationMs: e.durationMs,
-        outputTail: e.outputTail,
-        ...(e.source !== undefined && { source: e.source }),
-        ...(e.cwd !== undefined && { cwd: e.cwd }),
-      })
+      s.evidence = [
+        ...s.evidence,
+        {
+          iteration: s.iteration,
+          at: e.at,
+          command: e.command,
+          exitCode: e.exitCode,
+          durationMs: e.durationMs,
+          outputTail: e.outputTail,
+          ...(e.source !== undefined && { source: e.source }),
+          ...(e.cwd !== undefined && { cwd: e.cwd }),
+        },
+      ]
       return
     case 'check.baseline': {
       const { at, type: _, ...fields } = e
@@ -223,13 +259,8 @@ export function apply(s: MissionSnapshot, e: JournalEntry): void {
       if (s.baseline) s.baseline = { ...s.baseline, continued: true }
       return
     case 'usage': {
-      const rec = (s.sessions[e.sessionId] ??= {
-        sessionId: e.sessionId,
-        role: e.role,
-        createdAt: e.at,
-        tokens: 0,
-        cost: 0,
-      })
+      const rec = { ...(s.sessions[e.sessionId] ?? newSession(e.sessionId, e.role, e.at)) }
+      s.sessions[e.sessionId] = rec
       rec.tokens += e.tokens
       rec.cost += e.cost
       if (e.contextTokens !== undefined) rec.contextTokens = e.contextTokens
@@ -266,7 +297,7 @@ export function apply(s: MissionSnapshot, e: JournalEntry): void {
       s.base = structuredClone(e.base)
       return
     case 'timeline': {
-      // Copy on write: snapshots share the timeline (its bulk), so a lane is replaced, never changed.
+      // Snapshots share the timeline (its bulk): a lane is replaced, never changed, and so is the list.
       const at = s.timeline.findIndex((l) => l.sessionId === e.sessionId)
       const prev = s.timeline[at]
       const lane: TimelineLane = {
@@ -284,23 +315,31 @@ export function apply(s: MissionSnapshot, e: JournalEntry): void {
     case 'steering.queued': {
       const rec = s.sessions[e.sessionId]
       if (!rec) return
-      rec.steering = withQueued(rec.steering ?? [], {
+      const steering = withQueued(rec.steering ?? [], {
         id: e.id,
         text: e.text,
         status: 'queued',
         queuedAt: e.at,
       })
+      s.sessions[e.sessionId] = { ...rec, steering }
       return
     }
     case 'steering.delivered': {
       const rec = s.sessions[e.sessionId]
       if (rec?.steering)
-        rec.steering = withSettled(rec.steering, e.ids, { status: 'delivered', deliveredAt: e.at })
+        s.sessions[e.sessionId] = {
+          ...rec,
+          steering: withSettled(rec.steering, e.ids, { status: 'delivered', deliveredAt: e.at }),
+        }
       return
     }
     case 'steering.dropped': {
       const rec = s.sessions[e.sessionId]
-      if (rec?.steering) rec.steering = withSettled(rec.steering, e.ids, { status: 'dropped', note: e.note })
+      if (rec?.steering)
+        s.sessions[e.sessionId] = {
+          ...rec,
+          steering: withSettled(rec.steering, e.ids, { status: 'dropped', note: e.note }),
+        }
       return
     }
     case 'isolation':
@@ -323,6 +362,14 @@ export function replay(
   for (const e of entries) apply(s, e)
   return s
 }
+
+const newSession = (sessionId: string, role: SessionRecord['role'], at: number): SessionRecord => ({
+  sessionId,
+  role,
+  createdAt: at,
+  tokens: 0,
+  cost: 0,
+})
 
 function clearWait(t: TodoRecord): void {
   delete t.waitReason

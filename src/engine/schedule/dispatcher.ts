@@ -15,7 +15,7 @@ import { reviewBrief, workBrief } from '../protocol/prompts'
 import type { ProviderCooling } from '../guards/provider-cooling'
 import { backoff } from '../guards/retry'
 import { schedule, type Assignment, type SchedulerCaps } from './scheduler'
-import { dispatchSlot, tickSessions, tickTodos, type Dispatching } from './tick-input'
+import { dispatchSlot, TickSessions, TickTodos, type Dispatching } from './tick-input'
 import type { TimerSet } from '../util/timer-set'
 
 export interface DispatcherDeps {
@@ -51,6 +51,8 @@ export class Dispatcher {
   #roleModelsRead: Promise<void> = Promise.resolve()
   /** Dispatches under way whose journal entry is not in yet, by todo id. */
   readonly #dispatching = new Map<string, Dispatching>()
+  readonly #todos = new TickTodos()
+  readonly #sessions = new TickSessions()
 
   constructor(private readonly d: DispatcherDeps) {}
 
@@ -73,15 +75,29 @@ export class Dispatcher {
   /** What may start now, once the roles' models are known. */
   async assignments(): Promise<Assignment[]> {
     await this.#roleModelsRead
+    if (this.#slotsTaken()) return []
     return schedule({
-      todos: tickTodos(this.d.record.snap, this.#dispatching),
-      sessions: tickSessions(this.d.sessions.live.values(), this.#roleModels, this.#dispatching),
+      todos: this.#todos.of(this.d.record.snap, this.d.record, this.#dispatching),
+      sessions: this.#sessions.of(this.d.sessions.live.values(), this.#roleModels, this.#dispatching),
       caps: this.d.caps,
       maxTodosPerSession: this.d.maxTodosPerSession,
       coolingProviders: this.d.cooling.providers,
       // New sessions count against provider and model caps under the model they will run on.
       models: { ...this.#roleModels, ...this.d.models },
     }).filter((a) => this.d.breaker.canRun(a.role))
+  }
+
+  /**
+   * Every slot is taken, as the scheduler would find once it read every todo and session (busy
+   * workers and reviewers, and sessions being made, against the total cap): most steps of a long
+   * mission, which holds thousands of both, end here at the cost of a count.
+   */
+  #slotsTaken(): boolean {
+    let busy = 0
+    for (const d of this.#dispatching.values()) if (d.creating) busy++
+    for (const l of this.d.sessions.live.values())
+      if (l.busy && !l.retired && (l.role === 'worker' || l.role === 'reviewer')) busy++
+    return busy >= this.d.caps.total
   }
 
   /**

@@ -1,6 +1,7 @@
 // The dispatch decision of one scheduling tick, as a pure function of the mission's todos, the live
 // sessions, the caps and the cooling providers. It never raises a cap and never starts work that would
-// share a file with work in flight. Runs in O(todos + deps + files + sessions) with per-file indexes.
+// share a file with work in flight. Runs in O(todos + deps + files + sessions) with per-file indexes,
+// in O(sessions) when every slot is taken.
 
 import type { ModelRef, Role } from '../ports'
 import type { TodoStatus } from '../record/entries'
@@ -162,26 +163,30 @@ export function schedule(input: ScheduleInput): Assignment[] {
   const load = new Load(input.caps, input.coolingProviders ?? new Set())
   const out: Assignment[] = []
 
-  const status = new Map<string, TodoStatus>()
-  for (const t of todos) status.set(t.id, t.status)
+  for (const s of sessions) if (s.busy) load.take(s.role, s.model)
+  // Every slot taken: nothing can start, whatever the todos and idle sessions (both grow with a long
+  // mission, and most of its ticks end here).
+  if (load.full) return out
+  const idle = new Map<string, SchedulerSession>()
+  for (const s of sessions) if (!s.busy) idle.set(s.sessionId, s)
+
+  // The todos' statuses, for the dependencies of pending ones: made only when one has any.
+  let status: Map<string, TodoStatus> | undefined
+  const passed = (id: string) => {
+    if (!status) {
+      status = new Map()
+      for (const t of todos) status.set(t.id, t.status)
+    }
+    return status.get(id) === 'passed'
+  }
   const held = new Set<string>()
   for (const t of todos) if (FILE_HOLDING_STATUSES.has(t.status)) for (const f of t.files) held.add(f)
-
-  const idle = new Map<string, SchedulerSession>()
-  for (const s of sessions) {
-    if (s.busy) load.take(s.role, s.model)
-    else idle.set(s.sessionId, s)
-  }
 
   const reviews: SchedulerTodo[] = []
   const ready: SchedulerTodo[] = []
   for (const t of todos) {
     if (t.status === 'reported') reviews.push(t)
-    else if (
-      (t.status === 'pending' || t.status === 'ready') &&
-      t.dependsOn.every((d) => status.get(d) === 'passed')
-    )
-      ready.push(t)
+    else if ((t.status === 'pending' || t.status === 'ready') && t.dependsOn.every(passed)) ready.push(t)
   }
 
   const reusable = (s: SchedulerSession, role: Role) =>

@@ -72,7 +72,8 @@ export class MissionSessions {
   }
 
   anyBusy(): boolean {
-    return [...this.live.values()].some((l) => l.busy)
+    for (const l of this.live.values()) if (l.busy) return true
+    return false
   }
 
   /** Resolves when a session is released next (or the mission ends). */
