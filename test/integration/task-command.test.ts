@@ -2,7 +2,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { OpencodeClient } from '@opencode-ai/sdk/v2'
-import { missionScript, type MissionScript } from '../../src/demo/mission-script'
+import { missionScript, parseBrief, type MissionScript } from '../../src/demo/mission-script'
 import type { PlanTodo } from '../../src/engine/protocol/mission-protocol'
 import type { Connection } from '../../src/opencode/connection'
 import { orchestratorFolder } from '../../src/plugin/orchestrator-folder'
@@ -58,6 +58,18 @@ async function waitFor<T>(
   }
 }
 
+/** The TUI toasts the server publishes from now on (shown by a TUI, events either way). */
+async function collectToasts(client: OpencodeClient) {
+  const abort = new AbortController()
+  const messages: string[] = []
+  const sub = await client.event.subscribe(undefined, { signal: abort.signal, sseMaxRetryAttempts: 1 })
+  void (async () => {
+    for await (const e of sub.stream as AsyncIterable<{ type: string; properties: { message?: string } }>)
+      if (e.type === 'tui.toast.show') messages.push(e.properties.message ?? '')
+  })().catch(() => undefined)
+  return { messages, stop: () => abort.abort() }
+}
+
 /** The notes the orchestrator wrote into the session (shown, never sent to a model). */
 async function notes(client: OpencodeClient, sessionID: string): Promise<string[]> {
   return (await partsOf(client, sessionID)).filter((p) => p.ignored).map((p) => p.text)
@@ -96,6 +108,7 @@ describe('/task inside OpenCode', () => {
   it('runs the benchmark mission from the session it was typed in, with its evidence in the last note', async () => {
     const { client } = conn
     const session = (await client.session.create({ title: 'My work' })).data!
+    const toasts = await collectToasts(client)
     const res = await client.session.command({
       sessionID: session.id,
       command: 'task',
@@ -138,6 +151,14 @@ describe('/task inside OpenCode', () => {
       .split('\n')
       .at(-1)!
     expect(JSON.parse(last)).toMatchObject({ type: 'mission.summary', summary: { status: 'completed' } })
+
+    // Few notes: the start, the plan, one per todo, the end; toasts: the start, one per todo, the end.
+    expect(all).toHaveLength(1 + 1 + 6 + 1)
+    await new Promise((r) => setTimeout(r, 300))
+    toasts.stop()
+    expect(toasts.messages).toHaveLength(1 + 6 + 1)
+    expect(toasts.messages[0]).toBe('Mission started: Write six files')
+    expect(toasts.messages.at(-1)).toBe('Mission completed: Write six files')
 
     // /mission writes where the mission stands.
     await client.session.command({ sessionID: session.id, command: 'mission', arguments: '' })
@@ -217,4 +238,62 @@ describe('/task inside OpenCode', () => {
     )
     expect(redone).toEqual([])
   }, 150_000)
+})
+
+describe("/task's permission asks", () => {
+  let sandbox: Sandbox | undefined
+  let script0: MissionScript
+  afterAll(async () => {
+    await sandbox?.dispose()
+  })
+
+  it("come from a child of the user's session, where the TUI shows them, and the mission goes on once answered", async () => {
+    // The worker of "p" runs a shell command first; OpenCode asks for permission (bash: ask).
+    const base = missionScript({ plan: () => [todo('p')] })
+    script0 = base
+    const script = (req: Parameters<typeof base>[0]) => {
+      const brief = parseBrief(req.lastUserText)
+      if (brief.kind === 'work' && req.toolResults.length === 0)
+        return {
+          toolCalls: [{ name: 'bash', args: { command: 'echo permitted > p.txt', description: 'write p' } }],
+        }
+      const reported = req.messages.some((m) =>
+        m.tool_calls?.some((c) => c.function.name === 'orchestrator_report'),
+      )
+      if (brief.kind === 'work' && !reported)
+        return {
+          toolCalls: [
+            {
+              name: 'orchestrator_report',
+              args: { todoId: 'p', status: 'done', summary: 'ran it', filesChanged: ['p.txt'] },
+            },
+          ],
+        }
+      return base(req)
+    }
+    sandbox = await Sandbox.create({ script, config: { permission: { '*': 'allow', bash: 'ask' } } })
+    const { client } = await sandbox.start()
+    const session = (await client.session.create({ title: 'Ask me' })).data!
+    await client.session.command({ sessionID: session.id, command: 'task', arguments: 'Write p' })
+    const ask = await waitFor(
+      'the worker to ask',
+      async () => (await client.permission.list()).data?.[0],
+      60_000,
+      async () => ({
+        notes: await partsOf(client, session.id),
+        children: (await client.session.children({ sessionID: session.id })).data?.map((c) => c.title),
+        calls: script0.stats.calls,
+      }),
+    )
+    expect(ask.permission).toBe('bash')
+    const asker = (await client.session.get({ sessionID: ask.sessionID })).data!
+    expect(asker.parentID).toBe(session.id)
+    expect(existsSync(join(sandbox.projectDir, 'p.txt'))).toBe(false)
+    await client.permission.reply({ requestID: ask.id, reply: 'once' })
+    const end = await waitFor('the end note', async () =>
+      (await notes(client, session.id)).find((n) => n.startsWith('Orchestrator: mission completed')),
+    )
+    expect(end).toContain('1/1 todos passed')
+    expect(readFileSync(join(sandbox.projectDir, 'p.txt'), 'utf8')).toBe('permitted\n')
+  }, 120_000)
 })

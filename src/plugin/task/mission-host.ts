@@ -1,8 +1,9 @@
 // The engine inside OpenCode: one mission at a time per project folder, started by `/task`, run by
-// the same engine, journal, project lock, check and worktrees the CLI and VS Code use, on a
-// connection that uses the plugin's own client (the server's address, transport and credentials in
-// every OpenCode front end). Its sessions go under the session the user typed `/task` in, so the TUI
-// shows them and their permission asks; its progress comes back there as notes and toasts.
+// the same engine, journal, project lock and check the CLI and VS Code use, on a connection that uses
+// the plugin's own client (the server's address, transport and credentials in every OpenCode front
+// end). Its sessions go under the session the user typed `/task` in, in that session's folder, so the
+// TUI shows them and their permission asks; its progress comes back there as notes and toasts. (A
+// mission the CLI started in worktrees and `/task --resume` continues keeps its worktrees.)
 
 import { randomUUID } from 'node:crypto'
 import { join } from 'node:path'
@@ -175,7 +176,9 @@ export class MissionHost {
         id: run.id,
         goal: run.goal,
         rootSessionId: run.rootSessionId,
-        isolation: 'worktree',
+        // The shared folder: a worktree is another OpenCode instance, whose sessions' permission asks
+        // never reach a TUI attached to this folder's (the user could not answer them).
+        isolation: 'shared',
         // Nobody answers questions in a terminal here: a project that is not set up stops the mission,
         // and the end's note says why.
         ifCheckFails: 'stop',
