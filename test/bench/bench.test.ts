@@ -16,6 +16,7 @@ import { PROTOCOL_VERSION } from '../../src/shared/protocol'
 import { fakeMission } from '../fixtures/fake-mission'
 import { flush } from '../fixtures/fake-opencode'
 import { packNpm, packVsix } from '../support/pack'
+import { runCli } from '../support/run-cli'
 import { repoRoot, Sandbox } from '../support/sandbox'
 import { benchRender } from './render'
 import { timedWorktrees } from './timed-worktrees'
@@ -312,6 +313,88 @@ describe('benchmarks', () => {
       await sandbox.dispose()
     }
   }, 120_000)
+
+  it('/task inside OpenCode beside the CLI: the same mission on the same server, with the same options', async () => {
+    const sandbox = await Sandbox.create({ script: benchScript() })
+    try {
+      const conn = await sandbox.start()
+      const password = conn.process?.password
+      const chat = () => sandbox.provider.chatRequests
+      const between = (from: number, to: number) =>
+        chat().filter((r) => r.receivedAt >= from && r.receivedAt <= to && !r.aborted)
+      // The CLI attached to this server, with the options /task runs with: the shared folder, the
+      // default caps and check (none in this project).
+      const cliFrom = Date.now()
+      const cli = await runCli(
+        [
+          'run',
+          '--server-url',
+          conn.url,
+          ...(password ? ['--password', password] : []),
+          '--dir',
+          sandbox.projectDir,
+          '--goal',
+          'Six todos',
+          '--isolation',
+          'shared',
+          '--json',
+        ],
+        { ...process.env, ...sandbox.env },
+        120_000,
+      )
+      const cliTo = Date.now()
+      const cliStatus = JSON.parse(cli.stdout.trim().split('\n').at(-1) ?? '{}') as { status?: string }
+      expect.soft(cliStatus.status, `the CLI's mission: ${cli.stderr.slice(-400)}`).toBe('completed')
+      // /task in a user's session: from the request to the note that ends the mission.
+      const { client } = conn
+      const session = (await client.session.create({ title: 'Bench' })).data!
+      const taskFrom = Date.now()
+      await client.session.command({ sessionID: session.id, command: 'task', arguments: 'Six todos' })
+      let end: string | undefined
+      while (!end && Date.now() - taskFrom < 120_000) {
+        const msgs = (await client.session.messages({ sessionID: session.id })).data ?? []
+        end = msgs
+          .flatMap((m) => m.parts)
+          .flatMap((p) => (p.type === 'text' && p.ignored ? [p.text] : []))
+          .find((t) => /^Orchestrator: mission (completed|failed|stopped)/.test(t))
+        if (!end) await new Promise((r) => setTimeout(r, 25))
+      }
+      const taskTo = Date.now()
+      record(
+        '/task mission completed',
+        end?.startsWith('Orchestrator: mission completed') ? 1 : 0,
+        'bool',
+        '1',
+      )
+      const said = async () =>
+        ((await client.session.messages({ sessionID: session.id })).data ?? [])
+          .flatMap((m) => m.parts)
+          .flatMap((p) => (p.type === 'text' && p.ignored ? [p.text] : []))
+          .join(' | ')
+      expect
+        .soft(end ?? '', `the /task mission: ${end ? '' : await said()}`)
+        .toMatch(/^Orchestrator: mission completed/)
+      const cliCalls = between(cliFrom, cliTo)
+      const taskCalls = between(taskFrom, taskTo)
+      record('CLI (attached, same options): start → exit', cliTo - cliFrom, 'ms', '')
+      record('/task: request → final note', taskTo - taskFrom, 'ms', '')
+      record('/task / CLI time', (taskTo - taskFrom) / (cliTo - cliFrom), '×', '≤ 1.1')
+      record('CLI model calls', cliCalls.length, 'calls', '')
+      record('/task model calls', taskCalls.length, 'calls', '= CLI + 1 (the command)')
+      expect.soft(taskCalls.length, '/task model calls').toBe(cliCalls.length + 1)
+      const chars = (rs: typeof cliCalls) => rs.reduce((n, r) => n + r.chars, 0)
+      record('CLI characters sent', chars(cliCalls), 'chars', '')
+      record('/task characters sent', chars(taskCalls), 'chars', '')
+      record(
+        "/task: the command's own call, characters",
+        chars(taskCalls) - chars(cliCalls),
+        'chars',
+        '≈ 600',
+      )
+    } finally {
+      await sandbox.dispose()
+    }
+  }, 300_000)
 
   it('server start and first prompt', async () => {
     const sandbox = await Sandbox.create({ script: () => ({ text: 'ready' }) })
