@@ -389,7 +389,7 @@ describe('benchmarks', () => {
         "/task: the command's own call, characters",
         chars(taskCalls) - chars(cliCalls),
         'chars',
-        '≈ 600',
+        '≤ 1000 (no tools, a four-line prompt)',
       )
     } finally {
       await sandbox.dispose()
