@@ -116,8 +116,18 @@ export class Workbench {
     const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first()
     const end = Date.now() + 60_000
     for (;;) {
+      // F1 pressed while a webview (the dashboard, a tab) holds the focus may never reach the
+      // workbench: the focus goes back to the page first.
+      await this.page.evaluate('document.activeElement?.blur?.()')
       await this.page.keyboard.press('F1')
-      await input.waitFor({ state: 'visible' })
+      const opened = await input.waitFor({ state: 'visible', timeout: 5_000 }).then(
+        () => true,
+        () => false,
+      )
+      if (!opened) {
+        if (Date.now() > end) throw new Error(`the command palette never opened for "${title}"`)
+        continue
+      }
       await input.fill(`>${title}`)
       const found = await row.waitFor({ timeout: 3_000 }).then(
         () => true,
