@@ -9,6 +9,8 @@ import { ROLES, type Role } from '../engine/ports'
 type Action = 'allow' | 'ask' | 'deny'
 export interface AgentDefinition {
   mode: 'primary' | 'subagent'
+  /** Not offered in the TUI's agent list (the commander: only the commands use it). */
+  hidden?: boolean
   description: string
   prompt: string
   /** OpenCode permission rules; later keys win over `*`. */
@@ -52,6 +54,10 @@ export function parsePluginOptions(raw: unknown): OrchestratorPluginOptions {
 // speak for another.
 const onlyTool = (keep: string | undefined): Record<string, Action> =>
   Object.fromEntries([TOOL_PLAN, TOOL_REPORT, TOOL_VERDICT].filter((t) => t !== keep).map((t) => [t, 'deny']))
+
+// Tools no role of a mission uses: their definitions would ride along on every model call (about a
+// third of a worker's request). The edit guard and the user's own permissions still apply to the rest.
+const UNUSED: Record<string, Action> = { skill: 'deny', todowrite: 'deny', webfetch: 'deny' }
 
 const READ_ONLY_GIT: Record<string, Action> = {
   '*': 'deny',
@@ -99,6 +105,8 @@ const PROMPTS: Record<Role, string> = {
 const DEFINITIONS: Record<Role, Omit<AgentDefinition, 'model'>> = {
   commander: {
     mode: 'primary',
+    // Used by the commands only: a TUI that listed it would switch the session to it.
+    hidden: true,
     description:
       'Answers the orchestrator commands: /task <goal> runs a mission, /stop stops it, /mission shows it',
     prompt: PROMPTS.commander,
@@ -109,19 +117,19 @@ const DEFINITIONS: Record<Role, Omit<AgentDefinition, 'model'>> = {
     mode: 'subagent',
     description: 'Breaks a goal into todos with owned files, dependencies and acceptance checks (read-only)',
     prompt: PROMPTS.planner,
-    permission: { edit: 'deny', bash: 'deny', task: 'deny', ...onlyTool(TOOL_PLAN) },
+    permission: { edit: 'deny', bash: 'deny', task: 'deny', ...UNUSED, ...onlyTool(TOOL_PLAN) },
   },
   worker: {
     mode: 'subagent',
     description: 'Carries out one todo of a mission, editing only the files it owns',
     prompt: PROMPTS.worker,
-    permission: { task: 'deny', ...onlyTool(TOOL_REPORT) },
+    permission: { task: 'deny', ...UNUSED, ...onlyTool(TOOL_REPORT) },
   },
   reviewer: {
     mode: 'subagent',
     description: 'Checks one finished todo against its acceptance checks and gives a verdict (read-only)',
     prompt: PROMPTS.reviewer,
-    permission: { edit: 'deny', bash: READ_ONLY_GIT, task: 'deny', ...onlyTool(TOOL_VERDICT) },
+    permission: { edit: 'deny', bash: READ_ONLY_GIT, task: 'deny', ...UNUSED, ...onlyTool(TOOL_VERDICT) },
   },
 }
 

@@ -225,6 +225,24 @@ describe('benchmarks', () => {
       const chars = chat.reduce((n, r) => n + r.chars, 0)
       record('characters sent to the model', chars, 'chars', '≤ 420000')
       expect.soft(chars, 'characters sent to the model').toBeLessThanOrEqual(420_000)
+      // Per call, by role (each role is offered only the tools its work needs).
+      for (const role of ['Planner', 'Worker', 'Reviewer']) {
+        const calls = chat.filter((r) => r.system?.includes(`You are the ${role}`))
+        const mean = (f: (r: (typeof calls)[number]) => number) =>
+          calls.length ? calls.reduce((n, r) => n + f(r), 0) / calls.length : 0
+        record(
+          `characters per call, ${role.toLowerCase()}`,
+          mean((r) => r.chars),
+          'chars',
+          '',
+        )
+        record(
+          `tool definitions per call, ${role.toLowerCase()}`,
+          mean((r) => r.tools.length),
+          'tools',
+          '',
+        )
+      }
       record('mission notifications', notifications.length, 'toasts', '≤ 3')
       record('max model calls in flight', sandbox.provider.maxInFlight, 'calls', '≤ 6 (cap)')
       expect.soft(sandbox.provider.maxInFlight, 'max model calls in flight').toBeLessThanOrEqual(6)

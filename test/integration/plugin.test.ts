@@ -129,6 +129,19 @@ describe('companion plugin in a real OpenCode server', () => {
     expect(planner?.tools).not.toContain('write')
   })
 
+  it("offers each role only the tools its work needs, so no unused tool's definition rides along", async () => {
+    const offered: Record<string, string[] | undefined> = {}
+    for (const role of ['planner', 'worker', 'reviewer']) {
+      await prompt(role, 'SCENARIO:hello')
+      offered[role] = [...(sandbox.provider.chatRequests.at(-1)?.tools ?? [])].sort()
+    }
+    expect(offered).toEqual({
+      planner: ['glob', 'grep', 'orchestrator_plan', 'read'],
+      worker: ['bash', 'edit', 'glob', 'grep', 'orchestrator_report', 'read', 'write'],
+      reviewer: ['bash', 'glob', 'grep', 'orchestrator_verdict', 'read'],
+    })
+  })
+
   it('answers invalid plans with a tool error that names the problem, then accepts a valid one', async () => {
     const session = await prompt('planner', 'SCENARIO:plan')
     const results = sandbox.provider.chatRequests.filter((r) => r.lastUserText === 'SCENARIO:plan')

@@ -36,6 +36,9 @@ describe('config hook: agents', () => {
     expect(defs.worker.permission).not.toHaveProperty('orchestrator_report')
     expect(defs.reviewer.permission).not.toHaveProperty('orchestrator_verdict')
     expect(defs.reviewer.permission.bash).toMatchObject({ '*': 'deny', 'git diff*': 'allow' })
+    // No role is offered a tool its work never uses.
+    for (const role of ['planner', 'worker', 'reviewer'] as const)
+      expect(defs[role].permission).toMatchObject({ skill: 'deny', todowrite: 'deny', webfetch: 'deny' })
   })
 
   it('leaves the user’s own agents, default_agent and commands exactly as they were', async () => {
