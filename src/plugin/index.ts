@@ -2,8 +2,9 @@
 // entry in the config's `plugin` list. OpenCode 1.18 calls every export of a plugin module that has
 // no `{ id, server }` default export as `(input, options) => hooks`, so this module exports exactly
 // one thing: the plugin function. Nothing here writes into prompts or outputs but the parts of its own
-// commands (`/task`, `/stop`, `/mission`, see task/), and the one timer (a held closing call's
-// bound, see turn-hold.ts) only runs while a turn is being ended.
+// commands (`/task`, `/stop`, `/mission`, see task/); its timers are a held closing call's bound
+// (turn-hold.ts), which only runs while a turn is being ended, and the one-off offer of an
+// interrupted mission (task/task-hooks.ts).
 import type { Hooks, Plugin } from '@opencode-ai/plugin'
 import type { Event } from '@opencode-ai/sdk'
 import { addAgents, parsePluginOptions } from './agents'

@@ -8,6 +8,10 @@ export const SERVER_SECRET_VARS = [
   'OPENCODE_SERVER_PASSWORD',
   'OPENCODE_SERVER_USERNAME',
   'OPENCODE_CONFIG_CONTENT',
+  // Credentials OpenCode 1.18 reads from its environment too (provider auth, its API and console keys).
+  'OPENCODE_AUTH_CONTENT',
+  'OPENCODE_API_KEY',
+  'OPENCODE_CONSOLE_TOKEN',
 ] as const
 
 /**

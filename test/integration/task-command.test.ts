@@ -182,9 +182,12 @@ describe('/task inside OpenCode', () => {
       throw new Error(`${String(err)}; notes: ${JSON.stringify(await partsOf(client, session.id))}`)
     })
     const other = (await client.session.create({ title: 'Another' })).data!
+    // An empty /task says what it needs and starts nothing.
+    await client.session.command({ sessionID: other.id, command: 'task', arguments: '  ' })
+    expect((await notes(client, other.id))[0]).toMatch(/^Orchestrator: no mission started: give it a goal/)
     const refused = await client.session.command({ sessionID: other.id, command: 'task', arguments: 'More' })
     expect(refused.error).toBeUndefined()
-    expect((await notes(client, other.id))[0]).toMatch(
+    expect((await notes(client, other.id)).at(-1)).toMatch(
       /a mission is already running in this project: Write more files/,
     )
 
@@ -232,6 +235,17 @@ describe('/task inside OpenCode', () => {
       (await notes(client, again.id)).find((n) => n.startsWith('Orchestrator: mission completed')),
     )
     expect(end).toContain('6/6 todos passed')
+    // From the resume on, its root is the session it was resumed from: agents it starts go there.
+    const journal = readdirSync(orchestratorFolder(sandbox.projectDir))
+      .filter((f) => f.endsWith('.jsonl'))
+      .map((f) => readFileSync(join(orchestratorFolder(sandbox.projectDir), f), 'utf8'))
+      .find((text) => text.includes('Write files again'))!
+    const roots = journal
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; sessionId?: string })
+      .filter((e) => e.type === 'mission.root')
+    expect(roots.map((e) => e.sessionId)).toEqual([session.id, again.id])
     // The todos that passed before the cut were not worked again.
     const redone = script.stats.log.filter(
       (c) => c.startedAt > cutAt && c.role === 'worker' && passedBefore.includes(c.todoId),

@@ -43,6 +43,9 @@ describe('plugin module', () => {
       OPENCODE_SERVER_PASSWORD: undefined,
       OPENCODE_SERVER_USERNAME: undefined,
       OPENCODE_CONFIG_CONTENT: undefined,
+      OPENCODE_AUTH_CONTENT: undefined,
+      OPENCODE_API_KEY: undefined,
+      OPENCODE_CONSOLE_TOKEN: undefined,
     })
   })
 

@@ -1,4 +1,5 @@
 import type { Config } from '@opencode-ai/plugin'
+import { oneLine } from '../../src/plugin/task/mission-host'
 import { describe, expect, it } from 'vitest'
 import {
   addTaskCommands,
@@ -17,8 +18,9 @@ describe('the /task, /stop and /mission commands', () => {
       subtask: false,
       model: 'p/cheap',
     })
-    expect(addTaskCommands({} as Config).size).toBe(3)
-    expect(({} as Config).command).toBeUndefined()
+    const bare = {} as Config
+    expect(addTaskCommands(bare).size).toBe(3)
+    expect(bare.command?.task).not.toHaveProperty('model')
   })
 
   it("leave a user's own command of the same name theirs, and answer only their own", () => {
@@ -33,7 +35,8 @@ describe('the /task, /stop and /mission commands', () => {
 describe("/task's arguments", () => {
   it('are the goal as typed, one pair of quotes off (opencode run --command keeps them)', () => {
     expect(commandArguments('  "Add a farewell"  ')).toBe('Add a farewell')
-    expect(commandArguments("'it''s'")).toBe("it''s")
+    expect(commandArguments("'it''s'")).toBe("'it''s'")
+    expect(commandArguments('"a" and "b"')).toBe('"a" and "b"')
     expect(commandArguments('say "hi" twice')).toBe('say "hi" twice')
     expect(parseTaskArguments('"Add a farewell"')).toEqual({ kind: 'start', goal: 'Add a farewell' })
   })
@@ -50,5 +53,14 @@ describe("/task's arguments", () => {
     })
     expect(parseTaskArguments('   ')).toEqual({ kind: 'empty' })
     expect(parseTaskArguments('""')).toEqual({ kind: 'empty' })
+  })
+})
+
+describe('a goal in a toast, a title or a refusal', () => {
+  it('is one line, without control characters, cut with an ellipsis', () => {
+    expect(oneLine('Fix\nthe\tparser\u0007 now')).toBe('Fix the parser now')
+    const long = oneLine('x'.repeat(500), 80)
+    expect(long).toHaveLength(80)
+    expect(long.endsWith('…')).toBe(true)
   })
 })

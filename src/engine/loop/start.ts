@@ -91,6 +91,10 @@ async function resume(ctx: MissionContext): Promise<void> {
   const { deps, record } = ctx
   const snap = record.snap
   deps.logger.info(`mission ${ctx.o.id}: resuming from the journal at iteration ${snap.iteration}`)
+  // Resumed from another session than the one it ran under (`/task --resume` typed there): that one
+  // is its root from now on, journaled, so the agents it starts and a later resume go there.
+  if (ctx.o.rootSessionId !== undefined && ctx.o.rootSessionId !== snap.rootSessionId)
+    await ctx.sessions.ensureRoot()
   await ctx.verbatim.load()
   // The check in use: the latest baseline's when the user changed it, else the one it started with;
   // either way the whole text kept beside the journal, never the journal's scrubbed copy.

@@ -187,8 +187,9 @@ export class MissionSessions {
 
   /** Re-creates the sessions of a resumed journal, idle; returns the planner's session id. */
   restore(snap: MissionSnapshot): string | undefined {
-    // A journal from before mission roots has none: the sessions created from now on get one.
-    if (snap.rootSessionId) this.#rootId = snap.rootSessionId
+    // A journal from before mission roots has none: the sessions created from now on get one. A
+    // mission resumed under a session given now (`/task --resume` typed in it) goes on under that one.
+    if (snap.rootSessionId && this.d.root === undefined) this.#rootId = snap.rootSessionId
     let plannerId: string | undefined
     const lanes = new Map(snap.timeline.map((l) => [l.sessionId, l]))
     for (const s of Object.values(snap.sessions)) {

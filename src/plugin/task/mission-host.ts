@@ -12,6 +12,7 @@ import { Mission } from '../../engine/mission'
 import { withJournaledOptions, type MissionOptions } from '../../engine/mission-options'
 import { systemClock, type HostEvent, type Logger } from '../../engine/ports'
 import type { MissionState } from '../../engine/record/mission-state'
+import { cutLine } from '../../engine/util/cut-line'
 import { errorMessage } from '../../engine/util/error-message'
 import { findResumable } from '../../node/resume-target'
 import { JournalFile } from '../../node/journal-file'
@@ -43,6 +44,8 @@ interface Running {
   rootSessionId: string
   mission?: Mission
   stopRequested?: boolean
+  /** Called once it let go of the project (its lock released). */
+  closed?: () => void
 }
 
 /** How long the end waits for its notes to be written before it lets go of them. */
@@ -51,8 +54,8 @@ const NOTES_AT_END_MS = 30_000
 export class MissionHost {
   #running: Running | undefined
   /**
-   * Pending while the latest mission lets go after its end (its last notes, its connection, the
-   * project lock): a `/task` meanwhile waits for it instead of meeting its lock.
+   * Pending from a mission's start until it lets go of the project at its end (its lock released,
+   * before its last notes go out): a `/task` meanwhile waits for it instead of meeting its lock.
    */
   #closing: Promise<void> | undefined
   /** The latest mission's state, for `/mission` after it ended. */
@@ -70,32 +73,25 @@ export class MissionHost {
         return 'Orchestrator: no mission started: give it a goal, e.g. /task Add input validation to the signup form and test it (or /task --resume).'
       const running = this.#running
       if (running)
-        return `Orchestrator: a mission is already running in this project: ${running.goal} (${running.id}). /mission shows it, /stop stops it.`
-      await this.#closing
-      if (this.#running) return this.start(request, rootSessionId)
-      const journalDir = orchestratorFolder(this.d.directory)
-      let goal: string
-      let resumeId: string | undefined
-      if (request.kind === 'resume') {
-        const found = await findResumable(journalDir, request.id, this.d.logger)
-        if (typeof found === 'string') return `Orchestrator: nothing resumed: ${found}.`
-        goal = found.goal
-        resumeId = found.id
-      } else goal = request.goal
-      const id = resumeId ?? randomUUID()
-      // Taken before anything starts: a project another mission holds is refused here, naming it.
-      const lock = await ProjectLock.acquire(
-        this.d.directory,
-        { missionId: id, runner: 'opencode' },
-        this.d.logger,
-      )
-      const run: Running = { id, goal, rootSessionId }
+        return `Orchestrator: a mission is already running in this project: ${oneLine(running.goal)} (${running.id}). /mission shows it, /stop stops it.`
+      // Held from here, before anything is awaited: a second /task meanwhile is refused, a /stop
+      // meanwhile stops this one as soon as it runs.
+      const run: Running = {
+        id: '',
+        goal: request.kind === 'start' ? request.goal : 'the interrupted mission',
+        rootSessionId,
+      }
       this.#running = run
-      const closing = (this.#closing = this.#run(run, lock, resumeId !== undefined).finally(() => {
-        if (this.#closing === closing) this.#closing = undefined
-      }))
-      this.d.toast({ message: `Mission started: ${goal}`, variant: 'info' })
-      return `Orchestrator: mission ${resumeId ? 'resumed' : 'started'}: ${goal}\nIts agents work in sessions under this one; notes follow here. /mission shows it, /stop stops it.`
+      const started = await this.#begin(run, request).catch((err: unknown) => {
+        if (this.#running === run) this.#running = undefined
+        throw err
+      })
+      if (typeof started === 'string') {
+        if (this.#running === run) this.#running = undefined
+        return started
+      }
+      this.d.toast({ message: `Mission started: ${oneLine(run.goal)}`, variant: 'info' })
+      return `Orchestrator: mission ${started.resumed ? 'resumed' : 'started'}: ${run.goal}\nIts agents work in sessions under this one; notes follow here. /mission shows it, /stop stops it.`
     } catch (err) {
       if (err instanceof ProjectLockedError) return `Orchestrator: no mission started. ${err.message}`
       this.d.logger.error(`/task failed: ${errorMessage(err)}`)
@@ -103,13 +99,44 @@ export class MissionHost {
     }
   }
 
+  /** Finds what to run, takes the project's lock and starts the run; a string says why not. */
+  async #begin(run: Running, request: TaskRequest): Promise<{ resumed: boolean } | string> {
+    // The mission before lets go of the project first (its lock is released as soon as it ends).
+    await this.#closing
+    let resumeId: string | undefined
+    if (request.kind === 'resume') {
+      const found = await findResumable(orchestratorFolder(this.d.directory), request.id, this.d.logger)
+      if (typeof found === 'string') return `Orchestrator: nothing resumed: ${found}.`
+      run.goal = found.goal
+      resumeId = found.id
+    }
+    run.id = resumeId ?? randomUUID()
+    // Taken before anything starts: a project another mission holds is refused here, naming it.
+    const lock = await ProjectLock.acquire(
+      this.d.directory,
+      { missionId: run.id, runner: 'opencode' },
+      this.d.logger,
+    )
+    // Pending until this mission lets go of the project (not until its last notes are out).
+    const closing = (this.#closing = new Promise<void>((resolve) => {
+      run.closed = () => {
+        if (this.#closing === closing) this.#closing = undefined
+        resolve()
+      }
+    }))
+    void this.#run(run, lock, resumeId !== undefined)
+    return { resumed: resumeId !== undefined }
+  }
+
   /** Answers `/stop`. */
   stop(): string {
     const running = this.#running
     if (!running) return 'Orchestrator: no mission is running in this project.'
     running.stopRequested = true
-    void running.mission?.stop('stopped by the user (/stop)')
-    return `Orchestrator: stopping the mission: ${running.goal}. Every agent of it is aborted.`
+    void running.mission
+      ?.stop('stopped by the user (/stop)')
+      .catch((err: unknown) => this.d.logger.error(`/stop failed: ${errorMessage(err)}`))
+    return `Orchestrator: stopping the mission: ${oneLine(running.goal)}. Every agent of it is aborted.`
   }
 
   /** Answers `/mission`; with nothing to show, offers the interrupted mission, if any. */
@@ -118,7 +145,7 @@ export class MissionHost {
     if (state) return missionStatus(state)
     const found = await this.interrupted()
     if (found)
-      return `Orchestrator: a mission was interrupted (OpenCode stopped while it ran): ${found.goal} (${found.id}). /task --resume continues it.`
+      return `Orchestrator: a mission was interrupted (OpenCode stopped while it ran): ${oneLine(found.goal)} (${found.id}). /task --resume continues it.`
     return missionStatus(undefined)
   }
 
@@ -139,7 +166,7 @@ export class MissionHost {
     const found = await this.interrupted()
     if (found)
       this.d.toast({
-        message: `A mission was interrupted: ${found.goal}. /task --resume continues it.`,
+        message: `A mission was interrupted: ${oneLine(found.goal)}. /task --resume continues it.`,
         variant: 'warning',
       })
   }
@@ -147,6 +174,16 @@ export class MissionHost {
   /** Ends the running mission when OpenCode shuts down: its journal keeps it for `/task --resume`. */
   async dispose(): Promise<void> {
     this.#running?.mission?.dispose()
+  }
+
+  async #letGo(run: Running, lock: ProjectLock): Promise<void> {
+    if (released.has(lock)) return
+    released.add(lock)
+    await lock
+      .release()
+      .catch((err: unknown) => this.d.logger.warn(`project lock not released: ${errorMessage(err)}`))
+    if (this.#running === run) this.#running = undefined
+    run.closed?.()
   }
 
   async #run(run: Running, lock: ProjectLock, resumed: boolean): Promise<void> {
@@ -184,7 +221,15 @@ export class MissionHost {
         ifCheckFails: 'stop',
         askWhenStuck: false,
       }
-      const runWith = resumed ? await withJournaledOptions(file, options) : options
+      // A resumed mission keeps the options it started with (its isolation too), but nobody here
+      // answers a terminal's questions, whoever started it.
+      const runWith = resumed
+        ? {
+            ...(await withJournaledOptions(file, options)),
+            ifCheckFails: 'stop' as const,
+            askWhenStuck: false,
+          }
+        : options
       const workspace = new NodeWorkspace(this.d.directory, env)
       const supervisor = connection
       const worktrees =
@@ -219,32 +264,46 @@ export class MissionHost {
         notes.add(...texts)
         for (const t of toasts) this.d.toast(t)
       })
-      if (run.stopRequested) void mission.stop('stopped by the user (/stop)')
+      if (run.stopRequested)
+        void mission.stop('stopped by the user (/stop)').catch((err: unknown) => log.error(errorMessage(err)))
       const final = await mission.run()
       this.#last = final
-      // Ended: the next `/task` may start (it waits for the rest of this to let go).
-      if (this.#running === run) this.#running = undefined
+      mission.dispose()
+      // Ended: the project is free for the next `/task` before the last notes go out.
+      await this.#letGo(run, lock)
       const end = said.end(final)
       notes.add(...end.notes)
       for (const t of end.toasts) this.d.toast(t)
       await notes.drained(NOTES_AT_END_MS)
       unsubscribe()
-      mission.dispose()
     } catch (err) {
       const why = errorMessage(err)
       log.error(`the mission ${run.id} failed to run: ${why}`)
+      await this.#letGo(run, lock)
       notes.add(`Orchestrator: the mission could not run: ${why}`)
-      this.d.toast({ message: `Mission failed to start: ${why}`, variant: 'error' })
+      this.d.toast({ message: `Mission failed to start: ${oneLine(why)}`, variant: 'error' })
       await notes.drained(NOTES_AT_END_MS)
     } finally {
       await unfollow?.().catch(() => undefined)
       await connection?.dispose().catch(() => undefined)
-      await lock
-        .release()
-        .catch((err: unknown) => log.warn(`project lock not released: ${errorMessage(err)}`))
-      if (this.#running === run) this.#running = undefined
+      await this.#letGo(run, lock)
     }
   }
+}
+
+/** Locks already released (a run lets go once, whichever way it ends). */
+const released = new WeakSet<ProjectLock>()
+
+/** Text for one line of a toast or a refusal: no line breaks or control characters, bounded. */
+export function oneLine(text: string, max = 120): string {
+  return cutLine(
+    text
+      // eslint-disable-next-line no-control-regex -- control characters are what is taken out
+      .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim(),
+    max,
+  )
 }
 
 /** The user's session finished its turn: notes may be written. */

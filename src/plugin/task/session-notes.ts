@@ -10,6 +10,8 @@ import { errorMessage } from '../../engine/util/error-message'
 export class SessionNotes {
   readonly #queue: string[] = []
   #writing: Promise<void> | undefined
+  /** Asked to write while a write ran (it may have found the session busy just before it went idle). */
+  #again = false
   readonly #drained: (() => void)[] = []
 
   constructor(
@@ -43,9 +45,15 @@ export class SessionNotes {
   }
 
   flush(): Promise<void> {
-    this.#writing ??= this.#write().finally(() => {
+    if (this.#writing) {
+      this.#again = true
+      return this.#writing
+    }
+    this.#writing = this.#write().finally(() => {
       this.#writing = undefined
       if (this.#queue.length === 0) for (const done of this.#drained.splice(0)) done()
+      else if (this.#again) void this.flush()
+      this.#again = false
     })
     return this.#writing
   }
@@ -58,14 +66,20 @@ export class SessionNotes {
       // Busy or retrying: the idle event that ends the turn writes them.
       if (status && status.type !== 'idle') return
       const texts = this.#queue.splice(0)
-      const res = await this.client.session.prompt({
-        sessionID: this.sessionId,
-        noReply: true,
-        parts: texts.map((text) => ({ type: 'text' as const, text, ignored: true })),
-      })
-      if (res.error) throw new Error(JSON.stringify(res.error))
+      const res = await this.client.session
+        .prompt({
+          sessionID: this.sessionId,
+          noReply: true,
+          parts: texts.map((text) => ({ type: 'text' as const, text, ignored: true })),
+        })
+        .catch((err: unknown) => ({ error: errorMessage(err) }))
+      if (res.error) {
+        // Kept for the next idle: a note is said once, not dropped.
+        this.#queue.unshift(...texts)
+        throw new Error(typeof res.error === 'string' ? res.error : JSON.stringify(res.error))
+      }
     } catch (err) {
-      this.log.warn(`a note for session ${this.sessionId} was not written: ${errorMessage(err)}`)
+      this.log.warn(`notes for session ${this.sessionId} not written yet: ${errorMessage(err)}`)
     }
   }
 }

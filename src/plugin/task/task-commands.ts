@@ -47,7 +47,9 @@ export function addTaskCommands(config: Config): Set<TaskCommand> {
 export function commandArguments(raw: string): string {
   const text = raw.trim()
   const quoted = /^(["'])([\s\S]*)\1$/.exec(text)
-  return (quoted ? (quoted[2] ?? '') : text).trim()
+  // Only a pair around the whole text: `"a" and "b"` is a goal with quotes in it.
+  const inner = quoted?.[2]
+  return (inner !== undefined && !inner.includes(quoted?.[1] ?? '') ? inner : text).trim()
 }
 
 export type TaskRequest =

@@ -10,7 +10,7 @@ import type { Logger } from '../../engine/ports'
 import { errorMessage } from '../../engine/util/error-message'
 import { existsSync } from 'node:fs'
 import { orchestratorFolder } from '../orchestrator-folder'
-import { MissionHost } from './mission-host'
+import { MissionHost, oneLine } from './mission-host'
 import { serverClient } from './plugin-client'
 import {
   addTaskCommands,
@@ -97,8 +97,11 @@ export class TaskHooks {
     if (command === 'stop') return host.stop()
     if (command === 'mission') return await host.status()
     const request = parseTaskArguments(args)
-    if (request.kind === 'start') await this.#nameSession(sessionId, `Mission: ${request.goal}`)
-    return host.start(request, sessionId)
+    const answer = await host.start(request, sessionId)
+    // Named once the mission runs (before the command's model call, which would otherwise name it).
+    if (request.kind === 'start' && answer.startsWith('Orchestrator: mission started'))
+      await this.#nameSession(sessionId, `Mission: ${request.goal}`)
+    return answer
   }
 
   #host(): MissionHost {
@@ -132,7 +135,7 @@ export class TaskHooks {
     const { client } = this.#client()
     const got = await client.session.get({ sessionID: sessionId }).catch(() => undefined)
     if (got?.data && DEFAULT_TITLE.test(got.data.title))
-      await client.session.update({ sessionID: sessionId, title: title.slice(0, 80) }).catch(() => undefined)
+      await client.session.update({ sessionID: sessionId, title: oneLine(title, 80) }).catch(() => undefined)
   }
 }
 
