@@ -750,6 +750,11 @@ describe('the extension in a real VS Code workbench', () => {
     )
     for (const id of IDS) expect(await mergeState(id)).toBe('merged')
     expect(existsSync(join(workspace, 'lib'))).toBe(false)
+    // The workspace's missions survive this reload too: this one first, then those of the tests above.
+    const rows = view().locator('[data-testid="mission-list"] [data-testid="mission-row"]')
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(3)
+    expect(await rows.first().getAttribute('data-status')).toBe('completed')
+    expect(await rows.first().locator('[data-testid="mission-needs-you"]').count()).toBe(1)
     // With the toast gone, the palette offers them again.
     await bench!.runCommand('Notifications: Clear All Notifications')
     await toast.waitFor({ state: 'detached', timeout: 15_000 })
