@@ -124,11 +124,17 @@ export class Workbench {
         () => true,
         () => false,
       )
-      if (!opened) {
-        if (Date.now() > end) throw new Error(`the command palette never opened for "${title}"`)
+      // A palette that closes again at once (an editor taking the focus as it opens) is opened again.
+      const filled =
+        opened &&
+        (await input.fill(`>${title}`, { timeout: 3_000 }).then(
+          () => true,
+          () => false,
+        ))
+      if (!filled) {
+        if (Date.now() > end) throw new Error(`the command palette never stayed open for "${title}"`)
         continue
       }
-      await input.fill(`>${title}`)
       const found = await row.waitFor({ timeout: 3_000 }).then(
         () => true,
         () => false,
