@@ -139,15 +139,22 @@ export class Workbench {
         () => true,
         () => false,
       )
-      if (found) break
+      // The row itself: the first row may be another command whose words also match. A palette
+      // closed by a late focus change before the click is opened again.
+      if (
+        found &&
+        (await row.click({ timeout: 3_000 }).then(
+          () => true,
+          () => false,
+        ))
+      )
+        return
       await this.page.keyboard.press('Escape')
       if (Date.now() > end) {
         await this.page.screenshot({ path: join(this.artifacts, `no-command-${Date.now()}.png`) })
         throw new Error(`command "${title}" never showed up in the palette`)
       }
     }
-    // The row itself: the first row may be another command whose words also match.
-    await row.click()
   }
 
   /**
