@@ -33,6 +33,7 @@ import { answerBaselineChoice, watchBaselineQuestion } from './vscode/baseline-q
 import { ServerController } from './vscode/server-controller'
 import { logSettingChanges, settingKeys } from './vscode/setting-log'
 import { buildSnapshot } from './vscode/snapshot'
+import { MissionFollower } from './vscode/mission-follower'
 import { StatusBar } from './vscode/status-bar'
 
 /** A workspace folder as the folder choices see it. */
@@ -224,7 +225,11 @@ export function activate(context: vscode.ExtensionContext): void {
       blocked(),
       missions.folder,
       changes.of(missions.current?.id)?.view,
-      { ...(missions.starting && { starting: missions.starting }), ...atHand.view },
+      {
+        ...(missions.starting && { starting: missions.starting }),
+        ...(missions.runsIn !== undefined && { runsIn: missions.runsIn }),
+        ...atHand.view,
+      },
     )
   const timeline = registerTimeline(store, {
     extensionUri: context.extensionUri,
@@ -282,6 +287,7 @@ export function activate(context: vscode.ExtensionContext): void {
     )
   }
   store.add(toDisposable(missions.changes.on(render)))
+  store.add(toDisposable(missions.cleared.on(render)))
   // The list changes when a mission starts (a new journal) and when it ends (its summary).
   let listedPhase: string | undefined
   store.add(
@@ -300,6 +306,8 @@ export function activate(context: vscode.ExtensionContext): void {
   store.add(
     toDisposable(
       missions.changes.on((s) => {
+        // A mission another process runs asks there (OpenCode's TUI, the CLI's terminal).
+        if (missions.runsIn !== undefined) return
         for (const ask of s.inbox)
           if (!announced.has(ask.requestId)) {
             announced.add(ask.requestId)
@@ -313,7 +321,7 @@ export function activate(context: vscode.ExtensionContext): void {
   store.add(
     toDisposable(
       missions.changes.on((s) => {
-        const ask = s.needsYou?.kind === 'stuck' ? s.needsYou : undefined
+        const ask = s.needsYou?.kind === 'stuck' && missions.runsIn === undefined ? s.needsYou : undefined
         const key = ask && `${ask.sessionId}@${ask.deadline}`
         if (!ask || key === asked) return
         asked = key
@@ -334,7 +342,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const noticed = new Set<string>()
   const lookForTrouble = () => {
     const s = missions.current
-    if (!s || isTerminal(s.phase)) return
+    if (!s || isTerminal(s.phase) || missions.runsIn !== undefined) return
     for (const n of needsYouNotices(s, Date.now()))
       if (!noticed.has(n.key)) {
         noticed.add(n.key)
@@ -368,8 +376,15 @@ export function activate(context: vscode.ExtensionContext): void {
   })
   // A window opens: the interrupted mission is offered (a toast, and the dashboard until it is
   // resumed or discarded); else the newest mission that ended here is on screen again.
-  const atStart = () => void (vscode.workspace.isTrusted && atHand.atStart())
+  // Missions `/task` or the CLI run in the workspace's folders are followed live while none runs here.
+  const follower = store.add(new MissionFollower(missions, log.for('follow')))
+  const atStart = () => {
+    if (!vscode.workspace.isTrusted) return
+    void atHand.atStart()
+    follower.start()
+  }
   atStart()
+  store.add(vscode.workspace.onDidChangeWorkspaceFolders(() => follower.start()))
   store.add(vscode.workspace.onDidGrantWorkspaceTrust(atStart))
   store.add(
     vscode.commands.registerCommand(Commands.reviewMissionChanges, async () => {

@@ -24,6 +24,7 @@ import { JournalFile } from '../node/journal-file'
 import { VerbatimFile } from '../node/verbatim-file'
 import { NodeWorkspace } from '../node/workspace'
 import type { InterruptedMission } from '../node/interrupted-missions'
+import { LiveMissionWriter } from '../node/live-mission'
 import { ProjectLock, ProjectLockedError } from '../node/project-lock'
 import { orchestratorFolder } from '../plugin/orchestrator-folder'
 import { BUDGET_FLAG_OPTIONS, BUDGET_HELP, BUDGET_USAGE } from './budget-flags'
@@ -355,6 +356,19 @@ export async function runCommand(argv: string[], rawIo: CliIo): Promise<number> 
       },
       { ...runWith, ifCheckFails, isolation },
     )
+    const running = mission
+    // A VS Code window follows the mission from its state beside the journal, and may stop it.
+    const beside = await LiveMissionWriter.start(directory, lock.holder, {
+      logger,
+      onStop: (by) => {
+        say(`orchestrator run: stop asked from ${by}\n`)
+        void running
+          .stop(`stopped by the user (from ${by})`)
+          .catch((err: unknown) => logger.error(String(err)))
+      },
+    })
+    cleanup.push(async () => beside.dispose())
+    mission.onChange((s) => beside.publish(s))
     let last = ''
     let checkSaid: string | undefined
     const checksSaid = new Set<string>()
@@ -394,6 +408,7 @@ export async function runCommand(argv: string[], rawIo: CliIo): Promise<number> 
     stopAsking()
     stopAskingCheck()
     live?.finish()
+    if (typeof final !== 'string') await beside.close(final)
     mission.dispose()
     if (typeof final === 'string') {
       const resume = `orchestrator run --resume ${id}${args.dir !== undefined ? ` --dir ${directory}` : ''}`

@@ -313,6 +313,11 @@ export interface MissionView {
   isolation?: { mode: 'worktree'; branch: string } | { mode: 'shared'; reason: string }
   /** Worktree mode's changes at the end, once the mission left them for the user (applyChanges: ask). */
   changes?: ChangesView
+  /**
+   * Where the mission runs when another process runs it (`/task in OpenCode`, `the CLI`): this window
+   * follows it and can only stop it; questions and permission asks are answered there.
+   */
+  runsIn?: string
 }
 
 /** The view's keyed lists, which a delta carries item by item. */

@@ -10,7 +10,9 @@ import { ContextKeys } from '../shared/constants'
 import { JournalFile } from '../node/journal-file'
 import { VerbatimFile } from '../node/verbatim-file'
 import { discardMission, newestIfInterrupted, type InterruptedMission } from '../node/interrupted-missions'
-import { ProjectLock } from '../node/project-lock'
+import { ProjectLock, type LockRunner } from '../node/project-lock'
+import { requestStop } from '../node/live-mission'
+import { sharePrevious } from './followed-state'
 import { NodeWorkspace } from '../node/workspace'
 import { missionWorktrees } from '../node/mission-worktrees'
 import type { ProcessRegistry } from '../node/process-registry'
@@ -24,6 +26,21 @@ import type { Refusal } from '../engine/util/refusal'
 import type { StartingView } from '../shared/protocol'
 
 const NO_MISSION: Refusal = { refused: 'No mission is running. Start one with Orchestrator: Run Task.' }
+
+/** Where a mission this window follows runs, as the dashboard names it. */
+export const RUNS_IN: Record<LockRunner, string> = {
+  opencode: '/task in OpenCode',
+  cli: 'the CLI',
+  vscode: 'another VS Code window',
+}
+
+/** A mission another process runs in a workspace folder, on screen here as it publishes it. */
+interface Followed {
+  state: MissionState
+  runner: LockRunner
+  dir: string
+  folder: string
+}
 
 /** Starts and stops missions in the workspace and publishes their state; one mission at a time. */
 export class MissionController implements vscode.Disposable {
@@ -48,7 +65,14 @@ export class MissionController implements vscode.Disposable {
   #closing: Promise<void> | undefined
   /** The mission being started, from the user's Run until it runs or fails to start. */
   #startingView: StartingView | undefined
+  /**
+   * A mission `/task` or the CLI runs in a workspace folder (see MissionFollower): on screen while this
+   * window runs none, with Stop; until this window starts or restores one.
+   */
+  #followed: Followed | undefined
   readonly changes = new Emitter<MissionState>()
+  /** No mission is on screen any more (a followed one went away). */
+  readonly cleared = new Emitter<void>()
   /** The mission being started changed (it began starting, moved on a step, runs, or did not start). */
   readonly starts = new Emitter<StartingView | undefined>()
 
@@ -72,12 +96,17 @@ export class MissionController implements vscode.Disposable {
   }
 
   get current(): MissionState | undefined {
-    return this.#mission?.state ?? this.#restored
+    return this.#followed?.state ?? this.#mission?.state ?? this.#restored
   }
 
   /** The folder the latest mission works in (undefined before the first start). */
   get directory(): string | undefined {
-    return this.#dir
+    return this.#followed?.dir ?? this.#dir
+  }
+
+  /** Where the mission on screen runs when another process runs it (this window follows it). */
+  get runsIn(): string | undefined {
+    return this.#followed && RUNS_IN[this.#followed.runner]
   }
 
   /** Where the journals live, one `<id>.jsonl` per mission. */
@@ -87,12 +116,42 @@ export class MissionController implements vscode.Disposable {
 
   /** Name of the workspace folder the current mission works in. */
   get folder(): string | undefined {
+    if (this.#followed) return this.#followed.folder
     return this.#mission || this.#restored ? this.#folder : undefined
   }
 
   get running(): boolean {
+    return this.#runningHere || (this.#followed !== undefined && !isTerminal(this.#followed.state.phase))
+  }
+
+  /** A mission of this window starts or runs. */
+  get #runningHere(): boolean {
     const s = this.#mission?.state
     return this.#starting || (s !== undefined && !isTerminal(s.phase))
+  }
+
+  /**
+   * Shows a mission another process runs in `folder` (its newest state), in place of the one on
+   * screen. Refused (false) while a mission of this window starts or runs.
+   */
+  follow(state: MissionState, runner: LockRunner, folder: vscode.WorkspaceFolder): boolean {
+    if (this.#runningHere) return false
+    const shown = sharePrevious(this.#followed?.state, state)
+    this.#followed = { state: shown, runner, dir: folder.uri.fsPath, folder: folder.name }
+    this.changes.emit(shown)
+    return true
+  }
+
+  /**
+   * The followed mission `id` went away without an end (its runner was killed): it leaves the screen;
+   * the mission list shows it interrupted.
+   */
+  unfollow(id: string): void {
+    if (this.#followed?.state.id !== id) return
+    this.#followed = undefined
+    const shown = this.current
+    if (shown) this.changes.emit(shown)
+    else this.cleared.emit()
   }
 
   #journalPath(id: string): string {
@@ -116,6 +175,7 @@ export class MissionController implements vscode.Disposable {
     if (this.running || !isTerminal(state.phase)) return false
     this.#mission?.dispose()
     this.#mission = undefined
+    this.#followed = undefined
     this.#restored = state
     this.#dir = folder.uri.fsPath
     this.#folder = folder.name
@@ -136,6 +196,10 @@ export class MissionController implements vscode.Disposable {
   async start(goal: string, folder: vscode.WorkspaceFolder, resumeId?: string): Promise<MissionState> {
     const trimmed = goal.trim()
     if (!trimmed) throw new Error('Type a goal for the mission.')
+    if (this.#followed && !this.#runningHere && !isTerminal(this.#followed.state.phase))
+      throw new Error(
+        `A mission runs in ${RUNS_IN[this.#followed.runner]} in ${this.#followed.folder}: stop it first, or wait for its end.`,
+      )
     if (this.running) throw new Error('A mission is already running. Stop it first.')
     const dir = folder.uri.fsPath
     const settings = missionSettings() // before the server starts: a bad setting fails fast
@@ -202,6 +266,7 @@ export class MissionController implements vscode.Disposable {
     }
     this.#mission?.dispose()
     this.#restored = undefined
+    this.#followed = undefined
     this.#lock = lock
     this.#mission = mission
     this.#dir = dir
@@ -285,11 +350,26 @@ export class MissionController implements vscode.Disposable {
   }
 
   async stop(): Promise<void> {
+    const f = this.#followed
+    // Its runner hears the request within a moment and stops it as its own Stop would.
+    if (f && !isTerminal(f.state.phase)) return requestStop(f.dir, f.state.id, 'VS Code')
     await this.#mission?.stop()
+  }
+
+  /** Refuses what only the mission's own runner can do; undefined for a mission of this window. */
+  #elsewhere(): Refusal | undefined {
+    const f = this.#followed
+    return (
+      f && {
+        refused: `This mission runs in ${RUNS_IN[f.runner]}: this window follows it and can only stop it.`,
+      }
+    )
   }
 
   /** Pauses the running mission: no new turn starts; running ones finish. */
   pause(): Refusal | undefined {
+    const elsewhere = this.#elsewhere()
+    if (elsewhere) return elsewhere
     const m = this.#mission
     if (!m || isTerminal(m.state.phase)) return NO_MISSION
     if (m.state.paused) return { refused: 'The mission is already paused.' }
@@ -298,6 +378,8 @@ export class MissionController implements vscode.Disposable {
   }
 
   resume(): Refusal | undefined {
+    const elsewhere = this.#elsewhere()
+    if (elsewhere) return elsewhere
     const m = this.#mission
     if (!m || isTerminal(m.state.phase)) return NO_MISSION
     if (!m.state.paused) return { refused: 'The mission is not paused.' }
@@ -307,32 +389,36 @@ export class MissionController implements vscode.Disposable {
 
   /** Answers the mission's "keep waiting?" question: one more retry bound. */
   keepWaiting(): void {
-    this.#mission?.keepWaiting()
+    if (!this.#followed) this.#mission?.keepWaiting()
   }
 
   /** Answers the mission's baseline question (see Mission.answerBaseline). */
   answerBaseline(answer: BaselineAnswer): Promise<Refusal | undefined> {
+    const elsewhere = this.#elsewhere()
+    if (elsewhere) return Promise.resolve(elsewhere)
     return this.#mission?.answerBaseline(answer) ?? Promise.resolve(NO_MISSION)
   }
 
   replyPermission(requestId: string, reply: 'once' | 'always' | 'reject'): Promise<void> {
+    const elsewhere = this.#elsewhere()
+    if (elsewhere) return Promise.reject(new Error(elsewhere.refused))
     if (!this.#mission) return Promise.reject(new Error('no mission'))
     return this.#mission.replyPermission(requestId, reply)
   }
 
   /** Cancels one todo of the running mission (see Mission.cancelTodo). */
   async cancelTodo(todoId: string): Promise<Refusal | undefined> {
-    return this.#mission ? this.#mission.cancelTodo(todoId) : NO_MISSION
+    return this.#elsewhere() ?? (this.#mission ? this.#mission.cancelTodo(todoId) : NO_MISSION)
   }
 
   /** Sends a failed or cancelled todo of the running mission back to the queue. */
   async retryTodo(todoId: string): Promise<Refusal | undefined> {
-    return this.#mission ? this.#mission.retryTodo(todoId) : NO_MISSION
+    return this.#elsewhere() ?? (this.#mission ? this.#mission.retryTodo(todoId) : NO_MISSION)
   }
 
   /** Queues a message for a running agent, delivered at its next idle. */
   steer(sessionId: string, text: string): Refusal | undefined {
-    return this.#mission ? this.#mission.steer(sessionId, text) : NO_MISSION
+    return this.#elsewhere() ?? (this.#mission ? this.#mission.steer(sessionId, text) : NO_MISSION)
   }
 
   /**
@@ -343,5 +429,6 @@ export class MissionController implements vscode.Disposable {
     this.#mission?.dispose()
     this.#lock?.releaseSync()
     this.changes.clear()
+    this.cleared.clear()
   }
 }

@@ -288,8 +288,11 @@ export function buildSnapshot(
   folder?: string,
   /** The mission's changes waiting on the user, or what the user made of them (worktree mode). */
   changes?: ChangesView,
-  /** What else the dashboard offers: a mission being started, an interrupted one, the mission list. */
-  more: Pick<DashboardSnapshot, 'starting' | 'interrupted' | 'missions'> = {},
+  /**
+   * What else the dashboard offers: a mission being started, an interrupted one, the mission list;
+   * and where the mission on screen runs when another process runs it.
+   */
+  more: Pick<DashboardSnapshot, 'starting' | 'interrupted' | 'missions'> & { runsIn?: string } = {},
 ): DashboardSnapshot {
   return {
     server: {
@@ -297,7 +300,12 @@ export function buildSnapshot(
       ...(server.url && { url: server.url }),
       ...(server.error && { error: server.error }),
     },
-    ...(mission && { mission: toMissionView(mission, folder, changes) }),
+    ...(mission && {
+      mission: {
+        ...toMissionView(mission, folder, changes),
+        ...(more.runsIn !== undefined && { runsIn: more.runsIn }),
+      },
+    }),
     ...(blocked && { blocked }),
     ...(more.starting && { starting: { ...more.starting, goal: scrubSecrets(more.starting.goal) } }),
     ...(more.interrupted && {

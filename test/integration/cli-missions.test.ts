@@ -6,6 +6,7 @@ import { missionScript } from '../../src/demo/mission-script'
 import { parseEntries } from '../../src/engine/record/journal'
 import type { Connection } from '../../src/opencode/connection'
 import { lockPath, readLock } from '../../src/node/project-lock'
+import { liveMissionPath, parseLiveMission, readLiveMission, requestStop } from '../../src/node/live-mission'
 import { todo, writes } from '../support/file-todos'
 import { cliPath, runCli } from '../support/run-cli'
 import { Sandbox } from '../support/sandbox'
@@ -79,9 +80,39 @@ describe('the CLI: one mission per project, and --resume', () => {
     expect(await first.exit, first.out.stderr).toBe(0)
     expect(readFileSync(join(dir, 'a.txt'), 'utf8')).toBe('a\n')
     expect(readFileSync(join(dir, 'b.txt'), 'utf8')).toBe('b\n')
-    // One journal (the refused run wrote none); the lock and the ownership files are gone.
+    // One journal (the refused run wrote none); the lock and the ownership files are gone; the state
+    // it published for other windows ends as the mission did.
     expect(journalEntries(dir).map((j) => j.id)).toEqual([holder?.missionId])
-    expect(readdirSync(journalDir(dir)).sort()).toEqual(['.gitignore', `${holder?.missionId}.jsonl`])
+    expect(readdirSync(journalDir(dir)).sort()).toEqual([
+      '.gitignore',
+      `${holder?.missionId}.jsonl`,
+      'live.json',
+    ])
+    expect((await readLiveMission(dir))?.live.state).toMatchObject({
+      id: holder?.missionId,
+      phase: 'completed',
+    })
+  })
+
+  it('publishes its state for a VS Code window while it runs, and stops when that window asks', async () => {
+    const { dir, env, conn } = await setup()
+    const run = startCli(
+      ['run', '--goal', 'Write two files', '--dir', dir, ...attach(conn), '--no-check'],
+      env,
+    )
+    let missionId = ''
+    await until('its state at work', () => {
+      const text = existsSync(liveMissionPath(dir)) ? readFileSync(liveMissionPath(dir), 'utf8') : ''
+      const live = parseLiveMission(text)
+      missionId = live?.missionId ?? ''
+      return live?.runner === 'cli' && live.state.phase === 'working' && live.state.todos.length === 2
+    })
+    await requestStop(dir, missionId, 'VS Code')
+    expect(await run.exit, run.out.stderr).toBe(1)
+    expect(run.out.stderr).toContain('stop asked from VS Code')
+    expect(run.out.stderr).toContain('stopped by the user (from VS Code)')
+    expect((await readLiveMission(dir))?.live.state.phase).toBe('stopped')
+    expect(existsSync(lockPath(dir))).toBe(false)
   })
 
   it('leaves a mission interrupted by SIGTERM to its journal, and --resume runs it to completion', async () => {

@@ -5,6 +5,7 @@ import type { OpencodeClient } from '@opencode-ai/sdk/v2'
 import { missionScript, parseBrief, type MissionScript } from '../../src/demo/mission-script'
 import type { PlanTodo } from '../../src/engine/protocol/mission-protocol'
 import type { Connection } from '../../src/opencode/connection'
+import { readLiveMission, requestStop, stillRunning } from '../../src/node/live-mission'
 import { orchestratorFolder } from '../../src/plugin/orchestrator-folder'
 import { repoRoot, Sandbox } from '../support/sandbox'
 
@@ -105,6 +106,15 @@ describe('/task inside OpenCode', () => {
     await sandbox?.dispose()
   })
 
+  /** Nothing of the mission under `sessionID` runs any more, and no model call came since `since`. */
+  async function quietSince(client: OpencodeClient, sessionID: string, since: number): Promise<void> {
+    await new Promise((r) => setTimeout(r, 1_500))
+    const statuses = (await client.session.status()).data ?? {}
+    const children = (await client.session.children({ sessionID })).data ?? []
+    for (const c of children) expect(statuses[c.id]?.type ?? 'idle').toBe('idle')
+    expect(sandbox.provider.requests.filter((r) => r.receivedAt > since)).toEqual([])
+  }
+
   it('runs the benchmark mission from the session it was typed in, with its evidence in the last note', async () => {
     const { client } = conn
     const session = (await client.session.create({ title: 'My work' })).data!
@@ -198,12 +208,50 @@ describe('/task inside OpenCode', () => {
     expect(end).toContain('stopped by the user (/stop)')
     const stoppedAt = Date.now()
     gate?.()
-    await new Promise((r) => setTimeout(r, 1_500))
-    // Nothing of the mission runs any more, and no model call came after the stop.
-    const statuses = (await client.session.status()).data ?? {}
-    const children = (await client.session.children({ sessionID: session.id })).data ?? []
-    for (const c of children) expect(statuses[c.id]?.type ?? 'idle').toBe('idle')
-    expect(sandbox.provider.requests.filter((r) => r.receivedAt > stoppedAt)).toEqual([])
+    await quietSince(client, session.id, stoppedAt)
+  }, 120_000)
+
+  it('publishes its state beside its journal for a VS Code window, which can stop it', async () => {
+    const { client } = conn
+    held = new Promise<void>((r) => (gate = r))
+    const session = (await client.session.create({ title: 'Follow me' })).data!
+    await client.session.command({
+      sessionID: session.id,
+      command: 'task',
+      arguments: 'Write files to follow',
+    })
+    // While it runs: its state, whole, the project lock naming it.
+    const live = await waitFor('the state of a mission at work', async () => {
+      const read = await readLiveMission(sandbox.projectDir)
+      const s = read?.live.state
+      return s?.goal === 'Write files to follow' && s.todos.length === 6 && s.phase === 'working'
+        ? read!.live
+        : undefined
+    })
+    expect(live.runner).toBe('opencode')
+    expect(await stillRunning(sandbox.projectDir, live.missionId)).toBe(true)
+    expect(live.state.agents.some((a) => a.role === 'worker')).toBe(true)
+    await waitFor('a worker held on e', async () =>
+      (await client.session.children({ sessionID: session.id })).data?.some((c) => c.title.includes('e.txt'))
+        ? true
+        : undefined,
+    )
+
+    await requestStop(sandbox.projectDir, live.missionId, 'VS Code')
+    const end = await waitFor('the stopped note', async () =>
+      (await notes(client, session.id)).find((n) => n.startsWith('Orchestrator: mission stopped')),
+    )
+    expect(end).toContain('stopped by the user (from VS Code)')
+    const stoppedAt = Date.now()
+    gate?.()
+    // Its end is what the window reads last; the lock lets the project go.
+    const last = await readLiveMission(sandbox.projectDir)
+    expect(last?.live.missionId).toBe(live.missionId)
+    expect(last?.live.state.phase).toBe('stopped')
+    await waitFor('the lock released', async () =>
+      (await stillRunning(sandbox.projectDir, live.missionId)) ? undefined : true,
+    )
+    await quietSince(client, session.id, stoppedAt)
   }, 120_000)
 
   it('resumes with /task --resume after OpenCode went away mid-mission, without redoing passed todos', async () => {

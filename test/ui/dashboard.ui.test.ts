@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -848,6 +848,76 @@ describe('the extension in a real VS Code workbench', () => {
       })
       .waitFor({ timeout: 15_000 })
   }, 420_000)
+
+  it('follows a mission the CLI runs in the folder, live, and stops it from the dashboard', async () => {
+    const page = bench!.page
+    const view = () => dashboardFrame(page)
+    let open!: () => void
+    const gate = new Promise<void>((r) => (open = r))
+    const script = missionScript({
+      latencyMs: 100,
+      plan: () => [
+        { id: 'wave', title: 'Add wave', description: '', files: ['wave.js'], dependsOn: [], acceptance: [] },
+      ],
+      work: () => ({ files: { 'wave.js': 'export const wave = () => 1\n' }, summary: 'added wave' }),
+    })
+    // The worker waits until the test lets it go: the mission is at work while the window follows it.
+    provider.setScript(async (req) => {
+      const brief = parseBrief(req.lastUserText)
+      if (brief.kind === 'work' && brief.todoId === 'wave') await gate
+      return script(req)
+    })
+    const goal = 'Wave from the terminal'
+    const cli = spawn(
+      process.execPath,
+      [
+        join(root, 'dist', 'cli.js'),
+        'run',
+        '--goal',
+        goal,
+        '--dir',
+        workspace,
+        '--isolation',
+        'shared',
+        '--no-check',
+        '--opencode',
+        resolveOpencodeBinary({ searchFrom: [root] }),
+      ],
+      { env: { ...process.env, ...offlineEnv(sandbox) }, stdio: ['ignore', 'ignore', 'pipe'] },
+    )
+    let stderr = ''
+    cli.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    const exited = new Promise<number | null>((r) => cli.once('exit', (code) => r(code)))
+    try {
+      await bench!.runCommand('Orchestrator: Show Dashboard')
+      // The window runs no mission: it shows the CLI's, live, saying where it runs; only Stop is offered.
+      const runsIn = view().locator('[data-testid="mission-runs-in"]')
+      await runsIn.waitFor({ timeout: 90_000 })
+      expect(await runsIn.textContent()).toContain('Runs in the CLI: this window follows it')
+      expect(await view().locator('[data-testid="mission-goal"]').textContent()).toContain(goal)
+      await expect
+        .poll(() => view().locator('[data-testid="mission-phase"]').textContent(), { timeout: 60_000 })
+        .toMatch(/working/i)
+      await expect.poll(() => view().getByText('Add wave').count(), { timeout: 30_000 }).toBeGreaterThan(0)
+      expect(await view().getByRole('button', { name: 'Pause' }).count()).toBe(0)
+      const status = page.locator(`[id="${EXTENSION_ID}.${STATUS_BAR_ID}"]`)
+      await expect.poll(() => status.textContent(), { timeout: 10_000 }).toContain('0/1')
+      await page.screenshot({ path: join(artifacts, '23-followed-mission.png'), animations: 'disabled' })
+
+      await view().getByRole('button', { name: 'Stop' }).click()
+      // The CLI hears it and stops its mission; the dashboard shows the end it wrote.
+      expect(await exited).toBe(1)
+      expect(stderr).toContain('stop asked from VS Code')
+      expect(stderr).toContain('stopped by the user (from VS Code)')
+      await expect
+        .poll(() => view().locator('[data-testid="mission-phase"]').textContent(), { timeout: 30_000 })
+        .toMatch(/stopped/i)
+      expect(await view().getByRole('button', { name: 'Stop' }).count()).toBe(0)
+    } finally {
+      open()
+      if (cli.exitCode === null) cli.kill('SIGKILL')
+    }
+  }, 240_000)
 
   it("runs the offline demo from the palette in a terminal, with the extension's own CLI and OpenCode", async () => {
     const page = bench!.page

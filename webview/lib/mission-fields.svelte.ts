@@ -29,6 +29,7 @@ export class MissionFields implements MissionView {
   timeline = $state.raw<MissionView['timeline']>()
   isolation = $state.raw<MissionView['isolation']>()
   changes = $state.raw<MissionView['changes']>()
+  runsIn = $state.raw<string | undefined>()
 
   constructor(view: MissionView) {
     this.id = view.id
@@ -59,5 +60,6 @@ export class MissionFields implements MissionView {
     this.timeline = view.timeline
     this.isolation = view.isolation
     this.changes = view.changes
+    this.runsIn = view.runsIn
   }
 }

@@ -18,6 +18,7 @@ import { findResumable } from '../../node/resume-target'
 import { JournalFile } from '../../node/journal-file'
 import { missionWorktrees } from '../../node/mission-worktrees'
 import { latestInterrupted, type InterruptedMission } from '../../node/interrupted-missions'
+import { LiveMissionWriter } from '../../node/live-mission'
 import { liveHolder, ProjectLock, ProjectLockedError } from '../../node/project-lock'
 import { VerbatimFile } from '../../node/verbatim-file'
 import { NodeWorkspace } from '../../node/workspace'
@@ -43,7 +44,8 @@ interface Running {
   goal: string
   rootSessionId: string
   mission?: Mission
-  stopRequested?: boolean
+  /** Why it is to stop, once a stop was asked for (before its mission ran, too). */
+  stopRequested?: string
   /** Called once it let go of the project (its lock released). */
   closed?: () => void
 }
@@ -132,9 +134,9 @@ export class MissionHost {
   stop(): string {
     const running = this.#running
     if (!running) return 'Orchestrator: no mission is running in this project.'
-    running.stopRequested = true
+    running.stopRequested = 'stopped by the user (/stop)'
     void running.mission
-      ?.stop('stopped by the user (/stop)')
+      ?.stop(running.stopRequested)
       .catch((err: unknown) => this.d.logger.error(`/stop failed: ${errorMessage(err)}`))
     return `Orchestrator: stopping the mission: ${oneLine(running.goal)}. Every agent of it is aborted.`
   }
@@ -192,7 +194,18 @@ export class MissionHost {
     const said = new MissionNotes()
     let connection: Supervisor | undefined
     let unfollow: (() => Promise<void>) | undefined
+    let live: LiveMissionWriter | undefined
     try {
+      // A VS Code window follows the mission from its state beside the journal, and may stop it.
+      live = await LiveMissionWriter.start(this.d.directory, lock.holder, {
+        logger: log,
+        onStop: (by) => {
+          run.stopRequested = `stopped by the user (from ${by})`
+          void run.mission
+            ?.stop(run.stopRequested)
+            .catch((err: unknown) => log.error(`stop from ${by} failed: ${errorMessage(err)}`))
+        },
+      })
       connection = await Supervisor.start({
         kind: 'client',
         client: this.d.client,
@@ -259,15 +272,18 @@ export class MissionHost {
         { ...runWith, rootSessionId: run.rootSessionId },
       )
       run.mission = mission
+      const writer = live
       mission.onChange((s) => {
+        writer.publish(s)
         const { notes: texts, toasts } = said.next(s)
         notes.add(...texts)
         for (const t of toasts) this.d.toast(t)
       })
       if (run.stopRequested)
-        void mission.stop('stopped by the user (/stop)').catch((err: unknown) => log.error(errorMessage(err)))
+        void mission.stop(run.stopRequested).catch((err: unknown) => log.error(errorMessage(err)))
       const final = await mission.run()
       this.#last = final
+      await live.close(final)
       mission.dispose()
       // Ended: the project is free for the next `/task` before the last notes go out.
       await this.#letGo(run, lock)
@@ -284,6 +300,7 @@ export class MissionHost {
       this.d.toast({ message: `Mission failed to start: ${oneLine(why)}`, variant: 'error' })
       await notes.drained(NOTES_AT_END_MS)
     } finally {
+      live?.dispose()
       await unfollow?.().catch(() => undefined)
       await connection?.dispose().catch(() => undefined)
       await this.#letGo(run, lock)

@@ -1,0 +1,133 @@
+// Missions another process runs in the workspace's folders (`/task` inside OpenCode, the CLI), on the
+// dashboard live while this window runs none: their runner publishes each one's state beside its
+// journal (node/live-mission.ts), this window reads it as it changes and shows it, and its Stop asks
+// that runner to stop it. A mission is followed only while the project's lock names it and its holder
+// runs; one whose runner went away without an end leaves the screen.
+
+import * as vscode from 'vscode'
+import type { Logger } from '../engine/ports'
+import { isTerminal } from '../engine/record/mission-state'
+import { errorMessage } from '../engine/util/error-message'
+import { readLiveMission, stillRunning } from '../node/live-mission'
+import type { MissionController } from './mission-controller'
+
+export interface FollowerTiming {
+  /** How often the folders are looked at for a mission to follow. */
+  lookMs: number
+  /** How often the followed mission's state is looked at. */
+  followMs: number
+  /** How often the followed mission's runner is checked to still run. */
+  aliveMs: number
+}
+
+const TIMING: FollowerTiming = { lookMs: 1_000, followMs: 250, aliveMs: 2_000 }
+
+interface Following {
+  folder: vscode.WorkspaceFolder
+  missionId: string
+  /** Change time of the state last read. */
+  mtimeMs: number
+  checkedAt: number
+}
+
+export class MissionFollower implements vscode.Disposable {
+  #following: Following | undefined
+  #timer: ReturnType<typeof setTimeout> | undefined
+  #busy = false
+  #disposed = false
+  readonly #t: FollowerTiming
+
+  constructor(
+    private readonly missions: MissionController,
+    private readonly log: Logger,
+    timing: Partial<FollowerTiming> = {},
+  ) {
+    this.#t = { ...TIMING, ...timing }
+  }
+
+  /** Starts looking (again at once: a folder was added, the workspace became trusted). */
+  start(): void {
+    if (this.#disposed) return
+    clearTimeout(this.#timer)
+    this.#timer = undefined
+    void this.#tick()
+  }
+
+  dispose(): void {
+    this.#disposed = true
+    clearTimeout(this.#timer)
+  }
+
+  async #tick(): Promise<void> {
+    if (this.#busy || this.#disposed) return
+    this.#busy = true
+    try {
+      if (this.#following) await this.#update(this.#following)
+      else await this.#look()
+    } catch (err) {
+      this.log.warn(`following a mission: ${errorMessage(err)}`)
+    } finally {
+      this.#busy = false
+      if (!this.#disposed) {
+        this.#timer = setTimeout(() => void this.#tick(), this.#following ? this.#t.followMs : this.#t.lookMs)
+        this.#timer.unref?.()
+      }
+    }
+  }
+
+  /** Looks for a running mission in each workspace folder while this window runs none. */
+  async #look(): Promise<void> {
+    if (this.missions.running || !vscode.workspace.isTrusted) return
+    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+      const dir = folder.uri.fsPath
+      const read = await readLiveMission(dir)
+      if (!read || isTerminal(read.live.state.phase)) continue
+      if (!(await stillRunning(dir, read.live.missionId))) continue
+      if (!this.missions.follow(read.live.state, read.live.runner, folder)) return
+      this.log.info(
+        `following mission ${read.live.missionId} (${read.live.runner}, pid ${read.live.holder.pid}) in ${dir}`,
+      )
+      this.#following = {
+        folder,
+        missionId: read.live.missionId,
+        mtimeMs: read.mtimeMs,
+        checkedAt: Date.now(),
+      }
+      return
+    }
+  }
+
+  /** Shows the followed mission's newest state; lets it go at its end, or when its runner is gone. */
+  async #update(f: Following): Promise<void> {
+    const dir = f.folder.uri.fsPath
+    const read = await readLiveMission(dir)
+    const ours = read?.live.missionId === f.missionId ? read : undefined
+    if (ours && ours.mtimeMs !== f.mtimeMs) {
+      f.mtimeMs = ours.mtimeMs
+      if (!this.missions.follow(ours.live.state, ours.live.runner, f.folder)) {
+        this.#following = undefined // this window started a mission of its own meanwhile
+        return
+      }
+      if (isTerminal(ours.live.state.phase)) {
+        this.log.info(`mission ${f.missionId} ended (${ours.live.state.phase})`)
+        this.#following = undefined
+        return
+      }
+    }
+    if (ours && Date.now() - f.checkedAt < this.#t.aliveMs) return
+    f.checkedAt = Date.now()
+    if (ours && (await stillRunning(dir, f.missionId))) return
+    // Its end may have been written between the two reads.
+    const last = await readLiveMission(dir)
+    if (last?.live.missionId === f.missionId && isTerminal(last.live.state.phase)) {
+      this.missions.follow(last.live.state, last.live.runner, f.folder)
+      this.#following = undefined
+      return
+    }
+    this.log.warn(
+      `mission ${f.missionId} is no longer running in ${dir} and did not end: not followed any more`,
+    )
+    this.#following = undefined
+    this.missions.unfollow(f.missionId)
+  }
+}

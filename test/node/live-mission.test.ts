@@ -1,0 +1,151 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import {
+  LiveMissionWriter,
+  liveMissionPath,
+  parseLiveMission,
+  readLiveMission,
+  requestStop,
+  stillRunning,
+  stopRequestPath,
+} from '../../src/node/live-mission'
+import { ProjectLock, type LockHolder } from '../../src/node/project-lock'
+import { ensureOrchestratorFolder } from '../../src/plugin/orchestrator-folder'
+import { agentState, missionState, todoState } from '../fixtures/mission-state'
+
+const log = { warn: () => {}, info: () => {}, error: () => {}, debug: () => {} }
+const dirs: string[] = []
+const writers: LiveMissionWriter[] = []
+afterEach(() => {
+  for (const w of writers.splice(0)) w.dispose()
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
+})
+
+function project(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'live-mission-'))
+  dirs.push(dir)
+  return dir
+}
+
+const holder = (missionId: string): LockHolder => ({
+  pid: process.pid,
+  host: 'here',
+  missionId,
+  startedAt: 1,
+  runner: 'opencode',
+})
+
+async function until<T>(what: string, probe: () => T | undefined, ms = 5_000): Promise<T> {
+  const end = Date.now() + ms
+  for (;;) {
+    const got = probe()
+    if (got !== undefined) return got
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 10))
+  }
+}
+
+async function start(dir: string, missionId = 'm', onStop: (by: string) => void = () => {}) {
+  const w = await LiveMissionWriter.start(dir, holder(missionId), {
+    logger: log,
+    onStop,
+    writeEveryMs: 40,
+    stopPollMs: 10,
+  })
+  writers.push(w)
+  return w
+}
+
+const phaseOnDisk = (dir: string) =>
+  existsSync(liveMissionPath(dir))
+    ? parseLiveMission(readFileSync(liveMissionPath(dir), 'utf8'))?.state.phase
+    : undefined
+
+describe('LiveMissionWriter', () => {
+  it('publishes the newest state of a burst whole, names the mission and its runner, and ends with the end', async () => {
+    const dir = project()
+    const w = await start(dir)
+    for (let i = 0; i < 50; i++)
+      w.publish(
+        missionState({ iteration: i, todos: [todoState('a', 'running')], agents: [agentState('s1')] }),
+      )
+    const read = await until('the last state of the burst', () => {
+      const text = existsSync(liveMissionPath(dir)) ? readFileSync(liveMissionPath(dir), 'utf8') : ''
+      const live = parseLiveMission(text)
+      return live?.state.iteration === 49 ? live : undefined
+    })
+    expect(read).toMatchObject({ missionId: 'm', runner: 'opencode', holder: { pid: process.pid } })
+    expect(read.state.todos.map((t) => t.id)).toEqual(['a'])
+
+    await w.close(missionState({ phase: 'stopped', iteration: 50 }))
+    expect(phaseOnDisk(dir)).toBe('stopped')
+    // Nothing published after the end replaces it.
+    w.publish(missionState({ phase: 'working', iteration: 51 }))
+    await new Promise((r) => setTimeout(r, 120))
+    expect(phaseOnDisk(dir)).toBe('stopped')
+    const found = await readLiveMission(dir)
+    expect(found?.live.state.iteration).toBe(50)
+  })
+
+  it('hears a stop request for its mission once and takes it away; one for another mission is not for it', async () => {
+    const dir = project()
+    const heard: string[] = []
+    await start(dir, 'mine', (by) => heard.push(by))
+    await requestStop(dir, 'someone-else', 'VS Code')
+    await new Promise((r) => setTimeout(r, 100))
+    expect(heard).toEqual([])
+    await requestStop(dir, 'mine', 'VS Code')
+    await until('the stop heard', () => (heard.length > 0 ? true : undefined))
+    await until('the request taken away', () => (existsSync(stopRequestPath(dir)) ? undefined : true))
+    await requestStop(dir, 'mine', 'VS Code')
+    await new Promise((r) => setTimeout(r, 100))
+    expect(heard).toEqual(['VS Code'])
+  })
+
+  it('takes away a stop request left from before its mission started, unheard', async () => {
+    const dir = project()
+    await ensureOrchestratorFolder(dir)
+    writeFileSync(stopRequestPath(dir), JSON.stringify({ missionId: 'm', by: 'VS Code', at: 1 }))
+    const heard: string[] = []
+    await start(dir, 'm', (by) => heard.push(by))
+    expect(existsSync(stopRequestPath(dir))).toBe(false)
+    await new Promise((r) => setTimeout(r, 60))
+    expect(heard).toEqual([])
+  })
+})
+
+describe('reading what a runner published', () => {
+  it('refuses what is not a whole state of this format', () => {
+    const good = {
+      format: 1,
+      missionId: 'm',
+      runner: 'cli',
+      holder: holder('m'),
+      updatedAt: 1,
+      state: missionState(),
+    }
+    expect(parseLiveMission(JSON.stringify(good))?.missionId).toBe('m')
+    expect(parseLiveMission(JSON.stringify(good).slice(0, -5))).toBeUndefined()
+    expect(parseLiveMission('null')).toBeUndefined()
+    expect(parseLiveMission(JSON.stringify({ ...good, format: 2 }))).toBeUndefined()
+    expect(parseLiveMission(JSON.stringify({ ...good, runner: 'other' }))).toBeUndefined()
+    expect(parseLiveMission(JSON.stringify({ ...good, state: { ...good.state, id: 'x' } }))).toBeUndefined()
+    expect(parseLiveMission(JSON.stringify({ ...good, state: { ...good.state, todos: {} } }))).toBeUndefined()
+    expect(
+      parseLiveMission(JSON.stringify({ ...good, state: { ...good.state, phase: 'x' } })),
+    ).toBeUndefined()
+    expect(parseLiveMission(JSON.stringify({ ...good, holder: holder('x') }))).toBeUndefined()
+  })
+
+  it('says a mission still runs only while the project lock names it and its holder runs', async () => {
+    const dir = project()
+    expect(await stillRunning(dir, 'm')).toBe(false)
+    const lock = await ProjectLock.acquire(dir, { missionId: 'm', runner: 'cli' }, log)
+    expect(await stillRunning(dir, 'm')).toBe(true)
+    expect(await stillRunning(dir, 'other')).toBe(false)
+    await lock.release()
+    expect(await stillRunning(dir, 'm')).toBe(false)
+  })
+})
