@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -9,6 +9,8 @@ import { writeProject } from '../../src/demo/sample-project'
 import { missionScript, parseBrief } from '../../src/demo/mission-script'
 import { ScriptedProvider, scriptedProviderConfig } from '../../src/demo/scripted-provider'
 import { resolveOpencodeBinary } from '../../src/opencode/binary'
+import { connect } from '../../src/opencode/connection'
+import { missionServerConfig } from '../../src/plugin-config/server-config'
 import { EXTENSION_ID, STATUS_BAR_ID } from '../../src/shared/constants'
 import { processesWithEnv } from './processes'
 import { Workbench } from './workbench'
@@ -849,7 +851,7 @@ describe('the extension in a real VS Code workbench', () => {
       .waitFor({ timeout: 15_000 })
   }, 420_000)
 
-  it('follows a mission the CLI runs in the folder, live, and stops it from the dashboard', async () => {
+  it('follows a mission /task runs inside OpenCode in the folder, live, and stops it from the dashboard', async () => {
     const page = bench!.page
     const view = () => dashboardFrame(page)
     let open!: () => void
@@ -867,55 +869,61 @@ describe('the extension in a real VS Code workbench', () => {
       if (brief.kind === 'work' && brief.todoId === 'wave') await gate
       return script(req)
     })
-    const goal = 'Wave from the terminal'
-    const cli = spawn(
-      process.execPath,
-      [
-        join(root, 'dist', 'cli.js'),
-        'run',
-        '--goal',
-        goal,
-        '--dir',
-        workspace,
-        '--isolation',
-        'shared',
-        '--no-check',
-        '--opencode',
-        resolveOpencodeBinary({ searchFrom: [root] }),
-      ],
-      { env: { ...process.env, ...offlineEnv(sandbox) }, stdio: ['ignore', 'ignore', 'pipe'] },
-    )
-    let stderr = ''
-    cli.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
-    const exited = new Promise<number | null>((r) => cli.once('exit', (code) => r(code)))
+    // The user's own OpenCode on the folder, with the companion plugin, as `opencode` in a terminal.
+    const quiet = { info() {}, warn() {}, error() {}, debug() {} }
+    const server = await connect({
+      kind: 'spawn',
+      binary: resolveOpencodeBinary({ searchFrom: [root] }),
+      directory: workspace,
+      env: offlineEnv(sandbox),
+      configContent: missionServerConfig({
+        pluginFile: join(root, 'dist', 'plugin.js'),
+        base: { ...scriptedProviderConfig(provider), permission: { '*': 'allow' } },
+      }),
+      logger: quiet,
+    })
+    const goal = 'Wave from the TUI'
     try {
+      const { client } = server
+      const session = (await client.session.create({ title: 'My session' })).data!
+      await client.session.command({ sessionID: session.id, command: 'task', arguments: goal })
       await bench!.runCommand('Orchestrator: Show Dashboard')
-      // The window runs no mission: it shows the CLI's, live, saying where it runs; only Stop is offered.
+      // The window runs no mission: it shows that one, live, saying where it runs; only Stop is offered.
       const runsIn = view().locator('[data-testid="mission-runs-in"]')
       await runsIn.waitFor({ timeout: 90_000 })
-      expect(await runsIn.textContent()).toContain('Runs in the CLI: this window follows it')
+      expect(await runsIn.textContent()).toContain('Runs in /task in OpenCode: this window follows it')
       expect(await view().locator('[data-testid="mission-goal"]').textContent()).toContain(goal)
       await expect
         .poll(() => view().locator('[data-testid="mission-phase"]').textContent(), { timeout: 60_000 })
         .toMatch(/working/i)
       await expect.poll(() => view().getByText('Add wave').count(), { timeout: 30_000 }).toBeGreaterThan(0)
-      expect(await view().getByRole('button', { name: 'Pause' }).count()).toBe(0)
+      expect(await view().getByRole('button', { name: 'Pause', exact: true }).count()).toBe(0)
       const status = page.locator(`[id="${EXTENSION_ID}.${STATUS_BAR_ID}"]`)
-      await expect.poll(() => status.textContent(), { timeout: 10_000 }).toContain('0/1')
+      await expect.poll(() => status.textContent(), { timeout: 10_000 }).toContain('working 0/1')
       await page.screenshot({ path: join(artifacts, '23-followed-mission.png'), animations: 'disabled' })
 
-      await view().getByRole('button', { name: 'Stop' }).click()
-      // The CLI hears it and stops its mission; the dashboard shows the end it wrote.
-      expect(await exited).toBe(1)
-      expect(stderr).toContain('stop asked from VS Code')
-      expect(stderr).toContain('stopped by the user (from VS Code)')
+      await view().getByRole('button', { name: 'Stop', exact: true }).click()
+      // The mission inside OpenCode hears it and stops, and says so in the user's session; the
+      // dashboard shows the end it wrote.
+      await expect
+        .poll(
+          async () => {
+            const messages = (await client.session.messages({ sessionID: session.id })).data ?? []
+            return messages
+              .flatMap((m) => m.parts)
+              .some((p) => p.type === 'text' && p.text.includes('stopped by the user (from VS Code)'))
+          },
+          { timeout: 30_000 },
+        )
+        .toBe(true)
       await expect
         .poll(() => view().locator('[data-testid="mission-phase"]').textContent(), { timeout: 30_000 })
         .toMatch(/stopped/i)
-      expect(await view().getByRole('button', { name: 'Stop' }).count()).toBe(0)
+      expect(await view().getByRole('button', { name: 'Stop', exact: true }).count()).toBe(0)
+      expect(await runsIn.textContent()).toContain('Ran in /task in OpenCode')
     } finally {
       open()
-      if (cli.exitCode === null) cli.kill('SIGKILL')
+      await server.dispose()
     }
   }, 240_000)
 

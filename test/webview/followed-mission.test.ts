@@ -27,6 +27,12 @@ describe('a followed mission on the dashboard', () => {
     expect(posted).toContainEqual({ type: 'mission.stop' })
   })
 
+  it('says where it ran once it ended, with nothing to stop', async () => {
+    await show(mission({ phase: 'stopped', runsIn: 'the CLI' }))
+    expect(screen.getByTestId('mission-runs-in').textContent?.trim()).toBe('Ran in the CLI')
+    expect(screen.queryByRole('button', { name: /Stop/ })).toBeNull()
+  })
+
   it('shows what an agent asks without answering it here', async () => {
     await show(followed())
     expect(screen.getByTestId('inbox-elsewhere').textContent).toBe('Answer it in /task in OpenCode.')
