@@ -4,6 +4,7 @@
 // The state file is replaced whole (written aside, then renamed), so a reader never sees half of it;
 // the last one written holds the mission's end and stays until the project's next mission replaces
 // it. A follower trusts it only while the project's lock names that mission and its holder runs.
+// Like the journal, the file holds no secret an agent or a provider echoed: its strings are scrubbed.
 // Plain node:fs, so both runtimes (Node, OpenCode's Bun) run it.
 
 import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
@@ -11,6 +12,7 @@ import { join } from 'node:path'
 import type { Logger } from '../engine/ports'
 import type { MissionState } from '../engine/record/mission-state'
 import { errorMessage } from '../engine/util/error-message'
+import { scrubStrings } from '../engine/util/scrub-secrets'
 import { ensureOrchestratorFolder, orchestratorFolder } from '../plugin/orchestrator-folder'
 import { liveHolder, type LockHolder, type LockRunner } from './project-lock'
 
@@ -21,6 +23,8 @@ const WRITE_EVERY_MS = 250
 const STOP_POLL_MS = 500
 /** A write may take at most this share of the time (a huge mission is written less often). */
 const WRITE_SHARE = 10
+/** A state file larger than this is not read (no mission's state comes near it). */
+const MAX_BYTES = 64 * 1024 * 1024
 
 export const liveMissionPath = (projectDir: string): string =>
   join(orchestratorFolder(projectDir), 'live.json')
@@ -149,7 +153,7 @@ export class LiveMissionWriter {
       runner: this.holder.runner,
       holder: this.holder,
       updatedAt: began,
-      state,
+      state: scrubStrings(state),
     }
     const aside = `${this.#path}.${process.pid}.tmp`
     try {
@@ -231,7 +235,7 @@ export async function readLiveMission(
 ): Promise<{ live: LiveMission; mtimeMs: number } | undefined> {
   const path = liveMissionPath(projectDir)
   const at = await stat(path).catch(() => undefined)
-  if (!at) return undefined
+  if (!at || at.size > MAX_BYTES) return undefined
   const live = parseLiveMission(await readFile(path, 'utf8').catch(() => ''))
   return live && { live, mtimeMs: at.mtimeMs }
 }

@@ -89,6 +89,16 @@ describe('LiveMissionWriter', () => {
     expect(found?.live.state.iteration).toBe(50)
   })
 
+  it('writes no secret an agent echoed', async () => {
+    const dir = project()
+    const w = await start(dir)
+    const key = 'sk-ant-api03-' + 'a'.repeat(40)
+    await w.close(missionState({ phase: 'failed', agents: [agentState('s1', { text: `my key is ${key}` })] }))
+    const text = readFileSync(liveMissionPath(dir), 'utf8')
+    expect(text).not.toContain(key)
+    expect(parseLiveMission(text)?.state.agents[0]?.text).toContain('my key is')
+  })
+
   it('hears a stop request for its mission once and takes it away; one for another mission is not for it', async () => {
     const dir = project()
     const heard: string[] = []
