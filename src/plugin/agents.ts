@@ -22,15 +22,32 @@ export interface AgentDefinition {
 export interface OrchestratorPluginOptions {
   /** Model per role as `provider/model`. Default: none, so each agent uses OpenCode's default model. */
   models?: Partial<Record<Role, string>>
+  /** Agent sessions a `/task` mission runs at once (1–32), as VS Code's `orchestrator.maxConcurrency`. */
+  maxConcurrency?: number
 }
+
+const MAX_CONCURRENCY = 32
 
 /** Validates the plugin options eagerly, with messages naming the bad value. */
 export function parsePluginOptions(raw: unknown): OrchestratorPluginOptions {
   if (raw === undefined || raw === null) return {}
   if (typeof raw !== 'object' || Array.isArray(raw))
     throw new TypeError('orchestrator plugin options must be an object')
+  const concurrency = (raw as { maxConcurrency?: unknown }).maxConcurrency
+  if (
+    concurrency !== undefined &&
+    !(
+      Number.isInteger(concurrency) &&
+      (concurrency as number) >= 1 &&
+      (concurrency as number) <= MAX_CONCURRENCY
+    )
+  )
+    throw new TypeError(
+      `orchestrator plugin option \`maxConcurrency\` must be a whole number from 1 to ${MAX_CONCURRENCY}, got ${JSON.stringify(concurrency)}`,
+    )
+  const limit = concurrency === undefined ? {} : { maxConcurrency: concurrency as number }
   const models = (raw as { models?: unknown }).models
-  if (models === undefined) return {}
+  if (models === undefined) return limit
   if (typeof models !== 'object' || models === null || Array.isArray(models))
     throw new TypeError(
       'orchestrator plugin option `models` must be an object like { "planner": "provider/model" }',
@@ -47,7 +64,7 @@ export function parsePluginOptions(raw: unknown): OrchestratorPluginOptions {
       )
     out[role as Role] = model
   }
-  return { models: out }
+  return { models: out, ...limit }
 }
 
 // Each role only sees its own mission tool: fewer tool definitions per request, and no role can

@@ -21,7 +21,7 @@ export const OrchestratorPlugin: Plugin = async (input, options) => {
   const ownership = new OwnershipReader(missionProjectDir(input.directory))
   const hold = new TurnHold()
   // `/task`, `/stop`, `/mission`: missions run on the engine inside this server (task/).
-  const task = new TaskHooks(input)
+  const task = new TaskHooks(input, opts.maxConcurrency)
   task.offerResume()
   const hooks: Hooks = {
     config: async (config) => {

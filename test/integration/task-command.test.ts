@@ -305,6 +305,44 @@ describe('/task inside OpenCode', () => {
   }, 150_000)
 })
 
+describe("/task's plugin options", () => {
+  let sandbox: Sandbox | undefined
+  afterAll(async () => {
+    await sandbox?.dispose()
+  })
+
+  it('runs as many agents at once as the plugin option maxConcurrency says', async () => {
+    const base = missionScript({
+      latencyMs: 300,
+      plan: () => [todo('a'), todo('b'), todo('c'), todo('d'), todo('e')],
+      work: (id) => ({ files: { [`${id}.txt`]: `${id}\n` }, summary: `wrote ${id}.txt` }),
+    })
+    let inFlight = 0
+    let most = 0
+    sandbox = await Sandbox.create({
+      files: FILES,
+      pluginOptions: { maxConcurrency: 5 },
+      script: async (req) => {
+        const worker = parseBrief(req.lastUserText).kind === 'work'
+        if (worker) most = Math.max(most, ++inFlight)
+        try {
+          return await base(req)
+        } finally {
+          if (worker) inFlight--
+        }
+      },
+    })
+    const { client } = await sandbox.start()
+    const session = (await client.session.create({ title: 'Five at once' })).data!
+    await client.session.command({ sessionID: session.id, command: 'task', arguments: 'Write five files' })
+    await waitFor('the end note', async () =>
+      (await notes(client, session.id)).find((n) => n.startsWith('Orchestrator: mission completed')),
+    )
+    // The engine's default is three: five workers at once came from the option.
+    expect(most).toBe(5)
+  }, 120_000)
+})
+
 describe("/task's permission asks", () => {
   let sandbox: Sandbox | undefined
   let script0: MissionScript

@@ -83,6 +83,11 @@ describe('config hook: agents', () => {
       'orchestrator plugin option `models.planner` must be "provider/model", got "no-slash"',
     )
     expect(() => parsePluginOptions('x')).toThrow('must be an object')
+    expect(() => parsePluginOptions({ maxConcurrency: 0 })).toThrow(
+      'orchestrator plugin option `maxConcurrency` must be a whole number from 1 to 32, got 0',
+    )
+    expect(() => parsePluginOptions({ maxConcurrency: '4' })).toThrow('got "4"')
+    expect(parsePluginOptions({ maxConcurrency: 8 })).toEqual({ maxConcurrency: 8 })
     expect(parsePluginOptions(undefined)).toEqual({})
   })
 })

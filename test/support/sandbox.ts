@@ -41,6 +41,8 @@ export interface SandboxOptions {
   config?: Record<string, unknown>
   /** Load the companion plugin from dist/plugin.js. Default: true. */
   plugin?: boolean
+  /** The plugin's options (its config tuple's second item). */
+  pluginOptions?: Record<string, unknown>
 }
 
 /**
@@ -77,7 +79,13 @@ export class Sandbox {
     // test installs the plugin itself.
     const pluginFile = join(repoRoot, 'dist/plugin.js')
     const config =
-      options.plugin !== false && existsSync(pluginFile) ? missionServerConfig({ pluginFile, base }) : base
+      options.plugin !== false && existsSync(pluginFile)
+        ? missionServerConfig({
+            pluginFile,
+            base,
+            ...(options.pluginOptions && { pluginOptions: options.pluginOptions }),
+          })
+        : base
     return new Sandbox(root, projectDir, offlineEnv(root), provider, config)
   }
 

@@ -37,6 +37,8 @@ export interface MissionHostDeps {
   logger: Logger
   /** Shows a toast in the TUI (a no-op without one). */
   toast(toast: Toast): void
+  /** Agent sessions a mission runs at once (the plugin option). Default: the engine's. */
+  maxConcurrency?: number
 }
 
 interface Running {
@@ -233,6 +235,7 @@ export class MissionHost {
         // and the end's note says why.
         ifCheckFails: 'stop',
         askWhenStuck: false,
+        ...(this.d.maxConcurrency !== undefined && { caps: { total: this.d.maxConcurrency } }),
       }
       // A resumed mission keeps the options it started with (its isolation too), but nobody here
       // answers a terminal's questions, whoever started it.

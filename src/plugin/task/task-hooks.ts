@@ -37,7 +37,11 @@ export class TaskHooks {
   #owned = new Set<TaskCommand>()
   #server: { client: OpencodeClient; url: string } | undefined
 
-  constructor(private readonly input: Pick<PluginInput, 'client' | 'directory' | 'serverUrl'>) {}
+  constructor(
+    private readonly input: Pick<PluginInput, 'client' | 'directory' | 'serverUrl'>,
+    /** The plugin option `maxConcurrency`: agent sessions a mission runs at once. */
+    private readonly maxConcurrency?: number,
+  ) {}
 
   /**
    * When the plugin loads: a project with an interrupted mission gets a toast offering its resume,
@@ -115,6 +119,7 @@ export class TaskHooks {
         client: server.client,
         url: server.url,
         logger,
+        ...(this.maxConcurrency !== undefined && { maxConcurrency: this.maxConcurrency }),
         toast: (t) =>
           void server.client.tui
             .showToast({ title: 'Orchestrator', message: t.message, variant: t.variant })
