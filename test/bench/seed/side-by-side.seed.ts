@@ -23,6 +23,11 @@ const snapshots = process.env.BENCH_SEED_SNAPSHOTS === '1'
  * start run as OpenCode's `build`; `Commander` makes them the Commander's).
  */
 const defaultAgent = process.env.BENCH_SEED_DEFAULT_AGENT
+/**
+ * Agents ours runs at once (its plugin option `maxConcurrency`): by default the original's own cap
+ * (10 per agent), so both run the mission's independent todos at once; `3` is `/task`'s default.
+ */
+const ourConcurrency = Number(process.env.BENCH_SEED_CONCURRENCY ?? 10)
 
 let installed: InstalledOriginal | undefined
 const sandboxes: Sandbox[] = []
@@ -70,7 +75,11 @@ it('the original /task and ours on the benchmark mission, side by side', async (
 
   // Ours: the product's server config (our plugin entry, snapshots as chosen above for both).
   const mScript = ourScript()
-  const ours = await Sandbox.create({ script: mScript, config: { snapshot: snapshots } })
+  const ours = await Sandbox.create({
+    script: mScript,
+    config: { snapshot: snapshots },
+    pluginOptions: { maxConcurrency: ourConcurrency },
+  })
   sandboxes.push(ours)
   const uConn = await ours.start()
   const mine = await runTask({
@@ -107,7 +116,14 @@ it('the original /task and ours on the benchmark mission, side by side', async (
       installMs: installed.installMs,
       defaultAgent: defaultAgent ?? null,
     },
-    mission: { goal: GOAL, todos: PLAN.length, latencyMs: LATENCY_MS, reviewerPerTodo: true, snapshots },
+    mission: {
+      goal: GOAL,
+      todos: PLAN.length,
+      latencyMs: LATENCY_MS,
+      reviewerPerTodo: true,
+      snapshots,
+      ourConcurrency,
+    },
     rows,
     runs: { original, ours: mine },
     script,
@@ -117,7 +133,8 @@ it('the original /task and ours on the benchmark mission, side by side', async (
   writeFileSync(join(dir, 'seed.json'), JSON.stringify(report, null, 2))
   console.log(
     `OpenCode ${version} (both servers: ${ourVersion}); ${ORIGINAL.name}@${installed.version} ` +
-      `installed in ${installed.installMs} ms; ${PLAN.length} todos, a reviewer per todo, ${LATENCY_MS} ms per model call`,
+      `installed in ${installed.installMs} ms; ${PLAN.length} todos, a reviewer per todo, ${LATENCY_MS} ms per model call; ` +
+      `ours at ${ourConcurrency} agents at once`,
   )
   console.table(rows)
   const s = script.original
