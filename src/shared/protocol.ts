@@ -16,8 +16,10 @@ import type { MeteredLimits } from './budget-kinds'
  * 8: the mission being started (`starting`), the interrupted one (`interrupted`) and the workspace's
  * missions (`missions`) in the snapshot; the mission's short title; interrupted.resume,
  * interrupted.discard, mission.open, mission.changes.
+ * 9: deltas carry the todos item by item (`todos`, `todoOrder`) and a known lane's new spans only
+ * (`laneEdits`).
  */
-export const PROTOCOL_VERSION = 8
+export const PROTOCOL_VERSION = 9
 
 export type ServerStatus = 'stopped' | 'starting' | 'ready' | 'failed'
 
@@ -321,7 +323,7 @@ export interface MissionView {
 }
 
 /** The view's keyed lists, which a delta carries item by item. */
-type DeltaList = 'agents' | 'timeline'
+type DeltaList = 'agents' | 'todos' | 'timeline'
 type DeltaField = Exclude<keyof MissionView, DeltaList | 'id'>
 
 /** A file the mission changed (paths from the repository's top), and the todos whose merged work holds it. */
@@ -362,9 +364,25 @@ export interface MissionDelta {
   agents?: MissionView['agents']
   /** The agents' session ids in order, when the set or the order changed. */
   agentOrder?: string[]
-  /** Timeline lanes added or changed. */
+  /** Todos added or changed. */
+  todos?: MissionView['todos']
+  /** The todos' ids in order, when the set or the order changed. */
+  todoOrder?: string[]
+  /** Timeline lanes added, or changed too much for an edit. */
   lanes?: NonNullable<MissionView['timeline']>
+  /** Lanes the view holds, changed: every field but their spans, and the spans that changed. */
+  laneEdits?: LaneEdit[]
   laneOrder?: string[]
+}
+
+/**
+ * A lane the view holds, changed: its fields but `spans`, which replace its spans from `at` to
+ * `at + drop` (a lane gains a span or two at a time, and its older spans stay as they were).
+ */
+export type LaneEdit = Omit<TimelineLaneView, 'spans'> & {
+  at: number
+  drop: number
+  spans: TimelineSpanView[]
 }
 
 export interface DashboardSnapshot {

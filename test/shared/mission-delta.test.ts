@@ -72,6 +72,57 @@ describe('mission deltas', () => {
   })
 })
 
+describe('mission deltas, item by item', () => {
+  const span = (start: number, end: number, name?: string) => ({
+    kind: 'tool' as const,
+    ...(name !== undefined && { name }),
+    start,
+    end,
+  })
+  const long = (sessionId: string, n: number): TimelineLaneView => ({
+    ...lane(sessionId, 0),
+    spans: Array.from({ length: n }, (_, i) => span(i * 10, i * 10 + 5, `t${i}`)),
+  })
+
+  it("carry a known lane's new spans only, and the view keeps the spans it had", () => {
+    const before: MissionView = { ...base, timeline: [long('a1', 5), lane('a2', 10)] }
+    // Rebuilt by the host (new objects), with its last span merged into a longer one and one more.
+    const grown = long('a1', 4)
+    const a1: TimelineLaneView = {
+      ...grown,
+      spans: [...grown.spans, { ...span(40, 60, 't4'), merged: 2 }, span(60, 70, 't6')],
+      open: { kind: 'thinking', start: 70 },
+    }
+    const next: MissionView = { ...before, timeline: [a1, before.timeline![1]!] }
+    const d = missionDelta(before, next)!
+    expect(d.lanes).toBeUndefined()
+    expect(d.laneEdits).toEqual([
+      { ...a1, at: 4, drop: 1, spans: [{ ...span(40, 60, 't4'), merged: 2 }, span(60, 70, 't6')] },
+    ])
+    const held = overJson(before)
+    const after = applyMissionDelta(held, overJson(d))
+    expect(after).toEqual(overJson(next))
+    expect(after.timeline?.[0]?.spans[3]).toBe(held.timeline?.[0]?.spans[3])
+    expect(after.timeline?.[1]).toBe(held.timeline?.[1])
+  })
+
+  it('carry the todos that read differently, and keep the others', () => {
+    const t = (id: string, status: 'running' | 'passed') => ({ ...base.todos[0]!, id, status })
+    const before: MissionView = { ...base, todos: [t('x', 'running'), t('y', 'running')] }
+    const next: MissionView = { ...before, todos: [t('x', 'running'), t('y', 'passed'), t('z', 'running')] }
+    const d = missionDelta(before, next)!
+    expect(d.fields).toBeUndefined()
+    expect(d.todos?.map((x) => x.id)).toEqual(['y', 'z'])
+    expect(d.todoOrder).toEqual(['x', 'y', 'z'])
+    const held = overJson(before)
+    const after = applyMissionDelta(held, overJson(d))
+    expect(after.todos).toEqual(next.todos)
+    expect(after.todos[0]).toBe(held.todos[0])
+    // Rebuilt, reading the same: nothing to send.
+    expect(missionDelta(next, { ...next, todos: overJson(next.todos) })).toBeUndefined()
+  })
+})
+
 describe('snapshot channel', () => {
   const state = (mission?: MissionView, status: 'ready' | 'failed' = 'ready'): DashboardSnapshot => ({
     server: { status },

@@ -69,7 +69,7 @@ describe('dashboard store', () => {
     expect(store.mission?.tokens).toBe(99)
     expect(runs.tokens).toBe(before.tokens + 1)
     expect(runs.todos).toBe(before.todos) // the todo list is not touched
-    store.apply(delta(3, { fields: { todos: [todo({ id: 'a', status: 'passed' })] } }))
+    store.apply(delta(3, { todos: [todo({ id: 'a', status: 'passed' })] }))
     flushSync()
     expect(runs.todos).toBe(before.todos + 1)
     stop()
@@ -77,7 +77,7 @@ describe('dashboard store', () => {
 
   it('announces a phase change and a todo result that came in a delta', () => {
     const { store, stop } = watched()
-    store.apply(delta(2, { fields: { todos: [todo({ id: 'a', title: 'Add API', status: 'passed' })] } }))
+    store.apply(delta(2, { todos: [todo({ id: 'a', title: 'Add API', status: 'passed' })] }))
     expect(store.announced).toBe('Todo Add API passed')
     store.apply(delta(3, { fields: { phase: 'completed' } }))
     expect(store.announced).toBe('Mission completed')
