@@ -5,13 +5,14 @@ import { chromium, type Browser, type Page } from 'playwright-core'
 import type { PlanTodo } from '../../src/engine/protocol/mission-protocol'
 import { Mission } from '../../src/engine/mission'
 import { silentLogger, systemClock, type HostEvent } from '../../src/engine/ports'
-import type { DashboardSnapshot } from '../../src/shared/protocol'
+import type { DashboardSnapshot, MissionDelta } from '../../src/shared/protocol'
 import { dashboardHtml } from '../../src/vscode/dashboard-html'
 import { buildSnapshot } from '../../src/vscode/snapshot'
 import { DashboardFeed } from '../../src/vscode/dashboard-feed'
 import { FakeOpencode, FakeWorkspace, flush } from '../fixtures/fake-opencode'
 import { MemoryStore } from '../fixtures/memory-journal'
 import { repoRoot } from '../support/sandbox'
+import { bundleModules, formatSummaries, summariseProfile, summariseTrace } from './render-profile'
 
 // "Event → rendered dashboard" end to end, as far as it goes without VS Code: host events from the
 // fake OpenCode ports drive the real engine Mission (system clock); every state change goes through
@@ -192,6 +193,25 @@ async function openWebview(browser: Browser, view: RenderOptions['view'], onAck:
   return { page, pageErrors, offOrigin }
 }
 
+/** Adds the characters of each part of a delta to `into`. */
+function deltaParts(d: MissionDelta, into: Map<string, { chars: number; times: number }>): void {
+  const add = (k: string, v: unknown) => {
+    if (v === undefined) return
+    const t = into.get(k) ?? { chars: 0, times: 0 }
+    t.chars += JSON.stringify(v).length
+    t.times++
+    into.set(k, t)
+  }
+  for (const [k, v] of Object.entries(d.fields ?? {})) add(`fields.${k}`, v)
+  add('agents', d.agents)
+  add('agentOrder', d.agentOrder)
+  add('todos', d.todos)
+  add('todoOrder', d.todoOrder)
+  add('lanes', d.lanes)
+  add('laneEdits', d.laneEdits)
+  add('laneOrder', d.laneOrder)
+}
+
 export async function benchRender(o: RenderOptions): Promise<RenderResult> {
   const oc = new FakeOpencode()
   // The agents' context meters need their model's window.
@@ -236,17 +256,23 @@ export async function benchRender(o: RenderOptions): Promise<RenderResult> {
     })
     const { page, pageErrors, offOrigin } = await openWebview(browser, o.view, (seq) => onAck(seq))
     const before = await clockOffset(page)
-    // BENCH_PROFILE=1: CPU profiles of the page and of the host side for DevTools, in artifacts/bench/.
-    const profiler = process.env.BENCH_PROFILE ? await page.context().newCDPSession(page) : undefined
-    const hostProfiler = process.env.BENCH_PROFILE ? new Session() : undefined
+    // BENCH_PROFILE=1: CPU profiles of the page and of the host side for DevTools, in artifacts/bench/,
+    // named by view (the dashboard, the floor), with a summary of what the page spent its time on;
+    // BENCH_PROFILE=trace adds a Chromium performance trace of the page.
+    const profiling = process.env.BENCH_PROFILE
+    const out = (ext: string) =>
+      join(repoRoot, 'artifacts', 'bench', `render-${o.view === 'acks-only' ? 'floor' : 'dashboard'}${ext}`)
+    if (profiling) mkdirSync(join(repoRoot, 'artifacts', 'bench'), { recursive: true })
+    const profiler = profiling ? await page.context().newCDPSession(page) : undefined
+    const hostProfiler = profiling ? new Session() : undefined
     if (hostProfiler) {
       hostProfiler.connect()
       await hostProfiler.post('Profiler.enable')
       await hostProfiler.post('Profiler.start')
     }
-    if (process.env.BENCH_PROFILE === 'trace')
+    if (profiling === 'trace')
       await browser.startTracing(page, {
-        path: join(repoRoot, 'artifacts', 'bench', 'render.trace.json'),
+        path: out('.trace.json'),
         categories: ['devtools.timeline', 'blink', 'cc', 'v8'],
       })
     if (profiler) {
@@ -264,6 +290,8 @@ export async function benchRender(o: RenderOptions): Promise<RenderResult> {
     let pending: number[] = []
     let open = true
     const postMs: number[] = []
+    /** BENCH_PROFILE: characters the deltas carried, by part (agents, lanes, each mission field). */
+    const carried = new Map<string, { chars: number; times: number }>()
     const eventMs: number[] = []
     let built = { at: 0, state: buildSnapshot(server, undefined, undefined) }
     feed = new DashboardFeed({
@@ -278,6 +306,7 @@ export async function benchRender(o: RenderOptions): Promise<RenderResult> {
         const t = built.at
         // VS Code serializes webview messages as JSON on their way out of the extension host.
         const json = JSON.stringify(msg)
+        if (profiling && msg.type === 'delta') deltaParts(msg.mission, carried)
         const k = deliveries.length
         const want = expected(built.state)
         inFlight.push(
@@ -406,15 +435,30 @@ export async function benchRender(o: RenderOptions): Promise<RenderResult> {
       deliveries.length,
       { timeout: 10_000 },
     )
-    if (process.env.BENCH_PROFILE === 'trace') await browser.stopTracing()
+    const trace = profiling === 'trace' ? await browser.stopTracing() : undefined
     if (profiler) {
       const { profile } = await profiler.send('Profiler.stop')
-      mkdirSync(join(repoRoot, 'artifacts', 'bench'), { recursive: true })
-      writeFileSync(join(repoRoot, 'artifacts', 'bench', 'render.cpuprofile'), JSON.stringify(profile))
+      writeFileSync(out('.cpuprofile'), JSON.stringify(profile))
+      const parsed =
+        trace && (JSON.parse(trace.toString()) as { traceEvents: Parameters<typeof summariseTrace>[0] })
+      const bundle = readFileSync(join(repoRoot, 'dist', 'webview.js'), 'utf8')
+      const summary = formatSummaries(
+        o.view === 'acks-only' ? 'floor' : 'dashboard',
+        parsed && summariseTrace(parsed.traceEvents),
+        summariseProfile(profile, bundleModules(bundle)),
+      )
+      const parts = [...carried]
+        .sort((a, b) => b[1].chars - a[1].chars)
+        .map(
+          ([k, v]) => `  ${(v.chars / 1024).toFixed(1).padStart(8)} KB  ×${String(v.times).padEnd(5)} ${k}`,
+        )
+      const all = `${summary}\nwhat the ${deliveries.length - 1} deltas carried, by part:\n${parts.join('\n')}`
+      writeFileSync(out('.summary.txt'), `${all}\n`)
+      console.log(all)
     }
     if (hostProfiler) {
       const { profile } = await hostProfiler.post('Profiler.stop')
-      writeFileSync(join(repoRoot, 'artifacts', 'bench', 'render-host.cpuprofile'), JSON.stringify(profile))
+      writeFileSync(out('-host.cpuprofile'), JSON.stringify(profile))
       hostProfiler.disconnect()
     }
     const finalMarkerShown =
@@ -453,8 +497,7 @@ export async function benchRender(o: RenderOptions): Promise<RenderResult> {
       }
     })
     const latencies = full.flatMap((d) => d.events.map((t) => d.painted - t))
-    if (process.env.BENCH_PROFILE)
-      writeFileSync(join(repoRoot, 'artifacts', 'bench', 'render-deliveries.json'), JSON.stringify(full))
+    if (profiling) writeFileSync(out('-deliveries.json'), JSON.stringify(full))
     return {
       eventsSent,
       elapsedMs,
