@@ -24,6 +24,11 @@ export interface OrchestratorPluginOptions {
   models?: Partial<Record<Role, string>>
   /** Agent sessions a `/task` mission runs at once (1–32), as VS Code's `orchestrator.maxConcurrency`. */
   maxConcurrency?: number
+  /**
+   * Tools the roles are offered again though no mission needs them (of `skill`, `todowrite`,
+   * `webfetch`: a project whose workers must read the web, say). Default: none.
+   */
+  offerTools?: UnusedTool[]
 }
 
 const MAX_CONCURRENCY = 32
@@ -45,7 +50,18 @@ export function parsePluginOptions(raw: unknown): OrchestratorPluginOptions {
     throw new TypeError(
       `orchestrator plugin option \`maxConcurrency\` must be a whole number from 1 to ${MAX_CONCURRENCY}, got ${JSON.stringify(concurrency)}`,
     )
-  const limit = concurrency === undefined ? {} : { maxConcurrency: concurrency as number }
+  const offer = (raw as { offerTools?: unknown }).offerTools
+  if (
+    offer !== undefined &&
+    !(Array.isArray(offer) && offer.every((t) => (UNUSED_TOOLS as readonly unknown[]).includes(t)))
+  )
+    throw new TypeError(
+      `orchestrator plugin option \`offerTools\` must be a list of ${UNUSED_TOOLS.map((t) => `"${t}"`).join(', ')}, got ${JSON.stringify(offer)}`,
+    )
+  const limit = {
+    ...(concurrency !== undefined && { maxConcurrency: concurrency as number }),
+    ...(offer !== undefined && { offerTools: offer as UnusedTool[] }),
+  }
   const models = (raw as { models?: unknown }).models
   if (models === undefined) return limit
   if (typeof models !== 'object' || models === null || Array.isArray(models))
@@ -74,7 +90,9 @@ const onlyTool = (keep: string | undefined): Record<string, Action> =>
 
 // Tools no role of a mission uses: their definitions would ride along on every model call (about a
 // third of a worker's request). The edit guard and the user's own permissions still apply to the rest.
-const UNUSED: Record<string, Action> = { skill: 'deny', todowrite: 'deny', webfetch: 'deny' }
+const UNUSED_TOOLS = ['skill', 'todowrite', 'webfetch'] as const
+type UnusedTool = (typeof UNUSED_TOOLS)[number]
+const UNUSED: Record<string, Action> = Object.fromEntries(UNUSED_TOOLS.map((t) => [t, 'deny']))
 
 const READ_ONLY_GIT: Record<string, Action> = {
   '*': 'deny',
@@ -156,7 +174,10 @@ export function agentDefinitions(options: OrchestratorPluginOptions = {}): Recor
   for (const role of ROLES) {
     const def = DEFINITIONS[role]
     const model = options.models?.[role]
-    out[role] = { ...structuredClone(def), ...(model && { model }) }
+    const agent: AgentDefinition = { ...structuredClone(def), ...(model && { model }) }
+    // A tool offered again is no longer denied (the commander, which has none, keeps none).
+    if (role !== 'commander') for (const tool of options.offerTools ?? []) delete agent.permission[tool]
+    out[role] = agent
   }
   return out
 }

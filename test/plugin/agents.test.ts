@@ -77,6 +77,17 @@ describe('config hook: agents', () => {
     expect(agent.worker).not.toHaveProperty('model')
   })
 
+  it('offers the tools named in offerTools to every role again, and nothing else', () => {
+    const lean = agentDefinitions()
+    const offered = agentDefinitions(parsePluginOptions({ offerTools: ['webfetch'] }))
+    for (const role of ['planner', 'worker', 'reviewer'] as const) {
+      expect(lean[role].permission.webfetch).toBe('deny')
+      expect(offered[role].permission).not.toHaveProperty('webfetch')
+      expect(offered[role].permission.skill).toBe('deny')
+    }
+    expect(offered.commander.permission).toEqual({ '*': 'deny' })
+  })
+
   it('rejects bad options with a message naming the problem', () => {
     expect(() => parsePluginOptions({ models: { boss: 'a/b' } })).toThrow('unknown role "boss"')
     expect(() => parsePluginOptions({ models: { planner: 'no-slash' } })).toThrow(
@@ -88,6 +99,9 @@ describe('config hook: agents', () => {
     )
     expect(() => parsePluginOptions({ maxConcurrency: '4' })).toThrow('got "4"')
     expect(parsePluginOptions({ maxConcurrency: 8 })).toEqual({ maxConcurrency: 8 })
+    expect(() => parsePluginOptions({ offerTools: ['bash'] })).toThrow(
+      'orchestrator plugin option `offerTools` must be a list of "skill", "todowrite", "webfetch", got ["bash"]',
+    )
     expect(parsePluginOptions(undefined)).toEqual({})
   })
 })
