@@ -9,6 +9,7 @@ import type { Logger } from '../engine/ports'
 import { isTerminal } from '../engine/record/mission-state'
 import { errorMessage } from '../engine/util/error-message'
 import { readLiveMission, stillRunning } from '../node/live-mission'
+import type { LockRunner } from '../node/project-lock'
 import type { MissionController } from './mission-controller'
 
 export interface FollowerTiming {
@@ -25,6 +26,7 @@ const TIMING: FollowerTiming = { lookMs: 1_000, followMs: 250, aliveMs: 2_000 }
 interface Following {
   folder: vscode.WorkspaceFolder
   missionId: string
+  runner: LockRunner
   /** Change time of the state last read. */
   mtimeMs: number
   checkedAt: number
@@ -90,6 +92,7 @@ export class MissionFollower implements vscode.Disposable {
       this.#following = {
         folder,
         missionId: read.live.missionId,
+        runner: read.live.runner,
         mtimeMs: read.mtimeMs,
         checkedAt: Date.now(),
       }
@@ -129,5 +132,14 @@ export class MissionFollower implements vscode.Disposable {
     )
     this.#following = undefined
     this.missions.unfollow(f.missionId)
+    const resume =
+      f.runner === 'opencode'
+        ? '/task --resume in OpenCode continues it'
+        : f.runner === 'cli'
+          ? 'orchestrator run --resume continues it'
+          : 'it can be resumed where it ran'
+    void vscode.window.showWarningMessage(
+      `The mission in ${f.folder.name} stopped running without an end (its process is gone): ${resume}.`,
+    )
   }
 }

@@ -855,7 +855,7 @@ describe('the extension in a real VS Code workbench', () => {
     const page = bench!.page
     const view = () => dashboardFrame(page)
     let open!: () => void
-    const gate = new Promise<void>((r) => (open = r))
+    let gate = new Promise<void>((r) => (open = r))
     const script = missionScript({
       latencyMs: 100,
       plan: () => [
@@ -921,6 +921,24 @@ describe('the extension in a real VS Code workbench', () => {
         .toMatch(/stopped/i)
       expect(await view().getByRole('button', { name: 'Stop', exact: true }).count()).toBe(0)
       expect(await runsIn.textContent()).toContain('Ran in /task in OpenCode')
+
+      // OpenCode goes away with a mission inside it: the window lets that mission go and says how to
+      // resume it.
+      open()
+      gate = new Promise<void>((r) => (open = r))
+      await client.session.command({ sessionID: session.id, command: 'task', arguments: 'Wave again' })
+      await expect
+        .poll(() => view().locator('[data-testid="mission-goal"]').textContent(), { timeout: 60_000 })
+        .toContain('Wave again')
+      await server.dispose()
+      await page
+        .locator('.notifications-toasts .notification-toast', {
+          hasText: 'stopped running without an end (its process is gone): /task --resume in OpenCode',
+        })
+        .waitFor({ timeout: 30_000 })
+      await expect
+        .poll(() => view().locator('[data-testid="mission-runs-in"]').count(), { timeout: 10_000 })
+        .toBe(0)
     } finally {
       open()
       await server.dispose()
