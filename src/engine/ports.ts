@@ -110,6 +110,16 @@ export interface SessionPort {
    * without a declared limit are left out. Optional: without it no context meter has a limit.
    */
   modelLimits?(): Promise<Record<string, ModelLimit>>
+  /**
+   * Gives a session another title (a session made ahead gets its agent's when it is handed out).
+   * Optional: without it such a session keeps the title it was made with.
+   */
+  retitle?(sessionId: string, title: string): Promise<void>
+  /**
+   * Deletes a session the mission made and never prompted (made ahead, then not needed). Optional:
+   * a host without it gets no sessions made ahead, since they could not be cleared away.
+   */
+  remove?(sessionId: string): Promise<void>
 }
 
 export interface ModelLimit {

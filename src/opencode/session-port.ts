@@ -27,6 +27,14 @@ export class OpencodeSessionPort implements SessionPort {
     return { id: ok(res, 'create session').id }
   }
 
+  async retitle(sessionId: string, title: string): Promise<void> {
+    ok(await this.client.session.update({ sessionID: sessionId, title }), `retitle ${sessionId}`)
+  }
+
+  async remove(sessionId: string): Promise<void> {
+    ok(await this.client.session.delete({ sessionID: sessionId }), `delete ${sessionId}`)
+  }
+
   async prompt(input: PromptInput): Promise<void> {
     const res = await this.client.session.promptAsync({
       sessionID: input.sessionId,

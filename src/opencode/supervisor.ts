@@ -180,6 +180,12 @@ export class Supervisor implements SessionPort, EventPort {
   abort(sessionId: string): Promise<boolean> {
     return this.#current.sessions.abort(sessionId)
   }
+  retitle(sessionId: string, title: string): Promise<void> {
+    return this.#current.sessions.retitle(sessionId, title)
+  }
+  remove(sessionId: string): Promise<void> {
+    return this.#current.sessions.remove(sessionId)
+  }
   /** The project's sessions' statuses, and those of every followed folder. */
   async statuses(): Promise<Record<string, SessionStatus>> {
     const sessions = this.#current.sessions

@@ -26,6 +26,14 @@ export function traced(
       out.push(`${at()} < abort ${short(id)}`)
       return r
     },
+    retitle: (id, title) => ports.retitle?.(id, title) ?? Promise.resolve(),
+    ...(ports.remove && {
+      remove: async (id: string) => {
+        out.push(`${at()} > remove ${short(id)}`)
+        await ports.remove?.(id)
+        out.push(`${at()} < remove ${short(id)}`)
+      },
+    }),
     statuses: () => ports.statuses(),
     children: (id) => ports.children(id),
     replyPermission: (a, b, c) => ports.replyPermission(a, b, c),

@@ -1,6 +1,7 @@
 // The one way a mission ends, and the closing work in its required order: the phase first (so that
 // nothing new starts), then every timer, queued message and running agent stopped, the sessions
-// aborted, what is not yet journaled (usage, timeline lanes) written, the end journaled, the whole
+// aborted (and the sessions made ahead and never handed out deleted, beside the rest), what is not
+// yet journaled (usage, timeline lanes) written, the end journaled, the whole
 // texts kept for a resume deleted (only once no resume can come), the history line written, the
 // plugin's ownership withdrawn, and the mission's promise resolved. Ending twice does nothing.
 
@@ -41,6 +42,8 @@ export async function endMission(
     ...(result !== undefined && { result }),
   })
   deps.logger.info(`mission ${ctx.o.id} ${status}${reason ? `: ${reason}` : ''}`)
+  // Sessions made ahead and never handed out go, beside the closing work (never prompted: no history).
+  const spares = sessions.spares.removeAll()
   // Abort does not cascade in OpenCode: every session and every child, in parallel.
   if (status !== 'completed') await sessions.abortAll(1_000)
   for (const l of sessions.live.values()) await record.flushUsage(l).catch(() => undefined)
@@ -64,5 +67,6 @@ export async function endMission(
     )
     .catch((err: unknown) => deps.logger.error(`journal write failed: ${errorMessage(err)}`))
   await ctx.withdrawOwnership()
+  await spares
   finish(ctx.state)
 }

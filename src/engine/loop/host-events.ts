@@ -55,6 +55,11 @@ export function onHostEvent(ctx: MissionContext, event: HostEvent): void {
 const HANDLERS: { [T in SessionEvent['type']]?: Handler<T> } = {
   'message.assistant': (ctx, live, e) => {
     if (e.providerId) live.provider = e.providerId
+    // Its step began: the loop may make sessions ahead again (loop/spares.ts).
+    if (live.starting) {
+      live.starting = false
+      ctx.hooks.request()
+    }
     if (e.completed) {
       const first = !live.completedMessages.has(e.messageId)
       live.completedMessages.add(e.messageId)

@@ -24,6 +24,8 @@ export async function plan(ctx: MissionContext, brief: string): Promise<void> {
   } finally {
     ctx.planning = false
   }
+  // The planner thinks: the loop makes the workers' sessions meanwhile (loop/spares.ts).
+  ctx.hooks.request()
 }
 
 /** A round ended short: the planner revises the plan, told which todos failed or how the check did. */

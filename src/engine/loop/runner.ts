@@ -2,10 +2,12 @@
 // session was released, the user acted) requests a step; steps run one at a time, and a request
 // during a step runs one more after it. Each step gathers the live facts, asks loop/step.ts what the
 // mission does next and starts it. Long work (the check, a planner's turn) is started, not awaited:
-// its end requests the next step, and a budget spent meanwhile ends the mission at once.
+// its end requests the next step, and a budget spent meanwhile ends the mission at once. Every step
+// also tops up the sessions made ahead (loop/spares.ts).
 
 import { nextStep, type StepFacts } from './step'
 import { runCheck } from './check-run'
+import { topUpSpares } from './spares'
 import { planAgain, replan } from './planning'
 import { excerpt } from '../util/excerpt'
 import { scrubSecrets } from '../util/scrub-secrets'
@@ -32,6 +34,8 @@ export async function runStep(ctx: MissionContext): Promise<void> {
   }
   const limits = { ...ctx.budgets.limits, maxPlanAttempts: ctx.o.maxPlanAttempts }
   const step = nextStep(ctx.record.snap, facts, limits)
+  // Beside whatever the step starts: the sessions the next starts will take, made while models think.
+  topUpSpares(ctx)
   switch (step.do) {
     case 'end':
       return ctx.hooks.end(step.status, step.reason)

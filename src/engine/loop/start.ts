@@ -107,6 +107,8 @@ async function resume(ctx: MissionContext): Promise<void> {
   const cwd = b ? b.cwd : typeof snap.options.checkCwd === 'string' ? snap.options.checkCwd : undefined
   ctx.setCheck({ ...check, ...(check.cwd === undefined && cwd !== undefined && { cwd }) })
   ctx.plannerId = ctx.sessions.restore(snap) ?? ctx.plannerId
+  // Sessions the instance that went away made ahead and never handed out: no agent's, never prompted.
+  if (snap.spareSessions) await ctx.sessions.spares.remove(snap.spareSessions)
   ctx.steering.resume()
   ctx.phase.move(snap.todoOrder.length ? 'working' : 'planning')
   ctx.update({

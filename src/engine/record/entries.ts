@@ -111,6 +111,13 @@ export type JournalEntry = { at: number } & (
       calls?: number
     }
   | { type: 'session.created'; sessionId: string; role: Role; todoId?: string }
+  /**
+   * A session made ahead of the work that will use it (shared mode): no agent's yet. The
+   * `session.created` of the same id hands it out; one never handed out is removed at the end.
+   */
+  | { type: 'session.spare'; sessionId: string }
+  /** A session made ahead and never handed out, deleted from the server. */
+  | { type: 'session.removed'; sessionId: string }
   /** The session the mission's agents are created under (never prompted): one entry per mission in OpenCode. */
   | { type: 'mission.root'; sessionId: string }
   | { type: 'mission.ended'; status: MissionEndStatus; reason: string }
@@ -330,6 +337,8 @@ export interface MissionSnapshot {
   options: { [key: string]: JsonValue }
   /** The mission's root session in OpenCode, parent of every agent session created since it. */
   rootSessionId?: string
+  /** Sessions made ahead and neither handed out nor removed yet (a resume removes them). */
+  spareSessions?: string[]
   startedAt?: number
   /** The folder the mission works in, when its start recorded it. */
   directory?: string

@@ -121,6 +121,8 @@ export const ENTRY_SHAPES = {
   ),
   'session.created': shape({ sessionId: str, role }, { todoId: str }),
   'mission.root': shape({ sessionId: str }),
+  'session.spare': shape({ sessionId: str }),
+  'session.removed': shape({ sessionId: str }),
   'mission.ended': shape({ status: endStatus, reason: str }),
   'mission.base': shape({ base }),
   timeline: shape({ sessionId: str, from: num, spans: arrayOf(span) }, { compactions: arrayOf(num) }),

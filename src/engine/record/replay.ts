@@ -270,7 +270,15 @@ export function apply(s: MissionSnapshot, e: JournalEntry): void {
       s.modelCalls += e.calls ?? 0
       return
     }
+    case 'session.spare':
+      s.spareSessions = [...(s.spareSessions ?? []), e.sessionId]
+      return
+    case 'session.removed':
+      withoutSpare(s, e.sessionId)
+      return
     case 'session.created': {
+      // A session made ahead is handed out: it is an agent's from here on.
+      withoutSpare(s, e.sessionId)
       const prev = s.sessions[e.sessionId]
       s.sessions[e.sessionId] = {
         sessionId: e.sessionId,
@@ -374,4 +382,12 @@ const newSession = (sessionId: string, role: SessionRecord['role'], at: number):
 function clearWait(t: TodoRecord): void {
   delete t.waitReason
   delete t.waitUntil
+}
+
+/** The session is no longer one made ahead and waiting (handed out, or removed). */
+function withoutSpare(s: MissionSnapshot, sessionId: string): void {
+  if (!s.spareSessions?.includes(sessionId)) return
+  const rest = s.spareSessions.filter((id) => id !== sessionId)
+  if (rest.length) s.spareSessions = rest
+  else delete s.spareSessions
 }

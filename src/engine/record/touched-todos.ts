@@ -29,6 +29,8 @@ const TOUCHES = {
   usage: 'none',
   'session.created': 'none',
   'mission.root': 'none',
+  'session.spare': 'none',
+  'session.removed': 'none',
   'mission.ended': 'none',
   'mission.base': 'none',
   timeline: 'none',

@@ -170,6 +170,7 @@ export class Dispatcher {
       ...(turn.todoId !== undefined && { todoId: turn.todoId }),
     })
     this.d.publish()
+    live.starting = true
     try {
       await this.d.port.prompt({
         sessionId: live.sessionId,
@@ -178,6 +179,7 @@ export class Dispatcher {
         ...(live.model && { model: live.model }),
       })
     } catch (err) {
+      live.starting = false
       live.turn = undefined
       this.d.sessions.release(live)
       this.d.logger.warn(`prompt to the ${agentName(live)} failed: ${errorMessage(err)}`)

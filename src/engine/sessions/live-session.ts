@@ -13,6 +13,11 @@ export interface Live {
   lastFiles: string[]
   /** Worktree mode: the todo whose folder the session works in; it takes no other todo. */
   boundTo?: string
+  /**
+   * Prompted, and no assistant message of it seen since: the server is still preparing the first
+   * model call (sessions are made ahead only once none is, not to slow that down).
+   */
+  starting?: boolean
   /** The open turn: what was asked and what the agent delivered so far. */
   turn?: Turn
   /** Assistant messages of this session that are complete (their usage is final). */

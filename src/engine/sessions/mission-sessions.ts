@@ -14,6 +14,8 @@ import type { AgentState } from '../record/mission-state'
 import { activeMs } from '../record/timeline'
 import type { Clock, Logger, ModelRef, Role, SessionPort } from '../ports'
 import { cutLine } from '../util/cut-line'
+import { errorMessage } from '../util/error-message'
+import { SpareSessions } from './spare-sessions'
 
 export interface MissionSessionsDeps {
   sessions: SessionPort
@@ -48,7 +50,19 @@ export class MissionSessions {
   #rootId: string | undefined
   #rootCreating: Promise<string> | undefined
 
-  constructor(private readonly d: MissionSessionsDeps) {}
+  /** Sessions made ahead of the todos that will take them (loop/spares.ts says how many). */
+  readonly spares: SpareSessions
+
+  constructor(private readonly d: MissionSessionsDeps) {
+    this.spares = new SpareSessions({
+      sessions: d.sessions,
+      record: d.record,
+      logger: d.logger,
+      root: () => this.ensureRoot(),
+      title: `Agent: ${oneLineExcerpt(d.goal)}`,
+      over: d.over,
+    })
+  }
 
   /** The mission session a session belongs to: itself, or the root of the tree it was spawned in. */
   rootOf(sessionId: string): string | undefined {
@@ -131,19 +145,30 @@ export class MissionSessions {
     return this.#rootCreating
   }
 
-  /** A new session under the root; in `directory` (a todo's worktree) it is bound to that todo. */
+  /**
+   * A new session under the root, one made ahead when there is one (in the shared folder only); in
+   * `directory` (a todo's worktree) it is made now, and bound to that todo.
+   */
   async create(role: Role, todoId?: string, what?: string, directory?: string): Promise<Live | undefined> {
     const title = sessionTitle(role, what ?? this.d.goal)
-    const parentId = await this.ensureRoot()
-    const { id } = await this.d.sessions.create({
-      title,
-      parentId,
-      ...(directory !== undefined && { directory }),
-    })
+    const spare = directory === undefined ? await this.spares.take() : undefined
+    const { id } =
+      spare !== undefined
+        ? { id: spare }
+        : await this.d.sessions.create({
+            title,
+            parentId: await this.ensureRoot(),
+            ...(directory !== undefined && { directory }),
+          })
     if (this.d.over()) {
-      await this.abortTree(id)
+      await (spare !== undefined ? this.spares.remove([spare]) : this.abortTree(id))
       return undefined
     }
+    // Named for its agent now; the title it was made with is no worse meanwhile.
+    if (spare !== undefined)
+      void this.d.sessions.retitle?.(spare, title).catch((err: unknown) => {
+        this.d.logger.debug(`session ${spare} keeps its first title: ${errorMessage(err)}`)
+      })
     await this.d.record.append({
       type: 'session.created',
       sessionId: id,
