@@ -58,12 +58,29 @@ const todo = (id: string, dependsOn: string[] = []): PlanTodo => ({
  */
 const LATENCY = 400
 const PLAN = [todo('a'), todo('b'), todo('c'), todo('d'), todo('e'), todo('f', ['a', 'b'])]
+/**
+ * The bigger mission: 24 todos in two dependency chains of three stages, four todos a stage, each
+ * stage after the whole stage before it in its chain, at cap 8: the two chains' stages run together,
+ * eight todos at once (⌈24/8⌉ = 3 waves, as many as the chains are deep).
+ */
+const CHAINS_CAP = 8
+const CHAINS_STAGES = 3
+const CHAINS: PlanTodo[] = ['x', 'y'].flatMap((chain) =>
+  Array.from({ length: CHAINS_STAGES }, (_, stage) =>
+    Array.from({ length: 4 }, (_, i) =>
+      todo(
+        `${chain}${stage}-${i}`,
+        stage === 0 ? [] : Array.from({ length: 4 }, (_, j) => `${chain}${stage - 1}-${j}`),
+      ),
+    ),
+  ).flat(),
+)
 /** The todo of the hop floor's one-step hops: its worker only reports. */
 const ONE_STEP = 'hop'
-const benchScript = () =>
+const benchScript = (plan: PlanTodo[] = PLAN) =>
   missionScript({
     latencyMs: LATENCY,
-    plan: () => PLAN,
+    plan: () => plan,
     work: (id) => ({
       summary: `did ${id}`,
       ...(id !== ONE_STEP && { files: { [`${id}.txt`]: `${id}\n` } }),
@@ -82,6 +99,7 @@ async function runBenchMission(
   sup: Supervisor,
   id: string,
   worktrees?: WorktreePort,
+  shape: { goal: string; cap: number } = { goal: 'Six todos', cap: 6 },
 ): Promise<{ final: MissionState; makespan: number; t0: number; notifications: string[] }> {
   const notifications: string[] = []
   const trace: string[] = []
@@ -89,8 +107,8 @@ async function runBenchMission(
   const ports = process.env.BENCH_TRACE ? traced(sup, () => t0, trace) : { sessions: sup, events: sup }
   const mission = sandbox.mission(worktrees ? { ...ports, worktrees } : ports, {
     id,
-    goal: 'Six todos',
-    caps: { total: 6 },
+    goal: shape.goal,
+    caps: { total: shape.cap },
     check: false,
     ...(worktrees && { isolation: 'worktree' as const }),
   })
@@ -268,6 +286,47 @@ describe('benchmarks', () => {
       await sandbox.dispose()
     }
   }, 240_000) // the mission and four hop floors: over two minutes when the machine is loaded
+
+  it('24 todos in two chains at cap 8: makespan against its host-aware bound', async () => {
+    const sandbox = await Sandbox.create({ script: benchScript(CHAINS) })
+    try {
+      const sup = await sandbox.supervise()
+      const shape = { goal: 'Twenty-four todos', cap: CHAINS_CAP }
+      const { final, makespan } = await runBenchMission(sandbox, sup, 'bench-24', undefined, shape)
+      expect.soft(final.phase, 'the 24-todo mission').toBe('completed')
+      record(
+        '24 todos, two chains, cap 8: status completed',
+        final.phase === 'completed' ? 1 : 0,
+        'bool',
+        '1',
+      )
+      record('24 todos, two chains, cap 8: makespan', makespan, 'ms', '')
+      const answered = sandbox.provider.chatRequests.filter((r) => !r.aborted).length
+      const expectedCalls = 1 + CHAINS.length * (2 + 1)
+      record(
+        '24 todos: model calls answered',
+        answered,
+        'calls',
+        `= ${expectedCalls} (plan+write+report+review)`,
+      )
+      expect.soft(answered, '24 todos: model calls answered').toBe(expectedCalls)
+      // The critical path: the plan, then per stage a worker's hop (write and report) and a review,
+      // each stage's eight todos at once (⌈24/8⌉ = 3 waves, as deep as the chains): model latency per
+      // step plus OpenCode's own floor per hop at the width it runs at, measured on this server now.
+      const stages = CHAINS_STAGES
+      const callsOnCriticalPath = 1 + stages * (2 + 1)
+      const alone = await hopFloor(sup, LATENCY, 1)
+      const inWave = await hopFloor(sup, LATENCY, CHAINS_CAP)
+      const writeInWave = await hopFloor(sup, LATENCY, CHAINS_CAP, 'write')
+      record('OpenCode per-hop floor, eight at once', inWave, 'ms', '')
+      record('OpenCode per-hop floor with a write step, eight at once', writeInWave, 'ms', '')
+      const hostAware = callsOnCriticalPath * LATENCY + alone + stages * (writeInWave + inWave)
+      record('24 todos: host-aware bound', hostAware, 'ms', '')
+      record('24 todos: makespan / host-aware bound', makespan / hostAware, '×', '≤ 1.15')
+    } finally {
+      await sandbox.dispose()
+    }
+  }, 300_000)
 
   it('the same mission in worktree mode: a worktree and a branch per todo, merged into one', async () => {
     const sandbox = await Sandbox.create({ script: benchScript() })
