@@ -190,6 +190,34 @@ async function hopFloor(
   return pct(medians, 0.5)
 }
 
+type Chat = Sandbox['provider']['chatRequests']
+interface PerRole {
+  calls: number
+  /** Means per call: characters in all, tool definitions, and the characters of the system prompt
+   * and of the conversation (the brief, and the steps so far). */
+  chars: number
+  tools: number
+  system: number
+  conversation: number
+}
+/** Mean characters and tool definitions per call of each role, told apart by its system prompt. */
+function perRole(chat: Chat): Record<string, PerRole> {
+  const out: Record<string, PerRole> = {}
+  for (const role of ['Planner', 'Worker', 'Reviewer']) {
+    const calls = chat.filter((r) => new RegExp(`You are (the|a) ${role} `).test(r.system ?? ''))
+    const mean = (f: (r: Chat[number]) => number) =>
+      calls.length ? calls.reduce((n, r) => n + f(r), 0) / calls.length : 0
+    out[role.toLowerCase()] = {
+      calls: calls.length,
+      chars: mean((r) => r.chars),
+      tools: mean((r) => r.tools.length),
+      system: mean((r) => JSON.stringify(r.messages.filter((m) => m.role === 'system')).length),
+      conversation: mean((r) => JSON.stringify(r.messages.filter((m) => m.role !== 'system')).length),
+    }
+  }
+  return out
+}
+
 describe('benchmarks', () => {
   it('6-todo mission with a reviewer per todo at 400 ms per model call', async () => {
     const sandbox = await Sandbox.create({ script: benchScript() })
@@ -243,23 +271,10 @@ describe('benchmarks', () => {
       const chars = chat.reduce((n, r) => n + r.chars, 0)
       record('characters sent to the model', chars, 'chars', '≤ 420000')
       expect.soft(chars, 'characters sent to the model').toBeLessThanOrEqual(420_000)
-      // Per call, by role (each role is offered only the tools its work needs).
-      for (const role of ['Planner', 'Worker', 'Reviewer']) {
-        const calls = chat.filter((r) => r.system?.includes(`You are the ${role}`))
-        const mean = (f: (r: (typeof calls)[number]) => number) =>
-          calls.length ? calls.reduce((n, r) => n + f(r), 0) / calls.length : 0
-        record(
-          `characters per call, ${role.toLowerCase()}`,
-          mean((r) => r.chars),
-          'chars',
-          '',
-        )
-        record(
-          `tool definitions per call, ${role.toLowerCase()}`,
-          mean((r) => r.tools.length),
-          'tools',
-          '',
-        )
+      // Per call, by role (each role is offered only the tools its work needs): see the lean test.
+      for (const [role, per] of Object.entries(perRole(chat))) {
+        record(`characters per call, ${role}`, per.chars, 'chars', '')
+        record(`tool definitions per call, ${role}`, per.tools, 'tools', '')
       }
       record('mission notifications', notifications.length, 'toasts', '≤ 3')
       record('max model calls in flight', sandbox.provider.maxInFlight, 'calls', '≤ 6 (cap)')
@@ -286,6 +301,46 @@ describe('benchmarks', () => {
       await sandbox.dispose()
     }
   }, 240_000) // the mission and four hop floors: over two minutes when the machine is loaded
+
+  it('lean requests: characters and tool definitions per call by role, every tool offered (before) and lean (after)', async () => {
+    // The same mission twice on one machine in one run: first with the tools the roles are no longer
+    // offered (the plugin option offerTools), as before the lean toolsets, then as shipped.
+    const runs: Record<string, ReturnType<typeof perRole>> = {}
+    for (const [name, pluginOptions] of [
+      ['before', { offerTools: ['skill', 'todowrite', 'webfetch'] }],
+      ['after', {}],
+    ] as const) {
+      const sandbox = await Sandbox.create({ script: benchScript(), pluginOptions })
+      try {
+        const sup = await sandbox.supervise()
+        const { final } = await runBenchMission(sandbox, sup, `lean-${name}`)
+        expect.soft(final.phase, `the ${name} mission`).toBe('completed')
+        runs[name] = perRole(sandbox.provider.chatRequests)
+      } finally {
+        await sandbox.dispose()
+      }
+    }
+    for (const role of ['planner', 'worker', 'reviewer']) {
+      const before = runs.before?.[role]
+      const after = runs.after?.[role]
+      if (!before || !after) continue
+      expect.soft(after.calls, `${role} calls`).toBeGreaterThan(0)
+      record(`lean: ${role} characters per call, every tool offered`, before.chars, 'chars', '')
+      record(`lean: ${role} characters per call, lean`, after.chars, 'chars', '')
+      record(`lean: ${role} tool definitions per call, every tool offered`, before.tools, 'tools', '')
+      record(`lean: ${role} tool definitions per call, lean`, after.tools, 'tools', '')
+      // Where a lean call's characters go: the rest is the tools' definitions (and the JSON around).
+      record(`lean: ${role} system prompt per call`, after.system, 'chars', '')
+      record(`lean: ${role} conversation per call (brief and steps)`, after.conversation, 'chars', '')
+      record(
+        `lean: ${role} tool definitions' characters per call (the rest)`,
+        after.chars - after.system - after.conversation,
+        'chars',
+        '',
+      )
+      record(`lean: ${role} characters per call, after / before`, after.chars / before.chars, '×', '< 1')
+    }
+  }, 120_000)
 
   it('24 todos in two chains at cap 8: makespan against its host-aware bound', async () => {
     const sandbox = await Sandbox.create({ script: benchScript(CHAINS) })
