@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { Session } from 'node:inspector/promises'
 import { join } from 'node:path'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core'
 import type { PlanTodo } from '../../src/engine/protocol/mission-protocol'
 import { Mission } from '../../src/engine/mission'
 import { silentLogger, systemClock, type HostEvent } from '../../src/engine/ports'
@@ -210,6 +210,27 @@ function deltaParts(d: MissionDelta, into: Map<string, { chars: number; times: n
   add('lanes', d.lanes)
   add('laneEdits', d.laneEdits)
   add('laneOrder', d.laneOrder)
+}
+
+/**
+ * The page's composited layers at the end of the load, by why Chromium made them: each one is a cost
+ * of every frame's layerization (`PaintArtifactCompositor::Update`) and commit.
+ */
+async function compositedLayers(cdp: CDPSession): Promise<string> {
+  const tree = new Promise<{ layerId: string }[]>((resolve) =>
+    cdp.once('LayerTree.layerTreeDidChange', (e) => resolve(e.layers ?? [])),
+  )
+  await cdp.send('LayerTree.enable')
+  const layers = await Promise.race([tree, sleep(2_000).then(() => [])])
+  const why = new Map<string, number>()
+  for (const l of layers) {
+    const r = await cdp.send('LayerTree.compositingReasons', { layerId: l.layerId }).catch(() => undefined)
+    const k = r?.compositingReasonIds?.join(' + ') || '(none given)'
+    why.set(k, (why.get(k) ?? 0) + 1)
+  }
+  await cdp.send('LayerTree.disable')
+  const lines = [...why].sort((a, b) => b[1] - a[1]).map(([k, n]) => `  ${String(n).padStart(8)}  ${k}`)
+  return `composited layers at the end: ${layers.length}, by reason:\n${lines.join('\n')}`
 }
 
 export async function benchRender(o: RenderOptions): Promise<RenderResult> {
@@ -452,7 +473,8 @@ export async function benchRender(o: RenderOptions): Promise<RenderResult> {
         .map(
           ([k, v]) => `  ${(v.chars / 1024).toFixed(1).padStart(8)} KB  ×${String(v.times).padEnd(5)} ${k}`,
         )
-      const all = `${summary}\nwhat the ${deliveries.length - 1} deltas carried, by part:\n${parts.join('\n')}`
+      const layers = await compositedLayers(profiler)
+      const all = `${summary}\n${layers}\nwhat the ${deliveries.length - 1} deltas carried, by part:\n${parts.join('\n')}`
       writeFileSync(out('.summary.txt'), `${all}\n`)
       console.log(all)
     }
