@@ -733,10 +733,18 @@ async function fakeMissionRun(
   })
   const perEvent: number[] = []
   let events = 0
+  // Each session's latest brief, read once per prompt: the driver must not grow with the square of
+  // the todos, or the ratio measures it rather than the engine.
+  const briefs = new Map<string, string>()
+  let read = 0
   for (let round = 0; round < 3 * n && mission.state.phase !== 'completed'; round++) {
     await flush()
+    for (; read < oc.prompts.length; read++) {
+      const p = oc.prompts[read]
+      if (p) briefs.set(p.sessionId, p.text)
+    }
     for (const a of mission.state.agents.filter((x) => x.status === 'busy')) {
-      const brief = oc.prompts.filter((p) => p.sessionId === a.sessionId).at(-1)?.text ?? ''
+      const brief = briefs.get(a.sessionId) ?? ''
       const id = /todoId:? "?([\w-]+)"?/.exec(brief)?.[1] ?? ''
       const t = performance.now()
       if (a.role === 'worker')

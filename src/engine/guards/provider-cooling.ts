@@ -60,6 +60,8 @@ export class ProviderCooling {
 
   /** Keeps only the providers that a session in retry still runs on. */
   refresh(): void {
+    // Nothing cools (the common case): no session needs looking at, however many the mission made.
+    if (this.#cooling.size === 0) return
     const retrying = new Set(
       [...this.o.live.values()].filter((l) => l.retryTimer && l.provider).map((l) => l.provider),
     )

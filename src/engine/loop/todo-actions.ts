@@ -24,7 +24,7 @@ export class TodoActions {
     const working = [...this.d.sessions.live.values()].filter((l) => l.turn?.todoId === todoId)
     for (const live of working) {
       live.turn = undefined
-      live.retired = true // its transcript holds the cancelled work: it takes no other todo
+      this.d.sessions.retire(live) // its transcript holds the cancelled work: it takes no other todo
     }
     await this.d.record.append({ type: 'todo.cancelled', todoId, reason, by: 'user' })
     this.d.deps.logger.info(`todo ${todoId} ${reason}: aborting ${working.length} session(s)`)

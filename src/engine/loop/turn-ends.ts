@@ -76,10 +76,10 @@ export async function turnEnded(ctx: MissionContext, live: Live): Promise<void> 
   if (verdict.do === 'steer' && steered === undefined)
     verdict = decideTurnEnd(turn, { ...facts, steering: false }, live.role)
   if (verdict.dropSteering !== undefined) ctx.steering.drop(live.sessionId, verdict.dropSteering)
-  if (verdict.retire) live.retired = true
+  if (verdict.retire) ctx.sessions.retire(live)
   switch (verdict.do) {
     case 'retire-cancelled':
-      live.retired = true
+      ctx.sessions.retire(live)
       ctx.steering.drop(live.sessionId, 'the todo was cancelled')
       ctx.roster.patch(live.sessionId, { status: 'aborted', tool: undefined })
       ctx.sessions.release(live)
@@ -123,8 +123,7 @@ export async function turnEnded(ctx: MissionContext, live: Live): Promise<void> 
   if (turn.kind === 'plan') return ctx.hooks.request()
   // Worktree mode: a todo that failed or was cancelled while this turn ran loses its folder now.
   await discardIfSettled(ctx, turn.todoId)
-  live.todosDone++
-  live.lastFiles = ctx.record.snap.todos[turn.todoId ?? '']?.files ?? []
+  ctx.sessions.didTodo(live, ctx.record.snap.todos[turn.todoId ?? '']?.files ?? [])
   await progressed(ctx)
 }
 
@@ -175,7 +174,7 @@ export async function retryStuck(ctx: MissionContext, live: Live): Promise<void>
   }
   ctx.deps.logger.warn(`${agentName(live)}: ${reason}: aborting, trying ${turn.todoId ?? ''} again`)
   live.turn = undefined
-  live.retired = true
+  ctx.sessions.retire(live)
   ctx.steering.drop(live.sessionId, 'its provider kept retrying')
   await ctx.sessions.abortTree(live.sessionId)
   ctx.sessions.release(live)

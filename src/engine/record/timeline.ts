@@ -186,8 +186,10 @@ export class Timeline {
    */
   take(sessionId?: string): TimelineBatch[] {
     const out: TimelineBatch[] = []
-    for (const [id, s] of this.#lanes) {
-      if (sessionId !== undefined && id !== sessionId) continue
+    // One lane is looked up, not found among the mission's thousands.
+    const one = sessionId === undefined ? undefined : this.#lanes.get(sessionId)
+    const lanes = sessionId === undefined ? this.#lanes : one ? [[sessionId, one] as const] : []
+    for (const [id, s] of lanes) {
       const { spans, compactions } = s.unjournaled
       if (spans.length === 0 && compactions.length === 0) continue
       const runs: TimelineSpan[][] = []

@@ -17,6 +17,17 @@ import { backoff } from '../guards/retry'
 import { schedule, type Assignment, type SchedulerCaps } from './scheduler'
 import { dispatchSlot, TickSessions, TickTodos, type Dispatching } from './tick-input'
 import type { TimerSet } from '../util/timer-set'
+import type { TodoStatus } from '../record/entries'
+
+/** A todo in one of these takes no session any more. */
+const FINISHED: ReadonlySet<TodoStatus> = new Set(['passed', 'failed', 'cancelled', 'blocked'])
+
+/**
+ * Idle sessions that did a todo kept in service: a later todo on the same files may take one of
+ * them (its context holds those files), and twice the sessions the mission runs at once covers the
+ * recent ones; older ones would only lengthen every step of a mission of thousands of todos.
+ */
+export const keepIdle = (total: number): number => Math.max(8, 2 * Math.min(total, 32))
 
 export interface DispatcherDeps {
   port: SessionPort
@@ -76,9 +87,16 @@ export class Dispatcher {
   async assignments(): Promise<Assignment[]> {
     await this.#roleModelsRead
     if (this.#slotsTaken()) return []
+    const snap = this.d.record.snap
+    // A long mission's idle sessions beyond the recent ones take no todo any more (see keepIdle).
+    this.d.sessions.retireIdleBeyond(keepIdle(this.d.caps.total), (live) => {
+      const todoId = snap.sessions[live.sessionId]?.todoId
+      const todo = todoId === undefined ? undefined : snap.todos[todoId]
+      return todo !== undefined && !FINISHED.has(todo.status)
+    })
     return schedule({
-      todos: this.#todos.of(this.d.record.snap, this.d.record, this.#dispatching),
-      sessions: this.#sessions.of(this.d.sessions.live.values(), this.#roleModels, this.#dispatching),
+      todos: this.#todos.of(snap, this.d.record, this.#dispatching),
+      sessions: this.#sessions.of(this.d.sessions.serving, this.#roleModels, this.#dispatching),
       caps: this.d.caps,
       maxTodosPerSession: this.d.maxTodosPerSession,
       coolingProviders: this.d.cooling.providers,
@@ -95,8 +113,7 @@ export class Dispatcher {
   #slotsTaken(): boolean {
     let busy = 0
     for (const d of this.#dispatching.values()) if (d.creating) busy++
-    for (const l of this.d.sessions.live.values())
-      if (l.busy && !l.retired && (l.role === 'worker' || l.role === 'reviewer')) busy++
+    for (const l of this.d.sessions.serving) if (l.busy) busy++
     return busy >= this.d.caps.total
   }
 

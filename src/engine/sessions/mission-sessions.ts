@@ -40,6 +40,13 @@ export interface MissionSessionsDeps {
 
 export class MissionSessions {
   readonly live = new Map<string, Live>()
+  /**
+   * The worker and reviewer sessions that may still be given a todo (not retired), in the order they
+   * were made: a long mission makes thousands, and each step of the scheduler reads only these.
+   */
+  readonly #serving = new Set<Live>()
+  /** Sessions in service that did a todo, least recently done first (see retireIdleBeyond). */
+  readonly #used = new Set<Live>()
   /** Children spawned inside our sessions, mapped to the mission session above them. */
   readonly #rootOf = new Map<string, string>()
   /** Resolved whenever a session of the mission finishes a turn. */
@@ -86,6 +93,9 @@ export class MissionSessions {
   }
 
   anyBusy(): boolean {
+    // The workers and reviewers in service first: while one works (most steps) the thousands of
+    // sessions a long mission made before are not looked at.
+    for (const l of this.#serving) if (l.busy) return true
     for (const l of this.live.values()) if (l.busy) return true
     return false
   }
@@ -105,6 +115,43 @@ export class MissionSessions {
     live.busy = false
     this.wake()
     this.d.released?.()
+  }
+
+  /** The session finished a turn on a todo of these files: a later todo on them may go back to it. */
+  didTodo(live: Live, files: string[]): void {
+    live.todosDone++
+    live.lastFiles = files
+    if (!this.#serving.has(live)) return
+    this.#used.delete(live)
+    this.#used.add(live)
+  }
+
+  /** The sessions that may still be given a todo (see {@link retire}). */
+  get serving(): ReadonlySet<Live> {
+    return this.#serving
+  }
+
+  /** The session takes no todo any more (its turn, if any, is the caller's to end). */
+  retire(live: Live): void {
+    live.retired = true
+    this.#serving.delete(live)
+    this.#used.delete(live)
+  }
+
+  /**
+   * Retires the idle sessions that did a todo beyond the `keep` that did one most recently, except those
+   * `needed` (a todo of theirs is not finished: it goes back to them). A later todo on the same files
+   * takes one of the recent ones; an old one would only lengthen every step of a long mission.
+   */
+  retireIdleBeyond(keep: number, needed: (live: Live) => boolean): void {
+    let idle = 0
+    for (const l of this.#used) if (!l.busy && l.boundTo === undefined) idle++
+    for (const l of this.#used) {
+      if (idle <= keep) return
+      if (l.busy || l.boundTo !== undefined) continue
+      idle--
+      if (!needed(l)) this.retire(l)
+    }
   }
 
   /** The mission root session's id, when there is one. */
@@ -187,6 +234,7 @@ export class MissionSessions {
     const live = newLive(sessionId, role, this.d.models?.[role])
     live.busy = claimed
     this.live.set(sessionId, live)
+    if (role === 'worker' || role === 'reviewer') this.#serving.add(live)
     if (!this.d.roster.has(sessionId))
       this.d.roster.add(this.#agent(sessionId, role, sessionTitle(role, this.d.goal), 'idle'))
     return live

@@ -56,7 +56,7 @@ export async function reconcile(d: ReconcileDeps, why: string): Promise<void> {
       await d.turnEnded(live)
     } else {
       if (live) {
-        live.retired = live.retired || !calls
+        if (!calls) d.sessions.retire(live)
         live.turn = undefined
       }
       if (sessionId) d.lost?.(sessionId)
