@@ -113,6 +113,9 @@ export async function turnEnded(ctx: MissionContext, live: Live): Promise<void> 
       reasons: verdict.reasons,
       ...(verdict.final !== undefined && { final: verdict.final }),
     })
+  // What it did is counted before it is free: a step that runs meanwhile must not take it for a
+  // session that never worked (and give it an unrelated todo).
+  if (turn.kind !== 'plan') ctx.sessions.didTodo(live, ctx.record.snap.todos[turn.todoId ?? '']?.files ?? [])
   ctx.sessions.release(live)
   switch (verdict.do) {
     case 'attempt-failed':
@@ -123,7 +126,6 @@ export async function turnEnded(ctx: MissionContext, live: Live): Promise<void> 
   if (turn.kind === 'plan') return ctx.hooks.request()
   // Worktree mode: a todo that failed or was cancelled while this turn ran loses its folder now.
   await discardIfSettled(ctx, turn.todoId)
-  ctx.sessions.didTodo(live, ctx.record.snap.todos[turn.todoId ?? '']?.files ?? [])
   await progressed(ctx)
 }
 
