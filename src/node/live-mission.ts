@@ -3,7 +3,7 @@
 // times a second, and watches for `stop.json`, which a follower (a VS Code window) writes to stop it.
 // The state file is replaced whole (written aside, then renamed), so a reader never sees half of it;
 // the last one written holds the mission's end and stays until the project's next mission replaces
-// it. A follower trusts it only while the project's lock names that mission and its holder runs.
+// it. A follower trusts it only while the project's lock is held by the run that wrote it, running.
 // Like the journal, the file holds no secret an agent or a provider echoed: its strings are scrubbed.
 // Plain node:fs, so both runtimes (Node, OpenCode's Bun) run it.
 
@@ -240,10 +240,20 @@ export async function readLiveMission(
   return live && { live, mtimeMs: at.mtimeMs }
 }
 
-/** True while the project's lock names mission `missionId` and its holder still runs. */
-export async function stillRunning(projectDir: string, missionId: string): Promise<boolean> {
+/**
+ * True while the project's lock is held by the run that published a state (`live.holder`) and that
+ * run still runs. The same mission is not enough: what a killed run left stays until the run that
+ * resumes it publishes, and a stop asked of it meanwhile would be taken away unheard when that run
+ * starts publishing.
+ */
+export async function stillRunning(projectDir: string, publisher: LockHolder): Promise<boolean> {
   const holder = await liveHolder(projectDir).catch(() => undefined)
-  return holder?.missionId === missionId
+  return (
+    holder?.missionId === publisher.missionId &&
+    holder.pid === publisher.pid &&
+    holder.host === publisher.host &&
+    holder.startedAt === publisher.startedAt
+  )
 }
 
 /** Asks the runner of mission `missionId` to stop it; `by` names who asks ("VS Code"). */

@@ -1,15 +1,15 @@
 // Missions another process runs in the workspace's folders (`/task` inside OpenCode, the CLI), on the
 // dashboard live while this window runs none: their runner publishes each one's state beside its
 // journal (node/live-mission.ts), this window reads it as it changes and shows it, and its Stop asks
-// that runner to stop it. A mission is followed only while the project's lock names it and its holder
-// runs; one whose runner went away without an end leaves the screen.
+// that runner to stop it. A mission is followed only while the project's lock is held by the run that
+// published its state, running; one whose runner went away without an end leaves the screen.
 
 import * as vscode from 'vscode'
 import type { Logger } from '../engine/ports'
 import { isTerminal } from '../engine/record/mission-state'
 import { errorMessage } from '../engine/util/error-message'
 import { readLiveMission, stillRunning } from '../node/live-mission'
-import type { LockRunner } from '../node/project-lock'
+import type { LockHolder, LockRunner } from '../node/project-lock'
 import type { MissionController } from './mission-controller'
 
 export interface FollowerTiming {
@@ -27,6 +27,8 @@ interface Following {
   folder: vscode.WorkspaceFolder
   missionId: string
   runner: LockRunner
+  /** The run that published the state last read. */
+  holder: LockHolder
   /** Change time of the state last read. */
   mtimeMs: number
   checkedAt: number
@@ -84,7 +86,7 @@ export class MissionFollower implements vscode.Disposable {
       const dir = folder.uri.fsPath
       const read = await readLiveMission(dir)
       if (!read || isTerminal(read.live.state.phase)) continue
-      if (!(await stillRunning(dir, read.live.missionId))) continue
+      if (!(await stillRunning(dir, read.live.holder))) continue
       if (!this.missions.follow(read.live.state, read.live.runner, folder)) return
       this.log.info(
         `following mission ${read.live.missionId} (${read.live.runner}, pid ${read.live.holder.pid}) in ${dir}`,
@@ -93,6 +95,7 @@ export class MissionFollower implements vscode.Disposable {
         folder,
         missionId: read.live.missionId,
         runner: read.live.runner,
+        holder: read.live.holder,
         mtimeMs: read.mtimeMs,
         checkedAt: Date.now(),
       }
@@ -107,6 +110,7 @@ export class MissionFollower implements vscode.Disposable {
     const ours = read?.live.missionId === f.missionId ? read : undefined
     if (ours && ours.mtimeMs !== f.mtimeMs) {
       f.mtimeMs = ours.mtimeMs
+      f.holder = ours.live.holder
       if (!this.missions.follow(ours.live.state, ours.live.runner, f.folder)) {
         this.#following = undefined // this window started a mission of its own meanwhile
         return
@@ -119,7 +123,7 @@ export class MissionFollower implements vscode.Disposable {
     }
     if (ours && Date.now() - f.checkedAt < this.#t.aliveMs) return
     f.checkedAt = Date.now()
-    if (ours && (await stillRunning(dir, f.missionId))) return
+    if (ours && (await stillRunning(dir, f.holder))) return
     // Its end may have been written between the two reads.
     const last = await readLiveMission(dir)
     if (last?.live.missionId === f.missionId && isTerminal(last.live.state.phase)) {

@@ -229,7 +229,7 @@ describe('/task inside OpenCode', () => {
         : undefined
     })
     expect(live.runner).toBe('opencode')
-    expect(await stillRunning(sandbox.projectDir, live.missionId)).toBe(true)
+    expect(await stillRunning(sandbox.projectDir, live.holder)).toBe(true)
     expect(live.state.agents.some((a) => a.role === 'worker')).toBe(true)
     await waitFor('a worker held on e', async () =>
       (await client.session.children({ sessionID: session.id })).data?.some((c) => c.title.includes('e.txt'))
@@ -249,7 +249,7 @@ describe('/task inside OpenCode', () => {
     expect(last?.live.missionId).toBe(live.missionId)
     expect(last?.live.state.phase).toBe('stopped')
     await waitFor('the lock released', async () =>
-      (await stillRunning(sandbox.projectDir, live.missionId)) ? undefined : true,
+      (await stillRunning(sandbox.projectDir, live.holder)) ? undefined : true,
     )
     await quietSince(client, session.id, stoppedAt)
   }, 120_000)

@@ -149,13 +149,16 @@ describe('reading what a runner published', () => {
     expect(parseLiveMission(JSON.stringify({ ...good, holder: holder('x') }))).toBeUndefined()
   })
 
-  it('says a mission still runs only while the project lock names it and its holder runs', async () => {
+  it('says a state is live only while the run that published it holds the project lock and runs', async () => {
     const dir = project()
-    expect(await stillRunning(dir, 'm')).toBe(false)
+    expect(await stillRunning(dir, holder('m'))).toBe(false)
     const lock = await ProjectLock.acquire(dir, { missionId: 'm', runner: 'cli' }, log)
-    expect(await stillRunning(dir, 'm')).toBe(true)
-    expect(await stillRunning(dir, 'other')).toBe(false)
+    expect(await stillRunning(dir, lock.holder)).toBe(true)
+    expect(await stillRunning(dir, { ...lock.holder, missionId: 'other' })).toBe(false)
+    // Another run of the same mission (one killed before this one resumed it) is not this one.
+    expect(await stillRunning(dir, { ...lock.holder, startedAt: lock.holder.startedAt - 1 })).toBe(false)
+    expect(await stillRunning(dir, { ...lock.holder, pid: lock.holder.pid + 1 })).toBe(false)
     await lock.release()
-    expect(await stillRunning(dir, 'm')).toBe(false)
+    expect(await stillRunning(dir, lock.holder)).toBe(false)
   })
 })

@@ -1,0 +1,109 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { hostname, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import type { MissionState } from '../../src/engine/record/mission-state'
+import { LiveMissionWriter } from '../../src/node/live-mission'
+import { ProjectLock, type LockHolder } from '../../src/node/project-lock'
+import { missionState } from '../fixtures/mission-state'
+
+// The follower reads what a runner publishes in the workspace's folders; VS Code is a stand-in here:
+// the folders, trust and the warning toast.
+const vscodeFake = vi.hoisted(() => ({
+  folders: [] as { uri: { fsPath: string }; name: string; index: number }[],
+  looks: 0,
+  warnings: [] as string[],
+}))
+vi.mock('vscode', () => ({
+  workspace: {
+    isTrusted: true,
+    get workspaceFolders() {
+      vscodeFake.looks++
+      return vscodeFake.folders
+    },
+  },
+  window: {
+    showWarningMessage: (text: string) => {
+      vscodeFake.warnings.push(text)
+      return Promise.resolve(undefined)
+    },
+  },
+}))
+const { MissionFollower } = await import('../../src/vscode/mission-follower')
+
+const log = { warn: () => {}, info: () => {}, error: () => {}, debug: () => {} }
+const cleanups: (() => unknown)[] = []
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c()
+  vscodeFake.folders = []
+  vscodeFake.looks = 0
+  vscodeFake.warnings = []
+})
+
+function folder(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'follower-'))
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }))
+  vscodeFake.folders.push({ uri: { fsPath: dir }, name: 'app', index: vscodeFake.folders.length })
+  return dir
+}
+
+/** The controller's side the follower drives: what it was shown, and whether it let go. */
+function screen() {
+  const shown: MissionState[] = []
+  const unfollowed: string[] = []
+  const missions = {
+    running: false,
+    follow: (state: MissionState) => (shown.push(state), true),
+    unfollow: (id: string) => void unfollowed.push(id),
+  }
+  return { missions, shown, unfollowed }
+}
+
+function follower(missions: ReturnType<typeof screen>['missions']) {
+  const f = new MissionFollower(missions as never, log, { lookMs: 10, followMs: 10, aliveMs: 20 })
+  cleanups.push(() => f.dispose())
+  f.start()
+  return f
+}
+
+async function until<T>(what: string, probe: () => T | undefined | false, ms = 4_000): Promise<T> {
+  const end = performance.now() + ms
+  for (;;) {
+    const got = probe()
+    if (got !== undefined && got !== false) return got
+    if (performance.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 5))
+  }
+}
+
+async function writer(dir: string, holder: LockHolder) {
+  const w = await LiveMissionWriter.start(dir, holder, { logger: log, onStop: () => {}, writeEveryMs: 5 })
+  cleanups.push(() => w.dispose())
+  return w
+}
+
+describe('MissionFollower', () => {
+  it('does not take what an earlier run of the mission left for the run that now holds the project', async () => {
+    const dir = folder()
+    // The run before was killed mid-mission: its state stays, naming a process that is gone.
+    const before: LockHolder = {
+      pid: process.pid,
+      host: hostname(),
+      missionId: 'm',
+      startedAt: 1,
+      runner: 'cli',
+    }
+    await (await writer(dir, before)).close(missionState({ iteration: 1 }))
+    // The mission is resumed: its new run holds the project, and publishes only once it is at work.
+    const lock = await ProjectLock.acquire(dir, { missionId: 'm', runner: 'cli' }, log)
+    cleanups.push(() => lock.release())
+    const { missions, shown } = screen()
+    follower(missions)
+    await until('a few looks', () => vscodeFake.looks >= 3 || shown.length > 0)
+    expect(shown).toEqual([])
+    const now = await writer(dir, lock.holder)
+    now.publish(missionState({ iteration: 2 }))
+    await until('the resumed run followed', () => shown.length > 0)
+    expect(shown.map((s) => s.iteration)).toEqual([2])
+  })
+})
