@@ -235,7 +235,8 @@ export async function readLiveMission(
 ): Promise<{ live: LiveMission; mtimeMs: number } | undefined> {
   const path = liveMissionPath(projectDir)
   const at = await stat(path).catch(() => undefined)
-  if (!at || at.size > MAX_BYTES) return undefined
+  // Only a plain file: a pipe or a device (a symlink may name /dev/zero) never ends, and its size says 0.
+  if (!at?.isFile() || at.size > MAX_BYTES) return undefined
   const live = parseLiveMission(await readFile(path, 'utf8').catch(() => ''))
   return live && { live, mtimeMs: at.mtimeMs }
 }

@@ -1,4 +1,15 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import {
+  closeSync,
+  constants,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -18,8 +29,16 @@ import { agentState, missionState, todoState } from '../fixtures/mission-state'
 const log = { warn: () => {}, info: () => {}, error: () => {}, debug: () => {} }
 const dirs: string[] = []
 const writers: LiveMissionWriter[] = []
+const fifos: string[] = []
 afterEach(() => {
   for (const w of writers.splice(0)) w.dispose()
+  // A read left waiting on a pipe ends when a writer opens and closes it.
+  for (const f of fifos.splice(0))
+    try {
+      closeSync(openSync(f, constants.O_WRONLY | constants.O_NONBLOCK))
+    } catch {
+      // nobody reads it
+    }
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
 })
 
@@ -147,6 +166,18 @@ describe('reading what a runner published', () => {
       parseLiveMission(JSON.stringify({ ...good, state: { ...good.state, phase: 'x' } })),
     ).toBeUndefined()
     expect(parseLiveMission(JSON.stringify({ ...good, holder: holder('x') }))).toBeUndefined()
+  })
+
+  it('reads no state from what is not a plain file (a pipe, a device a symlink names)', async () => {
+    const dir = project()
+    await ensureOrchestratorFolder(dir)
+    // A pipe never ends and /dev/zero never ends: either would hold (or fill) the window's reader.
+    execFileSync('mkfifo', [liveMissionPath(dir)])
+    fifos.push(liveMissionPath(dir))
+    expect(await readLiveMission(dir)).toBeUndefined()
+    rmSync(liveMissionPath(dir))
+    symlinkSync('/dev/zero', liveMissionPath(dir))
+    expect(await readLiveMission(dir)).toBeUndefined()
   })
 
   it('says a state is live only while the run that published it holds the project lock and runs', async () => {
