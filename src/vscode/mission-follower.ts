@@ -29,8 +29,12 @@ interface Following {
   runner: LockRunner
   /** The run that published the state last read. */
   holder: LockHolder
-  /** Change time of the state last read. */
+  /**
+   * Change time and write time of the state last read: a new state shows in either (a file system
+   * may keep change times to the second, and the runner writes a few times a second).
+   */
   mtimeMs: number
+  updatedAt: number
   checkedAt: number
 }
 
@@ -97,6 +101,7 @@ export class MissionFollower implements vscode.Disposable {
         runner: read.live.runner,
         holder: read.live.holder,
         mtimeMs: read.mtimeMs,
+        updatedAt: read.live.updatedAt,
         checkedAt: Date.now(),
       }
       return
@@ -108,8 +113,9 @@ export class MissionFollower implements vscode.Disposable {
     const dir = f.folder.uri.fsPath
     const read = await readLiveMission(dir)
     const ours = read?.live.missionId === f.missionId ? read : undefined
-    if (ours && ours.mtimeMs !== f.mtimeMs) {
+    if (ours && (ours.mtimeMs !== f.mtimeMs || ours.live.updatedAt !== f.updatedAt)) {
       f.mtimeMs = ours.mtimeMs
+      f.updatedAt = ours.live.updatedAt
       f.holder = ours.live.holder
       if (!this.missions.follow(ours.live.state, ours.live.runner, f.folder)) {
         this.#following = undefined // this window started a mission of its own meanwhile

@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { MissionState } from '../../src/engine/record/mission-state'
-import { LiveMissionWriter } from '../../src/node/live-mission'
+import { LiveMissionWriter, liveMissionPath, type LiveMission } from '../../src/node/live-mission'
 import { ProjectLock, type LockHolder } from '../../src/node/project-lock'
 import { missionState } from '../fixtures/mission-state'
 
@@ -105,5 +105,28 @@ describe('MissionFollower', () => {
     now.publish(missionState({ iteration: 2 }))
     await until('the resumed run followed', () => shown.length > 0)
     expect(shown.map((s) => s.iteration)).toEqual([2])
+  })
+
+  it('shows each new state where the file system keeps change times to the second', async () => {
+    const dir = folder()
+    const lock = await ProjectLock.acquire(dir, { missionId: 'm', runner: 'opencode' }, log)
+    cleanups.push(() => lock.release())
+    const w = await writer(dir, lock.holder)
+    w.publish(missionState({ iteration: 1 }))
+    const path = liveMissionPath(dir)
+    await until('the state written', () => existsSync(path))
+    // A file system that keeps change times to the second (ext3, HFS+, many network shares): the
+    // runner's next state, a moment later, has the same change time.
+    const second = Math.floor(Date.now() / 1000)
+    utimesSync(path, second, second)
+    const { missions, shown } = screen()
+    follower(missions)
+    await until('the mission followed', () => shown.length > 0)
+    const live = JSON.parse(readFileSync(path, 'utf8')) as LiveMission
+    const next = { ...live, updatedAt: live.updatedAt + 300, state: { ...live.state, iteration: 2 } }
+    writeFileSync(`${path}.next`, JSON.stringify(next))
+    utimesSync(`${path}.next`, second, second)
+    renameSync(`${path}.next`, path)
+    await until('the new state shown', () => shown.some((s) => s.iteration === 2))
   })
 })
