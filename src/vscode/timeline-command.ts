@@ -1,6 +1,6 @@
 import * as vscode from 'vscode'
 import type { Logger } from '../engine/ports'
-import { Commands, ContextKeys } from '../shared/constants'
+import { Commands, ContextKeys, Views } from '../shared/constants'
 import type { DashboardSnapshot } from '../shared/protocol'
 import type { DisposableStore } from './disposable'
 import { TimelinePanel } from './timeline-panel'
@@ -17,7 +17,8 @@ export interface TimelineDeps {
 
 /**
  * "Orchestrator: Open Timeline" and its editor tab. The palette offers it while a mission is on
- * screen (`orchestrator.missionShown`); run without one (from a keybinding, say) it says so.
+ * screen (`orchestrator.missionShown`); run without one (from a keybinding, say) it says so. A tab
+ * left open comes back after a window reload.
  * @returns `changed`, to be told of every change the dashboard is told of.
  */
 export function registerTimeline(store: DisposableStore, deps: TimelineDeps): { changed(): void } {
@@ -33,6 +34,12 @@ export function registerTimeline(store: DisposableStore, deps: TimelineDeps): { 
     vscode.commands.registerCommand(Commands.openTimeline, () => {
       if (!deps.mission()) return void vscode.window.showInformationMessage('No mission to show yet.')
       panel.show()
+    }),
+  )
+  // A tab left open comes back after a window reload, showing the mission then on screen.
+  store.add(
+    vscode.window.registerWebviewPanelSerializer(Views.timeline, {
+      deserializeWebviewPanel: (restored) => Promise.resolve(panel.adopt(restored)),
     }),
   )
   let shown: boolean | undefined

@@ -48,7 +48,16 @@ export class TimelinePanel implements vscode.Disposable {
   /** Opens the tab in the active editor group, or brings the open one forward where it is. */
   show(): void {
     if (this.#panel) return this.#panel.reveal()
-    const panel = vscode.window.createWebviewPanel(Views.timeline, this.o.title(), vscode.ViewColumn.Active)
+    this.adopt(vscode.window.createWebviewPanel(Views.timeline, this.o.title(), vscode.ViewColumn.Active))
+  }
+
+  /**
+   * Takes on a tab VS Code brought back after a window reload (its serializer), where the user left it;
+   * a second one, which one tab at most never leaves, is closed.
+   */
+  adopt(panel: vscode.WebviewPanel): void {
+    if (this.#panel && this.#panel !== panel) return panel.dispose()
+    panel.title = this.o.title()
     const store = (this.#panelStore = new DisposableStore())
     this.#panel = panel
     this.#ready = false
