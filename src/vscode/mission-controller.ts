@@ -143,8 +143,8 @@ export class MissionController implements vscode.Disposable {
   }
 
   /**
-   * The followed mission `id` went away without an end (its runner was killed): it leaves the screen;
-   * the mission list shows it interrupted.
+   * The followed mission `id` went away without an end (its runner was killed; the mission list shows
+   * it interrupted), or its folder left the workspace: it leaves the screen.
    */
   unfollow(id: string): void {
     if (this.#followed?.state.id !== id) return

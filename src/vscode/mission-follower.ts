@@ -111,6 +111,12 @@ export class MissionFollower implements vscode.Disposable {
   /** Shows the followed mission's newest state; lets it go at its end, or when its runner is gone. */
   async #update(f: Following): Promise<void> {
     const dir = f.folder.uri.fsPath
+    if (!vscode.workspace.workspaceFolders?.some((w) => w.uri.fsPath === dir)) {
+      this.log.info(`${dir} left the workspace: mission ${f.missionId} is not followed any more`)
+      this.#following = undefined
+      this.missions.unfollow(f.missionId)
+      return
+    }
     const read = await readLiveMission(dir)
     const ours = read?.live.missionId === f.missionId ? read : undefined
     if (ours && (ours.mtimeMs !== f.mtimeMs || ours.live.updatedAt !== f.updatedAt)) {

@@ -129,4 +129,26 @@ describe('MissionFollower', () => {
     renameSync(`${path}.next`, path)
     await until('the new state shown', () => shown.some((s) => s.iteration === 2))
   })
+
+  it('lets a mission go, without a warning, once its folder left the workspace', async () => {
+    const dir = folder()
+    const lock = await ProjectLock.acquire(dir, { missionId: 'm', runner: 'opencode' }, log)
+    cleanups.push(() => lock.release())
+    const w = await writer(dir, lock.holder)
+    w.publish(missionState({ iteration: 1 }))
+    const { missions, shown, unfollowed } = screen()
+    const f = follower(missions)
+    await until('the mission followed', () => shown.length > 0)
+    vscodeFake.folders = []
+    f.start() // as the workspace's folders changed
+    await until('the mission let go', () => unfollowed.length > 0)
+    expect(unfollowed).toEqual(['m'])
+    expect(vscodeFake.warnings).toEqual([])
+    // Nothing in that folder is read any more: what it publishes next is not shown.
+    const count = shown.length
+    w.publish(missionState({ iteration: 2 }))
+    const looks = vscodeFake.looks
+    await until('a few looks', () => vscodeFake.looks >= looks + 3)
+    expect(shown).toHaveLength(count)
+  })
 })
