@@ -66,6 +66,7 @@ export class LiveMissionWriter {
   #latest: MissionState | undefined
   #timer: ReturnType<typeof setTimeout> | undefined
   #writing: Promise<void> | undefined
+  /** When the last write ended, on the monotonic clock (a clock set back must not hold the next one). */
   #lastWrite = -Infinity
   /** Milliseconds the last write took (serialising included). */
   #cost = 0
@@ -131,7 +132,7 @@ export class LiveMissionWriter {
   #schedule(): void {
     if (this.#timer || this.#writing || this.#closed) return
     const every = Math.max(this.#every, this.#cost * WRITE_SHARE)
-    const wait = Math.max(0, this.#lastWrite + every - Date.now())
+    const wait = Math.max(0, this.#lastWrite + every - performance.now())
     this.#timer = setTimeout(() => {
       this.#timer = undefined
       const state = this.#latest
@@ -146,13 +147,13 @@ export class LiveMissionWriter {
   }
 
   async #write(state: MissionState): Promise<void> {
-    const began = Date.now()
+    const began = performance.now()
     const live: LiveMission = {
       format: FORMAT,
       missionId: this.holder.missionId,
       runner: this.holder.runner,
       holder: this.holder,
-      updatedAt: began,
+      updatedAt: Date.now(),
       state: scrubStrings(state),
     }
     const aside = `${this.#path}.${process.pid}.tmp`
@@ -163,7 +164,7 @@ export class LiveMissionWriter {
       this.o.logger.warn(`the mission's state for other windows was not written: ${errorMessage(err)}`)
       await rm(aside, { force: true }).catch(() => undefined)
     } finally {
-      this.#lastWrite = Date.now()
+      this.#lastWrite = performance.now()
       this.#cost = this.#lastWrite - began
     }
   }

@@ -35,6 +35,7 @@ interface Following {
    */
   mtimeMs: number
   updatedAt: number
+  /** When its runner was last checked, on the monotonic clock (a clock set back must not defer it). */
   checkedAt: number
 }
 
@@ -102,7 +103,7 @@ export class MissionFollower implements vscode.Disposable {
         holder: read.live.holder,
         mtimeMs: read.mtimeMs,
         updatedAt: read.live.updatedAt,
-        checkedAt: Date.now(),
+        checkedAt: performance.now(),
       }
       return
     }
@@ -133,8 +134,8 @@ export class MissionFollower implements vscode.Disposable {
         return
       }
     }
-    if (ours && Date.now() - f.checkedAt < this.#t.aliveMs) return
-    f.checkedAt = Date.now()
+    if (ours && performance.now() - f.checkedAt < this.#t.aliveMs) return
+    f.checkedAt = performance.now()
     if (ours && (await stillRunning(dir, f.holder))) return
     // Its end may have been written between the two reads.
     const last = await readLiveMission(dir)

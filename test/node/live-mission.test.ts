@@ -12,7 +12,7 @@ import {
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import {
   LiveMissionWriter,
   liveMissionPath,
@@ -31,6 +31,7 @@ const dirs: string[] = []
 const writers: LiveMissionWriter[] = []
 const fifos: string[] = []
 afterEach(() => {
+  vi.restoreAllMocks()
   for (const w of writers.splice(0)) w.dispose()
   // A read left waiting on a pipe ends when a writer opens and closes it.
   for (const f of fifos.splice(0))
@@ -131,6 +132,21 @@ describe('LiveMissionWriter', () => {
     await requestStop(dir, 'mine', 'VS Code')
     await new Promise((r) => setTimeout(r, 100))
     expect(heard).toEqual(['VS Code'])
+  })
+
+  it('keeps writing a few times a second when the clock is set back', async () => {
+    const dir = project()
+    const w = await start(dir)
+    w.publish(missionState({ iteration: 1 }))
+    await until('the first state', () => (phaseOnDisk(dir) ? true : undefined))
+    const now = Date.now.bind(Date)
+    vi.spyOn(Date, 'now').mockImplementation(() => now() - 3_600_000)
+    w.publish(missionState({ iteration: 2 }))
+    const end = performance.now() + 2_000
+    while (parseLiveMission(readFileSync(liveMissionPath(dir), 'utf8'))?.state.iteration !== 2) {
+      expect(performance.now(), 'the second state written within 2 s').toBeLessThan(end)
+      await new Promise((r) => setTimeout(r, 10))
+    }
   })
 
   it('takes away a stop request left from before its mission started, unheard', async () => {

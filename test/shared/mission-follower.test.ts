@@ -34,6 +34,7 @@ const { MissionFollower } = await import('../../src/vscode/mission-follower')
 const log = { warn: () => {}, info: () => {}, error: () => {}, debug: () => {} }
 const cleanups: (() => unknown)[] = []
 afterEach(async () => {
+  vi.restoreAllMocks()
   for (const c of cleanups.splice(0).reverse()) await c()
   vscodeFake.folders = []
   vscodeFake.looks = 0
@@ -150,5 +151,21 @@ describe('MissionFollower', () => {
     const looks = vscodeFake.looks
     await until('a few looks', () => vscodeFake.looks >= looks + 3)
     expect(shown).toHaveLength(count)
+  })
+
+  it('notices its runner went away when the clock was set back', async () => {
+    const dir = folder()
+    const lock = await ProjectLock.acquire(dir, { missionId: 'm', runner: 'cli' }, log)
+    const w = await writer(dir, lock.holder)
+    w.publish(missionState({ iteration: 1 }))
+    const { missions, shown, unfollowed } = screen()
+    follower(missions)
+    await until('the mission followed', () => shown.length > 0)
+    const now = Date.now.bind(Date)
+    vi.spyOn(Date, 'now').mockImplementation(() => now() - 3_600_000)
+    w.dispose()
+    await lock.release() // its runner was killed: no end, its lock gone
+    await until('the mission let go', () => unfollowed.length > 0)
+    expect(vscodeFake.warnings[0]).toContain('stopped running without an end')
   })
 })
