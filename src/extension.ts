@@ -198,6 +198,7 @@ export function activate(context: vscode.ExtensionContext): void {
     run: runMission,
     render: () => render(),
     log: log.for('history'),
+    offerChanges: (s) => changesActions.ended(s, false),
   })
 
   const reply = (requestId: string, answer: 'once' | 'always' | 'reject') =>

@@ -5,6 +5,7 @@
 
 import { join, resolve } from 'node:path'
 import * as vscode from 'vscode'
+import type { MissionState } from '../engine/record/mission-state'
 import type { Logger } from '../engine/ports'
 import type { InterruptedMission } from '../node/interrupted-missions'
 import { MissionHistory, type HistoryItem } from '../node/mission-history'
@@ -29,7 +30,13 @@ export class MissionsAtHand {
 
   constructor(
     private readonly missions: MissionController,
-    private readonly deps: { run: RunMission; render: () => void; log: Logger },
+    private readonly deps: {
+      run: RunMission
+      render: () => void
+      log: Logger
+      /** Puts a mission's changes that wait for the user on the dashboard again (no toast). */
+      offerChanges?: (state: MissionState) => Promise<unknown>
+    },
   ) {
     this.#history = new MissionHistory(missions.journalDir, deps.log)
   }
@@ -122,7 +129,13 @@ export class MissionsAtHand {
       return void vscode.window.showInformationMessage(
         'That mission did not end in a folder open in this window: its report is in Orchestrator: Show History.',
       )
-    this.missions.restore(found.state, folder)
+    // Its changes, when they still wait on their branch, come back with it: the row said it waits for you.
+    if (this.missions.restore(found.state, folder) && found.state.isolation?.closed?.pending)
+      await this.deps
+        .offerChanges?.(found.state)
+        .catch((err: unknown) =>
+          this.deps.log.warn(`the changes of mission ${id} were not offered again: ${String(err)}`),
+        )
   }
 
   async #offer(found: InterruptedMission): Promise<void> {

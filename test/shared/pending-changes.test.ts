@@ -2,16 +2,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { Clock } from '../../src/engine/ports'
-import { MissionJournal } from '../../src/engine/record/journal'
-import { summarizeMission } from '../../src/engine/record/mission-summary'
-import { captureGitBase } from '../../src/node/git-base'
-import { GitWorktrees } from '../../src/node/git-worktrees'
-import { JournalFile } from '../../src/node/journal-file'
-import { worktreeRoot } from '../../src/node/mission-worktrees'
 import { MissionChanges } from '../../src/vscode/mission-changes'
 import { pendingMissions } from '../../src/vscode/pending-changes'
 import { git } from '../support/git-as-user'
+import { pendingMission, repository } from '../support/pending-mission'
 
 // Changes a mission left for the user, found again after the window that offered them went: real
 // repositories, and journals written with the engine's entries as a worktree mission in `ask` mode
@@ -40,92 +34,11 @@ afterEach(() => {
   dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true }))
 })
 
-function repository(): string {
-  const repo = temp('orch-pending-repo-')
-  git(repo, 'init', '-q', '-b', 'main')
-  writeFileSync(join(repo, 'a.txt'), 'a\n')
-  git(repo, 'add', '.')
-  git(repo, 'commit', '-qm', 'start')
-  return repo
-}
-
-/** A journal clock that starts at `at` and ticks a millisecond per entry. */
-const clockFrom = (at: number): Clock => ({ now: () => at++, setTimeout: () => () => {} })
-
-/**
- * Mission `id` in `repo`, started at `at`, ended the way the engine ends a worktree mission in `ask`
- * mode: one todo merged (it writes `files`, by default `<id>.txt`), its worktrees gone, the
- * integration branch kept and the changes left pending, then ended and summarised. Returns its
- * journal and branch.
- */
-async function pendingMission(
-  journalDir: string,
-  id: string,
-  repo: string,
-  at: number,
-  files = [`${id}.txt`],
-): Promise<{ path: string; branch: string }> {
-  const base = await captureGitBase(repo, process.env)
-  if (base.kind !== 'git') throw new Error(base.reason)
-  const wt = new GitWorktrees({ repoDir: repo, root: worktreeRoot(repo, process.env), missionId: id })
-  const prepared = await wt.prepare(base.ref)
-  const file = files.join(', ')
-  const { dir } = await wt.open('t1')
-  for (const f of files) writeFileSync(join(dir, f), `${f} from ${id}\n`)
-  await wt.commit('t1', 't1')
-  const merged = await wt.merge('t1', 'Merge t1')
-  if (!merged.merged) throw new Error('t1 did not merge')
-  await wt.close({ keepIntegration: true })
-
-  const path = join(journalDir, `${id}.jsonl`)
-  const { journal } = await MissionJournal.open({ store: new JournalFile(path), clock: clockFrom(at) })
-  await journal.append({ type: 'mission.started', goal: `Write ${file}`, options: {}, directory: repo })
-  await journal.append({ type: 'isolation', ...prepared, mode: 'worktree' })
-  await journal.append({
-    type: 'plan.accepted',
-    iteration: 1,
-    todos: [{ id: 't1', title: `Write ${file}`, description: '', files, dependsOn: [], acceptance: [] }],
-  })
-  await journal.append({ type: 'session.created', sessionId: `p-${id}`, role: 'planner' })
-  await journal.append({ type: 'usage', sessionId: `p-${id}`, role: 'planner', tokens: 100, cost: 0.01 })
-  await journal.append({ type: 'session.created', sessionId: `w-${id}`, role: 'worker', todoId: 't1' })
-  await journal.append({ type: 'todo.dispatched', todoId: 't1', sessionId: `w-${id}`, attempt: 1 })
-  await journal.append({ type: 'usage', sessionId: `w-${id}`, role: 'worker', tokens: 200, cost: 0.02 })
-  await journal.append({
-    type: 'todo.reported',
-    todoId: 't1',
-    status: 'done',
-    summary: `wrote ${file}`,
-    filesChanged: files,
-  })
-  await journal.append({
-    type: 'todo.verdict',
-    todoId: 't1',
-    verdict: 'pass',
-    findings: [],
-    merge: { result: 'merged', files, commit: merged.commit },
-  })
-  await journal.append({
-    type: 'isolation.closed',
-    applied: [],
-    skipped: [],
-    keptBranch: prepared.branch,
-    pending: true,
-  })
-  await journal.append({ type: 'mission.ended', status: 'completed', reason: '' })
-  const snap = journal.snapshot()
-  await journal.append({
-    type: 'mission.summary',
-    summary: summarizeMission(snap, { status: 'completed', reason: '', at: snap.endedAt ?? at }),
-  })
-  return { path, branch: prepared.branch }
-}
-
 const ids = (found: { state: { id: string } }[]) => found.map((p) => p.state.id)
 
 describe('changes waiting for the user, found again from the journals', { timeout: 30_000 }, () => {
   it('are those of the missions still pending whose branch is there, newest first; not one decided or whose branch went', async () => {
-    const repo = repository()
+    const repo = repository(temp('orch-pending-repo-'))
     const journals = temp('orch-pending-journals-')
     await pendingMission(journals, 'older', repo, 1_000)
     // Decided by the user (Keep Branch) through the host's own path: its branch stays, the changes no longer wait.
@@ -177,7 +90,7 @@ describe('changes waiting for the user, found again from the journals', { timeou
   })
 
   it('lead to the same changes, and the same choices, as at the end of the mission', async () => {
-    const repo = repository()
+    const repo = repository(temp('orch-pending-repo-'))
     const journals = temp('orch-pending-journals-')
     await pendingMission(journals, 'm1', repo, 1_000)
     const [found] = await pendingMissions(journals, [repo], log)
@@ -196,7 +109,7 @@ describe('changes waiting for the user, found again from the journals', { timeou
   })
 
   it('count a file applied alone in an earlier window as applied: Apply does the rest, and the branch goes', async () => {
-    const repo = repository()
+    const repo = repository(temp('orch-pending-repo-'))
     const journals = temp('orch-pending-journals-')
     await pendingMission(journals, 'm1', repo, 1_000, ['x.txt', 'y.txt', 'a.txt'])
     const journalOf = (id: string) => join(journals, `${id}.jsonl`)
@@ -223,7 +136,7 @@ describe('changes waiting for the user, found again from the journals', { timeou
   })
 
   it('with every file already in the folder, Apply closes them', async () => {
-    const repo = repository()
+    const repo = repository(temp('orch-pending-repo-'))
     const journals = temp('orch-pending-journals-')
     const { branch } = await pendingMission(journals, 'm1', repo, 1_000)
     git(repo, 'merge', '-q', '--ff-only', branch)
@@ -235,8 +148,8 @@ describe('changes waiting for the user, found again from the journals', { timeou
   })
 
   it('are only those of the folders asked about, at most `limit`, and a folder that left git offers none', async () => {
-    const one = repository()
-    const two = repository()
+    const one = repository(temp('orch-pending-repo-'))
+    const two = repository(temp('orch-pending-repo-'))
     const journals = temp('orch-pending-journals-')
     await pendingMission(journals, 'in-one', one, 1_000)
     await pendingMission(journals, 'in-two', two, 2_000)
