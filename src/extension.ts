@@ -34,6 +34,7 @@ import { ServerController } from './vscode/server-controller'
 import { logSettingChanges, settingKeys } from './vscode/setting-log'
 import { buildSnapshot } from './vscode/snapshot'
 import { MissionFollower } from './vscode/mission-follower'
+import { everyWhileRunning } from './vscode/running-timer'
 import { StatusBar } from './vscode/status-bar'
 
 /** A workspace folder as the folder choices see it. */
@@ -350,20 +351,7 @@ export function activate(context: vscode.ExtensionContext): void {
         if (allowed('needsYou')) notifyNeedsYou(n.message)
       }
   }
-  let stallTimer: ReturnType<typeof setInterval> | undefined
-  store.add(
-    toDisposable(
-      missions.changes.on((s) => {
-        lookForTrouble()
-        if (!isTerminal(s.phase)) stallTimer ??= setInterval(lookForTrouble, 15_000)
-        else if (stallTimer) {
-          clearInterval(stallTimer)
-          stallTimer = undefined
-        }
-      }),
-    ),
-  )
-  store.add(toDisposable(() => clearInterval(stallTimer)))
+  store.add(toDisposable(everyWhileRunning(missions, lookForTrouble, 15_000)))
   store.add(toDisposable(srv.changes.on(render)))
   store.add(vscode.workspace.onDidGrantWorkspaceTrust(render))
   store.add(logSettingChanges(settingKeys(context.extension.packageJSON), log.for('settings')))
