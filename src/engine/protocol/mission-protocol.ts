@@ -5,6 +5,7 @@
 // and `title` (and a report's or verdict's own required ones) has a default.
 
 import { excerpt } from '../util/excerpt'
+import { scrubSecrets } from '../util/scrub-secrets'
 
 export const TOOL_PLAN = 'orchestrator_plan'
 export const TOOL_REPORT = 'orchestrator_report'
@@ -64,6 +65,19 @@ const TODO_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/
  * member instead of its todo. They are refused with another id to use.
  */
 const isReservedId = (id: string): boolean => Object.hasOwn(Object.prototype, id)
+
+/**
+ * Slugs that read as a secret key (`sk-learn-pipeline-upgrade` looks like an API key): everything the
+ * mission writes (journal, published state, notes) is scrubbed of secrets, which would turn such an id
+ * into `[redacted]`, lost to its reports, verdicts and dependents. They are refused with a slug to use.
+ */
+const readsAsSecret = (id: string): boolean => scrubSecrets(id) !== id
+
+/** The first of a few spellings of `id` that does not read as a secret key. */
+function unsecretId(id: string, i: number): string {
+  const tries = [id.replace(/-/g, '_'), id.replace(/[-_]/g, '.'), `todo-${i + 1}`]
+  return tries.find((t) => !readsAsSecret(t)) ?? `todo-${i + 1}`
+}
 
 /** The slug a planner could use instead of `id` (for the error message). */
 export function suggestedId(id: string): string {
@@ -158,6 +172,10 @@ export function checkPlan(input: unknown, options: PlanCheckOptions = {}): Check
       )
     else if (isReservedId(todo.id))
       errors.push(`${where}: id "${todo.id}" is reserved: use "${todo.id}-todo", and the same in dependsOn`)
+    else if (readsAsSecret(todo.id))
+      errors.push(
+        `${where}: id "${todo.id}" reads as a secret key and would be hidden from every record: use "${unsecretId(todo.id, i)}", and the same in dependsOn`,
+      )
     if (options.relativeFilesOnly !== false) {
       for (const f of todo.files)
         if (!isRelativeInside(f)) errors.push(`${where}: file "${f}" must be relative to the workspace`)

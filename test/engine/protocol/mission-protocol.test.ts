@@ -36,6 +36,13 @@ describe('checkPlan', () => {
       ['todos[0]: id "constructor" is reserved: use "constructor-todo", and the same in dependsOn'],
     ],
     [
+      'an id that reads as a secret key (it would be redacted from every record)',
+      { todos: [t('a'), t('sk-learn-pipeline-upgrade', ['a'])] },
+      [
+        'todos[1]: id "sk-learn-pipeline-upgrade" reads as a secret key and would be hidden from every record: use "sk_learn_pipeline_upgrade", and the same in dependsOn',
+      ],
+    ],
+    [
       'files outside the workspace',
       { todos: [t('a', [], ['/etc/passwd', '../x', 'src/../../y'])] },
       [
