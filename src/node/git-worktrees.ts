@@ -3,12 +3,13 @@
 // worktree of its own branch, and only merges reach the integration branch. OpenCode's experimental
 // worktree API branches from the last commit (no uncommitted work) and has no merge, so it is not used.
 
-import { existsSync } from 'node:fs'
-import { appendFile, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises'
+import { existsSync, statSync } from 'node:fs'
+import { appendFile, copyFile, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import type { WorktreeChange, WorktreeMerge, WorktreePort } from '../engine/ports'
 import { isObjectId } from '../engine/record/diff-target'
 import { WORKTREE_PROJECT_FILE } from '../engine/protocol/ownership'
+import { configFolders, INSTALL_FILES, installComplete } from './config-folder-install'
 import { applyFiles, changesBetween, type GitMust } from './git-apply'
 import { INTEGRATION, namePart } from './worktree-names'
 import { git, lines, type GitLimits, type GitResult } from './git-run'
@@ -498,27 +499,87 @@ export class GitWorktrees implements WorktreePort {
     return true
   }
 
-  /** Links each dependency folder the user's tree has and ignores, and the worktree lacks. */
+  /**
+   * Links each dependency folder the user's tree has and ignores, and the worktree lacks; and what
+   * OpenCode installed in the user's config folders (`#borrowInstall`). Returns the links.
+   */
   async #linkDependencies(dir: string): Promise<string[]> {
     const top = (await this.#must(this.#o.repoDir, ['rev-parse', '--show-toplevel'])).stdout.toString().trim()
     const linked: string[] = []
+    const copied: string[] = []
     for (const name of DEPENDENCY_FOLDERS) {
       const source = join(top, name)
       if (!existsSync(source) || existsSync(join(dir, name))) continue
-      const ignored = await this.#run(top, ['check-ignore', '-q', '--', `${name}/`])
-      if (ignored.code !== 0) continue
+      if (!(await this.#ignored(top, `${name}/`))) continue
       await symlink(source, join(dir, name), process.platform === 'win32' ? 'junction' : 'dir')
       linked.push(name)
     }
-    if (linked.length) await this.#oneAtATime(() => this.#excludeLinks(linked))
+    for (const config of configFolders(this.#within)) {
+      const borrowed = await this.#borrowInstall(top, dir, config)
+      linked.push(...borrowed.links)
+      copied.push(...borrowed.copies)
+    }
+    if (linked.length || copied.length)
+      await this.#oneAtATime(() => this.#excludeLinks([...linked, ...copied]))
     return linked
+  }
+
+  /**
+   * OpenCode installs its plugin package into each config folder (`.opencode`) of a folder it has not
+   * served yet, before that folder's plugins load, unless the install is there
+   * (`config-folder-install.ts`). Its `.gitignore` keeps the install out of git, so without this every
+   * worktree installs again: a download, or about 70 s of npm's retries with no network, per folder.
+   * When the worktree has the config folder (something in it is tracked), the user's install goes in:
+   * `node_modules` linked, `package.json` and `package-lock.json` copied, each only where the user's
+   * tree has it and ignores it and the worktree lacks it, and only when the result counts as
+   * installed, so that OpenCode never installs through the link into the user's folder.
+   */
+  async #borrowInstall(
+    top: string,
+    dir: string,
+    config: string,
+  ): Promise<{ links: string[]; copies: string[] }> {
+    const none = { links: [], copies: [] }
+    const theirs = join(top, config)
+    const mine = join(dir, config)
+    const modules = `${config}/node_modules`
+    if (!isFolder(mine) || existsSync(join(mine, 'node_modules')) || !isFolder(join(theirs, 'node_modules')))
+      return none
+    if (!(await this.#ignored(top, `${modules}/`))) return none
+    const copies: string[] = []
+    const text: Partial<Record<(typeof INSTALL_FILES)[number], string>> = {}
+    for (const name of INSTALL_FILES) {
+      const own = join(mine, name)
+      const from = existsSync(own)
+        ? own
+        : existsSync(join(theirs, name)) && (await this.#ignored(top, `${config}/${name}`))
+          ? join(theirs, name)
+          : undefined
+      if (from === undefined) continue
+      if (from !== own) copies.push(name)
+      const read = await readFile(from, 'utf8').catch(() => undefined)
+      if (read !== undefined) text[name] = read
+    }
+    if (!installComplete(text['package.json'], text['package-lock.json'])) return none
+    for (const name of copies) await copyFile(join(theirs, name), join(mine, name))
+    await symlink(
+      join(theirs, 'node_modules'),
+      join(mine, 'node_modules'),
+      process.platform === 'win32' ? 'junction' : 'dir',
+    )
+    return { links: [modules], copies: copies.map((name) => `${config}/${name}`) }
+  }
+
+  /** Whether the user's tree ignores `path` (relative to its top; a trailing `/` for a folder). */
+  async #ignored(top: string, path: string): Promise<boolean> {
+    return (await this.#run(top, ['check-ignore', '-q', '--', path])).code === 0
   }
 
   /**
    * A link is not a folder to git: `node_modules/` in .gitignore does not match it, so a worker's
    * `git status` or `git add -A` would see it. The repository's own exclude file (shared by every
-   * worktree) gets `/<name>` for each linked folder; the user's tree already ignores those folders,
-   * so nothing changes for it.
+   * worktree) gets `/<name>` for each linked folder and copied file; the user's tree already ignores
+   * them, so nothing changes for it.
    */
   async #excludeLinks(names: string[]): Promise<void> {
     const path = (await this.#must(this.#o.repoDir, ['rev-parse', '--git-path', 'info/exclude'])).stdout
@@ -535,7 +596,8 @@ export class GitWorktrees implements WorktreePort {
 
   async #removeWorktree(dir: string): Promise<void> {
     // The links first: a forced remove must never reach into the user's dependency folders.
-    for (const name of this.#linked.get(dir) ?? DEPENDENCY_FOLDERS)
+    const linkable = [...DEPENDENCY_FOLDERS, ...configFolders(this.#within).map((c) => `${c}/node_modules`)]
+    for (const name of this.#linked.get(dir) ?? linkable)
       await rm(join(dir, name), { force: true }).catch(() => undefined)
     this.#linked.delete(dir)
     await this.#oneAtATime(() => this.#run(this.#o.repoDir, ['worktree', 'remove', '--force', '--', dir]))
@@ -622,5 +684,13 @@ export class GitWorktrees implements WorktreePort {
       )
     }
     return r
+  }
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory()
+  } catch {
+    return false
   }
 }

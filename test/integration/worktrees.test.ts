@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { missionScript, type MissionScriptOptions } from '../../src/demo/mission-script'
@@ -57,6 +57,18 @@ const userSide = (dir: string) => ({
   index: git(dir, 'write-tree'),
   stash: git(dir, 'stash', 'list', '--format=%H %s'),
 })
+
+/**
+ * The config folders (`.opencode`) the server tried to install its plugin package into, from its log
+ * (offline, each try fails at once and says so).
+ */
+function installsTried(s: Sandbox): string[] {
+  const logs = join(s.env.XDG_DATA_HOME ?? '', 'opencode', 'log')
+  return readdirSync(logs)
+    .flatMap((f) => readFileSync(join(logs, f), 'utf8').split('\n'))
+    .filter((l) => l.includes('background dependency install failed'))
+    .map((l) => /dir=(\S+)/.exec(l)?.[1] ?? l)
+}
 
 const worktreeList = (dir: string) =>
   git(dir, 'worktree', 'list', '--porcelain')
@@ -149,6 +161,9 @@ describe('worktree isolation against the real OpenCode server', () => {
     )
     expect([...worked].every((d) => d !== undefined && readied.includes(d))).toBe(true)
     expect(log.lines.filter((l) => l.includes('not readied ahead'))).toEqual([])
+    // Each folder's .opencode had the user's install (linked and copied in), so the server installed
+    // nothing there (it would have tried in every folder, and waited for it before loading plugins).
+    expect(installsTried(sandbox ?? expect.fail('no sandbox'))).toEqual([])
     // Both changes, merged: one todo merged at once, the other after its worker resolved the conflict.
     const merges = final.todos.map((t) => [t.id, t.status, t.merge?.result])
     expect(merges).toEqual([

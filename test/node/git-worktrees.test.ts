@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { captureGitBase } from '../../src/node/git-base'
+import { installComplete } from '../../src/node/config-folder-install'
 import { GitWorktrees, markedRegions } from '../../src/node/git-worktrees'
 import { namePart } from '../../src/node/worktree-names'
 import { missionProjectDir } from '../../src/plugin/ownership'
@@ -127,6 +128,67 @@ describe('a worktree per todo, merged only on purpose', { timeout: 30_000 }, () 
     expect(existsSync(t.dir)).toBe(false)
     // The user's own dependency folder survives the worktree's removal.
     expect(readFileSync(join(repo, 'node_modules', 'dep', 'index.js'), 'utf8')).toContain('42')
+  })
+
+  it("gives each worktree the install OpenCode made in the user's .opencode, so that OpenCode installs nothing there", async () => {
+    const repo = userRepo()
+    // A config folder as OpenCode leaves it: the user's agent in it, and OpenCode's install, which
+    // its own .gitignore keeps out of git (so a worktree gets the agent and none of the install).
+    const config = join(repo, '.opencode')
+    const deps = { '@opencode-ai/plugin': '1.18.33', 'left-pad': '1.3.0' }
+    mkdirSync(join(config, 'agent'), { recursive: true })
+    writeFileSync(join(config, 'agent', 'helper.md'), '---\ndescription: helps\n---\nHelp.\n')
+    writeFileSync(
+      join(config, '.gitignore'),
+      'node_modules\npackage.json\npackage-lock.json\nbun.lock\n.gitignore',
+    )
+    writeFileSync(join(config, 'package.json'), JSON.stringify({ dependencies: deps }))
+    const lock = JSON.stringify({ lockfileVersion: 3, packages: { '': { dependencies: deps } } })
+    writeFileSync(join(config, 'package-lock.json'), lock)
+    mkdirSync(join(config, 'node_modules', 'left-pad'), { recursive: true })
+    writeFileSync(join(config, 'node_modules', 'left-pad', 'index.js'), 'module.exports = 1\n')
+    const { wt } = await mission(repo)
+    const t = await wt.open('t1')
+    const mine = join(t.dir, '.opencode')
+    expect(readFileSync(join(mine, 'agent', 'helper.md'), 'utf8')).toContain('Help.')
+    // What OpenCode's rule looks for: node_modules (the user's, linked), and the two files (copied).
+    expect(lstatSync(join(mine, 'node_modules')).isSymbolicLink()).toBe(true)
+    expect(existsSync(join(mine, 'node_modules', 'left-pad', 'index.js'))).toBe(true)
+    expect(lstatSync(join(mine, 'package-lock.json')).isSymbolicLink()).toBe(false)
+    const text = (name: string) => readFileSync(join(mine, name), 'utf8')
+    expect(installComplete(text('package.json'), text('package-lock.json'))).toBe(true)
+    expect(text('package-lock.json')).toBe(lock)
+    // None of it reaches git: not a worker's status, not the todo's commit.
+    expect(git(t.dir, 'status', '--porcelain')).toBe('')
+    writeFileSync(join(t.dir, 'c.txt'), 'c\n')
+    expect((await wt.commit('t1', 'Todo t1')).files).toEqual(['c.txt'])
+    await wt.close()
+    expect(existsSync(t.dir)).toBe(false)
+    expect(readFileSync(join(config, 'node_modules', 'left-pad', 'index.js'), 'utf8')).toContain('1')
+    expect(readFileSync(join(config, 'package-lock.json'), 'utf8')).toBe(lock)
+  })
+
+  it("leaves a worktree's .opencode to OpenCode when the user's install is not complete by OpenCode's rule", async () => {
+    const repo = userRepo()
+    const config = join(repo, '.opencode')
+    mkdirSync(join(config, 'node_modules'), { recursive: true })
+    writeFileSync(join(config, 'opencode.json'), '{}\n')
+    writeFileSync(join(config, '.gitignore'), 'node_modules\npackage.json\npackage-lock.json\n.gitignore')
+    // The lock lacks a dependency: OpenCode would install, and must not do it through a link.
+    writeFileSync(
+      join(config, 'package.json'),
+      JSON.stringify({ dependencies: { '@opencode-ai/plugin': '*', x: '1' } }),
+    )
+    writeFileSync(
+      join(config, 'package-lock.json'),
+      JSON.stringify({ packages: { '': { dependencies: { '@opencode-ai/plugin': '*' } } } }),
+    )
+    const { wt } = await mission(repo)
+    const t = await wt.open('t1')
+    expect(existsSync(join(t.dir, '.opencode', 'opencode.json'))).toBe(true)
+    for (const name of ['node_modules', 'package.json', 'package-lock.json'])
+      expect(existsSync(join(t.dir, '.opencode', name)), name).toBe(false)
+    await wt.close()
   })
 
   it("makes folders ahead for the host to ready, and hands a merged or discarded todo's folder on", async () => {
