@@ -7,6 +7,7 @@
 // Like the journal, the file holds no secret an agent or a provider echoed: its strings are scrubbed.
 // Plain node:fs, so both runtimes (Node, OpenCode's Bun) run it.
 
+import { randomBytes } from 'node:crypto'
 import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Logger } from '../engine/ports'
@@ -156,9 +157,9 @@ export class LiveMissionWriter {
       updatedAt: Date.now(),
       state: scrubStrings(state),
     }
-    const aside = `${this.#path}.${process.pid}.tmp`
+    const aside = asidePath(this.#path)
     try {
-      await writeFile(aside, JSON.stringify(live), { mode: 0o600 })
+      await writeFile(aside, JSON.stringify(live), { mode: 0o600, flag: 'wx' })
       await rename(aside, this.#path)
     } catch (err) {
       this.o.logger.warn(`the mission's state for other windows was not written: ${errorMessage(err)}`)
@@ -262,7 +263,19 @@ export async function stillRunning(projectDir: string, publisher: LockHolder): P
 export async function requestStop(projectDir: string, missionId: string, by: string): Promise<void> {
   const request: StopRequest = { missionId, by, at: Date.now() }
   const path = stopRequestPath(projectDir)
-  const aside = `${path}.${process.pid}.tmp`
-  await writeFile(aside, JSON.stringify(request), { mode: 0o600 })
-  await rename(aside, path)
+  const aside = asidePath(path)
+  try {
+    await writeFile(aside, JSON.stringify(request), { mode: 0o600, flag: 'wx' })
+    await rename(aside, path)
+  } catch (err) {
+    await rm(aside, { force: true }).catch(() => undefined)
+    throw err
+  }
 }
+
+/**
+ * Where a file is written before it is renamed over `path`: a name of its own per write, so two
+ * writes at once (a Stop clicked twice) do not take each other's file, created exclusively, so
+ * nothing already there (a symlink planted at a guessed name) is written through.
+ */
+const asidePath = (path: string): string => `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`

@@ -3,15 +3,17 @@ import {
   closeSync,
   constants,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   openSync,
   readFileSync,
+  readdirSync,
   rmSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import {
   LiveMissionWriter,
@@ -132,6 +134,25 @@ describe('LiveMissionWriter', () => {
     await requestStop(dir, 'mine', 'VS Code')
     await new Promise((r) => setTimeout(r, 100))
     expect(heard).toEqual(['VS Code'])
+  })
+
+  it('takes a Stop clicked twice at once, and writes nothing through a file planted where it writes', async () => {
+    const dir = project()
+    const path = stopRequestPath(dir)
+    mkdirSync(dirname(path), { recursive: true })
+    // Every name this process could use for the old fixed aside file points at a file of the user's.
+    const victim = join(dir, 'victim.txt')
+    writeFileSync(victim, 'mine\n')
+    symlinkSync(victim, `${path}.${process.pid}.tmp`)
+    await expect(
+      Promise.all([requestStop(dir, 'mine', 'VS Code'), requestStop(dir, 'mine', 'VS Code')]),
+    ).resolves.toBeDefined()
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ missionId: 'mine', by: 'VS Code' })
+    expect(readFileSync(victim, 'utf8')).toBe('mine\n')
+    // Nothing left aside but the planted link.
+    expect(readdirSync(dirname(path)).filter((f) => f.endsWith('.tmp'))).toEqual([
+      `stop.json.${process.pid}.tmp`,
+    ])
   })
 
   it('keeps writing a few times a second when the clock is set back', async () => {
