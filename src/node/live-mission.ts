@@ -244,6 +244,16 @@ export async function readLiveMission(
 }
 
 /**
+ * What identifies the state file as it is now (file, size, change times), without reading it; undefined
+ * when there is none. A folder whose state was read and found not to follow keeps this stamp until
+ * its state is written again.
+ */
+export async function liveStamp(projectDir: string): Promise<string | undefined> {
+  const at = await stat(liveMissionPath(projectDir)).catch(() => undefined)
+  return at && `${at.dev}:${at.ino}:${at.size}:${at.mtimeMs}:${at.ctimeMs}`
+}
+
+/**
  * True while the project's lock is held by the run that published a state (`live.holder`) and that
  * run still runs. The same mission is not enough: what a killed run left stays until the run that
  * resumes it publishes, and a stop asked of it meanwhile would be taken away unheard when that run

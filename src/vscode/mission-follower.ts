@@ -8,7 +8,7 @@ import * as vscode from 'vscode'
 import type { Logger } from '../engine/ports'
 import { isTerminal } from '../engine/record/mission-state'
 import { errorMessage } from '../engine/util/error-message'
-import { readLiveMission, stillRunning } from '../node/live-mission'
+import { liveStamp, readLiveMission, stillRunning } from '../node/live-mission'
 import type { LockHolder, LockRunner } from '../node/project-lock'
 import type { MissionController } from './mission-controller'
 
@@ -22,6 +22,12 @@ export interface FollowerTiming {
 }
 
 const TIMING: FollowerTiming = { lookMs: 1_000, followMs: 250, aliveMs: 2_000 }
+
+/** How the follower reads the folders (node/live-mission.ts; counted in tests). */
+export interface LiveReader {
+  stamp: typeof liveStamp
+  read: typeof readLiveMission
+}
 
 interface Following {
   folder: vscode.WorkspaceFolder
@@ -44,12 +50,19 @@ export class MissionFollower implements vscode.Disposable {
   #timer: ReturnType<typeof setTimeout> | undefined
   #busy = false
   #disposed = false
+  /**
+   * Per folder, the stamp of a state read and found not to follow (ended, or its run gone): it is not
+   * read again, nor its lock, until it is written again. A large mission's ended state stays in its
+   * folder, and reading it every second for nothing would cost the window as much as following it.
+   */
+  readonly #passed = new Map<string, string>()
   readonly #t: FollowerTiming
 
   constructor(
     private readonly missions: MissionController,
     private readonly log: Logger,
     timing: Partial<FollowerTiming> = {},
+    private readonly live: LiveReader = { stamp: liveStamp, read: readLiveMission },
   ) {
     this.#t = { ...TIMING, ...timing }
   }
@@ -89,9 +102,14 @@ export class MissionFollower implements vscode.Disposable {
     if (this.missions.running || !vscode.workspace.isTrusted) return
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
       const dir = folder.uri.fsPath
-      const read = await readLiveMission(dir)
-      if (!read || isTerminal(read.live.state.phase)) continue
-      if (!(await stillRunning(dir, read.live.holder))) continue
+      const stamp = await this.live.stamp(dir)
+      if (stamp === undefined || this.#passed.get(dir) === stamp) continue
+      const read = await this.live.read(dir)
+      if (!read || isTerminal(read.live.state.phase) || !(await stillRunning(dir, read.live.holder))) {
+        this.#passed.set(dir, stamp)
+        continue
+      }
+      this.#passed.delete(dir)
       if (!this.missions.follow(read.live.state, read.live.runner, folder)) return
       this.log.info(
         `following mission ${read.live.missionId} (${read.live.runner}, pid ${read.live.holder.pid}) in ${dir}`,
@@ -118,7 +136,7 @@ export class MissionFollower implements vscode.Disposable {
       this.missions.unfollow(f.missionId)
       return
     }
-    const read = await readLiveMission(dir)
+    const read = await this.live.read(dir)
     const ours = read?.live.missionId === f.missionId ? read : undefined
     if (ours && (ours.mtimeMs !== f.mtimeMs || ours.live.updatedAt !== f.updatedAt)) {
       f.mtimeMs = ours.mtimeMs
@@ -138,7 +156,7 @@ export class MissionFollower implements vscode.Disposable {
     f.checkedAt = performance.now()
     if (ours && (await stillRunning(dir, f.holder))) return
     // Its end may have been written between the two reads.
-    const last = await readLiveMission(dir)
+    const last = await this.live.read(dir)
     if (last?.live.missionId === f.missionId && isTerminal(last.live.state.phase)) {
       this.missions.follow(last.live.state, last.live.runner, f.folder)
       this.#following = undefined

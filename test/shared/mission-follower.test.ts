@@ -3,7 +3,13 @@ import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { MissionState } from '../../src/engine/record/mission-state'
-import { LiveMissionWriter, liveMissionPath, type LiveMission } from '../../src/node/live-mission'
+import {
+  LiveMissionWriter,
+  liveMissionPath,
+  liveStamp,
+  readLiveMission,
+  type LiveMission,
+} from '../../src/node/live-mission'
 import { ProjectLock, type LockHolder } from '../../src/node/project-lock'
 import { missionState } from '../fixtures/mission-state'
 
@@ -106,6 +112,38 @@ describe('MissionFollower', () => {
     now.publish(missionState({ iteration: 2 }))
     await until('the resumed run followed', () => shown.length > 0)
     expect(shown.map((s) => s.iteration)).toEqual([2])
+  })
+
+  it('reads an ended mission’s state once, not at every look, and again once a new run writes one', async () => {
+    const dir = folder()
+    const ended = await ProjectLock.acquire(dir, { missionId: 'old', runner: 'cli' }, log)
+    await (
+      await writer(dir, ended.holder)
+    ).close(missionState({ id: 'old', phase: 'completed', iteration: 1 }))
+    await ended.release()
+    const { missions, shown } = screen()
+    let reads = 0
+    const counted = (d: string) => (reads++, readLiveMission(d))
+    const f = new MissionFollower(
+      missions as never,
+      log,
+      { lookMs: 10, followMs: 10, aliveMs: 20 },
+      {
+        stamp: liveStamp,
+        read: counted,
+      },
+    )
+    cleanups.push(() => f.dispose())
+    f.start()
+    await until('many looks', () => vscodeFake.looks >= 20)
+    expect(reads).toBe(1)
+    expect(shown).toEqual([])
+    // A new mission in the folder: its first state is read and followed.
+    const lock = await ProjectLock.acquire(dir, { missionId: 'new', runner: 'cli' }, log)
+    cleanups.push(() => lock.release())
+    ;(await writer(dir, lock.holder)).publish(missionState({ id: 'new', iteration: 7 }))
+    await until('the new mission followed', () => shown.length > 0)
+    expect(shown.map((s) => s.iteration)).toEqual([7])
   })
 
   it('shows each new state where the file system keeps change times to the second', async () => {
