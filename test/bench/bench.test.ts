@@ -10,6 +10,8 @@ import { workBrief } from '../../src/engine/protocol/prompts'
 import type { EventPort, SessionPort, WorktreePort } from '../../src/engine/ports'
 import type { MissionState } from '../../src/engine/record/mission-state'
 import { schedule, type SchedulerTodo } from '../../src/engine/schedule/scheduler'
+import { captureGitBase } from '../../src/node/git-base'
+import { GitWorktrees } from '../../src/node/git-worktrees'
 import { missionWorktrees } from '../../src/node/mission-worktrees'
 import type { Supervisor } from '../../src/opencode/supervisor'
 import { PROTOCOL_VERSION } from '../../src/shared/protocol'
@@ -434,13 +436,23 @@ describe('benchmarks', () => {
       record('last folder readied, from the mission start', Math.max(0, ...readied) - run.t0, 'ms', '')
       // What OpenCode spends on a folder it has not seen (an instance boots per folder, and its first
       // prompt sets up more): the server's own CPU, one thread, paid once per folder.
-      const fresh = join(sandbox.root, 'fresh-folder')
-      execFileSync('git', ['worktree', 'add', '-q', '--detach', fresh], { cwd: dir })
+      // A todo folder as the product makes it (links, the user's .opencode install), new to the server.
+      const base = await captureGitBase(dir, sandbox.env)
+      if (base.kind !== 'git') throw new Error(base.reason)
+      const another = new GitWorktrees({
+        repoDir: dir,
+        root: join(sandbox.root, 'fresh'),
+        missionId: 'fresh',
+        env: sandbox.env,
+      })
+      await another.prepare(base.ref)
+      const fresh = (await another.open('fresh')).dir
       const pid = sup.pid
       const cpu0 = pid === undefined ? 0 : processCpuMs(pid)
       await sup.readyFolder(fresh)
       if (pid !== undefined)
         record('OpenCode server CPU to ready one new folder', processCpuMs(pid) - cpu0, 'ms', '')
+      await another.close()
     } finally {
       await sandbox.dispose()
     }
