@@ -52,11 +52,11 @@ export class TimelinePanel implements vscode.Disposable {
   }
 
   /**
-   * Takes on a tab VS Code brought back after a window reload (its serializer), where the user left it;
-   * a second one, which one tab at most never leaves, is closed.
+   * Takes on a tab: a new one from {@link show}, or one VS Code brought back where the user left it
+   * after a window reload (the serializer). With a tab already open another is closed: one at most.
    */
   adopt(panel: vscode.WebviewPanel): void {
-    if (this.#panel && this.#panel !== panel) return panel.dispose()
+    if (this.#panel) return this.#panel === panel ? undefined : panel.dispose()
     panel.title = this.o.title()
     const store = (this.#panelStore = new DisposableStore())
     this.#panel = panel
