@@ -8,8 +8,8 @@
 // Plain node:fs, so both runtimes (Node, OpenCode's Bun) run it.
 
 import { randomBytes } from 'node:crypto'
-import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
 import type { Logger } from '../engine/ports'
 import type { MissionState } from '../engine/record/mission-state'
 import { errorMessage } from '../engine/util/error-message'
@@ -97,6 +97,12 @@ export class LiveMissionWriter {
     const writer = new LiveMissionWriter(projectDir, holder, options)
     await ensureOrchestratorFolder(projectDir)
     await rm(writer.#stopPath, { force: true })
+    // What a run killed mid-write left aside (this run holds the project: no other writes its state).
+    const folder = dirname(writer.#path)
+    const leftAside = (await readdir(folder).catch(() => [] as string[])).filter(
+      (f) => f.startsWith(`${basename(writer.#path)}.`) && f.endsWith('.tmp'),
+    )
+    for (const f of leftAside) await rm(join(folder, f), { force: true }).catch(() => undefined)
     writer.#stopPoll = setInterval(() => void writer.#lookForStop(), options.stopPollMs ?? STOP_POLL_MS)
     writer.#stopPoll.unref?.()
     return writer

@@ -155,6 +155,16 @@ describe('LiveMissionWriter', () => {
     ])
   })
 
+  it('takes away what a run killed mid-write left aside when the next run starts publishing', async () => {
+    const dir = project()
+    const path = liveMissionPath(dir)
+    mkdirSync(dirname(path), { recursive: true })
+    writeFileSync(`${path}.4242.a1b2c3.tmp`, '{"half": ')
+    writeFileSync(join(dirname(path), 'notes.tmp'), 'not ours')
+    await start(dir)
+    expect(readdirSync(dirname(path)).filter((f) => f.endsWith('.tmp'))).toEqual(['notes.tmp'])
+  })
+
   it('keeps writing a few times a second when the clock is set back', async () => {
     const dir = project()
     const w = await start(dir)
@@ -163,9 +173,9 @@ describe('LiveMissionWriter', () => {
     const now = Date.now.bind(Date)
     vi.spyOn(Date, 'now').mockImplementation(() => now() - 3_600_000)
     w.publish(missionState({ iteration: 2 }))
-    const end = performance.now() + 2_000
+    const end = performance.now() + 10_000
     while (parseLiveMission(readFileSync(liveMissionPath(dir), 'utf8'))?.state.iteration !== 2) {
-      expect(performance.now(), 'the second state written within 2 s').toBeLessThan(end)
+      expect(performance.now(), 'the second state written within seconds, not an hour').toBeLessThan(end)
       await new Promise((r) => setTimeout(r, 10))
     }
   })
