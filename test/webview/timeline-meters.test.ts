@@ -198,6 +198,10 @@ describe('meters', () => {
     const time = screen.getByTestId('meter-time')
     expect(time.classList).toContain('ok')
     expect(within(time).getByRole('meter').getAttribute('aria-valuenow')).toBe('60000')
+    // Filled by scaling from the left (painted, no layout at each change), to the share used.
+    const fill = (row: HTMLElement) => within(row).getByRole('meter').querySelector<HTMLElement>('.fill')
+    expect(fill(tokens)?.style.transform).toBe('scaleX(0.9)')
+    expect(fill(time)?.style.transform).toBe('scaleX(0.1)')
   })
 
   it("gives each agent a context meter that warns near the model's window and marks compactions", () => {
