@@ -1,10 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { missionScript, parseBrief, type MissionScriptOptions } from '../../src/demo/mission-script'
+import { missionScript, type MissionScriptOptions } from '../../src/demo/mission-script'
 import type { ChatRequest } from '../../src/demo/scripted-provider'
 import { withJournaledOptions, type MissionOptions } from '../../src/engine/mission-options'
 import { JournalFile } from '../../src/node/journal-file'
+import { bashMissionScript } from '../fixtures/bash-mission'
 import { todo, writes } from '../support/file-todos'
 import { Sandbox } from '../support/sandbox'
 
@@ -214,27 +215,7 @@ describe('missions against the real OpenCode server', () => {
 
   it('brings a nested permission ask to the inbox and goes on once it is answered', async () => {
     // The worker of "p" runs a shell command first; OpenCode asks for permission (bash: ask).
-    const base = missionScript({ plan: () => [todo('p')] })
-    const script = (req: Parameters<typeof base>[0]) => {
-      const brief = parseBrief(req.lastUserText)
-      if (brief.kind === 'work' && req.toolResults.length === 0)
-        return {
-          toolCalls: [{ name: 'bash', args: { command: 'echo permitted > p.txt', description: 'write p' } }],
-        }
-      const reported = req.messages.some((m) =>
-        m.tool_calls?.some((c) => c.function.name === 'orchestrator_report'),
-      )
-      if (brief.kind === 'work' && !reported)
-        return {
-          toolCalls: [
-            {
-              name: 'orchestrator_report',
-              args: { todoId: 'p', status: 'done', summary: 'ran it', filesChanged: ['p.txt'] },
-            },
-          ],
-        }
-      return base(req)
-    }
+    const script = bashMissionScript()
     sandbox = await Sandbox.create({ script, config: { permission: { '*': 'allow', bash: 'ask' } } })
     const sup = await sandbox.supervise()
     const mission = sandbox.mission({ sessions: sup, events: sup }, { id: 'perm', goal: 'Run a command' })

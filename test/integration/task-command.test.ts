@@ -7,6 +7,7 @@ import type { PlanTodo } from '../../src/engine/protocol/mission-protocol'
 import type { Connection } from '../../src/opencode/connection'
 import { readLiveMission, requestStop, stillRunning } from '../../src/node/live-mission'
 import { orchestratorFolder } from '../../src/plugin/orchestrator-folder'
+import { bashMissionScript } from '../fixtures/bash-mission'
 import { repoRoot, Sandbox } from '../support/sandbox'
 
 // `/task`, `/stop` and `/mission` typed in a user's session of a real `opencode serve` with the
@@ -345,35 +346,13 @@ describe("/task's plugin options", () => {
 
 describe("/task's permission asks", () => {
   let sandbox: Sandbox | undefined
-  let script0: MissionScript
   afterAll(async () => {
     await sandbox?.dispose()
   })
 
   it("come from a child of the user's session, where the TUI shows them, and the mission goes on once answered", async () => {
     // The worker of "p" runs a shell command first; OpenCode asks for permission (bash: ask).
-    const base = missionScript({ plan: () => [todo('p')] })
-    script0 = base
-    const script = (req: Parameters<typeof base>[0]) => {
-      const brief = parseBrief(req.lastUserText)
-      if (brief.kind === 'work' && req.toolResults.length === 0)
-        return {
-          toolCalls: [{ name: 'bash', args: { command: 'echo permitted > p.txt', description: 'write p' } }],
-        }
-      const reported = req.messages.some((m) =>
-        m.tool_calls?.some((c) => c.function.name === 'orchestrator_report'),
-      )
-      if (brief.kind === 'work' && !reported)
-        return {
-          toolCalls: [
-            {
-              name: 'orchestrator_report',
-              args: { todoId: 'p', status: 'done', summary: 'ran it', filesChanged: ['p.txt'] },
-            },
-          ],
-        }
-      return base(req)
-    }
+    const script = bashMissionScript()
     sandbox = await Sandbox.create({ script, config: { permission: { '*': 'allow', bash: 'ask' } } })
     const { client } = await sandbox.start()
     const session = (await client.session.create({ title: 'Ask me' })).data!
@@ -385,7 +364,7 @@ describe("/task's permission asks", () => {
       async () => ({
         notes: await partsOf(client, session.id),
         children: (await client.session.children({ sessionID: session.id })).data?.map((c) => c.title),
-        calls: script0.stats.calls,
+        calls: script.stats.calls,
       }),
     )
     expect(ask.permission).toBe('bash')

@@ -9,15 +9,8 @@ import { parseEntries } from '../../../src/engine/record/journal'
 import { fakeMission } from '../../fixtures/fake-mission'
 import { flush, type FakeOpencode } from '../../fixtures/fake-opencode'
 import { MemoryStore } from '../../fixtures/memory-journal'
+import { todo } from '../../fixtures/mission-play'
 
-const todo = (id: string): PlanTodo => ({
-  id,
-  title: `do ${id}`,
-  description: '',
-  files: [`${id}.ts`],
-  dependsOn: [],
-  acceptance: [`${id} works`],
-})
 const sessionsOf = (m: Mission, role: string) =>
   m.state.agents.filter((a) => a.role === role).map((a) => a.sessionId)
 const entries = (store: MemoryStore) => parseEntries(store.lines).entries
@@ -51,7 +44,7 @@ describe('evidence by default', () => {
     const done = f.mission.run()
     await flush()
     expect(f.mission.state.check).toEqual({ command: 'npm test', source: 'package.json scripts.test' })
-    f.oc.turn(sessionsOf(f.mission, 'planner')[0]!, 'orchestrator_plan', { todos: [todo('a')] })
+    f.oc.turn(sessionsOf(f.mission, 'planner')[0]!, 'orchestrator_plan', { todos: [todo('a', ['a.ts'])] })
     await play(f.mission, f.oc)
     const final = await done
     expect(final.phase).toBe('completed')
@@ -64,7 +57,7 @@ describe('evidence by default', () => {
   })
 
   it('with no detectable check, completes as "no check ran", never as a verified success', async () => {
-    const f = await planned({}, [todo('a')])
+    const f = await planned({}, [todo('a', ['a.ts'])])
     expect(f.mission.state.check).toMatchObject({
       command: null,
       source: expect.stringMatching(/^none found/),
@@ -78,7 +71,7 @@ describe('evidence by default', () => {
   })
 
   it('an explicit check wins over detection, and `false` opts out (labelled no-check too)', async () => {
-    const explicit = await planned({ check: 'make verify' }, [todo('a')])
+    const explicit = await planned({ check: 'make verify' }, [todo('a', ['a.ts'])])
     explicit.workspace.files['go.mod'] = 'module p\n'
     await play(explicit.mission, explicit.oc)
     await explicit.done
@@ -89,7 +82,7 @@ describe('evidence by default', () => {
     f.workspace.files['go.mod'] = 'module p\n'
     const done = f.mission.run()
     await flush()
-    f.oc.turn(sessionsOf(f.mission, 'planner')[0]!, 'orchestrator_plan', { todos: [todo('a')] })
+    f.oc.turn(sessionsOf(f.mission, 'planner')[0]!, 'orchestrator_plan', { todos: [todo('a', ['a.ts'])] })
     await play(f.mission, f.oc)
     const final = await done
     expect(f.workspace.checks).toEqual([])
@@ -100,7 +93,7 @@ describe('evidence by default', () => {
 
 describe('one mission, one entry in OpenCode', () => {
   it('creates the root titled with the goal first, every agent under it, and never prompts it', async () => {
-    const f = await planned({ caps: { total: 2 } }, [todo('a'), todo('b')])
+    const f = await planned({ caps: { total: 2 } }, [todo('a', ['a.ts']), todo('b', ['b.ts'])])
     await play(f.mission, f.oc)
     await f.done
     const [root, ...agents] = f.oc.created
@@ -116,7 +109,7 @@ describe('one mission, one entry in OpenCode', () => {
   })
 
   it('keeps the agents the roots of their own trees: a task child under a worker still maps to it', async () => {
-    const f = await planned({}, [todo('a')])
+    const f = await planned({}, [todo('a', ['a.ts'])])
     const worker = sessionsOf(f.mission, 'worker')[0]!
     f.oc.emit({ type: 'session.created', sessionId: 'child', parentId: worker, title: 'sub' })
     f.oc.emit({
@@ -140,7 +133,7 @@ describe('one mission, one entry in OpenCode', () => {
 
   it('a resumed mission reuses its journaled root for the sessions it creates', async () => {
     const store = new MemoryStore()
-    const first = await planned({ caps: { total: 1 } }, [todo('a'), todo('b')], store)
+    const first = await planned({ caps: { total: 1 } }, [todo('a', ['a.ts']), todo('b', ['b.ts'])], store)
     first.mission.dispose()
     const second = fakeMission({ caps: { total: 1 } }, store)
     second.oc.idPrefix = 'ses_b'
@@ -158,7 +151,11 @@ describe('a resumed mission keeps its settings', () => {
   it('runs with the options journaled at its start, not the current ones', async () => {
     const store = new MemoryStore()
     const started: Partial<MissionOptions> = { caps: { total: 1 }, check: 'make verify', maxAttempts: 4 }
-    const first = await planned(started, [todo('a'), todo('b'), todo('c')], store)
+    const first = await planned(
+      started,
+      [todo('a', ['a.ts']), todo('b', ['b.ts']), todo('c', ['c.ts'])],
+      store,
+    )
     expect(first.mission.state.agents.filter((a) => a.status === 'busy')).toHaveLength(1)
     first.mission.dispose() // interrupted while the first todo runs
 
@@ -186,7 +183,7 @@ describe('a resumed mission keeps its settings', () => {
     const store = new MemoryStore()
     const first = await planned(
       { caps: { total: Infinity }, budgets: { maxTokens: Infinity } },
-      [todo('a')],
+      [todo('a', ['a.ts'])],
       store,
     )
     first.mission.dispose()
@@ -211,7 +208,7 @@ describe('a resumed mission keeps its settings', () => {
     const done = f.mission.run()
     await flush()
     expect(f.mission.state.check).toEqual({ command: 'make ci', source: 'configured' })
-    f.oc.turn(sessionsOf(f.mission, 'planner')[0]!, 'orchestrator_plan', { todos: [todo('a')] })
+    f.oc.turn(sessionsOf(f.mission, 'planner')[0]!, 'orchestrator_plan', { todos: [todo('a', ['a.ts'])] })
     await play(f.mission, f.oc)
     expect((await done).phase).toBe('completed')
     // No worker ran before: the base is as it was, and its check runs on resume, once.
@@ -220,7 +217,7 @@ describe('a resumed mission keeps its settings', () => {
 
   it('leaves the options of an ended mission alone (a new mission in the same journal)', async () => {
     const store = new MemoryStore()
-    const f = await planned({ caps: { total: 1 } }, [todo('a')], store)
+    const f = await planned({ caps: { total: 1 } }, [todo('a', ['a.ts'])], store)
     await play(f.mission, f.oc)
     await f.done
     const current: MissionOptions = { id: 'm2', goal: 'next', caps: { total: 3 } }
