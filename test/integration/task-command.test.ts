@@ -221,17 +221,20 @@ describe('/task inside OpenCode', () => {
       command: 'task',
       arguments: 'Write files to follow',
     })
-    // While it runs: its state, whole, the project lock naming it.
+    // While it runs: its state, whole, with its workers (a state written between the plan and the
+    // first dispatch has none yet), the project lock naming it.
     const live = await waitFor('the state of a mission at work', async () => {
       const read = await readLiveMission(sandbox.projectDir)
       const s = read?.live.state
-      return s?.goal === 'Write files to follow' && s.todos.length === 6 && s.phase === 'working'
+      return s?.goal === 'Write files to follow' &&
+        s.todos.length === 6 &&
+        s.phase === 'working' &&
+        s.agents.some((a) => a.role === 'worker')
         ? read!.live
         : undefined
     })
     expect(live.runner).toBe('opencode')
     expect(await stillRunning(sandbox.projectDir, live.holder)).toBe(true)
-    expect(live.state.agents.some((a) => a.role === 'worker')).toBe(true)
     await waitFor('a worker held on e', async () =>
       (await client.session.children({ sessionID: session.id })).data?.some((c) => c.title.includes('e.txt'))
         ? true
@@ -313,8 +316,10 @@ describe("/task's plugin options", () => {
   })
 
   it('runs as many agents at once as the plugin option maxConcurrency says', async () => {
+    // Calls long enough that the five workers' first calls overlap even when the server, one thread,
+    // takes a while to start five prompts on a loaded machine.
     const base = missionScript({
-      latencyMs: 300,
+      latencyMs: 800,
       plan: () => [todo('a'), todo('b'), todo('c'), todo('d'), todo('e')],
       work: (id) => ({ files: { [`${id}.txt`]: `${id}\n` }, summary: `wrote ${id}.txt` }),
     })
