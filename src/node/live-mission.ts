@@ -7,15 +7,15 @@
 // Like the journal, the file holds no secret an agent or a provider echoed: its strings are scrubbed.
 // Plain node:fs, so both runtimes (Node, OpenCode's Bun) run it.
 
-import { randomBytes } from 'node:crypto'
-import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
-import { basename, dirname, join } from 'node:path'
+import { readFile, rm, stat } from 'node:fs/promises'
+import { join } from 'node:path'
 import type { Logger } from '../engine/ports'
 import type { MissionState } from '../engine/record/mission-state'
 import { errorMessage } from '../engine/util/error-message'
 import { scrubStrings } from '../engine/util/scrub-secrets'
 import { ensureOrchestratorFolder, orchestratorFolder } from '../plugin/orchestrator-folder'
 import { liveHolder, type LockHolder, type LockRunner } from './project-lock'
+import { removeLeftAside, replaceFile } from './replace-file'
 
 const FORMAT = 1
 /** Shortest time between two writes of the state. */
@@ -98,11 +98,7 @@ export class LiveMissionWriter {
     await ensureOrchestratorFolder(projectDir)
     await rm(writer.#stopPath, { force: true })
     // What a run killed mid-write left aside (this run holds the project: no other writes its state).
-    const folder = dirname(writer.#path)
-    const leftAside = (await readdir(folder).catch(() => [] as string[])).filter(
-      (f) => f.startsWith(`${basename(writer.#path)}.`) && f.endsWith('.tmp'),
-    )
-    for (const f of leftAside) await rm(join(folder, f), { force: true }).catch(() => undefined)
+    await removeLeftAside(writer.#path)
     writer.#stopPoll = setInterval(() => void writer.#lookForStop(), options.stopPollMs ?? STOP_POLL_MS)
     writer.#stopPoll.unref?.()
     return writer
@@ -163,13 +159,10 @@ export class LiveMissionWriter {
       updatedAt: Date.now(),
       state: scrubStrings(state),
     }
-    const aside = asidePath(this.#path)
     try {
-      await writeFile(aside, JSON.stringify(live), { mode: 0o600, flag: 'wx' })
-      await rename(aside, this.#path)
+      await replaceFile(this.#path, JSON.stringify(live), 0o600)
     } catch (err) {
       this.o.logger.warn(`the mission's state for other windows was not written: ${errorMessage(err)}`)
-      await rm(aside, { force: true }).catch(() => undefined)
     } finally {
       this.#lastWrite = performance.now()
       this.#cost = this.#lastWrite - began
@@ -278,20 +271,5 @@ export async function stillRunning(projectDir: string, publisher: LockHolder): P
 /** Asks the runner of mission `missionId` to stop it; `by` names who asks ("VS Code"). */
 export async function requestStop(projectDir: string, missionId: string, by: string): Promise<void> {
   const request: StopRequest = { missionId, by, at: Date.now() }
-  const path = stopRequestPath(projectDir)
-  const aside = asidePath(path)
-  try {
-    await writeFile(aside, JSON.stringify(request), { mode: 0o600, flag: 'wx' })
-    await rename(aside, path)
-  } catch (err) {
-    await rm(aside, { force: true }).catch(() => undefined)
-    throw err
-  }
+  await replaceFile(stopRequestPath(projectDir), JSON.stringify(request), 0o600)
 }
-
-/**
- * Where a file is written before it is renamed over `path`: a name of its own per write, so two
- * writes at once (a Stop clicked twice) do not take each other's file, created exclusively, so
- * nothing already there (a symlink planted at a guessed name) is written through.
- */
-const asidePath = (path: string): string => `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`

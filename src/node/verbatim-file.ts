@@ -1,9 +1,10 @@
 // The texts a mission keeps whole (the engine's VerbatimStore port): one JSON object in a file beside
 // the mission's journal, readable by its owner only, removed once the mission ended.
 
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rm } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import type { VerbatimStore } from '../engine/record/verbatim'
+import { replaceFile } from './replace-file'
 
 export class VerbatimFile implements VerbatimStore {
   constructor(readonly path: string) {
@@ -39,9 +40,6 @@ export class VerbatimFile implements VerbatimStore {
   async write(texts: Record<string, string>): Promise<void> {
     if (Object.keys(texts).length === 0) return rm(this.path, { force: true })
     await mkdir(dirname(this.path), { recursive: true })
-    const next = `${this.path}.${process.pid}.tmp`
-    await rm(next, { force: true })
-    await writeFile(next, JSON.stringify(texts), { encoding: 'utf8', mode: 0o600, flag: 'wx' })
-    await rename(next, this.path)
+    await replaceFile(this.path, JSON.stringify(texts), 0o600)
   }
 }

@@ -2,7 +2,7 @@
 // per mission. The plugin reads them inside the OpenCode server; the host writes them. Plain node:fs
 // so both runtimes work.
 import { readFileSync, statSync } from 'node:fs'
-import { mkdir, readdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile, rm, rmdir, stat } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import {
   isMissionId,
@@ -11,6 +11,7 @@ import {
   WORKTREE_PROJECT_FILE,
   type Ownership,
 } from '../engine/protocol/ownership'
+import { replaceFile } from '../node/replace-file'
 import { ensureOrchestratorFolder, tidyOrchestratorFolder } from './orchestrator-folder'
 
 /** Absolute path of the folder holding a project's ownership files. */
@@ -87,21 +88,12 @@ export class OwnershipReader {
   }
 }
 
-let tempCounter = 0
-
 /** Publishes a mission's ownership atomically (temp file + rename): a reader never sees half a file. */
 export async function writeOwnership(projectDir: string, data: Ownership): Promise<void> {
   const target = ownershipPath(projectDir, data.missionId)
   await ensureOrchestratorFolder(projectDir)
   await mkdir(dirname(target), { recursive: true })
-  const temp = `${target}.${process.pid}-${tempCounter++}.tmp`
-  try {
-    await writeFile(temp, `${JSON.stringify(data, null, 2)}\n`)
-    await rename(temp, target)
-  } catch (err) {
-    await rm(temp, { force: true })
-    throw err
-  }
+  await replaceFile(target, `${JSON.stringify(data, null, 2)}\n`)
 }
 
 /**
