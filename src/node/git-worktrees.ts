@@ -511,7 +511,7 @@ export class GitWorktrees implements WorktreePort {
       const source = join(top, name)
       if (!existsSync(source) || existsSync(join(dir, name))) continue
       if (!(await this.#ignored(top, `${name}/`))) continue
-      await symlink(source, join(dir, name), process.platform === 'win32' ? 'junction' : 'dir')
+      await linkFolder(source, join(dir, name))
       linked.push(name)
     }
     for (const config of configFolders(this.#within)) {
@@ -562,11 +562,7 @@ export class GitWorktrees implements WorktreePort {
     }
     if (!installComplete(text['package.json'], text['package-lock.json'])) return none
     for (const name of copies) await copyFile(join(theirs, name), join(mine, name))
-    await symlink(
-      join(theirs, 'node_modules'),
-      join(mine, 'node_modules'),
-      process.platform === 'win32' ? 'junction' : 'dir',
-    )
+    await linkFolder(join(theirs, 'node_modules'), join(mine, 'node_modules'))
     return { links: [modules], copies: copies.map((name) => `${config}/${name}`) }
   }
 
@@ -686,6 +682,10 @@ export class GitWorktrees implements WorktreePort {
     return r
   }
 }
+
+/** A link at `target` to the folder `source` (a junction on Windows, which needs no privilege). */
+const linkFolder = (source: string, target: string): Promise<void> =>
+  symlink(source, target, process.platform === 'win32' ? 'junction' : 'dir')
 
 function isFolder(path: string): boolean {
   try {
