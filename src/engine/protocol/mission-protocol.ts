@@ -73,11 +73,9 @@ const isReservedId = (id: string): boolean => Object.hasOwn(Object.prototype, id
  */
 const readsAsSecret = (id: string): boolean => scrubSecrets(id) !== id
 
-/** The first of a few spellings of `id` that does not read as a secret key. */
-function unsecretId(id: string, i: number): string {
-  const tries = [id.replace(/-/g, '_'), id.replace(/[-_]/g, '.'), `todo-${i + 1}`]
-  return tries.find((t) => !readsAsSecret(t)) ?? `todo-${i + 1}`
-}
+/** The first of a few spellings of `id` that does not read as a secret key, else `todo-<n>`. */
+const unsecretId = (id: string, i: number): string =>
+  [id.replace(/-/g, '_'), id.replace(/[-_]/g, '.')].find((t) => !readsAsSecret(t)) ?? `todo-${i + 1}`
 
 /** The slug a planner could use instead of `id` (for the error message). */
 export function suggestedId(id: string): string {
