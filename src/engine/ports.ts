@@ -262,6 +262,12 @@ export interface WorktreePort {
     options?: { folders?: number },
   ): Promise<{ dir: string; branch: string; baseCommit: string }>
   /**
+   * The plan lets at most `todos` work at once (its widest level, within the caps): folders made ahead
+   * beyond that many are not readied by the host (a todo that takes one later pays for it on its first
+   * prompt), since readying a folder costs the server a second of its one thread.
+   */
+  expectAtOnce?(todos: number): void
+  /**
    * The todo's folder on its own branch from the integration branch as it is now (made once). A
    * folder whose todo's work was merged or discarded may be handed to a later todo.
    */

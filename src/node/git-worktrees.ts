@@ -61,9 +61,11 @@ export interface GitWorktreesOptions {
   setup?: (dir: string) => Promise<void>
   /**
    * Told of each todo folder as soon as it is made (before any todo takes it), so that the host can
-   * ready what works there (its OpenCode instance) while the planner plans. Not awaited.
+   * ready what works there (its OpenCode instance) while the planner plans. Not awaited. `wanted`,
+   * asked when the host comes to it: whether a todo holds the folder or the plan may still need it
+   * (`expectAtOnce`).
    */
-  onFolder?: (dir: string) => void
+  onFolder?: (dir: string, wanted: () => boolean) => void
 }
 
 /**
@@ -110,6 +112,8 @@ export class GitWorktrees implements WorktreePort {
   #made = 0
   /** Set by `close`: no folder is made after it. */
   #closed = false
+  /** How many todos the plan lets work at once (`expectAtOnce`): free folders beyond are not wanted. */
+  #atOnce = Infinity
 
   constructor(options: GitWorktreesOptions) {
     this.#o = options
@@ -279,6 +283,16 @@ export class GitWorktrees implements WorktreePort {
     return { dir: this.#inside(dir), branch, baseCommit: await this.#baseCommit() }
   }
 
+  expectAtOnce(todos: number): void {
+    this.#atOnce = Math.max(1, todos)
+  }
+
+  /** A folder a todo holds, or one of the first the plan may use at once (they are taken in order). */
+  #wanted(folder: Folder): boolean {
+    const at = this.#folders.indexOf(folder)
+    return !this.#closed && at !== -1 && (folder.holder !== undefined || at < this.#atOnce)
+  }
+
   /**
    * A todo folder, made in the background (detached at the integration branch): its worktree, its
    * links, the setup command; the host is told of it at once. Folders are made one after another.
@@ -289,7 +303,7 @@ export class GitWorktrees implements WorktreePort {
       if (this.#closed) throw new Error('the mission closed its worktrees')
       await this.#addWorktree(top, ['--detach', this.integrationBranch])
       this.#open.add(this.#inside(top))
-      this.#o.onFolder?.(this.#inside(top))
+      this.#o.onFolder?.(this.#inside(top), () => this.#wanted(folder))
     })()
     const ready = made.then(() => this.#o.setup?.(this.#inside(top)))
     ready.catch(() => undefined) // reported to the todo that takes the folder

@@ -62,12 +62,15 @@ export async function missionWorktrees(options: MissionWorktreesOptions): Promis
 /**
  * Readies folders one after another, in the order they were made (the order todos take them): a
  * folder's readying is mostly the server's CPU, so readying several at once makes each take longer
- * and the first todo wait for all of them.
+ * and the first todo wait for all of them. A folder the plan turned out not to need is skipped when
+ * its turn comes: readying it would take the server's time from the todos at work.
  */
-function oneAfterAnother(ready: (dir: string) => Promise<void>): (dir: string) => void {
+export function oneAfterAnother(
+  ready: (dir: string) => Promise<void>,
+): (dir: string, wanted: () => boolean) => void {
   let last: Promise<void> = Promise.resolve()
-  return (dir) => {
-    last = last.then(() => ready(dir)).catch(() => undefined)
+  return (dir, wanted) => {
+    last = last.then(() => (wanted() ? ready(dir) : undefined)).catch(() => undefined)
   }
 }
 

@@ -29,6 +29,7 @@ export function timedWorktrees(port: WorktreePort): {
   const timedPort: WorktreePort = {
     prepare: (baseTree, options) =>
       timed('prepare', baseTree.slice(0, 8), () => port.prepare(baseTree, options)),
+    expectAtOnce: (todos) => port.expectAtOnce?.(todos),
     open: (todoId) => timed('open', todoId, () => port.open(todoId)),
     commit: (todoId, message) => timed('commit', todoId, () => port.commit(todoId, message)),
     changedSince: (from) => timed('changedSince', from.slice(0, 8), () => port.changedSince(from)),

@@ -150,9 +150,11 @@ describe('worktree isolation against the real OpenCode server', () => {
     const before = userSide(dir)
     const final = await run()
     expect(final.phase, final.reason).toBe('completed')
-    // The todos' folders were made ahead (one per worker the caps allow) and readied on the server
-    // before their agents' first prompts; every agent worked in one of them.
-    expect(readied).toHaveLength(3)
+    // The todos' folders were made ahead (one per worker the caps allow: 3) and readied on the server
+    // before their agents' first prompts; every agent worked in one of them. The plan lets two work
+    // at once, so the third is readied only if its turn came before the plan did.
+    expect(readied.length).toBeGreaterThanOrEqual(2)
+    expect(readied.length).toBeLessThanOrEqual(3)
     const { provider, log } = sandbox ?? expect.fail('no sandbox')
     const worked = new Set(
       provider.chatRequests

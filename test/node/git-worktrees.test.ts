@@ -245,6 +245,37 @@ describe('a worktree per todo, merged only on purpose', { timeout: 30_000 }, () 
     await again.close()
   })
 
+  it('wants only the folders the plan may use at once, and any a todo holds', async () => {
+    const repo = userRepo()
+    const base = await captureGitBase(repo, env)
+    if (base.kind !== 'git') throw new Error(base.reason)
+    const told = new Map<string, () => boolean>()
+    const wt = new GitWorktrees({
+      repoDir: repo,
+      root: temp('orch-wt-root-'),
+      missionId: 'wanted',
+      env,
+      onFolder: (d, wanted) => told.set(d, wanted),
+    })
+    await wt.prepare(base.ref, { folders: 3 })
+    const t1 = await wt.open('t1')
+    await expect.poll(() => told.size).toBe(3)
+    const wanted = () => [...told.values()].map((w) => w())
+    // Before a plan, every folder made ahead may be needed.
+    expect(wanted()).toEqual([true, true, true])
+    // The plan lets one todo work at a time: t1 holds the first folder, the other two are not needed.
+    wt.expectAtOnce(1)
+    expect(told.get(t1.dir)?.()).toBe(true)
+    expect(wanted().filter(Boolean)).toHaveLength(1)
+    // A todo that takes a free folder after all makes it wanted again.
+    const t2 = await wt.open('t2')
+    expect(told.get(t2.dir)?.()).toBe(true)
+    expect(wanted().filter(Boolean)).toHaveLength(2)
+    await wt.close()
+    // Closed: none.
+    expect(wanted().filter(Boolean)).toHaveLength(0)
+  })
+
   it('puts a discarded folder back before the next todo takes it, also when both come at once', async () => {
     const repo = userRepo()
     const base = await captureGitBase(repo, env)

@@ -12,6 +12,7 @@ import { mergeWords } from '../record/replay-isolation'
 import type { LineCounts, WorkspaceBase, WorktreePort } from '../ports'
 import type { MissionContext } from './context'
 import { sumLines } from '../util/line-counts'
+import { planWidth } from '../schedule/plan-width'
 
 /** The worktrees, when this mission runs in worktree mode. */
 export function worktreesOf(ctx: MissionContext): WorktreePort | undefined {
@@ -39,6 +40,17 @@ export async function beginIsolation(ctx: MissionContext, base: WorkspaceBase | 
   } catch (err) {
     await shared(ctx, `the integration branch could not be made: ${errorMessage(err)}`)
   }
+}
+
+/**
+ * After a plan is accepted: how many of its todos may work at once (its widest level, within the
+ * caps), so that the folders made ahead beyond that many are not readied for nothing.
+ */
+export function expectFolders(ctx: MissionContext): void {
+  const worktrees = worktreesOf(ctx)
+  if (!worktrees?.expectAtOnce) return
+  const { todos, todoOrder } = ctx.record.snap
+  worktrees.expectAtOnce(Math.min(workersAtOnce(ctx), planWidth(todos, todoOrder)))
 }
 
 /** How many workers the caps let run at once (unbounded caps: as many as the port makes ahead). */

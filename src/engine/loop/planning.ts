@@ -7,6 +7,7 @@ import { openTurn } from '../sessions/turn'
 import { blamedTodos } from '../turns/check-blame'
 import type { PlanArgs } from '../protocol/mission-protocol'
 import type { MissionContext } from './context'
+import { expectFolders } from './isolation'
 
 export async function plan(ctx: MissionContext, brief: string): Promise<void> {
   if (ctx.over) return
@@ -59,6 +60,7 @@ export async function acceptPlan(ctx: MissionContext, accepted: PlanArgs): Promi
     ...(accepted.title !== undefined && { title: accepted.title }),
   })
   ctx.checkRun = 'none'
+  expectFolders(ctx)
   ctx.deps.logger.info(`mission ${ctx.o.id}: plan ${iteration} accepted with ${accepted.todos.length} todos`)
   ctx.phase.move('working')
   ctx.update({ iteration })

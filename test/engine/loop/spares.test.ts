@@ -1,25 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { SPARES_MAX, sparesWanted, type SpareFacts } from '../../../src/engine/loop/spares'
-import type { MissionSnapshot, TodoRecord, TodoStatus } from '../../../src/engine/record/entries'
+import type { MissionSnapshot, TodoStatus } from '../../../src/engine/record/entries'
 import { emptySnapshot } from '../../../src/engine/record/replay'
+import { todoRecord } from '../../fixtures/todo-record'
 
-const todo = (id: string, status: TodoStatus): TodoRecord => ({
-  id,
-  title: id,
-  description: `do ${id}`,
-  files: [],
-  dependsOn: [],
-  acceptance: [],
-  status,
-  attempts: 0,
-  iteration: 1,
-  filesChanged: [],
-  findings: [],
-  reviews: [],
-  history: [],
-  rejections: 0,
-  revision: { attemptsBefore: 0, waits: 0, unreviewed: 0 },
-})
+const todo = todoRecord
 
 const snap = (statuses: TodoStatus[], over: Partial<MissionSnapshot> = {}): MissionSnapshot => {
   const todos = statuses.map((s, i) => todo(`t${i}`, s))

@@ -7,25 +7,10 @@ import type {
   TodoStatus,
 } from '../../../src/engine/record/entries'
 import { emptySnapshot } from '../../../src/engine/record/replay'
+import { todoRecord } from '../../fixtures/todo-record'
 
-const todo = (id: string, status: TodoStatus, extra: Partial<TodoRecord> = {}): TodoRecord => ({
-  id,
-  title: id,
-  description: `do ${id}`,
-  files: [],
-  dependsOn: [],
-  acceptance: [],
-  status,
-  attempts: 1,
-  iteration: 1,
-  filesChanged: [],
-  findings: [],
-  reviews: [],
-  history: [],
-  rejections: 0,
-  revision: { attemptsBefore: 0, waits: 0, unreviewed: 0 },
-  ...extra,
-})
+const todo = (id: string, status: TodoStatus, extra: Partial<TodoRecord> = {}): TodoRecord =>
+  todoRecord(id, status, { attempts: 1, ...extra })
 
 const snap = (todos: TodoRecord[], over: Partial<MissionSnapshot> = {}): MissionSnapshot => ({
   ...emptySnapshot(),

@@ -30,9 +30,11 @@ describe('a mission in worktree mode', () => {
     const final = await done
     expect(final.phase, final.reason).toBe('completed')
     // b's folder is made only once a merged: it starts from a's work.
-    // Folders for as many todos as may work at once (the default caps: 3) are made ahead.
+    // Folders for as many todos as may work at once (the default caps: 3) are made ahead; the plan
+    // then lets one at a time work (b waits for a).
     expect(worktrees.calls).toEqual([
       'prepare tree0 ahead 3',
+      'expect 1 at once',
       'open a',
       'commit a',
       'open a',
@@ -92,6 +94,23 @@ describe('a mission in worktree mode', () => {
       void mission.run()
       await flush()
       expect(worktrees.calls[0]).toBe(`prepare tree0 ahead ${ahead}`)
+      await mission.stop('enough')
+    }
+  })
+
+  it("tells the worktrees how many of the plan's todos may work at once, within the caps", async () => {
+    for (const [caps, plan, atOnce] of [
+      // Five at the first level, the caps let two work.
+      [{ total: 2 }, ['a', 'b', 'c', 'd', 'e'].map((id) => todo(id, [`${id}.ts`])), 2],
+      // Two at the first level, the third waits for both.
+      [{ total: 6 }, [todo('a', ['a.ts']), todo('b', ['b.ts']), todo('c', ['c.ts'], ['a', 'b'])], 2],
+    ] as const) {
+      const { mission, oc, worktrees } = worktreeMission({ caps })
+      await planned(mission, oc, [...plan])
+      expect(worktrees.calls.slice(0, 2)).toEqual([
+        `prepare tree0 ahead ${caps.total}`,
+        `expect ${atOnce} at once`,
+      ])
       await mission.stop('enough')
     }
   })

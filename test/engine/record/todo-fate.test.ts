@@ -1,27 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import type { TodoRecord, TodoStatus } from '../../../src/engine/record/entries'
 import { todoFate } from '../../../src/engine/record/todo-fate'
+import { todoRecord } from '../../fixtures/todo-record'
 
 // What became of a todo once the mission ended: one in flight was interrupted, and says while doing what.
 
-const record = (status: TodoStatus, patch: Partial<TodoRecord> = {}): TodoRecord => ({
-  id: 't',
-  title: 't',
-  description: 't',
-  files: [],
-  dependsOn: [],
-  acceptance: [],
-  status,
-  attempts: 1,
-  iteration: 1,
-  filesChanged: [],
-  findings: [],
-  reviews: [],
-  history: [],
-  rejections: 0,
-  revision: { attemptsBefore: 0, waits: 0, unreviewed: 0 },
-  ...patch,
-})
+const record = (status: TodoStatus, patch: Partial<TodoRecord> = {}): TodoRecord =>
+  todoRecord('t', status, { description: 't', attempts: 1, ...patch })
 
 const none = () => undefined
 
