@@ -87,6 +87,8 @@ export class MissionContext {
   checkRun: 'none' | 'running' | 'done' = 'none'
   /** A planner's prompt is being sent. */
   planning = false
+  /** Settles once the mission's base is journaled and its isolation decided (loop/start.ts). */
+  baseTaken: Promise<void> = Promise.resolve()
   paused = false
   disconnected = false
 

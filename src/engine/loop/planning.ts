@@ -52,6 +52,9 @@ export async function acceptPlan(ctx: MissionContext, accepted: PlanArgs): Promi
     await ctx.record.append({ type: 'plan.rejected', reasons: [accepted.cannotPlan], final })
     return ctx.hooks.request()
   }
+  // No todo may exist before the base does: the workers edit what it records.
+  await ctx.baseTaken
+  if (ctx.over) return
   const iteration = ctx.record.snap.iteration + 1
   await ctx.record.append({
     type: 'plan.accepted',

@@ -55,10 +55,6 @@ async function startNew(ctx: MissionContext): Promise<void> {
   const check = await chooseCheck(ctx.o.check, deps.workspace)
   ctx.setCheck(check)
   if (check.command !== null) await ctx.verbatim.set(CHECK_KEY, check.command)
-  // Before anything can edit the workspace; a base that cannot be taken is recorded as unknown.
-  const base = await captureBase(ctx)
-  // Stopped while the base was taken: the end is recorded, nothing starts.
-  if (ctx.over) return
   // The options it runs with, so that a resume runs the same way (mission-options.ts).
   const options = {
     ...optionsToJson(ctx.o),
@@ -76,15 +72,30 @@ async function startNew(ctx: MissionContext): Promise<void> {
   // The journaled start is the mission's start, for this instance and any that resumes it.
   const at = record.snap.startedAt
   if (at !== undefined) ctx.update({ startedAt: at })
-  if (base) await record.append({ type: 'mission.base', base })
-  await beginIsolation(ctx, base)
+  // The base is taken before anything can edit the workspace. The planner only reads, so it is
+  // created and prompted meanwhile (taking the base is git work, up to a few hundred milliseconds on
+  // the first prompt's path); the plan's todos wait for the base (acceptPlan), and so does the
+  // check's run on it.
+  ctx.baseTaken = takeBase(ctx)
+  ctx.baseTaken.catch(() => {}) // acted on where it is awaited
   // The root first: every agent session is created under it.
   await ctx.sessions.ensureRoot()
+  if (check.command !== null) await ctx.baseTaken
+  // Stopped meanwhile: nothing starts (the stop records the end).
+  if (ctx.over) return
   // The check runs on the base while the planner plans; the planner waits for it a little.
   ctx.baseline.start()
   await ctx.baseline.settledOrAfter(BASELINE_HEAD_START_MS)
   const files = await deps.workspace.listFiles().catch(() => [])
   await plan(ctx, planBrief(ctx.o.goal, files, ctx.baseline.failure()))
+}
+
+/** The base, journaled, and the isolation it allows (loop/isolation.ts). */
+async function takeBase(ctx: MissionContext): Promise<void> {
+  const base = await captureBase(ctx)
+  if (ctx.over) return
+  if (base) await ctx.record.append({ type: 'mission.base', base })
+  await beginIsolation(ctx, base)
 }
 
 async function resume(ctx: MissionContext): Promise<void> {
@@ -129,6 +140,12 @@ async function resume(ctx: MissionContext): Promise<void> {
   await ctx.baseline.resume()
   if (ctx.over) return
   if (record.snap.todoOrder.length === 0) {
+    // A start cut off before its base was journaled (it is taken while the planner plans): no todo
+    // ran, so the workspace as it is now is the base.
+    if (!record.snap.base && !record.snap.isolation) {
+      ctx.baseTaken = takeBase(ctx)
+      await ctx.baseTaken
+    }
     await plan(ctx, planBrief(ctx.o.goal, await deps.workspace.listFiles().catch(() => [])))
     return
   }

@@ -39,11 +39,16 @@ async function oneTodoMission(base?: () => Promise<WorkspaceBase>, more: object 
 }
 
 describe('the mission base and summary in the journal', () => {
-  it('records the base right after the start, and a summary line after the end', async () => {
+  it('records the base after the start and before the plan, and a summary line after the end', async () => {
     const base: WorkspaceBase = { kind: 'git', ref: 'abc123', untracked: ['notes.txt'] }
     const { final, entries } = await oneTodoMission(async () => base)
     expect(final.phase).toBe('completed')
-    expect(entries.map((e) => e.type).slice(0, 2)).toEqual(['mission.started', 'mission.base'])
+    const types = entries.map((e) => e.type)
+    expect(types[0]).toBe('mission.started')
+    expect(types.indexOf('mission.base')).toBeGreaterThan(0)
+    // With a check, its run on the base comes first, and the planner after it.
+    expect(types.indexOf('mission.base')).toBeLessThan(types.indexOf('check.baseline'))
+    expect(types.indexOf('mission.base')).toBeLessThan(types.indexOf('session.created'))
     expect(replay(entries).base).toEqual(base)
     const last = entries.at(-1)
     expect(entries.at(-2)?.type).toBe('mission.ended')
@@ -124,14 +129,83 @@ describe('the mission start', () => {
     expect(createsWhenBaseTaken).toBe(1) // the root's create was on its way, not after the base
     expect(m.oc.created[0]?.title).toBe('Build the thing')
     const types = parseEntries(m.store.lines).entries.map((e) => e.type)
-    expect(types.indexOf('mission.root')).toBeGreaterThan(types.indexOf('mission.base'))
+    expect(types.indexOf('mission.root')).toBeGreaterThan(types.indexOf('mission.started'))
     expect(types.indexOf('session.created')).toBeGreaterThan(types.indexOf('mission.root'))
     m.mission.dispose()
+  })
+
+  it('prompts the planner while the base is taken (it only reads), and makes no todo before the base', async () => {
+    const m = fakeMission({ check: false })
+    let taken: (base: WorkspaceBase) => void = () => {}
+    Object.assign(m.workspace, {
+      captureBase: () => new Promise<WorkspaceBase>((resolve) => (taken = resolve)),
+    })
+    const done = m.mission.run()
+    await flush()
+    // The base is still being taken, and the planner already has its brief.
+    expect(m.oc.prompts).toHaveLength(1)
+    const planner = m.mission.state.agents[0]!.sessionId
+    m.oc.turn(planner, 'orchestrator_plan', { todos: [todo('a')] })
+    await flush()
+    const types = () => parseEntries(m.store.lines).entries.map((e) => e.type)
+    expect(types()).not.toContain('plan.accepted')
+    expect(m.mission.state.agents.filter((a) => a.role === 'worker')).toEqual([])
+    // Once the base is journaled, the plan is, and its todo starts.
+    taken({ kind: 'git', ref: 'abc123', untracked: [] })
+    await flush()
+    expect(types().indexOf('plan.accepted')).toBeGreaterThan(types().indexOf('mission.base'))
+    expect(m.mission.state.agents.some((a) => a.role === 'worker')).toBe(true)
+    await m.mission.stop()
+    await done
+  })
+
+  it('with a check, prompts the planner only once the base is taken (the check runs on it first)', async () => {
+    const m = fakeMission({ check: 'npm test' })
+    let taken: (base: WorkspaceBase) => void = () => {}
+    Object.assign(m.workspace, {
+      captureBase: () => new Promise<WorkspaceBase>((resolve) => (taken = resolve)),
+    })
+    const done = m.mission.run()
+    await flush()
+    expect(m.oc.prompts).toEqual([])
+    taken({ kind: 'git', ref: 'abc123', untracked: [] })
+    await flush()
+    expect(m.oc.prompts).toHaveLength(1)
+    await m.mission.stop()
+    await done
+  })
+})
+
+describe('a start cut off before its base was journaled', () => {
+  it('takes the base when resumed, before its plan', async () => {
+    // The first instance went away while the base was taken: the start and the planner are journaled.
+    const first = fakeMission({ check: false })
+    Object.assign(first.workspace, { captureBase: () => new Promise<WorkspaceBase>(() => {}) })
+    void first.mission.run()
+    await flush()
+    expect(first.oc.prompts).toHaveLength(1)
+    first.mission.dispose()
+    expect(parseEntries(first.store.lines).entries.map((e) => e.type)).not.toContain('mission.base')
+    // The next one, on the same journal, takes it now.
+    const next = fakeMission({ check: false }, first.store)
+    const base: WorkspaceBase = { kind: 'git', ref: 'def456', untracked: [] }
+    Object.assign(next.workspace, { captureBase: async () => base })
+    const done = next.mission.run()
+    await flush()
+    const entries = parseEntries(next.store.lines).entries
+    expect(replay(entries).base).toEqual(base)
+    const planner = next.mission.state.agents.find((a) => a.role === 'planner')!.sessionId
+    next.oc.turn(planner, 'orchestrator_plan', { todos: [todo('a')] })
+    await flush()
+    const types = parseEntries(next.store.lines).entries.map((e) => e.type)
+    expect(types.indexOf('plan.accepted')).toBeGreaterThan(types.indexOf('mission.base'))
+    await next.mission.stop()
+    await done
   })
 })
 
 describe('Stop while the base is taken', () => {
-  it('ends the git calls (the signal) and starts nothing', async () => {
+  it('ends the git calls (the signal) and starts no todo', async () => {
     const m = fakeMission()
     let signal: AbortSignal | undefined
     Object.assign(m.workspace, {
@@ -151,8 +225,11 @@ describe('Stop while the base is taken', () => {
     expect((await done).phase).toBe('stopped')
     await flush()
     const types = parseEntries(m.store.lines).entries.map((e) => e.type)
-    expect(types).not.toContain('mission.started')
-    expect(m.oc.prompts).toEqual([])
+    expect(types).not.toContain('mission.base')
+    expect(types).not.toContain('plan.accepted')
+    expect(types.at(-1)).toBe('mission.summary')
+    // The planner, prompted meanwhile (it only reads), was the one agent.
+    expect(m.mission.state.agents.map((a) => a.role)).toEqual(['planner'])
   })
 })
 
