@@ -172,7 +172,13 @@ export class MissionContext {
         return isolation?.mode === 'worktree' ? isolation.branch : undefined
       },
     })
-    this.cutter = new TurnCutter({ enabled: this.o.endTurnOnResult, sessions: deps.sessions, logger })
+    this.cutter = new TurnCutter({
+      enabled: this.o.endTurnOnResult,
+      sessions: deps.sessions,
+      logger,
+      // A session whose turn is cut frees its slot under the caps: the loop may start another.
+      closing: () => hooks.request(),
+    })
     this.verbatim = new VerbatimTexts(deps.verbatim, logger)
     this.steering = new Steering({
       roster: this.roster,

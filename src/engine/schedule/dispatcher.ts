@@ -15,7 +15,7 @@ import { reviewBrief, workBrief } from '../protocol/prompts'
 import type { ProviderCooling } from '../guards/provider-cooling'
 import { backoff } from '../guards/retry'
 import { schedule, type Assignment, type SchedulerCaps } from './scheduler'
-import { dispatchSlot, TickSessions, TickTodos, type Dispatching } from './tick-input'
+import { dispatchSlot, fillsCaps, TickSessions, TickTodos, type Dispatching } from './tick-input'
 import type { TimerSet } from '../util/timer-set'
 import type { TodoStatus } from '../record/entries'
 
@@ -107,13 +107,13 @@ export class Dispatcher {
 
   /**
    * Every slot is taken, as the scheduler would find once it read every todo and session (busy
-   * workers and reviewers, and sessions being made, against the total cap): most steps of a long
+   * workers and reviewers not closing, and sessions being made, against the total cap): most steps of a long
    * mission, which holds thousands of both, end here at the cost of a count.
    */
   #slotsTaken(): boolean {
     let busy = 0
     for (const d of this.#dispatching.values()) if (d.creating) busy++
-    for (const l of this.d.sessions.serving) if (l.busy) busy++
+    for (const l of this.d.sessions.serving) if (fillsCaps(l)) busy++
     return busy >= this.d.caps.total
   }
 

@@ -32,6 +32,11 @@ export interface SchedulerSession {
   model?: ModelRef
   /** Running a turn (including OpenCode's own retry loop): counts against every cap. */
   busy: boolean
+  /**
+   * Busy, but its turn's result is in and its closing call cut: it takes no todo until it is idle,
+   * and fills no cap (it runs no model call any more).
+   */
+  closing?: boolean
   /** Todos this session has worked on. */
   todosDone: number
   /** Files the session touched in its last todo (its warm context). Empty for a blank session. */
@@ -163,7 +168,7 @@ export function schedule(input: ScheduleInput): Assignment[] {
   const load = new Load(input.caps, input.coolingProviders ?? new Set())
   const out: Assignment[] = []
 
-  for (const s of sessions) if (s.busy) load.take(s.role, s.model)
+  for (const s of sessions) if (s.busy && !s.closing) load.take(s.role, s.model)
   // Every slot taken: nothing can start, whatever the todos and idle sessions (both grow with a long
   // mission, and most of its ticks end here).
   if (load.full) return out

@@ -124,8 +124,15 @@ export class TickSessions {
   }
 }
 
+/** Busy with a turn whose closing call the engine cut (turns/turn-cut.ts): it fills no cap. */
+const closing = (l: Live): boolean => l.busy && l.turn?.closing === true
+
+/** Whether a session holds a slot under the caps: busy with a turn that may still call a model. */
+export const fillsCaps = (l: Live): boolean => l.busy && !closing(l)
+
 const same = (s: SchedulerSession, l: Live, model: ModelRef | undefined): boolean =>
   s.busy === l.busy &&
+  (s.closing ?? false) === closing(l) &&
   s.todosDone === l.todosDone &&
   s.lastFiles === l.lastFiles &&
   s.boundTo === l.boundTo &&
@@ -136,6 +143,7 @@ const tickSession = (l: Live, model: ModelRef | undefined): SchedulerSession => 
   sessionId: l.sessionId,
   role: l.role,
   busy: l.busy,
+  ...(closing(l) && { closing: true }),
   todosDone: l.todosDone,
   lastFiles: l.lastFiles,
   ...(l.boundTo !== undefined && { boundTo: l.boundTo }),

@@ -42,6 +42,11 @@ export interface Turn {
   /** The assistant message whose step made the mission tool call, and whether to end the turn at its completion. */
   readonly resultMessageId?: string
   readonly endRequested: boolean
+  /**
+   * The result was acted on and the engine asked the server to end the turn (its closing model call
+   * is cut): until the idle, the session runs no model call any more.
+   */
+  readonly closing?: boolean
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] }
@@ -135,6 +140,11 @@ export function countCall(turn: Turn, callId: string, key: string): number {
 
 export function requestEnd(turn: Turn, requested: boolean): void {
   w(turn).endRequested = requested
+}
+
+/** The server was asked to end the turn (true), or that ask failed and the turn goes on (false). */
+export function markClosing(turn: Turn, closing: boolean): void {
+  w(turn).closing = closing
 }
 
 /** The error that failed the turn, if one did. */

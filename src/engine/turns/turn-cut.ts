@@ -5,7 +5,7 @@
 
 import { errorMessage } from '../util/error-message'
 import { agentName, type Live } from '../sessions/live-session'
-import { requestEnd } from '../sessions/turn'
+import { markClosing, requestEnd } from '../sessions/turn'
 import type { Logger, SessionPort } from '../ports'
 
 export interface TurnCutterDeps {
@@ -13,6 +13,8 @@ export interface TurnCutterDeps {
   enabled: boolean
   sessions: Pick<SessionPort, 'abort'>
   logger: Logger
+  /** A turn was cut: its session, busy until the idle, runs no model call any more. */
+  closing?: () => void
 }
 
 export class TurnCutter {
@@ -32,8 +34,15 @@ export class TurnCutter {
   }
 
   #cut(live: Live): void {
-    if (live.turn) requestEnd(live.turn, false)
+    const turn = live.turn
+    if (turn) {
+      requestEnd(turn, false)
+      markClosing(turn, true)
+    }
+    this.d.closing?.()
     void this.d.sessions.abort(live.sessionId).catch((err: unknown) => {
+      // Its closing call goes on: a model call again, for the caps.
+      if (turn) markClosing(turn, false)
       this.d.logger.warn(`could not end the turn of the ${agentName(live)}: ${errorMessage(err)}`)
     })
   }

@@ -488,6 +488,48 @@ describe('mission loop', () => {
     expect(mission.state.agents.find((a) => a.sessionId === worker)?.tokens).toBe(90)
   })
 
+  it("frees a slot under the caps once a turn is cut, before the session's idle", async () => {
+    const { oc, mission } = setup({ caps: { total: 1 } })
+    void mission.run()
+    await flush()
+    oc.turn(sessionsOf(mission, 'planner')[0]!, 'orchestrator_plan', { todos: [todo('a', ['a.ts'])] })
+    await flush()
+    const worker = sessionsOf(mission, 'worker')[0]!
+    const usage = (completed: boolean) =>
+      oc.emit({
+        type: 'message.assistant',
+        sessionId: worker,
+        messageId: 'm1',
+        providerId: 'p',
+        modelId: 'x',
+        tokens: 90,
+        cost: 0,
+        completed,
+      })
+    oc.emit({ type: 'session.status', sessionId: worker, status: { type: 'busy' } })
+    usage(false)
+    oc.emit({
+      type: 'part.tool',
+      sessionId: worker,
+      messageId: 'm1',
+      callId: 'c1',
+      tool: 'orchestrator_report',
+      status: 'completed',
+      input: report('a'),
+    })
+    await flush()
+    // The report is in, but the worker's step still runs: it holds the one slot.
+    expect(mission.state.todos[0]?.status).toBe('reported')
+    expect(sessionsOf(mission, 'reviewer')).toEqual([])
+    // Its step complete, the turn is cut: the reviewer starts while the worker waits for its idle.
+    usage(true)
+    await flush()
+    expect(oc.aborted).toContain(worker)
+    expect(mission.state.todos[0]?.status).toBe('reviewing')
+    expect(mission.state.agents.find((a) => a.sessionId === worker)?.status).not.toBe('idle')
+    await mission.stop()
+  })
+
   it('pause stops dispatching and resume picks up where it left off', async () => {
     const { oc, mission } = setup({ caps: { total: 1 } })
     void mission.run()

@@ -78,6 +78,16 @@ describe('schedule: readiness', () => {
 describe('schedule: caps', () => {
   const many = (n: number) => Array.from({ length: n }, (_, i) => todo(`t${i}`))
 
+  it('counts a session whose turn is cut (closing) against no cap, and gives it no todo', () => {
+    const todos = [todo('r1', ['x'], { status: 'reported' }), todo('r2', ['y'], { status: 'reported' })]
+    const busy = session('w1', { busy: true })
+    // Busy with a turn: the one slot is taken.
+    expect(run({ todos, sessions: [busy], caps: { total: 1 } })).toEqual([])
+    // Its result is in and its closing call cut: the slot is free, for a new session, not for it.
+    const out = run({ todos, sessions: [{ ...busy, closing: true }], caps: { total: 1 } })
+    expect(pairs(out)).toEqual(['r1@new'])
+  })
+
   it('counts busy sessions against the total and fills up to it', () => {
     const busy = [session('s1', { busy: true }), session('p', { role: 'planner', busy: true })]
     expect(run({ todos: many(10), sessions: busy, caps: { total: 5 } })).toHaveLength(3)
