@@ -1,11 +1,41 @@
 import { describe, expect, it } from 'vitest'
 import { sessionTitle } from '../../../src/engine/sessions/mission-sessions'
 import { fakeMission } from '../../fixtures/fake-mission'
-import { flush } from '../../fixtures/fake-opencode'
+import { flush, type FakeOpencode } from '../../fixtures/fake-opencode'
 import { lastPrompt, play, report, sessionsOf, todo, verdict } from '../../fixtures/mission-play'
 import { MemoryStore } from '../../fixtures/memory-journal'
 
 const setup = fakeMission
+
+/**
+ * A worker's step that makes its report call, still running: returns what completes the step's
+ * message (with its usage), `usage(true)`.
+ */
+function reportInStep(oc: FakeOpencode, worker: string, todoId: string): (completed: boolean) => void {
+  const usage = (completed: boolean) =>
+    oc.emit({
+      type: 'message.assistant',
+      sessionId: worker,
+      messageId: 'm1',
+      providerId: 'p',
+      modelId: 'x',
+      tokens: 90,
+      cost: 0,
+      completed,
+    })
+  oc.emit({ type: 'session.status', sessionId: worker, status: { type: 'busy' } })
+  usage(false)
+  oc.emit({
+    type: 'part.tool',
+    sessionId: worker,
+    messageId: 'm1',
+    callId: 'c1',
+    tool: 'orchestrator_report',
+    status: 'completed',
+    input: report(todoId),
+  })
+  return usage
+}
 
 describe('mission loop', () => {
   it("puts its sessions under the user's session it was started from, and never prompts or aborts that one", async () => {
@@ -457,28 +487,7 @@ describe('mission loop', () => {
     oc.turn(sessionsOf(mission, 'planner')[0]!, 'orchestrator_plan', { todos: [todo('a', ['a.ts'])] })
     await flush()
     const worker = sessionsOf(mission, 'worker')[0]!
-    const usage = (completed: boolean) =>
-      oc.emit({
-        type: 'message.assistant',
-        sessionId: worker,
-        messageId: 'm1',
-        providerId: 'p',
-        modelId: 'x',
-        tokens: 90,
-        cost: 0,
-        completed,
-      })
-    oc.emit({ type: 'session.status', sessionId: worker, status: { type: 'busy' } })
-    usage(false)
-    oc.emit({
-      type: 'part.tool',
-      sessionId: worker,
-      messageId: 'm1',
-      callId: 'c1',
-      tool: 'orchestrator_report',
-      status: 'completed',
-      input: report('a'),
-    })
+    const usage = reportInStep(oc, worker, 'a')
     await flush()
     // The review starts while the worker's session is still busy, and the worker is not cut yet.
     expect(mission.state.todos[0]?.status).toBe('reviewing')
@@ -495,28 +504,7 @@ describe('mission loop', () => {
     oc.turn(sessionsOf(mission, 'planner')[0]!, 'orchestrator_plan', { todos: [todo('a', ['a.ts'])] })
     await flush()
     const worker = sessionsOf(mission, 'worker')[0]!
-    const usage = (completed: boolean) =>
-      oc.emit({
-        type: 'message.assistant',
-        sessionId: worker,
-        messageId: 'm1',
-        providerId: 'p',
-        modelId: 'x',
-        tokens: 90,
-        cost: 0,
-        completed,
-      })
-    oc.emit({ type: 'session.status', sessionId: worker, status: { type: 'busy' } })
-    usage(false)
-    oc.emit({
-      type: 'part.tool',
-      sessionId: worker,
-      messageId: 'm1',
-      callId: 'c1',
-      tool: 'orchestrator_report',
-      status: 'completed',
-      input: report('a'),
-    })
+    const usage = reportInStep(oc, worker, 'a')
     await flush()
     // The report is in, but the worker's step still runs: it holds the one slot.
     expect(mission.state.todos[0]?.status).toBe('reported')
