@@ -314,10 +314,12 @@ export class GitWorktrees implements WorktreePort {
 
   /**
    * Claims a folder for the todo, at once (before any await, so two opens never take the same one):
-   * a free one, made or being made; else one whose todo's work is merged; else a new one.
+   * a free one the host readies (or readied); else one whose todo's work is merged (warm); else any
+   * free one; else a new one.
    */
   #claim(name: string): Folder {
-    const folder = this.#folders.find((f) => f.holder === undefined) ?? this.#folders.find((f) => f.spent)
+    const free = this.#folders.filter((f) => f.holder === undefined)
+    const folder = free.find((f) => this.#wanted(f)) ?? this.#folders.find((f) => f.spent) ?? free[0]
     if (!folder) return this.#newFolder(name)
     folder.holder = name
     folder.spent = false

@@ -271,6 +271,11 @@ describe('a worktree per todo, merged only on purpose', { timeout: 30_000 }, () 
     const t2 = await wt.open('t2')
     expect(told.get(t2.dir)?.()).toBe(true)
     expect(wanted().filter(Boolean)).toHaveLength(2)
+    // A todo after t1's merge takes t1's warm folder, not the free one the host never readied.
+    writeFileSync(join(t1.dir, 'one.txt'), 'one\n')
+    await wt.commit('t1', 'Todo t1')
+    expect(await wt.merge('t1', 'Merge t1')).toMatchObject({ merged: true })
+    expect((await wt.open('t3')).dir).toBe(t1.dir)
     await wt.close()
     // Closed: none.
     expect(wanted().filter(Boolean)).toHaveLength(0)

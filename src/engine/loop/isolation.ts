@@ -35,6 +35,9 @@ export async function beginIsolation(ctx: MissionContext, base: WorkspaceBase | 
   if (unavailable || !worktrees || base?.kind !== 'git') return shared(ctx, unavailable ?? '')
   try {
     const made = await worktrees.prepare(base.ref, { folders: workersAtOnce(ctx) })
+    // Stopped meanwhile (the planner plans while the base is taken): the end found no worktrees to
+    // close, so they go now.
+    if (ctx.over) return void (await worktrees.close().catch(() => undefined))
     await ctx.record.append({ type: 'isolation', mode: 'worktree', ...made })
     ctx.deps.logger.info(`mission ${ctx.o.id}: worktree isolation on ${made.branch} (${made.dir})`)
   } catch (err) {

@@ -42,11 +42,13 @@ export interface SpareFacts {
   starting: boolean
   /** Paused, or the server out of reach. */
   held: boolean
+  /** The mission runs in worktrees, or may once its isolation is decided (while its base is taken). */
+  worktrees: boolean
 }
 
 /** How many sessions the mission wants made ahead now (what it holds already included). */
 export function sparesWanted(snap: MissionSnapshot, facts: SpareFacts): number {
-  if (snap.isolation?.mode === 'worktree' || facts.held || facts.dispatching || facts.starting) return 0
+  if (facts.worktrees || facts.held || facts.dispatching || facts.starting) return 0
   const bound = Math.min(facts.cap, SPARES_MAX)
   if (facts.phase === 'planning') return facts.plannerThinking ? bound : 0
   if (facts.phase !== 'working') return 0
@@ -72,8 +74,15 @@ export function topUpSpares(ctx: MissionContext): void {
       dispatching: ctx.dispatcher.dispatching,
       starting: anyStarting(ctx.sessions.live.values()),
       held: ctx.paused || ctx.disconnected,
+      worktrees: worktreesPossible(ctx),
     })
   })
+}
+
+/** Worktree mode, or asked for and not decided yet (the planner plans while the base is taken). */
+function worktreesPossible(ctx: MissionContext): boolean {
+  const isolation = ctx.record.snap.isolation
+  return isolation ? isolation.mode === 'worktree' : ctx.o.isolation === 'worktree'
 }
 
 function anyStarting(live: Iterable<Live>): boolean {

@@ -77,7 +77,8 @@ async function startNew(ctx: MissionContext): Promise<void> {
   // the first prompt's path); the plan's todos wait for the base (acceptPlan), and so does the
   // check's run on it.
   ctx.baseTaken = takeBase(ctx)
-  ctx.baseTaken.catch(() => {}) // acted on where it is awaited
+  // A journal that cannot be written ends the mission now, not after the planner's paid turn.
+  ctx.orFail(ctx.baseTaken)
   // The root first: every agent session is created under it.
   await ctx.sessions.ensureRoot()
   if (check.command !== null) await ctx.baseTaken
@@ -133,6 +134,13 @@ async function resume(ctx: MissionContext): Promise<void> {
     if (todo?.status === 'waiting')
       waitThenRequeue(ctx, id, Math.max(0, (todo.waitUntil ?? 0) - deps.clock.now()))
   }
+  // A start cut off before its base or its isolation was journaled (they are taken while the planner
+  // plans): no todo ran, so the workspace as it is now is the base. Taken before a planner's turn
+  // still running can deliver its plan, and before the check runs.
+  if (snap.todoOrder.length === 0 && !snap.isolation) {
+    ctx.baseTaken = snap.base ? beginIsolation(ctx, snap.base) : takeBase(ctx)
+    await ctx.baseTaken
+  }
   // A message still waiting was meant for a turn of the instance that went away: it goes out only
   // when that turn still runs on the server (its next idle is the one it waited for).
   await reconcileWith(ctx, 'resumed', (adopted) => ctx.steering.dropAllBut(adopted, RELOAD_NOTE))
@@ -140,12 +148,6 @@ async function resume(ctx: MissionContext): Promise<void> {
   await ctx.baseline.resume()
   if (ctx.over) return
   if (record.snap.todoOrder.length === 0) {
-    // A start cut off before its base was journaled (it is taken while the planner plans): no todo
-    // ran, so the workspace as it is now is the base.
-    if (!record.snap.base && !record.snap.isolation) {
-      ctx.baseTaken = takeBase(ctx)
-      await ctx.baseTaken
-    }
     await plan(ctx, planBrief(ctx.o.goal, await deps.workspace.listFiles().catch(() => [])))
     return
   }

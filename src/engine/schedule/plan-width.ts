@@ -1,7 +1,10 @@
 // How many of a plan's open todos may work at the same time, as far as their dependencies tell: the
-// widest level when each todo sits one level below the deepest todo it waits for. An estimate (how
-// the runs overlap depends on how long each takes), used to make no more worktree folders ready ahead
-// than the plan can use at once.
+// larger of two sets of todos none of which waits for another: the widest level (each todo one level
+// below the deepest todo it waits for; the first level holds those that wait for none), and the todos
+// none waits for. An
+// estimate from below (how the runs overlap depends on how long each takes; the exact figure, the
+// largest such set, costs a matching over every pair), used to make no more worktree folders ready
+// ahead than the plan can use at once.
 
 import type { TodoRecord, TodoStatus } from '../record/entries'
 
@@ -39,10 +42,15 @@ export function planWidth(todos: Readonly<Record<string, TodoRecord>>, order: re
     return depth.get(root) ?? 0
   }
   const perLevel = new Map<number, number>()
+  const awaited = new Set<string>()
+  let count = 0
   for (const id of order) {
     if (!open(id)) continue
+    count++
     const level = depthOf(id)
     perLevel.set(level, (perLevel.get(level) ?? 0) + 1)
+    for (const d of todos[id]?.dependsOn ?? []) if (d !== id && open(d)) awaited.add(d)
   }
-  return Math.max(0, ...perLevel.values())
+  const waitedForByNone = count - awaited.size
+  return Math.max(0, waitedForByNone, ...perLevel.values())
 }

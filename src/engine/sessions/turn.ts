@@ -43,8 +43,8 @@ export interface Turn {
   readonly resultMessageId?: string
   readonly endRequested: boolean
   /**
-   * The result was acted on and the engine asked the server to end the turn (its closing model call
-   * is cut): until the idle, the session runs no model call any more.
+   * The result was acted on and the server ended the turn at the engine's ask (its closing model
+   * call is cut): until the idle, the session runs no model call any more.
    */
   readonly closing?: boolean
 }
@@ -142,9 +142,9 @@ export function requestEnd(turn: Turn, requested: boolean): void {
   w(turn).endRequested = requested
 }
 
-/** The server was asked to end the turn (true), or that ask failed and the turn goes on (false). */
-export function markClosing(turn: Turn, closing: boolean): void {
-  w(turn).closing = closing
+/** The server ended the turn at the engine's ask: its session runs no model call until its idle. */
+export function markClosing(turn: Turn): void {
+  w(turn).closing = true
 }
 
 /** The error that failed the turn, if one did. */

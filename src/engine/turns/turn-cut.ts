@@ -35,15 +35,17 @@ export class TurnCutter {
 
   #cut(live: Live): void {
     const turn = live.turn
-    if (turn) {
-      requestEnd(turn, false)
-      markClosing(turn, true)
-    }
-    this.d.closing?.()
-    void this.d.sessions.abort(live.sessionId).catch((err: unknown) => {
-      // Its closing call goes on: a model call again, for the caps.
-      if (turn) markClosing(turn, false)
-      this.d.logger.warn(`could not end the turn of the ${agentName(live)}: ${errorMessage(err)}`)
-    })
+    if (turn) requestEnd(turn, false)
+    this.d.sessions.abort(live.sessionId).then(
+      () => {
+        // The server cancelled what the session ran: its slot is free before its idle comes.
+        if (!turn || live.turn !== turn || !live.busy) return
+        markClosing(turn)
+        this.d.closing?.()
+      },
+      (err: unknown) => {
+        this.d.logger.warn(`could not end the turn of the ${agentName(live)}: ${errorMessage(err)}`)
+      },
+    )
   }
 }

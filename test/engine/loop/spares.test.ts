@@ -25,6 +25,7 @@ const facts = (over: Partial<SpareFacts> = {}): SpareFacts => ({
   dispatching: false,
   starting: false,
   held: false,
+  worktrees: false,
   ...over,
 })
 
@@ -63,8 +64,8 @@ describe('sparesWanted: how many sessions the mission keeps made ahead', () => {
     ['none while the check runs', snap(['pending']), { phase: 'checking' }, 0],
     [
       "none in worktree mode (a todo's session is made in its own folder)",
-      snap(['pending'], { isolation: { mode: 'worktree', branch: 'b', dir: '/wt', baseCommit: 'c' } }),
-      { phase: 'working' },
+      snap(['pending']),
+      { phase: 'working', worktrees: true },
       0,
     ],
   ])('%s', (_, s, f, wanted) => {

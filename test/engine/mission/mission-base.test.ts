@@ -204,6 +204,35 @@ describe('a start cut off before its base was journaled', () => {
   })
 })
 
+describe('a start with a check, cut off before its base was journaled', () => {
+  it('takes the base when resumed before the check runs on it', async () => {
+    const first = fakeMission({ check: 'npm test' })
+    Object.assign(first.workspace, { captureBase: () => new Promise<WorkspaceBase>(() => {}) })
+    void first.mission.run()
+    await flush()
+    first.mission.dispose()
+    const next = fakeMission({ check: 'npm test' }, first.store)
+    const order: string[] = []
+    Object.assign(next.workspace, {
+      captureBase: async (): Promise<WorkspaceBase> => {
+        order.push('base')
+        return { kind: 'git', ref: 'def456', untracked: [] }
+      },
+    })
+    const runCheck = next.workspace.runCheck.bind(next.workspace)
+    Object.assign(next.workspace, {
+      runCheck: (...args: Parameters<typeof runCheck>) => {
+        order.push('check')
+        return runCheck(...args)
+      },
+    })
+    void next.mission.run()
+    await flush()
+    expect(order.slice(0, 2)).toEqual(['base', 'check'])
+    await next.mission.stop()
+  })
+})
+
 describe('Stop while the base is taken', () => {
   it('ends the git calls (the signal) and starts no todo', async () => {
     const m = fakeMission()

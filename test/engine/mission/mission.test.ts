@@ -518,6 +518,27 @@ describe('mission loop', () => {
     await mission.stop()
   })
 
+  it('keeps the slot of a session whose turn the server did not end', async () => {
+    const { oc, mission } = setup({ caps: { total: 1 } })
+    oc.abort = async () => {
+      throw new Error('server busy')
+    }
+    void mission.run()
+    await flush()
+    oc.turn(sessionsOf(mission, 'planner')[0]!, 'orchestrator_plan', { todos: [todo('a', ['a.ts'])] })
+    await flush()
+    const worker = sessionsOf(mission, 'worker')[0]!
+    reportInStep(oc, worker, 'a')(true)
+    await flush()
+    // Its closing call may go on: the one slot stays taken until the idle.
+    expect(mission.state.todos[0]?.status).toBe('reported')
+    expect(sessionsOf(mission, 'reviewer')).toEqual([])
+    oc.emit({ type: 'session.idle', sessionId: worker })
+    await flush()
+    expect(mission.state.todos[0]?.status).toBe('reviewing')
+    await mission.stop()
+  })
+
   it('pause stops dispatching and resume picks up where it left off', async () => {
     const { oc, mission } = setup({ caps: { total: 1 } })
     void mission.run()

@@ -170,4 +170,15 @@ describe('sessions made ahead (worktree mode)', () => {
     expect(m.oc.created.filter((c) => c.directory === '/wt/todos/a')).toHaveLength(2)
     expect(m.oc.removed).toEqual([])
   })
+
+  it('makes none while the base is taken and the planner plans, before worktree mode is decided', async () => {
+    const m = aheadMission({ isolation: 'worktree', check: false, caps: { total: 3 } })
+    Object.assign(m.workspace, { captureBase: () => new Promise(() => {}) })
+    void m.mission.run()
+    await plannerThinks(m)
+    // The planner thinks, the base is still being taken: no isolation decided, no session made ahead.
+    expect(m.oc.prompts).toHaveLength(1)
+    expect(m.oc.created.map((c) => c.title)).not.toContain(AHEAD)
+    await m.mission.stop()
+  })
 })

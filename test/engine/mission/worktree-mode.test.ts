@@ -115,6 +115,50 @@ describe('a mission in worktree mode', () => {
     }
   })
 
+  it('decides worktree mode on resume when the start was cut between its base and its isolation', async () => {
+    const stuck = new FakeWorktrees()
+    stuck.prepare = () => new Promise(() => {})
+    const first = worktreeMission({ check: false }, stuck)
+    void first.mission.run()
+    await flush()
+    first.mission.dispose()
+    const types = (lines: string[]) => parseEntries(lines).entries.map((e) => e.type)
+    expect(types(first.store.lines)).toContain('mission.base')
+    expect(types(first.store.lines)).not.toContain('isolation')
+    // The next instance, on the same journal: the integration branch at the journaled base, before any todo.
+    const worktrees = new FakeWorktrees()
+    const next = fakeMission({ isolation: 'worktree', check: false }, first.store, undefined, worktrees)
+    const done = next.mission.run()
+    await flush()
+    expect(worktrees.calls[0]).toMatch(/^prepare tree0/)
+    const planner = next.mission.state.agents.find((a) => a.role === 'planner')!.sessionId
+    next.oc.turn(planner, 'orchestrator_plan', { todos: [todo('a', ['a.ts'])] })
+    await flush()
+    expect(worktrees.calls).toContain('open a')
+    const after = types(next.store.lines)
+    expect(after.indexOf('isolation')).toBeLessThan(after.indexOf('plan.accepted'))
+    await next.mission.stop()
+    await done
+  })
+
+  it('removes the worktrees made for a mission stopped while they were made', async () => {
+    const worktrees = new FakeWorktrees()
+    let made: () => void = () => {}
+    const prepare = worktrees.prepare.bind(worktrees)
+    worktrees.prepare = (tree, options) =>
+      new Promise((resolve) => (made = () => resolve(prepare(tree, options))))
+    const { mission, store } = worktreeMission({ check: false }, worktrees)
+    const done = mission.run()
+    await flush()
+    await mission.stop()
+    made()
+    await done
+    await flush()
+    expect(worktrees.calls).toContain('close')
+    const types = parseEntries(store.lines).entries.map((e) => e.type)
+    expect(types).not.toContain('isolation')
+  })
+
   it('sends a conflicting pass back to its worker with the files as findings, then merges the resolution', async () => {
     const worktrees = new FakeWorktrees()
     worktrees.mergeAnswers.a = [{ merged: false, conflicts: ['shared.ts'] }]

@@ -23,6 +23,9 @@ describe('planWidth', () => {
     expect(width(todo('a'), todo('b', ['a']), todo('c'), todo('d', ['b', 'c']))).toBe(2)
     // A chain runs one at a time.
     expect(width(todo('a'), todo('b', ['a']), todo('c', ['b']))).toBe(1)
+    // a beside b, then c and d after b: a may still work when c and d start (three at once), though
+    // no level holds three.
+    expect(width(todo('a'), todo('b'), todo('c', ['b']), todo('d', ['b']))).toBe(3)
     // One todo opens a wave wider than the first.
     expect(width(todo('root'), ...['w', 'x', 'y', 'z'].map((id) => todo(id, ['root'])))).toBe(4)
   })
