@@ -109,6 +109,8 @@ async function runBenchMission(
   notifications: string[]
   /** The server's main-thread CPU from run() to the final state (0 where /proc is missing). */
   serverCpu: number
+  /** This process's CPU over the same span: the engine, and the scripted provider beside it. */
+  hostCpu: number
 }> {
   const notifications: string[] = []
   const trace: string[] = []
@@ -131,10 +133,13 @@ async function runBenchMission(
       notifications.push(s.phase)
   })
   const cpu0 = sup.pid === undefined ? 0 : processCpuMs(sup.pid, 'main thread')
+  const host0 = process.cpuUsage()
   t0 = Date.now()
   const final = await mission.run()
   const makespan = Date.now() - t0
   const serverCpu = sup.pid === undefined ? 0 : processCpuMs(sup.pid, 'main thread') - cpu0
+  const host = process.cpuUsage(host0)
+  const hostCpu = (host.user + host.system) / 1000
   if (process.env.BENCH_TRACE) {
     console.log(trace.join('\n'))
     for (const r of sandbox.provider.requests)
@@ -142,7 +147,7 @@ async function runBenchMission(
         `P ${r.receivedAt % 100000}\t${r.receivedAt - t0}\t${(r.finishedAt ?? 0) - t0}\t${r.kind}:${r.toolResults.length ? 'cont' : 'fresh'}\t${r.lastUserText.split('\n')[0]?.slice(0, 40)}`,
       )
   }
-  return { final, makespan, t0, notifications, serverCpu }
+  return { final, makespan, t0, notifications, serverCpu, hostCpu }
 }
 
 /**
@@ -243,7 +248,11 @@ describe('benchmarks', () => {
     const sandbox = await Sandbox.create({ script: benchScript() })
     try {
       const sup = await sandbox.supervise()
-      const { final, makespan, t0, notifications, serverCpu } = await runBenchMission(sandbox, sup, 'bench')
+      const { final, makespan, t0, notifications, serverCpu, hostCpu } = await runBenchMission(
+        sandbox,
+        sup,
+        'bench',
+      )
       sharedMakespan = makespan
       // One model call per step (the engine ends each turn once its mission tool result is in); a
       // worker's turn has two steps, its write and its report. The critical path is
@@ -258,6 +267,7 @@ describe('benchmarks', () => {
       record('mission makespan', makespan, 'ms', '≤ 5100 (4300 + 2 write steps)')
       record('mission start → first model call', (chat[0]?.receivedAt ?? t0) - t0, 'ms', '')
       record("OpenCode server's main-thread CPU during the mission", serverCpu, 'ms', '')
+      record('engine host CPU during the mission (with the scripted provider)', hostCpu, 'ms', '')
       // A bound of model latency alone is below what any client of the server reaches (product.md).
       record('makespan / model-latency bound', makespan / bound, '×', '')
       const answered = chat.filter((r) => !r.aborted)
@@ -368,7 +378,13 @@ describe('benchmarks', () => {
     try {
       const sup = await sandbox.supervise()
       const shape = { goal: 'Twenty-four todos', cap: CHAINS_CAP }
-      const { final, makespan } = await runBenchMission(sandbox, sup, 'bench-24', undefined, shape)
+      const { final, makespan, serverCpu, hostCpu } = await runBenchMission(
+        sandbox,
+        sup,
+        'bench-24',
+        undefined,
+        shape,
+      )
       expect.soft(final.phase, 'the 24-todo mission').toBe('completed')
       record(
         '24 todos, two chains, cap 8: status completed',
@@ -377,6 +393,8 @@ describe('benchmarks', () => {
         '1',
       )
       record('24 todos, two chains, cap 8: makespan', makespan, 'ms', '')
+      record("24 todos: OpenCode server's main-thread CPU during the mission", serverCpu, 'ms', '')
+      record('24 todos: engine host CPU during the mission (with the scripted provider)', hostCpu, 'ms', '')
       const answered = sandbox.provider.chatRequests.filter((r) => !r.aborted).length
       const expectedCalls = 1 + CHAINS.length * (2 + 1)
       record(
