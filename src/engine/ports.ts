@@ -262,9 +262,9 @@ export interface WorktreePort {
     options?: { folders?: number },
   ): Promise<{ dir: string; branch: string; baseCommit: string }>
   /**
-   * The plan lets at most `todos` work at once (its widest level, within the caps): folders made ahead
-   * beyond that many are not readied by the host (a todo that takes one later pays for it on its first
-   * prompt), since readying a folder costs the server a second of its one thread.
+   * The plan lets about `todos` work at once (as its dependencies allow, within the caps): folders
+   * made ahead beyond that many are not readied by the host (a todo that takes one later pays for it
+   * on its first prompt), since readying a folder costs the server about a second of its work.
    */
   expectAtOnce?(todos: number): void
   /**

@@ -46,8 +46,8 @@ export async function beginIsolation(ctx: MissionContext, base: WorkspaceBase | 
 }
 
 /**
- * After a plan is accepted: how many of its todos may work at once (its widest level, within the
- * caps), so that the folders made ahead beyond that many are not readied for nothing.
+ * After a plan is accepted: how many of its todos may work at once (schedule/plan-width.ts, within
+ * the caps), so that the folders made ahead beyond that many are not readied for nothing.
  */
 export function expectFolders(ctx: MissionContext): void {
   const worktrees = worktreesOf(ctx)

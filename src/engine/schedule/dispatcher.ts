@@ -107,8 +107,8 @@ export class Dispatcher {
 
   /**
    * Every slot is taken, as the scheduler would find once it read every todo and session (busy
-   * workers and reviewers not closing, and sessions being made, against the total cap): most steps of a long
-   * mission, which holds thousands of both, end here at the cost of a count.
+   * workers and reviewers whose turn was not cut, and sessions being made, against the total cap):
+   * most steps of a long mission, which holds thousands of both, end here at the cost of a count.
    */
   #slotsTaken(): boolean {
     let busy = 0

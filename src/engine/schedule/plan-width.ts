@@ -1,10 +1,9 @@
 // How many of a plan's open todos may work at the same time, as far as their dependencies tell: the
-// larger of two sets of todos none of which waits for another: the widest level (each todo one level
-// below the deepest todo it waits for; the first level holds those that wait for none), and the todos
-// none waits for. An
-// estimate from below (how the runs overlap depends on how long each takes; the exact figure, the
-// largest such set, costs a matching over every pair), used to make no more worktree folders ready
-// ahead than the plan can use at once.
+// larger of two sets of todos none of which waits for another, the widest level (each todo one level
+// below the deepest todo it waits for; the first level holds those that wait for none) and the todos
+// none waits for. An estimate from below (how the runs overlap depends on how long each takes; the
+// exact figure, the largest such set, costs a matching over every pair), used to make no more
+// worktree folders ready ahead than the plan can use at once.
 
 import type { TodoRecord, TodoStatus } from '../record/entries'
 
