@@ -1,11 +1,21 @@
 import { describe, expect, it } from 'vitest'
 import { sessionTitle } from '../../../src/engine/sessions/mission-sessions'
+import type { Mission } from '../../../src/engine/mission'
 import { fakeMission } from '../../fixtures/fake-mission'
 import { flush, type FakeOpencode } from '../../fixtures/fake-opencode'
 import { lastPrompt, play, report, sessionsOf, todo, verdict } from '../../fixtures/mission-play'
 import { MemoryStore } from '../../fixtures/memory-journal'
 
 const setup = fakeMission
+
+/** Runs the mission until the planner's one todo, `a`, is with its worker: that worker's session. */
+async function workingOnA(oc: FakeOpencode, mission: Mission): Promise<string> {
+  void mission.run()
+  await flush()
+  oc.turn(sessionsOf(mission, 'planner')[0]!, 'orchestrator_plan', { todos: [todo('a', ['a.ts'])] })
+  await flush()
+  return sessionsOf(mission, 'worker')[0]!
+}
 
 /**
  * A worker's step that makes its report call, still running: returns what completes the step's
@@ -199,11 +209,7 @@ describe('mission loop', () => {
 
   it('nudges a worker that ended without a report once, then counts the attempt as failed', async () => {
     const { oc, mission } = setup({ maxAttempts: 1 })
-    void mission.run()
-    await flush()
-    oc.turn(sessionsOf(mission, 'planner')[0]!, 'orchestrator_plan', { todos: [todo('a', ['a.ts'])] })
-    await flush()
-    const worker = sessionsOf(mission, 'worker')[0]!
+    const worker = await workingOnA(oc, mission)
     oc.turn(worker, undefined)
     await flush()
     expect(lastPrompt(oc, worker)).toBe(
@@ -377,11 +383,7 @@ describe('mission loop', () => {
 
   it('drops asks of a session tree whose root went idle (a child left asking after an abort)', async () => {
     const { oc, mission } = setup()
-    void mission.run()
-    await flush()
-    oc.turn(sessionsOf(mission, 'planner')[0]!, 'orchestrator_plan', { todos: [todo('a', ['a.ts'])] })
-    await flush()
-    const worker = sessionsOf(mission, 'worker')[0]!
+    const worker = await workingOnA(oc, mission)
     oc.emit({ type: 'session.created', sessionId: 'child', parentId: worker, title: 'sub' })
     oc.emit({
       type: 'permission.asked',
@@ -482,11 +484,7 @@ describe('mission loop', () => {
 
   it('acts on a report at once and ends the turn once its step is complete, skipping the closing call', async () => {
     const { oc, mission } = setup()
-    void mission.run()
-    await flush()
-    oc.turn(sessionsOf(mission, 'planner')[0]!, 'orchestrator_plan', { todos: [todo('a', ['a.ts'])] })
-    await flush()
-    const worker = sessionsOf(mission, 'worker')[0]!
+    const worker = await workingOnA(oc, mission)
     const usage = reportInStep(oc, worker, 'a')
     await flush()
     // The review starts while the worker's session is still busy, and the worker is not cut yet.
@@ -499,11 +497,7 @@ describe('mission loop', () => {
 
   it("frees a slot under the caps once a turn is cut, before the session's idle", async () => {
     const { oc, mission } = setup({ caps: { total: 1 } })
-    void mission.run()
-    await flush()
-    oc.turn(sessionsOf(mission, 'planner')[0]!, 'orchestrator_plan', { todos: [todo('a', ['a.ts'])] })
-    await flush()
-    const worker = sessionsOf(mission, 'worker')[0]!
+    const worker = await workingOnA(oc, mission)
     const usage = reportInStep(oc, worker, 'a')
     await flush()
     // The report is in, but the worker's step still runs: it holds the one slot.
@@ -523,11 +517,7 @@ describe('mission loop', () => {
     oc.abort = async () => {
       throw new Error('server busy')
     }
-    void mission.run()
-    await flush()
-    oc.turn(sessionsOf(mission, 'planner')[0]!, 'orchestrator_plan', { todos: [todo('a', ['a.ts'])] })
-    await flush()
-    const worker = sessionsOf(mission, 'worker')[0]!
+    const worker = await workingOnA(oc, mission)
     reportInStep(oc, worker, 'a')(true)
     await flush()
     // Its closing call may go on: the one slot stays taken until the idle.
