@@ -4,8 +4,18 @@
 // worktree API branches from the last commit (no uncommitted work) and has no merge, so it is not used.
 
 import { existsSync, statSync } from 'node:fs'
-import { appendFile, copyFile, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises'
-import { dirname, join, resolve } from 'node:path'
+import {
+  appendFile,
+  copyFile,
+  mkdir,
+  readdir,
+  readFile,
+  rm,
+  rmdir,
+  symlink,
+  writeFile,
+} from 'node:fs/promises'
+import { dirname, join, resolve, sep } from 'node:path'
 import type { WorktreeChange, WorktreeMerge, WorktreePort } from '../engine/ports'
 import { isObjectId } from '../engine/record/diff-target'
 import { WORKTREE_PROJECT_FILE } from '../engine/protocol/ownership'
@@ -52,7 +62,10 @@ export function markedRegions(text: string): string {
 export interface GitWorktreesOptions {
   /** The user's folder (inside the repository). */
   repoDir: string
-  /** Where the mission's folders go: `<root>/<mission>/…`; outside the user's tree. */
+  /**
+   * Where the mission's folders go (`<root>/_folders/…`), outside the user's tree: one root per user's
+   * folder, whose missions run one at a time (the project lock).
+   */
   root: string
   missionId: string
   env?: NodeJS.ProcessEnv
@@ -95,6 +108,33 @@ interface Folder {
 /** Folders made ahead at most, whatever the caps (which may be unbounded). */
 export const MAX_FOLDERS_AHEAD = 8
 
+/**
+ * The folder under the root that holds the running mission's worktrees: the same paths for every
+ * mission of the user's folder, so that what a host readied for a path (OpenCode keeps an instance
+ * per folder path, and booting one costs about a second and a half of the server's only thread)
+ * serves the next mission too. A name no mission id becomes (`namePart` never starts with `_`):
+ * other folders under the root are missions' of an earlier layout (`<root>/<mission>/…`).
+ */
+export const FOLDERS = '_folders'
+
+/** A file in a worktree's own git folder naming the mission (its `namePart`) the worktree is of. */
+export const WORKTREE_MISSION_FILE = 'orchestrator-mission'
+
+/**
+ * The mission (its `namePart`) whose worktree is at `top`, from the mark in the worktree's own git
+ * folder; undefined for a folder that is no worktree, or one whose making was cut off before its mark.
+ */
+export async function worktreeMission(top: string): Promise<string | undefined> {
+  try {
+    const dotGit = await readFile(join(top, '.git'), 'utf8')
+    const gitDir = /^gitdir:\s*(.+)$/m.exec(dotGit)?.[1]?.trim()
+    if (!gitDir) return undefined
+    return (await readFile(join(resolve(top, gitDir), WORKTREE_MISSION_FILE), 'utf8')).trim() || undefined
+  } catch {
+    return undefined
+  }
+}
+
 export class GitWorktrees implements WorktreePort {
   readonly #o: GitWorktreesOptions
   readonly #prefix: string
@@ -120,6 +160,11 @@ export class GitWorktrees implements WorktreePort {
     this.#prefix = `orchestrator/${namePart(options.missionId)}`
   }
 
+  /** Whether the worktree at `top` is this mission's (its mark names it). */
+  async #mine(top: string): Promise<boolean> {
+    return (await worktreeMission(top)) === namePart(this.#o.missionId)
+  }
+
   /**
    * The mission's worktrees, with the folders it already has (a resumed mission's) known: the ones
    * `folders()` lists from the start.
@@ -128,14 +173,14 @@ export class GitWorktrees implements WorktreePort {
     const w = new GitWorktrees(options)
     const prefix = await w.#must(options.repoDir, ['rev-parse', '--show-prefix'])
     w.#within = prefix.stdout.toString().trim().replace(/\/$/, '')
-    if (existsSync(join(w.integrationDir, '.git'))) w.#open.add(w.#inside(w.integrationDir))
+    if (await w.#mine(w.integrationDir)) w.#open.add(w.#inside(w.integrationDir))
     const todos = join(w.#missionRoot, 'todos')
     const names = await readdir(todos).catch(() => [] as string[])
     // A folder whose todo's work is merged goes to the next todo, as before the host stopped.
     const merged = names.length ? await w.#mergedTips() : new Set<string>()
     for (const name of names) {
       const top = join(todos, name)
-      if (!existsSync(join(top, '.git'))) continue
+      if (!(await w.#mine(top))) continue // another mission's (the sweep's to remove), or half made
       // The todo whose branch the folder holds (a detached folder is free).
       const head = await w.#run(top, ['symbolic-ref', '-q', '--short', 'HEAD'])
       const branch = head.code === 0 ? head.stdout.toString().trim() : ''
@@ -163,10 +208,10 @@ export class GitWorktrees implements WorktreePort {
   }
 
   /**
-   * Tidies what missions no longer running left behind (a crash, a killed host): every mission folder
-   * under `root` and every todo branch, but those of `keep` (mission ids). An integration branch that
-   * holds merged work stays (nothing is lost; a resume of that mission goes on from it); one holding
-   * nothing but the base goes. A branch that only looks like one of ours is never touched. Returns the
+   * Tidies what missions no longer running left behind (a crash, a killed host): every worktree under
+   * `root` and every todo branch, but those of `keep` (mission ids). An integration branch that holds
+   * merged work stays (nothing is lost; a resume of that mission goes on from it); one holding nothing
+   * but the base goes. A branch that only looks like one of ours is never touched. Returns the
    * missions tidied.
    */
   static async sweep(
@@ -174,34 +219,31 @@ export class GitWorktrees implements WorktreePort {
     keep: ReadonlySet<string>,
   ): Promise<string[]> {
     const kept = new Set([...keep].map(namePart))
-    const refs = await git(
-      options.repoDir,
-      ['for-each-ref', '--format=%(refname)', 'refs/heads/orchestrator/'],
-      options.env,
-      options.limits,
-    )
+    const run = (args: string[]) => git(options.repoDir, args, options.env, options.limits)
+    const refs = await run(['for-each-ref', '--format=%(refname)', 'refs/heads/orchestrator/'])
     const branches = lines(refs.stdout).map((r) => r.split('/').slice(3))
-    const folders = await readdir(options.root).catch(() => [] as string[])
+    // Folders of the earlier layout, one per mission (`<root>/<mission>/…`).
+    const older = (await readdir(options.root).catch(() => [] as string[])).filter((n) => n !== FOLDERS)
     // A mission with a worktree checked out outside this root runs for another folder of the repository.
-    const listed = await git(
-      options.repoDir,
-      ['worktree', 'list', '--porcelain', '-z'],
-      options.env,
-      options.limits,
-    )
+    const listed = await run(['worktree', 'list', '--porcelain', '-z'])
     const elsewhere = new Set<string>()
+    const here: { path: string; mission: string | undefined }[] = []
     let path = ''
     for (const field of lines(listed.stdout, '\0')) {
-      if (field.startsWith('worktree ')) path = field.slice('worktree '.length)
+      if (field.startsWith('worktree ')) {
+        path = field.slice('worktree '.length)
+        if (within(options.root, path)) here.push({ path, mission: await worktreeMission(path) })
+      }
       const mission = /^branch refs\/heads\/orchestrator\/([^/]+)\//.exec(field)?.[1]
-      if (mission && !path.startsWith(options.root)) elsewhere.add(mission)
+      if (mission && !within(options.root, path)) elsewhere.add(mission)
     }
-    const left = [...new Set([...branches.map((b) => b[0] ?? ''), ...folders])].filter(
+    const marked = here.flatMap((h) => (h.mission ? [h.mission] : []))
+    const left = [...new Set([...branches.map((b) => b[0] ?? ''), ...older, ...marked])].filter(
       (m) => m !== '' && !kept.has(m) && !elsewhere.has(m),
     )
     const removed: string[] = []
     for (const missionId of left) {
-      const hasFolder = folders.includes(missionId)
+      const hasFolder = older.includes(missionId) || marked.includes(missionId)
       const todoBranches = branches.filter((b) => b[0] === missionId && b.slice(1).join('/') !== INTEGRATION)
       const mission = new GitWorktrees({ ...options, missionId })
       // Branches alone are a mission's only when its integration branch holds a base commit of ours:
@@ -219,6 +261,14 @@ export class GitWorktrees implements WorktreePort {
       if (!hasFolder && todoBranches.length === 0 && holdsWork) continue
       await mission.close({ keepIntegration: holdsWork })
       removed.push(missionId)
+    }
+    // A worktree whose making was cut off before its mark is nobody's: it goes too.
+    const unmarked = here.filter(
+      (h) => h.mission === undefined && within(join(options.root, FOLDERS), h.path),
+    )
+    if (unmarked.length) {
+      const tidy = new GitWorktrees({ ...options, missionId: '' })
+      for (const h of unmarked) await tidy.#removeWorktree(h.path)
     }
     return removed
   }
@@ -253,7 +303,7 @@ export class GitWorktrees implements WorktreePort {
   }
 
   get #missionRoot(): string {
-    return join(this.#o.root, namePart(this.#o.missionId))
+    return join(this.#o.root, FOLDERS)
   }
 
   async prepare(
@@ -475,11 +525,18 @@ export class GitWorktrees implements WorktreePort {
     this.#closed = true
     await Promise.allSettled(this.#folders.map((f) => f.made))
     const listed = await this.#must(this.#o.repoDir, ['worktree', 'list', '--porcelain', '-z'])
-    const root = this.#missionRoot
-    for (const field of lines(listed.stdout, '\0'))
-      if (field.startsWith('worktree ') && field.slice(9).startsWith(root))
-        await this.#removeWorktree(field.slice(9))
-    await rm(root, { recursive: true, force: true })
+    // Its worktrees by their mark (the next mission's, at the same paths, stay), and what an earlier
+    // layout of this mission left.
+    const older = join(this.#o.root, namePart(this.#o.missionId))
+    for (const field of lines(listed.stdout, '\0')) {
+      const path = field.startsWith('worktree ') ? field.slice('worktree '.length) : ''
+      if (path && (within(older, path) || (within(this.#missionRoot, path) && (await this.#mine(path)))))
+        await this.#removeWorktree(path)
+    }
+    await rm(older, { recursive: true, force: true })
+    // The folders' parents, once no mission's folder is left in them.
+    for (const empty of [join(this.#missionRoot, 'todos'), this.#missionRoot])
+      await rmdir(empty).catch(() => undefined)
     await this.#oneAtATime(() => this.#run(this.#o.repoDir, ['worktree', 'prune']))
     const refs = await this.#must(this.#o.repoDir, [
       'for-each-ref',
@@ -498,7 +555,12 @@ export class GitWorktrees implements WorktreePort {
    * the dependency folders. True when made.
    */
   async #addWorktree(dir: string, at: string | string[]): Promise<boolean> {
-    if (existsSync(join(dir, '.git'))) return false
+    if (existsSync(join(dir, '.git'))) {
+      if (await this.#mine(dir)) return false
+      // Another mission's, one the sweep could not remove, or one whose making was cut off: the
+      // project's missions run one at a time (the project lock), so the path is this mission's now.
+      await this.#removeWorktree(dir)
+    } else await rm(dir, { recursive: true, force: true }) // a folder half made, no worktree in it
     await mkdir(dirname(dir), { recursive: true })
     const [first, ...rest] = typeof at === 'string' ? [at] : at
     const where = first === '--detach' ? ['--detach', '--', dir, ...rest] : ['--', dir, first ?? '']
@@ -508,10 +570,17 @@ export class GitWorktrees implements WorktreePort {
       await this.#run(this.#o.repoDir, ['worktree', 'prune'])
       await this.#must(this.#o.repoDir, ['worktree', 'add', '-q', ...where])
     })
+    try {
+      // The plugin instance of this folder follows the missions of the user's folder (ownership.ts);
+      // the mark says whose the worktree is.
+      const gitDir = (await this.#must(dir, ['rev-parse', '--absolute-git-dir'])).stdout.toString().trim()
+      await writeFile(join(gitDir, WORKTREE_PROJECT_FILE), this.#o.repoDir)
+      await writeFile(join(gitDir, WORKTREE_MISSION_FILE), namePart(this.#o.missionId))
+    } catch (err) {
+      await this.#removeWorktree(dir).catch(() => undefined)
+      throw err
+    }
     this.#linked.set(dir, await this.#linkDependencies(dir))
-    // The plugin instance of this folder follows the missions of the user's folder (ownership.ts).
-    const gitDir = (await this.#must(dir, ['rev-parse', '--absolute-git-dir'])).stdout.toString().trim()
-    await writeFile(join(gitDir, WORKTREE_PROJECT_FILE), this.#o.repoDir)
     return true
   }
 
@@ -698,6 +767,9 @@ export class GitWorktrees implements WorktreePort {
     return r
   }
 }
+
+/** Whether `path` is the folder `dir` or inside it. */
+const within = (dir: string, path: string): boolean => path === dir || path.startsWith(dir + sep)
 
 /** A link at `target` to the folder `source` (a junction on Windows, which needs no privilege). */
 const linkFolder = (source: string, target: string): Promise<void> =>

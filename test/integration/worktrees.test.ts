@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { missionScript, type MissionScriptOptions } from '../../src/demo/mission-script'
@@ -10,6 +10,7 @@ import type { MissionState } from '../../src/engine/record/mission-state'
 import { missionWorktrees } from '../../src/node/mission-worktrees'
 import { NodeWorkspace } from '../../src/node/workspace'
 import type { GitWorktrees } from '../../src/node/git-worktrees'
+import type { Supervisor } from '../../src/opencode/supervisor'
 import { todo } from '../support/file-todos'
 import { Sandbox } from '../support/sandbox'
 import { git } from '../support/git-as-user'
@@ -58,17 +59,23 @@ const userSide = (dir: string) => ({
   stash: git(dir, 'stash', 'list', '--format=%H %s'),
 })
 
+/** What the server wrote to its log, line by line, and per line the value of `field` (`dir=`). */
+function serverLog(s: Sandbox, message: string, field: string): string[] {
+  const logs = join(s.env.XDG_DATA_HOME ?? '', 'opencode', 'log')
+  return readdirSync(logs)
+    .flatMap((f) => readFileSync(join(logs, f), 'utf8').split('\n'))
+    .filter((l) => l.includes(message))
+    .map((l) => new RegExp(`${field}=(\\S+)`).exec(l)?.[1] ?? l)
+}
+
 /**
  * The config folders (`.opencode`) the server tried to install its plugin package into, from its log
  * (offline, each try fails at once and says so).
  */
-function installsTried(s: Sandbox): string[] {
-  const logs = join(s.env.XDG_DATA_HOME ?? '', 'opencode', 'log')
-  return readdirSync(logs)
-    .flatMap((f) => readFileSync(join(logs, f), 'utf8').split('\n'))
-    .filter((l) => l.includes('background dependency install failed'))
-    .map((l) => /dir=(\S+)/.exec(l)?.[1] ?? l)
-}
+const installsTried = (s: Sandbox) => serverLog(s, 'background dependency install failed', 'dir')
+
+/** The folders the server booted an instance for, from its log, once per boot. */
+const instancesCreated = (s: Sandbox) => serverLog(s, 'message="creating instance"', 'directory')
 
 const worktreeList = (dir: string) =>
   git(dir, 'worktree', 'list', '--porcelain')
@@ -86,6 +93,7 @@ async function start(
   mission: ReturnType<Sandbox['mission']>
   /** The folders readied on the server as they were made, in order. */
   readied: string[]
+  sup: Supervisor
 }> {
   const s = missionScript({ latencyMs, ...script })
   sandbox = await Sandbox.create({ script: s })
@@ -112,6 +120,7 @@ async function start(
     worktrees,
     mission,
     readied,
+    sup,
     run: async () => {
       try {
         return await mission.run()
@@ -349,5 +358,70 @@ describe('worktree isolation against the real OpenCode server', () => {
     expect(aBriefs).toHaveLength(1) // a was not redone
     expect(readFileSync(join(dir, 'b.txt'), 'utf8')).toBe('b\n')
     expect(worktreeList(dir)).toHaveLength(1)
+  })
+
+  it('runs the next mission on the same server in the folders the last one had: OpenCode boots none of them again, and the work lands', async () => {
+    const { run, dir, sup } = await start(
+      {
+        // The second mission's plan differs from the first's: todos c and d after a and b.
+        plan: (_, brief) =>
+          brief.includes('second goal')
+            ? [todo('c'), todo('d')]
+            : [
+                { ...todo('a'), files: ['a.txt'] },
+                { ...todo('b'), files: ['b.txt'] },
+              ],
+        work: (id) => ({ files: { [`${id}.txt`]: `${id}\n` }, bash: `echo '${id} ran here' > ${id}.log` }),
+      },
+      { check: false },
+    )
+    const first = await run()
+    expect(first.phase, first.reason).toBe('completed')
+    const s = sandbox ?? expect.fail('no sandbox')
+    const workedIn = () =>
+      new Set(
+        s.provider.chatRequests
+          .filter((r) => !r.lastUserText.startsWith('Mission goal'))
+          .map((r) => /Working directory: (.+)/.exec(r.system)?.[1]?.trim() ?? ''),
+      )
+    const firstFolders = workedIn()
+    const booted = instancesCreated(s)
+    expect(booted.filter((d) => d.includes('_folders')).length).toBeGreaterThanOrEqual(2)
+    // The next mission, as a host starts one: a new journal, the worktrees tidied and loaded.
+    rmSync(join(s.root, 'journal.jsonl'))
+    const worktrees = await missionWorktrees({
+      directory: dir,
+      missionId: 'm2',
+      env: s.env,
+      logger: s.log,
+      readyFolder: (folder) => sup.readyFolder(folder),
+    })
+    if (!worktrees) throw new Error('the project is in git: worktrees expected')
+    const stop = await sup.follow(() => worktrees.folders())
+    const second = await s
+      .mission(
+        { sessions: sup, events: sup, worktrees },
+        { id: 'm2', goal: 'The second goal', caps: { total: 3 }, isolation: 'worktree', check: false },
+      )
+      .run()
+      .finally(stop)
+    expect(second.phase, second.reason).toBe('completed')
+    expect(second.todos.map((t) => [t.id, t.merge?.result])).toEqual([
+      ['c', 'merged'],
+      ['d', 'merged'],
+    ])
+    // Its agents worked in paths the first mission's agents had, each a worktree of its own again,
+    // and the server booted no instance twice: a folder the first mission readied serves the second.
+    const secondFolders = [...workedIn()].filter((d) => d.includes('_folders'))
+    expect(secondFolders.length).toBeGreaterThanOrEqual(2)
+    expect(secondFolders.every((d) => firstFolders.has(d) && booted.includes(d))).toBe(true)
+    const bootedNow = instancesCreated(s)
+    expect(new Set(bootedNow).size).toBe(bootedNow.length)
+    // What the workers wrote through their tools there landed, and nothing else of the folders did.
+    for (const id of ['a', 'b', 'c', 'd'])
+      expect(readFileSync(join(dir, `${id}.txt`), 'utf8')).toBe(`${id}\n`)
+    expect(readFileSync(join(dir, 'c.log'), 'utf8')).toBe('c ran here\n')
+    expect(worktreeList(dir)).toHaveLength(1)
+    expect(git(dir, 'for-each-ref', 'refs/heads/orchestrator/')).toBe('')
   })
 })

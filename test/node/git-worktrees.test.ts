@@ -426,38 +426,118 @@ describe('a worktree per todo, merged only on purpose', { timeout: 30_000 }, () 
     await wt.close()
   })
 
-  it('sweeps what missions no longer running left, and keeps the running one', async () => {
+  it('sweeps what missions no longer running left, and keeps the resumed one', async () => {
     const repo = userRepo()
     const before = userSide(repo)
-    const root = temp('orch-wt-root-')
     const base = await captureGitBase(repo, env)
     if (base.kind !== 'git') throw new Error(base.reason)
+    // A mission cut off mid-way under one root; the same under another root, resumed there now.
+    const root = temp('orch-wt-root-')
     const crashed = new GitWorktrees({ repoDir: repo, root, missionId: 'crashed', env })
-    const running = new GitWorktrees({ repoDir: repo, root, missionId: 'running', env })
-    for (const m of [crashed, running]) {
-      await m.prepare(base.ref)
-      await m.open('t1')
-    }
+    await crashed.prepare(base.ref)
+    await crashed.open('t1')
+    const resumedRoot = temp('orch-wt-root-')
+    const resumed = new GitWorktrees({ repoDir: repo, root: resumedRoot, missionId: 'resumed', env })
+    await resumed.prepare(base.ref)
+    await resumed.open('t1')
     // A crash between the branches and the folders, and a branch of the user's own under the same prefix.
-    const early = new GitWorktrees({ repoDir: repo, root, missionId: 'early', env })
+    const early = new GitWorktrees({ repoDir: repo, root: temp('orch-wt-root-'), missionId: 'early', env })
     await early.prepare(base.ref)
-    rmSync(join(root, 'early'), { recursive: true, force: true })
+    rmSync(early.integrationDir, { recursive: true, force: true })
     git(repo, 'branch', 'orchestrator/mine/work', 'HEAD')
+    // What the folder layout before this one left: `<root>/<mission>/…`.
+    git(repo, 'branch', 'orchestrator/older/t1', 'HEAD')
+    git(repo, 'worktree', 'add', '-q', join(root, 'older', 'todos', '1'), 'orchestrator/older/t1')
     // A mission running for another folder of the repository, its worktrees under another root.
     const other = new GitWorktrees({ repoDir: repo, root: temp('orch-wt-root-'), missionId: 'other', env })
     await other.prepare(base.ref)
     await other.open('t1')
-    const swept = await GitWorktrees.sweep({ repoDir: repo, root, env }, new Set(['running']))
-    expect(swept.sort()).toEqual(['crashed', 'early'])
-    expect(existsSync(crashed.integrationDir) || existsSync(crashed.dirOf('t1') ?? '')).toBe(false)
-    expect(existsSync(running.dirOf('t1') ?? '')).toBe(true)
-    expect(git(repo, 'for-each-ref', '--format=%(refname:short)', 'refs/heads/orchestrator/')).toBe(
-      'orchestrator/mine/work\norchestrator/other/integration\norchestrator/other/t1\norchestrator/running/integration\norchestrator/running/t1\n',
+    const swept = await GitWorktrees.sweep({ repoDir: repo, root, env }, new Set(['resumed']))
+    expect(swept.sort()).toEqual(['crashed', 'early', 'older'])
+    expect(existsSync(join(root, 'older'))).toBe(false)
+    // Swept under its own root, the resumed mission keeps its folders.
+    expect(await GitWorktrees.sweep({ repoDir: repo, root: resumedRoot, env }, new Set(['resumed']))).toEqual(
+      [],
     )
-    await running.close()
+    expect(existsSync(resumed.dirOf('t1') ?? '')).toBe(true)
+    expect(git(repo, 'for-each-ref', '--format=%(refname:short)', 'refs/heads/orchestrator/')).toBe(
+      'orchestrator/mine/work\norchestrator/other/integration\norchestrator/other/t1\norchestrator/resumed/integration\norchestrator/resumed/t1\n',
+    )
+    const worktrees = () => git(repo, 'worktree', 'list', '--porcelain').match(/^worktree .*/gm) ?? []
+    expect(worktrees().filter((w) => w.includes(root))).toEqual([])
+    await resumed.close()
     await other.close()
+    expect(worktrees()).toHaveLength(1)
     git(repo, 'branch', '-D', 'orchestrator/mine/work')
     expect(userSide(repo)).toEqual(before)
+  })
+
+  it("gives the next mission the same folder paths, and an earlier mission's late close leaves them", async () => {
+    const repo = userRepo()
+    const base = await captureGitBase(repo, env)
+    if (base.kind !== 'git') throw new Error(base.reason)
+    const root = temp('orch-wt-root-')
+    const first = new GitWorktrees({ repoDir: repo, root, missionId: 'first', env })
+    const p1 = await first.prepare(base.ref)
+    const a = await first.open('a')
+    writeFileSync(join(a.dir, 'a.txt'), 'first\n')
+    await first.commit('a', 'a')
+    await first.merge('a', 'Merge a')
+    await first.close({ keepIntegration: true })
+    expect(existsSync(p1.dir)).toBe(false)
+    // The next mission of the folder: its sweep keeps the first's branch (merged work), its folders
+    // take the paths the first's had, where a host's readied instances still are.
+    expect(await GitWorktrees.sweep({ repoDir: repo, root, env }, new Set(['second']))).toEqual([])
+    const second = await GitWorktrees.load({ repoDir: repo, root, missionId: 'second', env })
+    expect([...second.folders()]).toEqual([])
+    const p2 = await second.prepare(base.ref)
+    const b = await second.open('b')
+    expect([p2.dir, b.dir]).toEqual([p1.dir, a.dir])
+    expect(existsSync(join(b.dir, 'a.txt')) && readFileSync(join(b.dir, 'a.txt'), 'utf8')).toContain('a1')
+    // The first mission's changes, applied later (its branch closed from another object): the second's
+    // folders stay, and a load of the first finds none of them.
+    const late = await GitWorktrees.load({ repoDir: repo, root, missionId: 'first', env })
+    expect([...late.folders()]).toEqual([])
+    await late.close()
+    expect(existsSync(join(b.dir, '.git')) && existsSync(join(p2.dir, '.git'))).toBe(true)
+    expect(git(repo, 'for-each-ref', '--format=%(refname:short)', 'refs/heads/orchestrator/')).toBe(
+      'orchestrator/second/b\norchestrator/second/integration\n',
+    )
+    await second.close()
+    expect(git(repo, 'worktree', 'list', '--porcelain').match(/^worktree /gm)).toHaveLength(1)
+    expect(existsSync(join(root, '_folders'))).toBe(false)
+  })
+
+  it('takes over a path another mission left or half made, and sweeps a worktree cut off before its mark', async () => {
+    const repo = userRepo()
+    const base = await captureGitBase(repo, env)
+    if (base.kind !== 'git') throw new Error(base.reason)
+    const root = temp('orch-wt-root-')
+    const gone = new GitWorktrees({ repoDir: repo, root, missionId: 'gone', env })
+    const p = await gone.prepare(base.ref)
+    await gone.open('t1')
+    // Left without a sweep: the next mission's folders replace them.
+    const next = new GitWorktrees({ repoDir: repo, root, missionId: 'next', env })
+    expect((await next.prepare(base.ref)).dir).toBe(p.dir)
+    const t = await next.open('t1')
+    expect(git(t.dir, 'branch', '--show-current').trim()).toBe('orchestrator/next/t1')
+    await next.close()
+    // A worktree added, its mark never written (the host killed between the two).
+    git(repo, 'worktree', 'add', '-q', '--detach', join(root, '_folders', 'todos', '1'), 'HEAD')
+    const half = join(root, '_folders', 'todos', '2')
+    mkdirSync(half, { recursive: true })
+    writeFileSync(join(half, 'left.txt'), 'half made\n')
+    // The sweep removes it, and the branches of the mission whose folders were taken over.
+    expect(await GitWorktrees.sweep({ repoDir: repo, root, env }, new Set())).toEqual(['gone'])
+    expect(git(repo, 'worktree', 'list', '--porcelain').match(/^worktree /gm)).toHaveLength(1)
+    const again = new GitWorktrees({ repoDir: repo, root, missionId: 'again', env })
+    await again.prepare(base.ref, { folders: 2 })
+    const t2 = await again.open('x')
+    await again.open('y')
+    expect(existsSync(join(again.dirOf('y') ?? '', 'left.txt'))).toBe(false)
+    expect(t2.dir).toBe(join(root, '_folders', 'todos', '1'))
+    await again.close()
+    expect(git(repo, 'for-each-ref', 'refs/heads/orchestrator/')).toBe('')
   })
 
   it('keeps ids from a plan inside its folder and out of git options; close leaves nothing behind', async () => {
