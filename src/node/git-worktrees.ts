@@ -94,6 +94,13 @@ interface Folder {
   holder?: string
   /** The holder's work is merged: the next todo may take the folder. */
   spent: boolean
+  /** A todo worked here (or may have: a resumed host's folder): the next one's checkout is cleaned. */
+  used: boolean
+  /**
+   * Where the holder's branch and the integration branch meet, while known (set when the branch is
+   * made or committed to, forgotten when the integration branch is merged into it).
+   */
+  from?: string
   /** Settles once the worktree is added (what `close` waits for before it removes folders). */
   made: Promise<unknown>
   /** Settles once the folder is made (worktree, links, setup); a failure is the taker's to report. */
@@ -125,14 +132,16 @@ export const WORKTREE_MISSION_FILE = 'orchestrator-mission'
  * folder; undefined for a folder that is no worktree, or one whose making was cut off before its mark.
  */
 export async function worktreeMission(top: string): Promise<string | undefined> {
-  try {
-    const dotGit = await readFile(join(top, '.git'), 'utf8')
-    const gitDir = /^gitdir:\s*(.+)$/m.exec(dotGit)?.[1]?.trim()
-    if (!gitDir) return undefined
-    return (await readFile(join(resolve(top, gitDir), WORKTREE_MISSION_FILE), 'utf8')).trim() || undefined
-  } catch {
-    return undefined
-  }
+  const gitDir = await worktreeGitDir(top)
+  if (!gitDir) return undefined
+  return (await readFile(join(gitDir, WORKTREE_MISSION_FILE), 'utf8').catch(() => '')).trim() || undefined
+}
+
+/** A linked worktree's own git folder, from the `.git` file at its top; undefined when there is none. */
+async function worktreeGitDir(top: string): Promise<string | undefined> {
+  const dotGit = await readFile(join(top, '.git'), 'utf8').catch(() => '')
+  const gitDir = /^gitdir:\s*(.+)$/m.exec(dotGit)?.[1]?.trim()
+  return gitDir ? resolve(top, gitDir) : undefined
 }
 
 export class GitWorktrees implements WorktreePort {
@@ -154,6 +163,12 @@ export class GitWorktrees implements WorktreePort {
   #closed = false
   /** How many todos the plan lets work at once (`expectAtOnce`): free folders beyond are not wanted. */
   #atOnce = Infinity
+  /**
+   * What every folder's making asks of the user's tree, asked once per mission: its top, what it
+   * ignores, where its exclude file is, and git's list of worktrees pruned (a folder removed without
+   * git is forgotten before a path is added again).
+   */
+  readonly #once = new Map<string, Promise<unknown>>()
 
   constructor(options: GitWorktreesOptions) {
     this.#o = options
@@ -187,7 +202,15 @@ export class GitWorktrees implements WorktreePort {
       const holder = branch.startsWith(`${w.#prefix}/`) ? branch.slice(w.#prefix.length + 1) : undefined
       const done = Promise.resolve()
       const spent = holder !== undefined && merged.has(await w.#tip(top))
-      w.#folders.push({ top, ...(holder && { holder }), spent, made: done, ready: done, ops: done })
+      w.#folders.push({
+        top,
+        ...(holder && { holder }),
+        spent,
+        used: true,
+        made: done,
+        ready: done,
+        ops: done,
+      })
       w.#made = Math.max(w.#made, Number(name) || 0)
       w.#open.add(w.#inside(top))
     }
@@ -357,7 +380,15 @@ export class GitWorktrees implements WorktreePort {
     })()
     const ready = made.then(() => this.#o.setup?.(this.#inside(top)))
     ready.catch(() => undefined) // reported to the todo that takes the folder
-    const folder: Folder = { top, ...(holder && { holder }), spent: false, made, ready, ops: ready }
+    const folder: Folder = {
+      top,
+      ...(holder && { holder }),
+      spent: false,
+      used: false,
+      made,
+      ready,
+      ops: ready,
+    }
     this.#folders.push(folder)
     return folder
   }
@@ -373,6 +404,7 @@ export class GitWorktrees implements WorktreePort {
     if (!folder) return this.#newFolder(name)
     folder.holder = name
     folder.spent = false
+    folder.from = undefined
     return folder
   }
 
@@ -386,39 +418,78 @@ export class GitWorktrees implements WorktreePort {
       await held.ops.catch(() => undefined)
       await held.ready
       if (existsSync(join(held.top, '.git')))
-        return { dir: this.#inside(held.top), branch, from: await this.#mergeBase(branch) }
+        return { dir: this.#inside(held.top), branch, from: held.from ?? (await this.#mergeBase(branch)) }
       this.#folders = this.#folders.filter((f) => f !== held) // lost: taken again below
     }
     const folder = this.#claim(name)
     try {
-      const fresh = !(await this.#branchExists(branch))
-      if (fresh) await this.#must(this.#o.repoDir, ['branch', '--', branch, this.integrationBranch])
+      // One git call tells whether the todo has its branch already and where the integration branch is.
+      const refs = await this.#refs([branch, this.integrationBranch])
+      const tip = refs.get(this.integrationBranch)
+      if (!tip) throw new Error(`${this.integrationBranch} is gone`)
+      const fresh = !refs.has(branch)
       await folder.ready
-      // What the folder's last todo left that git does not track goes; ignored files (the linked
-      // dependency folders, what the setup command made) stay.
+      // A new branch starts at the integration branch as it is now. What the folder's last todo left
+      // that git does not track goes (ignored files, the linked dependency folders and what the setup
+      // command made, stay); a folder no todo worked in has nothing to clean but the setup's.
       await this.#onFolder(folder, async () => {
-        await this.#must(folder.top, ['checkout', '-q', '-f', branch, '--'])
-        await this.#must(folder.top, ['clean', '-q', '-f', '-f', '-d'])
+        await this.#must(folder.top, [
+          'checkout',
+          '-q',
+          '-f',
+          ...(fresh ? ['-b', branch, tip] : [branch]),
+          '--',
+        ])
+        if (folder.used || this.#o.setup) await this.#must(folder.top, ['clean', '-q', '-f', '-f', '-d'])
+        folder.used = true
       })
+      folder.from = fresh ? tip : await this.#mergeBase(branch)
+      return { dir: this.#inside(folder.top), branch, from: folder.from }
     } catch (err) {
       // A folder that could not be made or switched is not handed to anyone else.
       this.#folders = this.#folders.filter((f) => f !== folder)
       throw err
     }
-    return { dir: this.#inside(folder.top), branch, from: await this.#mergeBase(branch) }
+  }
+
+  /** The tips of those of `branches` that exist (one git call). */
+  async #refs(branches: string[]): Promise<Map<string, string>> {
+    const listed = await this.#must(this.#o.repoDir, [
+      'for-each-ref',
+      '--format=%(objectname) %(refname)',
+      ...branches.map((b) => `refs/heads/${b}`),
+    ])
+    const tips = new Map<string, string>()
+    for (const line of lines(listed.stdout)) {
+      const [tip = '', ref = ''] = line.split(' ')
+      if (branches.includes(ref.slice('refs/heads/'.length))) tips.set(ref.slice('refs/heads/'.length), tip)
+    }
+    return tips
   }
 
   async commit(todoId: string, message: string): Promise<{ commit: string; files: string[]; from: string }> {
     const dir = this.#topOf(todoId)
+    const folder = this.#folderOf(todoId)
+    // Where the branch meets the integration branch: a commit on the branch does not move it.
+    const meets =
+      folder?.from !== undefined ? Promise.resolve(folder.from) : this.#mergeBase(this.branchOf(todoId))
+    meets.catch(() => undefined) // awaited below
     await this.#must(dir, ['add', '-A', '--', '.'])
-    const merging = (await this.#run(dir, ['rev-parse', '-q', '--verify', 'MERGE_HEAD'])).code === 0
+    // A merge being concluded (a conflict the worker resolved) is committed even with nothing staged.
+    const gitDir = await worktreeGitDir(dir)
+    const merging = gitDir
+      ? existsSync(join(gitDir, 'MERGE_HEAD'))
+      : (await this.#run(dir, ['rev-parse', '-q', '--verify', 'MERGE_HEAD'])).code === 0
     const staged = await this.#run(dir, ['diff', '--cached', '--quiet'])
     if (staged.code !== 0 || merging)
       await this.#must(dir, [...IDENTITY, 'commit', '-q', '--no-verify', '-m', message])
-    const head = (await this.#must(dir, ['rev-parse', 'HEAD'])).stdout.toString().trim()
-    const from = await this.#mergeBase(this.branchOf(todoId))
-    const files = lines((await this.#must(dir, ['diff', '-z', '--name-only', from, head, '--'])).stdout, '\0')
-    return { commit: head, files, from }
+    const from = await meets
+    if (folder) folder.from = from
+    const [tip, diff] = await Promise.all([
+      this.#must(dir, ['rev-parse', 'HEAD']),
+      this.#must(dir, ['diff', '-z', '--name-only', from, 'HEAD', '--']),
+    ])
+    return { commit: tip.stdout.toString().trim(), files: lines(diff.stdout, '\0'), from }
   }
 
   async changedSince(from: string): Promise<string[]> {
@@ -464,6 +535,8 @@ export class GitWorktrees implements WorktreePort {
 
   async refresh(todoId: string): Promise<{ conflicts: string[]; hunks?: Record<string, string> }> {
     const dir = this.#topOf(todoId)
+    const folder = this.#folderOf(todoId)
+    if (folder) folder.from = undefined
     const merged = await this.#run(dir, [
       ...IDENTITY,
       'merge',
@@ -528,11 +601,12 @@ export class GitWorktrees implements WorktreePort {
     // Its worktrees by their mark (the next mission's, at the same paths, stay), and what an earlier
     // layout of this mission left.
     const older = join(this.#o.root, namePart(this.#o.missionId))
-    for (const field of lines(listed.stdout, '\0')) {
-      const path = field.startsWith('worktree ') ? field.slice('worktree '.length) : ''
-      if (path && (within(older, path) || (within(this.#missionRoot, path) && (await this.#mine(path)))))
-        await this.#removeWorktree(path)
-    }
+    const paths = lines(listed.stdout, '\0').flatMap((f) => (f.startsWith('worktree ') ? [f.slice(9)] : []))
+    const mine = await Promise.all(
+      paths.map(async (p) => within(older, p) || (within(this.#missionRoot, p) && (await this.#mine(p)))),
+    )
+    // The folders go at once, and one prune tells git (a `worktree remove` each costs a git call each).
+    await Promise.all(paths.filter((_, i) => mine[i]).map((p) => this.#dropFolder(p)))
     await rm(older, { recursive: true, force: true })
     // The folders' parents, once no mission's folder is left in them.
     for (const empty of [join(this.#missionRoot, 'todos'), this.#missionRoot])
@@ -543,9 +617,8 @@ export class GitWorktrees implements WorktreePort {
       '--format=%(refname:short)',
       `refs/heads/${this.#prefix}/`,
     ])
-    for (const branch of lines(refs.stdout))
-      if (!options.keepIntegration || branch !== this.integrationBranch)
-        await this.#run(this.#o.repoDir, ['branch', '-D', '--', branch])
+    const gone = lines(refs.stdout).filter((b) => !options.keepIntegration || b !== this.integrationBranch)
+    if (gone.length) await this.#run(this.#o.repoDir, ['branch', '-D', '--', ...gone])
     this.#open.clear()
     this.#folders = []
   }
@@ -567,13 +640,14 @@ export class GitWorktrees implements WorktreePort {
     // One at a time: a prune while another folder is being added removes that folder's half-made
     // administrative files (git then fails to write its `locked` file).
     await this.#oneAtATime(async () => {
-      await this.#run(this.#o.repoDir, ['worktree', 'prune'])
+      await this.#memo('pruned', () => this.#run(this.#o.repoDir, ['worktree', 'prune']))
       await this.#must(this.#o.repoDir, ['worktree', 'add', '-q', ...where])
     })
     try {
       // The plugin instance of this folder follows the missions of the user's folder (ownership.ts);
       // the mark says whose the worktree is.
-      const gitDir = (await this.#must(dir, ['rev-parse', '--absolute-git-dir'])).stdout.toString().trim()
+      const gitDir = await worktreeGitDir(dir)
+      if (!gitDir) throw new Error(`git made no worktree at ${dir}`)
       await writeFile(join(gitDir, WORKTREE_PROJECT_FILE), this.#o.repoDir)
       await writeFile(join(gitDir, WORKTREE_MISSION_FILE), namePart(this.#o.missionId))
     } catch (err) {
@@ -589,7 +663,9 @@ export class GitWorktrees implements WorktreePort {
    * OpenCode installed in the user's config folders (`#borrowInstall`). Returns the links.
    */
   async #linkDependencies(dir: string): Promise<string[]> {
-    const top = (await this.#must(this.#o.repoDir, ['rev-parse', '--show-toplevel'])).stdout.toString().trim()
+    const top = await this.#memo('top', async () =>
+      (await this.#must(this.#o.repoDir, ['rev-parse', '--show-toplevel'])).stdout.toString().trim(),
+    )
     const linked: string[] = []
     const copied: string[] = []
     for (const name of DEPENDENCY_FOLDERS) {
@@ -652,8 +728,22 @@ export class GitWorktrees implements WorktreePort {
   }
 
   /** Whether the user's tree ignores `path` (relative to its top; a trailing `/` for a folder). */
-  async #ignored(top: string, path: string): Promise<boolean> {
-    return (await this.#run(top, ['check-ignore', '-q', '--', path])).code === 0
+  #ignored(top: string, path: string): Promise<boolean> {
+    return this.#memo(
+      `ignored ${path}`,
+      async () => (await this.#run(top, ['check-ignore', '-q', '--', path])).code === 0,
+    )
+  }
+
+  /** `fn`'s result, from its first call on this object under `key`. */
+  #memo<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    let known = this.#once.get(key) as Promise<T> | undefined
+    if (!known) {
+      known = fn()
+      this.#once.set(key, known)
+      known.catch(() => this.#once.delete(key)) // a failure is asked again
+    }
+    return known
   }
 
   /**
@@ -663,10 +753,14 @@ export class GitWorktrees implements WorktreePort {
    * them, so nothing changes for it.
    */
   async #excludeLinks(names: string[]): Promise<void> {
-    const path = (await this.#must(this.#o.repoDir, ['rev-parse', '--git-path', 'info/exclude'])).stdout
-      .toString()
-      .trim()
-    const file = resolve(this.#o.repoDir, path)
+    const file = await this.#memo('exclude', async () =>
+      resolve(
+        this.#o.repoDir,
+        (await this.#must(this.#o.repoDir, ['rev-parse', '--git-path', 'info/exclude'])).stdout
+          .toString()
+          .trim(),
+      ),
+    )
     const had = await readFile(file, 'utf8').catch(() => '')
     const missing = names.map((n) => `/${n}`).filter((p) => !had.split(/\r?\n/).includes(p))
     if (!missing.length) return
@@ -676,12 +770,17 @@ export class GitWorktrees implements WorktreePort {
   }
 
   async #removeWorktree(dir: string): Promise<void> {
-    // The links first: a forced remove must never reach into the user's dependency folders.
+    await this.#dropFolder(dir)
+    await this.#oneAtATime(() => this.#run(this.#o.repoDir, ['worktree', 'prune']))
+  }
+
+  /** A worktree's folder goes (git forgets it at the next prune). */
+  async #dropFolder(dir: string): Promise<void> {
+    // The links first: removing the folder must never reach into the user's dependency folders.
     const linkable = [...DEPENDENCY_FOLDERS, ...configFolders(this.#within).map((c) => `${c}/node_modules`)]
     for (const name of this.#linked.get(dir) ?? linkable)
       await rm(join(dir, name), { force: true }).catch(() => undefined)
     this.#linked.delete(dir)
-    await this.#oneAtATime(() => this.#run(this.#o.repoDir, ['worktree', 'remove', '--force', '--', dir]))
     await rm(dir, { recursive: true, force: true })
   }
 

@@ -171,6 +171,7 @@ async function runWorktreeMission(sandbox: Sandbox, sup: Supervisor, id: string)
   const git = timedWorktrees(worktrees)
   const run = await runBenchMission(sandbox, sup, id, git.port).finally(stop)
   if (process.env.BENCH_TRACE) {
+    for (const at of readied) console.log(`R ${at - run.t0}\tfolder readied`)
     for (const c of git.calls) console.log(`W ${c.at - run.t0}\t${c.ms}\t${c.method} ${c.arg}`)
     const byMethod = new Map<string, { calls: number; ms: number }>()
     for (const c of git.calls) {

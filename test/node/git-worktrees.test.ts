@@ -601,6 +601,14 @@ describe('a worktree per todo, merged only on purpose', { timeout: 30_000 }, () 
     expect(await wt.changedSince(t2.from)).toEqual(['one.txt'])
     const made = await wt.commit('t2', 'nothing yet')
     expect(made.from).toBe(t2.from)
+    // Opened again (its reviewer), the folder says where its branch meets the integration branch:
+    // after the integration branch is brought in, that is its new tip.
+    expect((await wt.open('t2')).from).toBe(t2.from)
+    expect(await wt.refresh('t2')).toEqual({ conflicts: [] })
+    const moved = (await wt.open('t2')).from
+    expect(moved).toBe(git(repo, 'rev-parse', 'orchestrator/keep/integration').trim())
+    expect(moved).not.toBe(t2.from)
+    expect((await wt.commit('t2', 'took in t1')).from).toBe(moved)
     await expect(wt.changedSince('--output=/tmp/x')).rejects.toThrow(/not a git object id/)
     await wt.close({ keepIntegration: true })
     expect(existsSync(prepared.dir)).toBe(false)
