@@ -17,7 +17,10 @@ export async function changesBetween(
   base: string,
   head: string,
 ): Promise<WorktreeChange[]> {
-  const diff = await must(repoDir, ['diff', '-z', '--no-renames', '--name-status', base, head, '--'])
+  const [diff, counts] = await Promise.all([
+    must(repoDir, ['diff', '-z', '--no-renames', '--name-status', base, head, '--']),
+    must(repoDir, ['diff', '-z', '--no-renames', '--numstat', base, head, '--']),
+  ])
   const fields = lines(diff.stdout, '\0')
   const changes = new Map<string, WorktreeChange>()
   for (let i = 0; i + 1 < fields.length; i += 2) {
@@ -25,7 +28,6 @@ export async function changesBetween(
     const path = fields[i + 1] ?? ''
     changes.set(path, { path, status: code === 'A' ? 'added' : code === 'D' ? 'deleted' : 'modified' })
   }
-  const counts = await must(repoDir, ['diff', '-z', '--no-renames', '--numstat', base, head, '--'])
   addLineCounts(changes, counts.stdout)
   return [...changes.values()]
 }
@@ -41,51 +43,87 @@ export async function applyFiles(
   head: string,
   paths: readonly string[],
 ): Promise<{ applied: string[]; skipped: string[] }> {
+  const checked = paths.map(checkRelativePath)
   const top = (await must(repoDir, ['rev-parse', '--show-toplevel'])).stdout.toString().trim()
+  // A few git calls for every path at once (in chunks), not a few per path.
+  const [atBase, atHead, user] = await Promise.all([
+    entries(must, repoDir, base, checked),
+    entries(must, repoDir, head, checked),
+    userBlobs(must, top, checked),
+  ])
   const applied: string[] = []
   const skipped: string[] = []
-  for (const given of paths) {
-    const path = checkRelativePath(given)
-    const file = join(top, path)
-    const atBase = await entry(must, repoDir, base, path)
-    if ((await userBlob(must, top, file)) !== atBase?.blob) {
-      skipped.push(path)
-      continue
-    }
-    const merged = await entry(must, repoDir, head, path)
-    if (!merged) await rm(file, { force: true })
-    else if (merged.mode === '120000') {
-      skipped.push(path) // a link is left for the user to make
-      continue
-    } else {
-      const content = (await must(top, ['cat-file', 'blob', merged.blob])).stdout
-      await mkdir(dirname(file), { recursive: true })
-      await writeFile(file, content)
-      if (process.platform !== 'win32') await chmod(file, merged.mode === '100755' ? 0o755 : 0o644)
-    }
-    applied.push(path)
+  for (const path of checked) {
+    // Changed by the user since the base, or a link (left for the user to make).
+    if (user.get(path) !== atBase.get(path)?.blob || atHead.get(path)?.mode === '120000') skipped.push(path)
+    else applied.push(path)
   }
+  await inChunks(applied, WRITES_AT_ONCE, (path) => write(must, top, path, atHead.get(path)))
   return { applied, skipped }
 }
 
-/** The blob and mode of a path in a commit, or undefined when it has none. */
-async function entry(
+/** Paths per git call (a command line is bounded; Windows' at 32k characters). */
+const PATHS_PER_CALL = 100
+/** Files read from git and written at once. */
+const WRITES_AT_ONCE = 8
+
+/** The merged version of a file into the user's tree (gone when the merged work has none). */
+async function write(
+  must: GitMust,
+  top: string,
+  path: string,
+  merged: { blob: string; mode: string } | undefined,
+): Promise<void> {
+  const file = join(top, path)
+  if (!merged) return void (await rm(file, { force: true }))
+  const content = (await must(top, ['cat-file', 'blob', merged.blob])).stdout
+  await mkdir(dirname(file), { recursive: true })
+  await writeFile(file, content)
+  if (process.platform !== 'win32') await chmod(file, merged.mode === '100755' ? 0o755 : 0o644)
+}
+
+/** `fn` over `items`, `width` at a time. */
+async function inChunks<T>(
+  items: readonly T[],
+  width: number,
+  fn: (item: T) => Promise<unknown>,
+): Promise<void> {
+  for (let i = 0; i < items.length; i += width) await Promise.all(items.slice(i, i + width).map(fn))
+}
+
+/** The blob and mode of each of `paths` in a commit (a path it has not is absent). */
+async function entries(
   must: GitMust,
   repoDir: string,
   commit: string,
-  path: string,
-): Promise<{ blob: string; mode: string } | undefined> {
-  const listed = await must(repoDir, ['ls-tree', '-z', '--full-tree', commit, '--', path])
-  const line = lines(listed.stdout, '\0')[0]
-  if (!line) return undefined
-  const [mode = '', , blob = ''] = line.slice(0, line.indexOf('\t')).split(' ')
-  return { blob, mode }
+  paths: readonly string[],
+): Promise<Map<string, { blob: string; mode: string }>> {
+  const found = new Map<string, { blob: string; mode: string }>()
+  await inChunks(chunks(paths), 1, async (some) => {
+    const listed = await must(repoDir, ['ls-tree', '-z', '--full-tree', commit, '--', ...some])
+    for (const line of lines(listed.stdout, '\0')) {
+      const tab = line.indexOf('\t')
+      const [mode = '', , blob = ''] = line.slice(0, tab).split(' ')
+      found.set(line.slice(tab + 1), { blob, mode })
+    }
+  })
+  return found
 }
 
-/** The blob id the user's file would have now, or undefined when it is not there (or not a file). */
-async function userBlob(must: GitMust, top: string, file: string): Promise<string | undefined> {
-  const info = await lstat(file).catch(() => undefined)
-  if (!info?.isFile()) return undefined
-  const hashed = await must(top, ['hash-object', '--', file])
-  return hashed.stdout.toString().trim()
+/** The blob id each of `paths` would have in the user's tree now; absent when not there (or not a file). */
+async function userBlobs(must: GitMust, top: string, paths: readonly string[]): Promise<Map<string, string>> {
+  const infos = await Promise.all(paths.map((p) => lstat(join(top, p)).catch(() => undefined)))
+  const files = paths.filter((_, i) => infos[i]?.isFile())
+  const blobs = new Map<string, string>()
+  await inChunks(chunks(files), 1, async (some) => {
+    const hashed = lines((await must(top, ['hash-object', '--', ...some])).stdout)
+    some.forEach((p, i) => blobs.set(p, hashed[i] ?? ''))
+  })
+  return blobs
+}
+
+const chunks = (paths: readonly string[]): string[][] => {
+  const out: string[][] = []
+  for (let i = 0; i < paths.length; i += PATHS_PER_CALL) out.push(paths.slice(i, i + PATHS_PER_CALL))
+  return out
 }

@@ -480,9 +480,11 @@ export class GitWorktrees implements WorktreePort {
     const merging = gitDir
       ? existsSync(join(gitDir, 'MERGE_HEAD'))
       : (await this.#run(dir, ['rev-parse', '-q', '--verify', 'MERGE_HEAD'])).code === 0
-    const staged = await this.#run(dir, ['diff', '--cached', '--quiet'])
-    if (staged.code !== 0 || merging)
-      await this.#must(dir, [...IDENTITY, 'commit', '-q', '--no-verify', '-m', message])
+    // Committed straight away: git refusing for want of anything staged is no failure.
+    const commit = [...IDENTITY, 'commit', '-q', '--no-verify', '-m', message]
+    const made = await this.#run(dir, commit)
+    if (made.code !== 0 && (merging || (await this.#run(dir, ['diff', '--cached', '--quiet'])).code !== 0))
+      throw gitFailure(commit, made)
     const from = await meets
     if (folder) folder.from = from
     const [tip, diff] = await Promise.all([
@@ -816,16 +818,18 @@ export class GitWorktrees implements WorktreePort {
   }
 
   /** The commit of the base tree: on the integration branch's first-parent line, under its subject. */
-  async #baseCommit(): Promise<string> {
-    const log = await this.#must(this.#o.repoDir, [
-      'log',
-      '--first-parent',
-      '--format=%H %s',
-      this.integrationBranch,
-    ])
-    const found = lines(log.stdout).find((l) => l.slice(l.indexOf(' ') + 1) === this.#baseSubject)
-    if (!found) throw new Error(`${this.integrationBranch} does not hold the mission's base commit`)
-    return found.slice(0, found.indexOf(' '))
+  #baseCommit(): Promise<string> {
+    return this.#memo('base', async () => {
+      const log = await this.#must(this.#o.repoDir, [
+        'log',
+        '--first-parent',
+        '--format=%H %s',
+        this.integrationBranch,
+      ])
+      const found = lines(log.stdout).find((l) => l.slice(l.indexOf(' ') + 1) === this.#baseSubject)
+      if (!found) throw new Error(`${this.integrationBranch} does not hold the mission's base commit`)
+      return found.slice(0, found.indexOf(' '))
+    })
   }
 
   async #branchExists(branch: string): Promise<boolean> {
@@ -855,16 +859,16 @@ export class GitWorktrees implements WorktreePort {
 
   async #must(dir: string, args: string[]): Promise<GitResult> {
     const r = await this.#run(dir, args)
-    if (r.code !== 0) {
-      // git's own words, without its advice lines.
-      const said = r.stderr.split('\n').filter((l) => /^(fatal|error):/.test(l.trim()))
-      const words = (said.length ? said.join('; ') : r.stderr.trim()).slice(0, 600)
-      throw new Error(
-        `git ${args.find((a) => !a.startsWith('-') && !a.includes('=')) ?? ''} failed: ${words}`,
-      )
-    }
+    if (r.code !== 0) throw gitFailure(args, r)
     return r
   }
+}
+
+/** A git call's failure in git's own words, without its advice lines. */
+function gitFailure(args: string[], r: GitResult): Error {
+  const said = r.stderr.split('\n').filter((l) => /^(fatal|error):/.test(l.trim()))
+  const words = (said.length ? said.join('; ') : r.stderr.trim() || r.stdout.toString().trim()).slice(0, 600)
+  return new Error(`git ${args.find((a) => !a.startsWith('-') && !a.includes('=')) ?? ''} failed: ${words}`)
 }
 
 /** Whether `path` is the folder `dir` or inside it. */

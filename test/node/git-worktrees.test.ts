@@ -1,5 +1,15 @@
 import { execFileSync } from 'node:child_process'
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -423,6 +433,33 @@ describe('a worktree per todo, merged only on purpose', { timeout: 30_000 }, () 
     expect(existsSync(join(repo, 'two.txt'))).toBe(false)
     expect(readFileSync(join(repo, 'staged.txt'), 'utf8')).toBe('staged, edited by the user\n')
     await expect(wt.apply(['../outside.txt'])).rejects.toThrow('is not a path inside the workspace')
+    await wt.close()
+  })
+
+  it("applies many files at once, in folders, with odd names and modes, the user's edits left", async () => {
+    const repo = userRepo()
+    const { wt } = await mission(repo)
+    const t = await wt.open('t1')
+    const names = Array.from({ length: 230 }, (_, i) => `gen/${String(i).padStart(3, '0')} -x [${i}].txt`)
+    mkdirSync(join(t.dir, 'gen'))
+    for (const n of names) writeFileSync(join(t.dir, n), `${n}\n`)
+    writeFileSync(join(t.dir, 'run.sh'), '#!/bin/sh\n')
+    chmodSync(join(t.dir, 'run.sh'), 0o755)
+    await wt.commit('t1', 'many')
+    await wt.merge('t1', 'Merge t1')
+    // The user makes one of them meanwhile, as the mission would have it, and another differently.
+    mkdirSync(join(repo, 'gen'))
+    writeFileSync(join(repo, names[7] ?? ''), `${names[7]}\n`)
+    writeFileSync(join(repo, names[150] ?? ''), 'mine\n')
+    const paths = (await wt.changes()).map((c) => c.path)
+    expect(paths).toHaveLength(231)
+    const { applied, skipped } = await wt.apply(paths)
+    expect(skipped).toEqual([names[7], names[150]])
+    expect(applied).toHaveLength(229)
+    for (const n of names.filter((_, i) => i !== 7 && i !== 150))
+      expect(readFileSync(join(repo, n), 'utf8')).toBe(`${n}\n`)
+    expect(readFileSync(join(repo, names[150] ?? ''), 'utf8')).toBe('mine\n')
+    expect(statSync(join(repo, 'run.sh')).mode & 0o111).not.toBe(0)
     await wt.close()
   })
 
