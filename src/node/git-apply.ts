@@ -1,7 +1,7 @@
 // What a mission's merged work changed, and applying it to the user's tree file by file without
 // overwriting what the user changed in the meantime.
 
-import { chmod, lstat, mkdir, rm, writeFile } from 'node:fs/promises'
+import { chmod, lstat, mkdir, rm, rmdir, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import type { WorktreeChange } from '../engine/ports'
 import { checkRelativePath } from '../engine/record/diff-target'
@@ -54,11 +54,18 @@ export async function applyFiles(
   const applied: string[] = []
   const skipped: string[] = []
   for (const path of checked) {
-    // Changed by the user since the base, or a link (left for the user to make).
-    if (user.get(path) !== atBase.get(path)?.blob || atHead.get(path)?.mode === '120000') skipped.push(path)
+    // Changed by the user since the base, or a link or a submodule (left for the user to make).
+    const mode = atHead.get(path)?.mode
+    if (user.get(path) !== atBase.get(path)?.blob || mode === '120000' || mode === '160000')
+      skipped.push(path)
     else applied.push(path)
   }
-  await inChunks(applied, WRITES_AT_ONCE, (path) => write(must, top, path, atHead.get(path)))
+  // Files removed first, with the folders they leave empty: a path that became a folder, or a folder
+  // that became a file, then has its place.
+  const gone = applied.filter((p) => !atHead.has(p))
+  for (const path of gone) await removeFile(top, path)
+  const written = applied.filter((p) => atHead.has(p))
+  await inChunks(written, WRITES_AT_ONCE, (path) => write(must, top, path, atHead.get(path)))
   return { applied, skipped }
 }
 
@@ -67,15 +74,28 @@ const PATHS_PER_CALL = 100
 /** Files read from git and written at once. */
 const WRITES_AT_ONCE = 8
 
-/** The merged version of a file into the user's tree (gone when the merged work has none). */
+/** A file the merged work no longer has, out of the user's tree, and the folders it leaves empty. */
+async function removeFile(top: string, path: string): Promise<void> {
+  await rm(join(top, path), { force: true })
+  for (let dir = dirname(path); dir !== '.' && dir !== ''; dir = dirname(dir))
+    if (
+      !(await rmdir(join(top, dir)).then(
+        () => true,
+        () => false,
+      ))
+    )
+      return
+}
+
+/** The merged version of a file into the user's tree. */
 async function write(
   must: GitMust,
   top: string,
   path: string,
   merged: { blob: string; mode: string } | undefined,
 ): Promise<void> {
+  if (!merged) return
   const file = join(top, path)
-  if (!merged) return void (await rm(file, { force: true }))
   const content = (await must(top, ['cat-file', 'blob', merged.blob])).stdout
   await mkdir(dirname(file), { recursive: true })
   await writeFile(file, content)
@@ -100,11 +120,21 @@ async function entries(
 ): Promise<Map<string, { blob: string; mode: string }>> {
   const found = new Map<string, { blob: string; mode: string }>()
   await inChunks(chunks(paths), 1, async (some) => {
-    const listed = await must(repoDir, ['ls-tree', '-z', '--full-tree', commit, '--', ...some])
+    // Paths as they are: `:y` or `*` are no patterns here.
+    const listed = await must(repoDir, [
+      '--literal-pathspecs',
+      'ls-tree',
+      '-z',
+      '--full-tree',
+      commit,
+      '--',
+      ...some,
+    ])
     for (const line of lines(listed.stdout, '\0')) {
       const tab = line.indexOf('\t')
-      const [mode = '', , blob = ''] = line.slice(0, tab).split(' ')
-      found.set(line.slice(tab + 1), { blob, mode })
+      const [mode = '', type = '', blob = ''] = line.slice(0, tab).split(' ')
+      // A folder at that path (asked alone, ls-tree names it) holds no file there.
+      if (type !== 'tree') found.set(line.slice(tab + 1), { blob, mode })
     }
   })
   return found

@@ -15,7 +15,7 @@ import {
   symlink,
   writeFile,
 } from 'node:fs/promises'
-import { dirname, join, resolve, sep } from 'node:path'
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import type { WorktreeChange, WorktreeMerge, WorktreePort } from '../engine/ports'
 import { isObjectId } from '../engine/record/diff-target'
 import { WORKTREE_PROJECT_FILE } from '../engine/protocol/ownership'
@@ -163,6 +163,8 @@ export class GitWorktrees implements WorktreePort {
   #closed = false
   /** How many todos the plan lets work at once (`expectAtOnce`): free folders beyond are not wanted. */
   #atOnce = Infinity
+  /** Where this mission's folders are, when not `<root>/_folders` (a mission of the layout before). */
+  #home: string | undefined
   /**
    * What every folder's making asks of the user's tree, asked once per mission: its top, what it
    * ignores, where its exclude file is, and git's list of worktrees pruned (a folder removed without
@@ -188,6 +190,7 @@ export class GitWorktrees implements WorktreePort {
     const w = new GitWorktrees(options)
     const prefix = await w.#must(options.repoDir, ['rev-parse', '--show-prefix'])
     w.#within = prefix.stdout.toString().trim().replace(/\/$/, '')
+    await w.#adoptOlderLayout()
     if (await w.#mine(w.integrationDir)) w.#open.add(w.#inside(w.integrationDir))
     const todos = join(w.#missionRoot, 'todos')
     const names = await readdir(todos).catch(() => [] as string[])
@@ -326,7 +329,35 @@ export class GitWorktrees implements WorktreePort {
   }
 
   get #missionRoot(): string {
-    return join(this.#o.root, FOLDERS)
+    return this.#home ?? join(this.#o.root, FOLDERS)
+  }
+
+  /** The mission's own folder in the layout before this one (`<root>/<mission>/…`). */
+  get #older(): string {
+    return join(this.#o.root, namePart(this.#o.missionId))
+  }
+
+  /**
+   * A mission resumed from the layout before this one keeps its folders there (its branches are
+   * checked out in them, and a todo's work not yet committed is in them): they are marked as its own,
+   * and its folders stay there until it closes.
+   */
+  async #adoptOlderLayout(): Promise<void> {
+    const older = this.#older
+    const tops = [
+      join(older, INTEGRATION),
+      ...(await readdir(join(older, 'todos')).catch(() => [] as string[])).map((n) =>
+        join(older, 'todos', n),
+      ),
+    ]
+    let found = false
+    for (const top of tops) {
+      const gitDir = await worktreeGitDir(top)
+      if (!gitDir) continue
+      await writeFile(join(gitDir, WORKTREE_MISSION_FILE), namePart(this.#o.missionId))
+      found = true
+    }
+    if (found) this.#home = older
   }
 
   async prepare(
@@ -469,23 +500,24 @@ export class GitWorktrees implements WorktreePort {
 
   async commit(todoId: string, message: string): Promise<{ commit: string; files: string[]; from: string }> {
     const dir = this.#topOf(todoId)
-    const folder = this.#folderOf(todoId)
-    // Where the branch meets the integration branch: a commit on the branch does not move it.
-    const meets =
-      folder?.from !== undefined ? Promise.resolve(folder.from) : this.#mergeBase(this.branchOf(todoId))
-    meets.catch(() => undefined) // awaited below
-    await this.#must(dir, ['add', '-A', '--', '.'])
+    const branch = this.branchOf(todoId)
     // A merge being concluded (a conflict the worker resolved) is committed even with nothing staged.
     const gitDir = await worktreeGitDir(dir)
     const merging = gitDir
       ? existsSync(join(gitDir, 'MERGE_HEAD'))
       : (await this.#run(dir, ['rev-parse', '-q', '--verify', 'MERGE_HEAD'])).code === 0
+    // Where the branch meets the integration branch: a plain commit does not move it, so it is asked
+    // beside the add; concluding a merge does, so then it is asked after the commit.
+    const early = merging ? undefined : this.#mergeBase(branch)
+    early?.catch(() => undefined) // awaited below
+    await this.#must(dir, ['add', '-A', '--', '.'])
     // Committed straight away: git refusing for want of anything staged is no failure.
     const commit = [...IDENTITY, 'commit', '-q', '--no-verify', '-m', message]
     const made = await this.#run(dir, commit)
     if (made.code !== 0 && (merging || (await this.#run(dir, ['diff', '--cached', '--quiet'])).code !== 0))
       throw gitFailure(commit, made)
-    const from = await meets
+    const from = await (early ?? this.#mergeBase(branch))
+    const folder = this.#folderOf(todoId)
     if (folder) folder.from = from
     const [tip, diff] = await Promise.all([
       this.#must(dir, ['rev-parse', 'HEAD']),
@@ -602,7 +634,7 @@ export class GitWorktrees implements WorktreePort {
     const listed = await this.#must(this.#o.repoDir, ['worktree', 'list', '--porcelain', '-z'])
     // Its worktrees by their mark (the next mission's, at the same paths, stay), and what an earlier
     // layout of this mission left.
-    const older = join(this.#o.root, namePart(this.#o.missionId))
+    const older = this.#older
     const paths = lines(listed.stdout, '\0').flatMap((f) => (f.startsWith('worktree ') ? [f.slice(9)] : []))
     const mine = await Promise.all(
       paths.map(async (p) => within(older, p) || (within(this.#missionRoot, p) && (await this.#mine(p)))),
@@ -643,7 +675,12 @@ export class GitWorktrees implements WorktreePort {
     // administrative files (git then fails to write its `locked` file).
     await this.#oneAtATime(async () => {
       await this.#memo('pruned', () => this.#run(this.#o.repoDir, ['worktree', 'prune']))
-      await this.#must(this.#o.repoDir, ['worktree', 'add', '-q', ...where])
+      const add = ['worktree', 'add', '-q', ...where]
+      if ((await this.#run(this.#o.repoDir, add)).code === 0) return
+      // The path still registered: a git killed while adding it (Stop, a time limit) leaves it locked,
+      // which a prune keeps. Unlocked and pruned, it is added again.
+      await this.#forget(dir)
+      await this.#must(this.#o.repoDir, add)
     })
     try {
       // The plugin instance of this folder follows the missions of the user's folder (ownership.ts);
@@ -773,7 +810,13 @@ export class GitWorktrees implements WorktreePort {
 
   async #removeWorktree(dir: string): Promise<void> {
     await this.#dropFolder(dir)
-    await this.#oneAtATime(() => this.#run(this.#o.repoDir, ['worktree', 'prune']))
+    await this.#oneAtATime(() => this.#forget(dir))
+  }
+
+  /** Git forgets the worktree at `dir`, whose folder is gone: unlocked (a killed add locks it), pruned. */
+  async #forget(dir: string): Promise<void> {
+    await this.#run(this.#o.repoDir, ['worktree', 'unlock', '--', dir])
+    await this.#run(this.#o.repoDir, ['worktree', 'prune'])
   }
 
   /** A worktree's folder goes (git forgets it at the next prune). */
@@ -871,8 +914,14 @@ function gitFailure(args: string[], r: GitResult): Error {
   return new Error(`git ${args.find((a) => !a.startsWith('-') && !a.includes('=')) ?? ''} failed: ${words}`)
 }
 
-/** Whether `path` is the folder `dir` or inside it. */
-const within = (dir: string, path: string): boolean => path === dir || path.startsWith(dir + sep)
+/**
+ * Whether `path` is the folder `dir` or inside it; by `relative`, so that git's way of writing a
+ * Windows path (`C:/…`) and Node's compare equal.
+ */
+function within(dir: string, path: string): boolean {
+  const down = relative(dir, path)
+  return !isAbsolute(down) && down !== '..' && !down.startsWith(`..${sep}`)
+}
 
 /** A link at `target` to the folder `source` (a junction on Windows, which needs no privilege). */
 const linkFolder = (source: string, target: string): Promise<void> =>
