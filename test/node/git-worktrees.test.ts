@@ -65,9 +65,15 @@ const userSide = (dir: string) => ({
   a: readFileSync(join(dir, 'a.txt'), 'utf8'),
 })
 
-async function mission(repoDir: string, missionId = 'm1', setup?: (dir: string) => Promise<void>) {
-  const base = await captureGitBase(repoDir, env)
+/** The user's working state as a mission's base, as a host captures it. */
+async function baseRef(dir: string): Promise<string> {
+  const base = await captureGitBase(dir, env)
   if (base.kind !== 'git') throw new Error(base.reason)
+  return base.ref
+}
+
+async function mission(repoDir: string, missionId = 'm1', setup?: (dir: string) => Promise<void>) {
+  const ref = await baseRef(repoDir)
   const wt = new GitWorktrees({
     repoDir,
     root: temp('orch-wt-root-'),
@@ -75,7 +81,7 @@ async function mission(repoDir: string, missionId = 'm1', setup?: (dir: string) 
     env,
     ...(setup && { setup }),
   })
-  const prepared = await wt.prepare(base.ref)
+  const prepared = await wt.prepare(ref)
   return { wt, prepared }
 }
 
@@ -203,8 +209,7 @@ describe('a worktree per todo, merged only on purpose', { timeout: 30_000 }, () 
 
   it("makes folders ahead for the host to ready, and hands a merged or discarded todo's folder on", async () => {
     const repo = userRepo()
-    const base = await captureGitBase(repo, env)
-    if (base.kind !== 'git') throw new Error(base.reason)
+    const ref = await baseRef(repo)
     const told: string[] = []
     const wt = new GitWorktrees({
       repoDir: repo,
@@ -213,7 +218,7 @@ describe('a worktree per todo, merged only on purpose', { timeout: 30_000 }, () 
       env,
       onFolder: (d) => told.push(d),
     })
-    await wt.prepare(base.ref, { folders: 2 })
+    await wt.prepare(ref, { folders: 2 })
     const [t1, t2] = [await wt.open('t1'), await wt.open('t2')]
     // The todos took the folders made ahead, which the host was told of before any todo opened.
     expect(told.sort()).toEqual([t1.dir, t2.dir].sort())
@@ -257,8 +262,7 @@ describe('a worktree per todo, merged only on purpose', { timeout: 30_000 }, () 
 
   it('wants only the folders the plan may use at once, and any a todo holds', async () => {
     const repo = userRepo()
-    const base = await captureGitBase(repo, env)
-    if (base.kind !== 'git') throw new Error(base.reason)
+    const ref = await baseRef(repo)
     const told = new Map<string, () => boolean>()
     const wt = new GitWorktrees({
       repoDir: repo,
@@ -267,7 +271,7 @@ describe('a worktree per todo, merged only on purpose', { timeout: 30_000 }, () 
       env,
       onFolder: (d, wanted) => told.set(d, wanted),
     })
-    await wt.prepare(base.ref, { folders: 3 })
+    await wt.prepare(ref, { folders: 3 })
     const t1 = await wt.open('t1')
     await expect.poll(() => told.size).toBe(3)
     const wanted = () => [...told.values()].map((w) => w())
@@ -293,8 +297,7 @@ describe('a worktree per todo, merged only on purpose', { timeout: 30_000 }, () 
 
   it('puts a discarded folder back before the next todo takes it, also when both come at once', async () => {
     const repo = userRepo()
-    const base = await captureGitBase(repo, env)
-    if (base.kind !== 'git') throw new Error(base.reason)
+    const ref = await baseRef(repo)
     // A git whose putting back of a folder is slow: a todo taking the folder meanwhile must wait for it.
     const bin = temp('orch-wt-slowgit-')
     const real = execFileSync('sh', ['-c', 'command -v git'], { env }).toString().trim()
@@ -310,7 +313,7 @@ describe('a worktree per todo, merged only on purpose', { timeout: 30_000 }, () 
       missionId: 'race',
       env: slowEnv,
     })
-    await wt.prepare(base.ref, { folders: 1 })
+    await wt.prepare(ref, { folders: 1 })
     for (let round = 0; round < 5; round++) {
       const [from, to] = [`t${round}`, `t${round + 1}`]
       if (round === 0) await wt.open(from)
@@ -326,10 +329,9 @@ describe('a worktree per todo, merged only on purpose', { timeout: 30_000 }, () 
 
   it('makes no folder after close, even when close comes while folders are being made ahead', async () => {
     const repo = userRepo()
-    const base = await captureGitBase(repo, env)
-    if (base.kind !== 'git') throw new Error(base.reason)
+    const ref = await baseRef(repo)
     const wt = new GitWorktrees({ repoDir: repo, root: temp('orch-wt-root-'), missionId: 'short', env })
-    await wt.prepare(base.ref, { folders: 4 })
+    await wt.prepare(ref, { folders: 4 })
     await wt.close()
     expect(git(repo, 'worktree', 'list', '--porcelain').match(/^worktree /gm)).toHaveLength(1)
     expect(git(repo, 'for-each-ref', 'refs/heads/orchestrator/')).toBe('')
@@ -471,8 +473,7 @@ describe('a worktree per todo, merged only on purpose', { timeout: 30_000 }, () 
 
   it('makes folders where a killed git left a locked registration, swept or not', async () => {
     const repo = userRepo()
-    const base = await captureGitBase(repo, env)
-    if (base.kind !== 'git') throw new Error(base.reason)
+    const ref = await baseRef(repo)
     const root = temp('orch-wt-root-')
     // What a `git worktree add` killed mid-way leaves: a registration locked "initializing", no folder.
     const leave = (path: string) => {
@@ -487,7 +488,7 @@ describe('a worktree per todo, merged only on purpose', { timeout: 30_000 }, () 
     leave(join(root, '_folders', 'integration'))
     leave(join(root, '_folders', 'todos', '1'))
     const wt = new GitWorktrees({ repoDir: repo, root, missionId: 'after', env })
-    await wt.prepare(base.ref, { folders: 1 })
+    await wt.prepare(ref, { folders: 1 })
     const t = await wt.open('t1')
     expect(t.dir).toBe(join(root, '_folders', 'todos', '1'))
     expect(readFileSync(join(t.dir, 'untracked.txt'), 'utf8')).toBe('untracked\n')
@@ -497,11 +498,10 @@ describe('a worktree per todo, merged only on purpose', { timeout: 30_000 }, () 
 
   it('resumes a mission whose folders are in the layout before this one, and closes them', async () => {
     const repo = userRepo()
-    const base = await captureGitBase(repo, env)
-    if (base.kind !== 'git') throw new Error(base.reason)
+    const ref = await baseRef(repo)
     const root = temp('orch-wt-root-')
     const before = new GitWorktrees({ repoDir: repo, root, missionId: 'A', env })
-    await before.prepare(base.ref)
+    await before.prepare(ref)
     const t = await before.open('t1')
     writeFileSync(join(t.dir, 'half.txt'), 'work not committed yet\n')
     // As that layout had them: `<root>/<mission>/…`, no marks.
@@ -518,7 +518,7 @@ describe('a worktree per todo, merged only on purpose', { timeout: 30_000 }, () 
     expect(await GitWorktrees.sweep({ repoDir: repo, root, env }, new Set(['A']))).toEqual([])
     const resumed = await GitWorktrees.load({ repoDir: repo, root, missionId: 'A', env })
     expect([...resumed.folders()].sort()).toEqual([older('integration'), older(join('todos', '1'))])
-    expect((await resumed.prepare(base.ref)).dir).toBe(older('integration'))
+    expect((await resumed.prepare(ref)).dir).toBe(older('integration'))
     const again = await resumed.open('t1')
     expect(again.dir).toBe(older(join('todos', '1')))
     expect(readFileSync(join(again.dir, 'half.txt'), 'utf8')).toBe('work not committed yet\n')
@@ -561,20 +561,19 @@ describe('a worktree per todo, merged only on purpose', { timeout: 30_000 }, () 
   it('sweeps what missions no longer running left, and keeps the resumed one', async () => {
     const repo = userRepo()
     const before = userSide(repo)
-    const base = await captureGitBase(repo, env)
-    if (base.kind !== 'git') throw new Error(base.reason)
+    const ref = await baseRef(repo)
     // A mission cut off mid-way under one root; the same under another root, resumed there now.
     const root = temp('orch-wt-root-')
     const crashed = new GitWorktrees({ repoDir: repo, root, missionId: 'crashed', env })
-    await crashed.prepare(base.ref)
+    await crashed.prepare(ref)
     await crashed.open('t1')
     const resumedRoot = temp('orch-wt-root-')
     const resumed = new GitWorktrees({ repoDir: repo, root: resumedRoot, missionId: 'resumed', env })
-    await resumed.prepare(base.ref)
+    await resumed.prepare(ref)
     await resumed.open('t1')
     // A crash between the branches and the folders, and a branch of the user's own under the same prefix.
     const early = new GitWorktrees({ repoDir: repo, root: temp('orch-wt-root-'), missionId: 'early', env })
-    await early.prepare(base.ref)
+    await early.prepare(ref)
     rmSync(early.integrationDir, { recursive: true, force: true })
     git(repo, 'branch', 'orchestrator/mine/work', 'HEAD')
     // What the folder layout before this one left: `<root>/<mission>/…`.
@@ -582,7 +581,7 @@ describe('a worktree per todo, merged only on purpose', { timeout: 30_000 }, () 
     git(repo, 'worktree', 'add', '-q', join(root, 'older', 'todos', '1'), 'orchestrator/older/t1')
     // A mission running for another folder of the repository, its worktrees under another root.
     const other = new GitWorktrees({ repoDir: repo, root: temp('orch-wt-root-'), missionId: 'other', env })
-    await other.prepare(base.ref)
+    await other.prepare(ref)
     await other.open('t1')
     const swept = await GitWorktrees.sweep({ repoDir: repo, root, env }, new Set(['resumed']))
     expect(swept.sort()).toEqual(['crashed', 'early', 'older'])
@@ -606,11 +605,10 @@ describe('a worktree per todo, merged only on purpose', { timeout: 30_000 }, () 
 
   it("gives the next mission the same folder paths, and an earlier mission's late close leaves them", async () => {
     const repo = userRepo()
-    const base = await captureGitBase(repo, env)
-    if (base.kind !== 'git') throw new Error(base.reason)
+    const ref = await baseRef(repo)
     const root = temp('orch-wt-root-')
     const first = new GitWorktrees({ repoDir: repo, root, missionId: 'first', env })
-    const p1 = await first.prepare(base.ref)
+    const p1 = await first.prepare(ref)
     const a = await first.open('a')
     writeFileSync(join(a.dir, 'a.txt'), 'first\n')
     await first.commit('a', 'a')
@@ -622,7 +620,7 @@ describe('a worktree per todo, merged only on purpose', { timeout: 30_000 }, () 
     expect(await GitWorktrees.sweep({ repoDir: repo, root, env }, new Set(['second']))).toEqual([])
     const second = await GitWorktrees.load({ repoDir: repo, root, missionId: 'second', env })
     expect([...second.folders()]).toEqual([])
-    const p2 = await second.prepare(base.ref)
+    const p2 = await second.prepare(ref)
     const b = await second.open('b')
     expect([p2.dir, b.dir]).toEqual([p1.dir, a.dir])
     expect(existsSync(join(b.dir, 'a.txt')) && readFileSync(join(b.dir, 'a.txt'), 'utf8')).toContain('a1')
@@ -642,15 +640,14 @@ describe('a worktree per todo, merged only on purpose', { timeout: 30_000 }, () 
 
   it('takes over a path another mission left or half made, and sweeps a worktree cut off before its mark', async () => {
     const repo = userRepo()
-    const base = await captureGitBase(repo, env)
-    if (base.kind !== 'git') throw new Error(base.reason)
+    const ref = await baseRef(repo)
     const root = temp('orch-wt-root-')
     const gone = new GitWorktrees({ repoDir: repo, root, missionId: 'gone', env })
-    const p = await gone.prepare(base.ref)
+    const p = await gone.prepare(ref)
     await gone.open('t1')
     // Left without a sweep: the next mission's folders replace them.
     const next = new GitWorktrees({ repoDir: repo, root, missionId: 'next', env })
-    expect((await next.prepare(base.ref)).dir).toBe(p.dir)
+    expect((await next.prepare(ref)).dir).toBe(p.dir)
     const t = await next.open('t1')
     expect(git(t.dir, 'branch', '--show-current').trim()).toBe('orchestrator/next/t1')
     await next.close()
@@ -663,7 +660,7 @@ describe('a worktree per todo, merged only on purpose', { timeout: 30_000 }, () 
     expect(await GitWorktrees.sweep({ repoDir: repo, root, env }, new Set())).toEqual(['gone'])
     expect(git(repo, 'worktree', 'list', '--porcelain').match(/^worktree /gm)).toHaveLength(1)
     const again = new GitWorktrees({ repoDir: repo, root, missionId: 'again', env })
-    await again.prepare(base.ref, { folders: 2 })
+    await again.prepare(ref, { folders: 2 })
     const t2 = await again.open('x')
     await again.open('y')
     expect(existsSync(join(again.dirOf('y') ?? '', 'left.txt'))).toBe(false)
@@ -699,11 +696,10 @@ describe('a worktree per todo, merged only on purpose', { timeout: 30_000 }, () 
     const sub = join(repo, 'packages', 'app')
     mkdirSync(sub, { recursive: true })
     writeFileSync(join(sub, 'app.txt'), 'app\n')
-    const base = await captureGitBase(sub, env)
-    if (base.kind !== 'git') throw new Error(base.reason)
+    const ref = await baseRef(sub)
     const root = temp('orch-wt-root-')
     const wt = await GitWorktrees.load({ repoDir: sub, root, missionId: 'sub', env })
-    const prepared = await wt.prepare(base.ref)
+    const prepared = await wt.prepare(ref)
     const t = await wt.open('t1')
     expect(relative(wt.integrationDir, prepared.dir)).toBe(join('packages', 'app'))
     expect(readFileSync(join(t.dir, 'app.txt'), 'utf8')).toBe('app\n')
@@ -759,10 +755,9 @@ describe('a worktree per todo, merged only on purpose', { timeout: 30_000 }, () 
   it('keeps the merged work of a crashed mission when it sweeps its folders and todo branches', async () => {
     const repo = userRepo()
     const root = temp('orch-wt-root-')
-    const base = await captureGitBase(repo, env)
-    if (base.kind !== 'git') throw new Error(base.reason)
+    const ref = await baseRef(repo)
     const crashed = new GitWorktrees({ repoDir: repo, root, missionId: 'crashed', env })
-    await crashed.prepare(base.ref)
+    await crashed.prepare(ref)
     const t = await crashed.open('t1')
     writeFileSync(join(t.dir, 'done.txt'), 'done\n')
     await crashed.commit('t1', 'done')
