@@ -77,14 +77,13 @@ const WRITES_AT_ONCE = 8
 /** A file the merged work no longer has, out of the user's tree, and the folders it leaves empty. */
 async function removeFile(top: string, path: string): Promise<void> {
   await rm(join(top, path), { force: true })
-  for (let dir = dirname(path); dir !== '.' && dir !== ''; dir = dirname(dir))
-    if (
-      !(await rmdir(join(top, dir)).then(
-        () => true,
-        () => false,
-      ))
+  for (let dir = dirname(path); dir !== '.'; dir = dirname(dir)) {
+    const emptied = await rmdir(join(top, dir)).then(
+      () => true,
+      () => false,
     )
-      return
+    if (!emptied) return
+  }
 }
 
 /** The merged version of a file into the user's tree. */
