@@ -118,7 +118,7 @@ async function entries(
   paths: readonly string[],
 ): Promise<Map<string, { blob: string; mode: string }>> {
   const found = new Map<string, { blob: string; mode: string }>()
-  await inChunks(chunks(paths), 1, async (some) => {
+  for (const some of chunks(paths)) {
     // Paths as they are: `:y` or `*` are no patterns here.
     const listed = await must(repoDir, [
       '--literal-pathspecs',
@@ -135,7 +135,7 @@ async function entries(
       // A folder at that path (asked alone, ls-tree names it) holds no file there.
       if (type !== 'tree') found.set(line.slice(tab + 1), { blob, mode })
     }
-  })
+  }
   return found
 }
 
@@ -144,10 +144,10 @@ async function userBlobs(must: GitMust, top: string, paths: readonly string[]): 
   const infos = await Promise.all(paths.map((p) => lstat(join(top, p)).catch(() => undefined)))
   const files = paths.filter((_, i) => infos[i]?.isFile())
   const blobs = new Map<string, string>()
-  await inChunks(chunks(files), 1, async (some) => {
+  for (const some of chunks(files)) {
     const hashed = lines((await must(top, ['hash-object', '--', ...some])).stdout)
     some.forEach((p, i) => blobs.set(p, hashed[i] ?? ''))
-  })
+  }
   return blobs
 }
 

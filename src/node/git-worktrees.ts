@@ -18,7 +18,7 @@ import {
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import type { WorktreeChange, WorktreeMerge, WorktreePort } from '../engine/ports'
 import { isObjectId } from '../engine/record/diff-target'
-import { WORKTREE_PROJECT_FILE } from '../engine/protocol/ownership'
+import { linkedGitDir, WORKTREE_PROJECT_FILE } from '../engine/protocol/ownership'
 import { configFolders, INSTALL_FILES, installComplete } from './config-folder-install'
 import { applyFiles, changesBetween, type GitMust } from './git-apply'
 import { INTEGRATION, namePart } from './worktree-names'
@@ -140,7 +140,7 @@ export async function worktreeMission(top: string): Promise<string | undefined> 
 /** A linked worktree's own git folder, from the `.git` file at its top; undefined when there is none. */
 async function worktreeGitDir(top: string): Promise<string | undefined> {
   const dotGit = await readFile(join(top, '.git'), 'utf8').catch(() => '')
-  const gitDir = /^gitdir:\s*(.+)$/m.exec(dotGit)?.[1]?.trim()
+  const gitDir = linkedGitDir(dotGit)
   return gitDir ? resolve(top, gitDir) : undefined
 }
 

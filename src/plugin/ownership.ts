@@ -6,6 +6,7 @@ import { mkdir, readdir, readFile, rm, rmdir, stat } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import {
   isMissionId,
+  linkedGitDir,
   OWNERSHIP_DIR,
   parseOwnership,
   WORKTREE_PROJECT_FILE,
@@ -130,7 +131,7 @@ export function missionProjectDir(directory: string): string {
       dir = up
       continue
     }
-    const gitDir = /^gitdir:\s*(.+)$/m.exec(gitFile)?.[1]?.trim()
+    const gitDir = linkedGitDir(gitFile)
     if (!gitDir) return directory
     try {
       const named = readFileSync(join(resolve(dir, gitDir), WORKTREE_PROJECT_FILE), 'utf8').trim()

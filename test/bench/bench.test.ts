@@ -490,8 +490,9 @@ describe('benchmarks', () => {
         pairs.push({ worktree: next.run.makespan, shared: shared.makespan })
       }
       const ratios = pairs.map((p) => p.worktree / p.shared)
-      const mid = pairs[ratios.indexOf(pct(ratios, 0.5))] ?? { worktree: 0, shared: 1 }
-      const next = nexts[ratios.indexOf(pct(ratios, 0.5))] ?? expect.fail('no next mission')
+      const median = ratios.indexOf(pct(ratios, 0.5))
+      const mid = pairs[median] ?? { worktree: 0, shared: 1 }
+      const next = nexts[median] ?? expect.fail('no next mission')
       if (process.env.BENCH_TRACE) console.log(`next missions, worktree / shared: ${JSON.stringify(pairs)}`)
       const { run, git, setup, readied } = first
       for (const [which, { run: r }] of [

@@ -19,6 +19,13 @@ export const OWNERSHIP_DIR = `${ORCHESTRATOR_DIR}/ownership`
  */
 export const WORKTREE_PROJECT_FILE = 'orchestrator-project'
 
+/**
+ * The git folder a linked worktree's `.git` file names (as written there: maybe relative to the
+ * worktree's top), or undefined for any other text.
+ */
+export const linkedGitDir = (dotGit: string): string | undefined =>
+  /^gitdir:\s*(.+)$/m.exec(dotGit)?.[1]?.trim() || undefined
+
 /** Mission ids are file names here: a journal, an ownership file. */
 export const isMissionId = (id: string): boolean => /^[\w-]{1,128}$/.test(id)
 
