@@ -9,16 +9,29 @@ import type { Logger } from '../engine/ports'
 /** Bytes read at a time while looking back for the last line end. */
 const CHUNK = 64 * 1024
 
+/** A line waiting for its write, and the caller waiting for it. */
+interface Waiting {
+  text: string
+  resolve: () => void
+  reject: (err: unknown) => void
+}
+
 /**
- * Appends lines to a file, creating its folder on first write. Appends are serialised, so lines land in
- * call order even when callers do not await; a failed append rejects that call only. Before its first
- * append it repairs a torn tail (a last line without its '\n', left by a crash or a full disk), so the
- * next line cannot be glued onto it.
+ * Appends lines to a file, creating its folder on first write. Lines land in call order even when
+ * callers do not await. Lines that come while a write is under way go out together in the next one
+ * (a mission's bursts: reports, dispatches, usage), so a caller waits for at most two writes, not for
+ * every line queued before its own; a failed write rejects the appends it carried, and the next write
+ * is tried anew. Before its first append it repairs a torn tail (a last line without its '\n', left by
+ * a crash or a full disk), so the next line cannot be glued onto it.
  */
 export class JournalFile implements JournalStore {
   readonly path: string
   readonly #log: Pick<Logger, 'warn'> | undefined
-  #tail: Promise<void> = Promise.resolve()
+  /** Lines for the next write. */
+  #waiting: Waiting[] = []
+  /** The writes under way, until the last line appended so far is written (or failed). */
+  #drained: Promise<void> = Promise.resolve()
+  #writing = false
   #ready = false
 
   constructor(path: string, options: { logger?: Pick<Logger, 'warn'> } = {}) {
@@ -30,21 +43,39 @@ export class JournalFile implements JournalStore {
 
   append(line: string): Promise<void> {
     if (line.includes('\n')) return Promise.reject(new TypeError('A journal line must not contain a newline'))
-    const write = this.#tail.then(async () => {
-      if (!this.#ready) {
-        await mkdir(dirname(this.path), { recursive: true })
-        await this.#repairTail()
-        this.#ready = true
-      }
-      await appendFile(this.path, `${line}\n`, { encoding: 'utf8', mode: 0o600 })
+    const written = new Promise<void>((resolve, reject) => {
+      this.#waiting.push({ text: `${line}\n`, resolve, reject })
     })
-    this.#tail = write.catch(() => undefined)
-    return write
+    if (!this.#writing) {
+      this.#writing = true
+      this.#drained = this.#drain()
+    }
+    return written
+  }
+
+  /** Writes what is waiting, as one write, until nothing is. */
+  async #drain(): Promise<void> {
+    while (this.#waiting.length > 0) {
+      const batch = this.#waiting
+      this.#waiting = []
+      try {
+        if (!this.#ready) {
+          await mkdir(dirname(this.path), { recursive: true })
+          await this.#repairTail()
+          this.#ready = true
+        }
+        await appendFile(this.path, batch.map((w) => w.text).join(''), { encoding: 'utf8', mode: 0o600 })
+        for (const w of batch) w.resolve()
+      } catch (err) {
+        for (const w of batch) w.reject(err)
+      }
+    }
+    this.#writing = false
   }
 
   /** Every stored line (a missing file reads as none). A torn last line is returned as is. */
   async readAll(): Promise<string[]> {
-    await this.#tail
+    await this.#drained
     let text: string
     try {
       text = await readFile(this.path, 'utf8')

@@ -1,12 +1,19 @@
 import { appendFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import type * as FsPromises from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { JOURNAL_VERSION, type JournalEntryInput } from '../../src/engine/record/entries'
 import { JournalVersionError, MissionJournal, serializeEntry } from '../../src/engine/record/journal'
 import { JournalFile } from '../../src/node/journal-file'
 import { FakeClock } from '../fixtures/fake-clock'
 import { testLogger } from '../support/sandbox'
+
+// The file's writes counted and failed at will; they still reach the disk.
+vi.mock('node:fs/promises', async (importOriginal) => {
+  const fs = await importOriginal<typeof FsPromises>()
+  return { ...fs, appendFile: vi.fn(fs.appendFile) }
+})
 
 let dir: string
 beforeEach(async () => {
@@ -30,6 +37,27 @@ describe('JournalFile', () => {
     const writes = Array.from({ length: 200 }, (_, i) => file.append(String(i)))
     await Promise.all(writes)
     expect(await file.readAll()).toEqual(Array.from({ length: 200 }, (_, i) => String(i)))
+  })
+
+  it('writes the lines that came during a write together in the next one, in order', async () => {
+    const file = new JournalFile(join(dir, 'm.jsonl'))
+    vi.mocked(appendFile).mockClear()
+    const writes = Array.from({ length: 200 }, (_, i) => file.append(String(i)))
+    await Promise.all(writes)
+    // The first line went out alone (the folder made, the tail checked); the 199 behind it in one write.
+    const calls = vi.mocked(appendFile).mock.calls.filter(([path]) => path === file.path)
+    expect(calls.map(([, text]) => String(text).split('\n').length - 1)).toEqual([1, 199])
+    expect(await file.readAll()).toEqual(Array.from({ length: 200 }, (_, i) => String(i)))
+  })
+
+  it('rejects the appends a failed write carried, and writes the next ones', async () => {
+    const file = new JournalFile(join(dir, 'm.jsonl'))
+    vi.mocked(appendFile).mockRejectedValueOnce(new Error('no space left on device'))
+    const first = file.append('a')
+    const next = [file.append('b'), file.append('c')]
+    await expect(first).rejects.toThrow('no space left on device')
+    await Promise.all(next)
+    expect(await file.readAll()).toEqual(['b', 'c'])
   })
 
   it('rejects a line with a newline and keeps going', async () => {

@@ -257,16 +257,22 @@ export class MissionContext {
     this.changes.emit(this.#state)
   }
 
-  /** Republishes the plugin's ownership file; nothing once the mission is over (its end withdrew it). */
+  /**
+   * Republishes the plugin's ownership file; nothing once the mission is over (its end withdrew it).
+   * A write not started yet reads the state when it starts, so asks that come meanwhile (a wave of
+   * dispatches) share it instead of queueing a write each.
+   */
   publishOwnership(): Promise<void> {
-    return this.#ownershipWrite(() =>
-      this.over
+    this.#ownershipQueued ??= this.#ownershipWrite(() => {
+      this.#ownershipQueued = undefined
+      return this.over
         ? undefined
         : this.deps.workspace.publishOwnership(
             this.record.ownership(this.o.id, this.o.endTurnOnResult),
             this.o.id,
-          ),
-    )
+          )
+    })
+    return this.#ownershipQueued
   }
 
   /** Withdraws the ownership file, after any write still under way (which would bring it back). */
@@ -275,6 +281,8 @@ export class MissionContext {
   }
 
   #ownershipWrites: Promise<void> = Promise.resolve()
+  /** A publishing queued behind the write under way, not started yet. */
+  #ownershipQueued: Promise<void> | undefined
 
   #ownershipWrite(write: () => Promise<void> | undefined): Promise<void> {
     const next = this.#ownershipWrites.then(write).catch((err: unknown) => {

@@ -143,7 +143,6 @@ export class MissionJournal implements TodoChanges {
   readonly #clock: Clock
   readonly #state: MissionSnapshot
   readonly #onEntry: ((entry: JournalEntry) => void) | undefined
-  #tail: Promise<void> = Promise.resolve()
   /** The todos each entry appended since the journal opened may have replaced, in order. */
   readonly #touched: (readonly string[] | 'all')[] = []
 
@@ -179,10 +178,8 @@ export class MissionJournal implements TodoChanges {
     apply(this.#state, entry)
     this.#touched.push(touchedTodos(entry))
     this.#onEntry?.(entry)
-    const line = serializeEntry(entry)
-    const write = this.#tail.then(() => this.#store.append(line))
-    this.#tail = write.catch(() => undefined)
-    return write
+    // The store keeps call order (see JournalStore): a line waits for no write but its own.
+    return this.#store.append(serializeEntry(entry))
   }
 
   /**

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { fakeMission } from '../../fixtures/fake-mission'
 import { flush } from '../../fixtures/fake-opencode'
+import { sessionsOf, todo } from '../../fixtures/mission-play'
 
 describe("the plugin's ownership file at the end", () => {
   // A write still under way when the mission ends must not land after the withdrawal: the plugin
@@ -24,5 +25,40 @@ describe("the plugin's ownership file at the end", () => {
     mission.dispose()
     expect(final.phase).toBe('stopped')
     expect(workspace.ownershipLanded.at(-1)).toBeUndefined()
+  })
+
+  // The plugin reads the file at each mission tool call: a prompt goes out only once the file lists
+  // its session. A wave of dispatches asks for that at once; a write not started yet serves them all.
+  it('is written once for the dispatches that came during a write, and each prompt follows a write listing its session', async () => {
+    const { oc, mission, workspace } = fakeMission({ caps: { total: 4 } })
+    void mission.run()
+    await flush()
+    const gate = () => {
+      let release = () => {}
+      workspace.ownershipGate = new Promise<void>((r) => (release = r))
+      return release
+    }
+    const planWritten = gate()
+    oc.turn(sessionsOf(mission, 'planner')[0]!, 'orchestrator_plan', {
+      todos: ['a', 'b', 'c', 'd'].map((id) => todo(id, [`${id}.ts`])),
+    })
+    await flush()
+    const landedBefore = workspace.ownershipLanded.length
+    // The plan's write lands; the first dispatch's write is then on the slow disk.
+    const firstWritten = gate()
+    planWritten()
+    await flush()
+    const workers = sessionsOf(mission, 'worker')
+    expect(workers).toHaveLength(4)
+    expect(oc.prompts.filter((p) => workers.includes(p.sessionId))).toEqual([])
+    firstWritten()
+    await flush()
+    expect(oc.prompts.filter((p) => workers.includes(p.sessionId))).toHaveLength(4)
+    // The plan's write, then at most one write under way and one for the dispatches behind it; one
+    // write per dispatch would be five.
+    const landed = workspace.ownershipLanded.slice(landedBefore)
+    expect(landed.length).toBeLessThanOrEqual(3)
+    expect(Object.keys(landed.at(-1)?.sessions ?? {}).sort()).toEqual([...workers].sort())
+    await mission.stop()
   })
 })
