@@ -43,7 +43,7 @@ export async function applyFiles(
   head: string,
   paths: readonly string[],
 ): Promise<{ applied: string[]; skipped: string[] }> {
-  const checked = paths.map(checkRelativePath)
+  const checked = paths.map((p) => checkRelativePath(p, process.platform === 'win32'))
   const top = (await must(repoDir, ['rev-parse', '--show-toplevel'])).stdout.toString().trim()
   // A few git calls for every path at once (in chunks), not a few per path.
   const [atBase, atHead, user] = await Promise.all([

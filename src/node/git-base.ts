@@ -9,6 +9,9 @@ import { sumLines } from '../engine/util/line-counts'
 import { checkRelativePath, isObjectId } from '../engine/record/diff-target'
 import { addLineCounts, git, lines, megabytes, type GitLimits, type GitResult } from './git-run'
 
+/** Whether `\` separates folders in paths here (see checkRelativePath). */
+const WINDOWS = process.platform === 'win32'
+
 /** Untracked files larger than this are left out of the base (and named): each would be copied into .git. */
 export const BASE_FILE_LIMIT_BYTES = 5 * 1024 * 1024
 
@@ -123,7 +126,7 @@ export async function contentAtBase(
   env: NodeJS.ProcessEnv = process.env,
   limits: GitLimits = {},
 ): Promise<string> {
-  const rel = checkRelativePath(path)
+  const rel = checkRelativePath(path, WINDOWS)
   const ref = objectId(base.ref)
   if (base.untracked.includes(rel)) return ''
   const shown = await git(dir, ['show', '--end-of-options', `${ref}:./${rel}`], env, limits)
@@ -210,7 +213,7 @@ export async function linesSinceBase(
   const leftOut = new Set(base.untracked)
   const wanted = new Map<string, { added?: number; removed?: number }>()
   for (const p of paths) {
-    const rel = checkRelativePath(p)
+    const rel = checkRelativePath(p, WINDOWS)
     if (!leftOut.has(rel)) wanted.set(rel, {})
   }
   if (wanted.size === 0) return { added: 0, removed: 0 }
@@ -254,7 +257,7 @@ export async function undoToBase(
   path: string,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<'restored' | 'removed'> {
-  const rel = checkRelativePath(path)
+  const rel = checkRelativePath(path, WINDOWS)
   if (base.untracked.includes(rel))
     throw new Error(`${rel} was not recorded at the mission's start (too large): it cannot be put back`)
   const ref = objectId(base.ref)

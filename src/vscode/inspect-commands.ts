@@ -69,7 +69,13 @@ export function registerInspect(
     await transcripts.show(agent)
   }
   const openDiff = async (todoId: string, path: string) => {
-    const target = diffTarget(missions.current, missions.directory, todoId, path)
+    const target = diffTarget(
+      missions.current,
+      missions.directory,
+      todoId,
+      path,
+      process.platform === 'win32',
+    )
     if ('error' in target) return refuse(target.error)
     await openBaseDiff(target)
   }

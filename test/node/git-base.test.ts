@@ -176,6 +176,11 @@ describe('the mission base in git', () => {
     )
     expect(() => checkRelativePath('/etc/passwd')).toThrow('not a path inside the workspace')
     expect(checkRelativePath('./src/a.ts')).toBe('src/a.ts')
+    // `\` leaves the workspace on Windows: refused everywhere. Elsewhere it is part of a name and stays.
+    for (const out of ['..\\etc\\passwd', 'src\\..\\..\\x', '\\\\server\\share', 'C:\\x'])
+      expect(() => checkRelativePath(out), out).toThrow('not a path inside the workspace')
+    expect(checkRelativePath('back\\slash.txt')).toBe('back\\slash.txt')
+    expect(checkRelativePath('.\\src\\a.ts', true)).toBe('src/a.ts')
   })
 
   it('gives git only an object id as the base, never an option or a revision expression', async () => {

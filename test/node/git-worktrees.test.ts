@@ -529,14 +529,14 @@ describe('a worktree per todo, merged only on purpose', { timeout: 30_000 }, () 
     expect(git(repo, 'worktree', 'list', '--porcelain').match(/^worktree /gm)).toHaveLength(1)
   })
 
-  it('applies names git would read as patterns, and a file that became a folder or a folder a file', async () => {
+  it('applies names git would read as patterns or with a backslash, and a file that became a folder or a folder a file', async () => {
     const repo = userRepo()
     mkdirSync(join(repo, 'dir'))
     writeFileSync(join(repo, 'dir', 'inner.txt'), 'inner\n')
     writeFileSync(join(repo, 'plain'), 'a file\n')
     const { wt } = await mission(repo)
     const t = await wt.open('t1')
-    const odd = [':y', ':(glob)z', '-lead', '*star', 'ünï cödé.txt']
+    const odd = [':y', ':(glob)z', '-lead', '*star', 'ünï cödé.txt', 'back\\slash.txt']
     for (const n of odd) writeFileSync(join(t.dir, n), `${n}\n`)
     rmSync(join(t.dir, 'dir'), { recursive: true })
     writeFileSync(join(t.dir, 'dir'), 'now a file\n')

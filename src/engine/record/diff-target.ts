@@ -3,17 +3,21 @@
 
 import type { MissionState } from './mission-state'
 
-/** The path, normalised (forward slashes, no leading `./`); throws for a path leaving the workspace. */
-export function checkRelativePath(path: string): string {
-  const p = path.replace(/\\/g, '/')
+/**
+ * The path, without a leading `./`; throws for a path that could leave the workspace, reading `\` as
+ * a separator there whatever the system. Where `\` separates folders (Windows, `backslashSeparates`)
+ * it becomes `/`; elsewhere it is a character of a name (a file may be called `a\b`) and stays.
+ */
+export function checkRelativePath(path: string, backslashSeparates = false): string {
   if (
-    p === '' ||
-    p.startsWith('/') ||
-    /^[a-zA-Z]:/.test(p) ||
-    p.split('/').some((s) => s === '..') ||
-    p.includes('\0')
+    path === '' ||
+    /^[\\/]/.test(path) ||
+    /^[a-zA-Z]:/.test(path) ||
+    path.split(/[\\/]/).includes('..') ||
+    path.includes('\0')
   )
     throw new Error(`"${path}" is not a path inside the workspace (expected e.g. src/app.ts)`)
+  const p = backslashSeparates ? path.replace(/\\/g, '/') : path
   return p.replace(/^(\.\/)+/, '')
 }
 
@@ -30,13 +34,14 @@ export function diffTarget(
   dir: string | undefined,
   todoId: string,
   path: string,
+  backslashSeparates = false,
 ): DiffTarget {
   if (!mission || !dir) return { error: 'No mission to diff: start one first.' }
   const todo = mission.todos.find((t) => t.id === todoId)
   if (!todo) return { error: `No todo "${todoId}" in the current mission.` }
   let rel: string
   try {
-    rel = checkRelativePath(path)
+    rel = checkRelativePath(path, backslashSeparates)
   } catch (err) {
     return { error: (err as Error).message }
   }
