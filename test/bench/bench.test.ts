@@ -90,6 +90,56 @@ const benchScript = (plan: PlanTodo[] = PLAN) =>
   })
 /** Worktree missions after the first on one server, each beside a shared one: pairs taken in turn. */
 const NEXT_PAIRS = 3
+/**
+ * Missions after the first on one server, against the host-aware bound: the hop floors are measured
+ * on the server the first mission warmed, so these are the like-for-like comparison (and the common
+ * case: VS Code's server and `/task`'s OpenCode serve every mission after the first). The first on a
+ * new server also pays OpenCode's first use of each agent and code path, reported beside them.
+ */
+const NEXT_MISSIONS = 3
+
+/**
+ * Runs the same mission `NEXT_MISSIONS` times more on the sandbox's server, each from a new journal:
+ * their makespans, once each completed with exactly `calls` model calls answered.
+ */
+async function nextMissions(
+  sandbox: Sandbox,
+  sup: Supervisor,
+  id: string,
+  calls: number,
+  shape?: { goal: string; cap: number },
+): Promise<number[]> {
+  const makespans: number[] = []
+  for (let i = 0; i < NEXT_MISSIONS; i++) {
+    rmSync(join(sandbox.root, 'journal.jsonl'), { force: true })
+    const answered = () => sandbox.provider.chatRequests.filter((r) => !r.aborted).length
+    const before = answered()
+    const { final, makespan } = await runBenchMission(sandbox, sup, `${id}-next-${i}`, undefined, shape)
+    expect.soft(final.phase, `${id}: next mission ${i}`).toBe('completed')
+    expect.soft(answered() - before, `${id}: next mission ${i}, model calls answered`).toBe(calls)
+    makespans.push(makespan)
+  }
+  return makespans
+}
+
+/** The rows of missions after the first against their bound: the median (the target) and the spread. */
+function recordNext(label: string, makespans: number[], bound: number): void {
+  const ratios = makespans.map((m) => m / bound)
+  record(
+    `${label}: next missions on the server, makespan (median of ${makespans.length})`,
+    pct(makespans, 0.5),
+    'ms',
+    '',
+  )
+  record(
+    `${label}: next missions on the server, makespan / host-aware bound (median of ${makespans.length})`,
+    pct(ratios, 0.5),
+    '×',
+    '≤ 1.15',
+  )
+  record(`${label}: next missions, lowest / bound`, Math.min(...ratios), '×', '')
+  record(`${label}: next missions, highest / bound`, Math.max(...ratios), '×', '')
+}
 
 /** Measured by the shared-folder run, for the worktree run's ratio. */
 let sharedMakespan: number | undefined
@@ -201,7 +251,7 @@ function processCpuMs(pid: number, which: 'all threads' | 'main thread' = 'all t
 }
 
 /** The render benchmark's load: host events per second for 4 s, 6 busy agents, 40 todos. */
-const RENDER_LOAD = { rate: 2000, durationMs: 4000, agents: 6, todos: 40 }
+const RENDER_LOAD = { rate: 2000, warmupMs: 1000, durationMs: 4000, agents: 6, todos: 40 }
 let dashboardP99: number | undefined
 
 /**
@@ -363,7 +413,9 @@ describe('benchmarks', () => {
       record('OpenCode per-hop floor with a write step, one session (less 2 latencies)', writeAlone, 'ms', '')
       record('OpenCode per-hop floor with a write step, five at once', writeInWave, 'ms', '')
       const hostAware = callsOnCriticalPath * LATENCY + 2 * alone + inWave + writeAlone + writeInWave
-      record('makespan / host-aware bound', makespan / hostAware, '×', '≤ 1.15')
+      record('host-aware bound', hostAware, 'ms', '')
+      record('makespan / host-aware bound, first mission on a new server', makespan / hostAware, '×', '')
+      recordNext('6 todos', await nextMissions(sandbox, sup, 'bench', expectedCalls), hostAware)
     } finally {
       await sandbox.dispose()
     }
@@ -452,7 +504,13 @@ describe('benchmarks', () => {
       record('OpenCode per-hop floor with a write step, eight at once', writeInWave, 'ms', '')
       const hostAware = callsOnCriticalPath * LATENCY + alone + stages * (writeInWave + inWave)
       record('24 todos: host-aware bound', hostAware, 'ms', '')
-      record('24 todos: makespan / host-aware bound', makespan / hostAware, '×', '≤ 1.15')
+      record(
+        '24 todos: makespan / host-aware bound, first mission on a new server',
+        makespan / hostAware,
+        '×',
+        '',
+      )
+      recordNext('24 todos', await nextMissions(sandbox, sup, 'bench-24', expectedCalls, shape), hostAware)
     } finally {
       await sandbox.dispose()
     }
@@ -784,7 +842,10 @@ describe('benchmarks', () => {
     expect(r.onScreen.contextMeters).toBeGreaterThanOrEqual(6)
     const first = r.deliveries[0]
     if (first) record('render: first snapshot → painted (cold open)', first.painted - first.posted, 'ms', '')
-    const d = r.deliveries.slice(1) // the first one answers `ready`
+    const sent = r.deliveries.slice(1) // the first one answers `ready`
+    // The figures are the load's after its first second, in which the page's code is compiled as its
+    // first messages come (the in-page figure with it is reported too).
+    const d = sent.filter((x) => !x.warmup)
     const waits = d.flatMap((x) => x.events.map((t) => x.posted - t))
     const transport = d.map((x) => x.received - x.posted)
     const cdp = d.map((x) => x.arrived - x.posted)
@@ -795,13 +856,14 @@ describe('benchmarks', () => {
     const perSecond = (n: number) => (n * 1000) / r.elapsedMs
     record('render: host events sent (6 busy agents, 40 todos)', r.eventsSent, 'events', '')
     record('render: host event rate', perSecond(r.eventsSent), 'events/s', `${RATE}`)
-    record('render: messages posted per second', perSecond(d.length), 'msgs/s', '≤ 62.5 (16 ms frame)')
+    record('render: messages posted per second', perSecond(sent.length), 'msgs/s', '≤ 62.5 (16 ms frame)')
     record('render: acknowledgements from the view per second', perSecond(r.acks), 'acks/s', '')
     record('render: agent rows on screen at the end', r.agentRows, 'rows', '')
     record('render: timeline lanes on screen at the end', r.onScreen.lanes, 'lanes', '')
     record('render: timeline spans on screen at the end', r.onScreen.spans, 'spans', '')
     record('render: meters on screen at the end (budgets + context)', r.onScreen.meters, 'meters', '')
-    record('render: host events per snapshot', r.eventsSent / Math.max(1, d.length), 'events', '')
+    record('render: host events per snapshot', r.eventsSent / Math.max(1, sent.length), 'events', '')
+    record('render: messages measured (after the warm-up)', d.length, 'msgs', '')
     // Node emit → the first frame after the DOM showed it (page clock aligned by round trips);
     // page.evaluate over CDP stands in for VS Code's webview postMessage.
     record('event → rendered dashboard p50', pct(r.latencies, 0.5), 'ms', '')
@@ -815,6 +877,15 @@ describe('benchmarks', () => {
     record('render: transport, CDP part p99 (post → evaluate runs in page)', pct(cdp, 0.99), 'ms', '')
     record('render: transport, page queue p99 (evaluate → message event)', pct(queued, 0.99), 'ms', '')
     record('render: in page p99 (message event → painted frame)', pct(inPage, 0.99), 'ms', '≤ 20')
+    record(
+      'render: in page p99, the warm-up included',
+      pct(
+        sent.map((x) => x.painted - x.received),
+        0.99,
+      ),
+      'ms',
+      '',
+    )
     // The in-page time in its three parts: the message handled and the DOM updated, the wait for the
     // next frame (set by the display's clock, not by the page), and the frame itself up to its paint.
     record('render: in page p50', pct(inPage, 0.5), 'ms', '')
@@ -868,7 +939,7 @@ describe('benchmarks', () => {
     // Paced by acknowledgements, a message arrives just after the frame before it is painted: it waits
     // for the next frame whatever the page does, so the in-page time of a page drawing nothing is
     // about one frame interval.
-    const floorInPage = r.deliveries.slice(1).map((x) => x.painted - x.received)
+    const floorInPage = r.deliveries.filter((x) => !x.warmup).map((x) => x.painted - x.received)
     record(
       'render floor: in page p99 (message → painted frame, page draws nothing)',
       pct(floorInPage, 0.99),
