@@ -836,6 +836,7 @@ describe('benchmarks', () => {
     expect(r.acks).toBeGreaterThan(0)
     // The numbers hold with the timeline and the meters on screen, not beside them.
     expect(r.onScreen.inViewport).toBe(true)
+    expect(r.onScreen.leftView, 'times the meters or the timeline left the viewport').toBe(0)
     expect(r.onScreen.lanes).toBeGreaterThanOrEqual(6)
     expect(r.onScreen.spans).toBeGreaterThan(r.onScreen.lanes)
     expect(r.onScreen.meters).toBeGreaterThanOrEqual(3)

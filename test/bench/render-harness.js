@@ -5,7 +5,7 @@
 // Svelte's DOM flush are done) → frame (next requestAnimationFrame) → painted (first task after that
 // frame). Plain JavaScript: the repository's tsconfig has no DOM types, and a function serialized
 // from compiled TypeScript could carry bundler helpers the page does not have.
-/* global window, document, requestAnimationFrame */
+/* global window, document, requestAnimationFrame, ResizeObserver, IntersectionObserver */
 ;(() => {
   const now = () => performance.timeOrigin + performance.now()
   const posted = []
@@ -36,6 +36,7 @@
   let current
   let reordered = 0
   let lastK = -1
+  let leftView = 0
   const violations = []
   document.addEventListener('securitypolicyviolation', (e) =>
     violations.push(`${e.violatedDirective} ${e.blockedURI}`),
@@ -129,6 +130,26 @@
         next()
       }),
     painted: () => records.filter((r) => r.painted !== undefined).length,
+    /**
+     * Keeps the meters, and the timeline below them, in the viewport as a user watching them would:
+     * scrolled back in the frame that laid out the plan above them when it grew. Counts every time
+     * either left the viewport.
+     */
+    keepInView() {
+      const meters = document.querySelector('[data-testid="meters"]')
+      if (!meters) throw new Error('no meters on the page')
+      const keep = () => meters.scrollIntoView({ block: 'start' })
+      keep()
+      const plan = document.querySelector('[data-testid="todo"]')?.closest('section')
+      if (plan) new ResizeObserver(keep).observe(plan)
+      const seen = new IntersectionObserver((entries) => {
+        for (const e of entries) if (!e.isIntersecting) leftView++
+      })
+      seen.observe(meters)
+      const timeline = document.querySelector('[data-testid="timeline"]')
+      if (timeline) seen.observe(timeline)
+    },
+    leftView: () => leftView,
     result: () => ({
       records: records.map((r) => r && { ...r, want: undefined }),
       reordered,

@@ -90,7 +90,15 @@ export interface RenderResult {
   /** Agent rows on the dashboard at the end (finished sessions stay listed). */
   agentRows: number
   /** Timeline lanes and spans, budget and context meters on the dashboard at the end. */
-  onScreen: { inViewport: boolean; lanes: number; spans: number; meters: number; contextMeters: number }
+  onScreen: {
+    inViewport: boolean
+    /** Times the meters or the timeline left the viewport during the load (the page keeps them in it). */
+    leftView: number
+    lanes: number
+    spans: number
+    meters: number
+    contextMeters: number
+  }
   reordered: number
   cspViolations: string[]
   pageErrors: string[]
@@ -127,6 +135,8 @@ interface BenchGlobal {
     idleFrames(n: number): Promise<number[]>
     deliver(k: number, json: string, want: Expected): void
     painted(): number
+    keepInView(): void
+    leftView(): number
     result(): {
       records: (Omit<Delivery, 'posted' | 'bytes' | 'events'> | null)[]
       reordered: number
@@ -364,13 +374,11 @@ export async function benchRender(o: RenderOptions): Promise<RenderResult> {
     f.full()
     await page.waitForFunction(() => (globalThis as unknown as BenchGlobal).__bench.painted() >= 1)
     // The meters and the timeline below them in the viewport (they sit below the plan): drawn, not
-    // just in the DOM. The todo list above them grows under the load, so the page keeps them there,
-    // as a user watching them would (a scroll a few times a second: cost added, not saved).
-    await page.locator('[data-testid="meters"]').evaluate((meters) => {
-      const keep = () => meters.scrollIntoView({ block: 'start' })
-      keep()
-      setInterval(keep, 250)
-    })
+    // just in the DOM. The plan above them grows under the load (agents join their todos), so the page
+    // keeps them there, as a user watching them would: scrolled back in the frame that laid the plan
+    // out (a timer's scroll forced a layout of its own a few times a second). An observer counts
+    // every time either left the viewport.
+    await page.evaluate(() => (globalThis as unknown as BenchGlobal).__bench.keepInView())
     mission.onChange(() => f.changed())
 
     // Streaming load: text deltas, usage updates and tool calls of the busy agents, round robin;
@@ -507,8 +515,10 @@ export async function benchRender(o: RenderOptions): Promise<RenderResult> {
       return box !== null && box.y + box.height > 0 && box.y < height
     }
     const inViewport = (await visible('timeline')) && (await visible('meters'))
+    const leftView = await page.evaluate(() => (globalThis as unknown as BenchGlobal).__bench.leftView())
     const onScreen = {
       inViewport,
+      leftView,
       lanes: await page.locator('[data-testid="timeline"] [data-lane]').count(),
       spans: await page.locator('[data-testid="timeline"] [data-testid="span"]').count(),
       meters: await page.locator('[data-testid="meters"] [role="meter"]').count(),
