@@ -21,7 +21,7 @@ interface Waiting {
  * callers do not await. Lines that come while a write is under way go out together in the next one
  * (a mission's bursts: reports, dispatches, usage), so a caller waits for at most two writes, not for
  * every line queued before its own; a failed write rejects the appends it carried, and the next write
- * is tried anew. Before its first append it repairs a torn tail (a last line without its '\n', left by
+ * is tried anew. Before its first append, and after a failed one, it repairs a torn tail (a last line without its '\n', left by
  * a crash or a full disk), so the next line cannot be glued onto it.
  */
 export class JournalFile implements JournalStore {
@@ -67,6 +67,8 @@ export class JournalFile implements JournalStore {
         await appendFile(this.path, batch.map((w) => w.text).join(''), { encoding: 'utf8', mode: 0o600 })
         for (const w of batch) w.resolve()
       } catch (err) {
+        // A write cut short may have left a part of a line: the next write repairs the tail first.
+        this.#ready = false
         for (const w of batch) w.reject(err)
       }
     }

@@ -50,14 +50,22 @@ describe('JournalFile', () => {
     expect(await file.readAll()).toEqual(Array.from({ length: 200 }, (_, i) => String(i)))
   })
 
-  it('rejects the appends a failed write carried, and writes the next ones', async () => {
+  it('rejects every append a failed write carried, cuts what it left, and writes the next ones', async () => {
     const file = new JournalFile(join(dir, 'm.jsonl'))
-    vi.mocked(appendFile).mockRejectedValueOnce(new Error('no space left on device'))
-    const first = file.append('a')
-    const next = [file.append('b'), file.append('c')]
-    await expect(first).rejects.toThrow('no space left on device')
-    await Promise.all(next)
-    expect(await file.readAll()).toEqual(['b', 'c'])
+    const real = (await vi.importActual<typeof FsPromises>('node:fs/promises')).appendFile
+    // The second write (the two lines that came during the first) lands a part of itself, then fails.
+    vi.mocked(appendFile)
+      .mockImplementationOnce(real)
+      .mockImplementationOnce(async (path) => {
+        await real(path, '{"type":"todo.rep')
+        throw new Error('no space left on device')
+      })
+    const first = file.append('{"n":1}')
+    const failed = [file.append('{"n":2}'), file.append('{"n":3}')]
+    await first
+    for (const w of failed) await expect(w).rejects.toThrow('no space left on device')
+    await file.append('{"n":4}')
+    expect(await file.readAll()).toEqual(['{"n":1}', '{"n":4}'])
   })
 
   it('rejects a line with a newline and keeps going', async () => {

@@ -31,6 +31,16 @@ describe("the plugin's ownership file at the end", () => {
   // its session. A wave of dispatches asks for that at once; a write not started yet serves them all.
   it('is written once for the dispatches that came during a write, and each prompt follows a write listing its session', async () => {
     const { oc, mission, workspace } = fakeMission({ caps: { total: 4 } })
+    // What the plugin would read as each prompt goes out: the ownership file last landed.
+    const listedAtPrompt = new Map<string, boolean>()
+    const prompt = oc.prompt.bind(oc)
+    oc.prompt = (input) => {
+      listedAtPrompt.set(
+        input.sessionId,
+        workspace.ownershipLanded.at(-1)?.sessions[input.sessionId] !== undefined,
+      )
+      return prompt(input)
+    }
     void mission.run()
     await flush()
     const gate = () => {
@@ -59,6 +69,7 @@ describe("the plugin's ownership file at the end", () => {
     const landed = workspace.ownershipLanded.slice(landedBefore)
     expect(landed.length).toBeLessThanOrEqual(3)
     expect(Object.keys(landed.at(-1)?.sessions ?? {}).sort()).toEqual([...workers].sort())
+    expect(workers.map((w) => listedAtPrompt.get(w))).toEqual(workers.map(() => true))
     await mission.stop()
   })
 })
