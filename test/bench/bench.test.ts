@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { availableParallelism, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
@@ -98,13 +98,20 @@ const NEXT_PAIRS = 3
  */
 const NEXT_MISSIONS = 3
 
+/** The project's own files (not the orchestrator's or OpenCode's dot folders), to put it back as it was. */
+const projectFiles = (sandbox: Sandbox): Set<string> =>
+  new Set(readdirSync(sandbox.projectDir).filter((n) => !n.startsWith('.')))
+
 /**
- * Runs the same mission `NEXT_MISSIONS` times more on the sandbox's server, each from a new journal:
- * their makespans, once each completed with exactly `calls` model calls answered.
+ * Runs the same mission `NEXT_MISSIONS` times more on the sandbox's server, each from a new journal
+ * and from the project as the first found it (`before`: the files the first mission and the hop
+ * floors wrote are removed, so the workers write new files again): their makespans, once each
+ * completed with exactly `calls` model calls answered.
  */
 async function nextMissions(
   sandbox: Sandbox,
   sup: Supervisor,
+  before: Set<string>,
   id: string,
   calls: number,
   shape?: { goal: string; cap: number },
@@ -112,11 +119,13 @@ async function nextMissions(
   const makespans: number[] = []
   for (let i = 0; i < NEXT_MISSIONS; i++) {
     rmSync(join(sandbox.root, 'journal.jsonl'), { force: true })
+    for (const n of projectFiles(sandbox))
+      if (!before.has(n)) rmSync(join(sandbox.projectDir, n), { recursive: true, force: true })
     const answered = () => sandbox.provider.chatRequests.filter((r) => !r.aborted).length
-    const before = answered()
+    const callsBefore = answered()
     const { final, makespan } = await runBenchMission(sandbox, sup, `${id}-next-${i}`, undefined, shape)
     expect.soft(final.phase, `${id}: next mission ${i}`).toBe('completed')
-    expect.soft(answered() - before, `${id}: next mission ${i}, model calls answered`).toBe(calls)
+    expect.soft(answered() - callsBefore, `${id}: next mission ${i}, model calls answered`).toBe(calls)
     makespans.push(makespan)
   }
   return makespans
@@ -252,7 +261,7 @@ function processCpuMs(pid: number, which: 'all threads' | 'main thread' = 'all t
 
 /** The render benchmark's load: host events per second for 4 s, 6 busy agents, 40 todos. */
 const RENDER_LOAD = { rate: 2000, warmupMs: 1000, durationMs: 4000, agents: 6, todos: 40 }
-let dashboardP99: number | undefined
+let dashboardP99: { measured: number; withWarmup: number } | undefined
 
 /**
  * What one step costs any client of the server beyond the model's latency: create a session, prompt
@@ -334,6 +343,7 @@ describe('benchmarks', () => {
     const sandbox = await Sandbox.create({ script: benchScript() })
     try {
       const sup = await sandbox.supervise()
+      const before = projectFiles(sandbox)
       const { final, makespan, t0, notifications, serverCpu, hostCpu } = await runBenchMission(
         sandbox,
         sup,
@@ -415,11 +425,11 @@ describe('benchmarks', () => {
       const hostAware = callsOnCriticalPath * LATENCY + 2 * alone + inWave + writeAlone + writeInWave
       record('host-aware bound', hostAware, 'ms', '')
       record('makespan / host-aware bound, first mission on a new server', makespan / hostAware, '×', '')
-      recordNext('6 todos', await nextMissions(sandbox, sup, 'bench', expectedCalls), hostAware)
+      recordNext('6 todos', await nextMissions(sandbox, sup, before, 'bench', expectedCalls), hostAware)
     } finally {
       await sandbox.dispose()
     }
-  }, 240_000) // the mission and four hop floors: over two minutes when the machine is loaded
+  }, 360_000) // the mission, four hop floors and three next missions: over three minutes when loaded
 
   it('lean requests: characters and tool definitions per call by role, every tool offered (before) and lean (after)', async () => {
     // The same mission twice on one machine in one run: first with the tools the roles are no longer
@@ -465,6 +475,7 @@ describe('benchmarks', () => {
     const sandbox = await Sandbox.create({ script: benchScript(CHAINS) })
     try {
       const sup = await sandbox.supervise()
+      const before = projectFiles(sandbox)
       const shape = { goal: 'Twenty-four todos', cap: CHAINS_CAP }
       const { final, makespan, serverCpu, hostCpu } = await runBenchMission(
         sandbox,
@@ -510,7 +521,11 @@ describe('benchmarks', () => {
         '×',
         '',
       )
-      recordNext('24 todos', await nextMissions(sandbox, sup, 'bench-24', expectedCalls, shape), hostAware)
+      recordNext(
+        '24 todos',
+        await nextMissions(sandbox, sup, before, 'bench-24', expectedCalls, shape),
+        hostAware,
+      )
     } finally {
       await sandbox.dispose()
     }
@@ -868,9 +883,10 @@ describe('benchmarks', () => {
     // Node emit → the first frame after the DOM showed it (page clock aligned by round trips);
     // page.evaluate over CDP stands in for VS Code's webview postMessage.
     record('event → rendered dashboard p50', pct(r.latencies, 0.5), 'ms', '')
-    dashboardP99 = pct(r.latencies, 0.99)
+    dashboardP99 = { measured: pct(r.latencies, 0.99), withWarmup: pct(r.latenciesWithWarmup, 0.99) }
     // The end-to-end figure is information; the targets are the in-page cost and the cost above the floor.
-    record('event → rendered dashboard p99', dashboardP99, 'ms', '')
+    record('event → rendered dashboard p99', dashboardP99.measured, 'ms', '')
+    record('event → rendered dashboard p99, the warm-up included', dashboardP99.withWarmup, 'ms', '')
     record('event → rendered dashboard p99 (timeline + meters on screen)', pct(r.latencies, 0.99), 'ms', '')
     // Coalescing (≤ 16 ms) and, while the view has not drawn the last message, holding for its ack.
     record('render: host wait p99 (emit → post)', pct(waits, 0.99), 'ms', '')
@@ -909,13 +925,18 @@ describe('benchmarks', () => {
       'ms',
       '',
     )
-    record('render: snapshot apply + DOM update max (in page)', Math.max(...apply), 'ms', '')
+    record(
+      'render: snapshot apply + DOM update max (in page, the warm-up included)',
+      Math.max(...sent.map((x) => x.applied - x.received)),
+      'ms',
+      '',
+    )
     record('render: view frame cost at rest p50', pct(r.idleFrameMs, 0.5), 'ms', '')
     record('render: host CPU per event mean (engine + coalescer)', mean(r.eventMs), 'ms', '')
     record('render: host CPU per snapshot p99 (build + post)', pct(r.postMs, 0.99), 'ms', '')
     record(
       'render: largest message after the first snapshot (deltas)',
-      Math.max(...d.map((x) => x.bytes)) / 1024,
+      Math.max(...sent.map((x) => x.bytes)) / 1024,
       'KB',
       '',
     )
@@ -947,8 +968,15 @@ describe('benchmarks', () => {
       'ms',
       '',
     )
-    if (dashboardP99 !== undefined)
-      record('render: dashboard p99 above the floor', dashboardP99 - floor, 'ms', '≤ 16')
+    if (dashboardP99 !== undefined) {
+      record('render: dashboard p99 above the floor', dashboardP99.measured - floor, 'ms', '≤ 16')
+      record(
+        'render: dashboard p99 above the floor, the warm-up included',
+        dashboardP99.withWarmup - pct(r.latenciesWithWarmup, 0.99),
+        'ms',
+        '',
+      )
+    }
   }, 60_000)
 
   it('bundle sizes', () => {

@@ -132,22 +132,27 @@
     painted: () => records.filter((r) => r.painted !== undefined).length,
     /**
      * Keeps the meters, and the timeline below them, in the viewport as a user watching them would:
-     * scrolled back in the frame that laid out the plan above them when it grew. Counts every time
-     * either left the viewport.
+     * scrolled back in the frame that laid out the page when anything in it grew (the plan, the
+     * mission card, the agents above them). Counts every time the meters were not whole in the
+     * viewport, or the timeline wholly out of it (it may be taller than what is left below them).
      */
     keepInView() {
       const meters = document.querySelector('[data-testid="meters"]')
-      if (!meters) throw new Error('no meters on the page')
+      const timeline = document.querySelector('[data-testid="timeline"]')
+      const main = document.querySelector('main')
+      if (!meters || !timeline || !main) throw new Error('no meters, timeline or main on the page')
       const keep = () => meters.scrollIntoView({ block: 'start' })
       keep()
-      const plan = document.querySelector('[data-testid="todo"]')?.closest('section')
-      if (plan) new ResizeObserver(keep).observe(plan)
-      const seen = new IntersectionObserver((entries) => {
+      new ResizeObserver(keep).observe(main)
+      new IntersectionObserver(
+        (entries) => {
+          for (const e of entries) if (e.intersectionRatio < 1) leftView++
+        },
+        { threshold: 1 },
+      ).observe(meters)
+      new IntersectionObserver((entries) => {
         for (const e of entries) if (!e.isIntersecting) leftView++
-      })
-      seen.observe(meters)
-      const timeline = document.querySelector('[data-testid="timeline"]')
-      if (timeline) seen.observe(timeline)
+      }).observe(timeline)
     },
     leftView: () => leftView,
     result: () => ({

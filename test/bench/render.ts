@@ -76,6 +76,8 @@ export interface RenderResult {
    * containing it.
    */
   latencies: number[]
+  /** The same, the warm-up's events included. */
+  latenciesWithWarmup: number[]
   /** Host CPU per event, synchronous part: engine fold, state publish, coalescer push (ms). */
   eventMs: number[]
   /** Host CPU per snapshot, synchronous part: snapshot build and handing it to page.evaluate (ms). */
@@ -543,13 +545,15 @@ export async function benchRender(o: RenderOptions): Promise<RenderResult> {
         shown: r.shown,
       }
     })
-    const latencies = full.filter((d) => !d.warmup).flatMap((d) => d.events.map((t) => d.painted - t))
+    const eventLatencies = (ds: Delivery[]) => ds.flatMap((d) => d.events.map((t) => d.painted - t))
+    const latencies = eventLatencies(full.filter((d) => !d.warmup))
     if (profiling) writeFileSync(out('-deliveries.json'), JSON.stringify(full))
     return {
       eventsSent,
       elapsedMs,
       deliveries: full,
       latencies,
+      latenciesWithWarmup: eventLatencies(full.slice(1)),
       eventMs,
       postMs,
       idleFrameMs,
