@@ -21,8 +21,9 @@ interface Waiting {
  * callers do not await. Lines that come while a write is under way go out together in the next one
  * (a mission's bursts: reports, dispatches, usage), so a caller waits for at most two writes, not for
  * every line queued before its own; a failed write rejects the appends it carried, and the next write
- * is tried anew. Before its first append, and after a failed one, it repairs a torn tail (a last line without its '\n', left by
- * a crash or a full disk), so the next line cannot be glued onto it.
+ * is tried anew. Before its first write, and after a failed one, it repairs a torn tail (a last line
+ * without its '\n', left by a crash, a full disk or a write cut short), so that the next line cannot
+ * be glued onto it.
  */
 export class JournalFile implements JournalStore {
   readonly path: string
