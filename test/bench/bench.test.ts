@@ -259,7 +259,7 @@ function processCpuMs(pid: number, which: 'all threads' | 'main thread' = 'all t
   }
 }
 
-/** The render benchmark's load: host events per second for 4 s, 6 busy agents, 40 todos. */
+/** The render benchmark's load: host events per second for 4 s after a 1 s warm-up, 6 busy agents, 40 todos. */
 const RENDER_LOAD = { rate: 2000, warmupMs: 1000, durationMs: 4000, agents: 6, todos: 40 }
 let dashboardP99: { measured: number; withWarmup: number } | undefined
 
