@@ -62,10 +62,14 @@ export async function applyFiles(
   }
   // Files removed first, with the folders they leave empty: a path that became a folder, or a folder
   // that became a file, then has its place.
-  const gone = applied.filter((p) => !atHead.has(p))
-  for (const path of gone) await removeFile(top, path)
-  const written = applied.filter((p) => atHead.has(p))
-  await inChunks(written, WRITES_AT_ONCE, (path) => write(must, top, path, atHead.get(path)))
+  const written: { path: string; merged: Entry }[] = []
+  for (const path of applied) {
+    const merged = atHead.get(path)
+    if (merged) written.push({ path, merged })
+    else await removeFile(top, path)
+  }
+  for (const some of chunks(written, WRITES_AT_ONCE))
+    await Promise.all(some.map(({ path, merged }) => write(must, top, path, merged)))
   return { applied, skipped }
 }
 
@@ -86,28 +90,19 @@ async function removeFile(top: string, path: string): Promise<void> {
   }
 }
 
+/** A path's blob and mode in a commit. */
+interface Entry {
+  blob: string
+  mode: string
+}
+
 /** The merged version of a file into the user's tree. */
-async function write(
-  must: GitMust,
-  top: string,
-  path: string,
-  merged: { blob: string; mode: string } | undefined,
-): Promise<void> {
-  if (!merged) return
+async function write(must: GitMust, top: string, path: string, merged: Entry): Promise<void> {
   const file = join(top, path)
   const content = (await must(top, ['cat-file', 'blob', merged.blob])).stdout
   await mkdir(dirname(file), { recursive: true })
   await writeFile(file, content)
   if (process.platform !== 'win32') await chmod(file, merged.mode === '100755' ? 0o755 : 0o644)
-}
-
-/** `fn` over `items`, `width` at a time. */
-async function inChunks<T>(
-  items: readonly T[],
-  width: number,
-  fn: (item: T) => Promise<unknown>,
-): Promise<void> {
-  for (let i = 0; i < items.length; i += width) await Promise.all(items.slice(i, i + width).map(fn))
 }
 
 /** The blob and mode of each of `paths` in a commit (a path it has not is absent). */
@@ -116,8 +111,8 @@ async function entries(
   repoDir: string,
   commit: string,
   paths: readonly string[],
-): Promise<Map<string, { blob: string; mode: string }>> {
-  const found = new Map<string, { blob: string; mode: string }>()
+): Promise<Map<string, Entry>> {
+  const found = new Map<string, Entry>()
   for (const some of chunks(paths)) {
     // Paths as they are: `:y` or `*` are no patterns here.
     const listed = await must(repoDir, [
@@ -151,8 +146,9 @@ async function userBlobs(must: GitMust, top: string, paths: readonly string[]): 
   return blobs
 }
 
-const chunks = (paths: readonly string[]): string[][] => {
-  const out: string[][] = []
-  for (let i = 0; i < paths.length; i += PATHS_PER_CALL) out.push(paths.slice(i, i + PATHS_PER_CALL))
+/** `items` in slices of `size` (by default, paths for one git call). */
+function chunks<T>(items: readonly T[], size = PATHS_PER_CALL): T[][] {
+  const out: T[][] = []
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
   return out
 }
