@@ -367,7 +367,7 @@ export class GitWorktrees implements WorktreePort {
     if (!isObjectId(baseTree)) throw new Error(`"${baseTree.slice(0, 80)}" is not a git object id`)
     const dir = this.integrationDir
     const branch = this.integrationBranch
-    if (!(await this.#branchExists(branch))) {
+    if (!(await this.#refs([branch])).has(branch)) {
       const head = await this.#run(this.#o.repoDir, ['rev-parse', '--verify', '-q', 'HEAD^{commit}'])
       const parent = head.code === 0 ? ['-p', head.stdout.toString().trim()] : []
       const made = await this.#must(this.#o.repoDir, [
@@ -493,7 +493,8 @@ export class GitWorktrees implements WorktreePort {
     const tips = new Map<string, string>()
     for (const line of lines(listed.stdout)) {
       const [tip = '', ref = ''] = line.split(' ')
-      if (branches.includes(ref.slice('refs/heads/'.length))) tips.set(ref.slice('refs/heads/'.length), tip)
+      const branch = ref.slice('refs/heads/'.length)
+      if (branches.includes(branch)) tips.set(branch, tip)
     }
     return tips
   }
@@ -873,12 +874,6 @@ export class GitWorktrees implements WorktreePort {
       if (!found) throw new Error(`${this.integrationBranch} does not hold the mission's base commit`)
       return found.slice(0, found.indexOf(' '))
     })
-  }
-
-  async #branchExists(branch: string): Promise<boolean> {
-    return (
-      (await this.#run(this.#o.repoDir, ['rev-parse', '-q', '--verify', `refs/heads/${branch}`])).code === 0
-    )
   }
 
   /** Runs `fn` after the git work already queued on the folder's checkout. */
