@@ -41,6 +41,13 @@ export interface TraceSummary {
   phases: Record<string, number>
   /** The trace events with the most self time on the main thread. */
   top: { name: string; selfMs: number; count: number }[]
+  /** The main thread's frames (BeginMainFrame: rAF callbacks, style, layout, paint), in ms. */
+  frames: { count: number; p50: number; p90: number; max: number }
+  /**
+   * The slowest frames, each with what invalidated the page since the frame before (present with
+   * BENCH_TRACE_CATEGORIES=disabled-by-default-devtools.timeline.invalidationTracking).
+   */
+  slowest: { ms: number; layoutMs: number; paintMs: number; invalidations: string[] }[]
   /** Layouts forced by script (a read of geometry after a write), with a stack. */
   forcedLayouts: number
   layouts: number
@@ -94,10 +101,48 @@ export function summariseTrace(events: TraceEvent[]): TraceSummary {
     busyMs: busy,
     phases,
     top,
+    ...frameCosts(events, xs),
     forcedLayouts,
     layouts: self.get('Layout')?.count ?? 0,
     styleRecalcs: self.get('UpdateLayoutTree')?.count ?? 0,
   }
+}
+
+/** The frames of the main thread's events `xs` (sorted by start), the slowest with what led to them. */
+function frameCosts(events: TraceEvent[], xs: TraceEvent[]): Pick<TraceSummary, 'frames' | 'slowest'> {
+  const ms = (e: TraceEvent) => (e.dur ?? 0) / 1000
+  const frames = xs.filter((e) => e.name === 'ProxyMain::BeginMainFrame')
+  const sorted = frames.map(ms).sort((a, b) => a - b)
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0
+  const within = (f: TraceEvent, name: string) =>
+    xs
+      .filter((e) => e.name === name && e.ts >= f.ts && e.ts < f.ts + (f.dur ?? 0))
+      .reduce((n, e) => n + ms(e), 0)
+  const tracked = events.filter((e) => e.name.endsWith('InvalidationTracking')).sort((a, b) => a.ts - b.ts)
+  const slowest = frames
+    .map((f, i) => ({ f, since: frames[i - 1] ? frames[i - 1]!.ts + (frames[i - 1]!.dur ?? 0) : 0 }))
+    .sort((a, b) => ms(b.f) - ms(a.f))
+    .slice(0, 5)
+    .map(({ f, since }) => {
+      const kinds = new Map<string, number>()
+      for (const e of tracked) {
+        if (e.ts < since || e.ts > f.ts + (f.dur ?? 0)) continue
+        const d = (e.args as { data?: { nodeName?: string; reason?: string } } | undefined)?.data
+        const node = (d?.nodeName ?? '').replace(/ svelte-\w+/g, '')
+        const k = `${e.name.replace('InvalidationTracking', '')} ${node}${d?.reason ? `: ${d.reason}` : ''}`
+        kinds.set(k, (kinds.get(k) ?? 0) + 1)
+      }
+      return {
+        ms: ms(f),
+        layoutMs: within(f, 'LocalFrameView::UpdateStyleAndLayout'),
+        paintMs: within(f, 'LocalFrameView::RunPaintLifecyclePhase'),
+        invalidations: [...kinds]
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 4)
+          .map(([k, n]) => `${n}× ${k}`),
+      }
+    })
+  return { frames: { count: frames.length, p50: at(0.5), p90: at(0.9), max: sorted.at(-1) ?? 0 }, slowest }
 }
 
 /** A V8 CPU profile (Profiler.stop). */
@@ -207,6 +252,14 @@ export function formatSummaries(view: string, trace?: TraceSummary, profile?: Pr
       `  ${trace.styleRecalcs} style recalcs, ${trace.layouts} layouts (${trace.forcedLayouts} forced by script)`,
     )
     for (const t of trace.top) out.push(`  ${fix(t.selfMs)}  ×${String(t.count).padEnd(6)} ${t.name}`)
+    const f = trace.frames
+    out.push(
+      `${view}: ${f.count} frames, ms: p50 ${f.p50.toFixed(1)}, p90 ${f.p90.toFixed(1)}, max ${f.max.toFixed(1)}; the slowest:`,
+    )
+    for (const s of trace.slowest) {
+      out.push(`  ${fix(s.ms)}  style and layout ${s.layoutMs.toFixed(1)}, paint ${s.paintMs.toFixed(1)}`)
+      for (const i of s.invalidations) out.push(`            ${i}`)
+    }
   }
   if (profile) {
     out.push(`${view}: JS CPU profile, ${profile.totalMs.toFixed(0)} ms of script`)

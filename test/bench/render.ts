@@ -318,7 +318,16 @@ export async function benchRender(o: RenderOptions): Promise<RenderResult> {
     if (profiling === 'trace')
       await browser.startTracing(page, {
         path: out('.trace.json'),
-        categories: ['devtools.timeline', 'blink', 'cc', 'v8'],
+        // BENCH_TRACE_CATEGORIES adds categories, comma-separated: with
+        // disabled-by-default-devtools.timeline.invalidationTracking the trace names what made each
+        // frame restyle, lay out or paint again.
+        categories: [
+          'devtools.timeline',
+          'blink',
+          'cc',
+          'v8',
+          ...(process.env.BENCH_TRACE_CATEGORIES?.split(',') ?? []),
+        ],
       })
     if (profiler) {
       await profiler.send('Profiler.enable')
