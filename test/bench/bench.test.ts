@@ -698,7 +698,10 @@ describe('benchmarks', () => {
         120_000,
       )
       const cliTo = Date.now()
-      const cliStatus = JSON.parse(cli.stdout.trim().split('\n').at(-1) ?? '{}') as { status?: string }
+      const report = cli.stdout.trim().split('\n').at(-1) ?? ''
+      if (!report.startsWith('{'))
+        throw new Error(`the CLI printed no report (exit ${cli.code}): ${cli.stderr.slice(-1500)}`)
+      const cliStatus = JSON.parse(report) as { status?: string }
       expect.soft(cliStatus.status, `the CLI's mission: ${cli.stderr.slice(-400)}`).toBe('completed')
       // /task in a user's session: from the request to the note that ends the mission.
       const { client } = conn
