@@ -326,7 +326,9 @@ export async function benchRender(o: RenderOptions): Promise<RenderResult> {
           'blink',
           'cc',
           'v8',
-          ...(process.env.BENCH_TRACE_CATEGORIES?.split(',') ?? []),
+          ...(process.env.BENCH_TRACE_CATEGORIES?.split(',')
+            .map((c) => c.trim())
+            .filter(Boolean) ?? []),
         ],
       })
     if (profiler) {
