@@ -80,4 +80,18 @@ export default tseslint.config(
     files: ['src/vscode/**', 'src/extension.ts', 'src/engine/**', 'src/opencode/**'],
     rules: { 'no-console': 'error' },
   },
+  {
+    // Toasts go through src/vscode/toast.ts, which keeps a message's text from becoming a command link.
+    files: ['src/**'],
+    ignores: ['src/vscode/toast.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'MemberExpression[property.name=/^show(Information|Warning|Error)Message$/]',
+          message: 'Show a toast with toast.info, toast.warning or toast.error (src/vscode/toast.ts).',
+        },
+      ],
+    },
+  },
 )

@@ -36,6 +36,7 @@ import { buildSnapshot } from './vscode/snapshot'
 import { MissionFollower } from './vscode/mission-follower'
 import { everyWhileRunning } from './vscode/running-timer'
 import { StatusBar } from './vscode/status-bar'
+import { toast } from './vscode/toast'
 
 /** A workspace folder as the folder choices see it. */
 const folderChoice = (f: vscode.WorkspaceFolder) => ({
@@ -112,7 +113,7 @@ export function activate(context: vscode.ExtensionContext): void {
       journaled: opts.directory,
       onDisk: (path) => statSync(path, { throwIfNoEntry: false })?.isDirectory() === true,
       canAddFolders: vscode.workspace.workspaceFile !== undefined,
-      ask: (message, choices) => vscode.window.showWarningMessage(message, ...choices),
+      ask: (message, choices) => toast.warning(message, ...choices),
     })
     if (place.kind === 'resume') return open.find((f) => f.uri.toString() === place.folder.uri)
     if (place.kind === 'discard') await missions.discard(opts.resumeId)
@@ -130,7 +131,7 @@ export function activate(context: vscode.ExtensionContext): void {
       })
       if (vscode.workspace.workspaceFolders?.some((f) => f.uri.fsPath === place.path))
         void runMission(goal, opts)
-      else void vscode.window.showErrorMessage(`Could not add ${place.path} to the workspace.`)
+      else void toast.error(`Could not add ${place.path} to the workspace.`)
     }
     return undefined
   }
@@ -152,13 +153,11 @@ export function activate(context: vscode.ExtensionContext): void {
     }
     if (!vscode.workspace.isTrusted) {
       answer(false, UNTRUSTED)
-      return void vscode.window.showWarningMessage(UNTRUSTED)
+      return void toast.warning(UNTRUSTED)
     }
     if (!vscode.workspace.workspaceFolders?.length) {
       answer(false, 'Open a folder first: missions work on a workspace folder.')
-      return void vscode.window.showWarningMessage(
-        'Open a folder first: missions work on a workspace folder.',
-      )
+      return void toast.warning('Open a folder first: missions work on a workspace folder.')
     }
     if (refusedWhileRunning(missions)) return answer(false, 'A mission is already under way.')
     const { resumeId } = opts
@@ -184,12 +183,10 @@ export function activate(context: vscode.ExtensionContext): void {
           answer(false, `Mission not started: ${message}`)
           log.for('mission').error(`mission did not start: ${message}`)
           const actions = fixActions(err)
-          void vscode.window
-            .showErrorMessage(`Mission not started: ${message}`, ...actions.keys())
-            .then((c) => {
-              const command = c && actions.get(c)
-              if (command) void vscode.commands.executeCommand(command)
-            })
+          void toast.error(`Mission not started: ${message}`, ...actions.keys()).then((c) => {
+            const command = c && actions.get(c)
+            if (command) void vscode.commands.executeCommand(command)
+          })
         },
       )
   }
@@ -204,7 +201,7 @@ export function activate(context: vscode.ExtensionContext): void {
 
   const reply = (requestId: string, answer: 'once' | 'always' | 'reject') =>
     missions.replyPermission(requestId, answer).catch((err: unknown) => {
-      void vscode.window.showErrorMessage(`Permission reply failed: ${(err as Error).message}`)
+      void toast.error(`Permission reply failed: ${(err as Error).message}`)
     })
 
   const baseline = {
@@ -379,11 +376,11 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand(Commands.reviewMissionChanges, async () => {
       const m = missions.current
       const dir = missions.directory
-      if (!m || !dir) return void vscode.window.showInformationMessage('No mission to review yet.')
+      if (!m || !dir) return void toast.info('No mission to review yet.')
       if (m.isolation?.mode === 'worktree')
         return void vscode.commands.executeCommand(Commands.reviewPendingChanges)
       if (missions.running)
-        return void vscode.window.showInformationMessage(
+        return void toast.info(
           "The mission is still working: review its changes once it ends (a todo's files: its diff on the dashboard).",
         )
       await reviewSharedChanges(m, dir)
@@ -393,7 +390,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand(Commands.resumeInterruptedMission, async () => {
       const found = await missions.interrupted().catch(() => undefined)
       if (!found || missions.running)
-        return void vscode.window.showInformationMessage(
+        return void toast.info(
           missions.running
             ? 'A mission is running: stop it before resuming another.'
             : 'No mission was interrupted in this workspace.',

@@ -13,6 +13,7 @@ import { STEER_MAX_CHARS } from '../shared/protocol'
 import type { DisposableStore } from './disposable'
 import { guardedBy } from './guarded'
 import type { MissionController } from './mission-controller'
+import { toast } from './toast'
 
 export interface Act {
   cancelTodo(todoId: string): Promise<void>
@@ -38,7 +39,7 @@ export function registerAct(store: DisposableStore, deps: { missions: MissionCon
   const answer = (done: string, refusal: Refusal | undefined) => {
     if (!refusal) return void log.info(done)
     log.warn(refusal.refused)
-    void vscode.window.showWarningMessage(refusal.refused)
+    void toast.warning(refusal.refused)
   }
   const guarded = guardedBy(log)
   const cancelTodo = async (todoId: string) =>
@@ -62,7 +63,7 @@ export function registerAct(store: DisposableStore, deps: { missions: MissionCon
         guarded(what, async (todoId?: unknown) => {
           if (typeof todoId === 'string') return act(todoId)
           const todos = (missions.current?.todos ?? []).filter((t) => statuses.has(t.status))
-          if (todos.length === 0) return void vscode.window.showInformationMessage(none)
+          if (todos.length === 0) return void toast.info(none)
           const picked = await vscode.window.showQuickPick(todos.map(todoItem), {
             title: `Orchestrator: ${what}`,
             placeHolder: 'Which todo?',
@@ -80,8 +81,7 @@ export function registerAct(store: DisposableStore, deps: { missions: MissionCon
         let id = typeof sessionId === 'string' ? sessionId : undefined
         if (!id) {
           const agents = (missions.current?.agents ?? []).filter((a) => STEERABLE.has(a.status))
-          if (agents.length === 0)
-            return void vscode.window.showInformationMessage('No running agent to steer.')
+          if (agents.length === 0) return void toast.info('No running agent to steer.')
           const picked = await vscode.window.showQuickPick(agents.map(agentItem), {
             title: 'Orchestrator: Steer Agent',
             placeHolder: 'Which agent?',

@@ -2,6 +2,7 @@ import * as vscode from 'vscode'
 import { serverUrlProblem } from '../engine/preflight/server-url'
 import { SERVER_PASSWORD_SECRET } from '../shared/constants'
 import type { ServerController } from './server-controller'
+import { toast } from './toast'
 
 /**
  * "Orchestrator: Attach to Server…": the URL goes to `orchestrator.serverUrl`, the password to
@@ -31,5 +32,5 @@ export async function attachServer(server: ServerController, secrets: vscode.Sec
   const folder = vscode.workspace.workspaceFolders?.[0]
   if (!folder) return
   await server.restart(folder.uri.fsPath)
-  void vscode.window.showInformationMessage(`Orchestrator: attached to ${url.trim()}.`)
+  void toast.info(`Orchestrator: attached to ${url.trim()}.`)
 }

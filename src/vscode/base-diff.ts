@@ -9,6 +9,7 @@ import type { MissionState } from '../engine/record/mission-state'
 import { contentAtBase } from '../node/git-base'
 import { Schemes } from '../shared/constants'
 import { baseQuery, readBaseQuery } from './base-query'
+import { toast } from './toast'
 
 type GitBase = Extract<WorkspaceBase, { kind: 'git' }>
 
@@ -36,7 +37,7 @@ export async function openBaseDiff(target: {
   const now = existsSync(join(dir, path)) ? vscode.Uri.file(join(dir, path)) : baseUri(dir, path, 'absent')
   if (base?.kind !== 'git') {
     const why = base ? base.reason : 'the mission recorded no base'
-    void vscode.window.showWarningMessage(`No diff for ${path}: ${why}. Showing the file as it is now.`)
+    void toast.warning(`No diff for ${path}: ${why}. Showing the file as it is now.`)
     await vscode.window.showTextDocument(now, { preview: true })
     return
   }

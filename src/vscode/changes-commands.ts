@@ -23,6 +23,7 @@ import type { MissionChanges, MissionChangeSet } from './mission-changes'
 import type { MissionController } from './mission-controller'
 import { shouldNotify } from './notification-policy'
 import { pendingMissions } from './pending-changes'
+import { toast } from './toast'
 
 export interface ChangesActions {
   /**
@@ -51,18 +52,18 @@ export function registerChanges(
   /** The changes of the mission on screen, or a message saying there are none. */
   const current = (): MissionChangeSet | undefined => {
     const set = changes.of(missions.current?.id)
-    if (!set) void vscode.window.showInformationMessage('The mission has no changes waiting for you.')
+    if (!set) void toast.info('The mission has no changes waiting for you.')
     return set
   }
 
   /** Says how an action ended; a partial apply offers the merge of what was left. */
   const tell = (view: ChangesView | undefined) => {
     if (!view) return
-    if (view.error) return void vscode.window.showErrorMessage(`The mission's changes: ${view.error}`)
+    if (view.error) return void toast.error(`The mission's changes: ${view.error}`)
     const words = outcomeWords(view)
-    if (view.status !== 'partial') return void vscode.window.showInformationMessage(words)
+    if (view.status !== 'partial') return void toast.info(words)
     const merge = 'Open Merge Editor'
-    void vscode.window.showWarningMessage(words, merge, 'Discard Branch').then((c) => {
+    void toast.warning(words, merge, 'Discard Branch').then((c) => {
       if (c === merge) void pickMerge()
       else if (c === 'Discard Branch') void act('discard')
     })
@@ -92,7 +93,7 @@ export function registerChanges(
       case 'keep':
         return tell(await changes.keep())
       case 'discard': {
-        const sure = await vscode.window.showWarningMessage(
+        const sure = await toast.warning(
           `Discard the mission's changes? ${set.view.branch} is removed with what it holds and was not applied.`,
           { modal: true },
           'Discard',
@@ -115,7 +116,7 @@ export function registerChanges(
   /** One file's diff, the mission's base against its branch; the review keeps the focus. */
   const openDiff = async (set: MissionChangeSet, path: string) => {
     const uris = diffUris(set, path)
-    if (!uris) return void vscode.window.showWarningMessage(`${path} is outside ${set.view.target.folder}.`)
+    if (!uris) return void toast.warning(`${path} is outside ${set.view.target.folder}.`)
     await vscode.commands.executeCommand(
       'vscode.diff',
       uris.base,
@@ -138,11 +139,11 @@ export function registerChanges(
   const merge = guarded('Merge', async (path: string) => {
     const set = current()
     const left = set?.view.files.find((f) => f.path === path && f.fate === 'skipped')
-    if (!set || !left) return void vscode.window.showWarningMessage(`${path} is not a file Apply left.`)
+    if (!set || !left) return void toast.warning(`${path} is not a file Apply left.`)
     const uris = diffUris(set, path)
-    if (!uris) return void vscode.window.showWarningMessage(`${path} is outside ${set.view.target.folder}.`)
+    if (!uris) return void toast.warning(`${path} is outside ${set.view.target.folder}.`)
     if (!existsSync(uris.file.fsPath)) {
-      void vscode.window.showWarningMessage(
+      void toast.warning(
         `You deleted ${path} since the mission started: here is the mission's version to take or leave.`,
       )
       return void (await vscode.commands.executeCommand(
@@ -163,7 +164,7 @@ export function registerChanges(
     } catch (err) {
       // No merge editor in this build: the next best is a diff of the two versions.
       log.warn(`the merge editor did not open: ${String(err)}`)
-      void vscode.window.showInformationMessage(
+      void toast.info(
         `The merge editor is not available here: showing your ${path} against the mission's version.`,
       )
       await vscode.commands.executeCommand(
@@ -190,13 +191,7 @@ export function registerChanges(
     const { level, text } = changesToast(final, set.view)
     const apply = applyLabel(set.view.target)
     const items = [apply, BUTTONS.review, BUTTONS.keep, BUTTONS.discard]
-    const shown =
-      level === 'error'
-        ? vscode.window.showErrorMessage(text, ...items)
-        : level === 'warning'
-          ? vscode.window.showWarningMessage(text, ...items)
-          : vscode.window.showInformationMessage(text, ...items)
-    void shown.then((choice) => {
+    void toast[level](text, ...items).then((choice) => {
       // A toast answered after the mission was replaced does nothing.
       if (changes.of(missions.current?.id) !== set) return
       if (choice === apply) void act('apply')
@@ -258,12 +253,10 @@ export function registerChanges(
       Commands.reviewPendingChanges,
       guarded('Review Pending Changes', async () => {
         if (!vscode.workspace.isTrusted)
-          return void vscode.window.showWarningMessage(
-            "This workspace is not trusted: its missions' changes are not read.",
-          )
+          return void toast.warning("This workspace is not trusted: its missions' changes are not read.")
         const found = await offerPending(true)
         if (found.kind === 'offered') return void vscode.commands.executeCommand(`${Views.dashboard}.focus`)
-        void vscode.window.showInformationMessage(
+        void toast.info(
           found.kind === 'running'
             ? `A mission is running: the changes of "${found.goal}" can be reviewed once it ends.`
             : 'No mission has changes waiting for you in this workspace.',

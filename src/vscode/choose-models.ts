@@ -2,6 +2,7 @@ import * as vscode from 'vscode'
 import { MISSION_ROLES, modelChoices } from '../engine/preflight/preflight'
 import { OpencodePreflight } from '../opencode/preflight-port'
 import type { ServerController } from './server-controller'
+import { toast } from './toast'
 
 const SERVER_DEFAULT = 'server default'
 
@@ -11,7 +12,7 @@ const SERVER_DEFAULT = 'server default'
  */
 export async function chooseModels(server: ServerController): Promise<void> {
   const folder = vscode.workspace.workspaceFolders?.[0]
-  if (!folder) return void vscode.window.showWarningMessage('Open a folder first.')
+  if (!folder) return void toast.warning('Open a folder first.')
   const facts = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Window, title: 'Orchestrator: reading the server’s models' },
     async () => {
@@ -21,7 +22,7 @@ export async function chooseModels(server: ServerController): Promise<void> {
   )
   const choices = modelChoices(facts.providers)
   if (choices.length === 0)
-    return void vscode.window.showErrorMessage(
+    return void toast.error(
       'The OpenCode server has no provider connected: run `opencode auth login` in a terminal, then restart the server.',
     )
   const config = vscode.workspace.getConfiguration('orchestrator')

@@ -9,6 +9,7 @@ import { refusedWhileRunning } from './second-mission'
 import type { Log } from './log'
 import type { MissionController } from './mission-controller'
 import type { ServerController } from './server-controller'
+import { toast } from './toast'
 
 export interface CommandDeps {
   missions: MissionController
@@ -33,7 +34,7 @@ export function registerCommands(store: DisposableStore, deps: CommandDeps): voi
     })
     if (goal === undefined) return // cancelled
     if (goal.trim() === '') {
-      void vscode.window.showWarningMessage('No mission started: the goal was empty.')
+      void toast.warning('No mission started: the goal was empty.')
       return
     }
     // The dashboard comes into view: a mission started from the palette is watched there.
@@ -41,14 +42,14 @@ export function registerCommands(store: DisposableStore, deps: CommandDeps): voi
   })
   register(Commands.stopMission, () => deps.missions.stop())
   const refusedIf = (refusal: { refused: string } | undefined) => {
-    if (refusal) void vscode.window.showInformationMessage(refusal.refused)
+    if (refusal) void toast.info(refusal.refused)
   }
   register(Commands.pauseMission, () => refusedIf(deps.missions.pause()))
   register(Commands.resumeMission, () => refusedIf(deps.missions.resume()))
   register(Commands.showDashboard, () => vscode.commands.executeCommand(`${Views.dashboard}.focus`))
   register(Commands.showLogs, () => deps.log.channel.show())
   const failed = (what: string) => (err: unknown) =>
-    void vscode.window.showErrorMessage(`${what}: ${errorMessage(err)}`, 'Show Logs').then((c) => {
+    void toast.error(`${what}: ${errorMessage(err)}`, 'Show Logs').then((c) => {
       if (c) void vscode.commands.executeCommand(Commands.showLogs)
     })
   register(Commands.chooseModels, () => chooseModels(deps.server).catch(failed('Could not list the models')))
@@ -57,14 +58,14 @@ export function registerCommands(store: DisposableStore, deps: CommandDeps): voi
   )
   register(Commands.restartServer, async () => {
     const folder = vscode.workspace.workspaceFolders?.[0]
-    if (!folder) return void vscode.window.showWarningMessage('Open a folder first.')
-    if (deps.missions.running) return void vscode.window.showWarningMessage('Stop the running mission first.')
+    if (!folder) return void toast.warning('Open a folder first.')
+    if (deps.missions.running) return void toast.warning('Stop the running mission first.')
     try {
       await deps.server.restart(folder.uri.fsPath)
     } catch (err) {
       const install = OpencodeVersionError.is(err) ? ['Install OpenCode 1.x'] : []
-      void vscode.window
-        .showErrorMessage(`OpenCode server failed to start: ${(err as Error).message}`, ...install)
+      void toast
+        .error(`OpenCode server failed to start: ${(err as Error).message}`, ...install)
         .then((c) => c && vscode.commands.executeCommand(Commands.installOpencode))
     }
   })

@@ -12,6 +12,7 @@ import { Commands } from '../shared/constants'
 import { getConfig } from './config'
 import type { DisposableStore } from './disposable'
 import { demoTerminal } from './demo-terminal'
+import { toast } from './toast'
 
 export function registerDemo(
   store: DisposableStore,
@@ -32,11 +33,8 @@ export function registerDemo(
         })
       } catch (err) {
         deps.log.warn(`offline demo: ${errorMessage(err)}`)
-        return void vscode.window
-          .showErrorMessage(
-            `The offline demo needs OpenCode 1.x: ${errorMessage(err)}`,
-            'Install OpenCode 1.x',
-          )
+        return void toast
+          .error(`The offline demo needs OpenCode 1.x: ${errorMessage(err)}`, 'Install OpenCode 1.x')
           .then((c) => c && vscode.commands.executeCommand(Commands.installOpencode))
       }
       const terminal = vscode.window.createTerminal(

@@ -1,9 +1,9 @@
 // A command or intent handler that never throws into VS Code: a failure is logged and shown as an
 // error that names the action.
 
-import * as vscode from 'vscode'
 import type { Logger } from '../engine/ports'
 import { errorMessage } from '../engine/util/error-message'
+import { toast } from './toast'
 
 export const guardedBy =
   (log: Logger) =>
@@ -11,5 +11,5 @@ export const guardedBy =
   (...args: A): Promise<void> =>
     fn(...args).catch((err: unknown) => {
       log.error(`${what} failed: ${errorMessage(err)}`)
-      void vscode.window.showErrorMessage(`${what} failed: ${errorMessage(err)}`)
+      void toast.error(`${what} failed: ${errorMessage(err)}`)
     })

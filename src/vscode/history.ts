@@ -9,6 +9,7 @@ import type { MissionHistory } from '../node/mission-history'
 import { Schemes } from '../shared/constants'
 import { documentName } from './document-name'
 import { describeItem } from './history-item'
+import { toast } from './toast'
 
 export class HistoryDocuments implements vscode.TextDocumentContentProvider {
   constructor(private readonly history: MissionHistory) {}
@@ -24,8 +25,7 @@ export class HistoryDocuments implements vscode.TextDocumentContentProvider {
 
 export async function showHistory(history: MissionHistory): Promise<void> {
   const items = await history.list()
-  if (items.length === 0)
-    return void vscode.window.showInformationMessage('No missions have run in this workspace yet.')
+  if (items.length === 0) return void toast.info('No missions have run in this workspace yet.')
   const picked = await vscode.window.showQuickPick(
     items.map((i) => describeItem(i, new Date(i.startedAt).toLocaleString())),
     {

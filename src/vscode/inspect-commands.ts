@@ -17,6 +17,7 @@ import { HistoryDocuments, showHistory } from './history'
 import type { MissionController } from './mission-controller'
 import type { ServerController } from './server-controller'
 import { TranscriptDocuments } from './transcript-documents'
+import { toast } from './toast'
 
 export interface Inspect {
   openTranscript(sessionId: string): Promise<void>
@@ -30,7 +31,7 @@ export function registerInspect(
   const { missions, server, log } = deps
   const refuse = (message: string) => {
     log.warn(message)
-    void vscode.window.showWarningMessage(message)
+    void toast.warning(message)
   }
   const transcripts = store.add(
     new TranscriptDocuments(
@@ -87,8 +88,7 @@ export function registerInspect(
       guarded('Open Transcript', async (sessionId?: unknown) => {
         if (typeof sessionId === 'string') return openTranscript(sessionId)
         const agents = missions.current?.agents ?? []
-        if (agents.length === 0)
-          return void vscode.window.showInformationMessage('No mission agents to show.')
+        if (agents.length === 0) return void toast.info('No mission agents to show.')
         const picked = await vscode.window.showQuickPick(
           agents.map((a) => ({
             label: a.title,

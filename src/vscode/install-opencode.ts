@@ -8,6 +8,7 @@ import { checkOpencodeBinary } from '../opencode/binary-version'
 import { managedOpencodeDir, managedOpencodeSpec, runNpmInstall } from '../opencode/managed-opencode'
 import { Commands } from '../shared/constants'
 import type { DisposableStore } from './disposable'
+import { toast } from './toast'
 
 /** How the user fixes an OpenCode the extension cannot drive (the words of its error message). */
 export const VSCODE_OPENCODE_FIXES = [
@@ -24,8 +25,8 @@ export function registerInstallOpencode(
     vscode.commands.registerCommand(Commands.installOpencode, () =>
       installOpencode(deps).catch((err: unknown) => {
         deps.log.error(`Install OpenCode 1.x failed: ${errorMessage(err)}`)
-        void vscode.window
-          .showErrorMessage(`Install OpenCode 1.x failed: ${errorMessage(err)}`, 'Show Logs')
+        void toast
+          .error(`Install OpenCode 1.x failed: ${errorMessage(err)}`, 'Show Logs')
           .then((c) => c && vscode.commands.executeCommand(Commands.showLogs))
       }),
     ),
@@ -61,11 +62,11 @@ async function installOpencode(deps: { storageDir: string; log: Logger }): Promi
       }
     },
   )
-  if (!done) return void vscode.window.showInformationMessage('OpenCode install cancelled.')
+  if (!done) return void toast.info('OpenCode install cancelled.')
   const binary = resolveOpencodeBinary({ searchFrom: [dir], pathEnv: '' })
   const { version } = await checkOpencodeBinary(binary, { fixes: VSCODE_OPENCODE_FIXES })
   deps.log.info(`OpenCode ${version ?? '?'} installed at ${binary}`)
-  void vscode.window.showInformationMessage(
+  void toast.info(
     `OpenCode ${version ?? spec} is installed for the orchestrator; missions use it from now on (unless "orchestrator.opencodePath" is set).`,
   )
 }

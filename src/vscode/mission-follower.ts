@@ -11,6 +11,7 @@ import { errorMessage } from '../engine/util/error-message'
 import { liveStamp, readLiveMission, stillRunning } from '../node/live-mission'
 import type { LockHolder, LockRunner } from '../node/project-lock'
 import type { MissionController } from './mission-controller'
+import { toast } from './toast'
 
 export interface FollowerTiming {
   /** How often the folders are looked at for a mission to follow. */
@@ -173,7 +174,7 @@ export class MissionFollower implements vscode.Disposable {
         : f.runner === 'cli'
           ? 'orchestrator run --resume continues it'
           : 'it can be resumed where it ran'
-    void vscode.window.showWarningMessage(
+    void toast.warning(
       `The mission in ${f.folder.name} stopped running without an end (its process is gone): ${resume}.`,
     )
   }

@@ -14,6 +14,7 @@ import { lastFinishedMission } from './last-mission'
 import type { MissionController } from './mission-controller'
 import { missionList } from './mission-list'
 import { finishedIn } from './pending-changes'
+import { toast } from './toast'
 
 /** Runs (here: resumes) a mission; `answer` is told once whether it got under way. */
 export type RunMission = (
@@ -85,7 +86,7 @@ export class MissionsAtHand {
     if (found?.id !== id) {
       this.#interrupted = found
       this.deps.render()
-      return void vscode.window.showInformationMessage('That mission is no longer interrupted.')
+      return void toast.info('That mission is no longer interrupted.')
     }
     this.#interrupted = undefined
     this.deps.render()
@@ -110,12 +111,12 @@ export class MissionsAtHand {
   /** Shows a finished mission of the list on the dashboard, as its journal ended it. */
   async open(id: string): Promise<void> {
     if (this.missions.running)
-      return void vscode.window.showInformationMessage(
+      return void toast.info(
         'A mission is running: earlier ones can be opened once it ends (their reports: Orchestrator: Show History).',
       )
     const interrupted = this.#interrupted
     if (id === interrupted?.id)
-      return void vscode.window.showInformationMessage(
+      return void toast.info(
         `"${interrupted.goal}" was interrupted: resume or discard it from the dashboard.`,
       )
     const folders = vscode.workspace.workspaceFolders ?? []
@@ -126,7 +127,7 @@ export class MissionsAtHand {
     ).catch(() => undefined)
     const folder = found && folders.find((f) => resolve(f.uri.fsPath) === resolve(found.directory))
     if (!found || !folder)
-      return void vscode.window.showInformationMessage(
+      return void toast.info(
         'That mission did not end in a folder open in this window: its report is in Orchestrator: Show History.',
       )
     // Its changes, when they still wait on their branch, come back with it: the row said it waits for you.
@@ -139,11 +140,7 @@ export class MissionsAtHand {
   }
 
   async #offer(found: InterruptedMission): Promise<void> {
-    const choice = await vscode.window.showInformationMessage(
-      `A mission was interrupted: ${found.goal}`,
-      'Resume',
-      'Discard',
-    )
+    const choice = await toast.info(`A mission was interrupted: ${found.goal}`, 'Resume', 'Discard')
     if (choice === 'Resume') await this.resume(found.id)
     else if (choice === 'Discard') await this.discard(found.id)
   }

@@ -10,20 +10,15 @@ import type { BaselineAnswerKind } from '../shared/protocol'
 import { scrubSecrets } from '../engine/util/scrub-secrets'
 import { Commands } from '../shared/constants'
 import { missionEndToast, stuckToastText } from './notification-policy'
+import { toast } from './toast'
 
 /** One toast per mission end (completion, failure with its reason, or stop) when the policy allows. */
 export function notifyMissionEnd(state: MissionState, allowed: boolean): void {
-  const toast = allowed ? missionEndToast(state) : undefined
-  if (!toast) return
-  const show = (text: string, ...items: string[]) =>
-    toast.level === 'error'
-      ? vscode.window.showErrorMessage(text, ...items)
-      : toast.level === 'warning'
-        ? vscode.window.showWarningMessage(text, ...items)
-        : vscode.window.showInformationMessage(text, ...items)
-  if (!toast.dashboard) return void show(toast.text)
+  const end = allowed ? missionEndToast(state) : undefined
+  if (!end) return
+  if (!end.dashboard) return void toast[end.level](end.text)
   const open = 'Open Dashboard'
-  void show(toast.text, open).then((choice) => {
+  void toast[end.level](end.text, open).then((choice) => {
     if (choice === open) void vscode.commands.executeCommand(Commands.showDashboard)
   })
 }
@@ -31,7 +26,7 @@ export function notifyMissionEnd(state: MissionState, allowed: boolean): void {
 /** An agent waits on the user (a provider stuck in retry, a stall): say so, with the dashboard at hand. */
 export function notifyNeedsYou(message: string): void {
   const open = 'Open Dashboard'
-  void vscode.window.showWarningMessage(message, open).then((choice) => {
+  void toast.warning(message, open).then((choice) => {
     if (choice === open) void vscode.commands.executeCommand(Commands.showDashboard)
   })
 }
@@ -43,13 +38,8 @@ export function notifyPermission(
 ): void {
   const who = `${ask.role}${ask.todoId ? ` (${ask.todoId})` : ''}`
   const what = ask.patterns.length ? `: ${ask.patterns.join(', ')}` : ''
-  void vscode.window
-    .showWarningMessage(
-      `The ${who} asks for ${ask.permission}${what}`,
-      'Allow Once',
-      'Reject',
-      'Open Dashboard',
-    )
+  void toast
+    .warning(`The ${who} asks for ${ask.permission}${what}`, 'Allow Once', 'Reject', 'Open Dashboard')
     .then((choice) => {
       if (choice === 'Allow Once') reply(ask.requestId, 'once')
       else if (choice === 'Reject') reply(ask.requestId, 'reject')
@@ -62,12 +52,10 @@ export function notifyPermission(
  * stop. Without an answer the mission ends by itself at the deadline.
  */
 export function notifyStuck(ask: StuckQuestion, answer: (choice: 'keep' | 'stop') => void): void {
-  void vscode.window
-    .showWarningMessage(stuckToastText(ask, Date.now()), 'Keep Waiting', 'Stop')
-    .then((choice) => {
-      if (choice === 'Keep Waiting') answer('keep')
-      else if (choice === 'Stop') answer('stop')
-    })
+  void toast.warning(stuckToastText(ask, Date.now()), 'Keep Waiting', 'Stop').then((choice) => {
+    if (choice === 'Keep Waiting') answer('keep')
+    else if (choice === 'Stop') answer('stop')
+  })
 }
 
 const BASELINE_BUTTONS: Record<string, BaselineAnswerKind> = {
@@ -81,8 +69,8 @@ const BASELINE_BUTTONS: Record<string, BaselineAnswerKind> = {
  * user goes on anyway, stops, or changes the check.
  */
 export function notifyBaseline(ask: BaselineQuestion, answer: (choice: BaselineAnswerKind) => void): void {
-  void vscode.window
-    .showWarningMessage(
+  void toast
+    .warning(
       `The mission needs you: ${scrubSecrets(ask.reason)}. No worker starts until you answer.`,
       ...Object.keys(BASELINE_BUTTONS),
     )

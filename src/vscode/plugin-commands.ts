@@ -15,6 +15,7 @@ import {
 import { locateConfig, type InstallScope } from '../plugin-config/locate'
 import { Commands } from '../shared/constants'
 import type { DisposableStore } from './disposable'
+import { toast } from './toast'
 
 export interface PluginCommandDeps {
   /** The extension's folder; its dist/plugin.js is the plugin that gets installed. */
@@ -43,7 +44,7 @@ export function registerPluginCommands(store: DisposableStore, deps: PluginComma
 
 async function run(action: Action, pluginFile: string, log: Logger): Promise<void> {
   if (!vscode.workspace.isTrusted) {
-    const choice = await vscode.window.showWarningMessage(UNTRUSTED, MANAGE_TRUST)
+    const choice = await toast.warning(UNTRUSTED, MANAGE_TRUST)
     if (choice === MANAGE_TRUST) void vscode.commands.executeCommand('workbench.trust.manage')
     return
   }
@@ -60,7 +61,7 @@ async function run(action: Action, pluginFile: string, log: Logger): Promise<voi
     // The installer reports expected failures as outcomes; anything thrown is a bug worth logging.
     const message = errorMessage(err)
     log.error(`${action} failed unexpectedly: ${message}`)
-    void vscode.window.showErrorMessage(`Companion plugin ${action} failed: ${message}`)
+    void toast.error(`Companion plugin ${action} failed: ${message}`)
     return
   }
   if (!outcome.ok) return showFailure(action, outcome.error, log)
@@ -75,7 +76,7 @@ async function run(action: Action, pluginFile: string, log: Logger): Promise<voi
       : changed
         ? `Companion plugin removed from ${path}.`
         : `The companion plugin was not in ${path}; nothing to remove.`
-  const choice = await vscode.window.showInformationMessage(message, ...(existsSync(path) ? [OPEN_FILE] : []))
+  const choice = await toast.info(message, ...(existsSync(path) ? [OPEN_FILE] : []))
   if (choice === OPEN_FILE) await openAt(path)
 }
 
@@ -109,7 +110,7 @@ async function showFailure(action: Action, error: InstallError, log: Logger): Pr
   log.error(`${action} failed (${error.reason}): ${error.message}`)
   // A missing bundle is not the config file's fault: opening the config would not help.
   const canOpen = error.reason !== 'plugin-missing' && existsSync(error.path)
-  const choice = await vscode.window.showErrorMessage(
+  const choice = await toast.error(
     `Companion plugin not ${action === 'install' ? 'installed' : 'removed'}: ${error.message}`,
     ...(canOpen ? [OPEN_FILE] : []),
   )

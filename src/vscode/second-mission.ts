@@ -5,6 +5,7 @@ import * as vscode from 'vscode'
 import { Commands, Views } from '../shared/constants'
 import type { MissionController } from './mission-controller'
 import { cutLine } from '../engine/util/cut-line'
+import { toast } from './toast'
 
 /** What the user is told when they run a mission while `goal` starts or runs. */
 export function secondMissionWords(goal: string | undefined): string {
@@ -16,11 +17,9 @@ export function secondMissionWords(goal: string | undefined): string {
 export function refusedWhileRunning(missions: MissionController): boolean {
   if (!missions.running) return false
   const goal = missions.starting?.goal ?? missions.current?.goal
-  void vscode.window
-    .showInformationMessage(secondMissionWords(goal), 'Show Dashboard', 'Stop Mission')
-    .then((choice) => {
-      if (choice === 'Show Dashboard') void vscode.commands.executeCommand(`${Views.dashboard}.focus`)
-      else if (choice === 'Stop Mission') void vscode.commands.executeCommand(Commands.stopMission)
-    })
+  void toast.info(secondMissionWords(goal), 'Show Dashboard', 'Stop Mission').then((choice) => {
+    if (choice === 'Show Dashboard') void vscode.commands.executeCommand(`${Views.dashboard}.focus`)
+    else if (choice === 'Stop Mission') void vscode.commands.executeCommand(Commands.stopMission)
+  })
   return true
 }

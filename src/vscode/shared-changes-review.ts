@@ -10,6 +10,7 @@ import { errorMessage } from '../engine/util/error-message'
 import { changesSinceBase, undoToBase, type BaseChange } from '../node/git-base'
 import { openBaseDiff } from './base-diff'
 import { sharedRows } from './shared-changes-rows'
+import { toast } from './toast'
 
 type Item = vscode.QuickPickItem & { path?: string }
 type GitBase = Extract<WorkspaceBase, { kind: 'git' }>
@@ -18,9 +19,7 @@ type GitBase = Extract<WorkspaceBase, { kind: 'git' }>
 export async function reviewSharedChanges(mission: MissionState, dir: string): Promise<void> {
   const base = mission.base
   if (base?.kind !== 'git')
-    return void vscode.window.showInformationMessage(
-      `No changes to review: ${base ? base.reason : 'the mission recorded no base'}.`,
-    )
+    return void toast.info(`No changes to review: ${base ? base.reason : 'the mission recorded no base'}.`)
   const qp = vscode.window.createQuickPick<Item>()
   qp.ignoreFocusOut = true
   qp.matchOnDescription = true
@@ -38,7 +37,7 @@ export async function reviewSharedChanges(mission: MissionState, dir: string): P
     try {
       changes = await changesSinceBase(dir, base)
     } catch (err) {
-      void vscode.window.showErrorMessage(`The mission's changes could not be read: ${errorMessage(err)}`)
+      void toast.error(`The mission's changes could not be read: ${errorMessage(err)}`)
       changes = []
     }
     qp.busy = false
@@ -58,7 +57,7 @@ export async function reviewSharedChanges(mission: MissionState, dir: string): P
 
   const undo = async (paths: string[]) => {
     const what = paths.length === 1 ? paths[0] : `all ${paths.length} files`
-    const sure = await vscode.window.showWarningMessage(
+    const sure = await toast.warning(
       `Undo ${what}? It goes back to how it was when the mission started; later edits to it are lost.`,
       { modal: true },
       'Undo',
@@ -69,7 +68,7 @@ export async function reviewSharedChanges(mission: MissionState, dir: string): P
       await undoToBase(dir, base as GitBase, path).catch((err: unknown) =>
         failed.push(`${path}: ${errorMessage(err)}`),
       )
-    if (failed.length) void vscode.window.showErrorMessage(`Not undone: ${failed.join('; ')}`)
+    if (failed.length) void toast.error(`Not undone: ${failed.join('; ')}`)
     await load()
   }
 

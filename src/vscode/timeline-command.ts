@@ -5,6 +5,7 @@ import type { DashboardSnapshot } from '../shared/protocol'
 import type { DisposableStore } from './disposable'
 import { TimelinePanel } from './timeline-panel'
 import { timelineTitle } from './timeline-title'
+import { toast } from './toast'
 
 export interface TimelineDeps {
   extensionUri: vscode.Uri
@@ -32,7 +33,7 @@ export function registerTimeline(store: DisposableStore, deps: TimelineDeps): { 
   )
   store.add(
     vscode.commands.registerCommand(Commands.openTimeline, () => {
-      if (!deps.mission()) return void vscode.window.showInformationMessage('No mission to show yet.')
+      if (!deps.mission()) return void toast.info('No mission to show yet.')
       panel.show()
     }),
   )

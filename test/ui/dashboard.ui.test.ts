@@ -506,7 +506,10 @@ describe('the extension in a real VS Code workbench', () => {
       }
       return base(req)
     })
-    await view().getByLabel('Mission goal').fill('Steer one, cancel one')
+    // The goal carries VS Code's link grammar: the toasts that quote it must not turn it into a link.
+    await view()
+      .getByLabel('Mission goal')
+      .fill('Steer one, cancel one [logs](command:orchestrator.showLogs)')
     await view().getByRole('button', { name: 'Run' }).click()
     const todoRow = (id: string) => view().locator('[data-testid="todo"]', { hasText: `Write ${id}.txt` })
     const worker = (id: string) => todoRow(id).locator('[data-testid="agent"][data-role="worker"]')
@@ -534,10 +537,16 @@ describe('the extension in a real VS Code workbench', () => {
     // A second Run while this one runs: told so before typing a goal, as information, not as an error.
     await bench!.runCommand('Orchestrator: Run Task')
     const refusal = page.locator('.notifications-toasts .notification-toast', {
-      hasText: 'A mission is already under way: "Steer one, cancel one"',
+      hasText: 'A mission is already under way: "Steer one, cancel one',
     })
     await refusal.waitFor({ timeout: 15_000 })
     expect(await refusal.locator('.codicon-info').count()).toBe(1)
+    // The goal's `[logs](command:…)` reads as written and is no link (a command link runs when clicked).
+    const refusalText = refusal.locator('.notification-list-item-message')
+    expect((await refusalText.textContent())?.replaceAll('\u2060', '')).toContain(
+      '"Steer one, cancel one [logs](command:orchestrator.showLogs)"',
+    )
+    expect(await refusalText.locator('a').count()).toBe(0)
     const goalBox = page.locator('.quick-input-widget', { hasText: 'What should the agents do?' })
     expect(await goalBox.first().isVisible()).toBe(false)
     await refusal.hover()
