@@ -8,4 +8,9 @@ export interface CliIo {
   packageRoot: string
   /** Width of the terminal stderr writes to; undefined when stderr is not a terminal (CI, pipes). */
   terminalColumns?: () => number
+  /**
+   * stderr as it is, for the status block's own cursor movements (`stderr` shows control characters
+   * instead of sending them: see terminal-text.ts); only when stderr is a terminal.
+   */
+  terminal?: (text: string) => void
 }

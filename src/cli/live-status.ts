@@ -8,6 +8,7 @@ import type { BudgetLimits } from '../engine/guards/budgets'
 import { METERED_KINDS, type MeteredKind } from '../shared/budget-kinds'
 import { METER_USE } from '../shared/budget-meters'
 import { waitingText } from '../shared/waiting'
+import { terminalLine, terminalText } from './terminal-text'
 
 // The CLI's progress on a terminal: one status block (phase, n/m, the running agents with their todo
 // and tool, the budgets) redrawn in place, and one permanent line per todo result above it. Other
@@ -67,7 +68,8 @@ export class LiveStatus {
 
   /** Prints text above the block (it stays in the scrollback). */
   print(text: string): void {
-    const line = text.endsWith('\n') ? text : `${text}\n`
+    const shown = terminalText(text)
+    const line = shown.endsWith('\n') ? shown : `${shown}\n`
     if (this.#suspended) return this.#o.write(line)
     this.#o.write(`${this.#erase()}${line}${this.#block()}`)
   }
@@ -127,7 +129,9 @@ export class LiveStatus {
     return lines.map((l) => `${clearLine}${l}\n`).join('')
   }
 
-  #fit(line: string): string {
+  /** One line of the block: control characters shown, cut to the terminal's width. */
+  #fit(text: string): string {
+    const line = terminalLine(text)
     const width = Math.max(20, this.#o.columns())
     return line.length < width ? line : `${line.slice(0, width - 2)}…`
   }

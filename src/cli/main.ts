@@ -3,6 +3,7 @@ import { historyCommand } from './history-command'
 import { runCommand } from './run-command'
 import { runInstall } from './install-command'
 import type { CliIo } from './io'
+import { terminalText } from './terminal-text'
 
 const USAGE = `usage: orchestrator <command> [options]
 
@@ -15,12 +16,17 @@ commands:
 
 async function main(argv: string[]): Promise<number> {
   const io: CliIo = {
-    stdout: (t) => void process.stdout.write(t),
-    stderr: (t) => void process.stderr.write(t),
+    // What a model or a file chose reaches the terminal as text, never as control sequences; a
+    // program reading stdout (--json) gets it as written.
+    stdout: (t) => void process.stdout.write(process.stdout.isTTY ? terminalText(t) : t),
+    stderr: (t) => void process.stderr.write(terminalText(t)),
     env: process.env,
     cwd: process.cwd(),
     packageRoot: dirname(__dirname),
-    ...(process.stderr.isTTY && { terminalColumns: () => process.stderr.columns || 80 }),
+    ...(process.stderr.isTTY && {
+      terminalColumns: () => process.stderr.columns || 80,
+      terminal: (t: string) => void process.stderr.write(t),
+    }),
   }
   const [command, ...rest] = argv
   switch (command) {

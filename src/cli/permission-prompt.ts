@@ -4,6 +4,7 @@ import type { Mission } from '../engine/mission'
 import type { PermissionAsk } from '../engine/record/mission-state'
 import type { PermissionReply } from '../engine/ports'
 import type { CliIo } from './io'
+import { terminalText } from './terminal-text'
 
 /**
  * Answers the mission's permission inbox from the terminal: asks on a TTY (one question at a time),
@@ -32,7 +33,11 @@ export function answerPermissions(
 }
 
 async function answer(mission: Mission, io: CliIo, ask: PermissionAsk, interactive: boolean): Promise<void> {
-  const what = `${ask.role}${ask.todoId ? ` (${ask.todoId})` : ''} asks for ${ask.permission}: ${ask.patterns.join(', ')}`
+  // The patterns are the model's (the command it would run): shown with any control character in
+  // them visible, so what is asked is what the user reads.
+  const what = terminalText(
+    `${ask.role}${ask.todoId ? ` (${ask.todoId})` : ''} asks for ${ask.permission}: ${ask.patterns.join(', ')}`,
+  )
   let reply: PermissionReply = 'reject'
   if (interactive) {
     const rl = createInterface({ input: process.stdin, output: process.stderr })

@@ -87,9 +87,7 @@ Ctrl-C stops the mission; SIGTERM or a closed terminal (SIGHUP) interrupts it: -
 
 /** `orchestrator run`: one mission, live progress on stderr, the report on stdout with --json. */
 export async function runCommand(argv: string[], rawIo: CliIo): Promise<number> {
-  // Every stderr line (progress, reasons, log lines) can carry a provider's error text, which may
-  // echo a key: it passes the journal's scrubber.
-  const io: CliIo = { ...rawIo, stderr: (text) => rawIo.stderr(scrubSecrets(text)) }
+  const io = scrubbedIo(rawIo)
   let parsed
   try {
     parsed = parseArgs({
@@ -166,7 +164,11 @@ export async function runCommand(argv: string[], rawIo: CliIo): Promise<number> 
 
   // On a terminal, progress is one status block redrawn in place; log lines print above it.
   const live = io.terminalColumns
-    ? new LiveStatus({ write: io.stderr, columns: io.terminalColumns, budgets: tuning.budgets })
+    ? new LiveStatus({
+        write: io.terminal ?? io.stderr,
+        columns: io.terminalColumns,
+        budgets: tuning.budgets,
+      })
     : undefined
   const say = live ? (t: string) => live.print(t) : io.stderr
   const logger = cliLogger(say, args.verbose)
@@ -434,6 +436,19 @@ export async function runCommand(argv: string[], rawIo: CliIo): Promise<number> 
 }
 
 const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP']
+
+/**
+ * `io` whose stderr, and the status block's terminal, pass the journal's scrubber: progress, reasons
+ * and log lines can carry a provider's error text, which may echo a key.
+ */
+export function scrubbedIo(io: CliIo): CliIo {
+  const terminal = io.terminal
+  return {
+    ...io,
+    stderr: (text) => io.stderr(scrubSecrets(text)),
+    ...(terminal && { terminal: (text: string) => terminal(scrubSecrets(text)) }),
+  }
+}
 
 /** Isolation when neither the flag nor a resumed journal says: worktrees (shared outside git, said so). */
 const DEFAULT_ISOLATION = 'worktree' as const

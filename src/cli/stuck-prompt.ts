@@ -4,6 +4,7 @@
 import { createInterface } from 'node:readline/promises'
 import type { Mission } from '../engine/mission'
 import type { StuckQuestion } from '../engine/record/mission-state'
+import { terminalText } from './terminal-text'
 
 /** Asks one question; rejects when `signal` aborts (the question was withdrawn). */
 export type Ask = (question: string, signal: AbortSignal) => Promise<string>
@@ -12,7 +13,7 @@ export type Ask = (question: string, signal: AbortSignal) => Promise<string>
 export const terminalAsk: Ask = async (question, signal) => {
   const rl = createInterface({ input: process.stdin, output: process.stderr })
   try {
-    return await rl.question(question, { signal })
+    return await rl.question(terminalText(question), { signal })
   } finally {
     rl.close()
   }

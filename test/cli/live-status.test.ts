@@ -80,6 +80,34 @@ describe('LiveStatus (terminal progress)', () => {
     ])
   })
 
+  it("shows a model's control characters instead of sending them, and keeps its block in place", () => {
+    const screen = new Screen()
+    const writes: string[] = []
+    const live = new LiveStatus({
+      write: (t) => (writes.push(t), screen.write(t)),
+      columns: () => 120,
+      now: () => 0,
+    })
+    // A title over two lines that would clear its line, and a report that writes over itself.
+    const hostile = todoState('api', 'running', { title: 'do api\nnext line\x1b[2K' })
+    live.update(state({ todos: [hostile], agents: [agent('s1', { todoId: 'api' })] }))
+    vi.advanceTimersByTime(100)
+    live.print('report: all good\rfailed\x1b]0;title\x07')
+    live.update(state({ todos: [{ ...hostile, status: 'passed' }], agents: [] }))
+    vi.advanceTimersByTime(100)
+    expect(screen.text.split('\n')).toEqual([
+      'report: all good^Mfailed^[]0;title^G',
+      '✓ api passed: do api next line^[[2K',
+      'working · 1/1 todos · 0 tokens · $0.00 · 0:00',
+    ])
+    // The only escape sequences written are the block's own: up, clear below, clear line.
+    // eslint-disable-next-line no-control-regex -- the escape sequences are what is under test
+    const sequences = writes.join('').match(/\x1b[^a-zA-Z]*[a-zA-Z]/g) ?? []
+    expect(sequences.length).toBeGreaterThan(0)
+    // eslint-disable-next-line no-control-regex -- the escape sequences are what is under test
+    for (const seq of sequences) expect(seq).toMatch(/^\x1b\[(\d+A|0J|2K)$/)
+  })
+
   it('coalesces a burst of updates into one redraw per frame', () => {
     const writes: string[] = []
     const live = new LiveStatus({ write: (t) => void writes.push(t), columns: () => 80, now: () => 0 })

@@ -4,7 +4,7 @@ import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { runCommand } from '../../src/cli/run-command'
+import { runCommand, scrubbedIo } from '../../src/cli/run-command'
 import { capturedIo as io } from '../fixtures/cli-io'
 
 describe('orchestrator run --json before a mission starts', () => {
@@ -162,5 +162,25 @@ describe.skipIf(process.platform === 'win32')('orchestrator run: an OpenCode it 
     } finally {
       rmSync(root, { recursive: true, force: true })
     }
+  })
+})
+
+describe('scrubbedIo', () => {
+  it("scrubs keys from stderr and from the status block's terminal, which keeps its own escape sequences", () => {
+    const err: string[] = []
+    const term: string[] = []
+    const io = scrubbedIo({
+      stdout: () => {},
+      stderr: (t) => void err.push(t),
+      terminal: (t) => void term.push(t),
+      env: {},
+      cwd: '/',
+      packageRoot: '/',
+    })
+    io.stderr('failed: OPENAI_API_KEY=sk-proj-abcdefghijklmnop1234\n')
+    io.terminal?.('\x1b[2A\r\x1b[0Jworker: OPENAI_API_KEY=sk-proj-abcdefghijklmnop1234\n')
+    expect(err.join('')).not.toContain('sk-proj-abcdefghijklmnop1234')
+    expect(term.join('')).not.toContain('sk-proj-abcdefghijklmnop1234')
+    expect(term.join('').startsWith('\x1b[2A\r\x1b[0Jworker: OPENAI_API_KEY=')).toBe(true)
   })
 })

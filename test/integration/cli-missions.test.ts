@@ -178,4 +178,29 @@ describe('the CLI: one mission per project, and --resume', () => {
     expect(journal?.entries.some((e) => e.type === 'mission.ended')).toBe(false)
     expect(existsSync(lockPath(dir))).toBe(false)
   })
+  it('writes what a model chose to the terminal as text, never as control sequences', async () => {
+    // A title that would set the terminal's clipboard and clear its own line, a report that colours
+    // what follows: the run's stderr and the history show them, and send none of them.
+    const title = 'Write a\x1b]52;c;ZXZpbA==\x07\r\x1b[2Kdone'
+    const script = missionScript({
+      plan: () => [{ ...todo('a'), title }],
+      work: (id) => ({ ...writes(id), summary: 'wrote a.txt\x1b[31m' }),
+    })
+    sandbox = await Sandbox.create({ script })
+    const conn = await sandbox.start()
+    const dir = sandbox.projectDir
+    const run = await runCli(
+      ['run', '--goal', 'Write one file', '--dir', dir, '--isolation', 'shared', '--json', ...attach(conn)],
+      sandbox.env,
+      120_000,
+    )
+    expect(run.code, run.stderr).toBe(0)
+    expect(run.stderr).toContain('Write a^[]52;c;ZXZpbA==^G^M^[[2Kdone')
+    expect(run.stderr).toContain('wrote a.txt^[[31m')
+    // eslint-disable-next-line no-control-regex -- control characters are what is under test
+    expect(run.stderr).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/)
+    // The report on stdout is for a program: it has the text as the model wrote it.
+    const report = JSON.parse(run.stdout) as { todos: { evidence: { summary?: string }[] }[] }
+    expect(report.todos[0]?.evidence.map((e) => e.summary)).toContain('wrote a.txt\x1b[31m')
+  }, 180_000)
 })
