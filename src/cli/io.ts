@@ -10,7 +10,7 @@ export interface CliIo {
   terminalColumns?: () => number
   /**
    * stderr as it is, for the status block's own cursor movements (`stderr` shows control characters
-   * instead of sending them: see terminal-text.ts); only when stderr is a terminal.
+   * instead of sending them: see shared/terminal-text.ts); only when stderr is a terminal.
    */
   terminal?: (text: string) => void
 }

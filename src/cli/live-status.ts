@@ -8,7 +8,7 @@ import type { BudgetLimits } from '../engine/guards/budgets'
 import { METERED_KINDS, type MeteredKind } from '../shared/budget-kinds'
 import { METER_USE } from '../shared/budget-meters'
 import { waitingText } from '../shared/waiting'
-import { terminalLine, terminalText } from './terminal-text'
+import { terminalLine, terminalText } from '../shared/terminal-text'
 
 // The CLI's progress on a terminal: one status block (phase, n/m, the running agents with their todo
 // and tool, the budgets) redrawn in place, and one permanent line per todo result above it. Other

@@ -3,7 +3,7 @@ import { historyCommand } from './history-command'
 import { runCommand } from './run-command'
 import { runInstall } from './install-command'
 import type { CliIo } from './io'
-import { terminalText } from './terminal-text'
+import { terminalText } from '../shared/terminal-text'
 
 const USAGE = `usage: orchestrator <command> [options]
 

@@ -4,7 +4,7 @@ import type { Mission } from '../engine/mission'
 import type { PermissionAsk } from '../engine/record/mission-state'
 import type { PermissionReply } from '../engine/ports'
 import type { CliIo } from './io'
-import { terminalText } from './terminal-text'
+import { terminalText } from '../shared/terminal-text'
 
 /**
  * Answers the mission's permission inbox from the terminal: asks on a TTY (one question at a time),

@@ -4,7 +4,7 @@
 import { createInterface } from 'node:readline/promises'
 import type { Mission } from '../engine/mission'
 import type { StuckQuestion } from '../engine/record/mission-state'
-import { terminalText } from './terminal-text'
+import { terminalText } from '../shared/terminal-text'
 
 /** Asks one question; rejects when `signal` aborts (the question was withdrawn). */
 export type Ask = (question: string, signal: AbortSignal) => Promise<string>

@@ -179,12 +179,12 @@ describe('the CLI: one mission per project, and --resume', () => {
     expect(existsSync(lockPath(dir))).toBe(false)
   })
   it('writes what a model chose to the terminal as text, never as control sequences', async () => {
-    // A title that would set the terminal's clipboard and clear its own line, a report that colours
-    // what follows: the run's stderr and the history show them, and send none of them.
+    // A title that would set the terminal's clipboard and clear its own line, a report that would
+    // move the cursor up: the run's stderr shows them, and sends none of them.
     const title = 'Write a\x1b]52;c;ZXZpbA==\x07\r\x1b[2Kdone'
     const script = missionScript({
       plan: () => [{ ...todo('a'), title }],
-      work: (id) => ({ ...writes(id), summary: 'wrote a.txt\x1b[31m' }),
+      work: (id) => ({ ...writes(id), summary: 'wrote a.txt\x1b[1A' }),
     })
     sandbox = await Sandbox.create({ script })
     const conn = await sandbox.start()
@@ -196,11 +196,11 @@ describe('the CLI: one mission per project, and --resume', () => {
     )
     expect(run.code, run.stderr).toBe(0)
     expect(run.stderr).toContain('Write a^[]52;c;ZXZpbA==^G^M^[[2Kdone')
-    expect(run.stderr).toContain('wrote a.txt^[[31m')
+    expect(run.stderr).toContain('wrote a.txt^[[1A')
     // eslint-disable-next-line no-control-regex -- control characters are what is under test
     expect(run.stderr).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/)
     // The report on stdout is for a program: it has the text as the model wrote it.
     const report = JSON.parse(run.stdout) as { todos: { evidence: { summary?: string }[] }[] }
-    expect(report.todos[0]?.evidence.map((e) => e.summary)).toContain('wrote a.txt\x1b[31m')
+    expect(report.todos[0]?.evidence.map((e) => e.summary)).toContain('wrote a.txt\x1b[1A')
   }, 180_000)
 })

@@ -47,6 +47,16 @@ describe('notes in the user session', () => {
     await notes.drained(1_000)
   })
 
+  it("show a model's control characters instead of writing them for the TUI to send", async () => {
+    const { state, client } = fakeClient()
+    const notes = new SessionNotes(client, 's1', silentLogger)
+    state.busy = false
+    notes.add('✓ a passed: Write a\x1b]52;c;ZXZpbA==\x07\n— report\r\x1b[2K')
+    await settle()
+    expect(state.written).toEqual([['✓ a passed: Write a^[]52;c;ZXZpbA==^G\n— report^M^[[2K']])
+    await notes.drained(1_000)
+  })
+
   it('are written when the idle comes while a write was still reading a busy status', async () => {
     const { state, client } = fakeClient()
     const notes = new SessionNotes(client, 's1', silentLogger)

@@ -6,6 +6,7 @@
 import type { OpencodeClient } from '@opencode-ai/sdk/v2'
 import type { Logger } from '../../engine/ports'
 import { errorMessage } from '../../engine/util/error-message'
+import { terminalText } from '../../shared/terminal-text'
 
 export class SessionNotes {
   readonly #queue: string[] = []
@@ -20,10 +21,10 @@ export class SessionNotes {
     private readonly log: Logger,
   ) {}
 
-  /** Queues a note; it is written as soon as the session is idle. */
+  /** Queues a note (control characters shown, not sent: it quotes the models); written once the session is idle. */
   add(...notes: string[]): void {
     if (notes.length === 0) return
-    this.#queue.push(...notes)
+    this.#queue.push(...notes.map(terminalText))
     void this.flush()
   }
 

@@ -12,6 +12,7 @@ import { existsSync } from 'node:fs'
 import { orchestratorFolder } from '../orchestrator-folder'
 import { MissionHost, oneLine } from './mission-host'
 import { serverClient } from './plugin-client'
+import { terminalLine } from '../../shared/terminal-text'
 import {
   addTaskCommands,
   COMMAND_AGENT,
@@ -122,7 +123,7 @@ export class TaskHooks {
         ...(this.maxConcurrency !== undefined && { maxConcurrency: this.maxConcurrency }),
         toast: (t) =>
           void server.client.tui
-            .showToast({ title: 'Orchestrator', message: t.message, variant: t.variant })
+            .showToast({ title: 'Orchestrator', message: terminalLine(t.message), variant: t.variant })
             .catch((err: unknown) => logger.debug(`toast not shown: ${errorMessage(err)}`)),
       })
       hosts.set(dir, host)

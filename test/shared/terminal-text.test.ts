@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { terminalLine, terminalText } from '../../src/cli/terminal-text'
+import { terminalLine, terminalText } from '../../src/shared/terminal-text'
 
 describe('terminal text', () => {
   it('shows escape sequences, carriage returns and other controls instead of sending them', () => {
@@ -8,6 +8,12 @@ describe('terminal text', () => {
     expect(out).toBe('rm -rf ~^M^[[2Kecho hello^[]52;c;ZXZpbA==^G ^?\\x9b31m')
     // eslint-disable-next-line no-control-regex
     expect(out).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/)
+  })
+
+  it('drops colours and styles, which could hide text as its own background', () => {
+    expect(terminalText('\x1b[1;31mFAIL\x1b[0m rm -rf ~\x1b[30;40m hidden\x1b[m')).toBe(
+      'FAIL rm -rf ~ hidden',
+    )
   })
 
   it('keeps newlines (a CRLF as one) and tabs, and the text around them', () => {
