@@ -22,5 +22,3 @@ export const toast = {
   warning: at(() => vscode.window.showWarningMessage as Show),
   error: at(() => vscode.window.showErrorMessage as Show),
 }
-
-export type ToastLevel = keyof typeof toast
